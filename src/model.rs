@@ -1,0 +1,423 @@
+//! The city-centre model: typed features in the metric working CRS.
+//!
+//! Every geometry here is in the scenario's working CRS (metres). Loading
+//! (`io`) converts GeoJSON into these types once; rules compute on borrowed
+//! slices of them; writers convert back to WGS84. Ids are the stable ids of
+//! the source data (BAG pand id, OSM `way/123`), never vector positions.
+
+use geo::{MultiPolygon, Point, LineString, Polygon};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! str_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The canonical lower-case name used in files and the CLI.
+            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $text),+ } }
+            /// Parses the canonical name (case-insensitive, `-` and ` ` read as `_`).
+            pub fn parse(text: &str) -> Option<Self> {
+                let t = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+                match t.as_str() { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+str_enum!(
+    /// What a building is used for (after mapping BAG gebruiksdoel or OSM tags).
+    BuildingUse {
+        Residential => "residential",
+        Retail => "retail",
+        Horeca => "horeca",
+        Office => "office",
+        Culture => "culture",
+        Education => "education",
+        Healthcare => "healthcare",
+        Industry => "industry",
+        Mixed => "mixed",
+        Other => "other",
+    }
+);
+
+str_enum!(
+    /// Kinds of voorzieningen (amenities) a resident may need to walk to.
+    AmenityKind {
+        Supermarket => "supermarket",
+        Bakery => "bakery",
+        Butcher => "butcher",
+        Greengrocer => "greengrocer",
+        Marketplace => "marketplace",
+        Gp => "gp",
+        Pharmacy => "pharmacy",
+        Dentist => "dentist",
+        Care => "care",
+        Daycare => "daycare",
+        PrimarySchool => "primary_school",
+        SecondarySchool => "secondary_school",
+        Playground => "playground",
+        Park => "park",
+        Library => "library",
+        CommunityCentre => "community_centre",
+        Theatre => "theatre",
+        Cinema => "cinema",
+        Sports => "sports",
+        TransitStop => "transit_stop",
+    }
+);
+
+str_enum!(
+    /// The character (sfeer) of a zone: quiet, mixed or lively.
+    ZoneCharacter {
+        /// Quiet: homes first.
+        Rust => "rust",
+        /// Mixed: in between.
+        Gemengd => "gemengd",
+        /// Lively: horeca, retail core, events.
+        Reuring => "reuring",
+    }
+);
+
+/// Horeca category as used in Dutch horeca plans (DOMAIN.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum HorecaCategory {
+    /// 1: light, daytime (lunchroom, ice cream, restaurant closing early).
+    Light = 1,
+    /// 2: medium (café, bar, pub).
+    Medium = 2,
+    /// 3: heavy (nightclub, discotheque).
+    Heavy = 3,
+}
+
+impl HorecaCategory {
+    /// All categories, light to heavy.
+    pub const ALL: [HorecaCategory; 3] = [Self::Light, Self::Medium, Self::Heavy];
+    /// The number 1, 2 or 3.
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+    /// From 1, 2 or 3.
+    pub fn from_number(n: i64) -> Option<Self> {
+        match n {
+            1 => Some(Self::Light),
+            2 => Some(Self::Medium),
+            3 => Some(Self::Heavy),
+            _ => None,
+        }
+    }
+    /// The category a horeca kind gets when the data does not say.
+    /// Restaurants, cafés (lunchrooms), fast food and ice cream are daytime (1);
+    /// pubs, bars and biergartens are 2; nightclubs are 3.
+    pub fn from_kind(kind: &str) -> Option<Self> {
+        match kind {
+            "restaurant" | "cafe" | "fast_food" | "ice_cream" | "food_court" => Some(Self::Light),
+            "pub" | "bar" | "biergarten" => Some(Self::Medium),
+            "nightclub" | "discotheque" => Some(Self::Heavy),
+            _ => None,
+        }
+    }
+}
+
+/// A value that was either read from the data or estimated from a documented default.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Valued<T> {
+    /// The value.
+    pub value: T,
+    /// True when the data did not give it and a default rule did.
+    pub estimated: bool,
+}
+
+/// A building footprint (BAG pand or OSM building) with its attributes.
+#[derive(Debug, Clone)]
+pub struct Building {
+    /// Stable id: BAG pand id or OSM id (`way/123`).
+    pub id: String,
+    /// Footprint in the working CRS.
+    pub footprint: MultiPolygon<f64>,
+    /// Main use.
+    pub usage: BuildingUse,
+    /// Use of the plint (ground floor) when known.
+    pub ground_floor_use: Option<BuildingUse>,
+    /// Number of storeys above ground (from data, height / 3 m, or default 3).
+    pub floors: Valued<u32>,
+    /// Gross floor area in m² (from data or footprint × floors).
+    pub floor_area_m2: Valued<f64>,
+    /// Leegstand: registered or tagged as vacant.
+    pub vacant: bool,
+    /// Listed building (rijks- or gemeentelijk monument).
+    pub monument: bool,
+    /// Has a lift (true, false, or unknown).
+    pub lift: Option<bool>,
+    /// Construction year.
+    pub year: Option<i32>,
+    /// Name or address when known.
+    pub name: Option<String>,
+}
+
+/// A horeca business (café, bar, restaurant, nightclub ...).
+#[derive(Debug, Clone)]
+pub struct Horeca {
+    /// Stable id.
+    pub id: String,
+    /// Location (centroid when the source was a polygon).
+    pub point: Point<f64>,
+    /// Kind as tagged (`restaurant`, `pub`, `nightclub` ...).
+    pub kind: String,
+    /// Category 1/2/3, from data or derived from the kind.
+    pub category: HorecaCategory,
+    /// Name when known.
+    pub name: Option<String>,
+    /// Closing time in minutes after midnight of the opening day (may exceed 1440 for
+    /// places that close after midnight), when known.
+    pub closing_minutes: Option<u32>,
+    /// Terrace seats when known (0 = no terrace).
+    pub terrace_seats: Option<u32>,
+}
+
+/// A voorziening (amenity) residents walk to.
+#[derive(Debug, Clone)]
+pub struct Amenity {
+    /// Stable id.
+    pub id: String,
+    /// Location (centroid or point on surface when the source was a polygon).
+    pub point: Point<f64>,
+    /// Kind.
+    pub kind: AmenityKind,
+    /// Name when known.
+    pub name: Option<String>,
+}
+
+/// A walkable street or path.
+#[derive(Debug, Clone)]
+pub struct Street {
+    /// Stable id.
+    pub id: String,
+    /// Centre line in the working CRS.
+    pub line: LineString<f64>,
+    /// OSM highway class or equivalent (`footway`, `residential` ...).
+    pub highway: Option<String>,
+    /// Name when known.
+    pub name: Option<String>,
+}
+
+/// A polygon of the kernwinkelgebied (retail core).
+#[derive(Debug, Clone)]
+pub struct RetailCore {
+    /// Stable id.
+    pub id: String,
+    /// Area in the working CRS.
+    pub area: MultiPolygon<f64>,
+    /// Name when known.
+    pub name: Option<String>,
+}
+
+/// VNG milieucategorie, stored as its guide-distance row (1, 2, 3.1 ... 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Milieucategorie {
+    /// 1
+    C1,
+    /// 2
+    C2,
+    /// 3.1
+    C3_1,
+    /// 3.2
+    C3_2,
+    /// 4.1
+    C4_1,
+    /// 4.2
+    C4_2,
+    /// 5.1
+    C5_1,
+    /// 5.2
+    C5_2,
+    /// 5.3
+    C5_3,
+    /// 6
+    C6,
+}
+
+impl Milieucategorie {
+    /// All categories in ascending order.
+    pub const ALL: [Milieucategorie; 10] = [
+        Self::C1,
+        Self::C2,
+        Self::C3_1,
+        Self::C3_2,
+        Self::C4_1,
+        Self::C4_2,
+        Self::C5_1,
+        Self::C5_2,
+        Self::C5_3,
+        Self::C6,
+    ];
+    /// Parses "1", "2", "3.1", "3.2", "4.1" ... "6" (also "3" = 3.1, "4" = 4.1, "5" = 5.1).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().replace(',', ".").as_str() {
+            "1" => Some(Self::C1),
+            "2" => Some(Self::C2),
+            "3" | "3.1" => Some(Self::C3_1),
+            "3.2" => Some(Self::C3_2),
+            "4" | "4.1" => Some(Self::C4_1),
+            "4.2" => Some(Self::C4_2),
+            "5" | "5.1" => Some(Self::C5_1),
+            "5.2" => Some(Self::C5_2),
+            "5.3" => Some(Self::C5_3),
+            "6" => Some(Self::C6),
+            _ => None,
+        }
+    }
+    /// The label as written in the VNG list.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::C1 => "1",
+            Self::C2 => "2",
+            Self::C3_1 => "3.1",
+            Self::C3_2 => "3.2",
+            Self::C4_1 => "4.1",
+            Self::C4_2 => "4.2",
+            Self::C5_1 => "5.1",
+            Self::C5_2 => "5.2",
+            Self::C5_3 => "5.3",
+            Self::C6 => "6",
+        }
+    }
+    /// VNG (2009) guide distance to homes in metres for a rustige woonwijk.
+    pub fn guide_distance_rustig_m(self) -> f64 {
+        match self {
+            Self::C1 => 10.0,
+            Self::C2 => 30.0,
+            Self::C3_1 => 50.0,
+            Self::C3_2 => 100.0,
+            Self::C4_1 => 200.0,
+            Self::C4_2 => 300.0,
+            Self::C5_1 => 500.0,
+            Self::C5_2 => 700.0,
+            Self::C5_3 => 1000.0,
+            Self::C6 => 1500.0,
+        }
+    }
+    /// Guide distance in a gemengd gebied: one step lower (VNG 2009).
+    pub fn guide_distance_gemengd_m(self) -> f64 {
+        match self {
+            Self::C1 => 0.0,
+            Self::C2 => 10.0,
+            Self::C3_1 => 30.0,
+            Self::C3_2 => 50.0,
+            Self::C4_1 => 100.0,
+            Self::C4_2 => 200.0,
+            Self::C5_1 => 300.0,
+            Self::C5_2 => 500.0,
+            Self::C5_3 => 700.0,
+            Self::C6 => 1000.0,
+        }
+    }
+}
+
+/// VNG functiemenging class for mixed areas (no distances).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Functiemenging {
+    /// A: may adjoin homes.
+    A,
+    /// B: needs structural separation from homes.
+    B,
+    /// C: as B, plus heavy traffic.
+    C,
+}
+
+/// A business with an environmental category (VNG milieuzonering).
+#[derive(Debug, Clone)]
+pub struct Business {
+    /// Stable id.
+    pub id: String,
+    /// Location (centroid when the source was a polygon).
+    pub point: Point<f64>,
+    /// Milieucategorie when known.
+    pub milieucategorie: Option<Milieucategorie>,
+    /// Functiemenging class when known.
+    pub functiemenging: Option<Functiemenging>,
+    /// Activity as tagged (`craft=carpenter` ...).
+    pub activity: Option<String>,
+    /// Name when known.
+    pub name: Option<String>,
+}
+
+/// A zone a plan intends (rust / gemengd / reuring).
+#[derive(Debug, Clone)]
+pub struct PlanZone {
+    /// Stable id.
+    pub id: String,
+    /// Area in the working CRS.
+    pub area: MultiPolygon<f64>,
+    /// Intended character.
+    pub zone: ZoneCharacter,
+    /// Name when known.
+    pub name: Option<String>,
+}
+
+/// All layers of one study area, loaded and reprojected.
+#[derive(Debug, Clone, Default)]
+pub struct Layers {
+    /// Buildings (panden).
+    pub buildings: Vec<Building>,
+    /// Horeca.
+    pub horeca: Vec<Horeca>,
+    /// Amenities.
+    pub amenities: Vec<Amenity>,
+    /// Walkable streets.
+    pub streets: Vec<Street>,
+    /// Kernwinkelgebied polygons (may be empty).
+    pub retail_core: Vec<RetailCore>,
+    /// Businesses with milieucategorie (optional layer).
+    pub businesses: Vec<Business>,
+    /// Planned zones (optional layer).
+    pub plan_zones: Vec<PlanZone>,
+}
+
+/// The six layers' names as used for files and messages.
+pub const LAYER_NAMES: [&str; 7] = [
+    "buildings",
+    "horeca",
+    "amenities",
+    "streets",
+    "retail_core",
+    "businesses",
+    "plan_zones",
+];
+
+/// Helper to convert a polygon into a one-part multipolygon.
+pub fn to_multi(polygon: Polygon<f64>) -> MultiPolygon<f64> {
+    MultiPolygon(vec![polygon])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_round_trip_through_text() {
+        for k in AmenityKind::ALL {
+            assert_eq!(AmenityKind::parse(k.as_str()), Some(*k));
+        }
+        assert_eq!(AmenityKind::parse("Primary-School"), Some(AmenityKind::PrimarySchool));
+        assert_eq!(BuildingUse::parse("nonsense"), None);
+        for m in Milieucategorie::ALL {
+            assert_eq!(Milieucategorie::parse(m.as_str()), Some(m));
+            assert!(m.guide_distance_gemengd_m() < m.guide_distance_rustig_m());
+        }
+    }
+
+    #[test]
+    fn horeca_category_from_kind() {
+        assert_eq!(HorecaCategory::from_kind("nightclub"), Some(HorecaCategory::Heavy));
+        assert_eq!(HorecaCategory::from_kind("pub"), Some(HorecaCategory::Medium));
+        assert_eq!(HorecaCategory::from_kind("ice_cream"), Some(HorecaCategory::Light));
+    }
+}
