@@ -45,5 +45,6 @@
 
 pub mod error;
 pub mod model;
+pub mod scenario;
 
 pub use error::{Diagnostic, Error, Result, Severity};

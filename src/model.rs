@@ -5,7 +5,7 @@
 //! slices of them; writers convert back to WGS84. Ids are the stable ids of
 //! the source data (BAG pand id, OSM `way/123`), never vector positions.
 
-use geo::{MultiPolygon, Point, LineString, Polygon};
+use geo::{LineString, MultiPolygon, Point, Polygon};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -14,6 +14,7 @@ macro_rules! str_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
+        #[allow(missing_docs)] // variants are named by their canonical text
         pub enum $name { $($(#[$vmeta])* $variant),+ }
         impl $name {
             /// Every variant, in declaration order.
@@ -160,6 +161,28 @@ pub struct Building {
     pub year: Option<i32>,
     /// Name or address when known.
     pub name: Option<String>,
+}
+
+impl Building {
+    /// The point where the building is: its centroid, or a point inside the
+    /// footprint when the centroid falls outside (L-shaped and courtyard blocks).
+    /// Distances to and from a building are measured from here.
+    pub fn anchor(&self) -> Point<f64> {
+        use geo::{Centroid, Contains, InteriorPoint};
+        match self.footprint.centroid() {
+            Some(c) if self.footprint.contains(&c) => c,
+            _ => self
+                .footprint
+                .interior_point()
+                .or_else(|| self.footprint.centroid())
+                .unwrap_or_else(|| Point::new(f64::NAN, f64::NAN)),
+        }
+    }
+    /// Footprint area in m².
+    pub fn footprint_m2(&self) -> f64 {
+        use geo::Area;
+        self.footprint.unsigned_area()
+    }
 }
 
 /// A horeca business (café, bar, restaurant, nightclub ...).
@@ -406,7 +429,10 @@ mod tests {
         for k in AmenityKind::ALL {
             assert_eq!(AmenityKind::parse(k.as_str()), Some(*k));
         }
-        assert_eq!(AmenityKind::parse("Primary-School"), Some(AmenityKind::PrimarySchool));
+        assert_eq!(
+            AmenityKind::parse("Primary-School"),
+            Some(AmenityKind::PrimarySchool)
+        );
         assert_eq!(BuildingUse::parse("nonsense"), None);
         for m in Milieucategorie::ALL {
             assert_eq!(Milieucategorie::parse(m.as_str()), Some(m));
@@ -415,9 +441,49 @@ mod tests {
     }
 
     #[test]
+    fn anchor_is_inside_an_l_shaped_footprint() {
+        // An L whose centroid (about 3.9, 3.9) lies inside; and a U whose centroid lies in the courtyard.
+        let u = geo::polygon![
+            (x: 0.0, y: 0.0), (x: 30.0, y: 0.0), (x: 30.0, y: 30.0), (x: 20.0, y: 30.0),
+            (x: 20.0, y: 5.0), (x: 10.0, y: 5.0), (x: 10.0, y: 30.0), (x: 0.0, y: 30.0),
+        ];
+        let b = Building {
+            id: "u".into(),
+            footprint: to_multi(u),
+            usage: BuildingUse::Residential,
+            ground_floor_use: None,
+            floors: Valued {
+                value: 3,
+                estimated: true,
+            },
+            floor_area_m2: Valued {
+                value: 0.0,
+                estimated: true,
+            },
+            vacant: false,
+            monument: false,
+            lift: None,
+            year: None,
+            name: None,
+        };
+        use geo::Contains;
+        assert!(b.footprint.contains(&b.anchor()));
+        assert!((b.footprint_m2() - 650.0).abs() < 1e-9);
+    }
+
+    #[test]
     fn horeca_category_from_kind() {
-        assert_eq!(HorecaCategory::from_kind("nightclub"), Some(HorecaCategory::Heavy));
-        assert_eq!(HorecaCategory::from_kind("pub"), Some(HorecaCategory::Medium));
-        assert_eq!(HorecaCategory::from_kind("ice_cream"), Some(HorecaCategory::Light));
+        assert_eq!(
+            HorecaCategory::from_kind("nightclub"),
+            Some(HorecaCategory::Heavy)
+        );
+        assert_eq!(
+            HorecaCategory::from_kind("pub"),
+            Some(HorecaCategory::Medium)
+        );
+        assert_eq!(
+            HorecaCategory::from_kind("ice_cream"),
+            Some(HorecaCategory::Light)
+        );
     }
 }
