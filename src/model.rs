@@ -442,11 +442,8 @@ mod tests {
 
     #[test]
     fn anchor_is_inside_an_l_shaped_footprint() {
-        // An L whose centroid (about 3.9, 3.9) lies inside; and a U whose centroid lies in the courtyard.
-        let u = geo::polygon![
-            (x: 0.0, y: 0.0), (x: 30.0, y: 0.0), (x: 30.0, y: 30.0), (x: 20.0, y: 30.0),
-            (x: 20.0, y: 5.0), (x: 10.0, y: 5.0), (x: 10.0, y: 30.0), (x: 0.0, y: 30.0),
-        ];
+        // A U-shaped block whose centroid lies in the courtyard, outside the footprint.
+        let u = geo::wkt! { POLYGON((0.0 0.0, 30.0 0.0, 30.0 30.0, 20.0 30.0, 20.0 5.0, 10.0 5.0, 10.0 30.0, 0.0 30.0, 0.0 0.0)) };
         let b = Building {
             id: "u".into(),
             footprint: to_multi(u),
