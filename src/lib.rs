@@ -43,6 +43,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod crs;
 pub mod error;
 pub mod model;
 pub mod scenario;
