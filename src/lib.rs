@@ -43,9 +43,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod crs;
 pub mod error;
+pub mod export;
+pub mod io;
 pub mod model;
+pub mod plan;
 pub mod scenario;
 
 pub use error::{Diagnostic, Error, Result, Severity};

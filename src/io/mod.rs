@@ -1,0 +1,9 @@
+//! Input and output: the only module that touches files.
+//!
+//! - [`load`]: GeoJSON layers → [`crate::model::Layers`] in the working CRS.
+//! - [`write`]: model geometry → RFC 7946 GeoJSON text.
+//! - [`output`]: output folders written whole or not at all.
+
+pub mod load;
+pub mod output;
+pub mod write;
