@@ -5,7 +5,7 @@
 //! and the checks here: amenities and horeca far outside the buildings'
 //! extent, streets not connected to the main network).
 
-use crate::error::{Diagnostic, Severity};
+use crate::error::Diagnostic;
 use crate::io::load::{LayerInfo, Loaded};
 use crate::scenario::Scenario;
 use serde::Serialize;
@@ -36,8 +36,7 @@ pub fn check(scenario: &Scenario, loaded: &Loaded) -> CheckReport {
         );
     }
     // MERGE: diagnostics.extend(crate::network::check_streets(&loaded.layers.streets, &scenario.network));
-    diagnostics.sort_by(|a, b| b.severity.cmp(&a.severity));
-    let _ = Severity::Error;
+    diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
     CheckReport {
         scenario: scenario.name.clone(),
         working_crs: loaded.working_crs.to_string(),

@@ -335,8 +335,8 @@ impl<'a> Props<'a> {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(Value::Number(n)) => match n.as_f64() {
-                Some(v) if v == 0.0 => Ok(Some(false)),
-                Some(v) if v == 1.0 => Ok(Some(true)),
+                Some(0.0) => Ok(Some(false)),
+                Some(1.0) => Ok(Some(true)),
                 _ => Err(n.to_string()),
             },
             Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
@@ -811,10 +811,10 @@ fn load_horeca(cx: &mut LayerCx, items: &[Item]) -> Vec<Horeca> {
             }
             c
         });
-        if let (Some(c), Ok(Some(true))) = (closing_minutes, p.boolean("closes_after_midnight")) {
-            if c < 24 * 60 {
-                closing_minutes = Some(c + 24 * 60);
-            }
+        if let (Some(c), Ok(Some(true))) = (closing_minutes, p.boolean("closes_after_midnight"))
+            && c < 24 * 60
+        {
+            closing_minutes = Some(c + 24 * 60);
         }
         let terrace_seats = match p.number("terrace_seats") {
             Ok(Some(n)) if n >= 0.0 => Some(n as u32),
@@ -1036,10 +1036,10 @@ fn load_plan_zones(cx: &mut LayerCx, items: &[Item]) -> Vec<PlanZone> {
 fn extent_wgs84(raw: &RawLayer) -> Result<Option<[f64; 4]>> {
     let mut all = Vec::new();
     for f in &raw.features {
-        if let Some(g) = &f.geometry {
-            if check_positions(&g.value, raw.crs, raw.crs_declared).is_none() {
-                positions(&g.value, &mut all);
-            }
+        if let Some(g) = &f.geometry
+            && check_positions(&g.value, raw.crs, raw.crs_declared).is_none()
+        {
+            positions(&g.value, &mut all);
         }
     }
     if all.is_empty() {

@@ -175,7 +175,7 @@ mod tests {
         std::fs::write(maps.join("buildings.geojson"), "{}").unwrap();
         let e = OutputDir::create(dir.path(), &[maps.join("buildings.geojson")]).unwrap_err();
         assert!(e.to_string().contains("would overwrite"), "{e}");
-        let e = OutputDir::create(&maps.join("sub"), &[maps.clone()]).unwrap_err();
+        let e = OutputDir::create(&maps.join("sub"), std::slice::from_ref(&maps)).unwrap_err();
         assert!(e.to_string().contains("would overwrite"), "{e}");
     }
 }

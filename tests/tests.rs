@@ -1,0 +1,6 @@
+//! Integration tests: the CLI on hand-made fixtures and on the real maps.
+
+mod util;
+
+mod cli_check;
+mod cli_plan;
