@@ -2,5 +2,6 @@
 
 mod util;
 
+mod bad_input;
 mod cli_check;
 mod cli_plan;

@@ -192,6 +192,24 @@ fn positions<'a>(value: &'a GeometryValue, out: &mut Vec<&'a Position>) {
     }
 }
 
+/// Whether any polygon ring's last position differs from its first.
+fn has_unclosed_ring(value: &GeometryValue) -> bool {
+    let open = |rings: &Vec<Vec<Position>>| {
+        rings.iter().any(|r| match (r.first(), r.last()) {
+            (Some(a), Some(b)) => a.as_slice() != b.as_slice(),
+            _ => false,
+        })
+    };
+    match value {
+        GeometryValue::Polygon { coordinates } => open(coordinates),
+        GeometryValue::MultiPolygon { coordinates } => coordinates.iter().any(open),
+        GeometryValue::GeometryCollection { geometries } => {
+            geometries.iter().any(|g| has_unclosed_ring(&g.value))
+        }
+        _ => false,
+    }
+}
+
 /// Checks every position: two or more finite numbers within the CRS's plausible bounds.
 /// Returns the problem in words, or None.
 fn check_positions(value: &GeometryValue, crs: Crs, declared: bool) -> Option<String> {
@@ -504,6 +522,16 @@ fn convert_layer<'a>(
             );
             continue;
         }
+        if has_unclosed_ring(&geometry.value) {
+            // geo closes rings on construction; hand-made files leave them open.
+            cx.diag(
+                Severity::Warning,
+                index,
+                Some(&id),
+                "unclosed_ring",
+                "has a polygon ring whose last position differs from its first; closed it".into(),
+            );
+        }
         let geometry = match to_geo(t, &geometry.value) {
             Ok(g) => g,
             Err(e) => {
@@ -587,11 +615,6 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
         );
         return None;
     };
-    // Close unclosed rings (QGIS never writes them; hand-made files do).
-    for p in mp.0.iter_mut() {
-        p.exterior_mut(|r| r.close());
-        p.interiors_mut(|rs| rs.iter_mut().for_each(|r| r.close()));
-    }
     mp.0.retain(|p| p.exterior().0.len() >= 4);
     if mp.0.is_empty() || mp.unsigned_area() <= 0.0 {
         cx.diag(
@@ -770,7 +793,9 @@ fn load_horeca(cx: &mut LayerCx, items: &[Item]) -> Vec<Horeca> {
         let p = &item.props;
         let kind = p.text("kind").map(|k| k.to_ascii_lowercase());
         let category = match p.number("category") {
-            Ok(Some(n)) if n.fract() == 0.0 => HorecaCategory::from_number(n as i64),
+            Ok(Some(n)) if n.fract() == 0.0 && (1.0..=3.0).contains(&n) => {
+                HorecaCategory::from_number(n as i64)
+            }
             Ok(Some(n)) => {
                 bad_value(
                     cx,

@@ -1,0 +1,493 @@
+//! The bad-input corpus: every case exits 2 with a message naming the file, the
+//! feature and the problem, never panics, and creates no output folder.
+//!
+//! Each case copies the tiny fixture into a temp folder, breaks one thing, and runs
+//! `plan` (with `--strict` where the problem is one bad feature in a good file,
+//! which without `--strict` is a diagnostic and the run goes on).
+
+use crate::util::*;
+use serde_json::{Value, json};
+use std::path::Path;
+
+struct Case {
+    name: &'static str,
+    /// Breaks the copied fixture.
+    mutate: fn(&Path),
+    /// Extra arguments (e.g. --strict).
+    args: &'static [&'static str],
+    /// Fragments the error message must contain.
+    expect: &'static [&'static str],
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    std::fs::write(dir.join(rel), text).unwrap();
+}
+
+fn edit_json(dir: &Path, rel: &str, f: impl FnOnce(&mut Value)) {
+    let path = dir.join(rel);
+    let mut v = read_json(&path);
+    f(&mut v);
+    std::fs::write(path, v.to_string()).unwrap();
+}
+
+fn first_geometry(dir: &Path, layer: &str, geometry: Value) {
+    edit_json(dir, &format!("tiny/{layer}.geojson"), |v| {
+        v["features"][0]["geometry"] = geometry
+    });
+}
+
+fn append_scenario(dir: &Path, extra: &str) {
+    let path = dir.join("tiny.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(path, format!("{text}{extra}")).unwrap();
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "truncated json",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny/buildings.geojson")).unwrap();
+            write(d, "tiny/buildings.geojson", &text[..text.len() / 2]);
+        },
+        args: &[],
+        expect: &["buildings.geojson", "not valid JSON at line"],
+    },
+    Case {
+        name: "binary garbage",
+        mutate: |d| {
+            std::fs::write(d.join("tiny/horeca.geojson"), [0u8, 159, 146, 150, 1, 2]).unwrap()
+        },
+        args: &[],
+        expect: &["horeca.geojson"],
+    },
+    Case {
+        name: "empty file",
+        mutate: |d| write(d, "tiny/streets.geojson", ""),
+        args: &[],
+        expect: &["streets.geojson", "not valid JSON"],
+    },
+    Case {
+        name: "top-level array",
+        mutate: |d| write(d, "tiny/streets.geojson", "[1, 2]"),
+        args: &[],
+        expect: &["streets.geojson", "not a GeoJSON object"],
+    },
+    Case {
+        name: "a geometry instead of a collection",
+        mutate: |d| {
+            write(
+                d,
+                "tiny/amenities.geojson",
+                r#"{"type":"Point","coordinates":[4.9,52.37]}"#,
+            )
+        },
+        args: &[],
+        expect: &[
+            "amenities.geojson",
+            "is a GeoJSON Point, expected a FeatureCollection",
+        ],
+    },
+    Case {
+        name: "features is not an array",
+        mutate: |d| {
+            write(
+                d,
+                "tiny/amenities.geojson",
+                r#"{"type":"FeatureCollection","features":{}}"#,
+            )
+        },
+        args: &[],
+        expect: &["amenities.geojson", "\"features\" is not an array"],
+    },
+    Case {
+        name: "malformed feature",
+        mutate: |d| {
+            first_geometry(
+                d,
+                "buildings",
+                json!({"type": "Polygon", "coordinates": "nope"}),
+            )
+        },
+        args: &[],
+        expect: &[
+            "buildings.geojson",
+            "feature 0 (id home-west)",
+            "not a valid GeoJSON Feature",
+        ],
+    },
+    Case {
+        name: "unknown geometry type",
+        mutate: |d| {
+            first_geometry(
+                d,
+                "buildings",
+                json!({"type": "Circle", "coordinates": [1, 2]}),
+            )
+        },
+        args: &[],
+        expect: &[
+            "buildings.geojson",
+            "feature 0",
+            "not a valid GeoJSON Feature",
+        ],
+    },
+    Case {
+        name: "empty buildings collection",
+        mutate: |d| {
+            write(
+                d,
+                "tiny/buildings.geojson",
+                r#"{"type":"FeatureCollection","features":[]}"#,
+            )
+        },
+        args: &[],
+        expect: &["buildings.geojson", "contains no usable building"],
+    },
+    Case {
+        name: "point in the buildings layer",
+        mutate: |d| {
+            first_geometry(
+                d,
+                "buildings",
+                json!({"type": "Point", "coordinates": [4.9, 52.37]}),
+            )
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 0 (id home-west)",
+            "is a Point, expected Polygon",
+        ],
+    },
+    Case {
+        name: "polygon in the streets layer",
+        mutate: |d| {
+            first_geometry(
+                d,
+                "streets",
+                json!({"type": "Polygon", "coordinates": [[[4.9, 52.37], [4.901, 52.37], [4.901, 52.371], [4.9, 52.37]]]}),
+            )
+        },
+        args: &["--strict"],
+        expect: &[
+            "streets.geojson",
+            "feature 0 (id street/west-east)",
+            "expected LineString",
+        ],
+    },
+    Case {
+        name: "huge coordinates",
+        mutate: |d| {
+            first_geometry(
+                d,
+                "horeca",
+                json!({"type": "Point", "coordinates": [1e300, 52.37]}),
+            )
+        },
+        args: &[],
+        expect: &[
+            "horeca.geojson",
+            "feature 0 (id horeca/nightclub)",
+            "cannot be WGS84",
+        ],
+    },
+    Case {
+        name: "infinite coordinate",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny/horeca.geojson")).unwrap();
+            let i = text.find("\"coordinates\"").unwrap();
+            let j = i + text[i..].find(']').unwrap();
+            write(
+                d,
+                "tiny/horeca.geojson",
+                &format!(
+                    "{}\"coordinates\": [1e999, 52.3]{}",
+                    &text[..i],
+                    &text[j + 1..]
+                ),
+            );
+        },
+        args: &[],
+        expect: &["horeca.geojson", "not valid JSON"],
+    },
+    Case {
+        name: "rd metres without a crs member",
+        mutate: |d| {
+            first_geometry(
+                d,
+                "horeca",
+                json!({"type": "Point", "coordinates": [121040.0, 486995.0]}),
+            )
+        },
+        args: &[],
+        expect: &[
+            "horeca.geojson",
+            "feature 0 (id horeca/nightclub)",
+            "cannot be WGS84",
+            "EPSG:28992",
+        ],
+    },
+    Case {
+        name: "wgs84 degrees in a file that declares RD",
+        mutate: |d| {
+            first_geometry(
+                d,
+                "amenities",
+                json!({"type": "Point", "coordinates": [4.9, 52.37]}),
+            )
+        },
+        args: &[],
+        expect: &[
+            "amenities.geojson",
+            "feature 0 (id amenity/playground)",
+            "outside what EPSG:28992 can hold",
+        ],
+    },
+    Case {
+        name: "unknown crs",
+        mutate: |d| {
+            edit_json(d, "tiny/amenities.geojson", |v| {
+                v["crs"]["properties"]["name"] = json!("urn:ogc:def:crs:EPSG::999999")
+            })
+        },
+        args: &[],
+        expect: &["amenities.geojson", "999999"],
+    },
+    Case {
+        name: "crs member without a name",
+        mutate: |d| {
+            edit_json(d, "tiny/amenities.geojson", |v| {
+                v["crs"] = json!({"type": "name"})
+            })
+        },
+        args: &[],
+        expect: &["amenities.geojson", "crs", "properties.name"],
+    },
+    Case {
+        name: "position with one number",
+        mutate: |d| {
+            first_geometry(
+                d,
+                "buildings",
+                json!({"type": "Polygon", "coordinates": [[[4.9, 52.37], [5.1], [4.901, 52.371], [4.9, 52.37]]]}),
+            )
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 0 (id home-west)",
+            "has 1 number",
+        ],
+    },
+    Case {
+        name: "unclosed ring",
+        mutate: |d| {
+            first_geometry(
+                d,
+                "buildings",
+                json!({"type": "Polygon", "coordinates": [[[4.9, 52.37], [4.9002, 52.37], [4.9002, 52.3702], [4.9, 52.3702]]]}),
+            )
+        },
+        args: &["--strict"],
+        expect: &["buildings.geojson", "feature 0 (id home-west)", "closed it"],
+    },
+    Case {
+        name: "self-intersecting polygon",
+        mutate: |d| {
+            first_geometry(
+                d,
+                "buildings",
+                json!({"type": "Polygon", "coordinates": [[[4.9, 52.37], [4.9002, 52.3702], [4.9002, 52.37], [4.9, 52.3702], [4.9, 52.37]]]}),
+            )
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 0 (id home-west)",
+            "invalid polygon",
+        ],
+    },
+    Case {
+        name: "duplicate ids",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][1]["id"] = json!("home-west");
+                v["features"][1]["properties"]["id"] = json!("home-west");
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 1 (id home-west)",
+            "same id as feature 0",
+        ],
+    },
+    Case {
+        name: "unknown amenity kind",
+        mutate: |d| {
+            edit_json(d, "tiny/amenities.geojson", |v| {
+                v["features"][0]["properties"]["kind"] = json!("spaceport")
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "amenities.geojson",
+            "feature 0 (id amenity/playground)",
+            "spaceport",
+        ],
+    },
+    Case {
+        name: "horeca category out of range",
+        mutate: |d| {
+            edit_json(d, "tiny/horeca.geojson", |v| {
+                v["features"][1]["properties"]["category"] = json!(7)
+            })
+        },
+        args: &["--strict"],
+        expect: &["horeca.geojson", "feature 1 (id horeca/cafe)", "category"],
+    },
+    Case {
+        name: "floors that are not a number",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][2]["properties"]["floors"] = json!("veel")
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 2 (id shop-vacant)",
+            "\"floors\" = veel",
+        ],
+    },
+    Case {
+        name: "missing layer",
+        mutate: |d| std::fs::remove_file(d.join("tiny/horeca.geojson")).unwrap(),
+        args: &[],
+        expect: &["horeca.geojson", "layer horeca does not exist"],
+    },
+    Case {
+        name: "unknown scenario key",
+        mutate: |d| append_scenario(d, "[zoning]\ncell_size_m = 20\n"),
+        args: &[],
+        expect: &["tiny.toml", "cell_size_m"],
+    },
+    Case {
+        name: "walking speed in the wrong unit",
+        mutate: |d| append_scenario(d, "[groups.ouderen]\nwalk_speed_kmh = 1000\n"),
+        args: &[],
+        expect: &["tiny.toml", "groups.ouderen.walk_speed_kmh", "km/h"],
+    },
+    Case {
+        name: "scenario syntax error",
+        mutate: |d| append_scenario(d, "[zoning\n"),
+        args: &[],
+        expect: &["tiny.toml", "line"],
+    },
+    Case {
+        name: "geographic working crs",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("EPSG:28992", "EPSG:4326");
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &["tiny.toml", "crs", "metres"],
+    },
+    Case {
+        name: "scenario version 2",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("version = 1", "version = 2");
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &["tiny.toml", "version"],
+    },
+    Case {
+        name: "explicit layer path that does not exist",
+        mutate: |d| append_scenario(d, "[layers.plan_zones]\npath = \"nowhere.geojson\"\n"),
+        args: &[],
+        expect: &["nowhere.geojson", "does not exist"],
+    },
+    Case {
+        name: "unknown output crs",
+        mutate: |_| {},
+        args: &["--output-crs", "EPSG:0"],
+        expect: &["--output-crs"],
+    },
+];
+
+#[test]
+fn bad_input_corpus() {
+    let mut ran = 0;
+    for case in CASES {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
+        std::fs::copy(fixture("tiny.toml"), dir.path().join("tiny.toml")).unwrap();
+        (case.mutate)(dir.path());
+        let out = dir.path().join("out");
+        let mut args = vec!["plan", "tiny.toml", "--out", out.to_str().unwrap()];
+        args.extend_from_slice(case.args);
+        let r = run_in(dir.path(), &args);
+        assert_eq!(
+            r.code, 2,
+            "case {:?}: exit {}\n{}{}",
+            case.name, r.code, r.stdout, r.stderr
+        );
+        for fragment in case.expect {
+            assert!(
+                r.stderr.contains(fragment),
+                "case {:?}: stderr lacks {fragment:?}:\n{}",
+                case.name,
+                r.stderr
+            );
+        }
+        assert!(
+            !out.exists(),
+            "case {:?}: an output folder was created",
+            case.name
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "case {:?}: temporary folders left: {leftovers:?}",
+            case.name
+        );
+        ran += 1;
+    }
+    assert!(ran >= 30, "only {ran} cases ran");
+}
+
+#[test]
+fn scenario_that_does_not_exist() {
+    let r = run(&["plan", "scenarios/no-such-file.toml"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("no-such-file.toml") && r.stderr.contains("cannot read scenario"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn output_inside_the_inputs_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
+    std::fs::copy(fixture("tiny.toml"), dir.path().join("tiny.toml")).unwrap();
+    let before = std::fs::read(dir.path().join("tiny/buildings.geojson")).unwrap();
+    let r = run_in(dir.path(), &["plan", "tiny.toml", "--out", "tiny"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("would overwrite"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read(dir.path().join("tiny/buildings.geojson")).unwrap(),
+        before
+    );
+}
