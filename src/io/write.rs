@@ -141,6 +141,54 @@ pub fn round_to(v: f64, decimals: i32) -> Value {
     json!(if r == 0.0 { 0.0 } else { r })
 }
 
+/// A FeatureCollection (already in WGS84) as text, one feature per line, with a `name` member.
+pub fn collection_text(name: &str, collection: &geojson::FeatureCollection) -> Result<String> {
+    let mut out = String::new();
+    out.push_str("{\"type\":\"FeatureCollection\",\"name\":");
+    out.push_str(&Value::String(name.to_string()).to_string());
+    out.push_str(",\"features\":[\n");
+    for (i, f) in collection.features.iter().enumerate() {
+        let text = serde_json::to_string(f)
+            .map_err(|e| crate::Error::Usage(format!("cannot serialise {name}: {e}")))?;
+        out.push_str(&text);
+        if i + 1 < collection.features.len() {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    out.push_str("]}\n");
+    Ok(out)
+}
+
+/// The README of an imported map folder: source, counts, licence and attribution.
+pub fn import_readme(
+    source: &std::path::Path,
+    counts: &std::collections::BTreeMap<String, usize>,
+    retail_core_method: &str,
+    problems: usize,
+) -> String {
+    let file = source
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut s = String::new();
+    s.push_str(&format!(
+        "# Map layers imported from OpenStreetMap ({file})\n\n"
+    ));
+    s.push_str("Written by `binnenstad import osm`; the tag mapping is in `maps/README.md`.\n");
+    s.push_str("Coordinates are WGS84 (RFC 7946), rounded to 1e-7 degrees.\n\n");
+    s.push_str("| layer | features |\n|---|---|\n");
+    for (layer, n) in counts {
+        s.push_str(&format!("| {layer} | {n} |\n"));
+    }
+    s.push_str(&format!("\nRetail core: {retail_core_method}\n\n"));
+    s.push_str(&format!("Data problems reported during import: {problems} (ways with missing nodes and similar; run the import to see them).\n\n"));
+    s.push_str("## Licence and attribution\n\nData © OpenStreetMap contributors, available under the Open Database License (ODbL) 1.0 \
+(https://www.openstreetmap.org/copyright). Attribute \"© OpenStreetMap contributors\" wherever these layers or maps made \
+from them are shown; derived databases that are published must be shared alike.\n");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,52 +239,4 @@ mod tests {
         assert!(text.contains("urn:ogc:def:crs:EPSG::28992"));
         assert!(text.contains("[121000.123,487000.5]"), "{text}");
     }
-}
-
-/// A FeatureCollection (already in WGS84) as text, one feature per line, with a `name` member.
-pub fn collection_text(name: &str, collection: &geojson::FeatureCollection) -> Result<String> {
-    let mut out = String::new();
-    out.push_str("{\"type\":\"FeatureCollection\",\"name\":");
-    out.push_str(&Value::String(name.to_string()).to_string());
-    out.push_str(",\"features\":[\n");
-    for (i, f) in collection.features.iter().enumerate() {
-        let text = serde_json::to_string(f)
-            .map_err(|e| crate::Error::Usage(format!("cannot serialise {name}: {e}")))?;
-        out.push_str(&text);
-        if i + 1 < collection.features.len() {
-            out.push(',');
-        }
-        out.push('\n');
-    }
-    out.push_str("]}\n");
-    Ok(out)
-}
-
-/// The README of an imported map folder: source, counts, licence and attribution.
-pub fn import_readme(
-    source: &std::path::Path,
-    counts: &std::collections::BTreeMap<String, usize>,
-    retail_core_method: &str,
-    problems: usize,
-) -> String {
-    let file = source
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut s = String::new();
-    s.push_str(&format!(
-        "# Map layers imported from OpenStreetMap ({file})\n\n"
-    ));
-    s.push_str("Written by `binnenstad import osm`; the tag mapping is in `maps/README.md`.\n");
-    s.push_str("Coordinates are WGS84 (RFC 7946), rounded to 1e-7 degrees.\n\n");
-    s.push_str("| layer | features |\n|---|---|\n");
-    for (layer, n) in counts {
-        s.push_str(&format!("| {layer} | {n} |\n"));
-    }
-    s.push_str(&format!("\nRetail core: {retail_core_method}\n\n"));
-    s.push_str(&format!("Data problems reported during import: {problems} (ways with missing nodes and similar; run the import to see them).\n\n"));
-    s.push_str("## Licence and attribution\n\nData © OpenStreetMap contributors, available under the Open Database License (ODbL) 1.0 \
-(https://www.openstreetmap.org/copyright). Attribute \"© OpenStreetMap contributors\" wherever these layers or maps made \
-from them are shown; derived databases that are published must be shared alike.\n");
-    s
 }
