@@ -44,6 +44,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod io;
 pub mod model;
 
 pub use error::{Diagnostic, Error, Result, Severity};

@@ -5,7 +5,7 @@
 //! slices of them; writers convert back to WGS84. Ids are the stable ids of
 //! the source data (BAG pand id, OSM `way/123`), never vector positions.
 
-use geo::{MultiPolygon, Point, LineString, Polygon};
+use geo::{LineString, MultiPolygon, Point, Polygon};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -14,7 +14,7 @@ macro_rules! str_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
+        pub enum $name { $($(#[$vmeta])* #[doc = concat!("`", $text, "`")] $variant),+ }
         impl $name {
             /// Every variant, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -71,6 +71,8 @@ str_enum!(
         Cinema => "cinema",
         Sports => "sports",
         TransitStop => "transit_stop",
+        /// An event place: a named square (`place=square`, pedestrian area).
+        Square => "square",
     }
 );
 
@@ -406,7 +408,10 @@ mod tests {
         for k in AmenityKind::ALL {
             assert_eq!(AmenityKind::parse(k.as_str()), Some(*k));
         }
-        assert_eq!(AmenityKind::parse("Primary-School"), Some(AmenityKind::PrimarySchool));
+        assert_eq!(
+            AmenityKind::parse("Primary-School"),
+            Some(AmenityKind::PrimarySchool)
+        );
         assert_eq!(BuildingUse::parse("nonsense"), None);
         for m in Milieucategorie::ALL {
             assert_eq!(Milieucategorie::parse(m.as_str()), Some(m));
@@ -416,8 +421,17 @@ mod tests {
 
     #[test]
     fn horeca_category_from_kind() {
-        assert_eq!(HorecaCategory::from_kind("nightclub"), Some(HorecaCategory::Heavy));
-        assert_eq!(HorecaCategory::from_kind("pub"), Some(HorecaCategory::Medium));
-        assert_eq!(HorecaCategory::from_kind("ice_cream"), Some(HorecaCategory::Light));
+        assert_eq!(
+            HorecaCategory::from_kind("nightclub"),
+            Some(HorecaCategory::Heavy)
+        );
+        assert_eq!(
+            HorecaCategory::from_kind("pub"),
+            Some(HorecaCategory::Medium)
+        );
+        assert_eq!(
+            HorecaCategory::from_kind("ice_cream"),
+            Some(HorecaCategory::Light)
+        );
     }
 }
