@@ -635,7 +635,7 @@ fn street_layer(
 /// Tagged `landuse=retail` is the core when it holds at least this share of
 /// the shops; otherwise it is a few retail sites (a mall, a market hall) and
 /// the core is derived from shop density (the tagged polygons are kept too).
-const TAGGED_CORE_MIN_SHOP_SHARE: f64 = 0.5;
+const TAGGED_CORE_MIN_SHOP_SHARE: f64 = 0.25;
 
 fn retail_core_layer(
     data: &OsmData,
