@@ -89,10 +89,11 @@ pub(crate) fn ring_polygon(ring: Vec<Coord<f64>>) -> Option<Polygon<f64>> {
 /// A representative point of a set of coordinates: the interior point of the
 /// polygon they form when closed, else of the line.
 pub(crate) fn representative_point(coords: &[Coord<f64>], closed: bool) -> Option<Point<f64>> {
-    if closed && coords.len() >= 4 {
-        if let Some(p) = ring_polygon(coords.to_vec()).and_then(|p| p.interior_point()) {
-            return Some(p);
-        }
+    if closed
+        && coords.len() >= 4
+        && let Some(p) = ring_polygon(coords.to_vec()).and_then(|p| p.interior_point())
+    {
+        return Some(p);
     }
     match coords {
         [] => None,
@@ -217,10 +218,7 @@ fn join_rings(segments: Vec<Vec<i64>>) -> (Vec<Vec<i64>>, usize) {
     let mut rings = Vec::new();
     let mut unclosed = 0;
     while let Some(mut ring) = remaining.pop_front() {
-        loop {
-            let (Some(&first), Some(&last)) = (ring.first(), ring.last()) else {
-                break;
-            };
+        while let (Some(&first), Some(&last)) = (ring.first(), ring.last()) {
             if first == last && ring.len() >= 4 {
                 rings.push(ring);
                 break;

@@ -39,9 +39,7 @@ pub(crate) fn closing_time(value: &str) -> Option<Closing> {
     ranges
         .iter()
         .map(|&(start, end)| {
-            if start == 0 && has_midnight_end && end < 1440 {
-                end + 1440
-            } else if end <= start {
+            if (start == 0 && has_midnight_end && end < 1440) || end <= start {
                 end + 1440
             } else {
                 end

@@ -429,14 +429,15 @@ fn building_layer(
         }
     }
     for r in &data.relations {
-        if tags::is_building(&r.tags) && is_multipolygon(r) {
-            if let Some(shape) = multipolygons.get(&r.id) {
-                shapes.push(BuildingShape {
-                    osm_id: format!("relation/{}", r.id),
-                    tags: &r.tags,
-                    shape: shape.clone(),
-                });
-            }
+        if tags::is_building(&r.tags)
+            && is_multipolygon(r)
+            && let Some(shape) = multipolygons.get(&r.id)
+        {
+            shapes.push(BuildingShape {
+                osm_id: format!("relation/{}", r.id),
+                tags: &r.tags,
+                shape: shape.clone(),
+            });
         }
     }
     shapes.retain(|b| keep(&geo::Geometry::MultiPolygon(b.shape.clone())));
@@ -669,10 +670,11 @@ fn retail_core_layer(
         }
     }
     for r in &data.relations {
-        if r.tags.is("landuse", "retail") && is_multipolygon(r) {
-            if let Some(shape) = multipolygons.get(&r.id) {
-                tagged.push((format!("relation/{}", r.id), &r.tags, shape.clone()));
-            }
+        if r.tags.is("landuse", "retail")
+            && is_multipolygon(r)
+            && let Some(shape) = multipolygons.get(&r.id)
+        {
+            tagged.push((format!("relation/{}", r.id), &r.tags, shape.clone()));
         }
     }
     tagged.retain(|(_, _, s)| keep(&geo::Geometry::MultiPolygon(s.clone())));

@@ -117,12 +117,12 @@ enum Format {
 /// OSM data, is truncated or corrupt (with the byte offset for XML);
 /// [`Error::Usage`] for a bbox that is not finite or not west < east, south < north.
 pub fn import(path: &Path, options: &ImportOptions) -> Result<(OsmLayers, ImportReport), Error> {
-    if let Some([w, s, e, n]) = options.bbox {
-        if ![w, s, e, n].iter().all(|v| v.is_finite()) || w >= e || s >= n {
-            return Err(Error::Usage(format!(
-                "bbox {w},{s},{e},{n}: expected finite W,S,E,N with W < E and S < N"
-            )));
-        }
+    if let Some([w, s, e, n]) = options.bbox
+        && (![w, s, e, n].iter().all(|v| v.is_finite()) || w >= e || s >= n)
+    {
+        return Err(Error::Usage(format!(
+            "bbox {w},{s},{e},{n}: expected finite W,S,E,N with W < E and S < N"
+        )));
     }
     let mut data = read(path)?;
     data.sort();

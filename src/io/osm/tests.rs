@@ -341,9 +341,7 @@ fn broken_files_are_errors_naming_the_file() {
         ),
         (
             "cut.osm",
-            osm("<node id=\"1\" lat=\"5\" lon=\"4\"/>")[..60]
-                .as_bytes()
-                .to_vec(),
+            osm("<node id=\"1\" lat=\"5\" lon=\"4\"/>").as_bytes()[..60].to_vec(),
             "at byte",
         ),
         (
