@@ -154,7 +154,7 @@ fn print_diagnostics(diagnostics: &[binnenstad::Diagnostic], limit: usize) {
     }
     if diagnostics.len() > limit {
         eprintln!(
-            "... and {} more (all in the report and `binnenstad check --json`)",
+            "... and {} more (all of them: `binnenstad check --json`, or the report)",
             diagnostics.len() - limit
         );
     }
@@ -269,7 +269,40 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
 
 fn cmd_import_osm(file: &Path, out: &Path, bbox: Option<[f64; 4]>) -> Result<()> {
     let start = Instant::now();
-    // MERGE: the importer lands from the osm branch.
-    let _ = (file, out, bbox, start);
-    bail!("import is not built yet")
+    let options = binnenstad::io::osm::ImportOptions { bbox };
+    let (layers, report) = binnenstad::io::osm::import(file, &options)?;
+    let dir = OutputDir::create(out, &[file.to_path_buf()])?;
+    for (name, collection) in layers.layers() {
+        dir.write(
+            &format!("{name}.geojson"),
+            binnenstad::io::write::collection_text(name, collection)?,
+        )?;
+    }
+    dir.write(
+        "README.md",
+        binnenstad::io::write::import_readme(
+            file,
+            &report.counts,
+            &report.retail_core_method,
+            report.diagnostics.len(),
+        ),
+    )?;
+    let written = dir.commit()?;
+    for (name, n) in &report.counts {
+        println!("{name:<12} {n:>7}");
+    }
+    if !report.diagnostics.is_empty() {
+        eprintln!(
+            "{} data problem(s) in the OSM file:",
+            report.diagnostics.len()
+        );
+        print_diagnostics(&report.diagnostics, 10);
+    }
+    println!("{}", report.retail_core_method);
+    println!(
+        "wrote {} in {:.2} s",
+        written.display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

@@ -14,8 +14,7 @@ macro_rules! str_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
-        #[allow(missing_docs)] // variants are named by their canonical text
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
+        pub enum $name { $($(#[$vmeta])* #[doc = concat!("`", $text, "`")] $variant),+ }
         impl $name {
             /// Every variant, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -72,6 +71,8 @@ str_enum!(
         Cinema => "cinema",
         Sports => "sports",
         TransitStop => "transit_stop",
+        /// An event place: a named square (`place=square`, pedestrian area).
+        Square => "square",
     }
 );
 

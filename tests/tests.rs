@@ -5,3 +5,4 @@ mod util;
 mod bad_input;
 mod cli_check;
 mod cli_plan;
+mod maps;

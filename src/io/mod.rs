@@ -1,9 +1,11 @@
 //! Input and output: the only module that touches files.
 //!
 //! - [`load`]: GeoJSON layers → [`crate::model::Layers`] in the working CRS.
+//! - [`osm`]: OpenStreetMap (.osm, .osm.gz, .osm.pbf) → GeoJSON layers.
 //! - [`write`]: model geometry → RFC 7946 GeoJSON text.
 //! - [`output`]: output folders written whole or not at all.
 
 pub mod load;
+pub mod osm;
 pub mod output;
 pub mod write;

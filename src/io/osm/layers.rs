@@ -1,0 +1,735 @@
+//! From raw OSM elements to the six layers (the tag mapping is in `tags`).
+//!
+//! Order of work: multipolygon relations are assembled once; POIs (tagged
+//! nodes, and ways / relations reduced to an interior point) feed horeca,
+//! amenities, businesses and shop density; closed ways and multipolygons with
+//! `building=*` become buildings, their use read from their own tags or from
+//! the POI nodes inside; walkable highways become streets; `landuse=retail`
+//! or shop density gives the retail core. Features are sorted by id.
+
+use super::data::{OsmData, Relation, Tags, Way};
+use super::geom::{
+    self, AssemblyError, WayCoords, is_closed, line_geometry, point_geometry, polygon_geometry,
+    ring_polygon,
+};
+use super::{ImportOptions, OsmLayers, hours, retail_core, tags};
+use crate::error::{Diagnostic, Severity};
+use crate::model::{AmenityKind, BuildingUse, HorecaCategory};
+use geo::{BoundingRect, Coord, Distance, Haversine, InteriorPoint, Intersects, MultiPolygon};
+use geo::{Point, Rect};
+use geojson::{Feature, FeatureCollection, feature::Id};
+use rstar::{AABB, RTree, primitives::GeomWithData};
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeSet, HashMap};
+
+/// Everything [`build`] produces.
+pub(crate) struct Built {
+    pub layers: OsmLayers,
+    pub diagnostics: Vec<Diagnostic>,
+    pub retail_core_derived: bool,
+    pub retail_core_method: String,
+}
+
+/// Collects diagnostics for one file.
+struct Diagnostics {
+    file: String,
+    list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    fn warn(&mut self, layer: &str, code: &'static str, message: String) {
+        self.list.push(Diagnostic {
+            severity: Severity::Warning,
+            layer: layer.to_string(),
+            file: Some(self.file.clone()),
+            feature: None,
+            code,
+            message,
+        });
+    }
+}
+
+/// A point feature candidate: a tagged node, or a way / relation reduced to a point.
+struct Poi<'a> {
+    id: String,
+    point: Point<f64>,
+    tags: &'a Tags,
+}
+
+/// True when the tags make a point feature in some layer (or count as a shop).
+fn is_poi(t: &Tags) -> bool {
+    tags::horeca_kind(t).is_some()
+        || tags::amenity_kind(t).is_some()
+        || tags::business_activity(t).is_some()
+        || tags::is_active_shop(t)
+}
+
+/// The layer a diagnostic about an element with these tags belongs to.
+fn layer_of(t: &Tags) -> &'static str {
+    if tags::is_building(t) {
+        "buildings"
+    } else if tags::horeca_kind(t).is_some() {
+        "horeca"
+    } else if t.is("landuse", "retail") {
+        "retail_core"
+    } else if tags::business_activity(t).is_some() {
+        "businesses"
+    } else {
+        "amenities"
+    }
+}
+
+/// Builds all layers from `data`. `file` names the input in diagnostics.
+pub(crate) fn build(data: &OsmData, options: &ImportOptions, file: &str) -> Built {
+    let mut diags = Diagnostics {
+        file: file.to_string(),
+        list: Vec::new(),
+    };
+    for id in &data.bad_nodes {
+        diags.warn(
+            "nodes",
+            "invalid_coordinates",
+            format!("node/{id}: coordinates missing, not finite or out of range; node ignored"),
+        );
+    }
+    let bbox = options
+        .bbox
+        .map(|[w, s, e, n]| Rect::new(Coord { x: w, y: s }, Coord { x: e, y: n }));
+    let keep = |g: &geo::Geometry<f64>| bbox.is_none_or(|r| r.intersects(g));
+
+    let ways: HashMap<i64, &Way> = data.ways.iter().map(|w| (w.id, w)).collect();
+    let multipolygons = assemble_relations(data, &ways, &mut diags);
+
+    let pois = collect_pois(data, &multipolygons, &mut diags);
+    let pois: Vec<Poi<'_>> = pois
+        .into_iter()
+        .filter(|p| keep(&geo::Geometry::Point(p.point)))
+        .collect();
+
+    let horeca = horeca_layer(&pois);
+    let amenities = amenity_layer(&pois);
+    let businesses = business_layer(&pois);
+    let buildings = building_layer(data, &multipolygons, &mut diags, &keep);
+    let streets = street_layer(data, &mut diags, &keep);
+    let shops: Vec<(f64, f64)> = pois
+        .iter()
+        .filter(|p| tags::is_active_shop(p.tags))
+        .map(|p| (p.point.x(), p.point.y()))
+        .collect();
+    let (retail_core, derived, method) =
+        retail_core_layer(data, &multipolygons, &shops, &mut diags, &keep);
+
+    Built {
+        layers: OsmLayers {
+            buildings: collection(buildings),
+            horeca: collection(horeca),
+            amenities: collection(amenities),
+            streets: collection(streets),
+            retail_core: collection(retail_core),
+            businesses: collection(businesses),
+        },
+        diagnostics: diags.list,
+        retail_core_derived: derived,
+        retail_core_method: method,
+    }
+}
+
+/// Sorts features by id into a collection.
+fn collection(mut features: Vec<Feature>) -> FeatureCollection {
+    features.sort_by(|a, b| feature_id(a).cmp(feature_id(b)));
+    FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    }
+}
+
+fn feature_id(f: &Feature) -> &str {
+    match &f.id {
+        Some(Id::String(s)) => s,
+        _ => "",
+    }
+}
+
+fn feature(id: String, geometry: geojson::Geometry, properties: Map<String, Value>) -> Feature {
+    Feature {
+        bbox: None,
+        geometry: Some(geometry),
+        id: Some(Id::String(id)),
+        properties: Some(properties),
+        foreign_members: None,
+    }
+}
+
+fn opt_str(v: Option<&str>) -> Value {
+    v.map_or(Value::Null, |s| Value::String(s.to_string()))
+}
+
+/// Assembles every multipolygon relation whose tags matter to some layer.
+fn assemble_relations(
+    data: &OsmData,
+    ways: &HashMap<i64, &Way>,
+    diags: &mut Diagnostics,
+) -> HashMap<i64, MultiPolygon<f64>> {
+    let mut out = HashMap::new();
+    for r in &data.relations {
+        if !is_multipolygon(r) {
+            continue;
+        }
+        if !(tags::is_building(&r.tags) || r.tags.is("landuse", "retail") || is_poi(&r.tags)) {
+            continue;
+        }
+        match geom::assemble_multipolygon(data, ways, r) {
+            Ok(shape) => {
+                out.insert(r.id, shape);
+            }
+            Err(e) => {
+                let code = match e {
+                    AssemblyError::MissingMembers { .. } => "missing_members",
+                    AssemblyError::Unclosed { .. } => "unclosed_ring",
+                    AssemblyError::Empty => "invalid_geometry",
+                };
+                let (_, message) = e.describe();
+                diags.warn(
+                    layer_of(&r.tags),
+                    code,
+                    format!("relation/{}: {message}", r.id),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn is_multipolygon(r: &Relation) -> bool {
+    r.tags.is("type", "multipolygon")
+}
+
+/// Tagged nodes, ways and assembled multipolygons that are POIs, as points.
+fn collect_pois<'a>(
+    data: &'a OsmData,
+    multipolygons: &HashMap<i64, MultiPolygon<f64>>,
+    diags: &mut Diagnostics,
+) -> Vec<Poi<'a>> {
+    let mut pois = Vec::new();
+    for n in &data.nodes {
+        if is_poi(&n.tags) {
+            let (x, y) = super::data::from_decimicro(n.coord);
+            pois.push(Poi {
+                id: format!("node/{}", n.id),
+                point: Point::new(x, y),
+                tags: &n.tags,
+            });
+        }
+    }
+    for w in &data.ways {
+        if !is_poi(&w.tags) {
+            continue;
+        }
+        let coords = WayCoords::of(data, w);
+        let point = match coords.complete() {
+            Some(c) => geom::representative_point(c, is_closed(w)),
+            None => {
+                let present = coords.present();
+                let point = geom::representative_point(&present, false);
+                let outcome = if point.is_some() {
+                    "point taken from the present nodes"
+                } else {
+                    "skipped"
+                };
+                diags.warn(
+                    layer_of(&w.tags),
+                    "missing_nodes",
+                    format!(
+                        "way/{}: {} of {} nodes missing; {outcome}",
+                        w.id,
+                        coords.missing,
+                        w.refs.len()
+                    ),
+                );
+                point
+            }
+        };
+        if let Some(point) = point {
+            pois.push(Poi {
+                id: format!("way/{}", w.id),
+                point,
+                tags: &w.tags,
+            });
+        }
+    }
+    for r in &data.relations {
+        if !is_poi(&r.tags) {
+            continue;
+        }
+        if let Some(point) = multipolygons.get(&r.id).and_then(|m| m.interior_point()) {
+            pois.push(Poi {
+                id: format!("relation/{}", r.id),
+                point,
+                tags: &r.tags,
+            });
+        }
+    }
+    pois
+}
+
+fn horeca_layer(pois: &[Poi<'_>]) -> Vec<Feature> {
+    let mut out = Vec::new();
+    for p in pois {
+        let Some(kind) = tags::horeca_kind(p.tags) else {
+            continue;
+        };
+        let t = p.tags;
+        let category = HorecaCategory::from_kind(kind).map(HorecaCategory::number);
+        let hours = t.get("opening_hours");
+        let closing = hours.and_then(hours::closing_time);
+        let outdoor = tags::yes_no(t.get("outdoor_seating")).or_else(|| {
+            // `street`, `sidewalk`, `pedestrian_zone`, `garden` ... are kinds of terrace.
+            t.get("outdoor_seating").map(|_| true)
+        });
+        let seats = ["outdoor_seating:capacity", "capacity:outdoor_seating"]
+            .iter()
+            .find_map(|k| t.get(k).and_then(|v| v.trim().parse::<u32>().ok()))
+            .or(if outdoor == Some(false) {
+                Some(0)
+            } else {
+                None
+            });
+        let mut props = Map::new();
+        props.insert("id".into(), json!(p.id));
+        props.insert("kind".into(), json!(kind));
+        props.insert("category".into(), json!(category));
+        props.insert("name".into(), opt_str(t.get("name")));
+        props.insert("opening_hours".into(), opt_str(hours));
+        props.insert(
+            "closing_time".into(),
+            closing.map_or(Value::Null, |c| json!(c.clock())),
+        );
+        props.insert(
+            "closes_after_midnight".into(),
+            closing.map_or(Value::Null, |c| json!(c.after_midnight())),
+        );
+        props.insert("terrace_seats".into(), json!(seats));
+        props.insert("outdoor_seating".into(), json!(outdoor));
+        out.push(feature(p.id.clone(), point_geometry(p.point), props));
+    }
+    out
+}
+
+/// Transit stops of the same name closer than this are one stop (platform,
+/// stop position and stop sign of one halt).
+const TRANSIT_MERGE_M: f64 = 75.0;
+
+fn amenity_layer(pois: &[Poi<'_>]) -> Vec<Feature> {
+    let mut out = Vec::new();
+    let mut transit = Vec::new();
+    for p in pois {
+        let Some(m) = tags::amenity_kind(p.tags) else {
+            continue;
+        };
+        if m.kind == AmenityKind::TransitStop {
+            transit.push((tags::transit_priority(&m.osm_tag), p, m));
+            continue;
+        }
+        out.push(amenity_feature(p, &m));
+    }
+    // Keep the best-priority stop of each name; unnamed stops are all kept.
+    transit.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    let mut kept: Vec<(String, Point<f64>)> = Vec::new();
+    for (_, p, m) in transit {
+        if let Some(name) = p.tags.get("name").map(str::to_lowercase) {
+            let duplicate = kept
+                .iter()
+                .any(|(n, q)| *n == name && Haversine.distance(*q, p.point) < TRANSIT_MERGE_M);
+            if duplicate {
+                continue;
+            }
+            kept.push((name, p.point));
+        }
+        out.push(amenity_feature(p, &m));
+    }
+    out
+}
+
+fn amenity_feature(p: &Poi<'_>, m: &tags::AmenityMatch) -> Feature {
+    let mut props = Map::new();
+    props.insert("id".into(), json!(p.id));
+    props.insert("kind".into(), json!(m.kind.as_str()));
+    props.insert("name".into(), opt_str(p.tags.get("name")));
+    props.insert("osm_tag".into(), json!(m.osm_tag));
+    props.insert("kind_basis".into(), json!(m.basis.as_str()));
+    feature(p.id.clone(), point_geometry(p.point), props)
+}
+
+fn business_layer(pois: &[Poi<'_>]) -> Vec<Feature> {
+    let mut out = Vec::new();
+    for p in pois {
+        let Some(activity) = tags::business_activity(p.tags) else {
+            continue;
+        };
+        if tags::is_vacant(p.tags) {
+            continue;
+        }
+        let mut props = Map::new();
+        props.insert("id".into(), json!(p.id));
+        props.insert("activity".into(), json!(activity));
+        props.insert(
+            "milieucategorie".into(),
+            opt_str(tags::milieucategorie(&activity)),
+        );
+        props.insert("name".into(), opt_str(p.tags.get("name")));
+        out.push(feature(p.id.clone(), point_geometry(p.point), props));
+    }
+    out
+}
+
+/// One building before ids are made unique.
+struct BuildingShape<'a> {
+    osm_id: String,
+    tags: &'a Tags,
+    shape: MultiPolygon<f64>,
+}
+
+fn building_layer(
+    data: &OsmData,
+    multipolygons: &HashMap<i64, MultiPolygon<f64>>,
+    diags: &mut Diagnostics,
+    keep: &dyn Fn(&geo::Geometry<f64>) -> bool,
+) -> Vec<Feature> {
+    let mut shapes = Vec::new();
+    for w in &data.ways {
+        if !tags::is_building(&w.tags) || !is_closed(w) {
+            continue;
+        }
+        let coords = WayCoords::of(data, w);
+        let Some(ring) = coords.complete() else {
+            diags.warn(
+                "buildings",
+                "missing_nodes",
+                format!(
+                    "way/{}: {} of {} nodes missing; building skipped",
+                    w.id,
+                    coords.missing,
+                    w.refs.len()
+                ),
+            );
+            continue;
+        };
+        match ring_polygon(ring.to_vec()) {
+            Some(p) => shapes.push(BuildingShape {
+                osm_id: format!("way/{}", w.id),
+                tags: &w.tags,
+                shape: MultiPolygon(vec![p]),
+            }),
+            None => diags.warn(
+                "buildings",
+                "invalid_geometry",
+                format!("way/{}: ring has no area; building skipped", w.id),
+            ),
+        }
+    }
+    for r in &data.relations {
+        if tags::is_building(&r.tags)
+            && is_multipolygon(r)
+            && let Some(shape) = multipolygons.get(&r.id)
+        {
+            shapes.push(BuildingShape {
+                osm_id: format!("relation/{}", r.id),
+                tags: &r.tags,
+                shape: shape.clone(),
+            });
+        }
+    }
+    shapes.retain(|b| keep(&geo::Geometry::MultiPolygon(b.shape.clone())));
+
+    // POI nodes (and vacancy markers) for point-in-polygon.
+    let index: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
+        data.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| tags::poi_use(&n.tags).is_some() || tags::is_vacant(&n.tags))
+            .map(|(i, n)| {
+                let (x, y) = super::data::from_decimicro(n.coord);
+                GeomWithData::new([x, y], i)
+            })
+            .collect(),
+    );
+
+    let mut used_ids: HashMap<String, String> = HashMap::new();
+    let mut out = Vec::new();
+    for b in shapes {
+        let t = b.tags;
+        let mut node_uses = BTreeSet::new();
+        let mut node_vacant = false;
+        if let Some(rect) = b.shape.bounding_rect() {
+            let envelope =
+                AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+            for hit in index.locate_in_envelope(&envelope) {
+                let node = &data.nodes[hit.data];
+                let [x, y] = *hit.geom();
+                if !b.shape.intersects(&Point::new(x, y)) {
+                    continue;
+                }
+                if let Some(u) = tags::poi_use(&node.tags) {
+                    node_uses.insert(u);
+                }
+                node_vacant |= tags::is_vacant(&node.tags);
+            }
+        }
+        let building = t.get("building").unwrap_or("yes");
+        let own = tags::poi_use(t);
+        let (usage, source, ground) = match tags::building_type_use(building) {
+            Some(BuildingUse::Residential) => {
+                let mut plint = node_uses.clone();
+                plint.extend(own);
+                (BuildingUse::Residential, "building_tag", combine(&plint))
+            }
+            Some(u) => (u, "building_tag", None),
+            None => match (own, combine(&node_uses)) {
+                (Some(u), _) => (u, "building_tag", None),
+                (None, Some(u)) => (u, "poi_nodes", None),
+                (None, None) if building == "commercial" => {
+                    (tags::COMMERCIAL_FALLBACK, "building_tag", None)
+                }
+                (None, None) => (BuildingUse::Other, "default", None),
+            },
+        };
+        let ref_bag = t.get("ref:bag").map(str::trim).filter(|v| !v.is_empty());
+        let id = match ref_bag {
+            Some(r) if !used_ids.contains_key(r) => {
+                used_ids.insert(r.to_string(), b.osm_id.clone());
+                r.to_string()
+            }
+            Some(r) => {
+                let first = used_ids.get(r).cloned().unwrap_or_default();
+                diags.warn(
+                    "buildings",
+                    "duplicate_id",
+                    format!(
+                        "{}: ref:bag {r} is also on {first}; this one keeps its OSM id as id",
+                        b.osm_id
+                    ),
+                );
+                b.osm_id.clone()
+            }
+            None => b.osm_id.clone(),
+        };
+        let name = t.get("name").map(str::to_string).or_else(|| {
+            match (t.get("addr:street"), t.get("addr:housenumber")) {
+                (Some(s), Some(n)) => Some(format!("{s} {n}")),
+                _ => None,
+            }
+        });
+        let floors = t
+            .get("building:levels")
+            .and_then(tags::leading_number)
+            .filter(|v| *v >= 0.0 && *v < 1000.0)
+            .map(|v| v.floor() as u32);
+        let lift = tags::yes_no(t.get("building:lift")).or(tags::yes_no(t.get("lift")));
+        let mut props = Map::new();
+        props.insert("id".into(), json!(id));
+        props.insert("osm_id".into(), json!(b.osm_id));
+        props.insert("ref_bag".into(), opt_str(ref_bag));
+        props.insert("building".into(), json!(building));
+        props.insert("use".into(), json!(usage.as_str()));
+        props.insert("use_source".into(), json!(source));
+        props.insert(
+            "ground_floor_use".into(),
+            opt_str(ground.map(BuildingUse::as_str)),
+        );
+        props.insert("floors".into(), json!(floors));
+        props.insert(
+            "height_m".into(),
+            json!(t.get("height").and_then(tags::leading_number)),
+        );
+        props.insert(
+            "year".into(),
+            json!(t.get("start_date").and_then(tags::year)),
+        );
+        props.insert("monument".into(), json!(tags::is_monument(t)));
+        props.insert("vacant".into(), json!(tags::is_vacant(t) || node_vacant));
+        props.insert("name".into(), json!(name));
+        props.insert("lift".into(), json!(lift));
+        out.push(feature(id, polygon_geometry(&b.shape), props));
+    }
+    out
+}
+
+/// One use → that use; several → mixed; none → none.
+fn combine(uses: &BTreeSet<BuildingUse>) -> Option<BuildingUse> {
+    match uses.len() {
+        0 => None,
+        1 => uses.first().copied(),
+        _ => Some(BuildingUse::Mixed),
+    }
+}
+
+fn street_layer(
+    data: &OsmData,
+    diags: &mut Diagnostics,
+    keep: &dyn Fn(&geo::Geometry<f64>) -> bool,
+) -> Vec<Feature> {
+    let mut out = Vec::new();
+    for w in &data.ways {
+        if !tags::is_walkable(&w.tags) {
+            continue;
+        }
+        let coords = WayCoords::of(data, w);
+        let line = match coords.complete() {
+            Some(c) => c,
+            None => {
+                let run = coords.longest_run().filter(|r| r.len() >= 2);
+                let outcome = match run {
+                    Some(r) => format!(
+                        "kept the longest run of {} present consecutive nodes",
+                        r.len()
+                    ),
+                    None => "skipped (fewer than 2 consecutive nodes present)".to_string(),
+                };
+                diags.warn(
+                    "streets",
+                    "missing_nodes",
+                    format!(
+                        "way/{}: {} of {} nodes missing; {outcome}",
+                        w.id,
+                        coords.missing,
+                        w.refs.len()
+                    ),
+                );
+                match run {
+                    Some(r) => r,
+                    None => continue,
+                }
+            }
+        };
+        if line.len() < 2 {
+            continue;
+        }
+        let ls = geo::LineString::new(line.to_vec());
+        if !keep(&geo::Geometry::LineString(ls)) {
+            continue;
+        }
+        let t = &w.tags;
+        let flag = |k: &str| t.get(k).is_some_and(|v| v != "no");
+        let id = format!("way/{}", w.id);
+        let mut props = Map::new();
+        props.insert("id".into(), json!(id));
+        props.insert("highway".into(), opt_str(t.get("highway")));
+        props.insert("name".into(), opt_str(t.get("name")));
+        props.insert("foot".into(), opt_str(t.get("foot")));
+        props.insert("bridge".into(), json!(flag("bridge")));
+        props.insert("tunnel".into(), json!(flag("tunnel")));
+        props.insert(
+            "layer".into(),
+            json!(
+                t.get("layer")
+                    .and_then(|v| v.trim().parse::<i64>().ok())
+                    .unwrap_or(0)
+            ),
+        );
+        props.insert("area".into(), json!(t.is("area", "yes")));
+        out.push(feature(id, line_geometry(line), props));
+    }
+    out
+}
+
+/// Tagged `landuse=retail` is the core when it holds at least this share of
+/// the shops; otherwise it is a few retail sites (a mall, a market hall) and
+/// the core is derived from shop density (the tagged polygons are kept too).
+const TAGGED_CORE_MIN_SHOP_SHARE: f64 = 0.25;
+
+fn retail_core_layer(
+    data: &OsmData,
+    multipolygons: &HashMap<i64, MultiPolygon<f64>>,
+    shops: &[(f64, f64)],
+    diags: &mut Diagnostics,
+    keep: &dyn Fn(&geo::Geometry<f64>) -> bool,
+) -> (Vec<Feature>, bool, String) {
+    let mut tagged: Vec<(String, &Tags, MultiPolygon<f64>)> = Vec::new();
+    for w in &data.ways {
+        if !w.tags.is("landuse", "retail") || !is_closed(w) {
+            continue;
+        }
+        let coords = WayCoords::of(data, w);
+        match coords.complete().and_then(|c| ring_polygon(c.to_vec())) {
+            Some(p) => tagged.push((format!("way/{}", w.id), &w.tags, MultiPolygon(vec![p]))),
+            None => diags.warn(
+                "retail_core",
+                if coords.missing > 0 {
+                    "missing_nodes"
+                } else {
+                    "invalid_geometry"
+                },
+                format!(
+                    "way/{}: {} of {} nodes missing or no area; landuse=retail skipped",
+                    w.id,
+                    coords.missing,
+                    w.refs.len()
+                ),
+            ),
+        }
+    }
+    for r in &data.relations {
+        if r.tags.is("landuse", "retail")
+            && is_multipolygon(r)
+            && let Some(shape) = multipolygons.get(&r.id)
+        {
+            tagged.push((format!("relation/{}", r.id), &r.tags, shape.clone()));
+        }
+    }
+    tagged.retain(|(_, _, s)| keep(&geo::Geometry::MultiPolygon(s.clone())));
+    let inside = shops
+        .iter()
+        .filter(|(x, y)| {
+            let p = Point::new(*x, *y);
+            tagged.iter().any(|(_, _, s)| s.intersects(&p))
+        })
+        .count();
+    let share = if shops.is_empty() {
+        0.0
+    } else {
+        inside as f64 / shops.len() as f64
+    };
+    let mut out = Vec::new();
+    for (id, t, shape) in &tagged {
+        let mut props = Map::new();
+        props.insert("id".into(), json!(id));
+        props.insert("name".into(), opt_str(t.get("name")));
+        props.insert("source".into(), json!("landuse=retail"));
+        out.push(feature(id.clone(), polygon_geometry(shape), props));
+    }
+    if !tagged.is_empty() && share >= TAGGED_CORE_MIN_SHOP_SHARE {
+        let method = format!(
+            "landuse=retail: {} polygon(s) holding {:.0}% of {} shops",
+            tagged.len(),
+            share * 100.0,
+            shops.len()
+        );
+        return (out, false, method);
+    }
+    let derived = retail_core::derive(shops);
+    let method = format!(
+        "{}; {} part(s) from {} shops{}",
+        retail_core::method(),
+        derived.len(),
+        shops.len(),
+        if tagged.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; plus {} landuse=retail polygon(s) kept as retail sites (they hold only {:.0}% of the shops)",
+                tagged.len(),
+                share * 100.0
+            )
+        }
+    );
+    for (i, shape) in derived.iter().enumerate() {
+        let id = format!("derived/{}", i + 1);
+        let mut props = Map::new();
+        props.insert("id".into(), json!(id));
+        props.insert("name".into(), Value::Null);
+        props.insert("source".into(), json!(retail_core::method()));
+        out.push(feature(id, polygon_geometry(shape), props));
+    }
+    (out, true, method)
+}

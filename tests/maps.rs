@@ -1,0 +1,124 @@
+//! The committed real maps against counts obtained independently (pyosmium,
+//! tests/oracle/osm_counts.py, results in tests/oracle/osm_counts.json), and the
+//! import command end to end.
+
+use crate::util::*;
+use std::collections::BTreeMap;
+
+fn count_by(layer: &serde_json::Value, key: &str) -> BTreeMap<String, u64> {
+    let mut m = BTreeMap::new();
+    for f in layer["features"].as_array().unwrap() {
+        *m.entry(f["properties"][key].as_str().unwrap_or("").to_string())
+            .or_default() += 1;
+    }
+    m
+}
+
+#[test]
+fn committed_maps_match_the_pyosmium_oracle() {
+    let oracle = read_json(&root().join("tests/oracle/osm_counts.json"));
+    let mut checked = 0;
+    for (map, file) in [
+        ("amsterdam-centrum", "amsterdam-centrum.osm.gz"),
+        ("copenhagen", "kbh.osm.pbf"),
+    ] {
+        let expected = &oracle["files"][file];
+        let dir = root().join("maps").join(map);
+        let buildings = read_json(&dir.join("buildings.geojson"));
+        let horeca = read_json(&dir.join("horeca.geojson"));
+        let streets = read_json(&dir.join("streets.geojson"));
+        let n = |v: &serde_json::Value| v["features"].as_array().unwrap().len() as u64;
+        assert_eq!(
+            Some(n(&buildings)),
+            expected["buildings_complete"].as_u64(),
+            "{map} buildings"
+        );
+        assert_eq!(
+            Some(n(&horeca)),
+            expected["horeca_total"].as_u64(),
+            "{map} horeca"
+        );
+        assert_eq!(
+            Some(n(&streets)),
+            expected["walkable_ways_drawable"].as_u64(),
+            "{map} streets"
+        );
+        let by_kind = count_by(&horeca, "kind");
+        for (kind, count) in expected["horeca"].as_object().unwrap() {
+            assert_eq!(
+                by_kind.get(kind).copied(),
+                count.as_u64(),
+                "{map} horeca kind {kind}"
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+}
+
+#[test]
+fn import_writes_every_layer_and_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for (i, file) in ["centrum.osm", "centrum.osm.gz", "centrum.osm.pbf"]
+        .iter()
+        .enumerate()
+    {
+        let out = dir.path().join(format!("map{i}"));
+        let src = fixture(&format!("osm/{file}"));
+        let r = run(&[
+            "import",
+            "osm",
+            src.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        for layer in [
+            "buildings",
+            "horeca",
+            "amenities",
+            "streets",
+            "retail_core",
+            "businesses",
+        ] {
+            assert!(out.join(format!("{layer}.geojson")).is_file(), "{layer}");
+        }
+        let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+        assert!(readme.contains("© OpenStreetMap contributors"));
+        outputs.push(std::fs::read(out.join("buildings.geojson")).unwrap());
+    }
+    assert!(
+        outputs.windows(2).all(|w| w[0] == w[1]),
+        "XML, gzip and PBF give the same layers"
+    );
+}
+
+#[test]
+fn import_refuses_garbage_and_a_bad_bbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.osm");
+    std::fs::write(&bad, "<osm><node id=\"1\" lat=\"x\"").unwrap();
+    let out = dir.path().join("out");
+    let r = run(&[
+        "import",
+        "osm",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("bad.osm"), "{}", r.stderr);
+    assert!(!out.exists());
+    let r = run(&[
+        "import",
+        "osm",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--bbox",
+        "5,52,4,53",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("W,S,E,N"), "{}", r.stderr);
+}
