@@ -45,6 +45,8 @@
 
 pub mod error;
 pub mod model;
+pub mod network;
 pub mod scenario;
+pub mod synthetic;
 
 pub use error::{Diagnostic, Error, Result, Severity};

@@ -1,0 +1,77 @@
+//! Joining features to the network: the exact nearest point on the nearest edge.
+//!
+//! The R-tree holds every straight segment of every edge; its distance function
+//! is the exact point-to-segment distance, so `nearest_neighbors` returns the
+//! truly nearest segments (not the nearest envelopes). Ties go to the lowest
+//! edge id, then the lowest offset, so results are deterministic.
+
+use super::graph::WalkNetwork;
+use geo::Point;
+use rayon::prelude::*;
+
+/// Where a point joins the network.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Snap {
+    /// The edge joined.
+    pub edge: u32,
+    /// Distance along the edge from its first node to the joining point (m).
+    pub offset_m: f64,
+    /// Straight-line length of the connector from the point to the edge (m).
+    pub connector_m: f64,
+    /// The joining point on the edge.
+    pub point: Point<f64>,
+}
+
+impl WalkNetwork {
+    /// The nearest point on the nearest edge, or `None` for an empty network or
+    /// a non-finite point. The connector length is not checked here; see
+    /// [`WalkNetwork::snap_within`].
+    ///
+    /// # Units
+    /// Metres, in the working CRS.
+    ///
+    /// # Examples
+    /// ```
+    /// use binnenstad::model::Street;
+    /// use binnenstad::network::WalkNetwork;
+    /// use binnenstad::scenario::NetworkSettings;
+    /// let street = Street { id: "s".into(), line: geo::wkt!(LINESTRING(0. 0., 100. 0.)), highway: None, name: None };
+    /// let (net, _) = WalkNetwork::build(&[street], &NetworkSettings::default());
+    /// let snap = net.snap(geo::Point::new(30.0, 4.0)).unwrap();
+    /// assert_eq!((snap.offset_m, snap.connector_m), (30.0, 4.0));
+    /// ```
+    pub fn snap(&self, p: Point<f64>) -> Option<Snap> {
+        if !p.x().is_finite() || !p.y().is_finite() {
+            return None;
+        }
+        let q = [p.x(), p.y()];
+        let best = self
+            .segs
+            .nearest_neighbors(&q)
+            .into_iter()
+            .map(|s| {
+                let (t, on) = s.closest(q);
+                let seg_len = (s.b[0] - s.a[0]).hypot(s.b[1] - s.a[1]);
+                (s, s.offset + t * seg_len, on)
+            })
+            .min_by(|a, b| a.0.edge.cmp(&b.0.edge).then(a.1.total_cmp(&b.1)))?;
+        let (s, offset, on) = best;
+        let len = self.edge_len[s.edge as usize];
+        Some(Snap {
+            edge: s.edge,
+            offset_m: offset.clamp(0.0, len),
+            connector_m: (q[0] - on[0]).hypot(q[1] - on[1]),
+            point: Point::new(on[0], on[1]),
+        })
+    }
+
+    /// [`WalkNetwork::snap`], but `None` when the connector is longer than `max_connector_m`.
+    pub fn snap_within(&self, p: Point<f64>, max_connector_m: f64) -> Option<Snap> {
+        self.snap(p).filter(|s| s.connector_m <= max_connector_m)
+    }
+
+    /// Snaps many points in parallel (same result as one [`WalkNetwork::snap`] each).
+    pub fn snap_all(&self, points: &[Point<f64>]) -> Vec<Option<Snap>> {
+        points.par_iter().map(|p| self.snap(*p)).collect()
+    }
+}
