@@ -134,6 +134,15 @@ fn key(c: Coord<f64>) -> (u64, u64) {
     ((c.x + 0.0).to_bits(), (c.y + 0.0).to_bits())
 }
 
+/// Largest coordinate magnitude accepted (m): far beyond any metric CRS, small
+/// enough that squared distances cannot overflow.
+pub(crate) const MAX_COORD: f64 = 1e9;
+
+/// Finite and within [`MAX_COORD`].
+pub(crate) fn in_range(c: Coord<f64>) -> bool {
+    c.x.abs() <= MAX_COORD && c.y.abs() <= MAX_COORD
+}
+
 fn dist(a: Coord<f64>, b: Coord<f64>) -> f64 {
     (a.x - b.x).hypot(a.y - b.y)
 }
@@ -180,8 +189,8 @@ fn street_diag(streets: &[Street], i: usize, code: &'static str, message: String
 fn clean(street: &Street) -> Result<Vec<Coord<f64>>, &'static str> {
     let mut out: Vec<Coord<f64>> = Vec::with_capacity(street.line.0.len());
     for c in &street.line.0 {
-        if !c.x.is_finite() || !c.y.is_finite() {
-            return Err("has a non-finite coordinate; skipped");
+        if !in_range(*c) {
+            return Err("has a non-finite or out-of-range coordinate (beyond 1e9 m); skipped");
         }
         if out.last() != Some(c) {
             out.push(*c);

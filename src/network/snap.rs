@@ -24,7 +24,7 @@ pub struct Snap {
 
 impl WalkNetwork {
     /// The nearest point on the nearest edge, or `None` for an empty network or
-    /// a non-finite point. The connector length is not checked here; see
+    /// a non-finite (or beyond 1e9 m) point. The connector length is not checked here; see
     /// [`WalkNetwork::snap_within`].
     ///
     /// # Units
@@ -41,7 +41,7 @@ impl WalkNetwork {
     /// assert_eq!((snap.offset_m, snap.connector_m), (30.0, 4.0));
     /// ```
     pub fn snap(&self, p: Point<f64>) -> Option<Snap> {
-        if !p.x().is_finite() || !p.y().is_finite() {
+        if !super::graph::in_range(p.0) {
             return None;
         }
         let q = [p.x(), p.y()];
