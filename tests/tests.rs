@@ -1,0 +1,3 @@
+//! Integration tests (one binary; modules per concern).
+
+mod network_oracle;
