@@ -106,7 +106,7 @@ fn main() {
             snaps.iter().filter(|s| s.is_some()).count()
         );
         if let Some(path) = &json {
-            write_json(path, &city, &kd).expect("write json");
+            write_json(path, &city, &kd, build_s, dist_s).expect("write json");
             eprintln!("  wrote {path}");
         }
     }
@@ -118,9 +118,15 @@ fn write_json(
     path: &str,
     city: &Layers,
     kd: &[binnenstad::network::KindDistances],
+    build_s: f64,
+    dist_s: f64,
 ) -> std::io::Result<()> {
     let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
-    write!(w, "{{\"streets\":[")?;
+    write!(
+        w,
+        "{{\"crs\":\"EPSG:28992\",\"rust_seconds\":{{\"build\":{build_s:.4},\"distances\":{dist_s:.4},\"threads\":{}}},\"streets\":[",
+        rayon::current_num_threads()
+    )?;
     for (i, s) in city.streets.iter().enumerate() {
         if i > 0 {
             write!(w, ",")?;

@@ -34,44 +34,73 @@ pub(crate) struct Arc {
     pub len: f64,
 }
 
-/// One straight segment of an edge, for the exact nearest-edge query.
+/// Segments per index entry: fewer, fatter R-tree entries build much faster
+/// (bulk loading dominates network construction) and query about as fast.
+pub(crate) const PIECE_SEGS: usize = 8;
+
+/// Up to [`PIECE_SEGS`] consecutive segments of one edge, for the exact
+/// nearest-edge query. Its distance is the exact distance to the polyline.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Seg {
-    pub a: [f64; 2],
-    pub b: [f64; 2],
-    /// Edge the segment belongs to.
+    /// Vertices; the first `n + 1` are used.
+    pub pts: [[f64; 2]; PIECE_SEGS + 1],
+    /// Number of segments (1..=PIECE_SEGS).
+    pub n: u8,
+    /// Edge the piece belongs to.
     pub edge: u32,
-    /// Distance along the edge to `a` (m).
+    /// Distance along the edge to the first vertex (m).
     pub offset: f64,
 }
 
+/// Closest point on segment a-b to p: (parameter 0..=1, point, squared distance).
+#[inline]
+fn closest_on(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> (f64, [f64; 2], f64) {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let l2 = dx * dx + dy * dy;
+    let t = if l2 > 0.0 {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let q = [a[0] + t * dx, a[1] + t * dy];
+    let (ex, ey) = (p[0] - q[0], p[1] - q[1]);
+    (t, q, ex * ex + ey * ey)
+}
+
 impl Seg {
-    /// Parameter in 0..=1 of the closest point to `p`, and that point.
-    pub fn closest(&self, p: [f64; 2]) -> (f64, [f64; 2]) {
-        let (dx, dy) = (self.b[0] - self.a[0], self.b[1] - self.a[1]);
-        let l2 = dx * dx + dy * dy;
-        let t = if l2 > 0.0 {
-            (((p[0] - self.a[0]) * dx + (p[1] - self.a[1]) * dy) / l2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        (t, [self.a[0] + t * dx, self.a[1] + t * dy])
+    /// The closest point of the piece to `p`: (offset along the edge, point,
+    /// squared distance); the first segment wins ties.
+    pub fn closest(&self, p: [f64; 2]) -> (f64, [f64; 2], f64) {
+        let mut best = (self.offset, self.pts[0], f64::INFINITY);
+        let mut off = self.offset;
+        for k in 0..self.n as usize {
+            let (a, b) = (self.pts[k], self.pts[k + 1]);
+            let (t, q, d2) = closest_on(a, b, p);
+            let l = (b[0] - a[0]).hypot(b[1] - a[1]);
+            if d2 < best.2 {
+                best = (off + t * l, q, d2);
+            }
+            off += l;
+        }
+        best
     }
 }
 
 impl RTreeObject for Seg {
     type Envelope = AABB<[f64; 2]>;
     fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners(self.a, self.b)
+        AABB::from_points(self.pts[..=self.n as usize].iter())
     }
 }
 
 impl PointDistance for Seg {
-    /// Exact squared distance from the point to the segment (not to its envelope).
+    /// Exact squared distance from the point to the polyline piece (not to its envelope).
     fn distance_2(&self, p: &[f64; 2]) -> f64 {
-        let (_, q) = self.closest(*p);
-        let (dx, dy) = (p[0] - q[0], p[1] - q[1]);
-        dx * dx + dy * dy
+        let mut best = f64::INFINITY;
+        for k in 0..self.n as usize {
+            best = best.min(closest_on(self.pts[k], self.pts[k + 1], *p).2);
+        }
+        best
     }
 }
 
@@ -533,18 +562,28 @@ impl WalkNetwork {
         }
 
         // Segment index for exact nearest-edge queries.
-        let mut segs = Vec::with_capacity(coords.len());
+        let mut segs = Vec::with_capacity(coords.len() / PIECE_SEGS + edge_from.len());
         for e in 0..edge_from.len() {
             let piece = &coords[edge_coord_start[e] as usize..edge_coord_start[e + 1] as usize];
             let mut off = 0.0;
-            for w in piece.windows(2) {
+            let mut k = 0;
+            while k + 1 < piece.len() {
+                let n = (piece.len() - 1 - k).min(PIECE_SEGS);
+                let mut pts = [[0.0; 2]; PIECE_SEGS + 1];
+                for (j, c) in piece[k..=k + n].iter().enumerate() {
+                    pts[j] = [c.x, c.y];
+                }
                 segs.push(Seg {
-                    a: [w[0].x, w[0].y],
-                    b: [w[1].x, w[1].y],
+                    pts,
+                    n: n as u8,
                     edge: e as u32,
                     offset: off,
                 });
-                off += dist(w[0], w[1]);
+                off += piece[k..=k + n]
+                    .windows(2)
+                    .map(|w| dist(w[0], w[1]))
+                    .sum::<f64>();
+                k += n;
             }
         }
         let segs = RTree::bulk_load(segs);

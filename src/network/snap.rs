@@ -1,13 +1,16 @@
 //! Joining features to the network: the exact nearest point on the nearest edge.
 //!
-//! The R-tree holds every straight segment of every edge; its distance function
-//! is the exact point-to-segment distance, so `nearest_neighbors` returns the
-//! truly nearest segments (not the nearest envelopes). Ties go to the lowest
-//! edge id, then the lowest offset, so results are deterministic.
+//! The R-tree holds every edge in pieces of up to eight segments; its distance
+//! function is the exact point-to-polyline distance, so `nearest_neighbors` returns the
+//! truly nearest piece (not the nearest envelope; polylines touch every face
+//! of their envelope, so rstar's min-max pruning is sound). Then every piece at
+//! that distance is collected and ties go to the lowest edge id, then the
+//! lowest offset, so results are deterministic.
 
 use super::graph::WalkNetwork;
 use geo::Point;
 use rayon::prelude::*;
+use rstar::PointDistance;
 
 /// Where a point joins the network.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -45,22 +48,26 @@ impl WalkNetwork {
             return None;
         }
         let q = [p.x(), p.y()];
-        let best = self
+        // The single nearest piece (branch and bound, exact leaf distances),
+        // then every piece at that same distance so that ties go to the lowest edge.
+        let d2_min = self.segs.nearest_neighbor(&q)?.distance_2(&q);
+        let (edge, offset, on, d2) = self
             .segs
-            .nearest_neighbors(&q)
-            .into_iter()
+            .locate_within_distance(q, d2_min)
             .map(|s| {
-                let (t, on) = s.closest(q);
-                let seg_len = (s.b[0] - s.a[0]).hypot(s.b[1] - s.a[1]);
-                (s, s.offset + t * seg_len, on)
+                let (offset, on, d2) = s.closest(q);
+                (s.edge, offset, on, d2)
             })
-            .min_by(|a, b| a.0.edge.cmp(&b.0.edge).then(a.1.total_cmp(&b.1)))?;
-        let (s, offset, on) = best;
-        let len = self.edge_len[s.edge as usize];
+            .min_by(|a, b| {
+                a.3.total_cmp(&b.3)
+                    .then(a.0.cmp(&b.0))
+                    .then(a.1.total_cmp(&b.1))
+            })?;
+        let len = self.edge_len[edge as usize];
         Some(Snap {
-            edge: s.edge,
+            edge,
             offset_m: offset.clamp(0.0, len),
-            connector_m: (q[0] - on[0]).hypot(q[1] - on[1]),
+            connector_m: d2.sqrt(),
             point: Point::new(on[0], on[1]),
         })
     }
