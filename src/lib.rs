@@ -49,7 +49,9 @@ pub mod error;
 pub mod export;
 pub mod io;
 pub mod model;
+pub mod network;
 pub mod plan;
 pub mod scenario;
+pub mod synthetic;
 
 pub use error::{Diagnostic, Error, Result, Severity};

@@ -167,9 +167,18 @@ pub struct Building {
 impl Building {
     /// The point where the building is: its centroid, or a point inside the
     /// footprint when the centroid falls outside (L-shaped and courtyard blocks).
-    /// Distances to and from a building are measured from here.
+    /// Distances to and from a building are measured from here. A footprint
+    /// with a non-finite coordinate (or no area) gives a NaN point.
     pub fn anchor(&self) -> Point<f64> {
-        use geo::{Centroid, Contains, InteriorPoint};
+        use geo::{Centroid, Contains, CoordsIter, InteriorPoint};
+        // geo's centroid asserts closed rings, which a NaN coordinate breaks.
+        if self
+            .footprint
+            .coords_iter()
+            .any(|c| !c.x.is_finite() || !c.y.is_finite())
+        {
+            return Point::new(f64::NAN, f64::NAN);
+        }
         match self.footprint.centroid() {
             Some(c) if self.footprint.contains(&c) => c,
             _ => self

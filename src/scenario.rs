@@ -242,6 +242,18 @@ pub struct NetworkSettings {
     pub island_max_length_m: f64,
 }
 
+impl Default for NetworkSettings {
+    /// The documented defaults: snap 0.5 m, connector 250 m, no crossing nodes, islands under 200 m.
+    fn default() -> Self {
+        NetworkSettings {
+            snap_tolerance_m: 0.5,
+            max_connector_m: 250.0,
+            node_crossings: false,
+            island_max_length_m: 200.0,
+        }
+    }
+}
+
 /// Kernel shapes for the reuring index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kernel {
@@ -764,14 +776,23 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
     }
 
     let rn = raw.network.unwrap_or_default();
+    let nd = NetworkSettings::default();
     let network = NetworkSettings {
-        snap_tolerance_m: cx.non_negative("network.snap_tolerance_m", rn.snap_tolerance_m, 0.5)?,
-        max_connector_m: cx.positive("network.max_connector_m", rn.max_connector_m, 250.0)?,
-        node_crossings: rn.node_crossings.unwrap_or(false),
+        snap_tolerance_m: cx.non_negative(
+            "network.snap_tolerance_m",
+            rn.snap_tolerance_m,
+            nd.snap_tolerance_m,
+        )?,
+        max_connector_m: cx.positive(
+            "network.max_connector_m",
+            rn.max_connector_m,
+            nd.max_connector_m,
+        )?,
+        node_crossings: rn.node_crossings.unwrap_or(nd.node_crossings),
         island_max_length_m: cx.non_negative(
             "network.island_max_length_m",
             rn.island_max_length_m,
-            200.0,
+            nd.island_max_length_m,
         )?,
     };
 

@@ -1,4 +1,4 @@
-//! Integration tests: the CLI on hand-made fixtures and on the real maps.
+//! Integration tests: the CLI on hand-made fixtures and on the real maps (one binary; modules per concern).
 
 mod util;
 
@@ -6,3 +6,4 @@ mod bad_input;
 mod cli_check;
 mod cli_plan;
 mod maps;
+mod network_oracle;

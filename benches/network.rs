@@ -1,0 +1,176 @@
+//! Walking-network benchmark on synthetic cities (std::time, no harness).
+//!
+//! ```text
+//! cargo bench --bench network                       # 70k and 1M buildings, 15 kinds
+//! cargo bench --bench network -- 70000 --kinds 20   # one size, all kinds
+//! cargo bench --bench network -- 70000 --json /tmp/city70k.json
+//! ```
+//! `--json PATH` also writes the city (street lines, building anchors,
+//! amenities) and Rust's distances as plain JSON for
+//! `benches/compare_networkx.py`. Peak memory: run one size under
+//! `/usr/bin/time -v`.
+
+use binnenstad::model::{AmenityKind, Layers};
+use binnenstad::network::{WalkNetwork, distances};
+use binnenstad::scenario::NetworkSettings;
+use binnenstad::synthetic;
+use std::io::Write;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut sizes = Vec::new();
+    let mut kinds = 15usize;
+    let mut json: Option<String> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--kinds" => kinds = it.next().and_then(|k| k.parse().ok()).unwrap_or(15),
+            "--json" => json = it.next().cloned(),
+            "--bench" => {}
+            s => {
+                if let Ok(n) = s.replace('_', "").parse::<usize>() {
+                    sizes.push(n);
+                }
+            }
+        }
+    }
+    if sizes.is_empty() {
+        sizes = vec![70_000, 1_000_000];
+    }
+    let settings = NetworkSettings::default();
+    println!(
+        "{:>9} {:>8} {:>9} {:>8} {:>6} {:>8} | {:>8} {:>10} {:>9} {:>8}",
+        "buildings",
+        "streets",
+        "segments",
+        "amenity",
+        "kinds",
+        "gen s",
+        "build s",
+        "distances s",
+        "total s",
+        "threads"
+    );
+    for n in sizes {
+        let t = Instant::now();
+        let mut city: Layers = synthetic::city(n, 42);
+        let keep: Vec<AmenityKind> = AmenityKind::ALL.iter().copied().take(kinds).collect();
+        city.amenities.retain(|a| keep.contains(&a.kind));
+        let gen_s = t.elapsed().as_secs_f64();
+        let segments: usize = city
+            .streets
+            .iter()
+            .map(|s| s.line.0.len().saturating_sub(1))
+            .sum();
+
+        let t = Instant::now();
+        let (net, _d) = WalkNetwork::build(&city.streets, &settings);
+        let build_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let (kd, diags) = distances(&net, &city.buildings, &city.amenities, &settings);
+        let dist_s = t.elapsed().as_secs_f64();
+        println!(
+            "{:>9} {:>8} {:>9} {:>8} {:>6} {:>8.2} | {:>8.3} {:>10.3} {:>9.3} {:>8}",
+            n,
+            city.streets.len(),
+            segments,
+            city.amenities.len(),
+            kd.len(),
+            gen_s,
+            build_s,
+            dist_s,
+            build_s + dist_s,
+            rayon::current_num_threads()
+        );
+        let reached = kd
+            .iter()
+            .map(|k| k.metres.iter().filter(|m| m.is_some()).count())
+            .sum::<usize>();
+        eprintln!(
+            "  nodes {} edges {} components {} diagnostics {} reached {:.4}",
+            net.node_count(),
+            net.edge_count(),
+            net.components().len(),
+            diags.len(),
+            reached as f64 / (kd.len() * n).max(1) as f64
+        );
+        let t = Instant::now();
+        let anchors: Vec<_> = city.buildings.iter().map(|b| b.anchor()).collect();
+        let anchor_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let snaps = net.snap_all(&anchors);
+        let snap_s = t.elapsed().as_secs_f64();
+        eprintln!(
+            "  detail: anchors (1 thread) {anchor_s:.3} s, snap_all {snap_s:.3} s, snapped {}",
+            snaps.iter().filter(|s| s.is_some()).count()
+        );
+        if let Some(path) = &json {
+            write_json(path, &city, &kd, build_s, dist_s).expect("write json");
+            eprintln!("  wrote {path}");
+        }
+    }
+}
+
+/// Plain JSON both sides read: streets as coordinate lists (RD metres), building
+/// anchors, amenities, and Rust's distances per kind (null = unreachable).
+fn write_json(
+    path: &str,
+    city: &Layers,
+    kd: &[binnenstad::network::KindDistances],
+    build_s: f64,
+    dist_s: f64,
+) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    write!(
+        w,
+        "{{\"crs\":\"EPSG:28992\",\"rust_seconds\":{{\"build\":{build_s:.4},\"distances\":{dist_s:.4},\"threads\":{}}},\"streets\":[",
+        rayon::current_num_threads()
+    )?;
+    for (i, s) in city.streets.iter().enumerate() {
+        if i > 0 {
+            write!(w, ",")?;
+        }
+        write!(w, "[")?;
+        for (j, c) in s.line.0.iter().enumerate() {
+            write!(w, "{}[{:?},{:?}]", if j > 0 { "," } else { "" }, c.x, c.y)?;
+        }
+        write!(w, "]")?;
+    }
+    write!(w, "],\"buildings\":[")?;
+    for (i, b) in city.buildings.iter().enumerate() {
+        let p = b.anchor();
+        write!(
+            w,
+            "{}[{:?},{:?}]",
+            if i > 0 { "," } else { "" },
+            p.x(),
+            p.y()
+        )?;
+    }
+    write!(w, "],\"amenities\":[")?;
+    for (i, a) in city.amenities.iter().enumerate() {
+        write!(
+            w,
+            "{}{{\"kind\":\"{}\",\"x\":{:?},\"y\":{:?}}}",
+            if i > 0 { "," } else { "" },
+            a.kind,
+            a.point.x(),
+            a.point.y()
+        )?;
+    }
+    write!(w, "],\"rust\":{{")?;
+    for (i, k) in kd.iter().enumerate() {
+        write!(w, "{}\"{}\":[", if i > 0 { "," } else { "" }, k.kind)?;
+        for (j, m) in k.metres.iter().enumerate() {
+            let sep = if j > 0 { "," } else { "" };
+            match m {
+                Some(m) => write!(w, "{sep}{m:.3}")?,
+                None => write!(w, "{sep}null")?,
+            }
+        }
+        write!(w, "]")?;
+    }
+    write!(w, "}}}}")?;
+    w.flush()
+}

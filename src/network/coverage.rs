@@ -1,0 +1,107 @@
+//! Coverage: per amenity kind and doelgroep, the area within the group's
+//! walking threshold and the homes inside and outside it.
+//!
+//! The area is the buffered, dissolved union of the street pieces within the
+//! threshold of any amenity of the kind (one multi-source search per kind,
+//! shared by all groups). Homes are residential buildings; a home is inside
+//! when its own walking distance (from [`distances`](super::distances)) is
+//! within the threshold, so the counts agree with the per-building figures
+//! even where a buffer would reach across a canal.
+
+use super::graph::WalkNetwork;
+use super::isochrone::{buffer_lines, pieces_to_lines, reachable_pieces};
+use super::search::{KindDistances, join_amenities, kind_tree};
+use crate::model::{Amenity, AmenityKind, Building, BuildingUse};
+use crate::scenario::{Doelgroep, NetworkSettings};
+use geo::MultiPolygon;
+use rayon::prelude::*;
+
+/// Coverage of one amenity kind for one doelgroep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coverage {
+    /// The amenity kind.
+    pub kind: AmenityKind,
+    /// The doelgroep's key.
+    pub group: String,
+    /// The group's walking distance for this need (m).
+    pub threshold_m: f64,
+    /// Street pieces within the threshold, buffered and dissolved.
+    pub area: MultiPolygon<f64>,
+    /// Homes within the threshold.
+    pub homes_inside: usize,
+    /// Homes beyond it (or unreachable).
+    pub homes_outside: usize,
+    /// `homes_inside / (homes_inside + homes_outside)`, 0 without homes.
+    pub share_inside: f64,
+}
+
+/// Coverage for every need (kind and minutes) of every group, in group order
+/// then kind order. `kd` is the output of [`distances`](super::distances) for
+/// the same buildings and amenities; `buffer_m` is the half-width of the area
+/// around the reachable street pieces.
+///
+/// # Units
+/// Metres.
+pub fn coverage(
+    net: &WalkNetwork,
+    buildings: &[Building],
+    amenities: &[Amenity],
+    kd: &[KindDistances],
+    groups: &[Doelgroep],
+    settings: &NetworkSettings,
+    buffer_m: f64,
+) -> Vec<Coverage> {
+    let (asnaps, _) = join_amenities(net, amenities, settings);
+    let jobs: Vec<(&Doelgroep, AmenityKind, f64)> = groups
+        .iter()
+        .flat_map(|g| {
+            g.needs_minutes
+                .iter()
+                .map(move |(&k, &m)| (g, k, g.reach_m(m)))
+        })
+        .collect();
+    let homes: Vec<usize> = buildings
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.usage == BuildingUse::Residential)
+        .map(|(i, _)| i)
+        .collect();
+    jobs.par_iter()
+        .map(|&(g, kind, threshold_m)| {
+            let (tree, sources) = kind_tree(net, &asnaps, amenities, kind, threshold_m);
+            let points: Vec<_> = sources
+                .iter()
+                .filter_map(|&(_, i)| asnaps[i as usize].map(|s| (s, s.connector_m)))
+                .collect();
+            let area = if points.is_empty() {
+                MultiPolygon(vec![])
+            } else {
+                let pieces = reachable_pieces(net, &tree, &points, threshold_m);
+                buffer_lines(&pieces_to_lines(net, &pieces), buffer_m)
+            };
+            let within = KindDistances::find(kd, kind);
+            let homes_inside = homes
+                .iter()
+                .filter(|&&i| {
+                    within
+                        .and_then(|k| k.metres.get(i).copied().flatten())
+                        .is_some_and(|m| m <= threshold_m)
+                })
+                .count();
+            let homes_outside = homes.len() - homes_inside;
+            Coverage {
+                kind,
+                group: g.name.clone(),
+                threshold_m,
+                area,
+                homes_inside,
+                homes_outside,
+                share_inside: if homes.is_empty() {
+                    0.0
+                } else {
+                    homes_inside as f64 / homes.len() as f64
+                },
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,37 @@
+//! The walking network and distances over it.
+//!
+//! Streets are noded into an immutable [`WalkNetwork`] (built once, queried
+//! many times); buildings and amenities join it at the nearest point on the
+//! nearest edge; distances come from multi-source searches, one per amenity
+//! kind. Everything is in metres in the working CRS.
+//!
+//! | file | job |
+//! |---|---|
+//! | `graph.rs` | noding (shared vertices, snapped endpoints, optional crossings), CSR graph, components |
+//! | `snap.rs` | exact nearest point on the nearest edge ([`Snap`]) |
+//! | `search.rs` | multi-source Dijkstra; [`distances`] per building and kind; [`needs`] per doelgroep |
+//! | `reach.rs` | [`reach`]: from one point, nearest amenity per kind with the route |
+//! | `isochrone.rs` | [`isochrone`]: reachable street pieces and their area per band |
+//! | `coverage.rs` | [`coverage`]: per kind and group, area within the threshold and homes in/out |
+//!
+//! Distance between a building and an amenity = building connector + network
+//! path + amenity connector; two features on one edge may walk straight along it.
+
+mod coverage;
+mod graph;
+mod isochrone;
+mod reach;
+mod search;
+mod snap;
+
+#[cfg(test)]
+mod oracle;
+#[cfg(test)]
+mod tests;
+
+pub use coverage::{Coverage, coverage};
+pub use graph::{Component, WalkNetwork};
+pub use isochrone::{IsoBand, isochrone};
+pub use reach::{QueryError, ReachResult, reach};
+pub use search::{KindDistances, NeedResult, distances, needs};
+pub use snap::Snap;

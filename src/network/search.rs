@@ -1,0 +1,406 @@
+//! Distances from every building to the nearest amenity of every kind.
+//!
+//! One multi-source Dijkstra per kind over the CSR graph (kinds run in
+//! parallel): every amenity is a source, seeded at both ends of its edge with
+//! connector + along-edge offset. The search leaves, per node, the distance to
+//! the nearest amenity and which one. A building then takes the best of its
+//! edge's two ends (plus the along-edge part and its own connector), and of any
+//! amenity on its own edge (walking straight along it). Ties go to the lowest
+//! amenity index, so results are deterministic.
+
+use super::graph::{NONE, WalkNetwork};
+use super::snap::Snap;
+use crate::error::{Diagnostic, FeatureRef, Severity};
+use crate::model::{Amenity, AmenityKind, Building};
+use crate::scenario::{Doelgroep, NetworkSettings};
+use geo::Point;
+use rayon::prelude::*;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// A search source: a node, a start distance (m) and a label (amenity index).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Seed {
+    pub node: u32,
+    pub dist: f64,
+    pub label: u32,
+}
+
+/// Result of a search: per node distance (m, infinite = unreached), label and
+/// (optionally) the arc's edge used to arrive (`NONE` at seeds).
+pub(crate) struct Tree {
+    pub dist: Vec<f64>,
+    pub label: Vec<u32>,
+    pub pred: Vec<u32>,
+}
+
+/// Multi-source Dijkstra with a binary heap of (distance bits, node).
+/// Non-negative f64 bit patterns order like the numbers, so the heap compares integers.
+/// `limit` stops the search at that distance (nodes beyond stay infinite).
+pub(crate) fn dijkstra(net: &WalkNetwork, seeds: &[Seed], limit: f64, want_pred: bool) -> Tree {
+    let n = net.node_count();
+    let mut dist = vec![f64::INFINITY; n];
+    let mut label = vec![NONE; n];
+    let mut pred = if want_pred { vec![NONE; n] } else { Vec::new() };
+    let mut heap: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::with_capacity(seeds.len() * 2 + 16);
+    for s in seeds {
+        let v = s.node as usize;
+        if v < n
+            && s.dist.is_finite()
+            && s.dist >= 0.0
+            && better(s.dist, s.label, dist[v], label[v])
+        {
+            dist[v] = s.dist;
+            label[v] = s.label;
+            if want_pred {
+                pred[v] = NONE;
+            }
+            heap.push(Reverse((s.dist.to_bits(), s.node)));
+        }
+    }
+    while let Some(Reverse((bits, u))) = heap.pop() {
+        let d = f64::from_bits(bits);
+        let ui = u as usize;
+        if d > dist[ui] {
+            continue;
+        }
+        if d > limit {
+            break;
+        }
+        let lu = label[ui];
+        for a in net.arcs(u) {
+            let nd = d + a.len;
+            let vi = a.to as usize;
+            if better(nd, lu, dist[vi], label[vi]) {
+                dist[vi] = nd;
+                label[vi] = lu;
+                if want_pred {
+                    pred[vi] = a.edge;
+                }
+                heap.push(Reverse((nd.to_bits(), a.to)));
+            }
+        }
+    }
+    Tree { dist, label, pred }
+}
+
+/// Strictly better: shorter, or as short with a lower label.
+#[inline]
+fn better(d: f64, l: u32, d0: f64, l0: u32) -> bool {
+    d < d0 || (d == d0 && l < l0)
+}
+
+/// The two seeds of a snapped feature.
+pub(crate) fn seeds_of(net: &WalkNetwork, s: &Snap, label: u32) -> [Seed; 2] {
+    let e = s.edge as usize;
+    [
+        Seed {
+            node: net.edge_from[e],
+            dist: s.connector_m + s.offset_m,
+            label,
+        },
+        Seed {
+            node: net.edge_to[e],
+            dist: s.connector_m + (net.edge_len[e] - s.offset_m).max(0.0),
+            label,
+        },
+    ]
+}
+
+/// Network distance (without the target's own connector) from a search tree to
+/// a point on an edge, via the edge's two ends; with the label reached.
+pub(crate) fn via_ends(net: &WalkNetwork, tree: &Tree, s: &Snap) -> (f64, u32) {
+    let e = s.edge as usize;
+    let (a, b) = (net.edge_from[e] as usize, net.edge_to[e] as usize);
+    let da = tree.dist[a] + s.offset_m;
+    let db = tree.dist[b] + (net.edge_len[e] - s.offset_m).max(0.0);
+    if better(db, tree.label[b], da, tree.label[a]) {
+        (db, tree.label[b])
+    } else {
+        (da, tree.label[a])
+    }
+}
+
+/// Distances from every building to the nearest amenity of one kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KindDistances {
+    /// The amenity kind.
+    pub kind: AmenityKind,
+    /// Per building (same order as the buildings slice): walking metres
+    /// (connector + network + connector), `None` when unreachable.
+    pub metres: Vec<Option<f64>>,
+    /// Per building: index into the amenities slice of the nearest one.
+    pub nearest: Vec<Option<u32>>,
+}
+
+impl KindDistances {
+    /// The entry for a kind in a list from [`distances`].
+    pub fn find(list: &[KindDistances], kind: AmenityKind) -> Option<&KindDistances> {
+        list.iter().find(|k| k.kind == kind)
+    }
+}
+
+fn feature_diag(
+    layer: &str,
+    index: usize,
+    id: &str,
+    code: &'static str,
+    message: String,
+) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Warning,
+        layer: layer.into(),
+        file: None,
+        feature: Some(FeatureRef {
+            index,
+            id: Some(id.to_string()),
+        }),
+        code,
+        message,
+    }
+}
+
+/// Snaps features, keeping those within the maximum connector; diagnostics for
+/// the others and for those landing on an island.
+pub(crate) fn join_features(
+    net: &WalkNetwork,
+    points: &[Point<f64>],
+    ids: &dyn Fn(usize) -> String,
+    layer: &str,
+    settings: &NetworkSettings,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Option<Snap>> {
+    let snaps = net.snap_all(points);
+    let mut out = Vec::with_capacity(snaps.len());
+    for (i, s) in snaps.into_iter().enumerate() {
+        match s {
+            None if net.edge_count() == 0 => out.push(None),
+            None => {
+                diags.push(feature_diag(
+                    layer,
+                    i,
+                    &ids(i),
+                    "no_location",
+                    "has no usable location; no walking distances".into(),
+                ));
+                out.push(None);
+            }
+            Some(s) if s.connector_m > settings.max_connector_m => {
+                diags.push(feature_diag(
+                    layer,
+                    i,
+                    &ids(i),
+                    "unreachable_connector",
+                    format!(
+                        "nearest walkable street is {:.0} m away (more than the maximum connector of {:.0} m); unreachable",
+                        s.connector_m, settings.max_connector_m
+                    ),
+                ));
+                out.push(None);
+            }
+            Some(s) => {
+                let comp = net.component_of_edge(s.edge).unwrap_or(0);
+                if net.components.get(comp).is_some_and(|c| c.island) {
+                    diags.push(feature_diag(
+                        layer,
+                        i,
+                        &ids(i),
+                        "island",
+                        format!("joins a network island ({:.0} m of street) cut off from the main network", net.components[comp].length_m),
+                    ));
+                }
+                out.push(Some(s));
+            }
+        }
+    }
+    out
+}
+
+/// Amenities of one kind, grouped for the same-edge case: sorted (edge, index).
+fn kind_sources(
+    snaps: &[Option<Snap>],
+    amenities: &[Amenity],
+    kind: AmenityKind,
+) -> Vec<(u32, u32)> {
+    let mut v: Vec<(u32, u32)> = amenities
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| a.kind == kind && snaps[*i].is_some())
+        .filter_map(|(i, _)| snaps[i].map(|s| (s.edge, i as u32)))
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// Distance from a snapped point to the nearest source of one kind, with its label.
+pub(crate) fn best_for(
+    net: &WalkNetwork,
+    tree: &Tree,
+    on_edge: &[(u32, u32)],
+    amenity_snaps: &[Option<Snap>],
+    s: &Snap,
+) -> Option<(f64, u32)> {
+    let (mut d, mut l) = via_ends(net, tree, s);
+    let start = on_edge.partition_point(|&(e, _)| e < s.edge);
+    for &(e, i) in &on_edge[start..] {
+        if e != s.edge {
+            break;
+        }
+        if let Some(a) = amenity_snaps[i as usize] {
+            let da = a.connector_m + (a.offset_m - s.offset_m).abs();
+            if better(da, i, d, l) {
+                d = da;
+                l = i;
+            }
+        }
+    }
+    (d.is_finite() && l != NONE).then_some((d + s.connector_m, l))
+}
+
+/// For every building and every amenity kind present, the walking distance to
+/// the nearest amenity of that kind and which one.
+///
+/// One multi-source search per kind (kinds in parallel); buildings and
+/// amenities join the network at the nearest point of the nearest edge, and a
+/// connector longer than `settings.max_connector_m` makes the feature
+/// unreachable (with a diagnostic). The result has one entry per kind present
+/// among the amenities, in [`AmenityKind::ALL`] order.
+///
+/// # Units
+/// Metres.
+pub fn distances(
+    net: &WalkNetwork,
+    buildings: &[Building],
+    amenities: &[Amenity],
+    settings: &NetworkSettings,
+) -> (Vec<KindDistances>, Vec<Diagnostic>) {
+    let anchors: Vec<Point<f64>> = buildings.par_iter().map(Building::anchor).collect();
+    let mut diags = Vec::new();
+    let bsnaps = join_features(
+        net,
+        &anchors,
+        &|i| buildings[i].id.clone(),
+        "buildings",
+        settings,
+        &mut diags,
+    );
+    drop(anchors);
+    let (asnaps, mut adiags) = join_amenities(net, amenities, settings);
+    diags.append(&mut adiags);
+    let kinds: Vec<AmenityKind> = AmenityKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| amenities.iter().any(|a| a.kind == *k))
+        .collect();
+    let out = kinds
+        .par_iter()
+        .map(|&kind| kind_distances(net, &bsnaps, &asnaps, amenities, kind))
+        .collect();
+    (out, diags)
+}
+
+/// Snaps the amenities (see [`distances`]); `None` = unreachable.
+pub(crate) fn join_amenities(
+    net: &WalkNetwork,
+    amenities: &[Amenity],
+    settings: &NetworkSettings,
+) -> (Vec<Option<Snap>>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let pts: Vec<Point<f64>> = amenities.iter().map(|a| a.point).collect();
+    let snaps = join_features(
+        net,
+        &pts,
+        &|i| amenities[i].id.clone(),
+        "amenities",
+        settings,
+        &mut diags,
+    );
+    (snaps, diags)
+}
+
+/// The multi-source search of one kind.
+pub(crate) fn kind_tree(
+    net: &WalkNetwork,
+    asnaps: &[Option<Snap>],
+    amenities: &[Amenity],
+    kind: AmenityKind,
+    limit: f64,
+) -> (Tree, Vec<(u32, u32)>) {
+    let sources = kind_sources(asnaps, amenities, kind);
+    let mut seeds = Vec::with_capacity(sources.len() * 2);
+    for &(_, i) in &sources {
+        if let Some(s) = &asnaps[i as usize] {
+            seeds.extend(seeds_of(net, s, i));
+        }
+    }
+    (dijkstra(net, &seeds, limit, false), sources)
+}
+
+/// Distances of one kind for snapped buildings.
+pub(crate) fn kind_distances(
+    net: &WalkNetwork,
+    bsnaps: &[Option<Snap>],
+    asnaps: &[Option<Snap>],
+    amenities: &[Amenity],
+    kind: AmenityKind,
+) -> KindDistances {
+    let (tree, sources) = kind_tree(net, asnaps, amenities, kind, f64::INFINITY);
+    let mut metres = Vec::with_capacity(bsnaps.len());
+    let mut nearest = Vec::with_capacity(bsnaps.len());
+    for s in bsnaps {
+        match s
+            .as_ref()
+            .and_then(|s| best_for(net, &tree, &sources, asnaps, s))
+        {
+            Some((d, l)) => {
+                metres.push(Some(d));
+                nearest.push(Some(l));
+            }
+            None => {
+                metres.push(None);
+                nearest.push(None);
+            }
+        }
+    }
+    KindDistances {
+        kind,
+        metres,
+        nearest,
+    }
+}
+
+/// One need of a doelgroep for one building.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NeedResult {
+    /// The amenity kind needed.
+    pub kind: AmenityKind,
+    /// The group's maximum walking minutes.
+    pub max_minutes: f64,
+    /// Walking minutes at the group's speed (`None` = unreachable or none of this kind).
+    pub minutes: Option<f64>,
+    /// Walking metres (`None` as above).
+    pub metres: Option<f64>,
+    /// Within the maximum.
+    pub met: bool,
+}
+
+/// The needs of a doelgroep for one building (index into the buildings given
+/// to [`distances`]), in kind order. A kind without any amenity is unmet.
+pub fn needs(group: &Doelgroep, kd: &[KindDistances], building: usize) -> Vec<NeedResult> {
+    group
+        .needs_minutes
+        .iter()
+        .map(|(&kind, &max_minutes)| {
+            let metres = KindDistances::find(kd, kind)
+                .and_then(|k| k.metres.get(building).copied().flatten());
+            let minutes = metres.map(|m| group.minutes(m));
+            NeedResult {
+                kind,
+                max_minutes,
+                minutes,
+                metres,
+                met: minutes.is_some_and(|m| m <= max_minutes),
+            }
+        })
+        .collect()
+}
