@@ -33,6 +33,7 @@
 //! | transformatie | change of use of a building (shop → homes) |
 //! | milieucategorie | VNG environmental category of a business; sets a guide distance to homes |
 //! | functiemenging | VNG classes A/B/C for businesses in mixed areas |
+//! | milieuzonering | environmental zoning: VNG guide distances between businesses and homes |
 //! | gemengd gebied | mixed area (VNG area type) |
 //! | rustige woonwijk | quiet residential area (VNG area type) |
 //! | pand | building in the BAG register |
@@ -51,6 +52,7 @@ pub mod io;
 pub mod model;
 pub mod network;
 pub mod plan;
+pub mod rules;
 pub mod scenario;
 pub mod synthetic;
 
