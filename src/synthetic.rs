@@ -138,7 +138,7 @@ fn per_thousand(kind: AmenityKind) -> f64 {
         CommunityCentre | Park => 0.3,
         SecondarySchool => 0.2,
         Library => 0.15,
-        Marketplace | Theatre | Cinema => 0.1,
+        Marketplace | Theatre | Cinema | Square => 0.1,
     }
 }
 
