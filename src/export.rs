@@ -2,64 +2,228 @@
 //!
 //! Each output layer is a list of [`OutFeature`]s with properties in a fixed
 //! order, sorted by id; numbers are rounded here, at the edge, so files are
-//! byte-identical between runs. `io` then writes them.
+//! byte-identical between runs. `io` then writes them. The property names are
+//! the contract the QGIS styles (`render::qml`) rely on.
 
 use crate::io::write::{OutFeature, round_to};
+use crate::network::KindDistances;
 use crate::plan::Plan;
+use crate::scenario::Scenario;
 use geo::Geometry;
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+fn sorted(mut v: Vec<OutFeature>) -> Vec<OutFeature> {
+    v.sort_by(|a, b| a.id.cmp(&b.id));
+    v
+}
 
 /// The buildings layer: every building with its normalised attributes and results.
-pub fn buildings(plan: &Plan) -> Vec<OutFeature> {
-    let mut out: Vec<OutFeature> = plan
+pub fn buildings(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
+    let kinds = plan.walk_kinds(scenario);
+    let out = plan
         .layers
         .buildings
         .iter()
-        .map(|b| {
+        .enumerate()
+        .map(|(i, b)| {
             let mut p = Map::new();
             p.insert("building_id".into(), json!(b.id));
             p.insert("name".into(), json!(b.name));
             p.insert("use".into(), json!(b.usage.as_str()));
-            p.insert(
-                "ground_floor_use".into(),
-                json!(b.ground_floor_use.map(|u| u.as_str())),
-            );
+            p.insert("ground_floor_use".into(), json!(b.ground_floor_use.map(|u| u.as_str())));
             p.insert("floors".into(), json!(b.floors.value));
             p.insert("floors_estimated".into(), json!(b.floors.estimated));
             p.insert("floor_area_m2".into(), round_to(b.floor_area_m2.value, 0));
-            p.insert(
-                "floor_area_estimated".into(),
-                json!(b.floor_area_m2.estimated),
-            );
+            p.insert("floor_area_estimated".into(), json!(b.floor_area_m2.estimated));
             p.insert("footprint_m2".into(), round_to(b.footprint_m2(), 1));
             p.insert("vacant".into(), json!(b.vacant));
             p.insert("monument".into(), json!(b.monument));
             p.insert("lift".into(), json!(b.lift));
             p.insert("year".into(), json!(b.year));
-            OutFeature {
-                id: b.id.clone(),
-                geometry: Geometry::MultiPolygon(b.footprint.clone()),
-                properties: p,
+            if let Some(z) = plan.zoning.buildings.get(i) {
+                p.insert("zone".into(), json!(z.zone.as_str()));
+                p.insert("reuring_index".into(), round_to(z.reuring_index, 2));
             }
+            let hits = plan.milieu.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            let vng: Vec<String> = hits
+                .iter()
+                .map(|h| {
+                    let id = plan.layers.businesses.get(h.business).map(|b| b.id.as_str()).unwrap_or("?");
+                    format!("{id} op {:.0} m (richtafstand {:.0} m)", h.distance_m, h.guide_m)
+                })
+                .collect();
+            p.insert("vng_conflicts".into(), json!(vng.join("; ")));
+            for kind in &kinds {
+                let kd = KindDistances::find(&plan.walk, *kind);
+                let metres = kd.and_then(|k| k.metres.get(i).copied().flatten());
+                let nearest = kd
+                    .and_then(|k| k.nearest.get(i).copied().flatten())
+                    .and_then(|a| plan.layers.amenities.get(a as usize))
+                    .map(|a| a.id.clone());
+                p.insert(format!("walk_m_{kind}"), metres.map(|m| round_to(m, 1)).unwrap_or(Value::Null));
+                p.insert(format!("nearest_{kind}"), json!(nearest));
+            }
+            for g in &scenario.groups {
+                let needs = crate::network::needs(g, &plan.walk, i);
+                let met = needs.iter().filter(|n| n.met).count();
+                let unmet: Vec<&str> = needs.iter().filter(|n| !n.met).map(|n| n.kind.as_str()).collect();
+                p.insert(format!("needs_met_{}", g.name), json!(format!("{met}/{}", needs.len())));
+                p.insert(format!("needs_unmet_{}", g.name), json!(unmet.join(", ")));
+            }
+            OutFeature { id: b.id.clone(), geometry: Geometry::MultiPolygon(b.footprint.clone()), properties: p }
         })
         .collect();
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    out
+    sorted(out)
+}
+
+/// The zones layer: rust / gemengd / reuring polygons.
+pub fn zones(plan: &Plan) -> Vec<OutFeature> {
+    plan.zoning
+        .zones
+        .iter()
+        .map(|z| {
+            let mut p = Map::new();
+            p.insert("zone_id".into(), json!(z.id));
+            p.insert("zone".into(), json!(z.character.as_str()));
+            p.insert("mean_index".into(), round_to(z.mean_index, 2));
+            p.insert("area_m2".into(), round_to(z.area_m2, 0));
+            OutFeature { id: z.id.clone(), geometry: Geometry::Polygon(z.area.clone()), properties: p }
+        })
+        .collect()
+}
+
+/// The coverage layer: per group and need, the area within reach and the homes in and out.
+pub fn coverage(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
+    let out = plan
+        .coverage
+        .iter()
+        .map(|c| {
+            let minutes = scenario
+                .group(&c.group)
+                .and_then(|g| g.needs_minutes.get(&c.kind).copied())
+                .unwrap_or(f64::NAN);
+            let id = format!("{}/{}", c.group, c.kind);
+            let mut p = Map::new();
+            p.insert("coverage_id".into(), json!(id));
+            p.insert("group".into(), json!(c.group));
+            p.insert("kind".into(), json!(c.kind.as_str()));
+            p.insert("minutes".into(), round_to(minutes, 1));
+            p.insert("threshold_m".into(), round_to(c.threshold_m, 0));
+            p.insert("homes_inside".into(), json!(c.homes_inside));
+            p.insert("homes_outside".into(), json!(c.homes_outside));
+            p.insert("share_inside".into(), round_to(c.share_inside, 3));
+            OutFeature { id, geometry: Geometry::MultiPolygon(c.area.clone()), properties: p }
+        })
+        .collect();
+    sorted(out)
+}
+
+/// The amenities as used.
+pub fn amenities(plan: &Plan) -> Vec<OutFeature> {
+    sorted(
+        plan.layers
+            .amenities
+            .iter()
+            .map(|a| {
+                let mut p = Map::new();
+                p.insert("amenity_id".into(), json!(a.id));
+                p.insert("kind".into(), json!(a.kind.as_str()));
+                p.insert("name".into(), json!(a.name));
+                OutFeature { id: a.id.clone(), geometry: Geometry::Point(a.point), properties: p }
+            })
+            .collect(),
+    )
+}
+
+/// The horeca as used.
+pub fn horeca(plan: &Plan) -> Vec<OutFeature> {
+    sorted(
+        plan.layers
+            .horeca
+            .iter()
+            .map(|h| {
+                let mut p = Map::new();
+                p.insert("horeca_id".into(), json!(h.id));
+                p.insert("kind".into(), json!(h.kind));
+                p.insert("category".into(), json!(h.category.number()));
+                p.insert("name".into(), json!(h.name));
+                p.insert(
+                    "closing_time".into(),
+                    json!(h.closing_minutes.map(|m| format!("{:02}:{:02}", (m / 60) % 24, m % 60))),
+                );
+                p.insert("terrace_seats".into(), json!(h.terrace_seats));
+                OutFeature { id: h.id.clone(), geometry: Geometry::Point(h.point), properties: p }
+            })
+            .collect(),
+    )
+}
+
+/// The walkable streets as used, with their network component.
+pub fn streets(plan: &Plan) -> Vec<OutFeature> {
+    sorted(
+        plan.layers
+            .streets
+            .iter()
+            .map(|s| {
+                let mut p = Map::new();
+                p.insert("street_id".into(), json!(s.id));
+                p.insert("highway".into(), json!(s.highway));
+                p.insert("name".into(), json!(s.name));
+                OutFeature { id: s.id.clone(), geometry: Geometry::LineString(s.line.clone()), properties: p }
+            })
+            .collect(),
+    )
+}
+
+/// Plan conflicts as points with the features involved.
+pub fn conflicts(plan: &Plan) -> Vec<OutFeature> {
+    plan.conflicts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let id = format!("conflict/{}", i + 1);
+            let mut p = Map::new();
+            p.insert("conflict_id".into(), json!(id));
+            p.insert("kind".into(), json!(c.kind.as_str()));
+            p.insert("message".into(), json!(c.message));
+            p.insert("feature_ids".into(), json!(c.feature_ids.join(", ")));
+            OutFeature { id, geometry: Geometry::Point(c.location), properties: p }
+        })
+        .collect()
 }
 
 /// The figures for summary.json.
-pub fn summary(plan: &Plan, scenario_name: &str) -> Value {
-    let mut uses = std::collections::BTreeMap::<&str, usize>::new();
+pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
+    let mut uses = BTreeMap::<&str, usize>::new();
     for b in &plan.layers.buildings {
         *uses.entry(b.usage.as_str()).or_default() += 1;
     }
-    let errors = plan
-        .diagnostics
+    let mut zone_area = BTreeMap::<&str, f64>::new();
+    let mut zone_buildings = BTreeMap::<&str, usize>::new();
+    for z in &plan.zoning.zones {
+        *zone_area.entry(z.character.as_str()).or_default() += z.area_m2;
+    }
+    for z in &plan.zoning.buildings {
+        *zone_buildings.entry(z.zone.as_str()).or_default() += 1;
+    }
+    let zone_area: BTreeMap<&str, Value> = zone_area.into_iter().map(|(k, v)| (k, round_to(v, 0))).collect();
+    let coverage: Vec<Value> = plan
+        .coverage
         .iter()
-        .filter(|d| d.severity == crate::Severity::Error)
-        .count();
+        .map(|c| {
+            json!({
+                "group": c.group, "kind": c.kind.as_str(), "threshold_m": round_to(c.threshold_m, 0),
+                "homes_inside": c.homes_inside, "homes_outside": c.homes_outside,
+                "share_inside": round_to(c.share_inside, 3),
+            })
+        })
+        .collect();
+    let errors = plan.diagnostics.iter().filter(|d| d.severity == crate::Severity::Error).count();
+    let components = plan.network.components();
     json!({
-        "scenario": scenario_name,
+        "scenario": scenario.name,
+        "working_crs": plan.working_crs.to_string(),
         "counts": {
             "buildings": plan.layers.buildings.len(),
             "horeca": plan.layers.horeca.len(),
@@ -70,6 +234,15 @@ pub fn summary(plan: &Plan, scenario_name: &str) -> Value {
             "plan_zones": plan.layers.plan_zones.len(),
         },
         "buildings_by_use": uses,
+        "network": {
+            "nodes": plan.network.node_count(),
+            "edges": plan.network.edge_count(),
+            "components": components.len(),
+        },
+        "zones": { "area_m2": zone_area, "buildings": zone_buildings, "count": plan.zoning.zones.len() },
+        "coverage": coverage,
+        "vng_conflicts": plan.milieu.iter().filter(|h| !h.is_empty()).count(),
+        "plan_conflicts": plan.conflicts.len(),
         "diagnostics": { "errors": errors, "warnings": plan.diagnostics.len() - errors },
     })
 }

@@ -182,22 +182,27 @@ fn cmd_plan(
         bail!("--strict: {d}");
     }
     let load_time = start.elapsed();
-    let working = loaded.working_crs;
     let plan = plan::run(&scenario, loaded);
     print_diagnostics(&plan.diagnostics, 20);
     let target = out.unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
     let t_write = Instant::now();
     let dir = OutputDir::create(&target, &inputs_of(&scenario))?;
-    let writer = GeoJsonWriter::new(working, out_crs)?;
-    dir.write(
-        "buildings.geojson",
-        writer.collection("buildings", &export::buildings(&plan))?,
-    )?;
-    let summary = export::summary(&plan, &scenario.name);
-    dir.write(
-        "summary.json",
-        serde_json::to_string_pretty(&summary)? + "\n",
-    )?;
+    let writer = GeoJsonWriter::new(plan.working_crs, out_crs)?;
+    let layers: [(&str, Vec<binnenstad::io::write::OutFeature>); 8] = [
+        ("buildings", export::buildings(&plan, &scenario)),
+        ("zones", export::zones(&plan)),
+        ("coverage", export::coverage(&plan, &scenario)),
+        ("amenities", export::amenities(&plan)),
+        ("horeca", export::horeca(&plan)),
+        ("streets", export::streets(&plan)),
+        ("conflicts", export::conflicts(&plan)),
+        ("sites", Vec::new()),
+    ];
+    for (name, features) in &layers {
+        dir.write(&format!("{name}.geojson"), writer.collection(name, features)?)?;
+    }
+    let summary = export::summary(&plan, &scenario);
+    dir.write("summary.json", serde_json::to_string_pretty(&summary)? + "\n")?;
     let written = dir.commit()?;
     if timings {
         eprintln!("{:<12} {:>9.3} s", "load", load_time.as_secs_f64());
