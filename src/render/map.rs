@@ -164,7 +164,7 @@ fn clip_segment(a: (f64, f64), b: (f64, f64), r: [f64; 4]) -> Option<((f64, f64)
             }
         }
     }
-    (t0 <= t1).then(|| {
+    (t0 <= t1).then_some({
         (
             (a.0 + t0 * dx, a.1 + t0 * dy),
             (a.0 + t1 * dx, a.1 + t1 * dy),
@@ -252,23 +252,13 @@ fn metres_label(m: f64) -> String {
     }
 }
 
-/// Text with a white halo for legibility over the map.
-fn halo_text(
-    out: &mut String,
-    x: f64,
-    y: f64,
-    size: f64,
-    weight: &str,
-    anchor: &str,
-    colour: Rgba,
-    text: &str,
-) {
+/// A site label: bold 11 px text with a white halo, legible over any fill.
+fn halo_text(out: &mut String, x: f64, y: f64, colour: Rgba, text: &str) {
     let _ = writeln!(
         out,
-        "<text x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"{weight}\" text-anchor=\"{anchor}\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
+        "<text x=\"{}\" y=\"{}\" font-size=\"11\" font-weight=\"bold\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
         num(x, 1),
         num(y, 1),
-        num(size, 1),
         colour.hex(),
         xml_escape(text)
     );
@@ -352,7 +342,7 @@ fn legend_sections(map: &MapData) -> Vec<Section> {
                 .filter(|k| map.amenities.iter().any(|(_, a)| a == *k))
                 .map(|k| {
                     (
-                        Swatch::Circle(palette::amenity(*k), 7.0, Some(palette::amenity_code(*k))),
+                        Swatch::Circle(palette::amenity(*k), 7.5, Some(palette::amenity_code(*k))),
                         palette::amenity_label(*k),
                     )
                 })
@@ -480,11 +470,12 @@ fn draw_legend(out: &mut String, sections: &[Section], x: f64, y: f64) {
                 Swatch::Circle(c, r, None) => {
                     let _ = writeln!(
                         out,
-                        "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"0.6\"/>",
+                        "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" stroke=\"{}\" stroke-width=\"0.7\"/>",
                         num(sx, 1),
                         num(mid, 1),
                         num(*r, 1),
-                        c.hex()
+                        c.hex(),
+                        c.darker(0.55).hex()
                     );
                 }
                 Swatch::Line(c) => {
@@ -704,20 +695,22 @@ pub fn svg(map: &MapData, width_px: u32) -> String {
     s.push_str("</g>\n");
 
     // Horeca: small dots by category, heavy ones on top.
-    s.push_str("<g id=\"horeca\" stroke=\"#ffffff\" stroke-width=\"0.6\">\n");
+    s.push_str("<g id=\"horeca\" stroke-width=\"0.7\">\n");
     let mut horeca: Vec<&(Point<f64>, u8)> = map.horeca.iter().filter(|(p, _)| finite(p)).collect();
     horeca.sort_by_key(|(_, c)| *c);
     for (p, c) in horeca {
         let (x, y) = f.px(p.x(), p.y());
         if f.inside((x, y), 10.0) {
             let (colour, size) = palette::horeca((*c).clamp(1, 3));
+            // A dark rim keeps light (category 1) dots visible on the reuring fill.
             let _ = writeln!(
                 s,
-                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\"/>",
+                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" stroke=\"{}\"/>",
                 num(x, 1),
                 num(y, 1),
                 num(size * 1.25, 1),
-                colour.hex()
+                colour.hex(),
+                colour.darker(0.55).hex()
             );
         }
     }
@@ -728,7 +721,7 @@ pub fn svg(map: &MapData, width_px: u32) -> String {
     for (p, k) in map.amenities.iter().filter(|(p, _)| finite(p)) {
         let (x, y) = f.px(p.x(), p.y());
         if f.inside((x, y), 10.0) {
-            amenity_symbol(&mut s, x, y, 7.0, *k);
+            amenity_symbol(&mut s, x, y, 8.0, *k);
         }
     }
     s.push_str("</g>\n");
@@ -743,16 +736,7 @@ pub fn svg(map: &MapData, width_px: u32) -> String {
         if f.inside((x, y), 10.0) {
             site_symbol(&mut s, x, y, 10.0, &rank.to_string());
             if !label.is_empty() {
-                halo_text(
-                    &mut s,
-                    x + 13.0,
-                    y + 4.0,
-                    11.0,
-                    "bold",
-                    "start",
-                    palette::SITE,
-                    label,
-                );
+                halo_text(&mut s, x + 13.0, y + 4.0, palette::SITE, label);
             }
         }
     }

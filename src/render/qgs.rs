@@ -135,7 +135,8 @@ pub fn project(
     s.push_str("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
     let _ = writeln!(
         s,
-        "<qgis projectname=\"{title_e}\" version=\"3.28.0-Firenze\">"
+        "<qgis projectname=\"{title_e}\" version=\"{}\">",
+        super::qml::QGIS_VERSION
     );
     s.push_str("  <homePath path=\"\"/>\n");
     let _ = writeln!(s, "  <title>{title_e}</title>");
@@ -226,7 +227,8 @@ pub fn project(
         let _ = writeln!(s, "    <layer id=\"{}\"/>", ids[i]);
     }
     s.push_str("  </layerorder>\n");
-    s.push_str("  <properties>\n    <Paths><Absolute type=\"bool\">false</Absolute></Paths>\n");
+    // QGIS reads <projectCrs> only when ProjectionsEnabled is set.
+    s.push_str("  <properties>\n    <Paths><Absolute type=\"bool\">false</Absolute></Paths>\n    <SpatialRefSys><ProjectionsEnabled type=\"int\">1</ProjectionsEnabled><ProjectCrs type=\"QString\">EPSG:3857</ProjectCrs></SpatialRefSys>\n");
     let _ = writeln!(
         s,
         "    <WMSServiceTitle type=\"QString\">{title_e}</WMSServiceTitle>\n    <WMSContactOrganization type=\"QString\">{attribution_e}</WMSContactOrganization>"

@@ -13,12 +13,19 @@
 //! every style's `attr` against them.
 //!
 //! Sizes are millimetres on the page (QGIS `MM` units), colours come from
-//! [`palette`](super::palette).
+//! `render::palette`.
 
 use super::palette::{self, Rgba};
 use super::{num, xml_escape};
 use crate::model::{AmenityKind, ZoneCharacter};
 use std::fmt::Write as _;
+
+/// The QGIS version the styles and the project are stamped with. They use the
+/// QGIS 3 `<Option>` form (written by QGIS ≥ 3.26) and were checked by loading
+/// and rendering them in QGIS 3.22 (Debian 12); stamping 3.22 spares users of
+/// that release a "saved with a newer version" warning, and newer releases
+/// read older files silently.
+pub const QGIS_VERSION: &str = "3.22.0-Białowieża";
 
 /// The geometry type of a layer, as far as styling cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -125,9 +132,9 @@ fn opt(out: &mut String, name: &str, value: &str) {
 }
 
 fn symbol_open(out: &mut String, kind: &str, name: &str) {
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "      <symbol type=\"{kind}\" name=\"{}\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\" is_animated=\"0\" frame_rate=\"10\">\n",
+        "      <symbol type=\"{kind}\" name=\"{}\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\" is_animated=\"0\" frame_rate=\"10\">",
         xml_escape(name)
     );
 }
@@ -258,7 +265,7 @@ fn document(
     s.push_str("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
     let _ = writeln!(
         s,
-        "<qgis version=\"3.28.0-Firenze\" styleCategories=\"AllStyleCategories\" labelsEnabled=\"{}\" hasScaleBasedVisibilityFlag=\"0\" minScale=\"100000000\" maxScale=\"0\" readOnly=\"0\">",
+        "<qgis version=\"{QGIS_VERSION}\" styleCategories=\"AllStyleCategories\" labelsEnabled=\"{}\" hasScaleBasedVisibilityFlag=\"0\" minScale=\"100000000\" maxScale=\"0\" readOnly=\"0\">",
         u8::from(labels.is_some())
     );
     s.push_str(renderer);
@@ -440,7 +447,7 @@ pub fn horeca() -> String {
             Category {
                 value: c.to_string(),
                 label: palette::horeca_label(*c).to_string(),
-                symbol: marker_symbol("#", colour, Rgba::rgb(255, 255, 255), size, 0.2),
+                symbol: marker_symbol("#", colour, colour.darker(0.55), size, 0.2),
             }
         })
         .collect();
