@@ -84,6 +84,15 @@ pub enum Error {
     /// Wrong use of a command (bad flag value, unknown id).
     #[error("{0}")]
     Usage(String),
+    /// An output could not be rendered (the map SVG did not parse, the PNG
+    /// could not be encoded).
+    #[error("cannot render {what}: {message}")]
+    Render {
+        /// What was being rendered (`map.png`).
+        what: &'static str,
+        /// The problem.
+        message: String,
+    },
 }
 
 impl Error {

@@ -52,6 +52,7 @@ pub mod io;
 pub mod model;
 pub mod network;
 pub mod plan;
+pub mod render;
 pub mod rules;
 pub mod scenario;
 pub mod synthetic;

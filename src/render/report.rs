@@ -1,0 +1,483 @@
+//! report.html: one self-contained page summarising a plan.
+//!
+//! No network: the CSS is inline and the map SVG is embedded as it is, so the
+//! file can be mailed or opened offline. Sections: title and description, the
+//! scenario's figures, the map, coverage per group and amenity kind, the top
+//! sites with their best group, homes and reasons, the zones, the data problems
+//! and the attribution. [`ReportInput`] holds plain values (text, numbers,
+//! rows); the caller fills it from the plan, rendering computes nothing.
+
+use super::palette;
+use super::{num, xml_escape};
+use crate::model::ZoneCharacter;
+use std::fmt::Write as _;
+
+/// Everything the report shows.
+#[derive(Debug, Clone, Default)]
+pub struct ReportInput {
+    /// Page title (scenario name or area).
+    pub title: String,
+    /// A paragraph on what was asked and how (plain text).
+    pub description: String,
+    /// Headline figures as label / value, in display order
+    /// (`buildings`, `1 234`; `walking speed gezinnen`, `4 km/h` ...).
+    pub figures: Vec<(String, String)>,
+    /// Coverage per group and amenity kind.
+    pub coverage: Vec<CoverageRow>,
+    /// The top sites, best first.
+    pub sites: Vec<SiteRow>,
+    /// Zones summary, one row per zone character.
+    pub zones: Vec<ZoneRow>,
+    /// Data problems (warnings and errors from loading and checks).
+    pub diagnostics: Vec<DiagnosticRow>,
+    /// The map as SVG (from [`super::map::svg`]), embedded inline; `None` leaves it out.
+    pub map_svg: Option<String>,
+    /// Data sources and licences.
+    pub attribution: String,
+}
+
+/// Coverage of one amenity kind for one group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverageRow {
+    /// Doelgroep.
+    pub group: String,
+    /// Amenity kind.
+    pub kind: String,
+    /// The walking time the group needs it within, in minutes.
+    pub minutes: f64,
+    /// Homes within that walking time.
+    pub homes_inside: u64,
+    /// Homes beyond it.
+    pub homes_outside: u64,
+    /// Share of homes inside, 0-1.
+    pub share_inside: f64,
+}
+
+/// One ranked transformation site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteRow {
+    /// Rank, 1 = best.
+    pub rank: usize,
+    /// Stable building id.
+    pub building_id: String,
+    /// Name or address.
+    pub label: String,
+    /// The group it suits best.
+    pub best_group: String,
+    /// Homes it could hold for that group.
+    pub homes: u32,
+    /// Usable floor area in m².
+    pub usable_m2: f64,
+    /// Score 0-100 for the best group.
+    pub score: f64,
+    /// Why: readable reasons.
+    pub reasons: Vec<String>,
+}
+
+/// Summary of one zone character.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRow {
+    /// `rust`, `gemengd`, `reuring`.
+    pub zone: String,
+    /// Number of polygons.
+    pub polygons: usize,
+    /// Total area in m².
+    pub area_m2: f64,
+    /// Buildings inside.
+    pub buildings: usize,
+    /// Mean reuring index.
+    pub mean_index: f64,
+}
+
+/// One data problem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiagnosticRow {
+    /// `warning` or `error`.
+    pub severity: String,
+    /// Layer (`buildings` ...).
+    pub layer: String,
+    /// Feature (index and id), empty for whole-layer problems.
+    pub feature: String,
+    /// The problem in words.
+    pub message: String,
+}
+
+impl From<&crate::Diagnostic> for DiagnosticRow {
+    fn from(d: &crate::Diagnostic) -> Self {
+        DiagnosticRow {
+            severity: match d.severity {
+                crate::Severity::Warning => "warning".into(),
+                crate::Severity::Error => "error".into(),
+            },
+            layer: d.layer.clone(),
+            feature: d
+                .feature
+                .as_ref()
+                .map(|f| f.to_string())
+                .unwrap_or_default(),
+            message: d.message.clone(),
+        }
+    }
+}
+
+const CSS: &str = "\
+body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;color:#222;margin:0;background:#f4f4f1;line-height:1.45}
+main{max-width:1100px;margin:0 auto;padding:24px 28px 40px;background:#fff}
+h1{font-size:1.7em;margin:0 0 .3em}h2{font-size:1.2em;margin:1.8em 0 .5em;border-bottom:2px solid #e4e4e0;padding-bottom:.2em}
+p.lead{color:#444;max-width:60em}
+table{border-collapse:collapse;width:100%;font-size:.9em;margin:.4em 0}
+th,td{text-align:left;padding:.35em .6em;border-bottom:1px solid #e6e6e6;vertical-align:top}
+th{background:#f3f3ef;font-weight:bold}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:8px 16px;margin:.5em 0}
+dl.figures div{background:#f7f7f4;padding:.5em .8em;border-radius:4px}dl.figures dt{font-size:.8em;color:#666}dl.figures dd{margin:0;font-size:1.25em;font-weight:bold}
+.bar{display:inline-block;height:.7em;background:#3182bd;vertical-align:middle;margin-right:.4em;border-radius:2px}
+.chip{display:inline-block;width:.9em;height:.9em;border:1px solid #888;vertical-align:middle;margin-right:.4em}
+.warning{color:#8a5a00}.error{color:#b00020;font-weight:bold}
+.map svg{max-width:100%;height:auto;border:1px solid #ddd}
+ul.reasons{margin:0;padding-left:1.1em}
+footer{margin-top:2em;font-size:.85em;color:#666}
+";
+
+fn table_open(out: &mut String, headers: &[(&str, bool)]) {
+    out.push_str("<table><thead><tr>");
+    for (h, numeric) in headers {
+        if *numeric {
+            let _ = write!(out, "<th class=\"n\">{}</th>", xml_escape(h));
+        } else {
+            let _ = write!(out, "<th>{}</th>", xml_escape(h));
+        }
+    }
+    out.push_str("</tr></thead><tbody>\n");
+}
+
+fn td(out: &mut String, text: &str) {
+    let _ = write!(out, "<td>{}</td>", xml_escape(text));
+}
+
+fn td_n(out: &mut String, text: &str) {
+    let _ = write!(out, "<td class=\"n\">{}</td>", xml_escape(text));
+}
+
+/// An integer with thin-space thousands separators (`12 345`).
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn percent(share: f64) -> String {
+    format!("{} %", num((share * 100.0).clamp(0.0, 100.0), 1))
+}
+
+/// The report as one HTML document.
+pub fn html(input: &ReportInput) -> String {
+    let mut s = String::with_capacity(32 * 1024 + input.map_svg.as_ref().map_or(0, |m| m.len()));
+    let title = xml_escape(&input.title);
+    s.push_str("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(s, "<title>{title}</title>");
+    let _ = writeln!(s, "<style>\n{CSS}</style>\n</head>\n<body>\n<main>");
+    let _ = writeln!(s, "<h1>{title}</h1>");
+    if !input.description.is_empty() {
+        let _ = writeln!(
+            s,
+            "<p class=\"lead\">{}</p>",
+            xml_escape(&input.description)
+        );
+    }
+
+    if !input.figures.is_empty() {
+        s.push_str("<h2 id=\"figures\">Scenario</h2>\n<dl class=\"figures\">\n");
+        for (label, value) in &input.figures {
+            let _ = writeln!(
+                s,
+                "<div><dt>{}</dt><dd>{}</dd></div>",
+                xml_escape(label),
+                xml_escape(value)
+            );
+        }
+        s.push_str("</dl>\n");
+    }
+
+    if let Some(svg) = &input.map_svg {
+        s.push_str("<h2 id=\"map\">Map</h2>\n<div class=\"map\">\n");
+        // The SVG is our own output (escaped where it holds data); drop an XML
+        // declaration if one is there, HTML does not want it.
+        let svg = match svg.find("<svg") {
+            Some(i) => &svg[i..],
+            None => "",
+        };
+        s.push_str(svg);
+        s.push_str("</div>\n");
+    }
+
+    s.push_str("<h2 id=\"coverage\">Coverage per group</h2>\n");
+    if input.coverage.is_empty() {
+        s.push_str("<p>No coverage figures.</p>\n");
+    } else {
+        table_open(
+            &mut s,
+            &[
+                ("group", false),
+                ("amenity", false),
+                ("within (min)", true),
+                ("homes inside", true),
+                ("homes outside", true),
+                ("share inside", true),
+            ],
+        );
+        for r in &input.coverage {
+            s.push_str("<tr>");
+            td(&mut s, &r.group);
+            td(&mut s, &r.kind.replace('_', " "));
+            td_n(&mut s, &num(r.minutes, 1));
+            td_n(&mut s, &thousands(r.homes_inside));
+            td_n(&mut s, &thousands(r.homes_outside));
+            let share = r.share_inside.clamp(0.0, 1.0);
+            let _ = write!(
+                s,
+                "<td class=\"n\"><span class=\"bar\" style=\"width:{}px\"></span>{}</td>",
+                num(share * 60.0, 1),
+                xml_escape(&percent(share))
+            );
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</tbody></table>\n");
+    }
+
+    s.push_str("<h2 id=\"sites\">Top transformation sites</h2>\n");
+    if input.sites.is_empty() {
+        s.push_str("<p>No transformation sites.</p>\n");
+    } else {
+        table_open(
+            &mut s,
+            &[
+                ("#", true),
+                ("building", false),
+                ("best group", false),
+                ("homes", true),
+                ("usable m²", true),
+                ("score", true),
+                ("reasons", false),
+            ],
+        );
+        for r in &input.sites {
+            s.push_str("<tr>");
+            td_n(&mut s, &r.rank.to_string());
+            let _ = write!(
+                s,
+                "<td>{}<br><small>{}</small></td>",
+                xml_escape(if r.label.is_empty() {
+                    &r.building_id
+                } else {
+                    &r.label
+                }),
+                xml_escape(&r.building_id)
+            );
+            td(&mut s, &r.best_group);
+            td_n(&mut s, &thousands(u64::from(r.homes)));
+            td_n(&mut s, &num(r.usable_m2, 0));
+            td_n(&mut s, &num(r.score, 0));
+            s.push_str("<td><ul class=\"reasons\">");
+            for reason in &r.reasons {
+                let _ = write!(s, "<li>{}</li>", xml_escape(reason));
+            }
+            s.push_str("</ul></td></tr>\n");
+        }
+        s.push_str("</tbody></table>\n");
+    }
+
+    s.push_str("<h2 id=\"zones\">Zones</h2>\n");
+    if input.zones.is_empty() {
+        s.push_str("<p>No zones.</p>\n");
+    } else {
+        table_open(
+            &mut s,
+            &[
+                ("zone", false),
+                ("polygons", true),
+                ("area (ha)", true),
+                ("buildings", true),
+                ("mean reuring index", true),
+            ],
+        );
+        for r in &input.zones {
+            s.push_str("<tr>");
+            let chip = ZoneCharacter::parse(&r.zone)
+                .map(|z| {
+                    palette::zone(z)
+                        .with_alpha(palette::ZONE_ALPHA)
+                        .over_white()
+                        .hex()
+                })
+                .unwrap_or_else(|| "#ffffff".into());
+            let _ = write!(
+                s,
+                "<td><span class=\"chip\" style=\"background:{chip}\"></span>{}</td>",
+                xml_escape(&r.zone)
+            );
+            td_n(&mut s, &r.polygons.to_string());
+            td_n(&mut s, &num(r.area_m2 / 10_000.0, 2));
+            td_n(&mut s, &thousands(r.buildings as u64));
+            td_n(&mut s, &num(r.mean_index, 2));
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</tbody></table>\n");
+    }
+
+    s.push_str("<h2 id=\"problems\">Data problems</h2>\n");
+    if input.diagnostics.is_empty() {
+        s.push_str("<p>No data problems found.</p>\n");
+    } else {
+        let errors = input
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == "error")
+            .count();
+        let _ = writeln!(
+            s,
+            "<p>{} errors, {} warnings.</p>",
+            errors,
+            input.diagnostics.len() - errors
+        );
+        table_open(
+            &mut s,
+            &[
+                ("severity", false),
+                ("layer", false),
+                ("feature", false),
+                ("problem", false),
+            ],
+        );
+        for d in &input.diagnostics {
+            let class = if d.severity == "error" {
+                "error"
+            } else {
+                "warning"
+            };
+            let _ = write!(
+                s,
+                "<tr><td class=\"{class}\">{}</td>",
+                xml_escape(&d.severity)
+            );
+            td(&mut s, &d.layer);
+            td(&mut s, &d.feature);
+            td(&mut s, &d.message);
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</tbody></table>\n");
+    }
+
+    let attribution = if input.attribution.trim().is_empty() {
+        super::map::DEFAULT_ATTRIBUTION
+    } else {
+        input.attribution.as_str()
+    };
+    let _ = writeln!(
+        s,
+        "<footer id=\"attribution\">Data: {}. Made with binnenstad.</footer>",
+        xml_escape(attribution)
+    );
+    s.push_str("</main>\n</body>\n</html>\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NASTY: &str = r#"Café "De <Nacht>" & Co"#;
+
+    fn input() -> ReportInput {
+        ReportInput {
+            title: format!("Plan {NASTY}"),
+            description: "Where can families live?".into(),
+            figures: vec![("buildings".into(), "1 234".into())],
+            coverage: vec![CoverageRow {
+                group: "gezinnen".into(),
+                kind: "primary_school".into(),
+                minutes: 10.0,
+                homes_inside: 12_345,
+                homes_outside: 55,
+                share_inside: 0.99556,
+            }],
+            sites: vec![SiteRow {
+                rank: 1,
+                building_id: "0344100000012345".into(),
+                label: NASTY.into(),
+                best_group: "starters".into(),
+                homes: 14,
+                usable_m2: 1234.4,
+                score: 81.6,
+                reasons: vec!["vacant".into(), "heavy horeca < 150 m".into()],
+            }],
+            zones: vec![ZoneRow {
+                zone: "reuring".into(),
+                polygons: 2,
+                area_m2: 123_456.0,
+                buildings: 88,
+                mean_index: 7.25,
+            }],
+            diagnostics: vec![DiagnosticRow {
+                severity: "error".into(),
+                layer: "buildings".into(),
+                feature: "feature 3 (id <x>)".into(),
+                message: "ring not closed".into(),
+            }],
+            map_svg: Some("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><text>map</text></svg>".into()),
+            attribution: String::new(),
+        }
+    }
+
+    #[test]
+    fn report_is_self_contained_and_escaped() {
+        let h = html(&input());
+        assert!(h.starts_with("<!DOCTYPE html>"));
+        assert!(
+            !h.contains("http://") || h.matches("http://").count() == 1,
+            "only the SVG namespace"
+        );
+        assert!(!h.contains("https://"));
+        assert!(!h.contains("<?xml"));
+        assert!(!h.contains(NASTY));
+        assert!(h.contains("Café &quot;De &lt;Nacht&gt;&quot; &amp; Co"));
+        assert!(h.contains("12\u{202f}345"));
+        assert!(h.contains("99.6 %"));
+        assert!(h.contains("heavy horeca &lt; 150 m"));
+        assert!(h.contains("primary school"));
+        assert!(h.contains("12.35")); // ha
+        assert!(h.contains("© OpenStreetMap contributors"));
+        assert!(h.contains("1 errors, 0 warnings"));
+        // Well-formed enough for an XML parser once the doctype and void tags are set aside.
+        let body = h
+            .replace("<!DOCTYPE html>", "")
+            .replace("<br>", "<br/>")
+            .replace("<meta charset=\"utf-8\">", "")
+            .replace(
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+                "",
+            );
+        crate::render::testxml::parse(&body).unwrap();
+        assert_eq!(h, html(&input()));
+    }
+
+    #[test]
+    fn empty_report_still_renders() {
+        let h = html(&ReportInput::default());
+        assert!(h.contains("No coverage figures."));
+        assert!(h.contains("No data problems found."));
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1\u{202f}000");
+        assert_eq!(thousands(1_234_567), "1\u{202f}234\u{202f}567");
+    }
+}

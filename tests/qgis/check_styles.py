@@ -1,0 +1,211 @@
+#!/usr/bin/python3
+"""Check binnenstad's QGIS styles with QGIS itself.
+
+Usage (Debian: apt-get install qgis python3-qgis):
+
+    QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis/check_styles.py OUT_DIR
+
+For every OUT_DIR/<layer>.geojson with a <layer>.qml beside it, this script
+  1. opens the layer the way QGIS does (the .qml beside it is the default style),
+  2. checks that the renderer QGIS built has the type and attribute the .qml
+     names, and that the attribute is one of the layer's fields (a wrong field
+     name draws nothing and QGIS does not warn),
+  3. renders the layer alone with QgsMapRendererParallelJob and checks that the
+     image is not blank and shows at least one of the style's colours.
+Then it opens OUT_DIR/binnenstad.qgs (if present), checks that every layer is
+valid and styled, and renders the whole project to OUT_DIR/qgis_check.png.
+Exit code 0 when all checks pass, 1 otherwise.
+"""
+
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from qgis.core import (  # noqa: E402
+    QgsApplication,
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsProject,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QSize  # noqa: E402
+from qgis.PyQt.QtGui import QColor  # noqa: E402
+
+FAILURES = []
+
+
+def fail(msg):
+    FAILURES.append(msg)
+    print("FAIL:", msg)
+
+
+def ok(msg):
+    print("ok:  ", msg)
+
+
+def qml_renderer(path):
+    """(type, attr, colours) from a .qml file."""
+    root = ET.parse(path).getroot()
+    r = root.find("renderer-v2")
+    colours = []
+    for o in r.iter("Option"):
+        if o.get("name") in ("color", "line_color"):
+            parts = [int(float(v)) for v in o.get("value").split(",")[:4]]
+            colours.append(tuple(parts))
+    return r.get("type"), r.get("attr"), colours
+
+
+def over_white(c):
+    r, g, b, a = c
+    f = a / 255.0
+    return tuple(round(v * f + 255 * (1 - f)) for v in (r, g, b))
+
+
+def render(layers, extent, crs, size=400):
+    settings = QgsMapSettings()
+    settings.setLayers(layers)
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    settings.setOutputSize(QSize(size, size))
+    settings.setDestinationCrs(crs)
+    settings.setExtent(extent)
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    return job.renderedImage()
+
+
+def colours_in(image, step=2):
+    seen = set()
+    for y in range(0, image.height(), step):
+        for x in range(0, image.width(), step):
+            c = QColor(image.pixel(x, y))
+            seen.add((c.red(), c.green(), c.blue()))
+    return seen
+
+
+def near(a, b, tol=12):
+    return all(abs(x - y) <= tol for x, y in zip(a, b))
+
+
+def check_layer(folder, name):
+    path = os.path.join(folder, name + ".geojson")
+    qml = os.path.join(folder, name + ".qml")
+    layer = QgsVectorLayer(path, name, "ogr")  # loads <name>.qml as default style
+    if not layer.isValid():
+        fail(f"{name}: layer not valid")
+        return None
+    want_type, want_attr, colours = qml_renderer(qml)
+    r = layer.renderer()
+    got_type = r.type()
+    if got_type != want_type:
+        fail(f"{name}: renderer {got_type}, .qml says {want_type} (style not applied?)")
+        return layer
+    if want_attr is not None:
+        got_attr = r.classAttribute()
+        fields = [f.name() for f in layer.fields()]
+        if got_attr != want_attr:
+            fail(f"{name}: attribute {got_attr!r}, .qml says {want_attr!r}")
+        elif want_attr not in fields:
+            fail(f"{name}: attribute {want_attr!r} is not a field of the layer {fields}")
+        else:
+            ok(f"{name}: {got_type} on {got_attr!r} ({len(fields)} fields)")
+    else:
+        ok(f"{name}: {got_type}")
+    image = render([layer], layer.extent(), layer.crs())
+    seen = colours_in(image)
+    non_white = [c for c in seen if c != (255, 255, 255)]
+    if not non_white:
+        fail(f"{name}: rendered image is all white")
+        return layer
+    expected = [over_white(c) for c in colours] + [c[:3] for c in colours]
+    hits = [e for e in expected if any(near(e, s) for s in seen)]
+    if hits:
+        ok(f"{name}: rendered, {len(set(hits))} of the style's colours seen")
+    else:
+        fail(f"{name}: none of the style colours {colours[:5]} found in the rendering")
+    return layer
+
+
+def check_project(folder):
+    path = os.path.join(folder, "binnenstad.qgs")
+    if not os.path.exists(path):
+        print("no binnenstad.qgs; skipped")
+        return
+    project = QgsProject.instance()
+    if not project.read(path):
+        fail("binnenstad.qgs: QGIS could not read it")
+        return
+    layers = list(project.mapLayers().values())
+    if not layers:
+        fail("binnenstad.qgs: no layers")
+        return
+    for layer in layers:
+        if not layer.isValid():
+            fail(f"project layer {layer.name()}: not valid ({layer.source()})")
+            continue
+        qml = os.path.join(folder, layer.name() + ".qml")
+        if os.path.exists(qml):
+            want_type, want_attr, _ = qml_renderer(qml)
+            r = layer.renderer()
+            attr = r.classAttribute() if hasattr(r, "classAttribute") else None
+            if r.type() != want_type or (want_attr and attr != want_attr):
+                fail(f"project layer {layer.name()}: renderer {r.type()}/{attr}, want {want_type}/{want_attr}")
+            else:
+                ok(f"project layer {layer.name()}: styled {r.type()} {attr or ''}")
+    order = [l.name() for l in project.layerTreeRoot().layerOrder()]
+    ok(f"project drawing order: {order}")
+    if not project.crs().isValid():
+        fail("binnenstad.qgs: project CRS not read")
+    ok(f"project CRS {project.crs().authid()}, title {project.title()!r}, abstract {project.metadata().abstract()!r}")
+    visible = [l for l in project.layerTreeRoot().checkedLayers()]
+    extent = None
+    for l in visible:
+        e = project.layerTreeRoot().findLayer(l.id()) and l.extent()
+        if e is None:
+            continue
+        from qgis.core import QgsCoordinateTransform
+        t = QgsCoordinateTransform(l.crs(), project.crs(), project)
+        e = t.transformBoundingBox(e)
+        if extent is None:
+            extent = e
+        else:
+            extent.combineExtentWith(e)
+    image = render(visible, extent, project.crs(), size=800)
+    out = os.path.join(folder, "qgis_check.png")
+    image.save(out)
+    seen = colours_in(image)
+    if len([c for c in seen if c != (255, 255, 255)]) < 5:
+        fail("project rendering is (nearly) blank")
+    else:
+        ok(f"project rendered to {out} ({len(seen)} distinct colours)")
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__)
+        return 2
+    folder = sys.argv[1]
+    app = QgsApplication([], False)
+    app.initQgis()
+    try:
+        names = sorted(
+            f[: -len(".geojson")]
+            for f in os.listdir(folder)
+            if f.endswith(".geojson") and os.path.exists(os.path.join(folder, f[: -len(".geojson")] + ".qml"))
+        )
+        if not names:
+            fail("no <layer>.geojson with a <layer>.qml found")
+        for name in names:
+            check_layer(folder, name)
+        check_project(folder)
+    finally:
+        QgsProject.instance().clear()
+        app.exitQgis()
+    print(f"{len(FAILURES)} failed" if FAILURES else "all QGIS checks passed")
+    return 1 if FAILURES else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
