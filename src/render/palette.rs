@@ -110,6 +110,7 @@ pub fn amenity(k: AmenityKind) -> Rgba {
         Cinema => Rgba::rgb(174, 1, 126),
         Sports => Rgba::rgb(102, 189, 99),
         TransitStop => Rgba::rgb(37, 37, 37),
+        Square => Rgba::rgb(150, 150, 150),
     }
 }
 
@@ -137,6 +138,7 @@ pub fn amenity_code(k: AmenityKind) -> &'static str {
         Cinema => "Ci",
         Sports => "Sp",
         TransitStop => "T",
+        Square => "Sq",
     }
 }
 
