@@ -213,7 +213,7 @@ impl Zoning {
 /// assert_eq!(kernel_weight(Kernel::Quartic, 100.0, 100.0), 0.0);
 /// ```
 pub fn kernel_weight(kernel: Kernel, distance_m: f64, radius_m: f64) -> f64 {
-    if !(radius_m > 0.0) || !(distance_m >= 0.0) {
+    if radius_m.is_nan() || radius_m <= 0.0 || distance_m.is_nan() || distance_m < 0.0 {
         return 0.0;
     }
     let t = distance_m / radius_m;
@@ -223,7 +223,7 @@ pub fn kernel_weight(kernel: Kernel, distance_m: f64, radius_m: f64) -> f64 {
 /// The kernel as a function of t² = (d / r)².
 #[inline]
 fn kernel_t2(kernel: Kernel, t2: f64) -> f64 {
-    if !(t2 < 1.0) {
+    if t2.is_nan() || t2 >= 1.0 {
         return 0.0;
     }
     match kernel {
@@ -693,7 +693,7 @@ fn add_retail_core(grid: &mut ReuringGrid, layers: &Layers, weight: f64) {
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (a, b)| {
                     (lo.min(a.y).min(b.y), hi.max(a.y).max(b.y))
                 });
-            if !(ymin <= ymax) {
+            if ymin > ymax {
                 continue;
             }
             let r0 = ((ymin - oy) / cell - 0.5).floor().max(0.0);
