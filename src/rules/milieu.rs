@@ -2,20 +2,20 @@
 //!
 //! # Inputs
 //! The optional `businesses` layer (milieucategorie, or functiemenging class A/B/C) and
-//! a [`Zoning`] of the same layers: each building's zone decides the VNG area type.
+//! a [`Zoning`](crate::rules::zoning::Zoning) of the same layers: each building's zone decides the VNG area type.
 //!
 //! # Rule
 //! * A building in a **rust** zone is judged as in a *rustige woonwijk*; in a
 //!   **gemengd** or **reuring** zone as in a *gemengd gebied*, where the guide distances
 //!   are one step lower (VNG "Bedrijven en milieuzonering" 2009, see
-//!   [`Milieucategorie::guide_distance_rustig_m`] and
-//!   [`Milieucategorie::guide_distance_gemengd_m`]).
+//!   [`Milieucategorie::guide_distance_rustig_m`](crate::model::Milieucategorie::guide_distance_rustig_m) and
+//!   [`Milieucategorie::guide_distance_gemengd_m`](crate::model::Milieucategorie::guide_distance_gemengd_m)).
 //! * A business with a milieucategorie is a hit when it lies **closer than** its guide
 //!   distance (at exactly the guide distance the guide is met). Category 1 in a gemengd
 //!   gebied (0 m) is never a hit.
 //! * A business with only a functiemenging class: A may adjoin homes (never a hit); B and
 //!   C need structural separation, so they are a hit closer than
-//!   [`FUNCTIEMENGING_SEPARATION_M`] in either area type. When both are given, the
+//!   [`FUNCTIEMENGING_SEPARATION_M`](crate::rules::milieu::FUNCTIEMENGING_SEPARATION_M) in either area type. When both are given, the
 //!   milieucategorie decides.
 //! * Businesses with neither, or without a finite location, are ignored.
 //!
