@@ -2,20 +2,20 @@
 //! disagree.
 //!
 //! # Inputs
-//! The layers (buildings, horeca, the optional `plan_zones`), a [`Zoning`] computed from
+//! The layers (buildings, horeca, the optional `plan_zones`), a [`Zoning`](crate::rules::zoning::Zoning) computed from
 //! the same layers, and the zoning settings (for the thresholds quoted in messages).
 //!
 //! # Conflicts found
 //! | kind | what | reported per |
 //! |---|---|---|
-//! | [`ConflictKind::HomesInPlannedReuring`] | homes inside a plan zone intended as reuring | plan zone |
-//! | [`ConflictKind::PlannedRustIsReuring`] | homes in a plan zone intended as rust whose computed character is reuring | plan zone × computed zone |
-//! | [`ConflictKind::HorecaClusterInPlannedRust`] | a horeca cluster (see [`CLUSTER_MIN_HORECA`], [`CLUSTER_RADIUS_M`]) with members inside a plan zone intended as rust | cluster × plan zone |
-//! | [`ConflictKind::ReuringBordersRustHomes`] | rust cells with homes that share an edge with reuring cells: no gemengd buffer between | connected stretch of such cells |
+//! | [`ConflictKind::HomesInPlannedReuring`](crate::rules::conflicts::ConflictKind::HomesInPlannedReuring) | homes inside a plan zone intended as reuring | plan zone |
+//! | [`ConflictKind::PlannedRustIsReuring`](crate::rules::conflicts::ConflictKind::PlannedRustIsReuring) | homes in a plan zone intended as rust whose computed character is reuring | plan zone × computed zone |
+//! | [`ConflictKind::HorecaClusterInPlannedRust`](crate::rules::conflicts::ConflictKind::HorecaClusterInPlannedRust) | a horeca cluster (see [`CLUSTER_MIN_HORECA`](crate::rules::conflicts::CLUSTER_MIN_HORECA), [`CLUSTER_RADIUS_M`](crate::rules::conflicts::CLUSTER_RADIUS_M)) with members inside a plan zone intended as rust | cluster × plan zone |
+//! | [`ConflictKind::ReuringBordersRustHomes`](crate::rules::conflicts::ConflictKind::ReuringBordersRustHomes) | rust cells with homes that share an edge with reuring cells: no gemengd buffer between | connected stretch of such cells |
 //!
 //! The first three need the `plan_zones` layer and are silent without it; the last one
 //! uses the computed zoning only. A home is a residential or mixed building
-//! ([`is_home`]), placed by its anchor. Where plan zones overlap, a point belongs to the
+//! ([`is_home`](crate::rules::conflicts::is_home)), placed by its anchor. Where plan zones overlap, a point belongs to the
 //! quietest of them (rust before gemengd before reuring), then to the first in the layer.
 //!
 //! # Output

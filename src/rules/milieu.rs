@@ -2,20 +2,20 @@
 //!
 //! # Inputs
 //! The optional `businesses` layer (milieucategorie, or functiemenging class A/B/C) and
-//! a [`Zoning`] of the same layers: each building's zone decides the VNG area type.
+//! a [`Zoning`](crate::rules::zoning::Zoning) of the same layers: each building's zone decides the VNG area type.
 //!
 //! # Rule
 //! * A building in a **rust** zone is judged as in a *rustige woonwijk*; in a
 //!   **gemengd** or **reuring** zone as in a *gemengd gebied*, where the guide distances
 //!   are one step lower (VNG "Bedrijven en milieuzonering" 2009, see
-//!   [`Milieucategorie::guide_distance_rustig_m`] and
-//!   [`Milieucategorie::guide_distance_gemengd_m`]).
+//!   [`Milieucategorie::guide_distance_rustig_m`](crate::model::Milieucategorie::guide_distance_rustig_m) and
+//!   [`Milieucategorie::guide_distance_gemengd_m`](crate::model::Milieucategorie::guide_distance_gemengd_m)).
 //! * A business with a milieucategorie is a hit when it lies **closer than** its guide
 //!   distance (at exactly the guide distance the guide is met). Category 1 in a gemengd
 //!   gebied (0 m) is never a hit.
 //! * A business with only a functiemenging class: A may adjoin homes (never a hit); B and
 //!   C need structural separation, so they are a hit closer than
-//!   [`FUNCTIEMENGING_SEPARATION_M`] in either area type. When both are given, the
+//!   [`FUNCTIEMENGING_SEPARATION_M`](crate::rules::milieu::FUNCTIEMENGING_SEPARATION_M) in either area type. When both are given, the
 //!   milieucategorie decides.
 //! * Businesses with neither, or without a finite location, are ignored.
 //!
@@ -136,36 +136,26 @@ pub fn guide_distance_m(business: &Business, area: VngArea) -> Option<(f64, Guid
 /// assert_eq!(guide_distance_m(&carpenter, VngArea::for_zone(ZoneCharacter::Reuring)).unwrap().0, 30.0);
 /// ```
 pub fn milieu(layers: &Layers, zoning: &Zoning) -> Vec<Vec<MilieuHit>> {
-    let usable: Vec<(usize, [f64; 2])> = layers
-        .businesses
-        .iter()
+    // One tree per guide row (each milieucategorie, and functiemenging B/C), so a
+    // building only meets the businesses that can reach it.
+    let mut rows: Vec<Vec<GeomWithData<[f64; 2], usize>>> = vec![Vec::new(); TIERS];
+    for (i, b) in layers.businesses.iter().enumerate() {
+        if let Some(t) = tier(b)
+            && b.point.x().is_finite()
+            && b.point.y().is_finite()
+        {
+            rows[t].push(GeomWithData::new([b.point.x(), b.point.y()], i));
+        }
+    }
+    let tiers: Vec<(usize, PointTree)> = rows
+        .into_iter()
         .enumerate()
-        .filter(|(_, b)| {
-            b.point.x().is_finite()
-                && b.point.y().is_finite()
-                && guide_distance_m(b, VngArea::RustigeWoonwijk).is_some()
-        })
-        .map(|(i, b)| (i, [b.point.x(), b.point.y()]))
+        .filter(|(_, r)| !r.is_empty())
+        .map(|(t, r)| (t, RTree::bulk_load(r)))
         .collect();
-    if usable.is_empty() {
+    if tiers.is_empty() {
         return vec![Vec::new(); layers.buildings.len()];
     }
-    let max_guide = |area: VngArea| {
-        usable
-            .iter()
-            .filter_map(|(i, _)| guide_distance_m(&layers.businesses[*i], area))
-            .fold(0.0, |m: f64, (g, _)| m.max(g))
-    };
-    let reach = [
-        max_guide(VngArea::RustigeWoonwijk),
-        max_guide(VngArea::GemengdGebied),
-    ];
-    let tree = RTree::bulk_load(
-        usable
-            .iter()
-            .map(|&(i, p)| GeomWithData::new(p, i))
-            .collect::<Vec<_>>(),
-    );
     layers
         .buildings
         .par_iter()
@@ -176,30 +166,44 @@ pub fn milieu(layers: &Layers, zoning: &Zoning) -> Vec<Vec<MilieuHit>> {
                 .get(bi)
                 .map_or(ZoneCharacter::Rust, |z| z.zone);
             let area = VngArea::for_zone(zone);
-            let r = reach[area as usize];
             let Some(rect) = building.footprint.bounding_rect() else {
                 return Vec::new();
             };
             let (lo, hi) = (rect.min(), rect.max());
-            if !(r > 0.0) || ![lo.x, lo.y, hi.x, hi.y].iter().all(|v| v.is_finite()) {
+            if ![lo.x, lo.y, hi.x, hi.y].iter().all(|v| v.is_finite()) {
                 return Vec::new();
             }
-            let envelope = AABB::from_corners([lo.x - r, lo.y - r], [hi.x + r, hi.y + r]);
-            let mut hits: Vec<MilieuHit> = tree
-                .locate_in_envelope_intersecting(&envelope)
-                .filter_map(|g| {
+            let mut hits = Vec::new();
+            for (t, tree) in &tiers {
+                let r = tier_guide_m(*t, area);
+                if r.is_nan() || r <= 0.0 {
+                    continue;
+                }
+                let envelope = AABB::from_corners([lo.x - r, lo.y - r], [hi.x + r, hi.y + r]);
+                for g in tree.locate_in_envelope_intersecting(&envelope) {
                     let b = &layers.businesses[g.data];
-                    let (guide_m, basis) = guide_distance_m(b, area)?;
+                    // Cheap test first: the distance to the bounding box is a lower bound.
+                    let [x, y] = *g.geom();
+                    let dx = (lo.x - x).max(x - hi.x).max(0.0);
+                    let dy = (lo.y - y).max(y - hi.y).max(0.0);
+                    if dx * dx + dy * dy >= r * r {
+                        continue;
+                    }
+                    let Some((guide_m, basis)) = guide_distance_m(b, area) else {
+                        continue;
+                    };
                     let distance_m = Euclidean.distance(&b.point, &building.footprint);
-                    (distance_m < guide_m).then_some(MilieuHit {
-                        business: g.data,
-                        distance_m,
-                        guide_m,
-                        basis,
-                        area,
-                    })
-                })
-                .collect();
+                    if distance_m < guide_m {
+                        hits.push(MilieuHit {
+                            business: g.data,
+                            distance_m,
+                            guide_m,
+                            basis,
+                            area,
+                        });
+                    }
+                }
+            }
             hits.sort_by(|a, b| {
                 a.distance_m
                     .total_cmp(&b.distance_m)
@@ -208,6 +212,30 @@ pub fn milieu(layers: &Layers, zoning: &Zoning) -> Vec<Vec<MilieuHit>> {
             hits
         })
         .collect()
+}
+
+/// Business points with their position in the layer.
+type PointTree = RTree<GeomWithData<[f64; 2], usize>>;
+
+/// Guide rows: the ten milieucategorieën, then functiemenging B/C.
+const TIERS: usize = 11;
+
+fn tier(b: &Business) -> Option<usize> {
+    match (b.milieucategorie, b.functiemenging) {
+        (Some(m), _) => Milieucategorie::ALL.iter().position(|&c| c == m),
+        (None, Some(Functiemenging::B | Functiemenging::C)) => Some(10),
+        _ => None,
+    }
+}
+
+fn tier_guide_m(tier: usize, area: VngArea) -> f64 {
+    match Milieucategorie::ALL.get(tier) {
+        Some(m) => match area {
+            VngArea::RustigeWoonwijk => m.guide_distance_rustig_m(),
+            VngArea::GemengdGebied => m.guide_distance_gemengd_m(),
+        },
+        None => FUNCTIEMENGING_SEPARATION_M,
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Zoning: the reuring index on a grid, rust / gemengd / reuring, zone polygons.
 //!
 //! # Inputs
-//! Buildings, horeca, amenities and the kernwinkelgebied of [`Layers`], and
-//! [`ZoningSettings`] (cell size, kernel, radius, weights, thresholds, minimum zone area).
+//! Buildings, horeca, amenities and the kernwinkelgebied of [`Layers`](crate::model::Layers), and
+//! [`ZoningSettings`](crate::scenario::ZoningSettings) (cell size, kernel, radius, weights, thresholds, minimum zone area).
 //!
 //! # The reuring index
 //! A grid covers the study area: the bounding box of buildings, horeca, amenities and
@@ -18,14 +18,14 @@
 //! where `K` is the scenario's kernel, normalised to 1 at distance 0 and 0 from the radius
 //! `r` on. With the default weights the index reads as **weighted horeca-equivalents
 //! nearby**: one category-1 horeca right at the cell centre adds exactly 1.
-//! See [`horeca_weight`], [`closes_late`], [`is_event_place`] and [`kernel_weight`].
+//! See [`horeca_weight`](crate::rules::zoning::horeca_weight), [`closes_late`](crate::rules::zoning::closes_late), [`is_event_place`](crate::rules::zoning::is_event_place) and [`kernel_weight`](crate::rules::zoning::kernel_weight).
 //!
 //! # Classes and zones
 //! A cell is reuring at or above the reuring threshold, gemengd at or above the gemengd
 //! threshold, rust below. Connected regions of one class (cells sharing an edge) smaller
 //! than `min_zone_area_m2` take the class of their largest neighbouring region, so the
 //! grid's `class` is the smoothed class (the raw `index` is kept). Each remaining region
-//! becomes one [`Zone`]: a polygon traced along the cell edges, holes kept. Zones are valid
+//! becomes one [`Zone`](crate::rules::zoning::Zone): a polygon traced along the cell edges, holes kept. Zones are valid
 //! OGC polygons by construction: rings never touch themselves; where two cells of one
 //! region meet only at a corner, the corner is shared by the outer ring and a hole, or by
 //! two holes, which OGC allows. Zones tile the grid: no gaps, no overlaps.
@@ -213,7 +213,7 @@ impl Zoning {
 /// assert_eq!(kernel_weight(Kernel::Quartic, 100.0, 100.0), 0.0);
 /// ```
 pub fn kernel_weight(kernel: Kernel, distance_m: f64, radius_m: f64) -> f64 {
-    if !(radius_m > 0.0) || !(distance_m >= 0.0) {
+    if radius_m.is_nan() || radius_m <= 0.0 || distance_m.is_nan() || distance_m < 0.0 {
         return 0.0;
     }
     let t = distance_m / radius_m;
@@ -223,7 +223,7 @@ pub fn kernel_weight(kernel: Kernel, distance_m: f64, radius_m: f64) -> f64 {
 /// The kernel as a function of t² = (d / r)².
 #[inline]
 fn kernel_t2(kernel: Kernel, t2: f64) -> f64 {
-    if !(t2 < 1.0) {
+    if t2.is_nan() || t2 >= 1.0 {
         return 0.0;
     }
     match kernel {
@@ -341,17 +341,19 @@ impl Extent {
 
 /// Grid geometry for an extent: origin, cols, rows (snapped outwards to the cell size,
 /// padded by the radius).
-fn grid_frame(ext: &Extent, cell_m: f64, pad_m: f64) -> ([f64; 2], usize, usize) {
+fn grid_frame(ext: &Extent, cell_m: f64, pad_m: f64) -> Option<([f64; 2], usize, usize)> {
     let lo = |v: f64| ((v - pad_m) / cell_m).floor();
     let hi = |v: f64| ((v + pad_m) / cell_m).ceil();
     let (c0, r0) = (lo(ext.min[0]), lo(ext.min[1]));
     let cols = (hi(ext.max[0]) - c0).max(1.0);
     let rows = (hi(ext.max[1]) - r0).max(1.0);
-    (
-        [c0 * cell_m, r0 * cell_m],
-        cols.min(usize::MAX as f64 / 4.0) as usize,
-        rows.min(usize::MAX as f64 / 4.0) as usize,
-    )
+    let origin = [c0 * cell_m, r0 * cell_m];
+    let fits = cols * rows <= MAX_CELLS as f64;
+    (fits && origin[0].is_finite() && origin[1].is_finite()).then_some((
+        origin,
+        cols as usize,
+        rows as usize,
+    ))
 }
 
 /// Computes the reuring index, classes, zones and every building's zone.
@@ -436,33 +438,39 @@ pub fn zone(layers: &Layers, settings: &ZoningSettings) -> Zoning {
     };
     let radius = sane(settings.kernel_radius_m);
 
-    let (origin, cols, rows, cell_m) = if ext.is_empty() {
-        ([0.0, 0.0], 0, 0, cell_req)
+    let frame = if ext.is_empty() {
+        Some(([0.0, 0.0], 0, 0, cell_req))
+    } else if let Some((o, c, r)) = grid_frame(&ext, cell_req, radius) {
+        Some((o, c, r, cell_req))
     } else {
-        let mut cell_m = cell_req;
-        let (mut origin, mut cols, mut rows) = grid_frame(&ext, cell_m, radius);
-        let n = cols as f64 * rows as f64;
-        if n > MAX_CELLS as f64 {
-            let factor = (n / MAX_CELLS as f64).sqrt().ceil();
-            cell_m = cell_req * factor;
-            (origin, cols, rows) = grid_frame(&ext, cell_m, radius);
-            while cols as f64 * rows as f64 > MAX_CELLS as f64 {
-                cell_m += cell_req;
-                (origin, cols, rows) = grid_frame(&ext, cell_m, radius);
+        // Too many cells: coarsen by whole multiples of the cell size until it fits.
+        let (w, h) = (ext.max[0] - ext.min[0], ext.max[1] - ext.min[1]);
+        let needed = ((w + 2.0 * radius) / cell_req + 1.0) * ((h + 2.0 * radius) / cell_req + 1.0);
+        let mut factor = (needed / MAX_CELLS as f64).sqrt().ceil().max(2.0);
+        let mut found = None;
+        for _ in 0..64 {
+            let cell_m = cell_req * factor;
+            if let Some((o, c, r)) = grid_frame(&ext, cell_m, radius) {
+                found = Some((o, c, r, cell_m));
+                break;
             }
-            diagnostics.push(zoning_diagnostic(
-                "grid_coarsened",
-                format!(
-                    "the study area ({:.0} × {:.0} m) needs {n:.0} cells of {cell_req} m; \
-                     zoned with {cell_m} m cells instead (at most {MAX_CELLS} cells). \
-                     Check for features far outside the area or in the wrong CRS",
-                    ext.max[0] - ext.min[0],
-                    ext.max[1] - ext.min[1],
-                ),
-            ));
+            factor = (factor * 1.1).ceil();
         }
-        (origin, cols, rows, cell_m)
+        let message = match found {
+            Some((.., cell_m)) => format!(
+                "the study area ({w:.0} × {h:.0} m) needs about {needed:.0} cells of {cell_req} m; \
+                 zoned with {cell_m} m cells instead (at most {MAX_CELLS} cells). \
+                 Check for features far outside the area or in the wrong CRS"
+            ),
+            None => format!(
+                "the study area ({w:.0} × {h:.0} m) cannot be gridded; nothing zoned. \
+                 Check for features far outside the area or in the wrong CRS"
+            ),
+        };
+        diagnostics.push(zoning_diagnostic("grid_coarsened", message));
+        found
     };
+    let (origin, cols, rows, cell_m) = frame.unwrap_or(([0.0, 0.0], 0, 0, cell_req));
 
     let mut grid = ReuringGrid {
         origin,
@@ -693,7 +701,7 @@ fn add_retail_core(grid: &mut ReuringGrid, layers: &Layers, weight: f64) {
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (a, b)| {
                     (lo.min(a.y).min(b.y), hi.max(a.y).max(b.y))
                 });
-            if !(ymin <= ymax) {
+            if ymin > ymax {
                 continue;
             }
             let r0 = ((ymin - oy) / cell - 0.5).floor().max(0.0);
@@ -1186,6 +1194,18 @@ pub(crate) mod tests {
         assert!(z.grid.len() <= MAX_CELLS);
         assert!(z.grid.cell_m > 25.0);
         assert!(z.diagnostics.iter().any(|d| d.code == "grid_coarsened"));
+        // Absurd coordinates: no hang, no panic, nothing zoned or a coarse grid.
+        for far in [1e300, f64::MAX] {
+            let layers = Layers {
+                horeca: vec![horeca("a", 0.0, 0.0, 2), horeca("far", far, far, 2)],
+                buildings: vec![building("b", 3.0, 3.0, BuildingUse::Residential)],
+                ..Layers::default()
+            };
+            let z = zone(&layers, &s);
+            assert!(z.grid.len() <= MAX_CELLS);
+            assert_eq!(z.buildings.len(), 1);
+            assert!(!z.diagnostics.is_empty());
+        }
     }
 
     #[test]

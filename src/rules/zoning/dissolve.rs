@@ -84,7 +84,7 @@ pub(super) fn label(cols: usize, rows: usize, class: &[ZoneCharacter]) -> Region
 /// region (ties: the neighbour whose first cell comes first). Small regions are taken
 /// smallest first; a region grown by a merge is judged again with its new size.
 pub(super) fn merge_small(cols: usize, rows: usize, class: &mut [ZoneCharacter], min_cells: f64) {
-    if !(min_cells > 1.0) || cols * rows == 0 {
+    if min_cells.is_nan() || min_cells <= 1.0 || cols * rows == 0 {
         // Every region has at least one cell.
         return;
     }
