@@ -50,6 +50,7 @@ pub mod export;
 pub mod io;
 pub mod model;
 pub mod plan;
+pub mod rules;
 pub mod scenario;
 
 pub use error::{Diagnostic, Error, Result, Severity};
