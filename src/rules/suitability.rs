@@ -1086,3 +1086,506 @@ pub fn assess_all(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Business, Horeca, Milieucategorie, Valued, to_multi};
+    use crate::scenario::default_groups;
+
+    /// A 10 m × 10 m square building centred on (x, y): 3 storeys, 300 m², a lift.
+    fn building(id: &str, x: f64, y: f64) -> Building {
+        let (a, b) = (x - 5.0, y - 5.0);
+        let sq = geo::Polygon::new(
+            geo::LineString::from(vec![
+                (a, b),
+                (a + 10.0, b),
+                (a + 10.0, b + 10.0),
+                (a, b + 10.0),
+                (a, b),
+            ]),
+            vec![],
+        );
+        Building {
+            id: id.into(),
+            footprint: to_multi(sq),
+            usage: crate::model::BuildingUse::Retail,
+            ground_floor_use: None,
+            floors: Valued {
+                value: 3,
+                estimated: false,
+            },
+            floor_area_m2: Valued {
+                value: 300.0,
+                estimated: false,
+            },
+            vacant: true,
+            monument: false,
+            lift: Some(true),
+            year: None,
+            name: None,
+        }
+    }
+
+    /// Quiet zone, every amenity kind 100 m away, nothing else.
+    fn facts() -> BuildingFacts {
+        BuildingFacts {
+            zone: ZoneCharacter::Rust,
+            reuring_index: 0.5,
+            in_retail_core: false,
+            walk: AmenityKind::ALL
+                .iter()
+                .map(|k| (*k, Some((100.0, 0))))
+                .collect(),
+            vng: Vec::new(),
+        }
+    }
+
+    fn settings() -> SuitabilitySettings {
+        SuitabilitySettings {
+            geschikt_min_score: 70.0,
+            voorwaardelijk_min_score: 45.0,
+            warn_factor: 1.5,
+        }
+    }
+
+    fn group(name: &str) -> Doelgroep {
+        default_groups()
+            .into_iter()
+            .find(|g| g.name == name)
+            .expect("default group")
+    }
+
+    fn run(b: &Building, f: &BuildingFacts, layers: &Layers, g: &str) -> Assessment {
+        let index = HorecaIndex::new(&layers.horeca);
+        assess(b, f, layers, &group(g), &settings(), &index)
+    }
+
+    fn crit<'a>(a: &'a Assessment, key: &str) -> &'a Criterion {
+        a.criteria
+            .iter()
+            .find(|c| c.key() == key)
+            .unwrap_or_else(|| panic!("no criterion {key}"))
+    }
+
+    fn horeca(id: &str, x: f64, y: f64, kind: &str, name: Option<&str>) -> Horeca {
+        Horeca {
+            id: id.into(),
+            point: Point::new(x, y),
+            kind: kind.into(),
+            category: HorecaCategory::from_kind(kind).expect("known kind"),
+            name: name.map(String::from),
+            closing_minutes: None,
+            terrace_seats: None,
+        }
+    }
+
+    #[test]
+    fn all_pass_scores_100_and_is_geschikt() {
+        let layers = Layers::default();
+        let a = run(&building("b", 0.0, 0.0), &facts(), &layers, "starters");
+        assert_eq!(a.score, 100.0);
+        assert_eq!(a.verdict, Verdict::Geschikt);
+        assert_eq!(a.reasons(), "");
+        assert_eq!(a.floors, FloorsAdvice::AllFloors);
+        let keys: Vec<String> = a.criteria.iter().map(Criterion::key).collect();
+        assert_eq!(
+            keys,
+            [
+                "need.supermarket",
+                "need.gp",
+                "need.sports",
+                "need.transit_stop",
+                "zone",
+                "vng",
+                "horeca_3",
+                "plint",
+                "above_retail_core",
+                "monument"
+            ]
+        );
+        let max: f64 = a.criteria.iter().map(|c| c.max_points).sum();
+        assert!((max - 100.0).abs() < 1e-9);
+        assert!((crit(&a, "need.gp").max_points - 12.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn need_met_warn_fail_unreachable() {
+        // Gezinnen walk 4 km/h: playground within 5 min = 333 m, warning to 7.5 min = 500 m.
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let with = |m: Option<f64>| {
+            let mut f = facts();
+            f.walk.insert(AmenityKind::Playground, m.map(|m| (m, 3)));
+            run(&b, &f, &layers, "gezinnen")
+        };
+        let a = with(Some(250.0));
+        let c = crit(&a, "need.playground");
+        assert_eq!(c.status, Status::Pass);
+        assert_eq!(
+            c.reason(),
+            "speeltuin op 250 m lopen, 4 min (maximaal 5 min)"
+        );
+        assert_eq!(c.points, c.max_points);
+
+        let a = with(Some(450.0));
+        let c = crit(&a, "need.playground");
+        assert_eq!(c.status, Status::Warn);
+        assert_eq!(
+            c.reason(),
+            "speeltuin op 450 m lopen, 7 min (maximaal 5 min)"
+        );
+        // 6.75 min: linear between 5 (full) and 7.5 (none) → 30 %.
+        assert!((c.points / c.max_points - 0.3).abs() < 1e-9);
+        assert!(!c.knockout);
+        assert_eq!(
+            a.reasons(),
+            "speeltuin op 450 m lopen, 7 min (maximaal 5 min)"
+        );
+
+        let a = with(Some(620.0));
+        let c = crit(&a, "need.playground");
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(
+            c.reason(),
+            "speeltuin op 620 m lopen, 9 min (maximaal 5 min)"
+        );
+        assert_eq!(c.points, 0.0);
+        assert_eq!(c.measured(), "620 m, 9.3 min");
+        assert_eq!(c.threshold(), "maximaal 5 min (waarschuwing tot 7.5 min)");
+        assert_eq!(c.text().key, "need.playground");
+
+        // Just over the limit: the decimal shows why it is not a pass.
+        let a = with(Some(340.0));
+        assert_eq!(
+            crit(&a, "need.playground").reason(),
+            "speeltuin op 340 m lopen, 5.1 min (maximaal 5 min)"
+        );
+
+        let a = with(None);
+        let c = crit(&a, "need.playground");
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(
+            c.reason(),
+            "geen speeltuin bereikbaar over het looppadennet (maximaal 5 min)"
+        );
+        assert_eq!(c.measured(), "niet bereikbaar");
+
+        // A kind the pipeline did not fill counts as unreachable too.
+        let mut f = facts();
+        f.walk.remove(&AmenityKind::Playground);
+        assert_eq!(
+            crit(&run(&b, &f, &layers, "gezinnen"), "need.playground").status,
+            Status::Fail
+        );
+    }
+
+    #[test]
+    fn zone_above_max_is_a_knockout() {
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let mut f = facts();
+        f.zone = ZoneCharacter::Reuring;
+        f.reuring_index = 7.4;
+        let a = run(&b, &f, &layers, "gezinnen");
+        let c = crit(&a, "zone");
+        assert_eq!((c.status, c.knockout), (Status::Fail, true));
+        assert_eq!(
+            c.reason(),
+            "ligt in reuring-zone (index 7.4), doelgroep accepteert maximaal gemengd"
+        );
+        assert_eq!(a.verdict, Verdict::Ongeschikt);
+        // Starters accept reuring: at the maximum is a pass.
+        let s = run(&b, &f, &layers, "starters");
+        assert_eq!(crit(&s, "zone").status, Status::Pass);
+        // Gemengd for gezinnen: at the maximum.
+        f.zone = ZoneCharacter::Gemengd;
+        assert_eq!(
+            crit(&run(&b, &f, &layers, "gezinnen"), "zone").status,
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn nightclub_too_close_is_a_knockout_also_against_lighter_minimum() {
+        let layers = Layers {
+            horeca: vec![
+                horeca("h1", 40.0, 0.0, "nightclub", Some("De Nacht")),
+                horeca("h2", 0.0, 400.0, "pub", None),
+                horeca("h3", 30.0, 0.0, "restaurant", Some("Het Hapje")),
+            ],
+            ..Layers::default()
+        };
+        let b = building("b", 0.0, 0.0);
+        let a = run(&b, &facts(), &layers, "gezinnen");
+        let c3 = crit(&a, "horeca_3");
+        assert_eq!((c3.status, c3.knockout), (Status::Fail, true));
+        assert_eq!(c3.reason(), "nachtclub De Nacht op 40 m (minimaal 150 m)");
+        // The nightclub (heavier) counts against the café minimum (category 2) as well.
+        let c2 = crit(&a, "horeca_2");
+        assert_eq!(c2.reason(), "nachtclub De Nacht op 40 m (minimaal 50 m)");
+        assert_eq!(c2.status, Status::Fail);
+        assert_eq!(a.verdict, Verdict::Ongeschikt);
+        assert!(a.reasons().starts_with("nachtclub De Nacht op 40 m (minimaal 50 m); nachtclub De Nacht op 40 m (minimaal 150 m)"));
+        // Starters: nightclub minimum 25 m → pass.
+        let s = run(&b, &facts(), &layers, "starters");
+        let c = crit(&s, "horeca_3");
+        assert_eq!(c.status, Status::Pass);
+        assert_eq!(c.measured(), "nachtclub De Nacht op 40 m");
+        // Unnamed horeca reads as its kind.
+        let far = Layers {
+            horeca: vec![horeca("h", 0.0, 30.0, "bar", None)],
+            ..Layers::default()
+        };
+        let a = run(&b, &facts(), &far, "gezinnen");
+        assert_eq!(crit(&a, "horeca_2").reason(), "bar op 30 m (minimaal 50 m)");
+        assert_eq!(
+            crit(&a, "horeca_3").reason(),
+            "geen horeca van categorie 3 of zwaarder (minimaal 150 m)"
+        );
+    }
+
+    #[test]
+    fn plint_in_core_one_floor_knockout_three_floors_upper_only() {
+        let layers = Layers::default();
+        let mut f = facts();
+        f.in_retail_core = true;
+        let mut one = building("one", 0.0, 0.0);
+        one.floors.value = 1;
+        let a = run(&one, &f, &layers, "starters");
+        let c = crit(&a, "plint");
+        assert_eq!((c.status, c.knockout), (Status::Fail, true));
+        assert_eq!(c.reason(), "plint in kernwinkelgebied moet open blijven");
+        assert_eq!(a.verdict, Verdict::Ongeschikt);
+        assert_eq!(a.floors, FloorsAdvice::NoFloors);
+
+        let three = building("three", 0.0, 0.0);
+        let a = run(&three, &f, &layers, "starters");
+        let c = crit(&a, "plint");
+        assert_eq!((c.status, c.knockout), (Status::Warn, false));
+        assert_eq!(
+            c.reason(),
+            "plint in kernwinkelgebied blijft open: alleen de verdiepingen (2 van 3 bouwlagen)"
+        );
+        assert_eq!(a.floors, FloorsAdvice::UpperFloorsOnly);
+        assert_eq!(a.verdict, Verdict::Geschikt);
+    }
+
+    #[test]
+    fn above_retail_core_gezinnen_fail_starters_pass_ouderen_warn() {
+        let layers = Layers::default();
+        let mut f = facts();
+        f.in_retail_core = true;
+        let b = building("b", 0.0, 0.0);
+        let g = run(&b, &f, &layers, "gezinnen");
+        let c = crit(&g, "above_retail_core");
+        assert_eq!((c.status, c.knockout), (Status::Fail, true));
+        assert_eq!(
+            c.reason(),
+            "wonen boven winkels in het kernwinkelgebied past niet bij gezinnen"
+        );
+        assert_eq!(g.verdict, Verdict::Ongeschikt);
+        let s = run(&b, &f, &layers, "starters");
+        assert_eq!(crit(&s, "above_retail_core").status, Status::Pass);
+        assert_ne!(s.verdict, Verdict::Ongeschikt);
+        let o = run(&b, &f, &layers, "ouderen");
+        assert_eq!(crit(&o, "above_retail_core").status, Status::Warn);
+        // Outside the core the criterion passes for everyone.
+        assert_eq!(
+            crit(&run(&b, &facts(), &layers, "gezinnen"), "above_retail_core").status,
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn vng_hit_is_a_knockout() {
+        let layers = Layers {
+            businesses: vec![Business {
+                id: "kvk/1".into(),
+                point: Point::new(40.0, 0.0),
+                milieucategorie: Some(Milieucategorie::C3_1),
+                functiemenging: None,
+                activity: Some("craft=blacksmith".into()),
+                name: Some("Smederij Jansen".into()),
+            }],
+            ..Layers::default()
+        };
+        let mut f = facts();
+        f.vng = vec![(0, 40.0, 50.0)];
+        let a = run(&building("b", 0.0, 0.0), &f, &layers, "starters");
+        let c = crit(&a, "vng");
+        assert_eq!((c.status, c.knockout), (Status::Fail, true));
+        assert_eq!(
+            c.reason(),
+            "bedrijf Smederij Jansen (milieucategorie 3.1) op 40 m (richtafstand 50 m)"
+        );
+        assert_eq!(a.verdict, Verdict::Ongeschikt);
+        assert_eq!(a.reasons(), c.reason());
+    }
+
+    #[test]
+    fn ouderen_step_free() {
+        let layers = Layers::default();
+        let mut b = building("b", 0.0, 0.0);
+        b.lift = Some(false);
+        let a = run(&b, &facts(), &layers, "ouderen");
+        let c = crit(&a, "floor");
+        assert_eq!((c.status, c.knockout), (Status::Warn, false));
+        assert_eq!(c.reason(), "alleen begane grond geschikt zonder lift");
+        assert_eq!(a.floors, FloorsAdvice::GroundFloorOnly);
+        // In the core the ground floor is not available.
+        let mut f = facts();
+        f.in_retail_core = true;
+        let a = run(&b, &f, &layers, "ouderen");
+        assert_eq!(crit(&a, "floor").status, Status::Fail);
+        assert_eq!(a.floors, FloorsAdvice::NoFloors);
+        assert_ne!(a.verdict, Verdict::Geschikt);
+        // Lift unknown: a warning.
+        b.lift = None;
+        let a = run(&b, &facts(), &layers, "ouderen");
+        assert_eq!(crit(&a, "floor").status, Status::Warn);
+        assert_eq!(crit(&a, "floor").reason(), "lift onbekend (3 bouwlagen)");
+        // One storey: step-free.
+        b.floors.value = 1;
+        assert_eq!(
+            crit(&run(&b, &facts(), &layers, "ouderen"), "floor").status,
+            Status::Pass
+        );
+        // Groups that do not need step-free access have no floor criterion.
+        assert!(
+            run(&b, &facts(), &layers, "starters")
+                .criteria
+                .iter()
+                .all(|c| c.key() != "floor")
+        );
+    }
+
+    #[test]
+    fn monument_warns() {
+        let layers = Layers::default();
+        let mut b = building("b", 0.0, 0.0);
+        b.monument = true;
+        let a = run(&b, &facts(), &layers, "starters");
+        let c = crit(&a, "monument");
+        assert_eq!(c.status, Status::Warn);
+        assert_eq!(c.reason(), "monument: transformatie mogelijk maar lastiger");
+        // Building family 20 over 3 criteria; a warning keeps half.
+        assert!((a.score - (100.0 - 20.0 / 3.0 / 2.0)).abs() < 1e-9);
+        assert_eq!(a.verdict, Verdict::Geschikt);
+    }
+
+    #[test]
+    fn verdict_thresholds() {
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let idx = HorecaIndex::new(&[]);
+        let starters = group("starters");
+        // One need failed (12.5 of 100 points): score 87.5 but a fail → voorwaardelijk.
+        let mut f = facts();
+        f.walk.insert(AmenityKind::Gp, None);
+        let a = assess(&b, &f, &layers, &starters, &settings(), &idx);
+        assert!((a.score - 87.5).abs() < 1e-9);
+        assert_eq!(a.verdict, Verdict::Voorwaardelijk);
+        // All four needs failed: 50 → voorwaardelijk at 45, ongeschikt at 60.
+        for k in starters.needs_minutes.keys() {
+            f.walk.insert(*k, None);
+        }
+        let a = assess(&b, &f, &layers, &starters, &settings(), &idx);
+        assert!((a.score - 50.0).abs() < 1e-9);
+        assert_eq!(a.verdict, Verdict::Voorwaardelijk);
+        let strict = SuitabilitySettings {
+            voorwaardelijk_min_score: 60.0,
+            ..settings()
+        };
+        assert_eq!(
+            assess(&b, &f, &layers, &starters, &strict, &idx).verdict,
+            Verdict::Ongeschikt
+        );
+        // Warnings only, below geschikt_min_score → voorwaardelijk.
+        let high = SuitabilitySettings {
+            geschikt_min_score: 99.0,
+            ..settings()
+        };
+        let mut m = b.clone();
+        m.monument = true;
+        assert_eq!(
+            assess(&m, &facts(), &layers, &starters, &high, &idx).verdict,
+            Verdict::Voorwaardelijk
+        );
+        assert_eq!(
+            Verdict::parse("voorwaardelijk"),
+            Some(Verdict::Voorwaardelijk)
+        );
+        assert_eq!(Verdict::Geschikt.as_str(), "geschikt");
+    }
+
+    #[test]
+    fn reasons_put_knockouts_first() {
+        let layers = Layers::default();
+        let mut b = building("b", 0.0, 0.0);
+        b.monument = true;
+        let mut f = facts();
+        f.zone = ZoneCharacter::Reuring;
+        f.reuring_index = 7.4;
+        f.walk.insert(AmenityKind::Playground, Some((620.0, 1)));
+        let a = run(&b, &f, &layers, "gezinnen");
+        assert_eq!(
+            a.reasons(),
+            "ligt in reuring-zone (index 7.4), doelgroep accepteert maximaal gemengd; \
+             speeltuin op 620 m lopen, 9 min (maximaal 5 min); \
+             monument: transformatie mogelijk maar lastiger"
+        );
+    }
+
+    #[test]
+    fn assess_all_matches_assess_and_is_deterministic() {
+        let layers = Layers {
+            buildings: (0..50)
+                .map(|i| building(&format!("b{i}"), f64::from(i) * 15.0, 0.0))
+                .collect(),
+            horeca: vec![
+                horeca("h1", 100.0, 10.0, "nightclub", Some("De Nacht")),
+                horeca("h2", 400.0, -20.0, "pub", Some("De Kroeg")),
+            ],
+            ..Layers::default()
+        };
+        let facts: Vec<BuildingFacts> = (0..50)
+            .map(|i| {
+                let mut f = facts();
+                f.in_retail_core = i % 7 == 0;
+                f.zone = ZoneCharacter::ALL[i % 3];
+                f
+            })
+            .collect();
+        let groups = default_groups();
+        let all = assess_all(&layers, &facts, &groups, &settings());
+        assert_eq!(all.len(), 50);
+        let idx = HorecaIndex::new(&layers.horeca);
+        for (i, per) in all.iter().enumerate() {
+            for (a, g) in per.iter().zip(&groups) {
+                assert_eq!(
+                    a,
+                    &assess(
+                        &layers.buildings[i],
+                        &facts[i],
+                        &layers,
+                        g,
+                        &settings(),
+                        &idx
+                    )
+                );
+            }
+        }
+        assert_eq!(all, assess_all(&layers, &facts, &groups, &settings()));
+    }
+
+    #[test]
+    fn kinds_have_dutch_names() {
+        assert_eq!(kind_nl(AmenityKind::TransitStop), "ov-halte");
+        assert_eq!(kind_nl(AmenityKind::SecondarySchool), "middelbare school");
+        for k in AmenityKind::ALL {
+            assert!(!kind_nl(*k).contains('_'), "{k} has no Dutch name");
+        }
+        assert_eq!(horeca_kind_nl("nightclub"), "nachtclub");
+    }
+}
