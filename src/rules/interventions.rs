@@ -174,3 +174,215 @@ fn known<'a, 'b>(
     }
     Ok(wanted)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AmenityKind, Building, HorecaCategory, Valued, to_multi};
+
+    fn layers() -> Layers {
+        let sq = geo::Polygon::new(
+            geo::LineString::from(vec![
+                (0.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 10.0),
+                (0.0, 10.0),
+                (0.0, 0.0),
+            ]),
+            vec![],
+        );
+        Layers {
+            buildings: vec![Building {
+                id: "0363100012165432".into(),
+                footprint: to_multi(sq),
+                usage: BuildingUse::Retail,
+                ground_floor_use: Some(BuildingUse::Retail),
+                floors: Valued {
+                    value: 3,
+                    estimated: false,
+                },
+                floor_area_m2: Valued {
+                    value: 300.0,
+                    estimated: false,
+                },
+                vacant: true,
+                monument: false,
+                lift: None,
+                year: None,
+                name: None,
+            }],
+            amenities: vec![Amenity {
+                id: "node/1".into(),
+                point: Point::new(5.0, 5.0),
+                kind: AmenityKind::Playground,
+                name: None,
+            }],
+            horeca: vec![Horeca {
+                id: "node/2".into(),
+                point: Point::new(50.0, 5.0),
+                kind: "nightclub".into(),
+                category: HorecaCategory::Heavy,
+                name: Some("De Nacht".into()),
+                closing_minutes: None,
+                terrace_seats: None,
+            }],
+            ..Layers::default()
+        }
+    }
+
+    /// A fake projection: degrees × 1000.
+    fn to_working(p: [f64; 2]) -> Option<Point<f64>> {
+        (p[0] > 0.0).then(|| Point::new(p[0] * 1000.0, p[1] * 1000.0))
+    }
+
+    fn err(r: Result<Vec<String>, Error>) -> String {
+        match r {
+            Err(Error::Usage(m)) => m,
+            other => panic!("expected a usage error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn transform_makes_homes() {
+        let mut l = layers();
+        let log = apply(
+            &mut l,
+            &[Intervention::Transform {
+                ids: vec!["0363100012165432".into()],
+                group: Some("starters".into()),
+            }],
+            &to_working,
+        )
+        .expect("applies");
+        assert_eq!(l.buildings[0].usage, BuildingUse::Residential);
+        assert!(!l.buildings[0].vacant);
+        assert_eq!(l.buildings[0].ground_floor_use, Some(BuildingUse::Retail));
+        assert_eq!(
+            log,
+            ["interventions[0].transform: building 0363100012165432 becomes homes for starters"]
+        );
+    }
+
+    #[test]
+    fn add_and_remove_amenities_and_horeca() {
+        let mut l = layers();
+        let ivs = [
+            Intervention::AddAmenity {
+                id: "scenario/playground/1".into(),
+                kind: AmenityKind::Playground,
+                at: [4.9, 52.37],
+                name: None,
+            },
+            Intervention::RemoveAmenity(vec!["node/1".into()]),
+            Intervention::AddHoreca {
+                id: "scenario/cafe/3".into(),
+                kind: "cafe".into(),
+                category: HorecaCategory::Light,
+                at: [4.9, 52.0],
+                name: Some("Koffie".into()),
+            },
+            Intervention::CloseHoreca(vec!["node/2".into()]),
+        ];
+        let log = apply(&mut l, &ivs, &to_working).expect("applies");
+        assert_eq!(l.amenities.len(), 1);
+        assert_eq!(l.amenities[0].id, "scenario/playground/1");
+        assert!((l.amenities[0].point.x() - 4900.0).abs() < 1e-9);
+        assert_eq!(l.horeca.len(), 1);
+        assert_eq!(l.horeca[0].id, "scenario/cafe/3");
+        assert_eq!(l.horeca[0].category, HorecaCategory::Light);
+        assert_eq!(log.len(), 4);
+        assert_eq!(
+            log[1],
+            "interventions[1].remove_amenity: amenity node/1 removed"
+        );
+        assert_eq!(
+            log[3],
+            "interventions[3].close_horeca: horeca node/2 closed"
+        );
+        // Deterministic: the same interventions on the same layers give the same log.
+        let mut again = layers();
+        assert_eq!(apply(&mut again, &ivs, &to_working).expect("applies"), log);
+    }
+
+    #[test]
+    fn unknown_and_duplicate_ids_are_errors_naming_the_intervention() {
+        let mut l = layers();
+        let noop = Intervention::RemoveAmenity(vec![]);
+        let m = err(apply(
+            &mut l,
+            &[
+                noop.clone(),
+                Intervention::Transform {
+                    ids: vec!["nope".into()],
+                    group: None,
+                },
+            ],
+            &to_working,
+        ));
+        assert_eq!(
+            m,
+            "interventions[1].transform: no building with id \"nope\""
+        );
+        let m = err(apply(
+            &mut l,
+            &[Intervention::RemoveAmenity(vec!["x".into()])],
+            &to_working,
+        ));
+        assert_eq!(
+            m,
+            "interventions[0].remove_amenity: no amenity with id \"x\""
+        );
+        let m = err(apply(
+            &mut l,
+            &[Intervention::CloseHoreca(vec!["y".into()])],
+            &to_working,
+        ));
+        assert_eq!(
+            m,
+            "interventions[0].close_horeca: no horeca business with id \"y\""
+        );
+        let m = err(apply(
+            &mut l,
+            &[Intervention::AddAmenity {
+                id: "node/1".into(),
+                kind: AmenityKind::Park,
+                at: [4.9, 52.0],
+                name: None,
+            }],
+            &to_working,
+        ));
+        assert_eq!(
+            m,
+            "interventions[0].add_amenity: an amenity with id \"node/1\" already exists"
+        );
+        let m = err(apply(
+            &mut l,
+            &[Intervention::AddHoreca {
+                id: "node/2".into(),
+                kind: "bar".into(),
+                category: HorecaCategory::Medium,
+                at: [4.9, 52.0],
+                name: None,
+            }],
+            &to_working,
+        ));
+        assert_eq!(
+            m,
+            "interventions[0].add_horeca: a horeca business with id \"node/2\" already exists"
+        );
+        let m = err(apply(
+            &mut l,
+            &[Intervention::AddAmenity {
+                id: "new".into(),
+                kind: AmenityKind::Park,
+                at: [-1.0, 52.0],
+                name: None,
+            }],
+            &to_working,
+        ));
+        assert_eq!(
+            m,
+            "interventions[0].add_amenity.at: [-1, 52] cannot be placed in the working CRS"
+        );
+    }
+}

@@ -170,3 +170,174 @@ pub fn sites(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AmenityKind, Building, Valued, ZoneCharacter, to_multi};
+    use crate::rules::suitability::assess_all;
+    use crate::scenario::{SuitabilitySettings, default_groups};
+
+    fn building(id: &str, x: f64, usage: BuildingUse, vacant: bool) -> Building {
+        let sq = geo::Polygon::new(
+            geo::LineString::from(vec![
+                (x, 0.0),
+                (x + 10.0, 0.0),
+                (x + 10.0, 10.0),
+                (x, 10.0),
+                (x, 0.0),
+            ]),
+            vec![],
+        );
+        Building {
+            id: id.into(),
+            footprint: to_multi(sq),
+            usage,
+            ground_floor_use: None,
+            floors: Valued {
+                value: 3,
+                estimated: false,
+            },
+            floor_area_m2: Valued {
+                value: 300.0,
+                estimated: false,
+            },
+            vacant,
+            monument: false,
+            lift: Some(true),
+            year: None,
+            name: None,
+        }
+    }
+
+    fn facts(in_core: bool) -> BuildingFacts {
+        BuildingFacts {
+            zone: ZoneCharacter::Rust,
+            reuring_index: 0.0,
+            in_retail_core: in_core,
+            walk: AmenityKind::ALL
+                .iter()
+                .map(|k| (*k, Some((100.0, 0))))
+                .collect(),
+            vng: Vec::new(),
+        }
+    }
+
+    fn site_settings() -> SiteSettings {
+        SiteSettings {
+            candidate_uses: vec![BuildingUse::Retail, BuildingUse::Office],
+            include_vacant: true,
+            usable_share: 0.8,
+        }
+    }
+
+    fn run(layers: &Layers, facts: &[BuildingFacts]) -> Vec<Site> {
+        let groups = default_groups();
+        let settings = SuitabilitySettings {
+            geschikt_min_score: 70.0,
+            voorwaardelijk_min_score: 45.0,
+            warn_factor: 1.5,
+        };
+        let a = assess_all(layers, facts, &groups, &settings);
+        sites(layers, facts, &a, &groups, &site_settings())
+    }
+
+    #[test]
+    fn usable_area_with_and_without_core() {
+        let layers = Layers {
+            buildings: vec![
+                building("outside", 0.0, BuildingUse::Retail, false),
+                building("core", 20.0, BuildingUse::Retail, false),
+            ],
+            ..Layers::default()
+        };
+        let s = run(&layers, &[facts(false), facts(true)]);
+        let get = |id: &str| {
+            s.iter()
+                .find(|x| layers.buildings[x.building].id == id)
+                .expect("site")
+        };
+        let out = get("outside");
+        // 300 m² × 0.8 = 240 m²: starters 55 m² → 4, gezinnen 85 m² → 2, studenten 30 m² → 8.
+        assert!((out.usable_m2 - 240.0).abs() < 1e-9);
+        assert_eq!(out.homes["starters"], 4);
+        assert_eq!(out.homes["gezinnen"], 2);
+        assert_eq!(out.homes["studenten"], 8);
+        assert!(out.conditions.is_empty(), "{:?}", out.conditions);
+        // Core: ground floor (100 m²) stays shop → (300 − 100) × 0.8 = 160 m².
+        let core = get("core");
+        assert!((core.usable_m2 - 160.0).abs() < 1e-9);
+        assert_eq!(core.homes["starters"], 2);
+        assert_eq!(core.homes["studenten"], 5);
+        assert_eq!(
+            core.conditions[0],
+            "plint in kernwinkelgebied blijft open: alleen de verdiepingen"
+        );
+        // Gezinnen refuse homes above shops in the core, so they are never the best group there.
+        assert_ne!(core.best_group.as_deref(), Some("gezinnen"));
+        assert!(!core.usable_estimated);
+        // Ranked: the outside site scores higher (no plint warning).
+        assert_eq!(s[0].rank, 1);
+        assert_eq!(layers.buildings[s[0].building].id, "outside");
+        assert_eq!(s[1].rank, 2);
+    }
+
+    #[test]
+    fn candidates_best_group_and_ranking() {
+        let mut monument = building("m", 40.0, BuildingUse::Office, false);
+        monument.monument = true;
+        monument.floor_area_m2.estimated = true;
+        let mut small = building("small", 60.0, BuildingUse::Retail, false);
+        small.floor_area_m2.value = 20.0;
+        let layers = Layers {
+            buildings: vec![
+                building("home", 0.0, BuildingUse::Residential, false),
+                building("empty-home", 20.0, BuildingUse::Residential, true),
+                monument,
+                small,
+                building("mixed", 80.0, BuildingUse::Mixed, false),
+            ],
+            ..Layers::default()
+        };
+        let f: Vec<BuildingFacts> = (0..5).map(|_| facts(false)).collect();
+        let s = run(&layers, &f);
+        let ids: Vec<&str> = s
+            .iter()
+            .map(|x| layers.buildings[x.building].id.as_str())
+            .collect();
+        // Residential and mixed only when vacant; the tiny one has no best group and comes last.
+        assert_eq!(ids, ["empty-home", "m", "small"]);
+        let best = &s[0];
+        // All groups score 100 here; ties go by name → gezinnen.
+        assert_eq!(best.best_group.as_deref(), Some("gezinnen"));
+        assert_eq!(best.best_homes, 2);
+        assert!(best.vacant);
+        let m = &s[1];
+        assert!(m.usable_estimated);
+        assert_eq!(
+            m.conditions,
+            [
+                "monument: transformatie mogelijk maar lastiger",
+                "vloeroppervlak geschat"
+            ]
+        );
+        let small = &s[2];
+        assert_eq!(small.best_group, None);
+        assert_eq!(small.best_score, 0.0);
+        assert_eq!(small.homes["studenten"], 0);
+    }
+
+    #[test]
+    fn ground_floor_only_for_step_free_groups_without_lift() {
+        let mut b = building("b", 0.0, BuildingUse::Office, false);
+        b.lift = Some(false);
+        let layers = Layers {
+            buildings: vec![b],
+            ..Layers::default()
+        };
+        let s = run(&layers, &[facts(false)]);
+        // Ouderen: ground floor only, 100 m² × 0.8 = 80 m² → 1 home of 65 m².
+        assert_eq!(s[0].homes["ouderen"], 1);
+        assert_eq!(s[0].homes["starters"], 4);
+    }
+}
