@@ -29,6 +29,8 @@
 //! measured value and threshold are rendered when asked
 //! ([`Criterion::reason`], [`Assessment::reasons`], [`Criterion::text`]).
 //! Assessing a million buildings for four groups then allocates little.
+//! Measured values are stored as `f32` (display precision); the pass / warn /
+//! fail decisions and the points are computed in `f64` before storing.
 
 use crate::model::{AmenityKind, Building, HorecaCategory, Layers, ZoneCharacter};
 use crate::scenario::{Acceptance, Doelgroep, SuitabilitySettings};
@@ -144,8 +146,8 @@ impl FloorsAdvice {
 pub struct HorecaHit {
     /// Index in `layers.horeca`.
     pub index: usize,
-    /// Straight-line distance (m) from the building's anchor.
-    pub distance_m: f64,
+    /// Straight-line distance (m) from the building's anchor (f32: display precision).
+    pub distance_m: f32,
     /// Its category.
     pub category: HorecaCategory,
     /// `nachtclub De Nacht`: the Dutch kind and the name when known.
@@ -173,20 +175,20 @@ pub enum Measure {
         /// The kind.
         kind: AmenityKind,
         /// Walking distance (m) and the amenity's index in `layers.amenities`; `None` = unreachable.
-        walk: Option<(f64, usize)>,
+        walk: Option<(f32, u32)>,
         /// Walking minutes at the group's speed (infinite when unreachable).
-        minutes: f64,
+        minutes: f32,
         /// The group's maximum (min).
-        max_minutes: f64,
+        max_minutes: f32,
         /// Warning limit: `max_minutes × warn_factor` (min).
-        warn_minutes: f64,
+        warn_minutes: f32,
     },
     /// The zone the building lies in.
     Zone {
         /// Zone character.
         zone: ZoneCharacter,
         /// Reuring index.
-        reuring_index: f64,
+        reuring_index: f32,
         /// The group's maximum.
         max_zone: ZoneCharacter,
     },
@@ -195,7 +197,7 @@ pub enum Measure {
         /// The category of the minimum.
         category: HorecaCategory,
         /// Minimum distance (m).
-        min_m: f64,
+        min_m: f32,
         /// The nearest horeca of this category or heavier, if any.
         nearest: Option<HorecaHit>,
     },
@@ -212,8 +214,8 @@ pub enum Measure {
         in_retail_core: bool,
         /// What the group accepts.
         acceptance: Acceptance,
-        /// The group's key, for the sentence.
-        group: Arc<str>,
+        /// The group's key, for the sentence (only kept in the kernwinkelgebied).
+        group: Option<Arc<str>>,
     },
     /// Businesses within their VNG guide distance.
     Vng {
@@ -472,8 +474,8 @@ impl Criterion {
                 ..
             } => format!(
                 "maximaal {} min (waarschuwing tot {} min)",
-                num(*max_minutes),
-                num(*warn_minutes)
+                num(f64::from(*max_minutes)),
+                num(f64::from(*warn_minutes))
             ),
             Measure::Zone { max_zone, .. } => format!("maximaal {max_zone}"),
             Measure::Horeca {
@@ -481,7 +483,7 @@ impl Criterion {
             } => format!(
                 "categorie {} of zwaarder minimaal {} m",
                 category.number(),
-                num(*min_m)
+                num(f64::from(*min_m))
             ),
             Measure::Plint { .. } => "plint in kernwinkelgebied blijft open".into(),
             Measure::AboveRetailCore { acceptance, .. } => match acceptance {
@@ -517,13 +519,13 @@ impl Criterion {
                     format!(
                         "{} op {m:.0} m lopen, {shown} min (maximaal {} min)",
                         kind_nl(*kind),
-                        num(*max_minutes)
+                        num(f64::from(*max_minutes))
                     )
                 }
                 None => format!(
                     "geen {} bereikbaar over het looppadennet (maximaal {} min)",
                     kind_nl(*kind),
-                    num(*max_minutes)
+                    num(f64::from(*max_minutes))
                 ),
             },
             Measure::Zone {
@@ -542,12 +544,12 @@ impl Criterion {
                     "{} op {:.0} m (minimaal {} m)",
                     h.label,
                     h.distance_m,
-                    num(*min_m)
+                    num(f64::from(*min_m))
                 ),
                 None => format!(
                     "geen horeca van categorie {} of zwaarder (minimaal {} m)",
                     category.number(),
-                    num(*min_m)
+                    num(f64::from(*min_m))
                 ),
             },
             Measure::Plint {
@@ -570,6 +572,7 @@ impl Criterion {
                 acceptance,
                 group,
             } => {
+                let group = group.as_deref().unwrap_or("deze doelgroep");
                 if !in_retail_core {
                     "niet boven winkels in het kernwinkelgebied".into()
                 } else {
@@ -778,10 +781,43 @@ pub fn assess(
         layers,
         group,
         &name,
+        &FamilyShares::new(group),
         settings,
         horeca_index,
         &near,
     )
+}
+
+/// Points possible per criterion of each family, for one group: the family's
+/// weight split equally over its criteria (depends on the group only).
+#[derive(Debug, Clone, Copy)]
+struct FamilyShares {
+    needs: f64,
+    zone: f64,
+    horeca: f64,
+    building: f64,
+}
+
+impl FamilyShares {
+    fn new(group: &Doelgroep) -> Self {
+        let w = |k: &str| group.weights.get(k).copied().unwrap_or(0.0).max(0.0);
+        let per = |k: &str, n: usize| if n == 0 { 0.0 } else { w(k) / n as f64 };
+        // zone: zone + vng; building: plint, above_retail_core, monument (+ floor).
+        FamilyShares {
+            needs: per("needs", group.needs_minutes.len()),
+            zone: per("zone", 2),
+            horeca: per("horeca", group.min_horeca_distance_m.len()),
+            building: per("building", if group.step_free { 4 } else { 3 }),
+        }
+    }
+    fn of(&self, m: &Measure) -> f64 {
+        match family(m) {
+            "needs" => self.needs,
+            "zone" => self.zone,
+            "horeca" => self.horeca,
+            _ => self.building,
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)] // an internal seam shared by assess and assess_all
@@ -791,6 +827,7 @@ fn assess_near(
     layers: &Layers,
     group: &Doelgroep,
     group_name: &Arc<str>,
+    shares: &FamilyShares,
     settings: &SuitabilitySettings,
     horeca_index: &HorecaIndex,
     near: &NearAtLeast,
@@ -799,12 +836,17 @@ fn assess_near(
     let in_core = facts.in_retail_core;
     let n_criteria = group.needs_minutes.len() + group.min_horeca_distance_m.len() + 6;
     let mut criteria: Vec<Criterion> = Vec::with_capacity(n_criteria);
+    let (mut earned, mut possible) = (0.0, 0.0);
     let mut push = |measure: Measure, status: Status, share: f64, knockout: bool| {
+        let max_points = shares.of(&measure);
+        let points = share * max_points;
+        earned += points;
+        possible += max_points;
         criteria.push(Criterion {
             measure,
             status,
-            points: share,
-            max_points: 1.0,
+            points,
+            max_points,
             knockout,
         });
     };
@@ -832,10 +874,10 @@ fn assess_near(
         push(
             Measure::Need {
                 kind,
-                walk,
-                minutes,
-                max_minutes,
-                warn_minutes,
+                walk: walk.map(|(m, i)| (m as f32, u32::try_from(i).unwrap_or(u32::MAX))),
+                minutes: minutes as f32,
+                max_minutes: max_minutes as f32,
+                warn_minutes: warn_minutes as f32,
             },
             status,
             share,
@@ -848,7 +890,7 @@ fn assess_near(
     push(
         Measure::Zone {
             zone: facts.zone,
-            reuring_index: facts.reuring_index,
+            reuring_index: facts.reuring_index as f32,
             max_zone: group.max_zone,
         },
         if above { Status::Fail } else { Status::Pass },
@@ -882,21 +924,21 @@ fn assess_near(
 
     // Horeca: the nearest of this category or heavier.
     for (&category, &min_m) in &group.min_horeca_distance_m {
-        let nearest =
-            near[usize::from(category.number() - 1)].map(|(index, distance_m)| HorecaHit {
-                index,
-                distance_m,
-                category: layers.horeca.get(index).map_or(category, |h| h.category),
-                label: horeca_index
-                    .label(index)
-                    .cloned()
-                    .unwrap_or_else(|| Arc::from("horeca")),
-            });
-        let close = nearest.as_ref().is_some_and(|h| h.distance_m < min_m);
+        let nearest = near[usize::from(category.number() - 1)];
+        let close = nearest.is_some_and(|(_, d)| d < min_m);
+        let nearest = nearest.map(|(index, distance_m)| HorecaHit {
+            index,
+            distance_m: distance_m as f32,
+            category: layers.horeca.get(index).map_or(category, |h| h.category),
+            label: horeca_index
+                .label(index)
+                .cloned()
+                .unwrap_or_else(|| Arc::from("horeca")),
+        });
         push(
             Measure::Horeca {
                 category,
-                min_m,
+                min_m: min_m as f32,
                 nearest,
             },
             if close { Status::Fail } else { Status::Pass },
@@ -935,7 +977,7 @@ fn assess_near(
         Measure::AboveRetailCore {
             in_retail_core: in_core,
             acceptance: group.above_retail_core,
-            group: Arc::clone(group_name),
+            group: in_core.then(|| Arc::clone(group_name)),
         },
         above_status,
         share_of(above_status),
@@ -992,21 +1034,6 @@ fn assess_near(
         false,
     );
 
-    // Weights: each family's weight split over its criteria.
-    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for c in &criteria {
-        *counts.entry(c.family()).or_default() += 1;
-    }
-    let (mut earned, mut possible) = (0.0, 0.0);
-    for c in &mut criteria {
-        let family = c.family();
-        let n = counts.get(family).copied().unwrap_or(1).max(1) as f64;
-        let w = group.weights.get(family).copied().unwrap_or(0.0).max(0.0) / n;
-        c.max_points = w;
-        c.points *= w;
-        earned += c.points;
-        possible += w;
-    }
     let score = if possible > 0.0 {
         (earned / possible * 100.0).clamp(0.0, 100.0)
     } else {
@@ -1072,6 +1099,7 @@ pub fn assess_all(
         .filter_map(|g| g.min_horeca_distance_m.keys().next().copied())
         .min();
     let names: Vec<Arc<str>> = groups.iter().map(|g| Arc::from(g.name.as_str())).collect();
+    let shares: Vec<FamilyShares> = groups.iter().map(FamilyShares::new).collect();
     layers
         .buildings
         .par_iter()
@@ -1080,8 +1108,12 @@ pub fn assess_all(
             let near = near_at_least(&index, building.anchor(), lightest);
             groups
                 .iter()
-                .zip(&names)
-                .map(|(g, name)| assess_near(building, f, layers, g, name, settings, &index, &near))
+                .zip(names.iter().zip(&shares))
+                .map(|(g, (name, shares))| {
+                    assess_near(
+                        building, f, layers, g, name, shares, settings, &index, &near,
+                    )
+                })
                 .collect()
         })
         .collect()
