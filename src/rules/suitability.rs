@@ -834,7 +834,11 @@ fn assess_near(
 ) -> Assessment {
     let floors = building.floors.value;
     let in_core = facts.in_retail_core;
-    let n_criteria = group.needs_minutes.len() + group.min_horeca_distance_m.len() + 6;
+    // Exact: needs, zone, vng, horeca, plint, above_retail_core, (floor), monument.
+    let n_criteria = group.needs_minutes.len()
+        + group.min_horeca_distance_m.len()
+        + 5
+        + usize::from(group.step_free);
     let mut criteria: Vec<Criterion> = Vec::with_capacity(n_criteria);
     let (mut earned, mut possible) = (0.0, 0.0);
     let mut push = |measure: Measure, status: Status, share: f64, knockout: bool| {
