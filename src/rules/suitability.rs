@@ -1,0 +1,1627 @@
+//! Housing suitability of one building for one doelgroep.
+//!
+//! Inputs: the [`Building`], what the pipeline knows about it ([`BuildingFacts`]:
+//! zone, reuring index, kernwinkelgebied, walking distances, VNG hits), the
+//! [`Doelgroep`] profile and the [`SuitabilitySettings`]. Output: an
+//! [`Assessment`] with a score 0-100, a [`Verdict`] and every [`Criterion`] with
+//! its measured value, threshold, pass / warn / fail and points.
+//!
+//! # Criteria and families
+//! Each criterion belongs to a family whose weight (`group.weights`) is split
+//! equally over the family's criteria; a family without criteria for a group
+//! (e.g. no horeca minima) drops out of the maximum.
+//!
+//! | family | criteria (key) |
+//! |---|---|
+//! | `needs` | `need.<kind>`: walking minutes to the nearest amenity of each needed kind |
+//! | `zone` | `zone`: zone character against `max_zone`; `vng`: businesses within their VNG guide distance |
+//! | `horeca` | `horeca_<n>`: nearest horeca of category n **or heavier** against the group's minimum distance |
+//! | `building` | `plint`, `above_retail_core`, `floor` (step-free groups only), `monument` |
+//!
+//! Pass earns the full points, warn half (needs: linear from full at the limit to
+//! zero at limit × `warn_factor`), fail none. Knock-outs (zone above the
+//! maximum, horeca too close, a one-storey building in the kernwinkelgebied,
+//! homes above shops for a group that refuses them, a VNG hit) make the verdict
+//! ongeschikt whatever the score.
+//!
+//! # Text on demand
+//! A criterion stores typed measurements, not sentences: the Dutch reason,
+//! measured value and threshold are rendered when asked
+//! ([`Criterion::reason`], [`Assessment::reasons`], [`Criterion::text`]).
+//! Assessing a million buildings for four groups then allocates little.
+//! Measured values are stored as `f32` (display precision); the pass / warn /
+//! fail decisions and the points are computed in `f64` before storing.
+
+use crate::model::{AmenityKind, Building, HorecaCategory, Layers, ZoneCharacter};
+use crate::scenario::{Acceptance, Doelgroep, SuitabilitySettings};
+use geo::Point;
+use rayon::prelude::*;
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// What is known about one building before judging it (filled by the pipeline).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildingFacts {
+    /// The zone the building's anchor lies in.
+    pub zone: ZoneCharacter,
+    /// The reuring index at the building (dimensionless, as in the zoning).
+    pub reuring_index: f64,
+    /// The anchor lies inside a kernwinkelgebied polygon.
+    pub in_retail_core: bool,
+    /// Network walking distance (m) to the nearest amenity of each kind, and that
+    /// amenity's index in `layers.amenities`; `None` = none reachable. A kind
+    /// missing from the map counts as unreachable.
+    pub walk: BTreeMap<AmenityKind, Option<(f64, usize)>>,
+    /// Businesses within their VNG guide distance: (index in `layers.businesses`,
+    /// distance m, guide distance m).
+    pub vng: Vec<(usize, f64, f64)>,
+}
+
+/// Outcome of one criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Meets the threshold.
+    Pass,
+    /// A condition or a near miss.
+    Warn,
+    /// Does not meet the threshold.
+    Fail,
+}
+
+impl Status {
+    /// `pass`, `warn` or `fail`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+        }
+    }
+}
+
+/// The verdict for one building and group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Suitable: no knock-out, no fail, score ≥ `geschikt_min_score`.
+    Geschikt,
+    /// Conditionally suitable: no knock-out, score ≥ `voorwaardelijk_min_score`.
+    Voorwaardelijk,
+    /// Unsuitable: a knock-out or a low score.
+    Ongeschikt,
+}
+
+impl Verdict {
+    /// `geschikt`, `voorwaardelijk` or `ongeschikt`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Geschikt => "geschikt",
+            Verdict::Voorwaardelijk => "voorwaardelijk",
+            Verdict::Ongeschikt => "ongeschikt",
+        }
+    }
+    /// Parses `geschikt`, `voorwaardelijk` or `ongeschikt`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim() {
+            "geschikt" => Some(Verdict::Geschikt),
+            "voorwaardelijk" => Some(Verdict::Voorwaardelijk),
+            "ongeschikt" => Some(Verdict::Ongeschikt),
+            _ => None,
+        }
+    }
+}
+
+/// Which floors of a building can house the group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FloorsAdvice {
+    /// Every floor.
+    AllFloors,
+    /// Only the floors above the plint (kernwinkelgebied: the plint stays open).
+    UpperFloorsOnly,
+    /// Only the ground floor (step-free group, no lift).
+    GroundFloorOnly,
+    /// No floor qualifies.
+    NoFloors,
+}
+
+impl FloorsAdvice {
+    /// `all_floors`, `upper_floors_only`, `ground_floor_only`, `no_floors`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FloorsAdvice::AllFloors => "all_floors",
+            FloorsAdvice::UpperFloorsOnly => "upper_floors_only",
+            FloorsAdvice::GroundFloorOnly => "ground_floor_only",
+            FloorsAdvice::NoFloors => "no_floors",
+        }
+    }
+}
+
+/// The nearest horeca that counted against a minimum distance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HorecaHit {
+    /// Index in `layers.horeca`.
+    pub index: usize,
+    /// Straight-line distance (m) from the building's anchor (f32: display precision).
+    pub distance_m: f32,
+    /// Its category.
+    pub category: HorecaCategory,
+    /// `nachtclub De Nacht`: the Dutch kind and the name when known.
+    pub label: Arc<str>,
+}
+
+/// A business within its VNG guide distance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VngHit {
+    /// Index in `layers.businesses`.
+    pub business: usize,
+    /// `bedrijf Smederij Jansen (milieucategorie 3.1)`.
+    pub label: Box<str>,
+    /// Distance (m).
+    pub distance_m: f64,
+    /// VNG guide distance (m).
+    pub guide_m: f64,
+}
+
+/// What one criterion measured, typed. Text is rendered from it on demand.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Measure {
+    /// Walking to the nearest amenity of a needed kind.
+    Need {
+        /// The kind.
+        kind: AmenityKind,
+        /// Walking distance (m) and the amenity's index in `layers.amenities`; `None` = unreachable.
+        walk: Option<(f32, u32)>,
+        /// Walking minutes at the group's speed (infinite when unreachable).
+        minutes: f32,
+        /// The group's maximum (min).
+        max_minutes: f32,
+        /// Warning limit: `max_minutes × warn_factor` (min).
+        warn_minutes: f32,
+    },
+    /// The zone the building lies in.
+    Zone {
+        /// Zone character.
+        zone: ZoneCharacter,
+        /// Reuring index.
+        reuring_index: f32,
+        /// The group's maximum.
+        max_zone: ZoneCharacter,
+    },
+    /// Distance to the nearest horeca of a category or heavier.
+    Horeca {
+        /// The category of the minimum.
+        category: HorecaCategory,
+        /// Minimum distance (m).
+        min_m: f32,
+        /// The nearest horeca of this category or heavier, if any.
+        nearest: Option<HorecaHit>,
+    },
+    /// The plint in the kernwinkelgebied stays open.
+    Plint {
+        /// In the kernwinkelgebied.
+        in_retail_core: bool,
+        /// Storeys.
+        floors: u32,
+    },
+    /// Homes above shops in the kernwinkelgebied.
+    AboveRetailCore {
+        /// In the kernwinkelgebied.
+        in_retail_core: bool,
+        /// What the group accepts.
+        acceptance: Acceptance,
+        /// The group's key, for the sentence (only kept in the kernwinkelgebied).
+        group: Option<Arc<str>>,
+    },
+    /// Businesses within their VNG guide distance.
+    Vng {
+        /// Hits, nearest (relative to the guide distance) first.
+        hits: Vec<VngHit>,
+    },
+    /// Step-free access for groups that need it.
+    Floor {
+        /// Storeys.
+        floors: u32,
+        /// Lift present (`None` = unknown).
+        lift: Option<bool>,
+        /// In the kernwinkelgebied (the ground floor is not available).
+        in_retail_core: bool,
+    },
+    /// Listed building.
+    Monument {
+        /// Is a monument.
+        monument: bool,
+    },
+}
+
+/// One criterion of an assessment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Criterion {
+    /// What was measured.
+    pub measure: Measure,
+    /// Pass, warn or fail.
+    pub status: Status,
+    /// Points earned.
+    pub points: f64,
+    /// Points possible.
+    pub max_points: f64,
+    /// A fail that makes the building ongeschikt whatever the score.
+    pub knockout: bool,
+}
+
+/// A criterion as text: the shape written to JSON and shown in tables.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CriterionText {
+    /// `need.playground`, `zone`, `vng`, `horeca_3`, `plint`, `above_retail_core`, `floor`, `monument`.
+    pub key: String,
+    /// The measured value in words.
+    pub measured: String,
+    /// The threshold in words.
+    pub threshold: String,
+    /// Pass, warn or fail.
+    pub status: Status,
+    /// Points earned.
+    pub points: f64,
+    /// Points possible.
+    pub max_points: f64,
+    /// A knock-out.
+    pub knockout: bool,
+    /// One Dutch sentence with the numbers.
+    pub reason: String,
+}
+
+/// Suitability of one building for one doelgroep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// The doelgroep's key.
+    pub group: String,
+    /// Score 0-100: points earned / points possible × 100 (100 when nothing is weighted).
+    pub score: f64,
+    /// Geschikt, voorwaardelijk or ongeschikt.
+    pub verdict: Verdict,
+    /// Every criterion checked, in a fixed order: needs (by kind), zone, vng,
+    /// horeca (by category), plint, above_retail_core, floor, monument.
+    pub criteria: Vec<Criterion>,
+    /// Which floors qualify.
+    pub floors: FloorsAdvice,
+}
+
+impl Assessment {
+    /// The fail and warn reasons joined with `"; "`: knock-outs first, then other
+    /// fails, then warnings, each in criterion order. Empty when all pass.
+    pub fn reasons(&self) -> String {
+        let mut out = String::new();
+        let rank = |c: &Criterion| match (c.knockout, c.status) {
+            (true, _) => 0,
+            (false, Status::Fail) => 1,
+            (false, Status::Warn) => 2,
+            (false, Status::Pass) => 3,
+        };
+        for level in 0..3 {
+            for c in self.criteria.iter().filter(|c| rank(c) == level) {
+                if !out.is_empty() {
+                    out.push_str("; ");
+                }
+                out.push_str(&c.reason());
+            }
+        }
+        out
+    }
+    /// Every criterion as text.
+    pub fn explain(&self) -> Vec<CriterionText> {
+        self.criteria.iter().map(Criterion::text).collect()
+    }
+    /// True when any criterion is a knock-out.
+    pub fn has_knockout(&self) -> bool {
+        self.criteria.iter().any(|c| c.knockout)
+    }
+}
+
+/// The Dutch word for an amenity kind, as used in reasons (`speeltuin`).
+///
+/// Matches on [`AmenityKind::as_str`] so kinds added later fall back to their
+/// canonical English name instead of failing to compile.
+pub fn kind_nl(kind: AmenityKind) -> &'static str {
+    match kind.as_str() {
+        "supermarket" => "supermarkt",
+        "bakery" => "bakker",
+        "butcher" => "slager",
+        "greengrocer" => "groenteboer",
+        "marketplace" => "markt",
+        "gp" => "huisarts",
+        "pharmacy" => "apotheek",
+        "dentist" => "tandarts",
+        "care" => "zorg",
+        "daycare" => "kinderopvang",
+        "primary_school" => "basisschool",
+        "secondary_school" => "middelbare school",
+        "playground" => "speeltuin",
+        "park" => "park",
+        "library" => "bibliotheek",
+        "community_centre" => "buurthuis",
+        "theatre" => "theater",
+        "cinema" => "bioscoop",
+        "sports" => "sport",
+        "transit_stop" => "ov-halte",
+        "square" => "plein",
+        other => other,
+    }
+}
+
+/// The Dutch word for a horeca kind (`nightclub` → `nachtclub`); unknown kinds as given.
+pub fn horeca_kind_nl(kind: &str) -> &str {
+    match kind {
+        "restaurant" => "restaurant",
+        "cafe" => "lunchroom",
+        "fast_food" => "snackbar",
+        "ice_cream" => "ijssalon",
+        "food_court" => "foodcourt",
+        "pub" => "café",
+        "bar" => "bar",
+        "biergarten" => "biergarten",
+        "nightclub" => "nachtclub",
+        "discotheque" => "discotheek",
+        other => other,
+    }
+}
+
+fn zone_rank(z: ZoneCharacter) -> u8 {
+    match z {
+        ZoneCharacter::Rust => 0,
+        ZoneCharacter::Gemengd => 1,
+        ZoneCharacter::Reuring => 2,
+    }
+}
+
+/// Whole numbers without decimals, others with one.
+fn num(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+impl Criterion {
+    /// The stable key: `need.playground`, `zone`, `vng`, `horeca_3`, `plint`,
+    /// `above_retail_core`, `floor`, `monument`.
+    pub fn key(&self) -> String {
+        match &self.measure {
+            Measure::Need { kind, .. } => format!("need.{}", kind.as_str()),
+            Measure::Zone { .. } => "zone".into(),
+            Measure::Horeca { category, .. } => format!("horeca_{}", category.number()),
+            Measure::Plint { .. } => "plint".into(),
+            Measure::AboveRetailCore { .. } => "above_retail_core".into(),
+            Measure::Vng { .. } => "vng".into(),
+            Measure::Floor { .. } => "floor".into(),
+            Measure::Monument { .. } => "monument".into(),
+        }
+    }
+
+    /// The weight family: `needs`, `zone`, `horeca` or `building`.
+    pub fn family(&self) -> &'static str {
+        family(&self.measure)
+    }
+
+    /// The measured value in words.
+    pub fn measured(&self) -> String {
+        match &self.measure {
+            Measure::Need { walk, minutes, .. } => match walk {
+                Some((m, _)) => format!("{m:.0} m, {minutes:.1} min"),
+                None => "niet bereikbaar".into(),
+            },
+            Measure::Zone {
+                zone,
+                reuring_index,
+                ..
+            } => format!("{zone} (index {reuring_index:.1})"),
+            Measure::Horeca { nearest, .. } => match nearest {
+                Some(h) => format!("{} op {:.0} m", h.label, h.distance_m),
+                None => "geen".into(),
+            },
+            Measure::Plint {
+                in_retail_core,
+                floors,
+            } => format!(
+                "{}, {} bouwla{}",
+                if *in_retail_core {
+                    "in kernwinkelgebied"
+                } else {
+                    "buiten kernwinkelgebied"
+                },
+                floors,
+                if *floors == 1 { "ag" } else { "gen" }
+            ),
+            Measure::AboveRetailCore { in_retail_core, .. } => if *in_retail_core {
+                "boven winkels in kernwinkelgebied"
+            } else {
+                "buiten kernwinkelgebied"
+            }
+            .into(),
+            Measure::Vng { hits } => match hits.len() {
+                0 => "geen bedrijf binnen richtafstand".into(),
+                1 => "1 bedrijf binnen richtafstand".into(),
+                n => format!("{n} bedrijven binnen richtafstand"),
+            },
+            Measure::Floor { floors, lift, .. } => format!(
+                "{floors} bouwla{}, lift: {}",
+                if *floors == 1 { "ag" } else { "gen" },
+                match lift {
+                    Some(true) => "ja",
+                    Some(false) => "nee",
+                    None => "onbekend",
+                }
+            ),
+            Measure::Monument { monument } => if *monument {
+                "monument"
+            } else {
+                "geen monument"
+            }
+            .into(),
+        }
+    }
+
+    /// The threshold in words.
+    pub fn threshold(&self) -> String {
+        match &self.measure {
+            Measure::Need {
+                max_minutes,
+                warn_minutes,
+                ..
+            } => format!(
+                "maximaal {} min (waarschuwing tot {} min)",
+                num(f64::from(*max_minutes)),
+                num(f64::from(*warn_minutes))
+            ),
+            Measure::Zone { max_zone, .. } => format!("maximaal {max_zone}"),
+            Measure::Horeca {
+                category, min_m, ..
+            } => format!(
+                "categorie {} of zwaarder minimaal {} m",
+                category.number(),
+                num(f64::from(*min_m))
+            ),
+            Measure::Plint { .. } => "plint in kernwinkelgebied blijft open".into(),
+            Measure::AboveRetailCore { acceptance, .. } => match acceptance {
+                Acceptance::Pass => "toegestaan",
+                Acceptance::Warn => "onder voorwaarden",
+                Acceptance::Fail => "niet toegestaan",
+            }
+            .into(),
+            Measure::Vng { .. } => "buiten VNG-richtafstand".into(),
+            Measure::Floor { .. } => "gelijkvloers of met lift".into(),
+            Measure::Monument { .. } => "geen monument".into(),
+        }
+    }
+
+    /// One Dutch sentence with the numbers, e.g.
+    /// `speeltuin op 620 m lopen, 9 min (maximaal 5 min)`.
+    pub fn reason(&self) -> String {
+        match &self.measure {
+            Measure::Need {
+                kind,
+                walk,
+                minutes,
+                max_minutes,
+                ..
+            } => match walk {
+                Some((m, _)) => {
+                    // Show a decimal when rounding would hide that the limit is exceeded.
+                    let shown = if *minutes > *max_minutes && minutes.round() <= *max_minutes {
+                        format!("{minutes:.1}")
+                    } else {
+                        format!("{minutes:.0}")
+                    };
+                    format!(
+                        "{} op {m:.0} m lopen, {shown} min (maximaal {} min)",
+                        kind_nl(*kind),
+                        num(f64::from(*max_minutes))
+                    )
+                }
+                None => format!(
+                    "geen {} bereikbaar over het looppadennet (maximaal {} min)",
+                    kind_nl(*kind),
+                    num(f64::from(*max_minutes))
+                ),
+            },
+            Measure::Zone {
+                zone,
+                reuring_index,
+                max_zone,
+            } => format!(
+                "ligt in {zone}-zone (index {reuring_index:.1}), doelgroep accepteert maximaal {max_zone}"
+            ),
+            Measure::Horeca {
+                category,
+                min_m,
+                nearest,
+            } => match nearest {
+                Some(h) => format!(
+                    "{} op {:.0} m (minimaal {} m)",
+                    h.label,
+                    h.distance_m,
+                    num(f64::from(*min_m))
+                ),
+                None => format!(
+                    "geen horeca van categorie {} of zwaarder (minimaal {} m)",
+                    category.number(),
+                    num(f64::from(*min_m))
+                ),
+            },
+            Measure::Plint {
+                in_retail_core,
+                floors,
+            } => {
+                if !in_retail_core {
+                    "plint buiten kernwinkelgebied".into()
+                } else if *floors <= 1 {
+                    "plint in kernwinkelgebied moet open blijven".into()
+                } else {
+                    format!(
+                        "plint in kernwinkelgebied blijft open: alleen de verdiepingen ({} van {floors} bouwlagen)",
+                        floors - 1
+                    )
+                }
+            }
+            Measure::AboveRetailCore {
+                in_retail_core,
+                acceptance,
+                group,
+            } => {
+                let group = group.as_deref().unwrap_or("deze doelgroep");
+                if !in_retail_core {
+                    "niet boven winkels in het kernwinkelgebied".into()
+                } else {
+                    match acceptance {
+                        Acceptance::Pass => {
+                            format!("wonen boven winkels in het kernwinkelgebied past bij {group}")
+                        }
+                        Acceptance::Warn => format!(
+                            "wonen boven winkels in het kernwinkelgebied past bij {group} onder voorwaarden"
+                        ),
+                        Acceptance::Fail => format!(
+                            "wonen boven winkels in het kernwinkelgebied past niet bij {group}"
+                        ),
+                    }
+                }
+            }
+            Measure::Vng { hits } => {
+                if hits.is_empty() {
+                    "geen bedrijf binnen zijn VNG-richtafstand".into()
+                } else {
+                    hits.iter()
+                        .map(|h| {
+                            format!(
+                                "{} op {:.0} m (richtafstand {} m)",
+                                h.label,
+                                h.distance_m,
+                                num(h.guide_m)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                }
+            }
+            Measure::Floor {
+                floors,
+                lift,
+                in_retail_core,
+            } => {
+                if *floors <= 1 {
+                    "gelijkvloers (1 bouwlaag)".into()
+                } else {
+                    match lift {
+                        Some(true) => format!("lift aanwezig ({floors} bouwlagen)"),
+                        None => format!("lift onbekend ({floors} bouwlagen)"),
+                        Some(false) if *in_retail_core => {
+                            "geen lift en de begane grond blijft winkel (kernwinkelgebied)".into()
+                        }
+                        Some(false) => "alleen begane grond geschikt zonder lift".into(),
+                    }
+                }
+            }
+            Measure::Monument { monument } => if *monument {
+                "monument: transformatie mogelijk maar lastiger"
+            } else {
+                "geen monument"
+            }
+            .into(),
+        }
+    }
+
+    /// The criterion as text (key, measured, threshold, reason).
+    pub fn text(&self) -> CriterionText {
+        CriterionText {
+            key: self.key(),
+            measured: self.measured(),
+            threshold: self.threshold(),
+            status: self.status,
+            points: self.points,
+            max_points: self.max_points,
+            knockout: self.knockout,
+            reason: self.reason(),
+        }
+    }
+}
+
+fn family(m: &Measure) -> &'static str {
+    match m {
+        Measure::Need { .. } => "needs",
+        Measure::Zone { .. } | Measure::Vng { .. } => "zone",
+        Measure::Horeca { .. } => "horeca",
+        Measure::Plint { .. }
+        | Measure::AboveRetailCore { .. }
+        | Measure::Floor { .. }
+        | Measure::Monument { .. } => "building",
+    }
+}
+
+/// Nearest horeca per category, built once: one R-tree per category over the
+/// horeca points (straight-line distance in the working CRS, metres).
+#[derive(Debug)]
+pub struct HorecaIndex {
+    trees: [RTree<GeomWithData<[f64; 2], usize>>; 3],
+    labels: Vec<Arc<str>>,
+}
+
+impl HorecaIndex {
+    /// Indexes `horeca` (usually `layers.horeca`). Points with non-finite
+    /// coordinates are left out.
+    pub fn new(horeca: &[crate::model::Horeca]) -> Self {
+        let mut per: [Vec<GeomWithData<[f64; 2], usize>>; 3] = Default::default();
+        let mut labels = Vec::with_capacity(horeca.len());
+        for (i, h) in horeca.iter().enumerate() {
+            let kind = horeca_kind_nl(&h.kind);
+            labels.push(Arc::from(match &h.name {
+                Some(n) if !n.trim().is_empty() => format!("{kind} {}", n.trim()),
+                _ => kind.to_string(),
+            }));
+            if h.point.x().is_finite() && h.point.y().is_finite() {
+                per[usize::from(h.category.number() - 1)]
+                    .push(GeomWithData::new([h.point.x(), h.point.y()], i));
+            }
+        }
+        let [a, b, c] = per;
+        HorecaIndex {
+            trees: [
+                RTree::bulk_load(a),
+                RTree::bulk_load(b),
+                RTree::bulk_load(c),
+            ],
+            labels,
+        }
+    }
+
+    /// The nearest horeca of exactly this category: (index in the horeca slice, distance m).
+    pub fn nearest(&self, at: Point<f64>, category: HorecaCategory) -> Option<(usize, f64)> {
+        if !(at.x().is_finite() && at.y().is_finite()) {
+            return None;
+        }
+        let tree = &self.trees[usize::from(category.number() - 1)];
+        let q = [at.x(), at.y()];
+        tree.nearest_neighbor(&q).map(|g| {
+            let p = g.geom();
+            (
+                g.data,
+                ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt(),
+            )
+        })
+    }
+
+    /// The nearest horeca of this category or heavier: (index, distance m).
+    /// Ties go to the lower index.
+    pub fn nearest_at_least(
+        &self,
+        at: Point<f64>,
+        category: HorecaCategory,
+    ) -> Option<(usize, f64)> {
+        HorecaCategory::ALL
+            .iter()
+            .filter(|c| **c >= category)
+            .filter_map(|c| self.nearest(at, *c))
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+    }
+
+    /// `nachtclub De Nacht`: the Dutch kind and the name when known.
+    pub fn label(&self, index: usize) -> Option<&Arc<str>> {
+        self.labels.get(index)
+    }
+}
+
+/// Nearest horeca per category at or above it, for one building: `[cat 1+, cat 2+, cat 3+]`.
+type NearAtLeast = [Option<(usize, f64)>; 3];
+
+fn near_at_least(
+    index: &HorecaIndex,
+    at: Point<f64>,
+    lightest: Option<HorecaCategory>,
+) -> NearAtLeast {
+    let mut out: NearAtLeast = [None; 3];
+    let Some(lightest) = lightest else {
+        return out;
+    };
+    let mut best: Option<(usize, f64)> = None;
+    for c in HorecaCategory::ALL.iter().rev() {
+        if *c < lightest {
+            break;
+        }
+        if let Some(n) = index.nearest(at, *c) {
+            best = match best {
+                Some(b) if b.1.total_cmp(&n.1).then(b.0.cmp(&n.0)).is_le() => Some(b),
+                _ => Some(n),
+            };
+        }
+        out[usize::from(c.number() - 1)] = best;
+    }
+    out
+}
+
+/// Judges one building for one doelgroep.
+///
+/// Distances to horeca are straight-line from [`Building::anchor`]; walking
+/// distances come from `facts.walk`. See the module docs for the criteria.
+pub fn assess(
+    building: &Building,
+    facts: &BuildingFacts,
+    layers: &Layers,
+    group: &Doelgroep,
+    settings: &SuitabilitySettings,
+    horeca_index: &HorecaIndex,
+) -> Assessment {
+    let lightest = group.min_horeca_distance_m.keys().next().copied();
+    let near = near_at_least(horeca_index, building.anchor(), lightest);
+    let name: Arc<str> = Arc::from(group.name.as_str());
+    assess_near(
+        building,
+        facts,
+        layers,
+        group,
+        &name,
+        &FamilyShares::new(group),
+        settings,
+        horeca_index,
+        &near,
+    )
+}
+
+/// Points possible per criterion of each family, for one group: the family's
+/// weight split equally over its criteria (depends on the group only).
+#[derive(Debug, Clone, Copy)]
+struct FamilyShares {
+    needs: f64,
+    zone: f64,
+    horeca: f64,
+    building: f64,
+}
+
+impl FamilyShares {
+    fn new(group: &Doelgroep) -> Self {
+        let w = |k: &str| group.weights.get(k).copied().unwrap_or(0.0).max(0.0);
+        let per = |k: &str, n: usize| if n == 0 { 0.0 } else { w(k) / n as f64 };
+        // zone: zone + vng; building: plint, above_retail_core, monument (+ floor).
+        FamilyShares {
+            needs: per("needs", group.needs_minutes.len()),
+            zone: per("zone", 2),
+            horeca: per("horeca", group.min_horeca_distance_m.len()),
+            building: per("building", if group.step_free { 4 } else { 3 }),
+        }
+    }
+    fn of(&self, m: &Measure) -> f64 {
+        match family(m) {
+            "needs" => self.needs,
+            "zone" => self.zone,
+            "horeca" => self.horeca,
+            _ => self.building,
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // an internal seam shared by assess and assess_all
+fn assess_near(
+    building: &Building,
+    facts: &BuildingFacts,
+    layers: &Layers,
+    group: &Doelgroep,
+    group_name: &Arc<str>,
+    shares: &FamilyShares,
+    settings: &SuitabilitySettings,
+    horeca_index: &HorecaIndex,
+    near: &NearAtLeast,
+) -> Assessment {
+    let floors = building.floors.value;
+    let in_core = facts.in_retail_core;
+    // Exact: needs, zone, vng, horeca, plint, above_retail_core, (floor), monument.
+    let n_criteria = group.needs_minutes.len()
+        + group.min_horeca_distance_m.len()
+        + 5
+        + usize::from(group.step_free);
+    let mut criteria: Vec<Criterion> = Vec::with_capacity(n_criteria);
+    let (mut earned, mut possible) = (0.0, 0.0);
+    let mut push = |measure: Measure, status: Status, share: f64, knockout: bool| {
+        let max_points = shares.of(&measure);
+        let points = share * max_points;
+        earned += points;
+        possible += max_points;
+        criteria.push(Criterion {
+            measure,
+            status,
+            points,
+            max_points,
+            knockout,
+        });
+    };
+
+    // Needs: walking minutes at the group's speed.
+    for (&kind, &max_minutes) in &group.needs_minutes {
+        let warn_minutes = max_minutes * settings.warn_factor;
+        let walk = facts
+            .walk
+            .get(&kind)
+            .copied()
+            .flatten()
+            .filter(|(m, _)| m.is_finite() && *m >= 0.0);
+        let minutes = walk.map_or(f64::INFINITY, |(m, _)| group.minutes(m));
+        let (status, share) = if minutes <= max_minutes {
+            (Status::Pass, 1.0)
+        } else if minutes <= warn_minutes && warn_minutes > max_minutes {
+            (
+                Status::Warn,
+                (warn_minutes - minutes) / (warn_minutes - max_minutes),
+            )
+        } else {
+            (Status::Fail, 0.0)
+        };
+        push(
+            Measure::Need {
+                kind,
+                walk: walk.map(|(m, i)| (m as f32, u32::try_from(i).unwrap_or(u32::MAX))),
+                minutes: minutes as f32,
+                max_minutes: max_minutes as f32,
+                warn_minutes: warn_minutes as f32,
+            },
+            status,
+            share,
+            false,
+        );
+    }
+
+    // Zone.
+    let above = zone_rank(facts.zone) > zone_rank(group.max_zone);
+    push(
+        Measure::Zone {
+            zone: facts.zone,
+            reuring_index: facts.reuring_index as f32,
+            max_zone: group.max_zone,
+        },
+        if above { Status::Fail } else { Status::Pass },
+        if above { 0.0 } else { 1.0 },
+        above,
+    );
+
+    // VNG milieuzonering.
+    let mut hits: Vec<VngHit> = facts
+        .vng
+        .iter()
+        .map(|&(business, distance_m, guide_m)| VngHit {
+            business,
+            label: vng_label(layers, business).into_boxed_str(),
+            distance_m,
+            guide_m,
+        })
+        .collect();
+    hits.sort_by(|a, b| {
+        (a.distance_m - a.guide_m)
+            .total_cmp(&(b.distance_m - b.guide_m))
+            .then(a.business.cmp(&b.business))
+    });
+    let vng_fail = !hits.is_empty();
+    push(
+        Measure::Vng { hits },
+        if vng_fail { Status::Fail } else { Status::Pass },
+        if vng_fail { 0.0 } else { 1.0 },
+        vng_fail,
+    );
+
+    // Horeca: the nearest of this category or heavier.
+    for (&category, &min_m) in &group.min_horeca_distance_m {
+        let nearest = near[usize::from(category.number() - 1)];
+        let close = nearest.is_some_and(|(_, d)| d < min_m);
+        let nearest = nearest.map(|(index, distance_m)| HorecaHit {
+            index,
+            distance_m: distance_m as f32,
+            category: layers.horeca.get(index).map_or(category, |h| h.category),
+            label: horeca_index
+                .label(index)
+                .cloned()
+                .unwrap_or_else(|| Arc::from("horeca")),
+        });
+        push(
+            Measure::Horeca {
+                category,
+                min_m: min_m as f32,
+                nearest,
+            },
+            if close { Status::Fail } else { Status::Pass },
+            if close { 0.0 } else { 1.0 },
+            close,
+        );
+    }
+
+    // Plint in the kernwinkelgebied.
+    let (plint_status, plint_ko) = match (in_core, floors <= 1) {
+        (false, _) => (Status::Pass, false),
+        (true, true) => (Status::Fail, true),
+        (true, false) => (Status::Warn, false),
+    };
+    push(
+        Measure::Plint {
+            in_retail_core: in_core,
+            floors,
+        },
+        plint_status,
+        share_of(plint_status),
+        plint_ko,
+    );
+
+    // Homes above shops in the kernwinkelgebied.
+    let above_status = if in_core {
+        match group.above_retail_core {
+            Acceptance::Pass => Status::Pass,
+            Acceptance::Warn => Status::Warn,
+            Acceptance::Fail => Status::Fail,
+        }
+    } else {
+        Status::Pass
+    };
+    push(
+        Measure::AboveRetailCore {
+            in_retail_core: in_core,
+            acceptance: group.above_retail_core,
+            group: in_core.then(|| Arc::clone(group_name)),
+        },
+        above_status,
+        share_of(above_status),
+        above_status == Status::Fail,
+    );
+
+    // Step-free access.
+    let mut advice = match (in_core, floors <= 1) {
+        (false, _) => FloorsAdvice::AllFloors,
+        (true, true) => FloorsAdvice::NoFloors,
+        (true, false) => FloorsAdvice::UpperFloorsOnly,
+    };
+    if group.step_free {
+        let status = if floors <= 1 {
+            Status::Pass
+        } else {
+            match building.lift {
+                Some(true) => Status::Pass,
+                None => Status::Warn,
+                Some(false) if in_core => {
+                    advice = FloorsAdvice::NoFloors;
+                    Status::Fail
+                }
+                Some(false) => {
+                    advice = FloorsAdvice::GroundFloorOnly;
+                    Status::Warn
+                }
+            }
+        };
+        push(
+            Measure::Floor {
+                floors,
+                lift: building.lift,
+                in_retail_core: in_core,
+            },
+            status,
+            share_of(status),
+            false,
+        );
+    }
+
+    // Monument.
+    let status = if building.monument {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    push(
+        Measure::Monument {
+            monument: building.monument,
+        },
+        status,
+        share_of(status),
+        false,
+    );
+
+    let score = if possible > 0.0 {
+        (earned / possible * 100.0).clamp(0.0, 100.0)
+    } else {
+        100.0
+    };
+    let knockout = criteria.iter().any(|c| c.knockout);
+    let any_fail = criteria.iter().any(|c| c.status == Status::Fail);
+    let verdict = if knockout {
+        Verdict::Ongeschikt
+    } else if score >= settings.geschikt_min_score && !any_fail {
+        Verdict::Geschikt
+    } else if score >= settings.voorwaardelijk_min_score {
+        Verdict::Voorwaardelijk
+    } else {
+        Verdict::Ongeschikt
+    };
+    Assessment {
+        group: group.name.clone(),
+        score,
+        verdict,
+        criteria,
+        floors: advice,
+    }
+}
+
+fn share_of(status: Status) -> f64 {
+    match status {
+        Status::Pass => 1.0,
+        Status::Warn => 0.5,
+        Status::Fail => 0.0,
+    }
+}
+
+/// `bedrijf Smederij Jansen (milieucategorie 3.1)`: name, else activity, else id.
+fn vng_label(layers: &Layers, index: usize) -> String {
+    let Some(b) = layers.businesses.get(index) else {
+        return format!("bedrijf {index}");
+    };
+    let who = b.name.as_deref().or(b.activity.as_deref()).unwrap_or(&b.id);
+    let class = match (b.milieucategorie, b.functiemenging) {
+        (Some(m), _) => format!("milieucategorie {}", m.as_str()),
+        (None, Some(f)) => format!("functiemenging {f:?}"),
+        (None, None) => "milieucategorie onbekend".into(),
+    };
+    format!("bedrijf {who} ({class})")
+}
+
+/// Judges every building for every group: `[building][group]`, groups in the
+/// given order. Parallel (rayon) and deterministic: the result does not depend
+/// on the number of threads.
+///
+/// `facts` is parallel to `layers.buildings`; when the lengths differ, only the
+/// common prefix is assessed.
+pub fn assess_all(
+    layers: &Layers,
+    facts: &[BuildingFacts],
+    groups: &[Doelgroep],
+    settings: &SuitabilitySettings,
+) -> Vec<Vec<Assessment>> {
+    let index = HorecaIndex::new(&layers.horeca);
+    let lightest = groups
+        .iter()
+        .filter_map(|g| g.min_horeca_distance_m.keys().next().copied())
+        .min();
+    let names: Vec<Arc<str>> = groups.iter().map(|g| Arc::from(g.name.as_str())).collect();
+    let shares: Vec<FamilyShares> = groups.iter().map(FamilyShares::new).collect();
+    layers
+        .buildings
+        .par_iter()
+        .zip(facts.par_iter())
+        .map(|(building, f)| {
+            let near = near_at_least(&index, building.anchor(), lightest);
+            groups
+                .iter()
+                .zip(names.iter().zip(&shares))
+                .map(|(g, (name, shares))| {
+                    assess_near(
+                        building, f, layers, g, name, shares, settings, &index, &near,
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Business, Horeca, Milieucategorie, Valued, to_multi};
+    use crate::scenario::default_groups;
+
+    /// A 10 m × 10 m square building centred on (x, y): 3 storeys, 300 m², a lift.
+    fn building(id: &str, x: f64, y: f64) -> Building {
+        let (a, b) = (x - 5.0, y - 5.0);
+        let sq = geo::Polygon::new(
+            geo::LineString::from(vec![
+                (a, b),
+                (a + 10.0, b),
+                (a + 10.0, b + 10.0),
+                (a, b + 10.0),
+                (a, b),
+            ]),
+            vec![],
+        );
+        Building {
+            id: id.into(),
+            footprint: to_multi(sq),
+            usage: crate::model::BuildingUse::Retail,
+            ground_floor_use: None,
+            floors: Valued {
+                value: 3,
+                estimated: false,
+            },
+            floor_area_m2: Valued {
+                value: 300.0,
+                estimated: false,
+            },
+            vacant: true,
+            monument: false,
+            lift: Some(true),
+            year: None,
+            name: None,
+        }
+    }
+
+    /// Quiet zone, every amenity kind 100 m away, nothing else.
+    fn facts() -> BuildingFacts {
+        BuildingFacts {
+            zone: ZoneCharacter::Rust,
+            reuring_index: 0.5,
+            in_retail_core: false,
+            walk: AmenityKind::ALL
+                .iter()
+                .map(|k| (*k, Some((100.0, 0))))
+                .collect(),
+            vng: Vec::new(),
+        }
+    }
+
+    fn settings() -> SuitabilitySettings {
+        SuitabilitySettings {
+            geschikt_min_score: 70.0,
+            voorwaardelijk_min_score: 45.0,
+            warn_factor: 1.5,
+        }
+    }
+
+    fn group(name: &str) -> Doelgroep {
+        default_groups()
+            .into_iter()
+            .find(|g| g.name == name)
+            .expect("default group")
+    }
+
+    fn run(b: &Building, f: &BuildingFacts, layers: &Layers, g: &str) -> Assessment {
+        let index = HorecaIndex::new(&layers.horeca);
+        assess(b, f, layers, &group(g), &settings(), &index)
+    }
+
+    fn crit<'a>(a: &'a Assessment, key: &str) -> &'a Criterion {
+        a.criteria
+            .iter()
+            .find(|c| c.key() == key)
+            .unwrap_or_else(|| panic!("no criterion {key}"))
+    }
+
+    fn horeca(id: &str, x: f64, y: f64, kind: &str, name: Option<&str>) -> Horeca {
+        Horeca {
+            id: id.into(),
+            point: Point::new(x, y),
+            kind: kind.into(),
+            category: HorecaCategory::from_kind(kind).expect("known kind"),
+            name: name.map(String::from),
+            closing_minutes: None,
+            terrace_seats: None,
+        }
+    }
+
+    #[test]
+    fn all_pass_scores_100_and_is_geschikt() {
+        let layers = Layers::default();
+        let a = run(&building("b", 0.0, 0.0), &facts(), &layers, "starters");
+        assert_eq!(a.score, 100.0);
+        assert_eq!(a.verdict, Verdict::Geschikt);
+        assert_eq!(a.reasons(), "");
+        assert_eq!(a.floors, FloorsAdvice::AllFloors);
+        let keys: Vec<String> = a.criteria.iter().map(Criterion::key).collect();
+        assert_eq!(
+            keys,
+            [
+                "need.supermarket",
+                "need.gp",
+                "need.sports",
+                "need.transit_stop",
+                "zone",
+                "vng",
+                "horeca_3",
+                "plint",
+                "above_retail_core",
+                "monument"
+            ]
+        );
+        let max: f64 = a.criteria.iter().map(|c| c.max_points).sum();
+        assert!((max - 100.0).abs() < 1e-9);
+        assert!((crit(&a, "need.gp").max_points - 12.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn need_met_warn_fail_unreachable() {
+        // Gezinnen walk 4 km/h: playground within 5 min = 333 m, warning to 7.5 min = 500 m.
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let with = |m: Option<f64>| {
+            let mut f = facts();
+            f.walk.insert(AmenityKind::Playground, m.map(|m| (m, 3)));
+            run(&b, &f, &layers, "gezinnen")
+        };
+        let a = with(Some(250.0));
+        let c = crit(&a, "need.playground");
+        assert_eq!(c.status, Status::Pass);
+        assert_eq!(
+            c.reason(),
+            "speeltuin op 250 m lopen, 4 min (maximaal 5 min)"
+        );
+        assert_eq!(c.points, c.max_points);
+
+        let a = with(Some(450.0));
+        let c = crit(&a, "need.playground");
+        assert_eq!(c.status, Status::Warn);
+        assert_eq!(
+            c.reason(),
+            "speeltuin op 450 m lopen, 7 min (maximaal 5 min)"
+        );
+        // 6.75 min: linear between 5 (full) and 7.5 (none) → 30 %.
+        assert!((c.points / c.max_points - 0.3).abs() < 1e-9);
+        assert!(!c.knockout);
+        assert_eq!(
+            a.reasons(),
+            "speeltuin op 450 m lopen, 7 min (maximaal 5 min)"
+        );
+
+        let a = with(Some(620.0));
+        let c = crit(&a, "need.playground");
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(
+            c.reason(),
+            "speeltuin op 620 m lopen, 9 min (maximaal 5 min)"
+        );
+        assert_eq!(c.points, 0.0);
+        assert_eq!(c.measured(), "620 m, 9.3 min");
+        assert_eq!(c.threshold(), "maximaal 5 min (waarschuwing tot 7.5 min)");
+        assert_eq!(c.text().key, "need.playground");
+
+        // Just over the limit: the decimal shows why it is not a pass.
+        let a = with(Some(340.0));
+        assert_eq!(
+            crit(&a, "need.playground").reason(),
+            "speeltuin op 340 m lopen, 5.1 min (maximaal 5 min)"
+        );
+
+        let a = with(None);
+        let c = crit(&a, "need.playground");
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(
+            c.reason(),
+            "geen speeltuin bereikbaar over het looppadennet (maximaal 5 min)"
+        );
+        assert_eq!(c.measured(), "niet bereikbaar");
+
+        // A kind the pipeline did not fill counts as unreachable too.
+        let mut f = facts();
+        f.walk.remove(&AmenityKind::Playground);
+        assert_eq!(
+            crit(&run(&b, &f, &layers, "gezinnen"), "need.playground").status,
+            Status::Fail
+        );
+    }
+
+    #[test]
+    fn zone_above_max_is_a_knockout() {
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let mut f = facts();
+        f.zone = ZoneCharacter::Reuring;
+        f.reuring_index = 7.4;
+        let a = run(&b, &f, &layers, "gezinnen");
+        let c = crit(&a, "zone");
+        assert_eq!((c.status, c.knockout), (Status::Fail, true));
+        assert_eq!(
+            c.reason(),
+            "ligt in reuring-zone (index 7.4), doelgroep accepteert maximaal gemengd"
+        );
+        assert_eq!(a.verdict, Verdict::Ongeschikt);
+        // Starters accept reuring: at the maximum is a pass.
+        let s = run(&b, &f, &layers, "starters");
+        assert_eq!(crit(&s, "zone").status, Status::Pass);
+        // Gemengd for gezinnen: at the maximum.
+        f.zone = ZoneCharacter::Gemengd;
+        assert_eq!(
+            crit(&run(&b, &f, &layers, "gezinnen"), "zone").status,
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn nightclub_too_close_is_a_knockout_also_against_lighter_minimum() {
+        let layers = Layers {
+            horeca: vec![
+                horeca("h1", 40.0, 0.0, "nightclub", Some("De Nacht")),
+                horeca("h2", 0.0, 400.0, "pub", None),
+                horeca("h3", 30.0, 0.0, "restaurant", Some("Het Hapje")),
+            ],
+            ..Layers::default()
+        };
+        let b = building("b", 0.0, 0.0);
+        let a = run(&b, &facts(), &layers, "gezinnen");
+        let c3 = crit(&a, "horeca_3");
+        assert_eq!((c3.status, c3.knockout), (Status::Fail, true));
+        assert_eq!(c3.reason(), "nachtclub De Nacht op 40 m (minimaal 150 m)");
+        // The nightclub (heavier) counts against the café minimum (category 2) as well.
+        let c2 = crit(&a, "horeca_2");
+        assert_eq!(c2.reason(), "nachtclub De Nacht op 40 m (minimaal 50 m)");
+        assert_eq!(c2.status, Status::Fail);
+        assert_eq!(a.verdict, Verdict::Ongeschikt);
+        assert!(a.reasons().starts_with("nachtclub De Nacht op 40 m (minimaal 50 m); nachtclub De Nacht op 40 m (minimaal 150 m)"));
+        // Starters: nightclub minimum 25 m → pass.
+        let s = run(&b, &facts(), &layers, "starters");
+        let c = crit(&s, "horeca_3");
+        assert_eq!(c.status, Status::Pass);
+        assert_eq!(c.measured(), "nachtclub De Nacht op 40 m");
+        // Unnamed horeca reads as its kind.
+        let far = Layers {
+            horeca: vec![horeca("h", 0.0, 30.0, "bar", None)],
+            ..Layers::default()
+        };
+        let a = run(&b, &facts(), &far, "gezinnen");
+        assert_eq!(crit(&a, "horeca_2").reason(), "bar op 30 m (minimaal 50 m)");
+        assert_eq!(
+            crit(&a, "horeca_3").reason(),
+            "geen horeca van categorie 3 of zwaarder (minimaal 150 m)"
+        );
+    }
+
+    #[test]
+    fn plint_in_core_one_floor_knockout_three_floors_upper_only() {
+        let layers = Layers::default();
+        let mut f = facts();
+        f.in_retail_core = true;
+        let mut one = building("one", 0.0, 0.0);
+        one.floors.value = 1;
+        let a = run(&one, &f, &layers, "starters");
+        let c = crit(&a, "plint");
+        assert_eq!((c.status, c.knockout), (Status::Fail, true));
+        assert_eq!(c.reason(), "plint in kernwinkelgebied moet open blijven");
+        assert_eq!(a.verdict, Verdict::Ongeschikt);
+        assert_eq!(a.floors, FloorsAdvice::NoFloors);
+
+        let three = building("three", 0.0, 0.0);
+        let a = run(&three, &f, &layers, "starters");
+        let c = crit(&a, "plint");
+        assert_eq!((c.status, c.knockout), (Status::Warn, false));
+        assert_eq!(
+            c.reason(),
+            "plint in kernwinkelgebied blijft open: alleen de verdiepingen (2 van 3 bouwlagen)"
+        );
+        assert_eq!(a.floors, FloorsAdvice::UpperFloorsOnly);
+        assert_eq!(a.verdict, Verdict::Geschikt);
+    }
+
+    #[test]
+    fn above_retail_core_gezinnen_fail_starters_pass_ouderen_warn() {
+        let layers = Layers::default();
+        let mut f = facts();
+        f.in_retail_core = true;
+        let b = building("b", 0.0, 0.0);
+        let g = run(&b, &f, &layers, "gezinnen");
+        let c = crit(&g, "above_retail_core");
+        assert_eq!((c.status, c.knockout), (Status::Fail, true));
+        assert_eq!(
+            c.reason(),
+            "wonen boven winkels in het kernwinkelgebied past niet bij gezinnen"
+        );
+        assert_eq!(g.verdict, Verdict::Ongeschikt);
+        let s = run(&b, &f, &layers, "starters");
+        assert_eq!(crit(&s, "above_retail_core").status, Status::Pass);
+        assert_ne!(s.verdict, Verdict::Ongeschikt);
+        let o = run(&b, &f, &layers, "ouderen");
+        assert_eq!(crit(&o, "above_retail_core").status, Status::Warn);
+        // Outside the core the criterion passes for everyone.
+        assert_eq!(
+            crit(&run(&b, &facts(), &layers, "gezinnen"), "above_retail_core").status,
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn vng_hit_is_a_knockout() {
+        let layers = Layers {
+            businesses: vec![Business {
+                id: "kvk/1".into(),
+                point: Point::new(40.0, 0.0),
+                milieucategorie: Some(Milieucategorie::C3_1),
+                functiemenging: None,
+                activity: Some("craft=blacksmith".into()),
+                name: Some("Smederij Jansen".into()),
+            }],
+            ..Layers::default()
+        };
+        let mut f = facts();
+        f.vng = vec![(0, 40.0, 50.0)];
+        let a = run(&building("b", 0.0, 0.0), &f, &layers, "starters");
+        let c = crit(&a, "vng");
+        assert_eq!((c.status, c.knockout), (Status::Fail, true));
+        assert_eq!(
+            c.reason(),
+            "bedrijf Smederij Jansen (milieucategorie 3.1) op 40 m (richtafstand 50 m)"
+        );
+        assert_eq!(a.verdict, Verdict::Ongeschikt);
+        assert_eq!(a.reasons(), c.reason());
+    }
+
+    #[test]
+    fn ouderen_step_free() {
+        let layers = Layers::default();
+        let mut b = building("b", 0.0, 0.0);
+        b.lift = Some(false);
+        let a = run(&b, &facts(), &layers, "ouderen");
+        let c = crit(&a, "floor");
+        assert_eq!((c.status, c.knockout), (Status::Warn, false));
+        assert_eq!(c.reason(), "alleen begane grond geschikt zonder lift");
+        assert_eq!(a.floors, FloorsAdvice::GroundFloorOnly);
+        // In the core the ground floor is not available.
+        let mut f = facts();
+        f.in_retail_core = true;
+        let a = run(&b, &f, &layers, "ouderen");
+        assert_eq!(crit(&a, "floor").status, Status::Fail);
+        assert_eq!(a.floors, FloorsAdvice::NoFloors);
+        assert_ne!(a.verdict, Verdict::Geschikt);
+        // Lift unknown: a warning.
+        b.lift = None;
+        let a = run(&b, &facts(), &layers, "ouderen");
+        assert_eq!(crit(&a, "floor").status, Status::Warn);
+        assert_eq!(crit(&a, "floor").reason(), "lift onbekend (3 bouwlagen)");
+        // One storey: step-free.
+        b.floors.value = 1;
+        assert_eq!(
+            crit(&run(&b, &facts(), &layers, "ouderen"), "floor").status,
+            Status::Pass
+        );
+        // Groups that do not need step-free access have no floor criterion.
+        assert!(
+            run(&b, &facts(), &layers, "starters")
+                .criteria
+                .iter()
+                .all(|c| c.key() != "floor")
+        );
+    }
+
+    #[test]
+    fn monument_warns() {
+        let layers = Layers::default();
+        let mut b = building("b", 0.0, 0.0);
+        b.monument = true;
+        let a = run(&b, &facts(), &layers, "starters");
+        let c = crit(&a, "monument");
+        assert_eq!(c.status, Status::Warn);
+        assert_eq!(c.reason(), "monument: transformatie mogelijk maar lastiger");
+        // Building family 20 over 3 criteria; a warning keeps half.
+        assert!((a.score - (100.0 - 20.0 / 3.0 / 2.0)).abs() < 1e-9);
+        assert_eq!(a.verdict, Verdict::Geschikt);
+    }
+
+    #[test]
+    fn verdict_thresholds() {
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let idx = HorecaIndex::new(&[]);
+        let starters = group("starters");
+        // One need failed (12.5 of 100 points): score 87.5 but a fail → voorwaardelijk.
+        let mut f = facts();
+        f.walk.insert(AmenityKind::Gp, None);
+        let a = assess(&b, &f, &layers, &starters, &settings(), &idx);
+        assert!((a.score - 87.5).abs() < 1e-9);
+        assert_eq!(a.verdict, Verdict::Voorwaardelijk);
+        // All four needs failed: 50 → voorwaardelijk at 45, ongeschikt at 60.
+        for k in starters.needs_minutes.keys() {
+            f.walk.insert(*k, None);
+        }
+        let a = assess(&b, &f, &layers, &starters, &settings(), &idx);
+        assert!((a.score - 50.0).abs() < 1e-9);
+        assert_eq!(a.verdict, Verdict::Voorwaardelijk);
+        let strict = SuitabilitySettings {
+            voorwaardelijk_min_score: 60.0,
+            ..settings()
+        };
+        assert_eq!(
+            assess(&b, &f, &layers, &starters, &strict, &idx).verdict,
+            Verdict::Ongeschikt
+        );
+        // Warnings only, below geschikt_min_score → voorwaardelijk.
+        let high = SuitabilitySettings {
+            geschikt_min_score: 99.0,
+            ..settings()
+        };
+        let mut m = b.clone();
+        m.monument = true;
+        assert_eq!(
+            assess(&m, &facts(), &layers, &starters, &high, &idx).verdict,
+            Verdict::Voorwaardelijk
+        );
+        assert_eq!(
+            Verdict::parse("voorwaardelijk"),
+            Some(Verdict::Voorwaardelijk)
+        );
+        assert_eq!(Verdict::Geschikt.as_str(), "geschikt");
+    }
+
+    #[test]
+    fn reasons_put_knockouts_first() {
+        let layers = Layers::default();
+        let mut b = building("b", 0.0, 0.0);
+        b.monument = true;
+        let mut f = facts();
+        f.zone = ZoneCharacter::Reuring;
+        f.reuring_index = 7.4;
+        f.walk.insert(AmenityKind::Playground, Some((620.0, 1)));
+        let a = run(&b, &f, &layers, "gezinnen");
+        assert_eq!(
+            a.reasons(),
+            "ligt in reuring-zone (index 7.4), doelgroep accepteert maximaal gemengd; \
+             speeltuin op 620 m lopen, 9 min (maximaal 5 min); \
+             monument: transformatie mogelijk maar lastiger"
+        );
+    }
+
+    #[test]
+    fn assess_all_matches_assess_and_is_deterministic() {
+        let layers = Layers {
+            buildings: (0..50)
+                .map(|i| building(&format!("b{i}"), f64::from(i) * 15.0, 0.0))
+                .collect(),
+            horeca: vec![
+                horeca("h1", 100.0, 10.0, "nightclub", Some("De Nacht")),
+                horeca("h2", 400.0, -20.0, "pub", Some("De Kroeg")),
+            ],
+            ..Layers::default()
+        };
+        let facts: Vec<BuildingFacts> = (0..50)
+            .map(|i| {
+                let mut f = facts();
+                f.in_retail_core = i % 7 == 0;
+                f.zone = ZoneCharacter::ALL[i % 3];
+                f
+            })
+            .collect();
+        let groups = default_groups();
+        let all = assess_all(&layers, &facts, &groups, &settings());
+        assert_eq!(all.len(), 50);
+        let idx = HorecaIndex::new(&layers.horeca);
+        for (i, per) in all.iter().enumerate() {
+            for (a, g) in per.iter().zip(&groups) {
+                assert_eq!(
+                    a,
+                    &assess(
+                        &layers.buildings[i],
+                        &facts[i],
+                        &layers,
+                        g,
+                        &settings(),
+                        &idx
+                    )
+                );
+            }
+        }
+        assert_eq!(all, assess_all(&layers, &facts, &groups, &settings()));
+    }
+
+    #[test]
+    fn kinds_have_dutch_names() {
+        assert_eq!(kind_nl(AmenityKind::TransitStop), "ov-halte");
+        assert_eq!(kind_nl(AmenityKind::SecondarySchool), "middelbare school");
+        for k in AmenityKind::ALL {
+            assert!(!kind_nl(*k).contains('_'), "{k} has no Dutch name");
+        }
+        assert_eq!(horeca_kind_nl("nightclub"), "nachtclub");
+    }
+}
