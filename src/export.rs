@@ -64,7 +64,12 @@ pub fn buildings(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
                 p.insert(format!("walk_m_{kind}"), metres.map(|m| round_to(m, 1)).unwrap_or(Value::Null));
                 p.insert(format!("nearest_{kind}"), json!(nearest));
             }
-            for g in &scenario.groups {
+            for (gi, g) in scenario.groups.iter().enumerate() {
+                if let Some(a) = plan.assessments.get(i).and_then(|per| per.get(gi)) {
+                    p.insert(format!("score_{}", g.name), round_to(a.score, 0));
+                    p.insert(format!("verdict_{}", g.name), json!(a.verdict.as_str()));
+                    p.insert(format!("reasons_{}", g.name), json!(a.reasons()));
+                }
                 let needs = crate::network::needs(g, &plan.walk, i);
                 let met = needs.iter().filter(|n| n.met).count();
                 let unmet: Vec<&str> = needs.iter().filter(|n| !n.met).map(|n| n.kind.as_str()).collect();
@@ -75,6 +80,47 @@ pub fn buildings(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
         })
         .collect();
     sorted(out)
+}
+
+/// The sites layer: ranked transformation candidates (footprints), with homes per group.
+pub fn sites(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
+    plan.sites
+        .iter()
+        .filter_map(|site| {
+            let b = plan.layers.buildings.get(site.building)?;
+            let mut p = Map::new();
+            p.insert("rank".into(), json!(site.rank));
+            p.insert("building_id".into(), json!(b.id));
+            p.insert("name".into(), json!(b.name));
+            p.insert("use".into(), json!(b.usage.as_str()));
+            p.insert("vacant".into(), json!(site.vacant));
+            p.insert("monument".into(), json!(b.monument));
+            p.insert("best_group".into(), json!(site.best_group));
+            p.insert("best_score".into(), round_to(site.best_score, 0));
+            p.insert("best_homes".into(), json!(site.best_homes));
+            p.insert("usable_m2".into(), round_to(site.usable_m2, 0));
+            p.insert("usable_estimated".into(), json!(site.usable_estimated));
+            for g in &scenario.groups {
+                p.insert(format!("homes_{}", g.name), json!(site.homes.get(&g.name).copied().unwrap_or(0)));
+            }
+            p.insert("conditions".into(), json!(site.conditions.join("; ")));
+            p.insert("label".into(), json!(site_label(site.rank, b, site.best_group.as_deref(), site.best_homes)));
+            Some(OutFeature {
+                id: format!("site/{}", site.rank),
+                geometry: Geometry::MultiPolygon(b.footprint.clone()),
+                properties: p,
+            })
+        })
+        .collect()
+}
+
+/// "3. Kalverstraat 12: 6 starters" — the label on the map and in QGIS.
+fn site_label(rank: usize, b: &crate::model::Building, group: Option<&str>, homes: u32) -> String {
+    let name = b.name.clone().unwrap_or_else(|| b.id.clone());
+    match group {
+        Some(g) => format!("{rank}. {name}: {homes} {g}"),
+        None => format!("{rank}. {name}: geen doelgroep"),
+    }
 }
 
 /// The zones layer: rust / gemengd / reuring polygons.
@@ -242,7 +288,35 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
         "zones": { "area_m2": zone_area, "buildings": zone_buildings, "count": plan.zoning.zones.len() },
         "coverage": coverage,
         "vng_conflicts": plan.milieu.iter().filter(|h| !h.is_empty()).count(),
+        "verdicts": verdict_counts(plan, scenario),
+        "sites": {
+            "count": plan.sites.len(),
+            "with_group": plan.sites.iter().filter(|s| s.best_group.is_some()).count(),
+            "homes_best_group": plan.sites.iter().map(|s| s.best_homes as u64).sum::<u64>(),
+            "top": plan.sites.iter().take(scenario.output.top_sites).map(|s| json!({
+                "rank": s.rank,
+                "building_id": plan.layers.buildings.get(s.building).map(|b| b.id.as_str()),
+                "best_group": s.best_group, "best_score": round_to(s.best_score, 0), "homes": s.best_homes,
+                "usable_m2": round_to(s.usable_m2, 0),
+            })).collect::<Vec<_>>(),
+        },
+        "interventions": plan.interventions,
         "plan_conflicts": plan.conflicts.len(),
         "diagnostics": { "errors": errors, "warnings": plan.diagnostics.len() - errors },
     })
+}
+
+/// Per group, buildings per verdict.
+fn verdict_counts(plan: &Plan, scenario: &Scenario) -> Value {
+    let mut out = Map::new();
+    for (gi, g) in scenario.groups.iter().enumerate() {
+        let mut counts = BTreeMap::<&str, usize>::new();
+        for per in &plan.assessments {
+            if let Some(a) = per.get(gi) {
+                *counts.entry(a.verdict.as_str()).or_default() += 1;
+            }
+        }
+        out.insert(g.name.clone(), json!(counts));
+    }
+    Value::Object(out)
 }

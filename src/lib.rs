@@ -51,6 +51,7 @@ pub mod export;
 pub mod io;
 pub mod model;
 pub mod network;
+pub mod outputs;
 pub mod plan;
 pub mod render;
 pub mod rules;

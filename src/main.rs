@@ -6,9 +6,8 @@ use anyhow::{Context, Result, bail};
 use binnenstad::crs::Crs;
 use binnenstad::io::load;
 use binnenstad::io::output::OutputDir;
-use binnenstad::io::write::GeoJsonWriter;
 use binnenstad::scenario::Scenario;
-use binnenstad::{Severity, export, plan};
+use binnenstad::{Severity, plan};
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -182,27 +181,15 @@ fn cmd_plan(
         bail!("--strict: {d}");
     }
     let load_time = start.elapsed();
-    let plan = plan::run(&scenario, loaded);
+    let plan = plan::run(&scenario, loaded)?;
     print_diagnostics(&plan.diagnostics, 20);
     let target = out.unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
     let t_write = Instant::now();
+    let files = binnenstad::outputs::files(&plan, &scenario, out_crs)?;
     let dir = OutputDir::create(&target, &inputs_of(&scenario))?;
-    let writer = GeoJsonWriter::new(plan.working_crs, out_crs)?;
-    let layers: [(&str, Vec<binnenstad::io::write::OutFeature>); 8] = [
-        ("buildings", export::buildings(&plan, &scenario)),
-        ("zones", export::zones(&plan)),
-        ("coverage", export::coverage(&plan, &scenario)),
-        ("amenities", export::amenities(&plan)),
-        ("horeca", export::horeca(&plan)),
-        ("streets", export::streets(&plan)),
-        ("conflicts", export::conflicts(&plan)),
-        ("sites", Vec::new()),
-    ];
-    for (name, features) in &layers {
-        dir.write(&format!("{name}.geojson"), writer.collection(name, features)?)?;
+    for f in &files {
+        dir.write(&f.name, &f.bytes)?;
     }
-    let summary = export::summary(&plan, &scenario);
-    dir.write("summary.json", serde_json::to_string_pretty(&summary)? + "\n")?;
     let written = dir.commit()?;
     if timings {
         eprintln!("{:<12} {:>9.3} s", "load", load_time.as_secs_f64());

@@ -6,13 +6,20 @@
 //! Stages: interventions → zoning → walking network and distances → VNG and
 //! plan conflicts → suitability → coverage and sites.
 
-use crate::error::Diagnostic;
+use crate::crs::{Crs, Transformer};
+use crate::error::{Diagnostic, Result};
 use crate::io::load::Loaded;
-use crate::model::{AmenityKind, Layers};
+use crate::model::{AmenityKind, Layers, RetailCore};
 use crate::network::{self, Coverage, KindDistances, WalkNetwork};
 use crate::rules::conflicts::{self, Conflict};
 use crate::rules::milieu::{self, MilieuHit};
+use crate::rules::sites::{self, Site};
+use crate::rules::suitability::{self, Assessment, BuildingFacts};
 use crate::rules::zoning::{self, Zoning};
+use crate::rules::interventions;
+use geo::{BoundingRect, Contains, Point, Rect};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 use crate::scenario::Scenario;
 use std::time::{Duration, Instant};
 
@@ -39,6 +46,14 @@ pub struct Plan {
     pub conflicts: Vec<Conflict>,
     /// Coverage per group and need.
     pub coverage: Vec<Coverage>,
+    /// What each building offers a doelgroep (zone, walking, VNG), parallel to the buildings.
+    pub facts: Vec<BuildingFacts>,
+    /// Per building, one assessment per group (in scenario group order).
+    pub assessments: Vec<Vec<Assessment>>,
+    /// Ranked transformation sites.
+    pub sites: Vec<Site>,
+    /// What the interventions changed, one line each.
+    pub interventions: Vec<String>,
     /// Data problems from loading and from every stage.
     pub diagnostics: Vec<Diagnostic>,
     /// Time per stage, in order.
@@ -72,11 +87,59 @@ impl Stopwatch {
     }
 }
 
-/// Runs the pipeline.
-pub fn run(scenario: &Scenario, loaded: Loaded) -> Plan {
+/// Per building: whether its anchor lies in a kernwinkelgebied polygon.
+pub fn in_retail_core(anchors: &[Point<f64>], core: &[RetailCore]) -> Vec<bool> {
+    let boxes: Vec<(Rect<f64>, &RetailCore)> =
+        core.iter().filter_map(|c| c.area.bounding_rect().map(|r| (r, c))).collect();
+    anchors
+        .par_iter()
+        .map(|p| {
+            boxes.iter().any(|(r, c)| {
+                p.x() >= r.min().x && p.x() <= r.max().x && p.y() >= r.min().y && p.y() <= r.max().y && c.area.contains(p)
+            })
+        })
+        .collect()
+}
+
+/// Gathers what the suitability rules need per building.
+fn facts(layers: &Layers, zoning: &Zoning, walk: &[KindDistances], milieu: &[Vec<MilieuHit>]) -> Vec<BuildingFacts> {
+    let anchors: Vec<Point<f64>> = zoning.buildings.iter().map(|z| z.anchor).collect();
+    let core = in_retail_core(&anchors, &layers.retail_core);
+    (0..layers.buildings.len())
+        .into_par_iter()
+        .map(|i| {
+            let (zone, reuring_index) = zoning
+                .buildings
+                .get(i)
+                .map(|z| (z.zone, z.reuring_index))
+                .unwrap_or((crate::model::ZoneCharacter::Rust, 0.0));
+            let walk: BTreeMap<AmenityKind, Option<(f64, usize)>> = walk
+                .iter()
+                .map(|kd| {
+                    let d = kd.metres.get(i).copied().flatten();
+                    let a = kd.nearest.get(i).copied().flatten();
+                    (kd.kind, d.zip(a.map(|a| a as usize)))
+                })
+                .collect();
+            let vng = milieu
+                .get(i)
+                .map(|hits| hits.iter().map(|h| (h.business, h.distance_m, h.guide_m)).collect())
+                .unwrap_or_default();
+            BuildingFacts { zone, reuring_index, in_retail_core: core.get(i).copied().unwrap_or(false), walk, vng }
+        })
+        .collect()
+}
+
+/// Runs the pipeline. Fails only when an intervention names something that is not there.
+pub fn run(scenario: &Scenario, loaded: Loaded) -> Result<Plan> {
     let mut clock = Stopwatch { timings: Vec::new(), last: Instant::now() };
-    let layers = loaded.layers;
+    let mut layers = loaded.layers;
     let mut diagnostics = loaded.diagnostics;
+
+    let to_working = Transformer::new(Crs::WGS84, loaded.working_crs)?;
+    let convert = |lonlat: [f64; 2]| to_working.convert(lonlat[0], lonlat[1]).ok().map(|(x, y)| Point::new(x, y));
+    let intervention_log = interventions::apply(&mut layers, &scenario.interventions, &convert)?;
+    clock.lap("interventions");
 
     let zoning = zoning::zone(&layers, &scenario.zoning);
     diagnostics.extend(zoning.diagnostics.iter().cloned());
@@ -94,6 +157,13 @@ pub fn run(scenario: &Scenario, loaded: Loaded) -> Plan {
     let conflicts = conflicts::plan_conflicts(&layers, &zoning, &scenario.zoning);
     clock.lap("vng+conflicts");
 
+    let facts = facts(&layers, &zoning, &walk, &milieu);
+    let assessments = suitability::assess_all(&layers, &facts, &scenario.groups, &scenario.suitability);
+    clock.lap("suitability");
+
+    let sites = sites::sites(&layers, &facts, &assessments, &scenario.groups, &scenario.sites);
+    clock.lap("sites");
+
     let coverage = network::coverage(
         &network,
         &layers.buildings,
@@ -105,7 +175,7 @@ pub fn run(scenario: &Scenario, loaded: Loaded) -> Plan {
     );
     clock.lap("coverage");
 
-    Plan {
+    Ok(Plan {
         layers,
         working_crs: loaded.working_crs,
         network,
@@ -114,7 +184,11 @@ pub fn run(scenario: &Scenario, loaded: Loaded) -> Plan {
         milieu,
         conflicts,
         coverage,
+        facts,
+        assessments,
+        sites,
+        interventions: intervention_log,
         diagnostics,
         timings: clock.timings,
-    }
+    })
 }

@@ -470,6 +470,16 @@ pub fn coverage() -> String {
     document(GeomKind::Polygon, &single(&symbol), None, "kind")
 }
 
+/// `conflicts.qml`: plan conflicts as red markers with a white rim.
+pub fn conflicts() -> String {
+    document(
+        GeomKind::Point,
+        &single(&marker_symbol("0", Rgba::rgb(200, 0, 0), Rgba::rgb(255, 255, 255), 3.2, 0.4)),
+        None,
+        "message",
+    )
+}
+
 /// `streets.qml`: thin grey lines.
 pub fn streets() -> String {
     document(

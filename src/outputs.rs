@@ -1,0 +1,244 @@
+//! Everything `plan` writes, as named byte buffers (pure; `io::output` writes them).
+//!
+//! GeoJSON layers (with a `.qml` sidecar each, which QGIS applies on load),
+//! `binnenstad.qgs` (a project that opens every layer styled), `map.svg` and
+//! `map.png` (the annotated map), `report.html` (self-contained) and
+//! `summary.json` (every figure).
+
+use crate::crs::{Crs, Transformer};
+use crate::error::Result;
+use crate::export;
+use crate::io::write::{GeoJsonWriter, OutFeature};
+use crate::plan::Plan;
+use crate::render::{self, map::MapData, qml::GeomKind, report};
+use crate::scenario::Scenario;
+use geo::{BoundingRect, Coord, Rect};
+
+/// The attribution every map and file carries.
+pub const ATTRIBUTION: &str = "© OpenStreetMap contributors (ODbL) and the data sources named in the map folder's README";
+
+/// Width of map.svg / map.png in pixels.
+pub const MAP_WIDTH_PX: u32 = 1600;
+
+/// One output file.
+pub struct OutputFile {
+    /// File name inside the output folder.
+    pub name: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+fn file(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
+    OutputFile { name: name.into(), bytes: bytes.into() }
+}
+
+/// The GeoJSON layers of a plan, in drawing order, with their geometry kind and QGIS group.
+pub fn layers(plan: &Plan, scenario: &Scenario) -> Vec<(&'static str, GeomKind, &'static str, Vec<OutFeature>)> {
+    vec![
+        ("sites", GeomKind::Polygon, "Analyse", export::sites(plan, scenario)),
+        ("amenities", GeomKind::Point, "Invoer", export::amenities(plan)),
+        ("horeca", GeomKind::Point, "Invoer", export::horeca(plan)),
+        ("conflicts", GeomKind::Point, "Analyse", export::conflicts(plan)),
+        ("buildings", GeomKind::Polygon, "Analyse", export::buildings(plan, scenario)),
+        ("coverage", GeomKind::Polygon, "Analyse", export::coverage(plan, scenario)),
+        ("zones", GeomKind::Polygon, "Analyse", export::zones(plan)),
+        ("streets", GeomKind::Line, "Invoer", export::streets(plan)),
+    ]
+}
+
+/// The map's bounds: the buildings' extent (working CRS), padded by 2 %.
+fn map_bounds(plan: &Plan) -> Rect<f64> {
+    let rect = crate::io::load::buildings_rect(&plan.layers)
+        .unwrap_or_else(|| Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 1.0, y: 1.0 }));
+    let pad = 0.02 * rect.width().max(rect.height());
+    Rect::new(
+        Coord { x: rect.min().x - pad, y: rect.min().y - pad },
+        Coord { x: rect.max().x + pad, y: rect.max().y + pad },
+    )
+}
+
+/// The data for map.svg: zones, buildings by the map group's verdict, amenities, horeca, top sites.
+pub fn map_data(plan: &Plan, scenario: &Scenario) -> MapData {
+    let group = &scenario.output.map_group;
+    let gi = scenario.groups.iter().position(|g| &g.name == group);
+    let label = scenario.group(group).map(|g| g.label.clone()).unwrap_or_else(|| group.clone());
+    MapData {
+        title: format!("binnenstad: {}", scenario.name),
+        subtitle: format!("Gebouwen gekleurd naar geschiktheid voor {label}; zones rust / gemengd / reuring"),
+        bounds: map_bounds(plan),
+        zones: plan
+            .zoning
+            .zones
+            .iter()
+            .map(|z| (geo::MultiPolygon(vec![z.area.clone()]), z.character))
+            .collect(),
+        buildings: plan
+            .layers
+            .buildings
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let verdict = gi
+                    .and_then(|gi| plan.assessments.get(i).and_then(|per| per.get(gi)))
+                    .map(|a| a.verdict.as_str().to_string());
+                (b.footprint.clone(), verdict)
+            })
+            .collect(),
+        streets: plan.layers.streets.iter().map(|s| s.line.clone()).collect(),
+        amenities: plan.layers.amenities.iter().map(|a| (a.point, a.kind)).collect(),
+        horeca: plan.layers.horeca.iter().map(|h| (h.point, h.category.number())).collect(),
+        sites: plan
+            .sites
+            .iter()
+            .take(scenario.output.top_sites)
+            .filter_map(|s| {
+                let b = plan.layers.buildings.get(s.building)?;
+                let name = b.name.clone().unwrap_or_else(|| b.id.clone());
+                let what = match &s.best_group {
+                    Some(g) => format!("{name}: {} {g}", s.best_homes),
+                    None => name,
+                };
+                Some((b.anchor(), s.rank, what))
+            })
+            .collect(),
+        attribution: "© OpenStreetMap contributors".into(),
+        metres_per_unit: 1.0,
+    }
+}
+
+fn fmt_int(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The report's contents.
+pub fn report_input(plan: &Plan, scenario: &Scenario, map_svg: Option<String>) -> report::ReportInput {
+    let mut figures = vec![
+        ("Gebouwen".to_string(), fmt_int(plan.layers.buildings.len())),
+        ("Horeca".to_string(), fmt_int(plan.layers.horeca.len())),
+        ("Voorzieningen".to_string(), fmt_int(plan.layers.amenities.len())),
+        ("Straten (stukken)".to_string(), fmt_int(plan.layers.streets.len())),
+        ("Werk-CRS".to_string(), plan.working_crs.to_string()),
+        ("Transformatielocaties".to_string(), fmt_int(plan.sites.len())),
+        (
+            "Woningen (beste doelgroep, alle locaties)".to_string(),
+            fmt_int(plan.sites.iter().map(|s| s.best_homes as usize).sum()),
+        ),
+    ];
+    for g in &scenario.groups {
+        figures.push((format!("Loopsnelheid {}", g.label), format!("{} km/u", g.walk_speed_kmh)));
+    }
+    for line in &plan.interventions {
+        figures.push(("Ingreep".to_string(), line.clone()));
+    }
+    let coverage = plan
+        .coverage
+        .iter()
+        .map(|c| report::CoverageRow {
+            group: c.group.clone(),
+            kind: c.kind.as_str().to_string(),
+            minutes: scenario.group(&c.group).and_then(|g| g.needs_minutes.get(&c.kind).copied()).unwrap_or(f64::NAN),
+            homes_inside: c.homes_inside as u64,
+            homes_outside: c.homes_outside as u64,
+            share_inside: c.share_inside,
+        })
+        .collect();
+    let sites = plan
+        .sites
+        .iter()
+        .take(scenario.output.top_sites)
+        .filter_map(|s| {
+            let b = plan.layers.buildings.get(s.building)?;
+            let gi = s.best_group.as_ref().and_then(|g| scenario.groups.iter().position(|x| &x.name == g));
+            let mut reasons = s.conditions.clone();
+            if let Some(a) = gi.and_then(|gi| plan.assessments.get(s.building)?.get(gi)) {
+                let r = a.reasons();
+                if !r.is_empty() && !reasons.contains(&r) {
+                    reasons.push(r);
+                }
+            }
+            Some(report::SiteRow {
+                rank: s.rank,
+                building_id: b.id.clone(),
+                label: b.name.clone().unwrap_or_default(),
+                best_group: s.best_group.clone().unwrap_or_else(|| "geen".into()),
+                homes: s.best_homes,
+                usable_m2: s.usable_m2,
+                score: s.best_score,
+                reasons,
+            })
+        })
+        .collect();
+    let zones = crate::model::ZoneCharacter::ALL
+        .iter()
+        .map(|c| {
+            let zs: Vec<_> = plan.zoning.zones.iter().filter(|z| z.character == *c).collect();
+            let area: f64 = zs.iter().map(|z| z.area_m2).sum();
+            let mean = if area > 0.0 { zs.iter().map(|z| z.mean_index * z.area_m2).sum::<f64>() / area } else { 0.0 };
+            report::ZoneRow {
+                zone: c.as_str().to_string(),
+                polygons: zs.len(),
+                area_m2: area,
+                buildings: plan.zoning.buildings.iter().filter(|b| b.zone == *c).count(),
+                mean_index: mean,
+            }
+        })
+        .collect();
+    report::ReportInput {
+        title: format!("binnenstad: {}", scenario.name),
+        description: scenario.description.clone().unwrap_or_default(),
+        figures,
+        coverage,
+        sites,
+        zones,
+        diagnostics: plan.diagnostics.iter().map(report::DiagnosticRow::from).collect(),
+        map_svg,
+        attribution: ATTRIBUTION.to_string(),
+    }
+}
+
+/// Every file `plan` writes. `out_crs` is the CRS of the GeoJSON files (WGS84 by default).
+pub fn files(plan: &Plan, scenario: &Scenario, out_crs: Crs) -> Result<Vec<OutputFile>> {
+    let writer = GeoJsonWriter::new(plan.working_crs, out_crs)?;
+    let styles = render::qml::all(&scenario.output.map_group, GeomKind::Polygon);
+    let mut out = Vec::new();
+    let mut qgs_layers = Vec::new();
+    for (name, geometry, group, features) in layers(plan, scenario) {
+        out.push(file(format!("{name}.geojson"), writer.collection(name, &features)?));
+        let qml = match styles.iter().find(|s| s.layer == name) {
+            Some(s) => s.qml.clone(),
+            None => render::qml::conflicts(),
+        };
+        out.push(file(format!("{name}.qml"), qml.clone()));
+        qgs_layers.push(render::qgs::QgsLayer {
+            name: name.to_string(),
+            file: format!("{name}.geojson"),
+            geometry,
+            qml,
+            group: group.to_string(),
+        });
+    }
+    // Project extent in WGS84.
+    let bounds = map_bounds(plan);
+    let to_wgs = Transformer::new(plan.working_crs, Crs::WGS84)?;
+    let (w, s) = to_wgs.convert(bounds.min().x, bounds.min().y)?;
+    let (e, n) = to_wgs.convert(bounds.max().x, bounds.max().y)?;
+    let title = format!("binnenstad: {}", scenario.name);
+    out.push(file("binnenstad.qgs", render::qgs::project(&qgs_layers, [w, s, e, n], &title, ATTRIBUTION)));
+    let svg = render::map::svg(&map_data(plan, scenario), MAP_WIDTH_PX);
+    out.push(file("map.png", render::map::png(&svg)?));
+    out.push(file("report.html", render::report::html(&report_input(plan, scenario, Some(svg.clone())))));
+    out.push(file("map.svg", svg));
+    let summary = export::summary(plan, scenario);
+    let text = serde_json::to_string_pretty(&summary).map_err(|e| crate::Error::Usage(format!("summary.json: {e}")))?;
+    out.push(file("summary.json", text + "\n"));
+    let _ = plan.layers.buildings.first().and_then(|b| b.footprint.bounding_rect());
+    Ok(out)
+}
