@@ -125,7 +125,12 @@ fn site_label(rank: usize, b: &crate::model::Building, group: Option<&str>, home
 
 /// The zones layer: rust / gemengd / reuring polygons.
 pub fn zones(plan: &Plan) -> Vec<OutFeature> {
-    plan.zoning
+    zone_features(&plan.zoning)
+}
+
+/// The zone polygons of a zoning.
+pub fn zone_features(zoning: &crate::rules::zoning::Zoning) -> Vec<OutFeature> {
+    zoning
         .zones
         .iter()
         .map(|z| {

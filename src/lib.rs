@@ -53,6 +53,7 @@ pub mod model;
 pub mod network;
 pub mod outputs;
 pub mod plan;
+pub mod query;
 pub mod render;
 pub mod rules;
 pub mod scenario;

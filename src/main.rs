@@ -44,6 +44,82 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Compute and write just the zoning (zones.geojson, styled).
+    Zones {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Output folder (default out/<scenario name>-zones/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The ranked transformation sites.
+    Sites {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Rank for this doelgroep (default: each site's best group).
+        #[arg(long)]
+        group: Option<String>,
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Explain one building: every group, every criterion with its numbers.
+    Site {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Building id, or LON,LAT (the building there or within 25 m).
+        building: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Walking distance and time to each amenity kind from a point or building.
+    Reach {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// LON,LAT or a building id.
+        #[arg(long, allow_hyphen_values = true)]
+        from: String,
+        /// Doelgroep for speed and needs (default: the scenario's map group).
+        #[arg(long)]
+        group: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Write the routes as GeoJSON to this file.
+        #[arg(long)]
+        route_out: Option<PathBuf>,
+    },
+    /// Reachable streets and area within walking minutes from a point.
+    Isochrone {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// LON,LAT or a building id.
+        #[arg(long, allow_hyphen_values = true)]
+        from: String,
+        /// Minute bands, e.g. 5,10,15.
+        #[arg(long, value_delimiter = ',', default_value = "5,10,15")]
+        minutes: Vec<f64>,
+        /// Doelgroep for the walking speed (default: the scenario's map group).
+        #[arg(long)]
+        group: Option<String>,
+        /// Write the bands as GeoJSON to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Compare two scenarios: coverage, verdicts, homes added, zones.
+    Compare {
+        /// Scenario A.
+        a: PathBuf,
+        /// Scenario B.
+        b: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Validate the inputs and report data problems (exit 1 when there are errors).
     Check {
         /// Scenario file (TOML).
@@ -141,6 +217,42 @@ fn run(cli: Cli) -> Result<()> {
             strict,
         } => cmd_plan(&scenario, out, &output_crs, timings, strict),
         Command::Check { scenario, json } => cmd_check(&scenario, json),
+        Command::Zones { scenario, out } => cmd_zones(&scenario, out),
+        Command::Sites { scenario, group, top, json } => {
+            let (scenario, plan) = plan_for(&scenario, false)?;
+            let g = group.as_deref().map(|g| group_of(&scenario, g)).transpose()?;
+            let rows = binnenstad::query::sites_rows(&plan, &scenario, g, top);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                print!("{}", binnenstad::query::sites_table(&rows));
+            }
+            Ok(())
+        }
+        Command::Site { scenario, building, json } => {
+            let (scenario, plan) = plan_for(&scenario, false)?;
+            let i = binnenstad::query::find_building(&plan, &building)?;
+            let e = binnenstad::query::explain_site(&plan, &scenario, i)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&e)?);
+            } else {
+                print!("{}", e.table());
+            }
+            Ok(())
+        }
+        Command::Reach { scenario, from, group, json, route_out } => cmd_reach(&scenario, &from, group, json, route_out),
+        Command::Isochrone { scenario, from, minutes, group, out } => cmd_isochrone(&scenario, &from, &minutes, group, out),
+        Command::Compare { a, b, json } => {
+            let (sa, pa) = plan_for(&a, true)?;
+            let (sb, pb) = plan_for(&b, true)?;
+            let c = binnenstad::query::compare_plans((&pa, &sa), (&pb, &sb));
+            if json {
+                println!("{}", serde_json::to_string_pretty(&c)?);
+            } else {
+                print!("{}", c.table());
+            }
+            Ok(())
+        }
         Command::Import {
             source: ImportSource::Osm { file, out, bbox },
         } => cmd_import_osm(&file, &out, bbox),
@@ -200,6 +312,124 @@ fn cmd_plan(
         eprintln!("{:<12} {:>9.3} s", "total", start.elapsed().as_secs_f64());
     }
     println!("wrote {}", written.display());
+    Ok(())
+}
+
+/// Loads a scenario and runs the pipeline (diagnostics to stderr, briefly).
+fn plan_for(path: &Path, with_coverage: bool) -> Result<(Scenario, plan::Plan)> {
+    let scenario = Scenario::load(path)?;
+    let loaded = load::load(&scenario)?;
+    let plan = plan::run_with(&scenario, loaded, with_coverage)?;
+    if !plan.diagnostics.is_empty() {
+        eprintln!("{} data problem(s); `binnenstad check` lists them", plan.diagnostics.len());
+    }
+    Ok((scenario, plan))
+}
+
+fn group_of<'a>(scenario: &'a Scenario, name: &str) -> Result<&'a binnenstad::scenario::Doelgroep> {
+    scenario.group(name).ok_or_else(|| {
+        let names: Vec<&str> = scenario.groups.iter().map(|g| g.name.as_str()).collect();
+        anyhow::anyhow!("--group {name}: unknown doelgroep (the scenario has {})", names.join(", "))
+    })
+}
+
+/// Writes one file atomically: a temporary file beside it, renamed into place.
+fn write_file_atomic(path: &Path, contents: &str) -> Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&tmp, contents).with_context(|| format!("{}: cannot write", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot move into place", path.display()))?;
+    Ok(())
+}
+
+fn cmd_zones(path: &Path, out: Option<PathBuf>) -> Result<()> {
+    let scenario = Scenario::load(path)?;
+    let loaded = load::load(&scenario)?;
+    let working = loaded.working_crs;
+    let zoning = binnenstad::rules::zoning::zone(&loaded.layers, &scenario.zoning);
+    let features = binnenstad::export::zone_features(&zoning);
+    let writer = binnenstad::io::write::GeoJsonWriter::new(working, Crs::WGS84)?;
+    let target = out.unwrap_or_else(|| PathBuf::from("out").join(format!("{}-zones", scenario.name)));
+    let dir = OutputDir::create(&target, &inputs_of(&scenario))?;
+    dir.write("zones.geojson", writer.collection("zones", &features)?)?;
+    dir.write("zones.qml", binnenstad::render::qml::zones())?;
+    let written = dir.commit()?;
+    for c in binnenstad::model::ZoneCharacter::ALL {
+        let area: f64 = zoning.zones.iter().filter(|z| z.character == *c).map(|z| z.area_m2).sum();
+        let n = zoning.buildings.iter().filter(|b| b.zone == *c).count();
+        println!("{:<8} {:>10.0} m²  {:>6} buildings", c.as_str(), area, n);
+    }
+    println!("wrote {}", written.display());
+    Ok(())
+}
+
+fn cmd_reach(path: &Path, from: &str, group: Option<String>, json: bool, route_out: Option<PathBuf>) -> Result<()> {
+    let (scenario, plan) = plan_for(path, false)?;
+    let g = group_of(&scenario, group.as_deref().unwrap_or(&scenario.output.map_group))?;
+    let p = binnenstad::query::find_point(&plan, from)?;
+    let r = binnenstad::query::reach(&plan, &scenario, p, g)?;
+    if let Some(file) = route_out {
+        let features: Vec<binnenstad::io::write::OutFeature> = r
+            .routes
+            .iter()
+            .map(|(kind, line)| {
+                let row = r.rows.iter().find(|x| x.kind == kind.as_str());
+                let mut props = serde_json::Map::new();
+                props.insert("kind".into(), serde_json::json!(kind.as_str()));
+                props.insert("metres".into(), serde_json::json!(row.and_then(|x| x.metres)));
+                props.insert("minutes".into(), serde_json::json!(row.and_then(|x| x.minutes)));
+                props.insert("to".into(), serde_json::json!(row.and_then(|x| x.amenity_id.clone())));
+                binnenstad::io::write::OutFeature {
+                    id: format!("route/{}", kind.as_str()),
+                    geometry: geo::Geometry::LineString(line.clone()),
+                    properties: props,
+                }
+            })
+            .collect();
+        let writer = binnenstad::io::write::GeoJsonWriter::new(plan.working_crs, Crs::WGS84)?;
+        write_file_atomic(&file, &writer.collection("routes", &features)?)?;
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        print!("{}", r.table());
+    }
+    Ok(())
+}
+
+fn cmd_isochrone(path: &Path, from: &str, minutes: &[f64], group: Option<String>, out: Option<PathBuf>) -> Result<()> {
+    if minutes.is_empty() || minutes.iter().any(|m| !m.is_finite() || *m <= 0.0 || *m > 240.0) {
+        bail!("--minutes: give positive minutes up to 240, e.g. 5,10,15");
+    }
+    let (scenario, plan) = plan_for(path, false)?;
+    let g = group_of(&scenario, group.as_deref().unwrap_or(&scenario.output.map_group))?;
+    let p = binnenstad::query::find_point(&plan, from)?;
+    let bands_m: Vec<f64> = minutes.iter().map(|m| g.reach_m(*m)).collect();
+    let bands = binnenstad::network::isochrone(&plan.network, p, &bands_m, binnenstad::plan::COVERAGE_BUFFER_M, scenario.network.max_connector_m)
+        .map_err(|e| anyhow::anyhow!("cannot start there: {e}"))?;
+    let mut features = Vec::new();
+    println!("{:>6} {:>8} {:>12} {:>10}", "min", "meter", "gebied m²", "straat m");
+    for (m, band) in minutes.iter().zip(&bands) {
+        use geo::{Area, Length, Euclidean};
+        let area = band.area.unsigned_area();
+        let length: f64 = band.segments.0.iter().map(|l| Euclidean.length(l)).sum();
+        println!("{:>6} {:>8.0} {:>12.0} {:>10.0}", m, band.max_m, area, length);
+        for (what, geometry) in [
+            ("area", geo::Geometry::MultiPolygon(band.area.clone())),
+            ("streets", geo::Geometry::MultiLineString(band.segments.clone())),
+        ] {
+            let mut props = serde_json::Map::new();
+            props.insert("minutes".into(), serde_json::json!(m));
+            props.insert("metres".into(), serde_json::json!(band.max_m.round()));
+            props.insert("group".into(), serde_json::json!(g.name));
+            props.insert("part".into(), serde_json::json!(what));
+            features.push(binnenstad::io::write::OutFeature { id: format!("{m}min/{what}"), geometry, properties: props });
+        }
+    }
+    if let Some(file) = out {
+        let writer = binnenstad::io::write::GeoJsonWriter::new(plan.working_crs, Crs::WGS84)?;
+        write_file_atomic(&file, &writer.collection("isochrone", &features)?)?;
+        println!("wrote {}", file.display());
+    }
     Ok(())
 }
 

@@ -132,6 +132,12 @@ fn facts(layers: &Layers, zoning: &Zoning, walk: &[KindDistances], milieu: &[Vec
 
 /// Runs the pipeline. Fails only when an intervention names something that is not there.
 pub fn run(scenario: &Scenario, loaded: Loaded) -> Result<Plan> {
+    run_with(scenario, loaded, true)
+}
+
+/// Runs the pipeline; `with_coverage = false` skips the coverage areas (the query
+/// commands do not need them).
+pub fn run_with(scenario: &Scenario, loaded: Loaded, with_coverage: bool) -> Result<Plan> {
     let mut clock = Stopwatch { timings: Vec::new(), last: Instant::now() };
     let mut layers = loaded.layers;
     let mut diagnostics = loaded.diagnostics;
@@ -164,15 +170,19 @@ pub fn run(scenario: &Scenario, loaded: Loaded) -> Result<Plan> {
     let sites = sites::sites(&layers, &facts, &assessments, &scenario.groups, &scenario.sites);
     clock.lap("sites");
 
-    let coverage = network::coverage(
-        &network,
-        &layers.buildings,
-        &layers.amenities,
-        &walk,
-        &scenario.groups,
-        &scenario.network,
-        COVERAGE_BUFFER_M,
-    );
+    let coverage = if with_coverage {
+        network::coverage(
+            &network,
+            &layers.buildings,
+            &layers.amenities,
+            &walk,
+            &scenario.groups,
+            &scenario.network,
+            COVERAGE_BUFFER_M,
+        )
+    } else {
+        Vec::new()
+    };
     clock.lap("coverage");
 
     Ok(Plan {

@@ -1,0 +1,609 @@
+//! The query commands' answers: `site`, `sites`, `reach`, `isochrone`, `compare`.
+//!
+//! Pure: each function takes a finished [`Plan`] (and its [`Scenario`]) and
+//! returns a serialisable value; `table()` renders it as readable text for
+//! the terminal, `serde_json` as JSON for scripts.
+
+use crate::crs::{Crs, Transformer};
+use crate::error::{Error, Result};
+use crate::model::AmenityKind;
+use crate::network::{self, KindDistances};
+use crate::plan::Plan;
+use crate::rules::compare::{self, VerdictChange};
+use crate::rules::suitability::{CriterionText, kind_nl};
+use crate::scenario::{Doelgroep, Scenario};
+use geo::{Contains, Distance, Euclidean, LineString, Point};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// A building within this distance of a LON,LAT (m) counts as the one meant, when none contains it.
+pub const PICK_RADIUS_M: f64 = 25.0;
+
+/// Parses "LON,LAT" (degrees) into a working-CRS point; `None` when the text is not a coordinate pair.
+pub fn parse_lonlat(text: &str, working: Crs) -> Result<Option<Point<f64>>> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let [lon, lat] = parts.as_slice() else { return Ok(None) };
+    let (Ok(lon), Ok(lat)) = (lon.parse::<f64>(), lat.parse::<f64>()) else { return Ok(None) };
+    if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
+        return Err(Error::Usage(format!("{text} is not LON,LAT in degrees")));
+    }
+    let (x, y) = Transformer::new(Crs::WGS84, working)?.convert(lon, lat)?;
+    Ok(Some(Point::new(x, y)))
+}
+
+/// The building a planner means: its id, or the building at (or within 25 m of) LON,LAT.
+pub fn find_building(plan: &Plan, text: &str) -> Result<usize> {
+    if let Some(i) = plan.layers.buildings.iter().position(|b| b.id == text) {
+        return Ok(i);
+    }
+    let Some(p) = parse_lonlat(text, plan.working_crs)? else {
+        return Err(Error::Usage(format!("no building with id \"{text}\" (give a building id or LON,LAT)")));
+    };
+    if let Some(i) = plan.layers.buildings.iter().position(|b| b.footprint.contains(&p)) {
+        return Ok(i);
+    }
+    plan.layers
+        .buildings
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (i, Euclidean.distance(&p, &b.footprint)))
+        .filter(|(_, d)| *d <= PICK_RADIUS_M)
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+        .map(|(i, _)| i)
+        .ok_or_else(|| Error::Usage(format!("no building at or within {PICK_RADIUS_M} m of {text}")))
+}
+
+/// A point to start from: LON,LAT or a building id (its anchor).
+pub fn find_point(plan: &Plan, text: &str) -> Result<Point<f64>> {
+    if let Some(p) = parse_lonlat(text, plan.working_crs)? {
+        return Ok(p);
+    }
+    match plan.layers.buildings.iter().find(|b| b.id == text) {
+        Some(b) => Ok(b.anchor()),
+        None => Err(Error::Usage(format!("\"{text}\" is neither LON,LAT nor a building id"))),
+    }
+}
+
+/// One group's judgement of one building, every criterion with its numbers.
+#[derive(Debug, Serialize)]
+pub struct GroupExplanation {
+    /// Group key.
+    pub group: String,
+    /// Group label.
+    pub label: String,
+    /// Score 0-100.
+    pub score: f64,
+    /// geschikt / voorwaardelijk / ongeschikt.
+    pub verdict: String,
+    /// Every criterion.
+    pub criteria: Vec<CriterionText>,
+}
+
+/// Walking distance to one kind.
+#[derive(Debug, Serialize)]
+pub struct WalkRow {
+    /// Amenity kind.
+    pub kind: String,
+    /// Metres over the network; null = none reachable.
+    pub metres: Option<f64>,
+    /// The nearest one's id.
+    pub nearest: Option<String>,
+}
+
+/// The whole explanation of one building.
+#[derive(Debug, Serialize)]
+pub struct SiteExplanation {
+    /// Stable id.
+    pub building_id: String,
+    /// Name or address.
+    pub name: Option<String>,
+    /// Use.
+    pub usage: String,
+    /// Floors (and whether estimated).
+    pub floors: u32,
+    /// Floors were estimated.
+    pub floors_estimated: bool,
+    /// Gross floor area m².
+    pub floor_area_m2: f64,
+    /// Vacant.
+    pub vacant: bool,
+    /// Monument.
+    pub monument: bool,
+    /// Zone character.
+    pub zone: String,
+    /// Reuring index.
+    pub reuring_index: f64,
+    /// In the kernwinkelgebied.
+    pub in_retail_core: bool,
+    /// A transformation site: its rank.
+    pub site_rank: Option<usize>,
+    /// Walking distances per kind.
+    pub walking: Vec<WalkRow>,
+    /// Per group.
+    pub groups: Vec<GroupExplanation>,
+}
+
+/// Explains one building for every group.
+pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result<SiteExplanation> {
+    let b = plan
+        .layers
+        .buildings
+        .get(building)
+        .ok_or_else(|| Error::Usage(format!("no building number {building}")))?;
+    let facts = plan.facts.get(building);
+    let zone = plan.zoning.buildings.get(building);
+    let walking = plan
+        .walk_kinds(scenario)
+        .into_iter()
+        .map(|kind| {
+            let kd = KindDistances::find(&plan.walk, kind);
+            WalkRow {
+                kind: kind.as_str().into(),
+                metres: kd.and_then(|k| k.metres.get(building).copied().flatten()).map(|m| (m * 10.0).round() / 10.0),
+                nearest: kd
+                    .and_then(|k| k.nearest.get(building).copied().flatten())
+                    .and_then(|a| plan.layers.amenities.get(a as usize))
+                    .map(|a| a.id.clone()),
+            }
+        })
+        .collect();
+    let groups = scenario
+        .groups
+        .iter()
+        .enumerate()
+        .filter_map(|(gi, g)| {
+            let a = plan.assessments.get(building)?.get(gi)?;
+            Some(GroupExplanation {
+                group: g.name.clone(),
+                label: g.label.clone(),
+                score: a.score.round(),
+                verdict: a.verdict.as_str().into(),
+                criteria: a.explain(),
+            })
+        })
+        .collect();
+    Ok(SiteExplanation {
+        building_id: b.id.clone(),
+        name: b.name.clone(),
+        usage: b.usage.as_str().into(),
+        floors: b.floors.value,
+        floors_estimated: b.floors.estimated,
+        floor_area_m2: b.floor_area_m2.value.round(),
+        vacant: b.vacant,
+        monument: b.monument,
+        zone: zone.map(|z| z.zone.as_str()).unwrap_or("rust").into(),
+        reuring_index: zone.map(|z| (z.reuring_index * 100.0).round() / 100.0).unwrap_or(0.0),
+        in_retail_core: facts.map(|f| f.in_retail_core).unwrap_or(false),
+        site_rank: plan.sites.iter().find(|s| s.building == building).map(|s| s.rank),
+        walking,
+        groups,
+    })
+}
+
+fn status_word(s: crate::rules::suitability::Status) -> &'static str {
+    match s {
+        crate::rules::suitability::Status::Pass => "ok",
+        crate::rules::suitability::Status::Warn => "let op",
+        crate::rules::suitability::Status::Fail => "FAALT",
+    }
+}
+
+impl SiteExplanation {
+    /// Readable text.
+    pub fn table(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "gebouw {}{}", self.building_id, self.name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default());
+        let _ = writeln!(
+            s,
+            "  gebruik {}, {} verdiepingen{}, {} m² bvo{}{}",
+            self.usage,
+            self.floors,
+            if self.floors_estimated { " (geschat)" } else { "" },
+            self.floor_area_m2,
+            if self.vacant { ", leegstaand" } else { "" },
+            if self.monument { ", monument" } else { "" }
+        );
+        let _ = writeln!(
+            s,
+            "  zone {} (reuring-index {:.2}){}{}",
+            self.zone,
+            self.reuring_index,
+            if self.in_retail_core { ", in het kernwinkelgebied" } else { "" },
+            self.site_rank.map(|r| format!(", transformatielocatie #{r}")).unwrap_or_default()
+        );
+        let _ = writeln!(s, "  lopen (netwerk):");
+        for w in &self.walking {
+            let m = w.metres.map(|m| format!("{m:>7.0} m")).unwrap_or_else(|| "      – ".into());
+            let _ = writeln!(s, "    {:<18} {m}  {}", w.kind, w.nearest.as_deref().unwrap_or(""));
+        }
+        for g in &self.groups {
+            let _ = writeln!(s, "\n{}: {} (score {:.0})", g.label, g.verdict, g.score);
+            for c in &g.criteria {
+                let _ = writeln!(
+                    s,
+                    "  {:<7} {:<22} gemeten {:<24} grens {:<22} {:>4.1}/{:<4.1}{}",
+                    status_word(c.status),
+                    c.key,
+                    c.measured,
+                    c.threshold,
+                    c.points,
+                    c.max_points,
+                    if c.knockout { "  knock-out" } else { "" }
+                );
+                if c.status != crate::rules::suitability::Status::Pass {
+                    let _ = writeln!(s, "          {}", c.reason);
+                }
+            }
+        }
+        s
+    }
+}
+
+/// One row of the sites table.
+#[derive(Debug, Serialize)]
+pub struct SiteRow {
+    /// Rank (overall, or for the group asked).
+    pub rank: usize,
+    /// Building id.
+    pub building_id: String,
+    /// Name.
+    pub name: Option<String>,
+    /// Use.
+    pub usage: String,
+    /// Vacant.
+    pub vacant: bool,
+    /// The group (best, or the one asked).
+    pub group: Option<String>,
+    /// Its score.
+    pub score: f64,
+    /// Its verdict.
+    pub verdict: Option<String>,
+    /// Homes for it.
+    pub homes: u32,
+    /// Usable m².
+    pub usable_m2: f64,
+    /// Conditions.
+    pub conditions: Vec<String>,
+}
+
+/// The ranked sites, overall (best group) or for one group (sites not ongeschikt for it, best score then most homes).
+pub fn sites_rows(plan: &Plan, scenario: &Scenario, group: Option<&Doelgroep>, top: usize) -> Vec<SiteRow> {
+    let mut rows: Vec<SiteRow> = plan
+        .sites
+        .iter()
+        .filter_map(|s| {
+            let b = plan.layers.buildings.get(s.building)?;
+            let (gname, score, verdict, homes) = match group {
+                None => {
+                    let gi = s.best_group.as_ref().and_then(|g| scenario.groups.iter().position(|x| &x.name == g));
+                    let verdict = gi.and_then(|gi| plan.assessments.get(s.building)?.get(gi)).map(|a| a.verdict.as_str().to_string());
+                    (s.best_group.clone(), s.best_score, verdict, s.best_homes)
+                }
+                Some(g) => {
+                    let gi = scenario.groups.iter().position(|x| x.name == g.name)?;
+                    let a = plan.assessments.get(s.building)?.get(gi)?;
+                    if a.verdict == crate::rules::suitability::Verdict::Ongeschikt {
+                        return None;
+                    }
+                    (Some(g.name.clone()), a.score, Some(a.verdict.as_str().to_string()), s.homes.get(&g.name).copied().unwrap_or(0))
+                }
+            };
+            Some(SiteRow {
+                rank: s.rank,
+                building_id: b.id.clone(),
+                name: b.name.clone(),
+                usage: b.usage.as_str().into(),
+                vacant: s.vacant,
+                group: gname,
+                score: score.round(),
+                verdict,
+                homes,
+                usable_m2: s.usable_m2.round(),
+                conditions: s.conditions.clone(),
+            })
+        })
+        .collect();
+    if group.is_some() {
+        rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.homes.cmp(&a.homes)).then(a.building_id.cmp(&b.building_id)));
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.rank = i + 1;
+        }
+    }
+    rows.truncate(top);
+    rows
+}
+
+/// The sites table as text.
+pub fn sites_table(rows: &[SiteRow]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{:>4}  {:<20} {:<28} {:<10} {:<10} {:>5} {:>6} {:>8}  voorwaarden", "#", "gebouw", "naam", "gebruik", "doelgroep", "score", "wonin.", "m²");
+    for r in rows {
+        let name: String = r.name.clone().unwrap_or_default().chars().take(28).collect();
+        let _ = writeln!(
+            s,
+            "{:>4}  {:<20} {:<28} {:<10} {:<10} {:>5.0} {:>6} {:>8.0}  {}",
+            r.rank,
+            r.building_id,
+            name,
+            format!("{}{}", r.usage, if r.vacant { "*" } else { "" }),
+            r.group.as_deref().unwrap_or("–"),
+            r.score,
+            r.homes,
+            r.usable_m2,
+            r.conditions.join("; ")
+        );
+    }
+    let _ = writeln!(s, "(* = leegstaand)");
+    s
+}
+
+/// One row of `reach`.
+#[derive(Debug, Serialize)]
+pub struct ReachRow {
+    /// Amenity kind.
+    pub kind: String,
+    /// Dutch name.
+    pub kind_nl: String,
+    /// Metres over the network (null = none reachable).
+    pub metres: Option<f64>,
+    /// Minutes at the group's speed.
+    pub minutes: Option<f64>,
+    /// The group's maximum for this kind, when it is a need.
+    pub max_minutes: Option<f64>,
+    /// Met (null when not a need of the group).
+    pub met: Option<bool>,
+    /// The amenity reached.
+    pub amenity_id: Option<String>,
+    /// Its name.
+    pub amenity_name: Option<String>,
+}
+
+/// The answer of `reach`.
+#[derive(Debug, Serialize)]
+pub struct Reach {
+    /// The group used for minutes.
+    pub group: String,
+    /// Its walking speed (km/h).
+    pub walk_speed_kmh: f64,
+    /// Per kind present, and per need of the group.
+    pub rows: Vec<ReachRow>,
+    /// Routes per kind (working CRS), not serialised.
+    #[serde(skip)]
+    pub routes: Vec<(AmenityKind, LineString<f64>)>,
+}
+
+/// Walking distance from a point to the nearest amenity of each kind, in minutes for a group.
+pub fn reach(plan: &Plan, scenario: &Scenario, from: Point<f64>, group: &Doelgroep) -> Result<Reach> {
+    let results = network::reach(&plan.network, from, &plan.layers.amenities, &scenario.network)
+        .map_err(|e| Error::Usage(format!("cannot start there: {e}")))?;
+    let mut rows = Vec::new();
+    let mut routes = Vec::new();
+    let mut kinds: Vec<AmenityKind> = results.iter().map(|r| r.kind).collect();
+    for k in group.needs_minutes.keys() {
+        if !kinds.contains(k) {
+            kinds.push(*k);
+        }
+    }
+    kinds.sort();
+    for kind in kinds {
+        let r = results.iter().find(|r| r.kind == kind);
+        let metres = r.and_then(|r| r.metres);
+        let minutes = metres.map(|m| group.minutes(m));
+        let max = group.needs_minutes.get(&kind).copied();
+        let amenity = r.and_then(|r| r.amenity).and_then(|a| plan.layers.amenities.get(a as usize));
+        if let Some(route) = r.and_then(|r| r.route.clone()) {
+            routes.push((kind, route));
+        }
+        rows.push(ReachRow {
+            kind: kind.as_str().into(),
+            kind_nl: kind_nl(kind).into(),
+            metres: metres.map(|m| (m * 10.0).round() / 10.0),
+            minutes: minutes.map(|m| (m * 10.0).round() / 10.0),
+            max_minutes: max,
+            met: max.map(|mx| minutes.is_some_and(|m| m <= mx)),
+            amenity_id: amenity.map(|a| a.id.clone()),
+            amenity_name: amenity.and_then(|a| a.name.clone()),
+        });
+    }
+    Ok(Reach { group: group.name.clone(), walk_speed_kmh: group.walk_speed_kmh, rows, routes })
+}
+
+impl Reach {
+    /// Readable text.
+    pub fn table(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "lopen voor {} ({} km/u)", self.group, self.walk_speed_kmh);
+        let _ = writeln!(s, "{:<18} {:>8} {:>6} {:>6}  {:<9} naar", "soort", "meter", "min", "max", "behoefte");
+        for r in &self.rows {
+            let _ = writeln!(
+                s,
+                "{:<18} {:>8} {:>6} {:>6}  {:<9} {}",
+                r.kind,
+                r.metres.map(|m| format!("{m:.0}")).unwrap_or_else(|| "–".into()),
+                r.minutes.map(|m| format!("{m:.1}")).unwrap_or_else(|| "–".into()),
+                r.max_minutes.map(|m| format!("{m:.0}")).unwrap_or_default(),
+                match r.met {
+                    Some(true) => "ja",
+                    Some(false) => "NEE",
+                    None => "",
+                },
+                r.amenity_name.clone().or(r.amenity_id.clone()).unwrap_or_default()
+            );
+        }
+        s
+    }
+}
+
+/// Coverage in A and B for one group and kind.
+#[derive(Debug, Serialize)]
+pub struct CoverageChange {
+    /// Group.
+    pub group: String,
+    /// Kind.
+    pub kind: String,
+    /// Share of homes inside in A (0-1).
+    pub share_a: Option<f64>,
+    /// In B.
+    pub share_b: Option<f64>,
+    /// Homes inside in A.
+    pub homes_inside_a: Option<usize>,
+    /// In B.
+    pub homes_inside_b: Option<usize>,
+}
+
+/// The answer of `compare`.
+#[derive(Debug, Serialize)]
+pub struct Comparison {
+    /// Scenario A's name.
+    pub a: String,
+    /// Scenario B's name.
+    pub b: String,
+    /// Coverage per group and kind.
+    pub coverage: Vec<CoverageChange>,
+    /// Verdicts that changed.
+    pub verdict_changes: Vec<VerdictChange>,
+    /// Homes (residential buildings) per side, and homes added by transformation per group.
+    pub homes_added: BTreeMap<String, u32>,
+    /// Buildings whose zone changed: id, before, after.
+    pub zone_changes: Vec<(String, String, String)>,
+    /// Zone area per character (m²) in A and B.
+    pub zone_area_m2: BTreeMap<String, (f64, f64)>,
+}
+
+fn verdict_list(plan: &Plan, scenario: &Scenario) -> Vec<compare::BuildingVerdicts> {
+    plan.layers
+        .buildings
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let per = plan
+                .assessments
+                .get(i)
+                .map(|per| {
+                    per.iter()
+                        .zip(&scenario.groups)
+                        .map(|(a, g)| (g.name.clone(), a.verdict))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (b.id.clone(), per)
+        })
+        .collect()
+}
+
+/// Compares two scenarios' plans.
+pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison {
+    let key = |p: &Plan| -> BTreeMap<(String, String), (f64, usize)> {
+        p.coverage.iter().map(|c| ((c.group.clone(), c.kind.as_str().to_string()), (c.share_inside, c.homes_inside))).collect()
+    };
+    let (ca, cb) = (key(a.0), key(b.0));
+    let mut keys: Vec<&(String, String)> = ca.keys().chain(cb.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let coverage = keys
+        .into_iter()
+        .map(|k| CoverageChange {
+            group: k.0.clone(),
+            kind: k.1.clone(),
+            share_a: ca.get(k).map(|v| (v.0 * 1000.0).round() / 1000.0),
+            share_b: cb.get(k).map(|v| (v.0 * 1000.0).round() / 1000.0),
+            homes_inside_a: ca.get(k).map(|v| v.1),
+            homes_inside_b: cb.get(k).map(|v| v.1),
+        })
+        .collect();
+    let verdict_changes = compare::verdict_changes(&verdict_list(a.0, a.1), &verdict_list(b.0, b.1));
+    // Homes added: buildings residential in B but not in A, counted in homes for the group they best suit in B.
+    let a_use: BTreeMap<&str, crate::model::BuildingUse> =
+        a.0.layers.buildings.iter().map(|x| (x.id.as_str(), x.usage)).collect();
+    let mut homes_added = BTreeMap::new();
+    for (i, bld) in b.0.layers.buildings.iter().enumerate() {
+        let was = a_use.get(bld.id.as_str()).copied();
+        if bld.usage == crate::model::BuildingUse::Residential && was != Some(crate::model::BuildingUse::Residential) {
+            // The best group by score for this building in B; homes = usable area / unit size.
+            let best = b.0.assessments.get(i).and_then(|per| {
+                per.iter()
+                    .zip(&b.1.groups)
+                    .filter(|(x, _)| x.verdict != crate::rules::suitability::Verdict::Ongeschikt)
+                    .max_by(|x, y| x.0.score.total_cmp(&y.0.score).then(y.1.name.cmp(&x.1.name)))
+            });
+            let (group, unit) = match best {
+                Some((_, g)) => (g.name.clone(), g.unit_m2),
+                None => ("geen doelgroep".to_string(), 60.0),
+            };
+            let homes = (bld.floor_area_m2.value * b.1.sites.usable_share / unit).floor() as u32;
+            *homes_added.entry(group).or_insert(0) += homes;
+        }
+    }
+    let a_zone: BTreeMap<&str, &str> = a
+        .0
+        .layers
+        .buildings
+        .iter()
+        .zip(&a.0.zoning.buildings)
+        .map(|(x, z)| (x.id.as_str(), z.zone.as_str()))
+        .collect();
+    let zone_changes = b
+        .0
+        .layers
+        .buildings
+        .iter()
+        .zip(&b.0.zoning.buildings)
+        .filter_map(|(x, z)| {
+            let before = a_zone.get(x.id.as_str())?;
+            (*before != z.zone.as_str()).then(|| (x.id.clone(), before.to_string(), z.zone.as_str().to_string()))
+        })
+        .collect();
+    let mut zone_area_m2: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for z in &a.0.zoning.zones {
+        zone_area_m2.entry(z.character.as_str().into()).or_default().0 += z.area_m2;
+    }
+    for z in &b.0.zoning.zones {
+        zone_area_m2.entry(z.character.as_str().into()).or_default().1 += z.area_m2;
+    }
+    Comparison {
+        a: a.1.name.clone(),
+        b: b.1.name.clone(),
+        coverage,
+        verdict_changes,
+        homes_added,
+        zone_changes,
+        zone_area_m2,
+    }
+}
+
+impl Comparison {
+    /// Readable text.
+    pub fn table(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "A = {}, B = {}\n\nbereik (aandeel woningen binnen de looptijd)", self.a, self.b);
+        let pct = |v: Option<f64>| v.map(|x| format!("{:.1}%", x * 100.0)).unwrap_or_else(|| "–".into());
+        let mut changed = 0;
+        for c in &self.coverage {
+            let mark = if c.share_a != c.share_b { " *" } else { "" };
+            changed += usize::from(!mark.is_empty());
+            let _ = writeln!(s, "  {:<10} {:<18} {:>7} → {:>7}{mark}", c.group, c.kind, pct(c.share_a), pct(c.share_b));
+        }
+        let _ = writeln!(s, "  ({changed} veranderd)\n\noordelen die veranderen: {}", self.verdict_changes.len());
+        for v in self.verdict_changes.iter().take(50) {
+            let w = |x: &Option<crate::rules::suitability::Verdict>| x.map(|v| v.as_str()).unwrap_or("–");
+            let _ = writeln!(s, "  {:<22} {:<10} {} → {}", v.building_id, v.group, w(&v.before), w(&v.after));
+        }
+        if self.verdict_changes.len() > 50 {
+            let _ = writeln!(s, "  ... en {} meer (--json)", self.verdict_changes.len() - 50);
+        }
+        let _ = writeln!(s, "\nwoningen erbij (transformatie, per doelgroep):");
+        if self.homes_added.is_empty() {
+            let _ = writeln!(s, "  geen");
+        }
+        for (g, n) in &self.homes_added {
+            let _ = writeln!(s, "  {g:<16} {n}");
+        }
+        let _ = writeln!(s, "\nzones (m²):");
+        for (z, (a, b)) in &self.zone_area_m2 {
+            let _ = writeln!(s, "  {z:<8} {a:>10.0} → {b:>10.0}");
+        }
+        let _ = writeln!(s, "gebouwen met een andere zone: {}", self.zone_changes.len());
+        s
+    }
+}
