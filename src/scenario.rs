@@ -523,10 +523,10 @@ impl Scenario {
 fn toml_error_key(e: &toml::de::Error) -> String {
     // toml reports unknown fields as "unknown field `x`, expected ..."; name the key.
     let msg = e.message();
-    if let Some(start) = msg.find('`') {
-        if let Some(len) = msg[start + 1..].find('`') {
-            return msg[start + 1..start + 1 + len].to_string();
-        }
+    if let Some(start) = msg.find('`')
+        && let Some(len) = msg[start + 1..].find('`')
+    {
+        return msg[start + 1..start + 1 + len].to_string();
     }
     "(syntax)".to_string()
 }
@@ -1097,10 +1097,10 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
             if ids.is_empty() {
                 return Err(cx.err(key("transform"), "lists no building ids"));
             }
-            if let Some(g) = &ri.group {
-                if !groups.iter().any(|x| &x.name == g) {
-                    return Err(cx.err(key("group"), format!("unknown group \"{g}\"")));
-                }
+            if let Some(g) = &ri.group
+                && !groups.iter().any(|x| &x.name == g)
+            {
+                return Err(cx.err(key("group"), format!("unknown group \"{g}\"")));
             }
             interventions.push(Intervention::Transform {
                 ids: ids.clone(),

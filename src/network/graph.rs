@@ -311,10 +311,10 @@ fn node_crossings(lines: &mut [Vec<Coord<f64>>]) {
                 }
             }
         }
-        if let Some(last) = l.last() {
-            if out.last() != Some(last) {
-                out.push(*last);
-            }
+        if let Some(last) = l.last()
+            && out.last() != Some(last)
+        {
+            out.push(*last);
         }
         *l = out;
     }
@@ -518,7 +518,7 @@ impl WalkNetwork {
         let mut comp_of_root: Vec<u32> = vec![NONE; n];
         let mut node_component = vec![0u32; n];
         let mut components: Vec<Component> = Vec::new();
-        for i in 0..n {
+        for (i, slot) in node_component.iter_mut().enumerate() {
             let r = cuf.find(i as u32) as usize;
             if comp_of_root[r] == NONE {
                 comp_of_root[r] = components.len() as u32;
@@ -529,7 +529,7 @@ impl WalkNetwork {
                     island: false,
                 });
             }
-            node_component[i] = comp_of_root[r];
+            *slot = comp_of_root[r];
             components[comp_of_root[r] as usize].nodes += 1;
         }
         let mut comp_street: Vec<u32> = vec![NONE; components.len()];
@@ -682,10 +682,10 @@ impl WalkNetwork {
             }
             off = t;
         }
-        if out.is_empty() {
-            if let Some(p) = pts.first() {
-                out.push(*p);
-            }
+        if out.is_empty()
+            && let Some(p) = pts.first()
+        {
+            out.push(*p);
         }
         if a > b {
             out.reverse();
