@@ -561,6 +561,17 @@ impl WalkNetwork {
             }
         }
 
+        if edge_from.is_empty() {
+            diags.push(Diagnostic {
+                severity: Severity::Warning,
+                layer: "streets".into(),
+                file: None,
+                feature: None,
+                code: "empty_network",
+                message: "no usable street: every walking distance is unknown".into(),
+            });
+        }
+
         // Segment index for exact nearest-edge queries.
         let mut segs = Vec::with_capacity(coords.len() / PIECE_SEGS + edge_from.len());
         for e in 0..edge_from.len() {
