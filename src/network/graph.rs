@@ -381,8 +381,12 @@ impl WalkNetwork {
         // Endpoint snapping: endpoints join any vertex within the tolerance.
         let mut uf = MinUnionFind::new(uniq.len());
         let tol = settings.snap_tolerance_m;
-        if tol > 0.0 && tol.is_finite() {
-            let cell = |c: Coord<f64>| ((c.x / tol).floor() as i64, (c.y / tol).floor() as i64);
+        // Below a micrometre snapping is off (and grid cells would overflow).
+        if tol >= 1e-6 && tol.is_finite() {
+            let cell = |c: Coord<f64>| {
+                let f = |v: f64| (v / tol).floor().clamp(-1e16, 1e16) as i64;
+                (f(c.x), f(c.y))
+            };
             // Grid of endpoints only; every vertex looks for endpoints near it.
             let mut grid: FxMap<(i64, i64), Vec<u32>> = FxMap::default();
             for (i, c) in uniq.iter().enumerate() {
