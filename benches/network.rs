@@ -4,6 +4,7 @@
 //! cargo bench --bench network                       # 70k and 1M buildings, 15 kinds
 //! cargo bench --bench network -- 70000 --kinds 20   # one size, all kinds
 //! cargo bench --bench network -- 70000 --json /tmp/city70k.json
+//! cargo bench --bench network -- 70000 --coverage   # also time isochrone and coverage
 //! ```
 //! `--json PATH` also writes the city (street lines, building anchors,
 //! amenities) and Rust's distances as plain JSON for
@@ -22,12 +23,14 @@ fn main() {
     let mut sizes = Vec::new();
     let mut kinds = 15usize;
     let mut json: Option<String> = None;
+    let mut with_coverage = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--kinds" => kinds = it.next().and_then(|k| k.parse().ok()).unwrap_or(15),
             "--json" => json = it.next().cloned(),
             "--bench" => {}
+            "--coverage" => with_coverage = true,
             s => {
                 if let Ok(n) = s.replace('_', "").parse::<usize>() {
                     sizes.push(n);
@@ -105,6 +108,39 @@ fn main() {
             "  detail: anchors (1 thread) {anchor_s:.3} s, snap_all {snap_s:.3} s, snapped {}",
             snaps.iter().filter(|s| s.is_some()).count()
         );
+        if with_coverage {
+            let scenario = binnenstad::scenario::Scenario::from_toml(
+                "version = 1\nname = \"bench\"\narea = \"x\"\n",
+                std::path::Path::new("bench.toml"),
+            )
+            .expect("default scenario");
+            let t = Instant::now();
+            let iso = binnenstad::network::isochrone(
+                &net,
+                city.buildings[n / 2].anchor(),
+                &[400.0, 800.0, 1200.0],
+                25.0,
+                250.0,
+            );
+            let iso_s = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let cov = binnenstad::network::coverage(
+                &net,
+                &city.buildings,
+                &city.amenities,
+                &kd,
+                &scenario.groups,
+                &settings,
+                25.0,
+            );
+            eprintln!(
+                "  isochrone 3 bands {iso_s:.3} s ({} pieces); coverage {} (kind, group) pairs {:.3} s",
+                iso.map(|b| b.iter().map(|x| x.segments.0.len()).sum::<usize>())
+                    .unwrap_or(0),
+                cov.len(),
+                t.elapsed().as_secs_f64()
+            );
+        }
         if let Some(path) = &json {
             write_json(path, &city, &kd, build_s, dist_s).expect("write json");
             eprintln!("  wrote {path}");
