@@ -4,6 +4,7 @@
 //! cargo bench --bench network                       # 70k and 1M buildings, 15 kinds
 //! cargo bench --bench network -- 70000 --kinds 20   # one size, all kinds
 //! cargo bench --bench network -- 70000 --json /tmp/city70k.json
+//! cargo bench --bench network -- 70000 --coverage   # also time isochrone and coverage
 //! ```
 //! `--json PATH` also writes the city (street lines, building anchors,
 //! amenities) and Rust's distances as plain JSON for
@@ -22,12 +23,14 @@ fn main() {
     let mut sizes = Vec::new();
     let mut kinds = 15usize;
     let mut json: Option<String> = None;
+    let mut with_coverage = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--kinds" => kinds = it.next().and_then(|k| k.parse().ok()).unwrap_or(15),
             "--json" => json = it.next().cloned(),
             "--bench" => {}
+            "--coverage" => with_coverage = true,
             s => {
                 if let Ok(n) = s.replace('_', "").parse::<usize>() {
                     sizes.push(n);
@@ -64,12 +67,14 @@ fn main() {
             .map(|s| s.line.0.len().saturating_sub(1))
             .sum();
 
+        let cpu0 = cpu_seconds();
         let t = Instant::now();
         let (net, _d) = WalkNetwork::build(&city.streets, &settings);
         let build_s = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let (kd, diags) = distances(&net, &city.buildings, &city.amenities, &settings);
         let dist_s = t.elapsed().as_secs_f64();
+        let cpu_s = cpu_seconds() - cpu0;
         println!(
             "{:>9} {:>8} {:>9} {:>8} {:>6} {:>8.2} | {:>8.3} {:>10.3} {:>9.3} {:>8}",
             n,
@@ -87,6 +92,7 @@ fn main() {
             .iter()
             .map(|k| k.metres.iter().filter(|m| m.is_some()).count())
             .sum::<usize>();
+        eprintln!("  cpu (all threads) for build + distances: {cpu_s:.2} s");
         eprintln!(
             "  nodes {} edges {} components {} diagnostics {} reached {:.4}",
             net.node_count(),
@@ -105,8 +111,41 @@ fn main() {
             "  detail: anchors (1 thread) {anchor_s:.3} s, snap_all {snap_s:.3} s, snapped {}",
             snaps.iter().filter(|s| s.is_some()).count()
         );
+        if with_coverage {
+            let scenario = binnenstad::scenario::Scenario::from_toml(
+                "version = 1\nname = \"bench\"\narea = \"x\"\n",
+                std::path::Path::new("bench.toml"),
+            )
+            .expect("default scenario");
+            let t = Instant::now();
+            let iso = binnenstad::network::isochrone(
+                &net,
+                city.buildings[n / 2].anchor(),
+                &[400.0, 800.0, 1200.0],
+                25.0,
+                250.0,
+            );
+            let iso_s = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let cov = binnenstad::network::coverage(
+                &net,
+                &city.buildings,
+                &city.amenities,
+                &kd,
+                &scenario.groups,
+                &settings,
+                25.0,
+            );
+            eprintln!(
+                "  isochrone 3 bands {iso_s:.3} s ({} pieces); coverage {} (kind, group) pairs {:.3} s",
+                iso.map(|b| b.iter().map(|x| x.segments.0.len()).sum::<usize>())
+                    .unwrap_or(0),
+                cov.len(),
+                t.elapsed().as_secs_f64()
+            );
+        }
         if let Some(path) = &json {
-            write_json(path, &city, &kd, build_s, dist_s).expect("write json");
+            write_json(path, &city, &kd, build_s, dist_s, cpu_s).expect("write json");
             eprintln!("  wrote {path}");
         }
     }
@@ -120,11 +159,12 @@ fn write_json(
     kd: &[binnenstad::network::KindDistances],
     build_s: f64,
     dist_s: f64,
+    cpu_s: f64,
 ) -> std::io::Result<()> {
     let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
     write!(
         w,
-        "{{\"crs\":\"EPSG:28992\",\"rust_seconds\":{{\"build\":{build_s:.4},\"distances\":{dist_s:.4},\"threads\":{}}},\"streets\":[",
+        "{{\"crs\":\"EPSG:28992\",\"rust_seconds\":{{\"build\":{build_s:.4},\"distances\":{dist_s:.4},\"cpu\":{cpu_s:.3},\"threads\":{}}},\"streets\":[",
         rayon::current_num_threads()
     )?;
     for (i, s) in city.streets.iter().enumerate() {
@@ -173,4 +213,17 @@ fn write_json(
     }
     write!(w, "}}}}")?;
     w.flush()
+}
+
+/// User + system CPU seconds of this process (all threads), from /proc (Linux);
+/// 0 elsewhere. The machine may be shared, so CPU time is the steadier figure.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name; utime and stime are 14 and 15.
+    let rest = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
 }

@@ -8,8 +8,9 @@
 //!
 //! ## Pipeline
 //! load + validate + reproject ([`io`]) → [`model::Layers`] → spatial indexes
-//! and walking network → zoning → reach → suitability → coverage and sites →
-//! outputs. Everything between load and write is pure.
+//! and walking network ([`network`]) → zoning → reach → suitability → coverage
+//! and sites → outputs. Everything between load and write is pure.
+//! [`synthetic`] makes deterministic test cities of any size for benchmarks.
 //!
 //! ## Glossary (Dutch term – English gloss)
 //! | term | meaning |

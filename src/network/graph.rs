@@ -311,10 +311,10 @@ fn node_crossings(lines: &mut [Vec<Coord<f64>>]) {
                 }
             }
         }
-        if let Some(last) = l.last() {
-            if out.last() != Some(last) {
-                out.push(*last);
-            }
+        if let Some(last) = l.last()
+            && out.last() != Some(last)
+        {
+            out.push(*last);
         }
         *l = out;
     }
@@ -381,8 +381,12 @@ impl WalkNetwork {
         // Endpoint snapping: endpoints join any vertex within the tolerance.
         let mut uf = MinUnionFind::new(uniq.len());
         let tol = settings.snap_tolerance_m;
-        if tol > 0.0 && tol.is_finite() {
-            let cell = |c: Coord<f64>| ((c.x / tol).floor() as i64, (c.y / tol).floor() as i64);
+        // Below a micrometre snapping is off (and grid cells would overflow).
+        if tol >= 1e-6 && tol.is_finite() {
+            let cell = |c: Coord<f64>| {
+                let f = |v: f64| (v / tol).floor().clamp(-1e16, 1e16) as i64;
+                (f(c.x), f(c.y))
+            };
             // Grid of endpoints only; every vertex looks for endpoints near it.
             let mut grid: FxMap<(i64, i64), Vec<u32>> = FxMap::default();
             for (i, c) in uniq.iter().enumerate() {
@@ -518,7 +522,7 @@ impl WalkNetwork {
         let mut comp_of_root: Vec<u32> = vec![NONE; n];
         let mut node_component = vec![0u32; n];
         let mut components: Vec<Component> = Vec::new();
-        for i in 0..n {
+        for (i, slot) in node_component.iter_mut().enumerate() {
             let r = cuf.find(i as u32) as usize;
             if comp_of_root[r] == NONE {
                 comp_of_root[r] = components.len() as u32;
@@ -529,7 +533,7 @@ impl WalkNetwork {
                     island: false,
                 });
             }
-            node_component[i] = comp_of_root[r];
+            *slot = comp_of_root[r];
             components[comp_of_root[r] as usize].nodes += 1;
         }
         let mut comp_street: Vec<u32> = vec![NONE; components.len()];
@@ -559,6 +563,17 @@ impl WalkNetwork {
                     ));
                 }
             }
+        }
+
+        if edge_from.is_empty() {
+            diags.push(Diagnostic {
+                severity: Severity::Warning,
+                layer: "streets".into(),
+                file: None,
+                feature: None,
+                code: "empty_network",
+                message: "no usable street: every walking distance is unknown".into(),
+            });
         }
 
         // Segment index for exact nearest-edge queries.
@@ -682,10 +697,10 @@ impl WalkNetwork {
             }
             off = t;
         }
-        if out.is_empty() {
-            if let Some(p) = pts.first() {
-                out.push(*p);
-            }
+        if out.is_empty()
+            && let Some(p) = pts.first()
+        {
+            out.push(*p);
         }
         if a > b {
             out.reverse();

@@ -100,7 +100,7 @@ pub(crate) fn pieces_to_lines(
 
 /// Round buffer of the lines, dissolved; empty for no lines or a non-positive width.
 pub(crate) fn buffer_lines(lines: &MultiLineString<f64>, buffer_m: f64) -> MultiPolygon<f64> {
-    if lines.0.is_empty() || !(buffer_m > 0.0) || !buffer_m.is_finite() {
+    if lines.0.is_empty() || buffer_m.is_nan() || buffer_m <= 0.0 || !buffer_m.is_finite() {
         return MultiPolygon(vec![]);
     }
     let style = BufferStyle::new(buffer_m)

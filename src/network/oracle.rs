@@ -59,8 +59,8 @@ pub(crate) fn brute_distances(
             on_edge[s.edge as usize].push((s.offset_m, f, s.connector_m));
         }
     }
-    for e in 0..net.edge_count() {
-        let mut pts = std::mem::take(&mut on_edge[e]);
+    for (e, pts) in on_edge.iter_mut().enumerate() {
+        let mut pts = std::mem::take(pts);
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
         let len = net.edge_len[e];
         let mut prev = (net.edge_from[e] as usize, 0.0);
