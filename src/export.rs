@@ -31,11 +31,17 @@ pub fn buildings(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
             p.insert("building_id".into(), json!(b.id));
             p.insert("name".into(), json!(b.name));
             p.insert("use".into(), json!(b.usage.as_str()));
-            p.insert("ground_floor_use".into(), json!(b.ground_floor_use.map(|u| u.as_str())));
+            p.insert(
+                "ground_floor_use".into(),
+                json!(b.ground_floor_use.map(|u| u.as_str())),
+            );
             p.insert("floors".into(), json!(b.floors.value));
             p.insert("floors_estimated".into(), json!(b.floors.estimated));
             p.insert("floor_area_m2".into(), round_to(b.floor_area_m2.value, 0));
-            p.insert("floor_area_estimated".into(), json!(b.floor_area_m2.estimated));
+            p.insert(
+                "floor_area_estimated".into(),
+                json!(b.floor_area_m2.estimated),
+            );
             p.insert("footprint_m2".into(), round_to(b.footprint_m2(), 1));
             p.insert("vacant".into(), json!(b.vacant));
             p.insert("monument".into(), json!(b.monument));
@@ -49,8 +55,16 @@ pub fn buildings(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
             let vng: Vec<String> = hits
                 .iter()
                 .map(|h| {
-                    let id = plan.layers.businesses.get(h.business).map(|b| b.id.as_str()).unwrap_or("?");
-                    format!("{id} op {:.0} m (richtafstand {:.0} m)", h.distance_m, h.guide_m)
+                    let id = plan
+                        .layers
+                        .businesses
+                        .get(h.business)
+                        .map(|b| b.id.as_str())
+                        .unwrap_or("?");
+                    format!(
+                        "{id} op {:.0} m (richtafstand {:.0} m)",
+                        h.distance_m, h.guide_m
+                    )
                 })
                 .collect();
             p.insert("vng_conflicts".into(), json!(vng.join("; ")));
@@ -61,7 +75,10 @@ pub fn buildings(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
                     .and_then(|k| k.nearest.get(i).copied().flatten())
                     .and_then(|a| plan.layers.amenities.get(a as usize))
                     .map(|a| a.id.clone());
-                p.insert(format!("walk_m_{kind}"), metres.map(|m| round_to(m, 1)).unwrap_or(Value::Null));
+                p.insert(
+                    format!("walk_m_{kind}"),
+                    metres.map(|m| round_to(m, 1)).unwrap_or(Value::Null),
+                );
                 p.insert(format!("nearest_{kind}"), json!(nearest));
             }
             for (gi, g) in scenario.groups.iter().enumerate() {
@@ -72,11 +89,22 @@ pub fn buildings(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
                 }
                 let needs = crate::network::needs(g, &plan.walk, i);
                 let met = needs.iter().filter(|n| n.met).count();
-                let unmet: Vec<&str> = needs.iter().filter(|n| !n.met).map(|n| n.kind.as_str()).collect();
-                p.insert(format!("needs_met_{}", g.name), json!(format!("{met}/{}", needs.len())));
+                let unmet: Vec<&str> = needs
+                    .iter()
+                    .filter(|n| !n.met)
+                    .map(|n| n.kind.as_str())
+                    .collect();
+                p.insert(
+                    format!("needs_met_{}", g.name),
+                    json!(format!("{met}/{}", needs.len())),
+                );
                 p.insert(format!("needs_unmet_{}", g.name), json!(unmet.join(", ")));
             }
-            OutFeature { id: b.id.clone(), geometry: Geometry::MultiPolygon(b.footprint.clone()), properties: p }
+            OutFeature {
+                id: b.id.clone(),
+                geometry: Geometry::MultiPolygon(b.footprint.clone()),
+                properties: p,
+            }
         })
         .collect();
     sorted(out)
@@ -101,10 +129,21 @@ pub fn sites(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
             p.insert("usable_m2".into(), round_to(site.usable_m2, 0));
             p.insert("usable_estimated".into(), json!(site.usable_estimated));
             for g in &scenario.groups {
-                p.insert(format!("homes_{}", g.name), json!(site.homes.get(&g.name).copied().unwrap_or(0)));
+                p.insert(
+                    format!("homes_{}", g.name),
+                    json!(site.homes.get(&g.name).copied().unwrap_or(0)),
+                );
             }
             p.insert("conditions".into(), json!(site.conditions.join("; ")));
-            p.insert("label".into(), json!(site_label(site.rank, b, site.best_group.as_deref(), site.best_homes)));
+            p.insert(
+                "label".into(),
+                json!(site_label(
+                    site.rank,
+                    b,
+                    site.best_group.as_deref(),
+                    site.best_homes
+                )),
+            );
             Some(OutFeature {
                 id: format!("site/{}", site.rank),
                 geometry: Geometry::MultiPolygon(b.footprint.clone()),
@@ -139,7 +178,11 @@ pub fn zone_features(zoning: &crate::rules::zoning::Zoning) -> Vec<OutFeature> {
             p.insert("zone".into(), json!(z.character.as_str()));
             p.insert("mean_index".into(), round_to(z.mean_index, 2));
             p.insert("area_m2".into(), round_to(z.area_m2, 0));
-            OutFeature { id: z.id.clone(), geometry: Geometry::Polygon(z.area.clone()), properties: p }
+            OutFeature {
+                id: z.id.clone(),
+                geometry: Geometry::Polygon(z.area.clone()),
+                properties: p,
+            }
         })
         .collect()
 }
@@ -164,7 +207,11 @@ pub fn coverage(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
             p.insert("homes_inside".into(), json!(c.homes_inside));
             p.insert("homes_outside".into(), json!(c.homes_outside));
             p.insert("share_inside".into(), round_to(c.share_inside, 3));
-            OutFeature { id, geometry: Geometry::MultiPolygon(c.area.clone()), properties: p }
+            OutFeature {
+                id,
+                geometry: Geometry::MultiPolygon(c.area.clone()),
+                properties: p,
+            }
         })
         .collect();
     sorted(out)
@@ -181,7 +228,11 @@ pub fn amenities(plan: &Plan) -> Vec<OutFeature> {
                 p.insert("amenity_id".into(), json!(a.id));
                 p.insert("kind".into(), json!(a.kind.as_str()));
                 p.insert("name".into(), json!(a.name));
-                OutFeature { id: a.id.clone(), geometry: Geometry::Point(a.point), properties: p }
+                OutFeature {
+                    id: a.id.clone(),
+                    geometry: Geometry::Point(a.point),
+                    properties: p,
+                }
             })
             .collect(),
     )
@@ -201,10 +252,17 @@ pub fn horeca(plan: &Plan) -> Vec<OutFeature> {
                 p.insert("name".into(), json!(h.name));
                 p.insert(
                     "closing_time".into(),
-                    json!(h.closing_minutes.map(|m| format!("{:02}:{:02}", (m / 60) % 24, m % 60))),
+                    json!(
+                        h.closing_minutes
+                            .map(|m| format!("{:02}:{:02}", (m / 60) % 24, m % 60))
+                    ),
                 );
                 p.insert("terrace_seats".into(), json!(h.terrace_seats));
-                OutFeature { id: h.id.clone(), geometry: Geometry::Point(h.point), properties: p }
+                OutFeature {
+                    id: h.id.clone(),
+                    geometry: Geometry::Point(h.point),
+                    properties: p,
+                }
             })
             .collect(),
     )
@@ -221,7 +279,11 @@ pub fn streets(plan: &Plan) -> Vec<OutFeature> {
                 p.insert("street_id".into(), json!(s.id));
                 p.insert("highway".into(), json!(s.highway));
                 p.insert("name".into(), json!(s.name));
-                OutFeature { id: s.id.clone(), geometry: Geometry::LineString(s.line.clone()), properties: p }
+                OutFeature {
+                    id: s.id.clone(),
+                    geometry: Geometry::LineString(s.line.clone()),
+                    properties: p,
+                }
             })
             .collect(),
     )
@@ -239,7 +301,11 @@ pub fn conflicts(plan: &Plan) -> Vec<OutFeature> {
             p.insert("kind".into(), json!(c.kind.as_str()));
             p.insert("message".into(), json!(c.message));
             p.insert("feature_ids".into(), json!(c.feature_ids.join(", ")));
-            OutFeature { id, geometry: Geometry::Point(c.location), properties: p }
+            OutFeature {
+                id,
+                geometry: Geometry::Point(c.location),
+                properties: p,
+            }
         })
         .collect()
 }
@@ -258,7 +324,10 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
     for z in &plan.zoning.buildings {
         *zone_buildings.entry(z.zone.as_str()).or_default() += 1;
     }
-    let zone_area: BTreeMap<&str, Value> = zone_area.into_iter().map(|(k, v)| (k, round_to(v, 0))).collect();
+    let zone_area: BTreeMap<&str, Value> = zone_area
+        .into_iter()
+        .map(|(k, v)| (k, round_to(v, 0)))
+        .collect();
     let coverage: Vec<Value> = plan
         .coverage
         .iter()
@@ -270,7 +339,11 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
             })
         })
         .collect();
-    let errors = plan.diagnostics.iter().filter(|d| d.severity == crate::Severity::Error).count();
+    let errors = plan
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::Severity::Error)
+        .count();
     let components = plan.network.components();
     json!({
         "scenario": scenario.name,

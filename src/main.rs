@@ -218,9 +218,17 @@ fn run(cli: Cli) -> Result<()> {
         } => cmd_plan(&scenario, out, &output_crs, timings, strict),
         Command::Check { scenario, json } => cmd_check(&scenario, json),
         Command::Zones { scenario, out } => cmd_zones(&scenario, out),
-        Command::Sites { scenario, group, top, json } => {
+        Command::Sites {
+            scenario,
+            group,
+            top,
+            json,
+        } => {
             let (scenario, plan) = plan_for(&scenario, false)?;
-            let g = group.as_deref().map(|g| group_of(&scenario, g)).transpose()?;
+            let g = group
+                .as_deref()
+                .map(|g| group_of(&scenario, g))
+                .transpose()?;
             let rows = binnenstad::query::sites_rows(&plan, &scenario, g, top);
             if json {
                 println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -229,7 +237,11 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Site { scenario, building, json } => {
+        Command::Site {
+            scenario,
+            building,
+            json,
+        } => {
             let (scenario, plan) = plan_for(&scenario, false)?;
             let i = binnenstad::query::find_building(&plan, &building)?;
             let e = binnenstad::query::explain_site(&plan, &scenario, i)?;
@@ -240,8 +252,20 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Reach { scenario, from, group, json, route_out } => cmd_reach(&scenario, &from, group, json, route_out),
-        Command::Isochrone { scenario, from, minutes, group, out } => cmd_isochrone(&scenario, &from, &minutes, group, out),
+        Command::Reach {
+            scenario,
+            from,
+            group,
+            json,
+            route_out,
+        } => cmd_reach(&scenario, &from, group, json, route_out),
+        Command::Isochrone {
+            scenario,
+            from,
+            minutes,
+            group,
+            out,
+        } => cmd_isochrone(&scenario, &from, &minutes, group, out),
         Command::Compare { a, b, json } => {
             let (sa, pa) = plan_for(&a, true)?;
             let (sb, pb) = plan_for(&b, true)?;
@@ -321,7 +345,10 @@ fn plan_for(path: &Path, with_coverage: bool) -> Result<(Scenario, plan::Plan)> 
     let loaded = load::load(&scenario)?;
     let plan = plan::run_with(&scenario, loaded, with_coverage)?;
     if !plan.diagnostics.is_empty() {
-        eprintln!("{} data problem(s); `binnenstad check` lists them", plan.diagnostics.len());
+        eprintln!(
+            "{} data problem(s); `binnenstad check` lists them",
+            plan.diagnostics.len()
+        );
     }
     Ok((scenario, plan))
 }
@@ -329,7 +356,10 @@ fn plan_for(path: &Path, with_coverage: bool) -> Result<(Scenario, plan::Plan)> 
 fn group_of<'a>(scenario: &'a Scenario, name: &str) -> Result<&'a binnenstad::scenario::Doelgroep> {
     scenario.group(name).ok_or_else(|| {
         let names: Vec<&str> = scenario.groups.iter().map(|g| g.name.as_str()).collect();
-        anyhow::anyhow!("--group {name}: unknown doelgroep (the scenario has {})", names.join(", "))
+        anyhow::anyhow!(
+            "--group {name}: unknown doelgroep (the scenario has {})",
+            names.join(", ")
+        )
     })
 }
 
@@ -337,7 +367,8 @@ fn group_of<'a>(scenario: &'a Scenario, name: &str) -> Result<&'a binnenstad::sc
 fn write_file_atomic(path: &Path, contents: &str) -> Result<()> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     std::fs::write(&tmp, contents).with_context(|| format!("{}: cannot write", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot move into place", path.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("{}: cannot move into place", path.display()))?;
     Ok(())
 }
 
@@ -348,13 +379,19 @@ fn cmd_zones(path: &Path, out: Option<PathBuf>) -> Result<()> {
     let zoning = binnenstad::rules::zoning::zone(&loaded.layers, &scenario.zoning);
     let features = binnenstad::export::zone_features(&zoning);
     let writer = binnenstad::io::write::GeoJsonWriter::new(working, Crs::WGS84)?;
-    let target = out.unwrap_or_else(|| PathBuf::from("out").join(format!("{}-zones", scenario.name)));
+    let target =
+        out.unwrap_or_else(|| PathBuf::from("out").join(format!("{}-zones", scenario.name)));
     let dir = OutputDir::create(&target, &inputs_of(&scenario))?;
     dir.write("zones.geojson", writer.collection("zones", &features)?)?;
     dir.write("zones.qml", binnenstad::render::qml::zones())?;
     let written = dir.commit()?;
     for c in binnenstad::model::ZoneCharacter::ALL {
-        let area: f64 = zoning.zones.iter().filter(|z| z.character == *c).map(|z| z.area_m2).sum();
+        let area: f64 = zoning
+            .zones
+            .iter()
+            .filter(|z| z.character == *c)
+            .map(|z| z.area_m2)
+            .sum();
         let n = zoning.buildings.iter().filter(|b| b.zone == *c).count();
         println!("{:<8} {:>10.0} m²  {:>6} buildings", c.as_str(), area, n);
     }
@@ -362,9 +399,18 @@ fn cmd_zones(path: &Path, out: Option<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn cmd_reach(path: &Path, from: &str, group: Option<String>, json: bool, route_out: Option<PathBuf>) -> Result<()> {
+fn cmd_reach(
+    path: &Path,
+    from: &str,
+    group: Option<String>,
+    json: bool,
+    route_out: Option<PathBuf>,
+) -> Result<()> {
     let (scenario, plan) = plan_for(path, false)?;
-    let g = group_of(&scenario, group.as_deref().unwrap_or(&scenario.output.map_group))?;
+    let g = group_of(
+        &scenario,
+        group.as_deref().unwrap_or(&scenario.output.map_group),
+    )?;
     let p = binnenstad::query::find_point(&plan, from)?;
     let r = binnenstad::query::reach(&plan, &scenario, p, g)?;
     if let Some(file) = route_out {
@@ -375,9 +421,18 @@ fn cmd_reach(path: &Path, from: &str, group: Option<String>, json: bool, route_o
                 let row = r.rows.iter().find(|x| x.kind == kind.as_str());
                 let mut props = serde_json::Map::new();
                 props.insert("kind".into(), serde_json::json!(kind.as_str()));
-                props.insert("metres".into(), serde_json::json!(row.and_then(|x| x.metres)));
-                props.insert("minutes".into(), serde_json::json!(row.and_then(|x| x.minutes)));
-                props.insert("to".into(), serde_json::json!(row.and_then(|x| x.amenity_id.clone())));
+                props.insert(
+                    "metres".into(),
+                    serde_json::json!(row.and_then(|x| x.metres)),
+                );
+                props.insert(
+                    "minutes".into(),
+                    serde_json::json!(row.and_then(|x| x.minutes)),
+                );
+                props.insert(
+                    "to".into(),
+                    serde_json::json!(row.and_then(|x| x.amenity_id.clone())),
+                );
                 binnenstad::io::write::OutFeature {
                     id: format!("route/{}", kind.as_str()),
                     geometry: geo::Geometry::LineString(line.clone()),
@@ -396,33 +451,65 @@ fn cmd_reach(path: &Path, from: &str, group: Option<String>, json: bool, route_o
     Ok(())
 }
 
-fn cmd_isochrone(path: &Path, from: &str, minutes: &[f64], group: Option<String>, out: Option<PathBuf>) -> Result<()> {
-    if minutes.is_empty() || minutes.iter().any(|m| !m.is_finite() || *m <= 0.0 || *m > 240.0) {
+fn cmd_isochrone(
+    path: &Path,
+    from: &str,
+    minutes: &[f64],
+    group: Option<String>,
+    out: Option<PathBuf>,
+) -> Result<()> {
+    if minutes.is_empty()
+        || minutes
+            .iter()
+            .any(|m| !m.is_finite() || *m <= 0.0 || *m > 240.0)
+    {
         bail!("--minutes: give positive minutes up to 240, e.g. 5,10,15");
     }
     let (scenario, plan) = plan_for(path, false)?;
-    let g = group_of(&scenario, group.as_deref().unwrap_or(&scenario.output.map_group))?;
+    let g = group_of(
+        &scenario,
+        group.as_deref().unwrap_or(&scenario.output.map_group),
+    )?;
     let p = binnenstad::query::find_point(&plan, from)?;
     let bands_m: Vec<f64> = minutes.iter().map(|m| g.reach_m(*m)).collect();
-    let bands = binnenstad::network::isochrone(&plan.network, p, &bands_m, binnenstad::plan::COVERAGE_BUFFER_M, scenario.network.max_connector_m)
-        .map_err(|e| anyhow::anyhow!("cannot start there: {e}"))?;
+    let bands = binnenstad::network::isochrone(
+        &plan.network,
+        p,
+        &bands_m,
+        binnenstad::plan::COVERAGE_BUFFER_M,
+        scenario.network.max_connector_m,
+    )
+    .map_err(|e| anyhow::anyhow!("cannot start there: {e}"))?;
     let mut features = Vec::new();
-    println!("{:>6} {:>8} {:>12} {:>10}", "min", "meter", "gebied m²", "straat m");
+    println!(
+        "{:>6} {:>8} {:>12} {:>10}",
+        "min", "meter", "gebied m²", "straat m"
+    );
     for (m, band) in minutes.iter().zip(&bands) {
-        use geo::{Area, Length, Euclidean};
+        use geo::{Area, Euclidean, Length};
         let area = band.area.unsigned_area();
         let length: f64 = band.segments.0.iter().map(|l| Euclidean.length(l)).sum();
-        println!("{:>6} {:>8.0} {:>12.0} {:>10.0}", m, band.max_m, area, length);
+        println!(
+            "{:>6} {:>8.0} {:>12.0} {:>10.0}",
+            m, band.max_m, area, length
+        );
         for (what, geometry) in [
             ("area", geo::Geometry::MultiPolygon(band.area.clone())),
-            ("streets", geo::Geometry::MultiLineString(band.segments.clone())),
+            (
+                "streets",
+                geo::Geometry::MultiLineString(band.segments.clone()),
+            ),
         ] {
             let mut props = serde_json::Map::new();
             props.insert("minutes".into(), serde_json::json!(m));
             props.insert("metres".into(), serde_json::json!(band.max_m.round()));
             props.insert("group".into(), serde_json::json!(g.name));
             props.insert("part".into(), serde_json::json!(what));
-            features.push(binnenstad::io::write::OutFeature { id: format!("{m}min/{what}"), geometry, properties: props });
+            features.push(binnenstad::io::write::OutFeature {
+                id: format!("{m}min/{what}"),
+                geometry,
+                properties: props,
+            });
         }
     }
     if let Some(file) = out {

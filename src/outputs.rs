@@ -15,7 +15,8 @@ use crate::scenario::Scenario;
 use geo::{BoundingRect, Coord, Rect};
 
 /// The attribution every map and file carries.
-pub const ATTRIBUTION: &str = "© OpenStreetMap contributors (ODbL) and the data sources named in the map folder's README";
+pub const ATTRIBUTION: &str =
+    "© OpenStreetMap contributors (ODbL) and the data sources named in the map folder's README";
 
 /// Width of map.svg / map.png in pixels.
 pub const MAP_WIDTH_PX: u32 = 1600;
@@ -29,18 +30,49 @@ pub struct OutputFile {
 }
 
 fn file(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
-    OutputFile { name: name.into(), bytes: bytes.into() }
+    OutputFile {
+        name: name.into(),
+        bytes: bytes.into(),
+    }
 }
 
 /// The GeoJSON layers of a plan, in drawing order, with their geometry kind and QGIS group.
-pub fn layers(plan: &Plan, scenario: &Scenario) -> Vec<(&'static str, GeomKind, &'static str, Vec<OutFeature>)> {
+pub fn layers(
+    plan: &Plan,
+    scenario: &Scenario,
+) -> Vec<(&'static str, GeomKind, &'static str, Vec<OutFeature>)> {
     vec![
-        ("sites", GeomKind::Polygon, "Analyse", export::sites(plan, scenario)),
-        ("amenities", GeomKind::Point, "Invoer", export::amenities(plan)),
+        (
+            "sites",
+            GeomKind::Polygon,
+            "Analyse",
+            export::sites(plan, scenario),
+        ),
+        (
+            "amenities",
+            GeomKind::Point,
+            "Invoer",
+            export::amenities(plan),
+        ),
         ("horeca", GeomKind::Point, "Invoer", export::horeca(plan)),
-        ("conflicts", GeomKind::Point, "Analyse", export::conflicts(plan)),
-        ("buildings", GeomKind::Polygon, "Analyse", export::buildings(plan, scenario)),
-        ("coverage", GeomKind::Polygon, "Analyse", export::coverage(plan, scenario)),
+        (
+            "conflicts",
+            GeomKind::Point,
+            "Analyse",
+            export::conflicts(plan),
+        ),
+        (
+            "buildings",
+            GeomKind::Polygon,
+            "Analyse",
+            export::buildings(plan, scenario),
+        ),
+        (
+            "coverage",
+            GeomKind::Polygon,
+            "Analyse",
+            export::coverage(plan, scenario),
+        ),
         ("zones", GeomKind::Polygon, "Analyse", export::zones(plan)),
         ("streets", GeomKind::Line, "Invoer", export::streets(plan)),
     ]
@@ -52,8 +84,14 @@ fn map_bounds(plan: &Plan) -> Rect<f64> {
         .unwrap_or_else(|| Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 1.0, y: 1.0 }));
     let pad = 0.02 * rect.width().max(rect.height());
     Rect::new(
-        Coord { x: rect.min().x - pad, y: rect.min().y - pad },
-        Coord { x: rect.max().x + pad, y: rect.max().y + pad },
+        Coord {
+            x: rect.min().x - pad,
+            y: rect.min().y - pad,
+        },
+        Coord {
+            x: rect.max().x + pad,
+            y: rect.max().y + pad,
+        },
     )
 }
 
@@ -61,10 +99,15 @@ fn map_bounds(plan: &Plan) -> Rect<f64> {
 pub fn map_data(plan: &Plan, scenario: &Scenario) -> MapData {
     let group = &scenario.output.map_group;
     let gi = scenario.groups.iter().position(|g| &g.name == group);
-    let label = scenario.group(group).map(|g| g.label.clone()).unwrap_or_else(|| group.clone());
+    let label = scenario
+        .group(group)
+        .map(|g| g.label.clone())
+        .unwrap_or_else(|| group.clone());
     MapData {
         title: format!("binnenstad: {}", scenario.name),
-        subtitle: format!("Gebouwen gekleurd naar geschiktheid voor {label}; zones rust / gemengd / reuring"),
+        subtitle: format!(
+            "Gebouwen gekleurd naar geschiktheid voor {label}; zones rust / gemengd / reuring"
+        ),
         bounds: map_bounds(plan),
         zones: plan
             .zoning
@@ -85,8 +128,18 @@ pub fn map_data(plan: &Plan, scenario: &Scenario) -> MapData {
             })
             .collect(),
         streets: plan.layers.streets.iter().map(|s| s.line.clone()).collect(),
-        amenities: plan.layers.amenities.iter().map(|a| (a.point, a.kind)).collect(),
-        horeca: plan.layers.horeca.iter().map(|h| (h.point, h.category.number())).collect(),
+        amenities: plan
+            .layers
+            .amenities
+            .iter()
+            .map(|a| (a.point, a.kind))
+            .collect(),
+        horeca: plan
+            .layers
+            .horeca
+            .iter()
+            .map(|h| (h.point, h.category.number()))
+            .collect(),
         sites: plan
             .sites
             .iter()
@@ -110,7 +163,7 @@ fn fmt_int(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -119,21 +172,37 @@ fn fmt_int(n: usize) -> String {
 }
 
 /// The report's contents.
-pub fn report_input(plan: &Plan, scenario: &Scenario, map_svg: Option<String>) -> report::ReportInput {
+pub fn report_input(
+    plan: &Plan,
+    scenario: &Scenario,
+    map_svg: Option<String>,
+) -> report::ReportInput {
     let mut figures = vec![
         ("Gebouwen".to_string(), fmt_int(plan.layers.buildings.len())),
         ("Horeca".to_string(), fmt_int(plan.layers.horeca.len())),
-        ("Voorzieningen".to_string(), fmt_int(plan.layers.amenities.len())),
-        ("Straten (stukken)".to_string(), fmt_int(plan.layers.streets.len())),
+        (
+            "Voorzieningen".to_string(),
+            fmt_int(plan.layers.amenities.len()),
+        ),
+        (
+            "Straten (stukken)".to_string(),
+            fmt_int(plan.layers.streets.len()),
+        ),
         ("Werk-CRS".to_string(), plan.working_crs.to_string()),
-        ("Transformatielocaties".to_string(), fmt_int(plan.sites.len())),
+        (
+            "Transformatielocaties".to_string(),
+            fmt_int(plan.sites.len()),
+        ),
         (
             "Woningen (beste doelgroep, alle locaties)".to_string(),
             fmt_int(plan.sites.iter().map(|s| s.best_homes as usize).sum()),
         ),
     ];
     for g in &scenario.groups {
-        figures.push((format!("Loopsnelheid {}", g.label), format!("{} km/u", g.walk_speed_kmh)));
+        figures.push((
+            format!("Loopsnelheid {}", g.label),
+            format!("{} km/u", g.walk_speed_kmh),
+        ));
     }
     for line in &plan.interventions {
         figures.push(("Ingreep".to_string(), line.clone()));
@@ -144,7 +213,10 @@ pub fn report_input(plan: &Plan, scenario: &Scenario, map_svg: Option<String>) -
         .map(|c| report::CoverageRow {
             group: c.group.clone(),
             kind: c.kind.as_str().to_string(),
-            minutes: scenario.group(&c.group).and_then(|g| g.needs_minutes.get(&c.kind).copied()).unwrap_or(f64::NAN),
+            minutes: scenario
+                .group(&c.group)
+                .and_then(|g| g.needs_minutes.get(&c.kind).copied())
+                .unwrap_or(f64::NAN),
             homes_inside: c.homes_inside as u64,
             homes_outside: c.homes_outside as u64,
             share_inside: c.share_inside,
@@ -156,7 +228,10 @@ pub fn report_input(plan: &Plan, scenario: &Scenario, map_svg: Option<String>) -
         .take(scenario.output.top_sites)
         .filter_map(|s| {
             let b = plan.layers.buildings.get(s.building)?;
-            let gi = s.best_group.as_ref().and_then(|g| scenario.groups.iter().position(|x| &x.name == g));
+            let gi = s
+                .best_group
+                .as_ref()
+                .and_then(|g| scenario.groups.iter().position(|x| &x.name == g));
             let mut reasons = s.conditions.clone();
             if let Some(a) = gi.and_then(|gi| plan.assessments.get(s.building)?.get(gi)) {
                 let r = a.reasons();
@@ -179,14 +254,28 @@ pub fn report_input(plan: &Plan, scenario: &Scenario, map_svg: Option<String>) -
     let zones = crate::model::ZoneCharacter::ALL
         .iter()
         .map(|c| {
-            let zs: Vec<_> = plan.zoning.zones.iter().filter(|z| z.character == *c).collect();
+            let zs: Vec<_> = plan
+                .zoning
+                .zones
+                .iter()
+                .filter(|z| z.character == *c)
+                .collect();
             let area: f64 = zs.iter().map(|z| z.area_m2).sum();
-            let mean = if area > 0.0 { zs.iter().map(|z| z.mean_index * z.area_m2).sum::<f64>() / area } else { 0.0 };
+            let mean = if area > 0.0 {
+                zs.iter().map(|z| z.mean_index * z.area_m2).sum::<f64>() / area
+            } else {
+                0.0
+            };
             report::ZoneRow {
                 zone: c.as_str().to_string(),
                 polygons: zs.len(),
                 area_m2: area,
-                buildings: plan.zoning.buildings.iter().filter(|b| b.zone == *c).count(),
+                buildings: plan
+                    .zoning
+                    .buildings
+                    .iter()
+                    .filter(|b| b.zone == *c)
+                    .count(),
                 mean_index: mean,
             }
         })
@@ -198,7 +287,11 @@ pub fn report_input(plan: &Plan, scenario: &Scenario, map_svg: Option<String>) -
         coverage,
         sites,
         zones,
-        diagnostics: plan.diagnostics.iter().map(report::DiagnosticRow::from).collect(),
+        diagnostics: plan
+            .diagnostics
+            .iter()
+            .map(report::DiagnosticRow::from)
+            .collect(),
         map_svg,
         attribution: ATTRIBUTION.to_string(),
     }
@@ -211,7 +304,10 @@ pub fn files(plan: &Plan, scenario: &Scenario, out_crs: Crs) -> Result<Vec<Outpu
     let mut out = Vec::new();
     let mut qgs_layers = Vec::new();
     for (name, geometry, group, features) in layers(plan, scenario) {
-        out.push(file(format!("{name}.geojson"), writer.collection(name, &features)?));
+        out.push(file(
+            format!("{name}.geojson"),
+            writer.collection(name, &features)?,
+        ));
         let qml = match styles.iter().find(|s| s.layer == name) {
             Some(s) => s.qml.clone(),
             None => render::qml::conflicts(),
@@ -231,14 +327,25 @@ pub fn files(plan: &Plan, scenario: &Scenario, out_crs: Crs) -> Result<Vec<Outpu
     let (w, s) = to_wgs.convert(bounds.min().x, bounds.min().y)?;
     let (e, n) = to_wgs.convert(bounds.max().x, bounds.max().y)?;
     let title = format!("binnenstad: {}", scenario.name);
-    out.push(file("binnenstad.qgs", render::qgs::project(&qgs_layers, [w, s, e, n], &title, ATTRIBUTION)));
+    out.push(file(
+        "binnenstad.qgs",
+        render::qgs::project(&qgs_layers, [w, s, e, n], &title, ATTRIBUTION),
+    ));
     let svg = render::map::svg(&map_data(plan, scenario), MAP_WIDTH_PX);
     out.push(file("map.png", render::map::png(&svg)?));
-    out.push(file("report.html", render::report::html(&report_input(plan, scenario, Some(svg.clone())))));
+    out.push(file(
+        "report.html",
+        render::report::html(&report_input(plan, scenario, Some(svg.clone()))),
+    ));
     out.push(file("map.svg", svg));
     let summary = export::summary(plan, scenario);
-    let text = serde_json::to_string_pretty(&summary).map_err(|e| crate::Error::Usage(format!("summary.json: {e}")))?;
+    let text = serde_json::to_string_pretty(&summary)
+        .map_err(|e| crate::Error::Usage(format!("summary.json: {e}")))?;
     out.push(file("summary.json", text + "\n"));
-    let _ = plan.layers.buildings.first().and_then(|b| b.footprint.bounding_rect());
+    let _ = plan
+        .layers
+        .buildings
+        .first()
+        .and_then(|b| b.footprint.bounding_rect());
     Ok(out)
 }

@@ -12,15 +12,15 @@ use crate::io::load::Loaded;
 use crate::model::{AmenityKind, Layers, RetailCore};
 use crate::network::{self, Coverage, KindDistances, WalkNetwork};
 use crate::rules::conflicts::{self, Conflict};
+use crate::rules::interventions;
 use crate::rules::milieu::{self, MilieuHit};
 use crate::rules::sites::{self, Site};
 use crate::rules::suitability::{self, Assessment, BuildingFacts};
 use crate::rules::zoning::{self, Zoning};
-use crate::rules::interventions;
+use crate::scenario::Scenario;
 use geo::{BoundingRect, Contains, Point, Rect};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use crate::scenario::Scenario;
 use std::time::{Duration, Instant};
 
 /// Half-width of the coverage areas around reachable street pieces (m): about
@@ -68,7 +68,10 @@ impl Plan {
             .copied()
             .filter(|k| {
                 KindDistances::find(&self.walk, *k).is_some()
-                    || scenario.groups.iter().any(|g| g.needs_minutes.contains_key(k))
+                    || scenario
+                        .groups
+                        .iter()
+                        .any(|g| g.needs_minutes.contains_key(k))
             })
             .collect()
     }
@@ -89,20 +92,31 @@ impl Stopwatch {
 
 /// Per building: whether its anchor lies in a kernwinkelgebied polygon.
 pub fn in_retail_core(anchors: &[Point<f64>], core: &[RetailCore]) -> Vec<bool> {
-    let boxes: Vec<(Rect<f64>, &RetailCore)> =
-        core.iter().filter_map(|c| c.area.bounding_rect().map(|r| (r, c))).collect();
+    let boxes: Vec<(Rect<f64>, &RetailCore)> = core
+        .iter()
+        .filter_map(|c| c.area.bounding_rect().map(|r| (r, c)))
+        .collect();
     anchors
         .par_iter()
         .map(|p| {
             boxes.iter().any(|(r, c)| {
-                p.x() >= r.min().x && p.x() <= r.max().x && p.y() >= r.min().y && p.y() <= r.max().y && c.area.contains(p)
+                p.x() >= r.min().x
+                    && p.x() <= r.max().x
+                    && p.y() >= r.min().y
+                    && p.y() <= r.max().y
+                    && c.area.contains(p)
             })
         })
         .collect()
 }
 
 /// Gathers what the suitability rules need per building.
-fn facts(layers: &Layers, zoning: &Zoning, walk: &[KindDistances], milieu: &[Vec<MilieuHit>]) -> Vec<BuildingFacts> {
+fn facts(
+    layers: &Layers,
+    zoning: &Zoning,
+    walk: &[KindDistances],
+    milieu: &[Vec<MilieuHit>],
+) -> Vec<BuildingFacts> {
     let anchors: Vec<Point<f64>> = zoning.buildings.iter().map(|z| z.anchor).collect();
     let core = in_retail_core(&anchors, &layers.retail_core);
     (0..layers.buildings.len())
@@ -123,9 +137,19 @@ fn facts(layers: &Layers, zoning: &Zoning, walk: &[KindDistances], milieu: &[Vec
                 .collect();
             let vng = milieu
                 .get(i)
-                .map(|hits| hits.iter().map(|h| (h.business, h.distance_m, h.guide_m)).collect())
+                .map(|hits| {
+                    hits.iter()
+                        .map(|h| (h.business, h.distance_m, h.guide_m))
+                        .collect()
+                })
                 .unwrap_or_default();
-            BuildingFacts { zone, reuring_index, in_retail_core: core.get(i).copied().unwrap_or(false), walk, vng }
+            BuildingFacts {
+                zone,
+                reuring_index,
+                in_retail_core: core.get(i).copied().unwrap_or(false),
+                walk,
+                vng,
+            }
         })
         .collect()
 }
@@ -138,12 +162,20 @@ pub fn run(scenario: &Scenario, loaded: Loaded) -> Result<Plan> {
 /// Runs the pipeline; `with_coverage = false` skips the coverage areas (the query
 /// commands do not need them).
 pub fn run_with(scenario: &Scenario, loaded: Loaded, with_coverage: bool) -> Result<Plan> {
-    let mut clock = Stopwatch { timings: Vec::new(), last: Instant::now() };
+    let mut clock = Stopwatch {
+        timings: Vec::new(),
+        last: Instant::now(),
+    };
     let mut layers = loaded.layers;
     let mut diagnostics = loaded.diagnostics;
 
     let to_working = Transformer::new(Crs::WGS84, loaded.working_crs)?;
-    let convert = |lonlat: [f64; 2]| to_working.convert(lonlat[0], lonlat[1]).ok().map(|(x, y)| Point::new(x, y));
+    let convert = |lonlat: [f64; 2]| {
+        to_working
+            .convert(lonlat[0], lonlat[1])
+            .ok()
+            .map(|(x, y)| Point::new(x, y))
+    };
     let intervention_log = interventions::apply(&mut layers, &scenario.interventions, &convert)?;
     clock.lap("interventions");
 
@@ -155,7 +187,12 @@ pub fn run_with(scenario: &Scenario, loaded: Loaded, with_coverage: bool) -> Res
     diagnostics.append(&mut net_diags);
     clock.lap("network");
 
-    let (walk, mut walk_diags) = network::distances(&network, &layers.buildings, &layers.amenities, &scenario.network);
+    let (walk, mut walk_diags) = network::distances(
+        &network,
+        &layers.buildings,
+        &layers.amenities,
+        &scenario.network,
+    );
     diagnostics.append(&mut walk_diags);
     clock.lap("distances");
 
@@ -164,10 +201,17 @@ pub fn run_with(scenario: &Scenario, loaded: Loaded, with_coverage: bool) -> Res
     clock.lap("vng+conflicts");
 
     let facts = facts(&layers, &zoning, &walk, &milieu);
-    let assessments = suitability::assess_all(&layers, &facts, &scenario.groups, &scenario.suitability);
+    let assessments =
+        suitability::assess_all(&layers, &facts, &scenario.groups, &scenario.suitability);
     clock.lap("suitability");
 
-    let sites = sites::sites(&layers, &facts, &assessments, &scenario.groups, &scenario.sites);
+    let sites = sites::sites(
+        &layers,
+        &facts,
+        &assessments,
+        &scenario.groups,
+        &scenario.sites,
+    );
     clock.lap("sites");
 
     let coverage = if with_coverage {

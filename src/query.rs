@@ -23,8 +23,12 @@ pub const PICK_RADIUS_M: f64 = 25.0;
 /// Parses "LON,LAT" (degrees) into a working-CRS point; `None` when the text is not a coordinate pair.
 pub fn parse_lonlat(text: &str, working: Crs) -> Result<Option<Point<f64>>> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
-    let [lon, lat] = parts.as_slice() else { return Ok(None) };
-    let (Ok(lon), Ok(lat)) = (lon.parse::<f64>(), lat.parse::<f64>()) else { return Ok(None) };
+    let [lon, lat] = parts.as_slice() else {
+        return Ok(None);
+    };
+    let (Ok(lon), Ok(lat)) = (lon.parse::<f64>(), lat.parse::<f64>()) else {
+        return Ok(None);
+    };
     if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
         return Err(Error::Usage(format!("{text} is not LON,LAT in degrees")));
     }
@@ -38,9 +42,16 @@ pub fn find_building(plan: &Plan, text: &str) -> Result<usize> {
         return Ok(i);
     }
     let Some(p) = parse_lonlat(text, plan.working_crs)? else {
-        return Err(Error::Usage(format!("no building with id \"{text}\" (give a building id or LON,LAT)")));
+        return Err(Error::Usage(format!(
+            "no building with id \"{text}\" (give a building id or LON,LAT)"
+        )));
     };
-    if let Some(i) = plan.layers.buildings.iter().position(|b| b.footprint.contains(&p)) {
+    if let Some(i) = plan
+        .layers
+        .buildings
+        .iter()
+        .position(|b| b.footprint.contains(&p))
+    {
         return Ok(i);
     }
     plan.layers
@@ -51,7 +62,11 @@ pub fn find_building(plan: &Plan, text: &str) -> Result<usize> {
         .filter(|(_, d)| *d <= PICK_RADIUS_M)
         .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
         .map(|(i, _)| i)
-        .ok_or_else(|| Error::Usage(format!("no building at or within {PICK_RADIUS_M} m of {text}")))
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "no building at or within {PICK_RADIUS_M} m of {text}"
+            ))
+        })
 }
 
 /// A point to start from: LON,LAT or a building id (its anchor).
@@ -61,7 +76,9 @@ pub fn find_point(plan: &Plan, text: &str) -> Result<Point<f64>> {
     }
     match plan.layers.buildings.iter().find(|b| b.id == text) {
         Some(b) => Ok(b.anchor()),
-        None => Err(Error::Usage(format!("\"{text}\" is neither LON,LAT nor a building id"))),
+        None => Err(Error::Usage(format!(
+            "\"{text}\" is neither LON,LAT nor a building id"
+        ))),
     }
 }
 
@@ -140,7 +157,9 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
             let kd = KindDistances::find(&plan.walk, kind);
             WalkRow {
                 kind: kind.as_str().into(),
-                metres: kd.and_then(|k| k.metres.get(building).copied().flatten()).map(|m| (m * 10.0).round() / 10.0),
+                metres: kd
+                    .and_then(|k| k.metres.get(building).copied().flatten())
+                    .map(|m| (m * 10.0).round() / 10.0),
                 nearest: kd
                     .and_then(|k| k.nearest.get(building).copied().flatten())
                     .and_then(|a| plan.layers.amenities.get(a as usize))
@@ -173,9 +192,15 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
         vacant: b.vacant,
         monument: b.monument,
         zone: zone.map(|z| z.zone.as_str()).unwrap_or("rust").into(),
-        reuring_index: zone.map(|z| (z.reuring_index * 100.0).round() / 100.0).unwrap_or(0.0),
+        reuring_index: zone
+            .map(|z| (z.reuring_index * 100.0).round() / 100.0)
+            .unwrap_or(0.0),
         in_retail_core: facts.map(|f| f.in_retail_core).unwrap_or(false),
-        site_rank: plan.sites.iter().find(|s| s.building == building).map(|s| s.rank),
+        site_rank: plan
+            .sites
+            .iter()
+            .find(|s| s.building == building)
+            .map(|s| s.rank),
         walking,
         groups,
     })
@@ -193,13 +218,25 @@ impl SiteExplanation {
     /// Readable text.
     pub fn table(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "gebouw {}{}", self.building_id, self.name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default());
+        let _ = writeln!(
+            s,
+            "gebouw {}{}",
+            self.building_id,
+            self.name
+                .as_ref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
+        );
         let _ = writeln!(
             s,
             "  gebruik {}, {} verdiepingen{}, {} m² bvo{}{}",
             self.usage,
             self.floors,
-            if self.floors_estimated { " (geschat)" } else { "" },
+            if self.floors_estimated {
+                " (geschat)"
+            } else {
+                ""
+            },
             self.floor_area_m2,
             if self.vacant { ", leegstaand" } else { "" },
             if self.monument { ", monument" } else { "" }
@@ -209,13 +246,27 @@ impl SiteExplanation {
             "  zone {} (reuring-index {:.2}){}{}",
             self.zone,
             self.reuring_index,
-            if self.in_retail_core { ", in het kernwinkelgebied" } else { "" },
-            self.site_rank.map(|r| format!(", transformatielocatie #{r}")).unwrap_or_default()
+            if self.in_retail_core {
+                ", in het kernwinkelgebied"
+            } else {
+                ""
+            },
+            self.site_rank
+                .map(|r| format!(", transformatielocatie #{r}"))
+                .unwrap_or_default()
         );
         let _ = writeln!(s, "  lopen (netwerk):");
         for w in &self.walking {
-            let m = w.metres.map(|m| format!("{m:>7.0} m")).unwrap_or_else(|| "      – ".into());
-            let _ = writeln!(s, "    {:<18} {m}  {}", w.kind, w.nearest.as_deref().unwrap_or(""));
+            let m = w
+                .metres
+                .map(|m| format!("{m:>7.0} m"))
+                .unwrap_or_else(|| "      – ".into());
+            let _ = writeln!(
+                s,
+                "    {:<18} {m}  {}",
+                w.kind,
+                w.nearest.as_deref().unwrap_or("")
+            );
         }
         for g in &self.groups {
             let _ = writeln!(s, "\n{}: {} (score {:.0})", g.label, g.verdict, g.score);
@@ -268,7 +319,12 @@ pub struct SiteRow {
 }
 
 /// The ranked sites, overall (best group) or for one group (sites not ongeschikt for it, best score then most homes).
-pub fn sites_rows(plan: &Plan, scenario: &Scenario, group: Option<&Doelgroep>, top: usize) -> Vec<SiteRow> {
+pub fn sites_rows(
+    plan: &Plan,
+    scenario: &Scenario,
+    group: Option<&Doelgroep>,
+    top: usize,
+) -> Vec<SiteRow> {
     let mut rows: Vec<SiteRow> = plan
         .sites
         .iter()
@@ -276,8 +332,13 @@ pub fn sites_rows(plan: &Plan, scenario: &Scenario, group: Option<&Doelgroep>, t
             let b = plan.layers.buildings.get(s.building)?;
             let (gname, score, verdict, homes) = match group {
                 None => {
-                    let gi = s.best_group.as_ref().and_then(|g| scenario.groups.iter().position(|x| &x.name == g));
-                    let verdict = gi.and_then(|gi| plan.assessments.get(s.building)?.get(gi)).map(|a| a.verdict.as_str().to_string());
+                    let gi = s
+                        .best_group
+                        .as_ref()
+                        .and_then(|g| scenario.groups.iter().position(|x| &x.name == g));
+                    let verdict = gi
+                        .and_then(|gi| plan.assessments.get(s.building)?.get(gi))
+                        .map(|a| a.verdict.as_str().to_string());
                     (s.best_group.clone(), s.best_score, verdict, s.best_homes)
                 }
                 Some(g) => {
@@ -286,7 +347,12 @@ pub fn sites_rows(plan: &Plan, scenario: &Scenario, group: Option<&Doelgroep>, t
                     if a.verdict == crate::rules::suitability::Verdict::Ongeschikt {
                         return None;
                     }
-                    (Some(g.name.clone()), a.score, Some(a.verdict.as_str().to_string()), s.homes.get(&g.name).copied().unwrap_or(0))
+                    (
+                        Some(g.name.clone()),
+                        a.score,
+                        Some(a.verdict.as_str().to_string()),
+                        s.homes.get(&g.name).copied().unwrap_or(0),
+                    )
                 }
             };
             Some(SiteRow {
@@ -305,7 +371,12 @@ pub fn sites_rows(plan: &Plan, scenario: &Scenario, group: Option<&Doelgroep>, t
         })
         .collect();
     if group.is_some() {
-        rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.homes.cmp(&a.homes)).then(a.building_id.cmp(&b.building_id)));
+        rows.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.homes.cmp(&a.homes))
+                .then(a.building_id.cmp(&b.building_id))
+        });
         for (i, r) in rows.iter_mut().enumerate() {
             r.rank = i + 1;
         }
@@ -317,9 +388,19 @@ pub fn sites_rows(plan: &Plan, scenario: &Scenario, group: Option<&Doelgroep>, t
 /// The sites table as text.
 pub fn sites_table(rows: &[SiteRow]) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{:>4}  {:<20} {:<28} {:<10} {:<10} {:>5} {:>6} {:>8}  voorwaarden", "#", "gebouw", "naam", "gebruik", "doelgroep", "score", "wonin.", "m²");
+    let _ = writeln!(
+        s,
+        "{:>4}  {:<20} {:<28} {:<10} {:<10} {:>5} {:>6} {:>8}  voorwaarden",
+        "#", "gebouw", "naam", "gebruik", "doelgroep", "score", "wonin.", "m²"
+    );
     for r in rows {
-        let name: String = r.name.clone().unwrap_or_default().chars().take(28).collect();
+        let name: String = r
+            .name
+            .clone()
+            .unwrap_or_default()
+            .chars()
+            .take(28)
+            .collect();
         let _ = writeln!(
             s,
             "{:>4}  {:<20} {:<28} {:<10} {:<10} {:>5.0} {:>6} {:>8.0}  {}",
@@ -374,9 +455,19 @@ pub struct Reach {
 }
 
 /// Walking distance from a point to the nearest amenity of each kind, in minutes for a group.
-pub fn reach(plan: &Plan, scenario: &Scenario, from: Point<f64>, group: &Doelgroep) -> Result<Reach> {
-    let results = network::reach(&plan.network, from, &plan.layers.amenities, &scenario.network)
-        .map_err(|e| Error::Usage(format!("cannot start there: {e}")))?;
+pub fn reach(
+    plan: &Plan,
+    scenario: &Scenario,
+    from: Point<f64>,
+    group: &Doelgroep,
+) -> Result<Reach> {
+    let results = network::reach(
+        &plan.network,
+        from,
+        &plan.layers.amenities,
+        &scenario.network,
+    )
+    .map_err(|e| Error::Usage(format!("cannot start there: {e}")))?;
     let mut rows = Vec::new();
     let mut routes = Vec::new();
     let mut kinds: Vec<AmenityKind> = results.iter().map(|r| r.kind).collect();
@@ -391,7 +482,9 @@ pub fn reach(plan: &Plan, scenario: &Scenario, from: Point<f64>, group: &Doelgro
         let metres = r.and_then(|r| r.metres);
         let minutes = metres.map(|m| group.minutes(m));
         let max = group.needs_minutes.get(&kind).copied();
-        let amenity = r.and_then(|r| r.amenity).and_then(|a| plan.layers.amenities.get(a as usize));
+        let amenity = r
+            .and_then(|r| r.amenity)
+            .and_then(|a| plan.layers.amenities.get(a as usize));
         if let Some(route) = r.and_then(|r| r.route.clone()) {
             routes.push((kind, route));
         }
@@ -406,29 +499,49 @@ pub fn reach(plan: &Plan, scenario: &Scenario, from: Point<f64>, group: &Doelgro
             amenity_name: amenity.and_then(|a| a.name.clone()),
         });
     }
-    Ok(Reach { group: group.name.clone(), walk_speed_kmh: group.walk_speed_kmh, rows, routes })
+    Ok(Reach {
+        group: group.name.clone(),
+        walk_speed_kmh: group.walk_speed_kmh,
+        rows,
+        routes,
+    })
 }
 
 impl Reach {
     /// Readable text.
     pub fn table(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "lopen voor {} ({} km/u)", self.group, self.walk_speed_kmh);
-        let _ = writeln!(s, "{:<18} {:>8} {:>6} {:>6}  {:<9} naar", "soort", "meter", "min", "max", "behoefte");
+        let _ = writeln!(
+            s,
+            "lopen voor {} ({} km/u)",
+            self.group, self.walk_speed_kmh
+        );
+        let _ = writeln!(
+            s,
+            "{:<18} {:>8} {:>6} {:>6}  {:<9} naar",
+            "soort", "meter", "min", "max", "behoefte"
+        );
         for r in &self.rows {
             let _ = writeln!(
                 s,
                 "{:<18} {:>8} {:>6} {:>6}  {:<9} {}",
                 r.kind,
-                r.metres.map(|m| format!("{m:.0}")).unwrap_or_else(|| "–".into()),
-                r.minutes.map(|m| format!("{m:.1}")).unwrap_or_else(|| "–".into()),
+                r.metres
+                    .map(|m| format!("{m:.0}"))
+                    .unwrap_or_else(|| "–".into()),
+                r.minutes
+                    .map(|m| format!("{m:.1}"))
+                    .unwrap_or_else(|| "–".into()),
                 r.max_minutes.map(|m| format!("{m:.0}")).unwrap_or_default(),
                 match r.met {
                     Some(true) => "ja",
                     Some(false) => "NEE",
                     None => "",
                 },
-                r.amenity_name.clone().or(r.amenity_id.clone()).unwrap_or_default()
+                r.amenity_name
+                    .clone()
+                    .or(r.amenity_id.clone())
+                    .unwrap_or_default()
             );
         }
         s
@@ -495,7 +608,15 @@ fn verdict_list(plan: &Plan, scenario: &Scenario) -> Vec<compare::BuildingVerdic
 /// Compares two scenarios' plans.
 pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison {
     let key = |p: &Plan| -> BTreeMap<(String, String), (f64, usize)> {
-        p.coverage.iter().map(|c| ((c.group.clone(), c.kind.as_str().to_string()), (c.share_inside, c.homes_inside))).collect()
+        p.coverage
+            .iter()
+            .map(|c| {
+                (
+                    (c.group.clone(), c.kind.as_str().to_string()),
+                    (c.share_inside, c.homes_inside),
+                )
+            })
+            .collect()
     };
     let (ca, cb) = (key(a.0), key(b.0));
     let mut keys: Vec<&(String, String)> = ca.keys().chain(cb.keys()).collect();
@@ -512,20 +633,31 @@ pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison
             homes_inside_b: cb.get(k).map(|v| v.1),
         })
         .collect();
-    let verdict_changes = compare::verdict_changes(&verdict_list(a.0, a.1), &verdict_list(b.0, b.1));
+    let verdict_changes =
+        compare::verdict_changes(&verdict_list(a.0, a.1), &verdict_list(b.0, b.1));
     // Homes added: buildings residential in B but not in A, counted in homes for the group they best suit in B.
     let a_use: BTreeMap<&str, crate::model::BuildingUse> =
-        a.0.layers.buildings.iter().map(|x| (x.id.as_str(), x.usage)).collect();
+        a.0.layers
+            .buildings
+            .iter()
+            .map(|x| (x.id.as_str(), x.usage))
+            .collect();
     let mut homes_added = BTreeMap::new();
     for (i, bld) in b.0.layers.buildings.iter().enumerate() {
         let was = a_use.get(bld.id.as_str()).copied();
-        if bld.usage == crate::model::BuildingUse::Residential && was != Some(crate::model::BuildingUse::Residential) {
+        if bld.usage == crate::model::BuildingUse::Residential
+            && was != Some(crate::model::BuildingUse::Residential)
+        {
             // The best group by score for this building in B; homes = usable area / unit size.
             let best = b.0.assessments.get(i).and_then(|per| {
                 per.iter()
                     .zip(&b.1.groups)
                     .filter(|(x, _)| x.verdict != crate::rules::suitability::Verdict::Ongeschikt)
-                    .max_by(|x, y| x.0.score.total_cmp(&y.0.score).then(y.1.name.cmp(&x.1.name)))
+                    .max_by(|x, y| {
+                        x.0.score
+                            .total_cmp(&y.0.score)
+                            .then(y.1.name.cmp(&x.1.name))
+                    })
             });
             let (group, unit) = match best {
                 Some((_, g)) => (g.name.clone(), g.unit_m2),
@@ -535,31 +667,41 @@ pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison
             *homes_added.entry(group).or_insert(0) += homes;
         }
     }
-    let a_zone: BTreeMap<&str, &str> = a
-        .0
-        .layers
-        .buildings
-        .iter()
-        .zip(&a.0.zoning.buildings)
-        .map(|(x, z)| (x.id.as_str(), z.zone.as_str()))
-        .collect();
-    let zone_changes = b
-        .0
-        .layers
-        .buildings
-        .iter()
-        .zip(&b.0.zoning.buildings)
-        .filter_map(|(x, z)| {
-            let before = a_zone.get(x.id.as_str())?;
-            (*before != z.zone.as_str()).then(|| (x.id.clone(), before.to_string(), z.zone.as_str().to_string()))
-        })
-        .collect();
+    let a_zone: BTreeMap<&str, &str> =
+        a.0.layers
+            .buildings
+            .iter()
+            .zip(&a.0.zoning.buildings)
+            .map(|(x, z)| (x.id.as_str(), z.zone.as_str()))
+            .collect();
+    let zone_changes =
+        b.0.layers
+            .buildings
+            .iter()
+            .zip(&b.0.zoning.buildings)
+            .filter_map(|(x, z)| {
+                let before = a_zone.get(x.id.as_str())?;
+                (*before != z.zone.as_str()).then(|| {
+                    (
+                        x.id.clone(),
+                        before.to_string(),
+                        z.zone.as_str().to_string(),
+                    )
+                })
+            })
+            .collect();
     let mut zone_area_m2: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     for z in &a.0.zoning.zones {
-        zone_area_m2.entry(z.character.as_str().into()).or_default().0 += z.area_m2;
+        zone_area_m2
+            .entry(z.character.as_str().into())
+            .or_default()
+            .0 += z.area_m2;
     }
     for z in &b.0.zoning.zones {
-        zone_area_m2.entry(z.character.as_str().into()).or_default().1 += z.area_m2;
+        zone_area_m2
+            .entry(z.character.as_str().into())
+            .or_default()
+            .1 += z.area_m2;
     }
     Comparison {
         a: a.1.name.clone(),
@@ -576,21 +718,52 @@ impl Comparison {
     /// Readable text.
     pub fn table(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "A = {}, B = {}\n\nbereik (aandeel woningen binnen de looptijd)", self.a, self.b);
-        let pct = |v: Option<f64>| v.map(|x| format!("{:.1}%", x * 100.0)).unwrap_or_else(|| "–".into());
+        let _ = writeln!(
+            s,
+            "A = {}, B = {}\n\nbereik (aandeel woningen binnen de looptijd)",
+            self.a, self.b
+        );
+        let pct = |v: Option<f64>| {
+            v.map(|x| format!("{:.1}%", x * 100.0))
+                .unwrap_or_else(|| "–".into())
+        };
         let mut changed = 0;
         for c in &self.coverage {
             let mark = if c.share_a != c.share_b { " *" } else { "" };
             changed += usize::from(!mark.is_empty());
-            let _ = writeln!(s, "  {:<10} {:<18} {:>7} → {:>7}{mark}", c.group, c.kind, pct(c.share_a), pct(c.share_b));
+            let _ = writeln!(
+                s,
+                "  {:<10} {:<18} {:>7} → {:>7}{mark}",
+                c.group,
+                c.kind,
+                pct(c.share_a),
+                pct(c.share_b)
+            );
         }
-        let _ = writeln!(s, "  ({changed} veranderd)\n\noordelen die veranderen: {}", self.verdict_changes.len());
+        let _ = writeln!(
+            s,
+            "  ({changed} veranderd)\n\noordelen die veranderen: {}",
+            self.verdict_changes.len()
+        );
         for v in self.verdict_changes.iter().take(50) {
-            let w = |x: &Option<crate::rules::suitability::Verdict>| x.map(|v| v.as_str()).unwrap_or("–");
-            let _ = writeln!(s, "  {:<22} {:<10} {} → {}", v.building_id, v.group, w(&v.before), w(&v.after));
+            let w = |x: &Option<crate::rules::suitability::Verdict>| {
+                x.map(|v| v.as_str()).unwrap_or("–")
+            };
+            let _ = writeln!(
+                s,
+                "  {:<22} {:<10} {} → {}",
+                v.building_id,
+                v.group,
+                w(&v.before),
+                w(&v.after)
+            );
         }
         if self.verdict_changes.len() > 50 {
-            let _ = writeln!(s, "  ... en {} meer (--json)", self.verdict_changes.len() - 50);
+            let _ = writeln!(
+                s,
+                "  ... en {} meer (--json)",
+                self.verdict_changes.len() - 50
+            );
         }
         let _ = writeln!(s, "\nwoningen erbij (transformatie, per doelgroep):");
         if self.homes_added.is_empty() {
@@ -603,7 +776,11 @@ impl Comparison {
         for (z, (a, b)) in &self.zone_area_m2 {
             let _ = writeln!(s, "  {z:<8} {a:>10.0} → {b:>10.0}");
         }
-        let _ = writeln!(s, "gebouwen met een andere zone: {}", self.zone_changes.len());
+        let _ = writeln!(
+            s,
+            "gebouwen met een andere zone: {}",
+            self.zone_changes.len()
+        );
         s
     }
 }

@@ -11,8 +11,7 @@ use super::graph::WalkNetwork;
 use super::reach::{QueryError, search_from};
 use super::search::Tree;
 use super::snap::Snap;
-use geo::algorithm::buffer::{BufferStyle, LineCap, LineJoin};
-use geo::{Buffer, LineString, MultiLineString, MultiPolygon, Point};
+use geo::{BoundingRect, LineString, MultiLineString, MultiPolygon, Point};
 
 /// One isochrone band.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,15 +97,78 @@ pub(crate) fn pieces_to_lines(
     )
 }
 
-/// Round buffer of the lines, dissolved; empty for no lines or a non-positive width.
+/// Largest raster for one buffered area (cells); beyond it the cells grow.
+const MAX_BUFFER_CELLS: f64 = 16_000_000.0;
+
+/// The area within `buffer_m` of the lines, dissolved; empty for no lines or a
+/// non-positive width.
+///
+/// Rasterised, because buffering thousands of street pieces and unioning them
+/// as vectors took seconds per area (18 s for the 20 coverage areas of a
+/// 70k-building city): cells of `buffer_m / 6` (at most 5 m) whose centre lies
+/// within `buffer_m` of a line are set, then traced into valid polygons along
+/// the cell edges (the zoning's tracer). The boundary is exact to half a cell
+/// diagonal; the areas are deterministic.
 pub(crate) fn buffer_lines(lines: &MultiLineString<f64>, buffer_m: f64) -> MultiPolygon<f64> {
     if lines.0.is_empty() || buffer_m.is_nan() || buffer_m <= 0.0 || !buffer_m.is_finite() {
         return MultiPolygon(vec![]);
     }
-    let style = BufferStyle::new(buffer_m)
-        .line_join(LineJoin::Round(0.4))
-        .line_cap(LineCap::Round(0.4));
-    lines.buffer_with_style(style)
+    let Some(bb) = lines.bounding_rect() else {
+        return MultiPolygon(vec![]);
+    };
+    let (w, h) = (bb.width() + 2.0 * buffer_m, bb.height() + 2.0 * buffer_m);
+    if !(w.is_finite() && h.is_finite()) {
+        return MultiPolygon(vec![]);
+    }
+    let mut cell = (buffer_m / 6.0).min(5.0);
+    if (w / cell) * (h / cell) > MAX_BUFFER_CELLS {
+        cell = (w * h / MAX_BUFFER_CELLS).sqrt();
+    }
+    let origin = [
+        ((bb.min().x - buffer_m) / cell).floor() * cell - cell,
+        ((bb.min().y - buffer_m) / cell).floor() * cell - cell,
+    ];
+    let cols = (w / cell).ceil() as usize + 3;
+    let rows = (h / cell).ceil() as usize + 3;
+    let mut mask = vec![false; cols * rows];
+    let r2 = buffer_m * buffer_m;
+    for line in &lines.0 {
+        for seg in line.lines() {
+            let (a, b) = (seg.start, seg.end);
+            let c0 = (((a.x.min(b.x) - buffer_m - origin[0]) / cell)
+                .floor()
+                .max(0.0)) as usize;
+            let c1 =
+                ((((a.x.max(b.x) + buffer_m - origin[0]) / cell).ceil()) as usize).min(cols - 1);
+            let r0 = (((a.y.min(b.y) - buffer_m - origin[1]) / cell)
+                .floor()
+                .max(0.0)) as usize;
+            let r1 =
+                ((((a.y.max(b.y) + buffer_m - origin[1]) / cell).ceil()) as usize).min(rows - 1);
+            let (dx, dy) = (b.x - a.x, b.y - a.y);
+            let len2 = dx * dx + dy * dy;
+            for row in r0..=r1 {
+                let cy = origin[1] + (row as f64 + 0.5) * cell;
+                for col in c0..=c1 {
+                    let i = row * cols + col;
+                    if mask[i] {
+                        continue;
+                    }
+                    let cx = origin[0] + (col as f64 + 0.5) * cell;
+                    let t = if len2 > 0.0 {
+                        (((cx - a.x) * dx + (cy - a.y) * dy) / len2).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                    let (px, py) = (a.x + t * dx - cx, a.y + t * dy - cy);
+                    if px * px + py * py <= r2 {
+                        mask[i] = true;
+                    }
+                }
+            }
+        }
+    }
+    crate::rules::zoning::mask_polygons(origin, cell, cols, rows, &mask)
 }
 
 /// The street network within each walking distance band of a point.

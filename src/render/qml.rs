@@ -474,7 +474,13 @@ pub fn coverage() -> String {
 pub fn conflicts() -> String {
     document(
         GeomKind::Point,
-        &single(&marker_symbol("0", Rgba::rgb(200, 0, 0), Rgba::rgb(255, 255, 255), 3.2, 0.4)),
+        &single(&marker_symbol(
+            "0",
+            Rgba::rgb(200, 0, 0),
+            Rgba::rgb(255, 255, 255),
+            3.2,
+            0.4,
+        )),
         None,
         "message",
     )

@@ -42,7 +42,7 @@
 use crate::error::{Diagnostic, FeatureRef, Severity};
 use crate::model::{Amenity, Horeca, Layers, ZoneCharacter};
 use crate::scenario::{Kernel, ZoningSettings};
-use geo::{Coord, LineString, Point, Polygon};
+use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
 
 mod dissolve;
@@ -550,6 +550,51 @@ pub fn zone(layers: &Layers, settings: &ZoningSettings) -> Zoning {
         buildings,
         diagnostics,
     }
+}
+
+/// The cells set in `mask` (row-major, row 0 = south) as valid polygons along the
+/// cell edges, holes kept: the same exact tracer that dissolves the zones, used
+/// elsewhere for raster areas (coverage, isochrones). `origin` is the south-west
+/// corner of cell 0.
+pub fn mask_polygons(
+    origin: [f64; 2],
+    cell_m: f64,
+    cols: usize,
+    rows: usize,
+    mask: &[bool],
+) -> MultiPolygon<f64> {
+    if cols == 0 || rows == 0 || mask.len() != cols * rows || !mask.iter().any(|m| *m) {
+        return MultiPolygon(vec![]);
+    }
+    let class: Vec<ZoneCharacter> = mask
+        .iter()
+        .map(|&m| {
+            if m {
+                ZoneCharacter::Reuring
+            } else {
+                ZoneCharacter::Rust
+            }
+        })
+        .collect();
+    let comps = dissolve::label(cols, rows, &class);
+    let rings = dissolve::trace(cols, rows, &comps.labels, comps.comps.len());
+    let to_xy = |(i, j): (i64, i64)| Coord {
+        x: origin[0] + i as f64 * cell_m,
+        y: origin[1] + j as f64 * cell_m,
+    };
+    let to_ring =
+        |r: &Vec<(i64, i64)>| LineString::from(r.iter().map(|&v| to_xy(v)).collect::<Vec<_>>());
+    MultiPolygon(
+        comps
+            .comps
+            .iter()
+            .zip(rings)
+            .filter(|(c, _)| c.class == ZoneCharacter::Reuring)
+            .map(|(_, (outer, holes))| {
+                Polygon::new(to_ring(&outer), holes.iter().map(to_ring).collect())
+            })
+            .collect(),
+    )
 }
 
 fn classify(v: f64, gemengd: f64, reuring: f64) -> ZoneCharacter {
