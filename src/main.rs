@@ -120,6 +120,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The best new locations for an amenity: most homes brought within the group's reach.
+    Suggest {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Amenity kind (playground, daycare, supermarket ...).
+        #[arg(long)]
+        amenity: String,
+        /// How many locations.
+        #[arg(long, default_value_t = 3)]
+        count: usize,
+        /// Doelgroep whose walking time counts (default: the scenario's map group).
+        #[arg(long)]
+        group: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Validate the inputs and report data problems (exit 1 when there are errors).
     Check {
         /// Scenario file (TOML).
@@ -266,6 +283,39 @@ fn run(cli: Cli) -> Result<()> {
             group,
             out,
         } => cmd_isochrone(&scenario, &from, &minutes, group, out),
+        Command::Suggest {
+            scenario,
+            amenity,
+            count,
+            group,
+            json,
+        } => {
+            let kind = binnenstad::model::AmenityKind::parse(&amenity).ok_or_else(|| {
+                let kinds: Vec<&str> = binnenstad::model::AmenityKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect();
+                anyhow::anyhow!(
+                    "--amenity {amenity}: unknown kind (expected one of {})",
+                    kinds.join(", ")
+                )
+            })?;
+            if count == 0 {
+                bail!("--count must be at least 1");
+            }
+            let (scenario, plan) = plan_for(&scenario, false)?;
+            let g = group_of(
+                &scenario,
+                group.as_deref().unwrap_or(&scenario.output.map_group),
+            )?;
+            let r = binnenstad::query::suggest(&plan, &scenario, kind, count, g)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                print!("{}", r.table());
+            }
+            Ok(())
+        }
         Command::Compare { a, b, json } => {
             let (sa, pa) = plan_for(&a, true)?;
             let (sb, pb) = plan_for(&b, true)?;

@@ -784,3 +784,178 @@ impl Comparison {
         s
     }
 }
+
+/// Spacing of candidate points along streets for `suggest` (m).
+pub const SUGGEST_STREET_SPACING_M: f64 = 50.0;
+/// Walking minutes used by `suggest` when the group has no need for the kind.
+pub const SUGGEST_DEFAULT_MINUTES: f64 = 10.0;
+
+/// One suggested location.
+#[derive(Debug, Serialize)]
+pub struct Suggestion {
+    /// 1 = chosen first.
+    pub rank: usize,
+    /// `[lon, lat]` in WGS84.
+    pub lonlat: [f64; 2],
+    /// What the location is: `site <building id>` or `street <street id> at <m> m`.
+    pub candidate: String,
+    /// Homes newly within reach.
+    pub homes_gained: u32,
+    /// Share of all homes within reach after this one (0-1).
+    pub share_after: f64,
+}
+
+/// The answer of `suggest`.
+#[derive(Debug, Serialize)]
+pub struct Suggest {
+    /// Amenity kind.
+    pub kind: String,
+    /// Group.
+    pub group: String,
+    /// The walking time used (min) and its distance (m).
+    pub minutes: f64,
+    /// Metres at the group's speed.
+    pub threshold_m: f64,
+    /// Homes in the study area.
+    pub homes: usize,
+    /// Homes already within reach of an existing amenity of the kind.
+    pub homes_covered_before: usize,
+    /// Candidate locations considered.
+    pub candidates: usize,
+    /// The picks, in order.
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// The `count` locations (transformation sites or points along streets) that
+/// bring the most homes (residential buildings) within the group's walking
+/// time of a new amenity of `kind`, by greedy maximal coverage.
+pub fn suggest(
+    plan: &Plan,
+    scenario: &Scenario,
+    kind: AmenityKind,
+    count: usize,
+    group: &Doelgroep,
+) -> Result<Suggest> {
+    use geo::{Euclidean, InterpolateLine, Length};
+    let minutes = group
+        .needs_minutes
+        .get(&kind)
+        .copied()
+        .unwrap_or(SUGGEST_DEFAULT_MINUTES);
+    let threshold_m = group.reach_m(minutes);
+    let homes: Vec<usize> = plan
+        .layers
+        .buildings
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.usage == crate::model::BuildingUse::Residential)
+        .map(|(i, _)| i)
+        .collect();
+    let kd = KindDistances::find(&plan.walk, kind);
+    let covered: Vec<bool> = homes
+        .iter()
+        .map(|&i| {
+            kd.and_then(|k| k.metres.get(i).copied().flatten())
+                .is_some_and(|m| m <= threshold_m)
+        })
+        .collect();
+    // Candidates: the sites' buildings, then points every 50 m along each street.
+    let mut points: Vec<Point<f64>> = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    for s in &plan.sites {
+        if let Some(b) = plan.layers.buildings.get(s.building) {
+            points.push(b.anchor());
+            labels.push(format!("site {}", b.id));
+        }
+    }
+    for st in &plan.layers.streets {
+        let len = Euclidean.length(&st.line);
+        let n = (len / SUGGEST_STREET_SPACING_M).floor() as usize;
+        for k in 0..=n {
+            let at = (k as f64 * SUGGEST_STREET_SPACING_M).min(len);
+            if let Some(p) = Euclidean.point_at_distance_from_start(&st.line, at) {
+                points.push(p);
+                labels.push(format!("street {} at {:.0} m", st.id, at));
+            }
+        }
+    }
+    let targets: Vec<Point<f64>> = homes
+        .iter()
+        .map(|&i| plan.layers.buildings[i].anchor())
+        .collect();
+    let reach = network::within(
+        &plan.network,
+        &points,
+        &targets,
+        threshold_m,
+        &scenario.network,
+    );
+    let picks = crate::rules::suggest::greedy(&reach, &covered, count);
+    let to_wgs = Transformer::new(plan.working_crs, Crs::WGS84)?;
+    let mut now_covered = covered.iter().filter(|c| **c).count();
+    let mut suggestions = Vec::new();
+    for (rank, (cand, gain)) in picks.into_iter().enumerate() {
+        let p = points[cand];
+        let (lon, lat) = to_wgs.convert(p.x(), p.y())?;
+        now_covered += gain as usize;
+        suggestions.push(Suggestion {
+            rank: rank + 1,
+            lonlat: [(lon * 1e7).round() / 1e7, (lat * 1e7).round() / 1e7],
+            candidate: labels[cand].clone(),
+            homes_gained: gain,
+            share_after: if homes.is_empty() {
+                0.0
+            } else {
+                ((now_covered as f64 / homes.len() as f64) * 1000.0).round() / 1000.0
+            },
+        });
+    }
+    Ok(Suggest {
+        kind: kind.as_str().into(),
+        group: group.name.clone(),
+        minutes,
+        threshold_m: threshold_m.round(),
+        homes: homes.len(),
+        homes_covered_before: covered.iter().filter(|c| **c).count(),
+        candidates: points.len(),
+        suggestions,
+    })
+}
+
+impl Suggest {
+    /// Readable text.
+    pub fn table(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "nieuwe {} voor {}: binnen {} min ({} m); {} van {} woningen al binnen bereik; {} kandidaten",
+            self.kind,
+            self.group,
+            self.minutes,
+            self.threshold_m,
+            self.homes_covered_before,
+            self.homes,
+            self.candidates
+        );
+        let _ = writeln!(
+            s,
+            "{:>3}  {:<24} {:>8} {:>8}  plek",
+            "#", "lon,lat", "erbij", "daarna"
+        );
+        for x in &self.suggestions {
+            let _ = writeln!(
+                s,
+                "{:>3}  {:<24} {:>8} {:>7.1}%  {}",
+                x.rank,
+                format!("{:.6},{:.6}", x.lonlat[0], x.lonlat[1]),
+                x.homes_gained,
+                x.share_after * 100.0,
+                x.candidate
+            );
+        }
+        if self.suggestions.is_empty() {
+            let _ = writeln!(s, "geen plek brengt nog woningen binnen bereik");
+        }
+        s
+    }
+}

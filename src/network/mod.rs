@@ -12,6 +12,7 @@
 //! | `search.rs` | multi-source Dijkstra; [`distances`] per building and kind; [`needs`] per doelgroep |
 //! | `reach.rs` | [`reach`]: from one point, nearest amenity per kind with the route |
 //! | `isochrone.rs` | [`isochrone`]: reachable street pieces and their area per band |
+//! | `within.rs` | [`within`]: per origin, the targets within a walking distance (for `suggest`) |
 //! | `coverage.rs` | [`coverage`]: per kind and group, area within the threshold and homes in/out |
 //!
 //! Distance between a building and an amenity = building connector + network
@@ -23,6 +24,7 @@ mod isochrone;
 mod reach;
 mod search;
 mod snap;
+mod within;
 
 #[cfg(test)]
 mod oracle;
@@ -35,3 +37,4 @@ pub use isochrone::{IsoBand, isochrone};
 pub use reach::{QueryError, ReachResult, reach};
 pub use search::{KindDistances, NeedResult, distances, needs};
 pub use snap::Snap;
+pub use within::within;

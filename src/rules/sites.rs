@@ -20,8 +20,10 @@
 //!   only (`floor_area / floors × usable_share`); no floors gives 0.
 //! - **Best group**: the highest score among groups whose verdict is not
 //!   ongeschikt and that get at least one home; ties by group name.
-//! - **Rank**: best score descending (sites without a best group last), then the
-//!   best group's homes descending, then building id.
+//! - **Rank**: best score (whole points) descending (sites without a best group
+//!   last), then vacant before in use (leegstand is the transformation question
+//!   of the day; a shop still trading is a later option), then the best group's
+//!   homes descending, then building id.
 
 use super::suitability::{Assessment, BuildingFacts, FloorsAdvice, Status, Verdict};
 use crate::model::{BuildingUse, Layers};
@@ -156,7 +158,8 @@ pub fn sites(
         y.best_group
             .is_some()
             .cmp(&x.best_group.is_some())
-            .then(y.best_score.total_cmp(&x.best_score))
+            .then(y.best_score.round().total_cmp(&x.best_score.round()))
+            .then(y.vacant.cmp(&x.vacant))
             .then(y.best_homes.cmp(&x.best_homes))
             .then_with(|| {
                 layers.buildings[x.building]
