@@ -576,7 +576,9 @@ pub struct Comparison {
     pub coverage: Vec<CoverageChange>,
     /// Verdicts that changed.
     pub verdict_changes: Vec<VerdictChange>,
-    /// Homes (residential buildings) per side, and homes added by transformation per group.
+    /// Homes (residential buildings) in A and in B.
+    pub homes: (usize, usize),
+    /// Homes added by transformation per group (usable area / the group's unit size).
     pub homes_added: BTreeMap<String, u32>,
     /// Buildings whose zone changed: id, before, after.
     pub zone_changes: Vec<(String, String, String)>,
@@ -659,9 +661,14 @@ pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison
                             .then(y.1.name.cmp(&x.1.name))
                     })
             });
-            let (group, unit) = match best {
-                Some((_, g)) => (g.name.clone(), g.unit_m2),
-                None => ("geen doelgroep".to_string(), 60.0),
+            // The group the intervention names wins; else the best group in B.
+            let named = b.1.interventions.iter().find_map(|iv| match iv {
+                crate::scenario::Intervention::Transform { ids, group: Some(g) } if ids.contains(&bld.id) => b.1.group(g),
+                _ => None,
+            });
+            let (group, unit) = match (named, best) {
+                (Some(g), _) | (None, Some((_, g))) => (g.name.clone(), g.unit_m2),
+                (None, None) => ("geen doelgroep".to_string(), 60.0),
             };
             let homes = (bld.floor_area_m2.value * b.1.sites.usable_share / unit).floor() as u32;
             *homes_added.entry(group).or_insert(0) += homes;
@@ -703,9 +710,11 @@ pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison
             .or_default()
             .1 += z.area_m2;
     }
+    let count_homes = |p: &Plan| p.layers.buildings.iter().filter(|x| x.usage == crate::model::BuildingUse::Residential).count();
     Comparison {
         a: a.1.name.clone(),
         b: b.1.name.clone(),
+        homes: (count_homes(a.0), count_homes(b.0)),
         coverage,
         verdict_changes,
         homes_added,
@@ -718,11 +727,9 @@ impl Comparison {
     /// Readable text.
     pub fn table(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "A = {}, B = {}\n\nbereik (aandeel woningen binnen de looptijd)",
-            self.a, self.b
-        );
+        let _ = writeln!(s, "A = {}, B = {}", self.a, self.b);
+        let _ = writeln!(s, "woongebouwen: {} → {}", self.homes.0, self.homes.1);
+        let _ = writeln!(s, "\nbereik (aandeel woongebouwen binnen de looptijd)");
         let pct = |v: Option<f64>| {
             v.map(|x| format!("{:.1}%", x * 100.0))
                 .unwrap_or_else(|| "–".into())
