@@ -1444,4 +1444,37 @@ mod tests {
         assert_eq!(parse_closing("22:00"), Some(22 * 60));
         assert_eq!(parse_closing("bogus"), None);
     }
+
+    #[test]
+    fn load_text_matches_load_for_every_tiny_layer() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let scenario = Scenario::load(&dir.join("tiny.toml")).unwrap();
+        let loaded = load(&scenario).unwrap();
+        let mut compared = 0;
+        for (source, info) in scenario.layers.iter().zip(&loaded.info) {
+            if !info.present {
+                continue;
+            }
+            let text = std::fs::read_to_string(&source.path).unwrap();
+            let (n, diags) = load_text(&source.name, &text, loaded.working_crs, source).unwrap();
+            assert_eq!(n, info.features_loaded, "{}", source.name);
+            let expected: Vec<_> = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.layer == source.name)
+                .map(|d| d.to_string())
+                .collect();
+            let got: Vec<_> = diags.iter().map(|d| d.to_string()).collect();
+            assert_eq!(got, expected, "{}", source.name);
+            compared += 1;
+        }
+        assert!(compared >= 4, "only {compared} layers compared");
+    }
+
+    #[test]
+    fn load_text_rejects_an_unknown_layer() {
+        let text = r#"{"type":"FeatureCollection","features":[]}"#;
+        let err = load_text("parking", text, Crs::RD_NEW, &source("parking")).unwrap_err();
+        assert!(err.to_string().contains("unknown layer parking"), "{err}");
+    }
 }

@@ -434,3 +434,23 @@ fn counts_match_the_pyosmium_oracle() {
         "BINNENSTAD_OSM_DATA set but no oracle file found in it"
     );
 }
+
+#[test]
+fn import_bytes_matches_import_for_every_fixture_encoding() {
+    for name in ["centrum.osm", "centrum.osm.gz", "centrum.osm.pbf"] {
+        let path = fixture(name);
+        let bytes = std::fs::read(&path).unwrap();
+        let (from_file, report_file) = import(&path, &ImportOptions::default()).unwrap();
+        let (from_bytes, report_bytes) =
+            super::import_bytes(&bytes, &path, &ImportOptions::default()).unwrap();
+        for ((layer, a), (_, b)) in from_file.layers().iter().zip(from_bytes.layers()) {
+            assert_eq!(a.to_string(), b.to_string(), "{name} {layer}");
+        }
+        assert_eq!(report_file.counts, report_bytes.counts, "{name}");
+        assert_eq!(
+            report_file.diagnostics.len(),
+            report_bytes.diagnostics.len(),
+            "{name}"
+        );
+    }
+}
