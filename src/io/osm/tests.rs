@@ -454,3 +454,21 @@ fn import_bytes_matches_import_for_every_fixture_encoding() {
         );
     }
 }
+
+/// Found by the `osm_import` fuzz target: a PBF relation member of type 8
+/// (not node, way or relation) made osmpbf panic inside its member iterator.
+/// The fixture is `centrum.osm.pbf` with the first relation's first member type
+/// set to 8, blobs stored uncompressed (the fuzzer's own input relied on zlib
+/// checksums being skipped under `cfg(fuzzing)`).
+#[test]
+fn pbf_relation_with_unknown_member_type_is_an_error_naming_the_relation() {
+    let bytes = include_bytes!("../../../tests/fixtures/fuzz/pbf_relation_member_type_8.osm.pbf");
+    let err = super::import_bytes(bytes, Path::new("bad.osm.pbf"), &ImportOptions::default())
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("bad.osm.pbf"), "{text}");
+    assert!(
+        text.contains("relation") && text.contains("not node, way or relation"),
+        "{text}"
+    );
+}
