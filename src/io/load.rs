@@ -1176,45 +1176,8 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
             continue;
         };
         let t = Transformer::new(raw.crs, crs)?;
-        let mut cx = LayerCx {
-            layer: raw,
-            diagnostics: Vec::new(),
-        };
-        let items = convert_layer(raw, source, &t, &mut cx)?;
-        let loaded = match source.name.as_str() {
-            "buildings" => {
-                layers.buildings = load_buildings(&mut cx, &items);
-                layers.buildings.len()
-            }
-            "horeca" => {
-                layers.horeca = load_horeca(&mut cx, &items);
-                layers.horeca.len()
-            }
-            "amenities" => {
-                layers.amenities = load_amenities(&mut cx, &items);
-                layers.amenities.len()
-            }
-            "streets" => {
-                layers.streets = load_streets(&mut cx, &items);
-                layers.streets.len()
-            }
-            "retail_core" => {
-                layers.retail_core = load_retail_core(&mut cx, &items);
-                layers.retail_core.len()
-            }
-            "businesses" => {
-                layers.businesses = load_businesses(&mut cx, &items);
-                layers.businesses.len()
-            }
-            "plan_zones" => {
-                layers.plan_zones = load_plan_zones(&mut cx, &items);
-                layers.plan_zones.len()
-            }
-            _ => 0,
-        };
-        cx.diagnostics
-            .sort_by_key(|d| d.feature.as_ref().map(|f| f.index));
-        diagnostics.append(&mut cx.diagnostics);
+        let (loaded, mut found) = build_layer(raw, source, &t, &mut layers)?;
+        diagnostics.append(&mut found);
         info.push(LayerInfo {
             name: source.name.clone(),
             file: source.path.display().to_string(),
@@ -1239,6 +1202,88 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
         info,
         diagnostics,
     })
+}
+
+/// Builds the typed features of one parsed layer (named by `source.name`) into
+/// `layers`. Returns how many features were loaded and the layer's
+/// diagnostics, sorted by feature index.
+fn build_layer(
+    raw: &RawLayer,
+    source: &LayerSource,
+    t: &Transformer,
+    layers: &mut Layers,
+) -> Result<(usize, Vec<Diagnostic>)> {
+    let mut cx = LayerCx {
+        layer: raw,
+        diagnostics: Vec::new(),
+    };
+    let items = convert_layer(raw, source, t, &mut cx)?;
+    let loaded = match source.name.as_str() {
+        "buildings" => {
+            layers.buildings = load_buildings(&mut cx, &items);
+            layers.buildings.len()
+        }
+        "horeca" => {
+            layers.horeca = load_horeca(&mut cx, &items);
+            layers.horeca.len()
+        }
+        "amenities" => {
+            layers.amenities = load_amenities(&mut cx, &items);
+            layers.amenities.len()
+        }
+        "streets" => {
+            layers.streets = load_streets(&mut cx, &items);
+            layers.streets.len()
+        }
+        "retail_core" => {
+            layers.retail_core = load_retail_core(&mut cx, &items);
+            layers.retail_core.len()
+        }
+        "businesses" => {
+            layers.businesses = load_businesses(&mut cx, &items);
+            layers.businesses.len()
+        }
+        "plan_zones" => {
+            layers.plan_zones = load_plan_zones(&mut cx, &items);
+            layers.plan_zones.len()
+        }
+        other => {
+            return Err(Error::Usage(format!(
+                "unknown layer {other}: expected one of {}",
+                LAYER_NAMES.join(", ")
+            )));
+        }
+    };
+    cx.diagnostics
+        .sort_by_key(|d| d.feature.as_ref().map(|f| f.index));
+    Ok((loaded, cx.diagnostics))
+}
+
+/// Loads one layer from GeoJSON text as [`load`] does for each file, without
+/// touching the file system: parses, validates every position, reprojects into
+/// `working` and builds the typed features. `source.path` only names the layer
+/// in messages; `source.fields` maps property names.
+///
+/// Returns how many features were loaded and the diagnostics for the rest.
+///
+/// # Errors
+/// [`Error::File`] / [`Error::Feature`] for a broken file, [`Error::Crs`] when
+/// the declared CRS cannot be reprojected into `working`, [`Error::Usage`] for a
+/// layer name not in [`LAYER_NAMES`].
+pub fn load_text(
+    layer: &str,
+    text: &str,
+    working: Crs,
+    source: &LayerSource,
+) -> Result<(usize, Vec<Diagnostic>)> {
+    let raw = parse_layer(layer, &source.path, text)?;
+    extent_wgs84(&raw)?;
+    let t = Transformer::new(raw.crs, working)?;
+    let source = LayerSource {
+        name: layer.to_string(),
+        ..source.clone()
+    };
+    build_layer(&raw, &source, &t, &mut Layers::default())
 }
 
 fn attach(e: Error, diagnostics: &[Diagnostic]) -> Error {
@@ -1398,5 +1443,38 @@ mod tests {
         assert_eq!(parse_closing("01:30"), Some(25 * 60 + 30));
         assert_eq!(parse_closing("22:00"), Some(22 * 60));
         assert_eq!(parse_closing("bogus"), None);
+    }
+
+    #[test]
+    fn load_text_matches_load_for_every_tiny_layer() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let scenario = Scenario::load(&dir.join("tiny.toml")).unwrap();
+        let loaded = load(&scenario).unwrap();
+        let mut compared = 0;
+        for (source, info) in scenario.layers.iter().zip(&loaded.info) {
+            if !info.present {
+                continue;
+            }
+            let text = std::fs::read_to_string(&source.path).unwrap();
+            let (n, diags) = load_text(&source.name, &text, loaded.working_crs, source).unwrap();
+            assert_eq!(n, info.features_loaded, "{}", source.name);
+            let expected: Vec<_> = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.layer == source.name)
+                .map(|d| d.to_string())
+                .collect();
+            let got: Vec<_> = diags.iter().map(|d| d.to_string()).collect();
+            assert_eq!(got, expected, "{}", source.name);
+            compared += 1;
+        }
+        assert!(compared >= 4, "only {compared} layers compared");
+    }
+
+    #[test]
+    fn load_text_rejects_an_unknown_layer() {
+        let text = r#"{"type":"FeatureCollection","features":[]}"#;
+        let err = load_text("parking", text, Crs::RD_NEW, &source("parking")).unwrap_err();
+        assert!(err.to_string().contains("unknown layer parking"), "{err}");
     }
 }

@@ -117,6 +117,41 @@ enum Format {
 /// OSM data, is truncated or corrupt (with the byte offset for XML);
 /// [`Error::Usage`] for a bbox that is not finite or not west < east, south < north.
 pub fn import(path: &Path, options: &ImportOptions) -> Result<(OsmLayers, ImportReport), Error> {
+    check_bbox(options)?;
+    let data = read(path)?;
+    Ok(finish(data, path, options))
+}
+
+/// Like [`import`], for OSM data already in memory (any supported encoding,
+/// detected the same way). `name` stands for the data in messages and diagnostics,
+/// and its extension is the fallback when the content does not tell the format;
+/// nothing is read from it.
+///
+/// # Errors
+/// As [`import`], without [`Error::Io`].
+///
+/// # Examples
+/// ```
+/// use binnenstad::io::osm::{ImportOptions, import_bytes};
+/// let xml = br#"<osm version="0.6"><node id="1" lat="52.09" lon="5.12">
+///   <tag k="amenity" v="cafe"/></node></osm>"#;
+/// let (layers, _) =
+///     import_bytes(xml, std::path::Path::new("snippet.osm"), &ImportOptions::default())?;
+/// assert_eq!(layers.horeca.features.len(), 1);
+/// # Ok::<(), binnenstad::Error>(())
+/// ```
+pub fn import_bytes(
+    bytes: &[u8],
+    name: &Path,
+    options: &ImportOptions,
+) -> Result<(OsmLayers, ImportReport), Error> {
+    check_bbox(options)?;
+    let format = detect(name, &bytes[..bytes.len().min(64)])?;
+    let data = read_format(format, name, bytes)?;
+    Ok(finish(data, name, options))
+}
+
+fn check_bbox(options: &ImportOptions) -> Result<(), Error> {
     if let Some([w, s, e, n]) = options.bbox
         && (![w, s, e, n].iter().all(|v| v.is_finite()) || w >= e || s >= n)
     {
@@ -124,7 +159,15 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<(OsmLayers, Import
             "bbox {w},{s},{e},{n}: expected finite W,S,E,N with W < E and S < N"
         )));
     }
-    let mut data = read(path)?;
+    Ok(())
+}
+
+/// Sorts the elements and maps them to layers.
+fn finish(
+    mut data: data::OsmData,
+    path: &Path,
+    options: &ImportOptions,
+) -> (OsmLayers, ImportReport) {
     data.sort();
     let built = layers::build(&data, options, &path.display().to_string());
     let counts = built
@@ -139,7 +182,7 @@ pub fn import(path: &Path, options: &ImportOptions) -> Result<(OsmLayers, Import
         retail_core_derived: built.retail_core_derived,
         retail_core_method: built.retail_core_method,
     };
-    Ok((built.layers, report))
+    (built.layers, report)
 }
 
 /// Reads the raw elements of an OSM file in any supported format.
@@ -151,7 +194,16 @@ fn read(path: &Path) -> Result<data::OsmData, Error> {
         .read_to_end(&mut head)
         .map_err(|e| Error::io(path, "cannot read", e))?;
     let format = detect(path, &head)?;
-    let file = BufReader::with_capacity(1 << 16, open()?);
+    read_format(format, path, open()?)
+}
+
+/// Reads the raw elements of a stream whose format is known; `path` names it in errors.
+fn read_format<R: Read + Send>(
+    format: Format,
+    path: &Path,
+    input: R,
+) -> Result<data::OsmData, Error> {
+    let file = BufReader::with_capacity(1 << 16, input);
     let result = match format {
         Format::Xml => xml::read_xml(file),
         Format::XmlGz => xml::read_xml(BufReader::new(flate2::read::MultiGzDecoder::new(file)))

@@ -56,21 +56,15 @@ fn decode_blob(index: usize, blob: &osmpbf::Blob) -> Result<OsmData, String> {
                 tags: collect_tags(w.tags()),
             }),
             Element::Relation(r) => {
-                let members = r
-                    .members()
-                    .map(|m| Member {
-                        kind: match m.member_type {
-                            RelMemberType::Node => MemberType::Node,
-                            RelMemberType::Way => MemberType::Way,
-                            RelMemberType::Relation => MemberType::Relation,
-                        },
-                        id: m.member_id,
-                        // A role that is not valid UTF-8 is read as no role.
-                        role: m.role().unwrap_or_default().to_string(),
-                    })
-                    .collect();
+                let id = r.id();
+                let members = relation_members(&r).ok_or_else(|| {
+                    format!(
+                        "invalid PBF at blob {index}: relation {id} has a member whose type is \
+                         not node, way or relation"
+                    )
+                })?;
                 data.relations.push(Relation {
-                    id: r.id(),
+                    id,
                     members,
                     tags: collect_tags(r.tags()),
                 });
@@ -78,6 +72,31 @@ fn decode_blob(index: usize, blob: &osmpbf::Blob) -> Result<OsmData, String> {
         }
     }
     Ok(data)
+}
+
+/// The members of a relation, or None when one has an unknown member type.
+///
+/// osmpbf 0.3.8 unwraps the protobuf member type inside `RelMemberIter::next`
+/// (`protobuf-3.7.2/src/enum_or_unknown.rs:52`) and offers no raw access to it,
+/// so a corrupt type (found by fuzzing: type 8) can only be caught as a panic.
+/// Catching it here, per relation, names the relation in the error instead of
+/// failing the whole file with "the decoder failed".
+fn relation_members(r: &osmpbf::Relation) -> Option<Vec<Member>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        r.members()
+            .map(|m| Member {
+                kind: match m.member_type {
+                    RelMemberType::Node => MemberType::Node,
+                    RelMemberType::Way => MemberType::Way,
+                    RelMemberType::Relation => MemberType::Relation,
+                },
+                id: m.member_id,
+                // A role that is not valid UTF-8 is read as no role.
+                role: m.role().unwrap_or_default().to_string(),
+            })
+            .collect()
+    }))
+    .ok()
 }
 
 fn collect_tags<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Tags {

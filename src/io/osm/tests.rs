@@ -434,3 +434,41 @@ fn counts_match_the_pyosmium_oracle() {
         "BINNENSTAD_OSM_DATA set but no oracle file found in it"
     );
 }
+
+#[test]
+fn import_bytes_matches_import_for_every_fixture_encoding() {
+    for name in ["centrum.osm", "centrum.osm.gz", "centrum.osm.pbf"] {
+        let path = fixture(name);
+        let bytes = std::fs::read(&path).unwrap();
+        let (from_file, report_file) = import(&path, &ImportOptions::default()).unwrap();
+        let (from_bytes, report_bytes) =
+            super::import_bytes(&bytes, &path, &ImportOptions::default()).unwrap();
+        for ((layer, a), (_, b)) in from_file.layers().iter().zip(from_bytes.layers()) {
+            assert_eq!(a.to_string(), b.to_string(), "{name} {layer}");
+        }
+        assert_eq!(report_file.counts, report_bytes.counts, "{name}");
+        assert_eq!(
+            report_file.diagnostics.len(),
+            report_bytes.diagnostics.len(),
+            "{name}"
+        );
+    }
+}
+
+/// Found by the `osm_import` fuzz target: a PBF relation member of type 8
+/// (not node, way or relation) made osmpbf panic inside its member iterator.
+/// The fixture is `centrum.osm.pbf` with the first relation's first member type
+/// set to 8, blobs stored uncompressed (the fuzzer's own input relied on zlib
+/// checksums being skipped under `cfg(fuzzing)`).
+#[test]
+fn pbf_relation_with_unknown_member_type_is_an_error_naming_the_relation() {
+    let bytes = include_bytes!("../../../tests/fixtures/fuzz/pbf_relation_member_type_8.osm.pbf");
+    let err = super::import_bytes(bytes, Path::new("bad.osm.pbf"), &ImportOptions::default())
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("bad.osm.pbf"), "{text}");
+    assert!(
+        text.contains("relation") && text.contains("not node, way or relation"),
+        "{text}"
+    );
+}
