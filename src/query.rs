@@ -663,7 +663,10 @@ pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison
             });
             // The group the intervention names wins; else the best group in B.
             let named = b.1.interventions.iter().find_map(|iv| match iv {
-                crate::scenario::Intervention::Transform { ids, group: Some(g) } if ids.contains(&bld.id) => b.1.group(g),
+                crate::scenario::Intervention::Transform {
+                    ids,
+                    group: Some(g),
+                } if ids.contains(&bld.id) => b.1.group(g),
                 _ => None,
             });
             let (group, unit) = match (named, best) {
@@ -710,7 +713,13 @@ pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison
             .or_default()
             .1 += z.area_m2;
     }
-    let count_homes = |p: &Plan| p.layers.buildings.iter().filter(|x| x.usage == crate::model::BuildingUse::Residential).count();
+    let count_homes = |p: &Plan| {
+        p.layers
+            .buildings
+            .iter()
+            .filter(|x| x.usage == crate::model::BuildingUse::Residential)
+            .count()
+    };
     Comparison {
         a: a.1.name.clone(),
         b: b.1.name.clone(),

@@ -2,8 +2,10 @@
 
 mod util;
 
+mod amsterdam;
 mod bad_input;
 mod cli_check;
 mod cli_plan;
+mod cli_query;
 mod maps;
 mod network_oracle;

@@ -1,0 +1,240 @@
+//! The query commands on the hand-made fixture, whose distances can be worked out by
+//! hand (tests/fixtures/make_tiny.py draws it in RD metres).
+
+use crate::util::*;
+use serde_json::Value;
+
+fn json_of(args: &[&str]) -> Value {
+    let r = run(args);
+    assert_eq!(r.code, 0, "{args:?}\n{}{}", r.stdout, r.stderr);
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
+}
+
+#[test]
+fn reach_distances_are_worked_out_by_hand() {
+    let tiny = fixture("tiny.toml");
+    let v = json_of(&[
+        "reach",
+        tiny.to_str().unwrap(),
+        "--from",
+        "home-east",
+        "--group",
+        "gezinnen",
+        "--json",
+    ]);
+    let row = |kind: &str| {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == kind)
+            .unwrap()
+            .clone()
+    };
+    // home-east's anchor (121355, 487010): 10 m to Dwarsstraat, 155 m west to the crossing,
+    // 150 m north, 5 m to the supermarket.
+    assert_eq!(row("supermarket")["metres"], 320.0);
+    // Along Dwarsstraat 25 m east to the playground's connector (5 m).
+    assert_eq!(row("playground")["metres"], 40.0);
+    assert_eq!(row("playground")["met"], true);
+    // 10 + 155 + 180 south + 5.
+    assert_eq!(row("primary_school")["metres"], 350.0);
+    // 4.0 km/h: 350 m is 5.25 min.
+    assert_eq!(row("primary_school")["minutes"], 5.3);
+    // A need with no amenity of its kind is not met.
+    assert_eq!(row("daycare")["met"], false);
+    assert!(row("daycare")["metres"].is_null());
+}
+
+#[test]
+fn reach_writes_routes_that_end_at_the_amenity() {
+    let dir = tempfile::tempdir().unwrap();
+    let routes = dir.path().join("routes.geojson");
+    let tiny = fixture("tiny.toml");
+    let r = run(&[
+        "reach",
+        tiny.to_str().unwrap(),
+        "--from",
+        "home-east",
+        "--route-out",
+        routes.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = read_json(&routes);
+    let by_id = features_by_id(&v);
+    assert_eq!(by_id.len(), 3, "supermarket, school, playground");
+    let sm = &by_id["route/supermarket"];
+    assert_eq!(sm["properties"]["metres"], 320.0);
+    assert_eq!(sm["geometry"]["type"], "LineString");
+}
+
+#[test]
+fn site_explains_the_nightclub_knock_out_with_numbers() {
+    let tiny = fixture("tiny.toml");
+    let v = json_of(&["site", tiny.to_str().unwrap(), "home-west", "--json"]);
+    let g = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["group"] == "gezinnen")
+        .unwrap();
+    assert_eq!(g["verdict"], "ongeschikt");
+    let c = g["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "horeca_3")
+        .unwrap();
+    assert_eq!(c["status"], "fail");
+    assert_eq!(c["knockout"], true);
+    // home-west's anchor (121025, 487010) to the nightclub (121040, 486995): 21.2 m.
+    assert_eq!(c["reason"], "nachtclub De Nacht op 21 m (minimaal 150 m)");
+    // The same building by LON,LAT: RD (121025, 487010), inside it (pyproj).
+    let v2 = json_of(&[
+        "site",
+        tiny.to_str().unwrap(),
+        "4.8883368,52.3699176",
+        "--json",
+    ]);
+    assert_eq!(v2["building_id"], "home-west");
+}
+
+#[test]
+fn sites_rank_the_vacant_shop_and_the_office() {
+    let tiny = fixture("tiny.toml");
+    let v = json_of(&["sites", tiny.to_str().unwrap(), "--json"]);
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["building_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["shop-vacant", "office"]);
+    let office = &v[1];
+    assert!(
+        office["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.as_str().unwrap().starts_with("monument"))
+    );
+    // 20 x 20 m x 5 floors x 0.8 usable / 55 m2 per starter home = 29.
+    assert_eq!(office["homes"], 29);
+}
+
+#[test]
+fn isochrone_grows_with_the_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("iso.geojson");
+    let tiny = fixture("tiny.toml");
+    let r = run(&[
+        "isochrone",
+        tiny.to_str().unwrap(),
+        "--from",
+        "home-east",
+        "--minutes",
+        "1,3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = read_json(&out);
+    let areas: Vec<&Value> = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["part"] == "area")
+        .collect();
+    assert_eq!(areas.len(), 2);
+    // 1 min at 4.8 km/h (starters, the fixture's map group) = 80 m.
+    assert_eq!(areas[0]["properties"]["metres"], 80.0);
+    let r = run(&[
+        "isochrone",
+        tiny.to_str().unwrap(),
+        "--from",
+        "home-east",
+        "--minutes",
+        "0",
+    ]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn suggest_puts_a_daycare_where_it_reaches_the_homes() {
+    let tiny = fixture("tiny.toml");
+    let v = json_of(&[
+        "suggest",
+        tiny.to_str().unwrap(),
+        "--amenity",
+        "daycare",
+        "--count",
+        "2",
+        "--group",
+        "gezinnen",
+        "--json",
+    ]);
+    assert_eq!(v["homes"], 2);
+    assert_eq!(v["homes_covered_before"], 0);
+    let picks = v["suggestions"].as_array().unwrap();
+    // Both homes lie within 10 minutes (667 m) of the crossing: one pick covers both.
+    assert_eq!(picks.len(), 1);
+    assert_eq!(picks[0]["homes_gained"], 2);
+    assert_eq!(picks[0]["share_after"], 1.0);
+    let r = run(&[
+        "suggest",
+        tiny.to_str().unwrap(),
+        "--amenity",
+        "spaceport",
+        "--count",
+        "1",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown kind"), "{}", r.stderr);
+}
+
+#[test]
+fn zones_writes_only_the_zoning() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("z");
+    let tiny = fixture("tiny.toml");
+    let r = run(&[
+        "zones",
+        tiny.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["zones.geojson", "zones.qml"]);
+    let v = read_json(&out.join("zones.geojson"));
+    let zones: Vec<&str> = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["zone"].as_str().unwrap())
+        .collect();
+    assert!(
+        zones.contains(&"reuring") && zones.contains(&"rust"),
+        "{zones:?}"
+    );
+}
+
+#[test]
+fn unknown_group_and_building_are_usage_errors() {
+    let tiny = fixture("tiny.toml");
+    let r = run(&["sites", tiny.to_str().unwrap(), "--group", "astronauten"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("astronauten") && r.stderr.contains("gezinnen"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["site", tiny.to_str().unwrap(), "no-such-building"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no-such-building"), "{}", r.stderr);
+}
