@@ -35,7 +35,24 @@ pub fn check(scenario: &Scenario, loaded: &Loaded) -> CheckReport {
                 .to_string(),
         );
     }
-    // MERGE: diagnostics.extend(crate::network::check_streets(&loaded.layers.streets, &scenario.network));
+    let (network, net_diags) = crate::network::WalkNetwork::build(&loaded.layers.streets, &scenario.network);
+    diagnostics.extend(net_diags);
+    let components = network.components();
+    if components.len() > 1 {
+        let main = components.iter().map(|c| c.length_m).fold(0.0, f64::max);
+        let total: f64 = components.iter().map(|c| c.length_m).sum();
+        notes.push(format!(
+            "streets: {} connected parts; the largest holds {:.0} of {:.0} m ({:.1}%)",
+            components.len(),
+            main,
+            total,
+            if total > 0.0 { 100.0 * main / total } else { 0.0 }
+        ));
+    }
+    // Features that join the network only through an island, or not at all.
+    let (_, walk_diags) =
+        crate::network::distances(&network, &loaded.layers.buildings, &loaded.layers.amenities, &scenario.network);
+    diagnostics.extend(walk_diags);
     diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
     CheckReport {
         scenario: scenario.name.clone(),
