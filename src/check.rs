@@ -35,7 +35,8 @@ pub fn check(scenario: &Scenario, loaded: &Loaded) -> CheckReport {
                 .to_string(),
         );
     }
-    let (network, net_diags) = crate::network::WalkNetwork::build(&loaded.layers.streets, &scenario.network);
+    let (network, net_diags) =
+        crate::network::WalkNetwork::build(&loaded.layers.streets, &scenario.network);
     diagnostics.extend(net_diags);
     let components = network.components();
     if components.len() > 1 {
@@ -46,12 +47,20 @@ pub fn check(scenario: &Scenario, loaded: &Loaded) -> CheckReport {
             components.len(),
             main,
             total,
-            if total > 0.0 { 100.0 * main / total } else { 0.0 }
+            if total > 0.0 {
+                100.0 * main / total
+            } else {
+                0.0
+            }
         ));
     }
     // Features that join the network only through an island, or not at all.
-    let (_, walk_diags) =
-        crate::network::distances(&network, &loaded.layers.buildings, &loaded.layers.amenities, &scenario.network);
+    let (_, walk_diags) = crate::network::distances(
+        &network,
+        &loaded.layers.buildings,
+        &loaded.layers.amenities,
+        &scenario.network,
+    );
     diagnostics.extend(walk_diags);
     diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
     CheckReport {

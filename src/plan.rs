@@ -187,6 +187,28 @@ pub fn run_with(scenario: &Scenario, loaded: Loaded, with_coverage: bool) -> Res
     diagnostics.append(&mut net_diags);
     clock.lap("network");
 
+    // A kind some group needs but the map does not have: every such need fails; say why.
+    for kind in AmenityKind::ALL {
+        let needed_by: Vec<&str> = scenario
+            .groups
+            .iter()
+            .filter(|g| g.needs_minutes.contains_key(kind))
+            .map(|g| g.name.as_str())
+            .collect();
+        if !needed_by.is_empty() && !layers.amenities.iter().any(|a| a.kind == *kind) {
+            diagnostics.push(Diagnostic {
+                severity: crate::error::Severity::Warning,
+                layer: "amenities".into(),
+                file: None,
+                feature: None,
+                code: "missing_kind",
+                message: format!(
+                    "no amenity of kind {kind} in the map, so the need for it fails everywhere ({}); add them to the amenities layer if they exist",
+                    needed_by.join(", ")
+                ),
+            });
+        }
+    }
     let (walk, mut walk_diags) = network::distances(
         &network,
         &layers.buildings,

@@ -46,6 +46,8 @@ pub struct RawScenario {
     pub sites: Option<RawSites>,
     /// Output settings.
     pub output: Option<RawOutput>,
+    /// How missing model values are filled in.
+    pub model: Option<RawModel>,
     /// Doelgroep profiles (override or add to the four defaults).
     #[serde(default)]
     pub groups: BTreeMap<String, RawGroup>,
@@ -121,6 +123,15 @@ pub struct RawSites {
     pub include_vacant: Option<bool>,
     /// Share of gross floor area usable as dwelling floor area (0-1).
     pub usable_share: Option<f64>,
+}
+
+/// `[model]`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawModel {
+    /// The use given to buildings whose use is missing or `other` (e.g. "residential"
+    /// for OSM extracts where every building is plain `building=yes`).
+    pub unknown_use: Option<String>,
 }
 
 /// `[output]`.
@@ -441,6 +452,8 @@ pub struct Scenario {
     pub sites: SiteSettings,
     /// Output settings.
     pub output: OutputSettings,
+    /// The use given to buildings whose use is missing or `other`; None keeps `other`.
+    pub unknown_use: Option<BuildingUse>,
     /// Doelgroepen, sorted by name.
     pub groups: Vec<Doelgroep>,
     /// Interventions in file order.
@@ -1068,6 +1081,13 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
     }
     let groups: Vec<Doelgroep> = groups.into_values().collect();
 
+    let unknown_use =
+        match raw.model.as_ref().and_then(|m| m.unknown_use.as_deref()) {
+            None => None,
+            Some(u) => Some(BuildingUse::parse(u).ok_or_else(|| {
+                cx.err("model.unknown_use", format!("unknown building use \"{u}\""))
+            })?),
+        };
     let ro = raw.output.unwrap_or_default();
     let map_group = match ro.map_group {
         Some(g) => {
@@ -1180,6 +1200,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
         suitability,
         sites,
         output,
+        unknown_use,
         groups,
         interventions,
     })

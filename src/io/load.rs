@@ -1188,6 +1188,27 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
             extent_wgs84: extent,
         });
     }
+    if let Some(u) = scenario.unknown_use {
+        let mut n = 0;
+        for b in layers
+            .buildings
+            .iter_mut()
+            .filter(|b| b.usage == BuildingUse::Other)
+        {
+            b.usage = u;
+            n += 1;
+        }
+        if n > 0 {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                layer: "buildings".into(),
+                file: Some(scenario.layers[0].path.display().to_string()),
+                feature: None,
+                code: "unknown_use",
+                message: format!("{n} buildings without a known use taken as {u} (scenario key model.unknown_use)"),
+            });
+        }
+    }
     if layers.buildings.is_empty() {
         let path = &scenario.layers[0].path;
         return Err(Error::file(
