@@ -2,7 +2,7 @@
 //!
 //! - [`load`]: GeoJSON layers → [`crate::model::Layers`] in the working CRS.
 //! - [`osm`]: OpenStreetMap (.osm, .osm.gz, .osm.pbf) → GeoJSON layers.
-//! - [`write`]: model geometry → RFC 7946 GeoJSON text.
+//! - [`write`](mod@write): model geometry → RFC 7946 GeoJSON text.
 //! - [`output`]: output folders written whole or not at all.
 
 pub mod load;

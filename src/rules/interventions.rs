@@ -8,7 +8,7 @@
 //!   remaining features is kept.
 //!
 //! Features are named by their stable id, never by position. An unknown or
-//! duplicate id, or a position that cannot be placed, is an [`Error::Usage`]
+//! duplicate id, or a position that cannot be placed, is an [`Error::Usage`](crate::Error::Usage)
 //! naming the intervention (`interventions[2]`) and the id; the run stops and
 //! the layers may have been changed by the interventions before it.
 

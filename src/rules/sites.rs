@@ -1,8 +1,8 @@
 //! Transformation sites: which buildings could become homes, for whom, and how many.
 //!
-//! Inputs: the layers, the [`BuildingFacts`] and the [`Assessment`]s per
-//! building and group (from [`assess_all`](super::suitability::assess_all)),
-//! the groups and the [`SiteSettings`]. Output: ranked [`Site`]s.
+//! Inputs: the layers, the [`BuildingFacts`](crate::rules::suitability::BuildingFacts) and the [`Assessment`](crate::rules::suitability::Assessment)s per
+//! building and group (from [`assess_all`](crate::rules::suitability::assess_all)),
+//! the groups and the `SiteSettings`. Output: ranked `Site`s.
 //!
 //! # Rules
 //! - **Candidates**: vacant buildings (when `include_vacant`) and buildings whose

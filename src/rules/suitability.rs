@@ -1,9 +1,9 @@
 //! Housing suitability of one building for one doelgroep.
 //!
-//! Inputs: the [`Building`], what the pipeline knows about it ([`BuildingFacts`]:
+//! Inputs: the `Building`, what the pipeline knows about it (`BuildingFacts`:
 //! zone, reuring index, kernwinkelgebied, walking distances, VNG hits), the
-//! [`Doelgroep`] profile and the [`SuitabilitySettings`]. Output: an
-//! [`Assessment`] with a score 0-100, a [`Verdict`] and every [`Criterion`] with
+//! `Doelgroep` profile and the `SuitabilitySettings`. Output: an
+//! `Assessment` with a score 0-100, a `Verdict` and every `Criterion` with
 //! its measured value, threshold, pass / warn / fail and points.
 //!
 //! # Criteria and families
@@ -27,7 +27,7 @@
 //! # Text on demand
 //! A criterion stores typed measurements, not sentences: the Dutch reason,
 //! measured value and threshold are rendered when asked
-//! ([`Criterion::reason`], [`Assessment::reasons`], [`Criterion::text`]).
+//! (`Criterion::reason`, `Assessment::reasons`, `Criterion::text`).
 //! Assessing a million buildings for four groups then allocates little.
 //! Measured values are stored as `f32` (display precision); the pass / warn /
 //! fail decisions and the points are computed in `f64` before storing.
