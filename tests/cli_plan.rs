@@ -31,3 +31,73 @@ fn plan_writes_buildings_with_stable_ids() {
     assert!((area - 2000.0).abs() < 5.0, "{area}");
     assert_eq!(office["floor_area_estimated"], true);
 }
+
+/// A QGIS/BAG export with its own property names and RD coordinates works through the
+/// scenario's field mapping, without editing the file.
+#[test]
+fn field_mapping_reads_a_bag_style_export() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
+    let path = dir.path().join("tiny/buildings.geojson");
+    let mut v = read_json(&path);
+    for f in v["features"].as_array_mut().unwrap() {
+        let p = f["properties"].as_object_mut().unwrap();
+        let id = p.remove("id").unwrap();
+        p.insert("identificatie".into(), id);
+        if let Some(u) = p.remove("use") {
+            p.insert("gebruiksdoel".into(), u);
+        }
+        if let Some(n) = p.remove("floors") {
+            p.insert("bouwlagen".into(), n);
+        }
+        f.as_object_mut().unwrap().remove("id");
+    }
+    std::fs::write(&path, v.to_string()).unwrap();
+    let scenario = dir.path().join("bag.toml");
+    std::fs::write(
+        &scenario,
+        "version = 1\nname = \"bag\"\narea = \"tiny\"\ncrs = \"EPSG:28992\"\n\
+         [layers.buildings]\nfields = { id = \"identificatie\", use = \"gebruiksdoel\", floors = \"bouwlagen\" }\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let r = run_in(
+        dir.path(),
+        &[
+            "plan",
+            "bag.toml",
+            "--out",
+            out.to_str().unwrap(),
+            "--strict",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let b = features_by_id(&read_json(&out.join("buildings.geojson")));
+    assert_eq!(b["office"]["properties"]["use"], "office");
+    assert_eq!(b["office"]["properties"]["floors"], 5);
+    assert_eq!(b["office"]["properties"]["floors_estimated"], false);
+    // Without the mapping the same file has no ids: --strict refuses it, naming the feature.
+    std::fs::write(
+        &scenario,
+        "version = 1\nname = \"bag\"\narea = \"tiny\"\ncrs = \"EPSG:28992\"\n",
+    )
+    .unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "plan",
+            "bag.toml",
+            "--out",
+            out.to_str().unwrap(),
+            "--strict",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("buildings.geojson")
+            && r.stderr.contains("feature 0")
+            && r.stderr.contains("no id"),
+        "{}",
+        r.stderr
+    );
+}
