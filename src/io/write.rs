@@ -131,6 +131,118 @@ impl GeoJsonWriter {
     }
 }
 
+fn props(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+fn hhmm(minutes: u32) -> String {
+    let m = minutes % (24 * 60);
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// The model's input layers as output features with the canonical properties the
+/// loader reads (`crate::io::load`), by layer name: writing them and loading them back
+/// gives the same model (floor areas re-estimated from footprint × floors).
+pub fn input_layers(layers: &crate::model::Layers) -> Vec<(&'static str, Vec<OutFeature>)> {
+    let buildings = layers
+        .buildings
+        .iter()
+        .map(|b| OutFeature {
+            id: b.id.clone(),
+            geometry: Geometry::MultiPolygon(b.footprint.clone()),
+            properties: props(vec![
+                ("id", json!(b.id)),
+                ("use", json!(b.usage.as_str())),
+                (
+                    "ground_floor_use",
+                    json!(b.ground_floor_use.map(|u| u.as_str())),
+                ),
+                ("floors", json!(b.floors.value)),
+                ("year", json!(b.year)),
+                ("monument", json!(b.monument)),
+                ("vacant", json!(b.vacant)),
+                ("name", json!(b.name)),
+            ]),
+        })
+        .collect();
+    let horeca = layers
+        .horeca
+        .iter()
+        .map(|h| OutFeature {
+            id: h.id.clone(),
+            geometry: Geometry::Point(h.point),
+            properties: props(vec![
+                ("id", json!(h.id)),
+                ("kind", json!(h.kind)),
+                ("category", json!(h.category.number())),
+                ("closing_time", json!(h.closing_minutes.map(hhmm))),
+                ("terrace_seats", json!(h.terrace_seats)),
+                ("name", json!(h.name)),
+            ]),
+        })
+        .collect();
+    let amenities = layers
+        .amenities
+        .iter()
+        .map(|a| OutFeature {
+            id: a.id.clone(),
+            geometry: Geometry::Point(a.point),
+            properties: props(vec![
+                ("id", json!(a.id)),
+                ("kind", json!(a.kind.as_str())),
+                ("name", json!(a.name)),
+            ]),
+        })
+        .collect();
+    let streets = layers
+        .streets
+        .iter()
+        .map(|s| OutFeature {
+            id: s.id.clone(),
+            geometry: Geometry::LineString(s.line.clone()),
+            properties: props(vec![
+                ("id", json!(s.id)),
+                ("highway", json!(s.highway)),
+                ("name", json!(s.name)),
+            ]),
+        })
+        .collect();
+    let retail_core = layers
+        .retail_core
+        .iter()
+        .map(|r| OutFeature {
+            id: r.id.clone(),
+            geometry: Geometry::MultiPolygon(r.area.clone()),
+            properties: props(vec![("id", json!(r.id)), ("name", json!(r.name))]),
+        })
+        .collect();
+    vec![
+        ("buildings", buildings),
+        ("horeca", horeca),
+        ("amenities", amenities),
+        ("streets", streets),
+        ("retail_core", retail_core),
+    ]
+}
+
+/// Writes `layers` as a map folder (`<dir>/<layer>.geojson`, see [`input_layers`]) in `crs`;
+/// a CRS other than WGS84 gets the legacy `crs` member, which the loader reads.
+pub fn map_folder(
+    layers: &crate::model::Layers,
+    dir: &std::path::Path,
+    crs: Crs,
+    working: Crs,
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, "cannot create folder", e))?;
+    let writer = GeoJsonWriter::new(working, crs)?;
+    for (name, features) in input_layers(layers) {
+        let path = dir.join(format!("{name}.geojson"));
+        let text = writer.collection(name, &features)?;
+        std::fs::write(&path, text).map_err(|e| crate::Error::io(&path, "cannot write", e))?;
+    }
+    Ok(())
+}
+
 /// Rounds a number for output (fixed decimals; keeps files diffable and deterministic).
 pub fn round_to(v: f64, decimals: i32) -> Value {
     if !v.is_finite() {
