@@ -5,11 +5,13 @@
 //! byte-identical between runs. `io` then writes them. The property names are
 //! the contract the QGIS styles (`render::qml`) rely on.
 
-use crate::io::write::{OutFeature, round_to};
+use crate::error::Result;
+use crate::io::write::{GeoJsonWriter, OutFeature, round_to};
 use crate::network::KindDistances;
 use crate::plan::Plan;
 use crate::scenario::Scenario;
 use geo::Geometry;
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -18,96 +20,121 @@ fn sorted(mut v: Vec<OutFeature>) -> Vec<OutFeature> {
     v
 }
 
-/// The buildings layer: every building with its normalised attributes and results.
-pub fn buildings(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
-    let kinds = plan.walk_kinds(scenario);
-    let out = plan
-        .layers
-        .buildings
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let mut p = Map::new();
-            p.insert("building_id".into(), json!(b.id));
-            p.insert("name".into(), json!(b.name));
-            p.insert("use".into(), json!(b.usage.as_str()));
-            p.insert(
-                "ground_floor_use".into(),
-                json!(b.ground_floor_use.map(|u| u.as_str())),
-            );
-            p.insert("floors".into(), json!(b.floors.value));
-            p.insert("floors_estimated".into(), json!(b.floors.estimated));
-            p.insert("floor_area_m2".into(), round_to(b.floor_area_m2.value, 0));
-            p.insert(
-                "floor_area_estimated".into(),
-                json!(b.floor_area_m2.estimated),
-            );
-            p.insert("footprint_m2".into(), round_to(b.footprint_m2(), 1));
-            p.insert("vacant".into(), json!(b.vacant));
-            p.insert("monument".into(), json!(b.monument));
-            p.insert("lift".into(), json!(b.lift));
-            p.insert("year".into(), json!(b.year));
-            if let Some(z) = plan.zoning.buildings.get(i) {
-                p.insert("zone".into(), json!(z.zone.as_str()));
-                p.insert("reuring_index".into(), round_to(z.reuring_index, 2));
-            }
-            let hits = plan.milieu.get(i).map(Vec::as_slice).unwrap_or(&[]);
-            let vng: Vec<String> = hits
-                .iter()
-                .map(|h| {
-                    let id = plan
-                        .layers
-                        .businesses
-                        .get(h.business)
-                        .map(|b| b.id.as_str())
-                        .unwrap_or("?");
-                    format!(
-                        "{id} op {:.0} m (richtafstand {:.0} m)",
-                        h.distance_m, h.guide_m
-                    )
-                })
-                .collect();
-            p.insert("vng_conflicts".into(), json!(vng.join("; ")));
-            for kind in &kinds {
-                let kd = KindDistances::find(&plan.walk, *kind);
-                let metres = kd.and_then(|k| k.metres.get(i).copied().flatten());
-                let nearest = kd
-                    .and_then(|k| k.nearest.get(i).copied().flatten())
-                    .and_then(|a| plan.layers.amenities.get(a as usize))
-                    .map(|a| a.id.clone());
-                p.insert(
-                    format!("walk_m_{kind}"),
-                    metres.map(|m| round_to(m, 1)).unwrap_or(Value::Null),
-                );
-                p.insert(format!("nearest_{kind}"), json!(nearest));
-            }
-            for (gi, g) in scenario.groups.iter().enumerate() {
-                if let Some(a) = plan.assessments.get(i).and_then(|per| per.get(gi)) {
-                    p.insert(format!("score_{}", g.name), round_to(a.score, 0));
-                    p.insert(format!("verdict_{}", g.name), json!(a.verdict.as_str()));
-                    p.insert(format!("reasons_{}", g.name), json!(a.reasons()));
-                }
-                let needs = crate::network::needs(g, &plan.walk, i);
-                let met = needs.iter().filter(|n| n.met).count();
-                let unmet: Vec<&str> = needs
-                    .iter()
-                    .filter(|n| !n.met)
-                    .map(|n| n.kind.as_str())
-                    .collect();
-                p.insert(
-                    format!("needs_met_{}", g.name),
-                    json!(format!("{met}/{}", needs.len())),
-                );
-                p.insert(format!("needs_unmet_{}", g.name), json!(unmet.join(", ")));
-            }
-            OutFeature {
-                id: b.id.clone(),
-                geometry: Geometry::MultiPolygon(b.footprint.clone()),
-                properties: p,
-            }
+/// The buildings layer, streamed: every building with its normalised attributes
+/// and results, sorted by id, one feature per line (see
+/// [`GeoJsonWriter::write_collection`]); `tick(n)` after every `n` features.
+/// Properties are written straight to text, so no map is built per building.
+pub fn write_buildings(
+    plan: &Plan,
+    scenario: &Scenario,
+    writer: &GeoJsonWriter,
+    out: &mut dyn std::io::Write,
+    tick: &(dyn Fn(usize) + Sync),
+) -> Result<()> {
+    let buildings = &plan.layers.buildings;
+    let mut order: Vec<usize> = (0..buildings.len()).collect();
+    // Ties (duplicate ids) keep input order, so the file stays deterministic.
+    order.par_sort_by(|&a, &b| buildings[a].id.cmp(&buildings[b].id).then(a.cmp(&b)));
+    let kinds: Vec<(String, String, Option<&KindDistances>)> = plan
+        .walk_kinds(scenario)
+        .into_iter()
+        .map(|k| {
+            (
+                format!("walk_m_{k}"),
+                format!("nearest_{k}"),
+                KindDistances::find(&plan.walk, k),
+            )
         })
         .collect();
-    sorted(out)
+    let groups: Vec<[String; 5]> = scenario
+        .groups
+        .iter()
+        .map(|g| {
+            let n = &g.name;
+            [
+                format!("score_{n}"),
+                format!("verdict_{n}"),
+                format!("reasons_{n}"),
+                format!("needs_met_{n}"),
+                format!("needs_unmet_{n}"),
+            ]
+        })
+        .collect();
+    writer.write_collection(
+        out,
+        "buildings",
+        order.len(),
+        |k, buf| {
+            let i = order[k];
+            let b = &buildings[i];
+            let geometry = Geometry::MultiPolygon(b.footprint.clone());
+            writer.feature_into(buf, &b.id, &geometry, |p| {
+                p.put("building_id", &b.id);
+                p.put("name", &b.name);
+                p.put("use", b.usage.as_str());
+                p.put("ground_floor_use", b.ground_floor_use.map(|u| u.as_str()));
+                p.put("floors", b.floors.value);
+                p.put("floors_estimated", b.floors.estimated);
+                p.round("floor_area_m2", b.floor_area_m2.value, 0);
+                p.put("floor_area_estimated", b.floor_area_m2.estimated);
+                p.round("footprint_m2", b.footprint_m2(), 1);
+                p.put("vacant", b.vacant);
+                p.put("monument", b.monument);
+                p.put("lift", b.lift);
+                p.put("year", b.year);
+                if let Some(z) = plan.zoning.buildings.get(i) {
+                    p.put("zone", z.zone.as_str());
+                    p.round("reuring_index", z.reuring_index, 2);
+                }
+                let hits = plan.milieu.get(i).map(Vec::as_slice).unwrap_or(&[]);
+                let vng: Vec<String> = hits
+                    .iter()
+                    .map(|h| {
+                        let id = plan
+                            .layers
+                            .businesses
+                            .get(h.business)
+                            .map(|b| b.id.as_str())
+                            .unwrap_or("?");
+                        format!(
+                            "{id} op {:.0} m (richtafstand {:.0} m)",
+                            h.distance_m, h.guide_m
+                        )
+                    })
+                    .collect();
+                p.put("vng_conflicts", vng.join("; "));
+                for (walk_key, nearest_key, kd) in &kinds {
+                    let metres = kd.and_then(|k| k.metres.get(i).copied().flatten());
+                    let nearest = kd
+                        .and_then(|k| k.nearest.get(i).copied().flatten())
+                        .and_then(|a| plan.layers.amenities.get(a as usize))
+                        .map(|a| a.id.as_str());
+                    p.put(
+                        walk_key,
+                        metres.map(|m| round_to(m, 1)).unwrap_or(Value::Null),
+                    );
+                    p.put(nearest_key, nearest);
+                }
+                for (gi, (g, keys)) in scenario.groups.iter().zip(&groups).enumerate() {
+                    if let Some(a) = plan.assessments.get(i).and_then(|per| per.get(gi)) {
+                        p.round(&keys[0], a.score, 0);
+                        p.put(&keys[1], a.verdict.as_str());
+                        p.put(&keys[2], a.reasons());
+                    }
+                    let needs = crate::network::needs(g, &plan.walk, i);
+                    let met = needs.iter().filter(|n| n.met).count();
+                    let unmet: Vec<&str> = needs
+                        .iter()
+                        .filter(|n| !n.met)
+                        .map(|n| n.kind.as_str())
+                        .collect();
+                    p.put(&keys[3], format!("{met}/{}", needs.len()));
+                    p.put(&keys[4], unmet.join(", "));
+                }
+            })
+        },
+        tick,
+    )
 }
 
 /// The sites layer: ranked transformation candidates (footprints), with homes per group.

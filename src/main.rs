@@ -367,33 +367,92 @@ fn cmd_plan(
         bail!("--strict: {d}");
     }
     let load_time = start.elapsed();
-    let plan = plan::run(&scenario, loaded)?;
+    let bars = Bars::new();
+    let plan = plan::run_with(&scenario, loaded, true, &bars)?;
+    bars.clear();
     print_diagnostics(&plan.diagnostics, 20);
     let target = out.unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
     let t_write = Instant::now();
-    let files = binnenstad::outputs::files(&plan, &scenario, out_crs)?;
-    let dir = OutputDir::create(&target, &inputs_of(&scenario))?;
-    for f in &files {
-        dir.write(&f.name, &f.bytes)?;
-    }
+    // Files go straight into the temporary folder, one at a time; the folder
+    // replaces the previous outputs only when every file is written.
+    let mut dir = OutputDir::create(&target, &inputs_of(&scenario))?;
+    let write_times = binnenstad::outputs::write_all(&plan, &scenario, out_crs, &mut dir, &bars)?;
+    bars.clear();
     let written = dir.commit()?;
     if timings {
-        eprintln!("{:<12} {:>9.3} s", "load", load_time.as_secs_f64());
+        eprintln!("{:<14} {:>9.3} s", "load", load_time.as_secs_f64());
         for (stage, d) in &plan.timings {
-            eprintln!("{:<12} {:>9.3} s", stage, d.as_secs_f64());
+            eprintln!("{:<14} {:>9.3} s", stage, d.as_secs_f64());
         }
-        eprintln!("{:<12} {:>9.3} s", "write", t_write.elapsed().as_secs_f64());
-        eprintln!("{:<12} {:>9.3} s", "total", start.elapsed().as_secs_f64());
+        eprintln!("{:<14} {:>9.3} s", "write", t_write.elapsed().as_secs_f64());
+        for (file, d) in &write_times {
+            eprintln!("  {:<22} {:>7.3} s", file, d.as_secs_f64());
+        }
+        eprintln!("{:<14} {:>9.3} s", "total", start.elapsed().as_secs_f64());
     }
     println!("wrote {}", written.display());
     Ok(())
+}
+
+/// Progress bars on stderr (indicatif), only when stderr is a terminal: never in pipes or CI.
+struct Bars {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Bars {
+    fn new() -> Bars {
+        Bars {
+            bar: std::io::stderr()
+                .is_terminal()
+                .then(indicatif::ProgressBar::hidden),
+        }
+    }
+    fn clear(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl plan::Progress for Bars {
+    fn start(&self, stage: &'static str, total: Option<u64>) {
+        let Some(b) = &self.bar else { return };
+        b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        b.reset();
+        match total {
+            Some(n) => {
+                b.set_length(n);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{msg:>24} [{bar:40}] {pos}/{len} ({eta})",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+                );
+            }
+            None => {
+                b.unset_length();
+                b.set_style(
+                    indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                );
+                b.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        }
+        b.set_message(stage);
+    }
+    fn advance(&self, n: u64) {
+        if let Some(b) = &self.bar {
+            b.inc(n);
+        }
+    }
 }
 
 /// Loads a scenario and runs the pipeline (diagnostics to stderr, briefly).
 fn plan_for(path: &Path, with_coverage: bool) -> Result<(Scenario, plan::Plan)> {
     let scenario = Scenario::load(path)?;
     let loaded = load::load(&scenario)?;
-    let plan = plan::run_with(&scenario, loaded, with_coverage)?;
+    let plan = plan::run_with(&scenario, loaded, with_coverage, &plan::Silent)?;
     if !plan.diagnostics.is_empty() {
         eprintln!(
             "{} data problem(s); `binnenstad check` lists them",

@@ -12,11 +12,18 @@ use crate::io::write::{GeoJsonWriter, OutFeature};
 use crate::plan::Plan;
 use crate::render::{self, map::MapData, qml::GeomKind, report};
 use crate::scenario::Scenario;
-use geo::{BoundingRect, Coord, Rect};
+use geo::{Coord, Rect};
+use std::time::{Duration, Instant};
 
 /// The attribution every map and file carries.
 pub const ATTRIBUTION: &str =
     "© OpenStreetMap contributors (ODbL) and the data sources named in the map folder's README";
+
+/// At most this many buildings are drawn on map.svg / map.png. Above it, every
+/// k-th building (in input order) is drawn and the subtitle says so: at 1600 px a
+/// city of a million buildings gives each well under a pixel, and the SVG
+/// renderer refuses documents of more than about a million nodes.
+pub const MAP_MAX_BUILDINGS: usize = 100_000;
 
 /// Width of map.svg / map.png in pixels.
 pub const MAP_WIDTH_PX: u32 = 1600;
@@ -37,6 +44,7 @@ fn file(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
 }
 
 /// The GeoJSON layers of a plan, in drawing order, with their geometry kind and QGIS group.
+/// The buildings layer comes without features: it is streamed by [`export::write_buildings`].
 pub fn layers(
     plan: &Plan,
     scenario: &Scenario,
@@ -61,12 +69,7 @@ pub fn layers(
             "Analyse",
             export::conflicts(plan),
         ),
-        (
-            "buildings",
-            GeomKind::Polygon,
-            "Analyse",
-            export::buildings(plan, scenario),
-        ),
+        ("buildings", GeomKind::Polygon, "Analyse", Vec::new()),
         (
             "coverage",
             GeomKind::Polygon,
@@ -103,10 +106,21 @@ pub fn map_data(plan: &Plan, scenario: &Scenario) -> MapData {
         .group(group)
         .map(|g| g.label.clone())
         .unwrap_or_else(|| group.clone());
+    let stride = plan
+        .layers
+        .buildings
+        .len()
+        .div_ceil(MAP_MAX_BUILDINGS)
+        .max(1);
     MapData {
         title: format!("binnenstad: {}", scenario.name),
         subtitle: format!(
-            "Gebouwen gekleurd naar geschiktheid voor {label}; zones rust / gemengd / reuring"
+            "Gebouwen gekleurd naar geschiktheid voor {label}; zones rust / gemengd / reuring{}",
+            if stride > 1 {
+                format!(" (1 op de {stride} gebouwen getekend)")
+            } else {
+                String::new()
+            }
         ),
         bounds: map_bounds(plan),
         zones: plan
@@ -120,6 +134,7 @@ pub fn map_data(plan: &Plan, scenario: &Scenario) -> MapData {
             .buildings
             .iter()
             .enumerate()
+            .step_by(stride)
             .map(|(i, b)| {
                 let verdict = gi
                     .and_then(|gi| plan.assessments.get(i).and_then(|per| per.get(gi)))
@@ -297,29 +312,96 @@ pub fn report_input(
     }
 }
 
-/// Every file `plan` writes. `out_crs` is the CRS of the GeoJSON files (WGS84 by default).
+/// Where output files go: each file is filled through a writer and finished
+/// before the next one starts, so only one file is ever being made.
+pub trait OutputSink {
+    /// Writes the file `name`; `fill` writes its contents into the writer given.
+    fn file(
+        &mut self,
+        name: &str,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<()>;
+}
+
+impl OutputSink for Vec<OutputFile> {
+    fn file(
+        &mut self,
+        name: &str,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        self.push(file(name, bytes));
+        Ok(())
+    }
+}
+
+fn put(sink: &mut dyn OutputSink, name: &str, bytes: &[u8]) -> Result<()> {
+    sink.file(name, &mut |w| {
+        w.write_all(bytes)
+            .map_err(|e| crate::Error::io(name, "cannot write", e))
+    })
+}
+
+/// Every file `plan` writes, in memory (see [`write_all`]).
 pub fn files(plan: &Plan, scenario: &Scenario, out_crs: Crs) -> Result<Vec<OutputFile>> {
+    let mut out = Vec::new();
+    write_all(plan, scenario, out_crs, &mut out, &crate::plan::Silent)?;
+    Ok(out)
+}
+
+/// Writes every file `plan` writes into `sink`, one after the other. `out_crs` is
+/// the CRS of the GeoJSON files (WGS84 by default). Returns the time spent per
+/// file (GeoJSON files with their `.qml`), in order; `progress` hears of each file
+/// and of every chunk of buildings written.
+pub fn write_all(
+    plan: &Plan,
+    scenario: &Scenario,
+    out_crs: Crs,
+    sink: &mut dyn OutputSink,
+    progress: &dyn crate::plan::Progress,
+) -> Result<Vec<(String, Duration)>> {
+    let mut timings = Vec::new();
+    let mut last = Instant::now();
+    let mut lap = |name: &str, timings: &mut Vec<(String, Duration)>| {
+        let now = Instant::now();
+        timings.push((name.to_string(), now - last));
+        last = now;
+    };
     let writer = GeoJsonWriter::new(plan.working_crs, out_crs)?;
     let styles = render::qml::all(&scenario.output.map_group, GeomKind::Polygon);
-    let mut out = Vec::new();
     let mut qgs_layers = Vec::new();
     for (name, geometry, group, features) in layers(plan, scenario) {
-        out.push(file(
-            format!("{name}.geojson"),
-            writer.collection(name, &features)?,
-        ));
+        let file_name = format!("{name}.geojson");
+        if name == "buildings" {
+            progress.start(
+                "write buildings.geojson",
+                Some(plan.layers.buildings.len() as u64),
+            );
+            sink.file(&file_name, &mut |w| {
+                export::write_buildings(plan, scenario, &writer, w, &|n| progress.advance(n as u64))
+            })?;
+        } else {
+            progress.start("write layers", None);
+            put(
+                sink,
+                &file_name,
+                writer.collection(name, &features)?.as_bytes(),
+            )?;
+        }
         let qml = match styles.iter().find(|s| s.layer == name) {
             Some(s) => s.qml.clone(),
             None => render::qml::conflicts(),
         };
-        out.push(file(format!("{name}.qml"), qml.clone()));
+        put(sink, &format!("{name}.qml"), qml.as_bytes())?;
         qgs_layers.push(render::qgs::QgsLayer {
             name: name.to_string(),
-            file: format!("{name}.geojson"),
+            file: file_name.clone(),
             geometry,
             qml,
             group: group.to_string(),
         });
+        lap(&file_name, &mut timings);
     }
     // Project extent in WGS84.
     let bounds = map_bounds(plan);
@@ -327,25 +409,29 @@ pub fn files(plan: &Plan, scenario: &Scenario, out_crs: Crs) -> Result<Vec<Outpu
     let (w, s) = to_wgs.convert(bounds.min().x, bounds.min().y)?;
     let (e, n) = to_wgs.convert(bounds.max().x, bounds.max().y)?;
     let title = format!("binnenstad: {}", scenario.name);
-    out.push(file(
+    put(
+        sink,
         "binnenstad.qgs",
-        render::qgs::project(&qgs_layers, [w, s, e, n], &title, ATTRIBUTION),
-    ));
+        render::qgs::project(&qgs_layers, [w, s, e, n], &title, ATTRIBUTION).as_bytes(),
+    )?;
+    lap("binnenstad.qgs", &mut timings);
+    progress.start("render map", None);
     let svg = render::map::svg(&map_data(plan, scenario), MAP_WIDTH_PX);
-    out.push(file("map.png", render::map::png(&svg)?));
-    out.push(file(
+    lap("map.svg", &mut timings);
+    put(sink, "map.png", &render::map::png(&svg)?)?;
+    lap("map.png", &mut timings);
+    progress.start("write report", None);
+    put(
+        sink,
         "report.html",
-        render::report::html(&report_input(plan, scenario, Some(svg.clone()))),
-    ));
-    out.push(file("map.svg", svg));
+        render::report::html(&report_input(plan, scenario, Some(svg.clone()))).as_bytes(),
+    )?;
+    put(sink, "map.svg", svg.as_bytes())?;
+    lap("report.html", &mut timings);
     let summary = export::summary(plan, scenario);
     let text = serde_json::to_string_pretty(&summary)
         .map_err(|e| crate::Error::Usage(format!("summary.json: {e}")))?;
-    out.push(file("summary.json", text + "\n"));
-    let _ = plan
-        .layers
-        .buildings
-        .first()
-        .and_then(|b| b.footprint.bounding_rect());
-    Ok(out)
+    put(sink, "summary.json", (text + "\n").as_bytes())?;
+    lap("summary.json", &mut timings);
+    Ok(timings)
 }

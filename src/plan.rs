@@ -77,6 +77,21 @@ impl Plan {
     }
 }
 
+/// Hears how the pipeline gets on, so a front end can show progress (the
+/// library itself never prints). Called from worker threads, hence `Sync`.
+pub trait Progress: Sync {
+    /// A stage begins; `total` is its number of items when known.
+    fn start(&self, _stage: &'static str, _total: Option<u64>) {}
+    /// `n` more items of the current stage are done.
+    fn advance(&self, _n: u64) {}
+}
+
+/// Progress that goes nowhere.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Progress for Silent {}
+
 struct Stopwatch {
     timings: Vec<(&'static str, Duration)>,
     last: Instant,
@@ -156,12 +171,17 @@ fn facts(
 
 /// Runs the pipeline. Fails only when an intervention names something that is not there.
 pub fn run(scenario: &Scenario, loaded: Loaded) -> Result<Plan> {
-    run_with(scenario, loaded, true)
+    run_with(scenario, loaded, true, &Silent)
 }
 
 /// Runs the pipeline; `with_coverage = false` skips the coverage areas (the query
-/// commands do not need them).
-pub fn run_with(scenario: &Scenario, loaded: Loaded, with_coverage: bool) -> Result<Plan> {
+/// commands do not need them); `progress` hears of each stage as it begins.
+pub fn run_with(
+    scenario: &Scenario,
+    loaded: Loaded,
+    with_coverage: bool,
+    progress: &dyn Progress,
+) -> Result<Plan> {
     let mut clock = Stopwatch {
         timings: Vec::new(),
         last: Instant::now(),
@@ -179,10 +199,12 @@ pub fn run_with(scenario: &Scenario, loaded: Loaded, with_coverage: bool) -> Res
     let intervention_log = interventions::apply(&mut layers, &scenario.interventions, &convert)?;
     clock.lap("interventions");
 
+    progress.start("zoning", None);
     let zoning = zoning::zone(&layers, &scenario.zoning);
     diagnostics.extend(zoning.diagnostics.iter().cloned());
     clock.lap("zoning");
 
+    progress.start("network", None);
     let (network, mut net_diags) = WalkNetwork::build(&layers.streets, &scenario.network);
     diagnostics.append(&mut net_diags);
     clock.lap("network");
@@ -209,6 +231,7 @@ pub fn run_with(scenario: &Scenario, loaded: Loaded, with_coverage: bool) -> Res
             });
         }
     }
+    progress.start("distances", None);
     let (walk, mut walk_diags) = network::distances(
         &network,
         &layers.buildings,
@@ -218,15 +241,18 @@ pub fn run_with(scenario: &Scenario, loaded: Loaded, with_coverage: bool) -> Res
     diagnostics.append(&mut walk_diags);
     clock.lap("distances");
 
+    progress.start("vng+conflicts", None);
     let milieu = milieu::milieu(&layers, &zoning);
     let conflicts = conflicts::plan_conflicts(&layers, &zoning, &scenario.zoning);
     clock.lap("vng+conflicts");
 
+    progress.start("suitability", None);
     let facts = facts(&layers, &zoning, &walk, &milieu);
     let assessments =
         suitability::assess_all(&layers, &facts, &scenario.groups, &scenario.suitability);
     clock.lap("suitability");
 
+    progress.start("sites", None);
     let sites = sites::sites(
         &layers,
         &facts,
@@ -236,6 +262,7 @@ pub fn run_with(scenario: &Scenario, loaded: Loaded, with_coverage: bool) -> Res
     );
     clock.lap("sites");
 
+    progress.start("coverage", None);
     let coverage = if with_coverage {
         network::coverage(
             &network,

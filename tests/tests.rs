@@ -7,5 +7,6 @@ mod bad_input;
 mod cli_check;
 mod cli_plan;
 mod cli_query;
+mod determinism;
 mod maps;
 mod network_oracle;

@@ -100,6 +100,22 @@ impl OutputDir {
             .map_err(|e| Error::io(self.target.join(file), "cannot write", e))
     }
 
+    /// Creates one file in the folder and lets `fill` write it (buffered).
+    pub fn write_with(
+        &self,
+        file: &str,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<()> {
+        use std::io::Write;
+        let path = self.temp.join(file);
+        let f = std::fs::File::create(&path)
+            .map_err(|e| Error::io(self.target.join(file), "cannot write", e))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+        fill(&mut w)?;
+        w.flush()
+            .map_err(|e| Error::io(self.target.join(file), "cannot write", e))
+    }
+
     /// The final location.
     pub fn target(&self) -> &Path {
         &self.target
@@ -131,6 +147,16 @@ impl OutputDir {
         }
         self.committed = true;
         Ok(self.target.clone())
+    }
+}
+
+impl crate::outputs::OutputSink for OutputDir {
+    fn file(
+        &mut self,
+        name: &str,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<()> {
+        self.write_with(name, fill)
     }
 }
 

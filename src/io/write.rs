@@ -104,7 +104,170 @@ impl GeoJsonWriter {
     /// `name` becomes the collection's `name` member, which QGIS shows as the layer name.
     pub fn collection(&self, name: &str, features: &[OutFeature]) -> Result<String> {
         let mut out = String::with_capacity(features.len() * 400 + 200);
-        out.push_str("{\"type\":\"FeatureCollection\",\"name\":");
+        out.push_str(&self.header(name));
+        let mut buf = Vec::with_capacity(1024);
+        for (i, f) in features.iter().enumerate() {
+            buf.clear();
+            self.feature_into(&mut buf, &f.id, &f.geometry, |w| {
+                for (k, v) in &f.properties {
+                    w.put(k, v);
+                }
+            })?;
+            // Only JSON text was written into `buf`, so it is UTF-8.
+            out.push_str(&String::from_utf8_lossy(&buf));
+            if i + 1 < features.len() {
+                out.push(',');
+            }
+            out.push('\n');
+        }
+        out.push_str("]}\n");
+        Ok(out)
+    }
+}
+
+fn props(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+fn hhmm(minutes: u32) -> String {
+    let m = minutes % (24 * 60);
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// The model's input layers as output features with the canonical properties the
+/// loader reads (`crate::io::load`), by layer name: writing them and loading them back
+/// gives the same model (floor areas re-estimated from footprint × floors).
+pub fn input_layers(layers: &crate::model::Layers) -> Vec<(&'static str, Vec<OutFeature>)> {
+    let buildings = layers
+        .buildings
+        .iter()
+        .map(|b| OutFeature {
+            id: b.id.clone(),
+            geometry: Geometry::MultiPolygon(b.footprint.clone()),
+            properties: props(vec![
+                ("id", json!(b.id)),
+                ("use", json!(b.usage.as_str())),
+                (
+                    "ground_floor_use",
+                    json!(b.ground_floor_use.map(|u| u.as_str())),
+                ),
+                ("floors", json!(b.floors.value)),
+                ("year", json!(b.year)),
+                ("monument", json!(b.monument)),
+                ("vacant", json!(b.vacant)),
+                ("name", json!(b.name)),
+            ]),
+        })
+        .collect();
+    let horeca = layers
+        .horeca
+        .iter()
+        .map(|h| OutFeature {
+            id: h.id.clone(),
+            geometry: Geometry::Point(h.point),
+            properties: props(vec![
+                ("id", json!(h.id)),
+                ("kind", json!(h.kind)),
+                ("category", json!(h.category.number())),
+                ("closing_time", json!(h.closing_minutes.map(hhmm))),
+                ("terrace_seats", json!(h.terrace_seats)),
+                ("name", json!(h.name)),
+            ]),
+        })
+        .collect();
+    let amenities = layers
+        .amenities
+        .iter()
+        .map(|a| OutFeature {
+            id: a.id.clone(),
+            geometry: Geometry::Point(a.point),
+            properties: props(vec![
+                ("id", json!(a.id)),
+                ("kind", json!(a.kind.as_str())),
+                ("name", json!(a.name)),
+            ]),
+        })
+        .collect();
+    let streets = layers
+        .streets
+        .iter()
+        .map(|s| OutFeature {
+            id: s.id.clone(),
+            geometry: Geometry::LineString(s.line.clone()),
+            properties: props(vec![
+                ("id", json!(s.id)),
+                ("highway", json!(s.highway)),
+                ("name", json!(s.name)),
+            ]),
+        })
+        .collect();
+    let retail_core = layers
+        .retail_core
+        .iter()
+        .map(|r| OutFeature {
+            id: r.id.clone(),
+            geometry: Geometry::MultiPolygon(r.area.clone()),
+            properties: props(vec![("id", json!(r.id)), ("name", json!(r.name))]),
+        })
+        .collect();
+    vec![
+        ("buildings", buildings),
+        ("horeca", horeca),
+        ("amenities", amenities),
+        ("streets", streets),
+        ("retail_core", retail_core),
+    ]
+}
+
+/// Writes `layers` as a map folder (`<dir>/<layer>.geojson`, see [`input_layers`]) in `crs`;
+/// a CRS other than WGS84 gets the legacy `crs` member, which the loader reads.
+pub fn map_folder(
+    layers: &crate::model::Layers,
+    dir: &std::path::Path,
+    crs: Crs,
+    working: Crs,
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, "cannot create folder", e))?;
+    let writer = GeoJsonWriter::new(working, crs)?;
+    for (name, features) in input_layers(layers) {
+        let path = dir.join(format!("{name}.geojson"));
+        let text = writer.collection(name, &features)?;
+        std::fs::write(&path, text).map_err(|e| crate::Error::io(&path, "cannot write", e))?;
+    }
+    Ok(())
+}
+
+/// Text of one feature's properties, written straight into the output buffer in
+/// insertion order (no map is built; the bytes equal those of a `serde_json::Map`).
+pub struct PropWriter<'a> {
+    buf: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl PropWriter<'_> {
+    /// One property. Serialising strings, numbers, booleans, options and `Value`s
+    /// into a `Vec` cannot fail, so errors are impossible and ignored.
+    pub fn put(&mut self, key: &str, value: impl serde::Serialize) {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.first = false;
+        let _ = serde_json::to_writer(&mut *self.buf, key);
+        self.buf.push(b':');
+        let _ = serde_json::to_writer(&mut *self.buf, &value);
+    }
+    /// A number rounded to `decimals` (see [`round_to`]).
+    pub fn round(&mut self, key: &str, v: f64, decimals: i32) {
+        self.put(key, round_to(v, decimals));
+    }
+}
+
+/// Features handed out in chunks of this many, rendered in parallel, written in order.
+const CHUNK: usize = 4096;
+
+impl GeoJsonWriter {
+    fn header(&self, name: &str) -> String {
+        let mut out = String::from("{\"type\":\"FeatureCollection\",\"name\":");
         out.push_str(&Value::String(name.to_string()).to_string());
         if !self.out_crs.is_geographic() || self.out_crs != Crs::WGS84 {
             out.push_str(",\"crs\":");
@@ -113,21 +276,124 @@ impl GeoJsonWriter {
             );
         }
         out.push_str(",\"features\":[\n");
-        for (i, f) in features.iter().enumerate() {
-            let feature = json!({
-                "type": "Feature",
-                "id": f.id,
-                "geometry": self.geometry(&f.geometry)?,
-                "properties": Value::Object(f.properties.clone()),
-            });
-            out.push_str(&feature.to_string());
-            if i + 1 < features.len() {
-                out.push(',');
+        out
+    }
+
+    fn coords_into(&self, buf: &mut Vec<u8>, l: &LineString<f64>) -> Result<()> {
+        buf.push(b'[');
+        let mut last: Option<[f64; 2]> = None;
+        for c in &l.0 {
+            let p = self.coord(*c)?;
+            if last != Some(p) {
+                if last.is_some() {
+                    buf.push(b',');
+                }
+                let _ = serde_json::to_writer(&mut *buf, &p);
+                last = Some(p);
             }
-            out.push('\n');
         }
-        out.push_str("]}\n");
-        Ok(out)
+        buf.push(b']');
+        Ok(())
+    }
+
+    fn polygon_into(&self, buf: &mut Vec<u8>, p: &Polygon<f64>) -> Result<()> {
+        let p = p.orient(Direction::Default);
+        buf.push(b'[');
+        self.coords_into(buf, p.exterior())?;
+        for r in p.interiors() {
+            buf.push(b',');
+            self.coords_into(buf, r)?;
+        }
+        buf.push(b']');
+        Ok(())
+    }
+
+    /// A geometry's GeoJSON text appended to `buf` (same bytes as [`Self::geometry`]).
+    pub fn geometry_into(&self, buf: &mut Vec<u8>, g: &Geometry<f64>) -> Result<()> {
+        match g {
+            Geometry::Polygon(p) => {
+                buf.extend_from_slice(b"{\"type\":\"Polygon\",\"coordinates\":");
+                self.polygon_into(buf, p)?;
+            }
+            Geometry::MultiPolygon(mp) => {
+                buf.extend_from_slice(b"{\"type\":\"MultiPolygon\",\"coordinates\":[");
+                for (i, p) in mp.0.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(b',');
+                    }
+                    self.polygon_into(buf, p)?;
+                }
+                buf.push(b']');
+            }
+            other => {
+                let _ = serde_json::to_writer(&mut *buf, &self.geometry(other)?);
+                return Ok(());
+            }
+        }
+        buf.push(b'}');
+        Ok(())
+    }
+
+    /// One feature's text appended to `buf`; `props` writes the properties.
+    pub fn feature_into(
+        &self,
+        buf: &mut Vec<u8>,
+        id: &str,
+        geometry: &Geometry<f64>,
+        props: impl FnOnce(&mut PropWriter),
+    ) -> Result<()> {
+        buf.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
+        let _ = serde_json::to_writer(&mut *buf, id);
+        buf.extend_from_slice(b",\"geometry\":");
+        self.geometry_into(buf, geometry)?;
+        buf.extend_from_slice(b",\"properties\":{");
+        let mut w = PropWriter { buf, first: true };
+        props(&mut w);
+        buf.extend_from_slice(b"}}");
+        Ok(())
+    }
+
+    /// Streams a FeatureCollection of `count` features into `out`, one feature per
+    /// line (the same text as [`Self::collection`]). `feature(i, buf)` appends the
+    /// i-th feature's text; chunks of features are rendered in parallel and written
+    /// in order, so memory stays at a few chunks whatever the count. `tick(n)` is
+    /// called after each chunk with the number of features written.
+    pub fn write_collection(
+        &self,
+        out: &mut dyn std::io::Write,
+        name: &str,
+        count: usize,
+        feature: impl Fn(usize, &mut Vec<u8>) -> Result<()> + Sync,
+        tick: &(dyn Fn(usize) + Sync),
+    ) -> Result<()> {
+        use rayon::prelude::*;
+        let io = |e: std::io::Error| crate::Error::io(format!("{name}.geojson"), "cannot write", e);
+        out.write_all(self.header(name).as_bytes()).map_err(io)?;
+        let chunks = count.div_ceil(CHUNK);
+        // Two chunks per thread in flight at most: bounded memory, full use of the cores.
+        let batch = 2 * rayon::current_num_threads().max(1);
+        let mut c = 0;
+        while c < chunks {
+            let end = (c + batch).min(chunks);
+            let texts: Vec<Vec<u8>> = (c..end)
+                .into_par_iter()
+                .map(|k| {
+                    let mut buf = Vec::with_capacity(CHUNK * 512);
+                    for i in k * CHUNK..((k + 1) * CHUNK).min(count) {
+                        feature(i, &mut buf)?;
+                        buf.extend_from_slice(if i + 1 < count { b",\n" } else { b"\n" });
+                    }
+                    Ok(buf)
+                })
+                .collect::<Result<_>>()?;
+            for (k, t) in (c..end).zip(&texts) {
+                out.write_all(t).map_err(io)?;
+                tick(((k + 1) * CHUNK).min(count) - k * CHUNK);
+            }
+            c = end;
+        }
+        out.write_all(b"]}\n").map_err(io)?;
+        Ok(())
     }
 }
 
