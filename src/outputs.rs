@@ -4,6 +4,11 @@
 //! `binnenstad.qgs` (a project that opens every layer styled), `map.svg` and
 //! `map.png` (the annotated map), `report.html` (self-contained) and
 //! `summary.json` (every figure).
+//!
+//! With [`Format::Gpkg`] the layers go into one `binnenstad.gpkg` instead
+//! (styles in its `layer_styles` table; written by `io::gpkg` from
+//! [`gpkg_layers`], since SQLite needs a file), no GeoJSON or `.qml` files are
+//! written, and `binnenstad.qgs` points at the GeoPackage's layers.
 
 use crate::crs::{Crs, Transformer};
 use crate::error::Result;
@@ -20,6 +25,19 @@ pub const ATTRIBUTION: &str =
 
 /// Width of map.svg / map.png in pixels.
 pub const MAP_WIDTH_PX: u32 = 1600;
+
+/// How the layers are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// One `<layer>.geojson` per layer, each with a `<layer>.qml` sidecar.
+    #[default]
+    GeoJson,
+    /// One `binnenstad.gpkg` holding every layer and its style.
+    Gpkg,
+}
+
+/// The GeoPackage's file name.
+pub const GPKG_FILE: &str = "binnenstad.gpkg";
 
 /// One output file.
 pub struct OutputFile {
@@ -297,28 +315,89 @@ pub fn report_input(
     }
 }
 
-/// Every file `plan` writes. `out_crs` is the CRS of the GeoJSON files (WGS84 by default).
-pub fn files(plan: &Plan, scenario: &Scenario, out_crs: Crs) -> Result<Vec<OutputFile>> {
-    let writer = GeoJsonWriter::new(plan.working_crs, out_crs)?;
+/// One layer with everything the writers need.
+pub struct StyledLayer {
+    /// Layer (and file or table) name.
+    pub name: &'static str,
+    /// Geometry type, as far as styling cares.
+    pub geometry: GeomKind,
+    /// Layer-tree group in the QGIS project.
+    pub group: &'static str,
+    /// The features, geometry in the working CRS.
+    pub features: Vec<OutFeature>,
+    /// The layer's QML style.
+    pub qml: String,
+}
+
+/// The layers of a plan with their styles, in drawing order.
+pub fn styled_layers(plan: &Plan, scenario: &Scenario) -> Vec<StyledLayer> {
     let styles = render::qml::all(&scenario.output.map_group, GeomKind::Polygon);
+    layers(plan, scenario)
+        .into_iter()
+        .map(|(name, geometry, group, features)| {
+            let qml = match styles.iter().find(|s| s.layer == name) {
+                Some(s) => s.qml.clone(),
+                None => render::qml::conflicts(),
+            };
+            StyledLayer {
+                name,
+                geometry,
+                group,
+                features,
+                qml,
+            }
+        })
+        .collect()
+}
+
+/// The GeoPackage tables for `layers` (see [`crate::io::gpkg::write`]).
+pub fn gpkg_layers(layers: &[StyledLayer]) -> Vec<crate::io::gpkg::GpkgLayer<'_>> {
+    layers
+        .iter()
+        .map(|l| crate::io::gpkg::GpkgLayer {
+            name: l.name,
+            description: l.group,
+            fallback_type: match l.geometry {
+                GeomKind::Point => "POINT",
+                GeomKind::Line => "LINESTRING",
+                GeomKind::Polygon => "POLYGON",
+            },
+            features: &l.features,
+            qml: &l.qml,
+        })
+        .collect()
+}
+
+/// Every file `plan` writes, except the GeoPackage in [`Format::Gpkg`].
+/// `out_crs` is the CRS of the layers (WGS84 by default).
+pub fn files(
+    plan: &Plan,
+    scenario: &Scenario,
+    out_crs: Crs,
+    format: Format,
+) -> Result<Vec<OutputFile>> {
+    let writer = GeoJsonWriter::new(plan.working_crs, out_crs)?;
     let mut out = Vec::new();
     let mut qgs_layers = Vec::new();
-    for (name, geometry, group, features) in layers(plan, scenario) {
-        out.push(file(
-            format!("{name}.geojson"),
-            writer.collection(name, &features)?,
-        ));
-        let qml = match styles.iter().find(|s| s.layer == name) {
-            Some(s) => s.qml.clone(),
-            None => render::qml::conflicts(),
+    for layer in styled_layers(plan, scenario) {
+        let name = layer.name;
+        let source = match format {
+            Format::GeoJson => {
+                out.push(file(
+                    format!("{name}.geojson"),
+                    writer.collection(name, &layer.features)?,
+                ));
+                out.push(file(format!("{name}.qml"), layer.qml.clone()));
+                format!("{name}.geojson")
+            }
+            Format::Gpkg => format!("{GPKG_FILE}|layername={name}"),
         };
-        out.push(file(format!("{name}.qml"), qml.clone()));
         qgs_layers.push(render::qgs::QgsLayer {
             name: name.to_string(),
-            file: format!("{name}.geojson"),
-            geometry,
-            qml,
-            group: group.to_string(),
+            file: source,
+            geometry: layer.geometry,
+            qml: layer.qml,
+            group: layer.group.to_string(),
         });
     }
     // Project extent in WGS84.
