@@ -4,7 +4,7 @@
 //! so the output folder can be moved or zipped as a whole. Its style is the
 //! same QML as the sidecar `.qml`, embedded in its `<maplayer>`. Layers sit in
 //! groups (`Analyse`, `Invoer`) in the layer tree, and a custom drawing order
-//! puts sites on top, then amenities, horeca, buildings, coverage, zones and
+//! puts sites on top, then conflicts, amenities, horeca, buildings, coverage, zones and
 //! streets, whatever group they are in. Coverage starts switched off: its
 //! areas overlap per kind and group and are meant to be looked at one by one.
 //!
@@ -34,8 +34,9 @@ pub struct QgsLayer {
 
 /// Drawing rank: lower is drawn on top. Unknown layers go below the known ones.
 fn draw_rank(name: &str) -> usize {
-    const ORDER: [&str; 7] = [
+    const ORDER: [&str; 8] = [
         "sites",
+        "conflicts",
         "amenities",
         "horeca",
         "buildings",
