@@ -5,5 +5,6 @@ mod util;
 mod bad_input;
 mod cli_check;
 mod cli_plan;
+mod clients;
 mod maps;
 mod network_oracle;

@@ -134,6 +134,15 @@ def check_layer(folder, name, map_group=None, gpkg_qml=None):
     if name == "buildings" and map_group and want_attr != f"verdict_{map_group}":
         fail(f"buildings: styled on {want_attr!r}, want 'verdict_{map_group}'")
     r = layer.renderer()
+    if r is None and layer.featureCount() == 0 and gpkg_qml is None:
+        # An empty FeatureCollection has no geometry type for GDAL to report,
+        # so QGIS opens it as a table and has nothing to style (GeoJSON cannot
+        # say "empty point layer"; the GeoPackage can, and is checked for it).
+        ok(f"{name}: empty GeoJSON, opened as a table without geometry (nothing to style)")
+        return layer
+    if r is None:
+        fail(f"{name}: no renderer (layer without geometry?)")
+        return layer
     got_type = r.type()
     if got_type != want_type:
         fail(f"{name}: renderer {got_type}, .qml says {want_type} (style not applied?)")
@@ -193,9 +202,15 @@ def check_project(folder, gpkg_qml=None):
             want = qml_renderer(qml)
         else:
             fail(f"project layer {layer.name()}: no style to compare with")
+        r = layer.renderer()
+        if r is None and layer.featureCount() == 0 and gpkg_qml is None:
+            ok(f"project layer {layer.name()}: empty GeoJSON, nothing to style")
+            continue
+        if r is None:
+            fail(f"project layer {layer.name()}: no renderer")
+            continue
         if want is not None:
             want_type, want_attr, _ = want
-            r = layer.renderer()
             attr = r.classAttribute() if hasattr(r, "classAttribute") else None
             if r.type() != want_type or (want_attr and attr != want_attr):
                 fail(f"project layer {layer.name()}: renderer {r.type()}/{attr}, want {want_type}/{want_attr}")
@@ -209,6 +224,8 @@ def check_project(folder, gpkg_qml=None):
     visible = [l for l in project.layerTreeRoot().checkedLayers()]
     extent = None
     for l in visible:
+        if l.featureCount() == 0:
+            continue  # an empty layer has no extent to add
         e = project.layerTreeRoot().findLayer(l.id()) and l.extent()
         if e is None:
             continue
