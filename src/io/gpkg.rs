@@ -657,7 +657,7 @@ mod tests {
         let p = feature("a", wkt! { POINT(1.0 2.0) }.into(), json!({}));
         let mp = feature("b", wkt! { MULTIPOINT(1.0 2.0) }.into(), json!({}));
         let l = feature("c", wkt! { LINESTRING(1.0 2.0, 3.0 4.0) }.into(), json!({}));
-        assert_eq!(layer_type(&[p.clone()], "POLYGON"), "POINT");
+        assert_eq!(layer_type(std::slice::from_ref(&p), "POLYGON"), "POINT");
         assert_eq!(layer_type(&[p.clone(), mp], "POLYGON"), "MULTIPOINT");
         assert_eq!(layer_type(&[p, l], "POLYGON"), "GEOMETRY");
         assert_eq!(layer_type(&[], "POLYGON"), "POLYGON");
