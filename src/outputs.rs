@@ -398,6 +398,7 @@ pub fn files(
             geometry: layer.geometry,
             qml: layer.qml,
             group: layer.group.to_string(),
+            epsg: out_crs.epsg(),
         });
     }
     // Project extent in WGS84.

@@ -433,6 +433,35 @@ fn qgis_applies_every_style_from_sidecars_and_from_the_geopackage() {
 }
 
 #[test]
+fn qgis_opens_rd_output_in_place() {
+    let Some(python) = qgis() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for (name, extra) in [
+        ("rd", &["--output-crs", "EPSG:28992"][..]),
+        (
+            "rd-gpkg",
+            &["--output-crs", "EPSG:28992", "--format", "gpkg"][..],
+        ),
+    ] {
+        let out = dir.path().join(name);
+        plan_into(&fixture("tiny.toml"), &out, extra);
+        let t = check_styles(&python, &out, "starters");
+        assert!(
+            t.ok && t.stdout.contains("all QGIS checks passed"),
+            "QGIS on {name}:\n{}{}",
+            t.stdout,
+            t.stderr
+        );
+        assert!(
+            t.stdout
+                .contains("project layer buildings: EPSG:28992, styled"),
+            "{}",
+            t.stdout
+        );
+    }
+}
+
+#[test]
 fn qgis_check_catches_a_style_on_a_missing_field() {
     let Some(python) = qgis() else { return };
     let dir = tempfile::tempdir().unwrap();
