@@ -356,7 +356,7 @@ pub fn gpkg_layers(layers: &[StyledLayer]) -> Vec<crate::io::gpkg::GpkgLayer<'_>
         .iter()
         .map(|l| crate::io::gpkg::GpkgLayer {
             name: l.name,
-            description: l.group,
+            description: format!("binnenstad {} ({})", l.name, l.group),
             fallback_type: match l.geometry {
                 GeomKind::Point => "POINT",
                 GeomKind::Line => "LINESTRING",

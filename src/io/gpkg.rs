@@ -52,7 +52,7 @@ pub struct GpkgLayer<'a> {
     /// Table name (`zones`).
     pub name: &'a str,
     /// A short description for `gpkg_contents`.
-    pub description: &'a str,
+    pub description: String,
     /// Geometry type when the layer has no features: `POINT`, `LINESTRING` or `POLYGON`.
     pub fallback_type: &'static str,
     /// The features, geometry in the working CRS.
@@ -681,14 +681,14 @@ mod tests {
         let layers = [
             GpkgLayer {
                 name: "buildings",
-                description: "buildings",
+                description: "buildings".into(),
                 fallback_type: "POLYGON",
                 features: &feats,
                 qml: "<qgis/>",
             },
             GpkgLayer {
                 name: "empty",
-                description: "",
+                description: String::new(),
                 fallback_type: "POINT",
                 features: &[],
                 qml: "<qgis/>",
