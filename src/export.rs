@@ -20,6 +20,150 @@ fn sorted(mut v: Vec<OutFeature>) -> Vec<OutFeature> {
     v
 }
 
+/// Where a building's properties go: straight to GeoJSON text (streaming) or
+/// into a map (GeoPackage tables). Generic, so the text path pays nothing.
+pub trait PropSink {
+    /// One property.
+    fn put<V: serde::Serialize>(&mut self, key: &str, value: V);
+    /// A number rounded to `decimals` (see [`round_to`]).
+    fn round(&mut self, key: &str, v: f64, decimals: i32) {
+        self.put(key, round_to(v, decimals));
+    }
+}
+
+impl PropSink for crate::io::write::PropWriter<'_> {
+    fn put<V: serde::Serialize>(&mut self, key: &str, value: V) {
+        crate::io::write::PropWriter::put(self, key, value);
+    }
+}
+
+impl PropSink for Map<String, Value> {
+    fn put<V: serde::Serialize>(&mut self, key: &str, value: V) {
+        self.insert(
+            key.to_string(),
+            serde_json::to_value(value).unwrap_or(Value::Null),
+        );
+    }
+}
+
+/// Property names that depend on the scenario, computed once per layer.
+struct BuildingKeys<'a> {
+    kinds: Vec<(String, String, Option<&'a KindDistances>)>,
+    groups: Vec<[String; 5]>,
+}
+
+impl<'a> BuildingKeys<'a> {
+    fn new(plan: &'a Plan, scenario: &Scenario) -> Self {
+        let kinds = plan
+            .walk_kinds(scenario)
+            .into_iter()
+            .map(|k| {
+                (
+                    format!("walk_m_{k}"),
+                    format!("nearest_{k}"),
+                    KindDistances::find(&plan.walk, k),
+                )
+            })
+            .collect();
+        let groups = scenario
+            .groups
+            .iter()
+            .map(|g| {
+                let n = &g.name;
+                [
+                    format!("score_{n}"),
+                    format!("verdict_{n}"),
+                    format!("reasons_{n}"),
+                    format!("needs_met_{n}"),
+                    format!("needs_unmet_{n}"),
+                ]
+            })
+            .collect();
+        BuildingKeys { kinds, groups }
+    }
+}
+
+/// Every property of building `i`, in the fixed order of buildings.geojson.
+fn building_props<P: PropSink>(
+    plan: &Plan,
+    scenario: &Scenario,
+    keys: &BuildingKeys,
+    i: usize,
+    p: &mut P,
+) {
+    let b = &plan.layers.buildings[i];
+    p.put("building_id", &b.id);
+    p.put("name", &b.name);
+    p.put("use", b.usage.as_str());
+    p.put("ground_floor_use", b.ground_floor_use.map(|u| u.as_str()));
+    p.put("floors", b.floors.value);
+    p.put("floors_estimated", b.floors.estimated);
+    p.round("floor_area_m2", b.floor_area_m2.value, 0);
+    p.put("floor_area_estimated", b.floor_area_m2.estimated);
+    p.round("footprint_m2", b.footprint_m2(), 1);
+    p.put("vacant", b.vacant);
+    p.put("monument", b.monument);
+    p.put("lift", b.lift);
+    p.put("year", b.year);
+    if let Some(z) = plan.zoning.buildings.get(i) {
+        p.put("zone", z.zone.as_str());
+        p.round("reuring_index", z.reuring_index, 2);
+    }
+    let hits = plan.milieu.get(i).map(Vec::as_slice).unwrap_or(&[]);
+    let vng: Vec<String> = hits
+        .iter()
+        .map(|h| {
+            let id = plan
+                .layers
+                .businesses
+                .get(h.business)
+                .map(|b| b.id.as_str())
+                .unwrap_or("?");
+            format!(
+                "{id} op {:.0} m (richtafstand {:.0} m)",
+                h.distance_m, h.guide_m
+            )
+        })
+        .collect();
+    p.put("vng_conflicts", vng.join("; "));
+    for (walk_key, nearest_key, kd) in &keys.kinds {
+        let metres = kd.and_then(|k| k.metres.get(i).copied().flatten());
+        let nearest = kd
+            .and_then(|k| k.nearest.get(i).copied().flatten())
+            .and_then(|a| plan.layers.amenities.get(a as usize))
+            .map(|a| a.id.as_str());
+        p.put(
+            walk_key,
+            metres.map(|m| round_to(m, 1)).unwrap_or(Value::Null),
+        );
+        p.put(nearest_key, nearest);
+    }
+    for (gi, (g, k)) in scenario.groups.iter().zip(&keys.groups).enumerate() {
+        if let Some(a) = plan.assessments.get(i).and_then(|per| per.get(gi)) {
+            p.round(&k[0], a.score, 0);
+            p.put(&k[1], a.verdict.as_str());
+            p.put(&k[2], a.reasons());
+        }
+        let needs = crate::network::needs(g, &plan.walk, i);
+        let met = needs.iter().filter(|n| n.met).count();
+        let unmet: Vec<&str> = needs
+            .iter()
+            .filter(|n| !n.met)
+            .map(|n| n.kind.as_str())
+            .collect();
+        p.put(&k[3], format!("{met}/{}", needs.len()));
+        p.put(&k[4], unmet.join(", "));
+    }
+}
+
+/// Building indices sorted by id; ties (duplicate ids) keep input order, so files stay deterministic.
+fn building_order(plan: &Plan) -> Vec<usize> {
+    let buildings = &plan.layers.buildings;
+    let mut order: Vec<usize> = (0..buildings.len()).collect();
+    order.par_sort_by(|&a, &b| buildings[a].id.cmp(&buildings[b].id).then(a.cmp(&b)));
+    order
+}
+
 /// The buildings layer, streamed: every building with its normalised attributes
 /// and results, sorted by id, one feature per line (see
 /// [`GeoJsonWriter::write_collection`]); `tick(n)` after every `n` features.
@@ -31,110 +175,41 @@ pub fn write_buildings(
     out: &mut dyn std::io::Write,
     tick: &(dyn Fn(usize) + Sync),
 ) -> Result<()> {
-    let buildings = &plan.layers.buildings;
-    let mut order: Vec<usize> = (0..buildings.len()).collect();
-    // Ties (duplicate ids) keep input order, so the file stays deterministic.
-    order.par_sort_by(|&a, &b| buildings[a].id.cmp(&buildings[b].id).then(a.cmp(&b)));
-    let kinds: Vec<(String, String, Option<&KindDistances>)> = plan
-        .walk_kinds(scenario)
-        .into_iter()
-        .map(|k| {
-            (
-                format!("walk_m_{k}"),
-                format!("nearest_{k}"),
-                KindDistances::find(&plan.walk, k),
-            )
-        })
-        .collect();
-    let groups: Vec<[String; 5]> = scenario
-        .groups
-        .iter()
-        .map(|g| {
-            let n = &g.name;
-            [
-                format!("score_{n}"),
-                format!("verdict_{n}"),
-                format!("reasons_{n}"),
-                format!("needs_met_{n}"),
-                format!("needs_unmet_{n}"),
-            ]
-        })
-        .collect();
+    let order = building_order(plan);
+    let keys = BuildingKeys::new(plan, scenario);
     writer.write_collection(
         out,
         "buildings",
         order.len(),
         |k, buf| {
             let i = order[k];
-            let b = &buildings[i];
+            let b = &plan.layers.buildings[i];
             let geometry = Geometry::MultiPolygon(b.footprint.clone());
             writer.feature_into(buf, &b.id, &geometry, |p| {
-                p.put("building_id", &b.id);
-                p.put("name", &b.name);
-                p.put("use", b.usage.as_str());
-                p.put("ground_floor_use", b.ground_floor_use.map(|u| u.as_str()));
-                p.put("floors", b.floors.value);
-                p.put("floors_estimated", b.floors.estimated);
-                p.round("floor_area_m2", b.floor_area_m2.value, 0);
-                p.put("floor_area_estimated", b.floor_area_m2.estimated);
-                p.round("footprint_m2", b.footprint_m2(), 1);
-                p.put("vacant", b.vacant);
-                p.put("monument", b.monument);
-                p.put("lift", b.lift);
-                p.put("year", b.year);
-                if let Some(z) = plan.zoning.buildings.get(i) {
-                    p.put("zone", z.zone.as_str());
-                    p.round("reuring_index", z.reuring_index, 2);
-                }
-                let hits = plan.milieu.get(i).map(Vec::as_slice).unwrap_or(&[]);
-                let vng: Vec<String> = hits
-                    .iter()
-                    .map(|h| {
-                        let id = plan
-                            .layers
-                            .businesses
-                            .get(h.business)
-                            .map(|b| b.id.as_str())
-                            .unwrap_or("?");
-                        format!(
-                            "{id} op {:.0} m (richtafstand {:.0} m)",
-                            h.distance_m, h.guide_m
-                        )
-                    })
-                    .collect();
-                p.put("vng_conflicts", vng.join("; "));
-                for (walk_key, nearest_key, kd) in &kinds {
-                    let metres = kd.and_then(|k| k.metres.get(i).copied().flatten());
-                    let nearest = kd
-                        .and_then(|k| k.nearest.get(i).copied().flatten())
-                        .and_then(|a| plan.layers.amenities.get(a as usize))
-                        .map(|a| a.id.as_str());
-                    p.put(
-                        walk_key,
-                        metres.map(|m| round_to(m, 1)).unwrap_or(Value::Null),
-                    );
-                    p.put(nearest_key, nearest);
-                }
-                for (gi, (g, keys)) in scenario.groups.iter().zip(&groups).enumerate() {
-                    if let Some(a) = plan.assessments.get(i).and_then(|per| per.get(gi)) {
-                        p.round(&keys[0], a.score, 0);
-                        p.put(&keys[1], a.verdict.as_str());
-                        p.put(&keys[2], a.reasons());
-                    }
-                    let needs = crate::network::needs(g, &plan.walk, i);
-                    let met = needs.iter().filter(|n| n.met).count();
-                    let unmet: Vec<&str> = needs
-                        .iter()
-                        .filter(|n| !n.met)
-                        .map(|n| n.kind.as_str())
-                        .collect();
-                    p.put(&keys[3], format!("{met}/{}", needs.len()));
-                    p.put(&keys[4], unmet.join(", "));
-                }
+                building_props(plan, scenario, &keys, i, p)
             })
         },
         tick,
     )
+}
+
+/// The buildings layer as features (for the GeoPackage), in the same order and
+/// with the same properties as buildings.geojson.
+pub fn buildings(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
+    let keys = BuildingKeys::new(plan, scenario);
+    building_order(plan)
+        .into_iter()
+        .map(|i| {
+            let b = &plan.layers.buildings[i];
+            let mut p = Map::new();
+            building_props(plan, scenario, &keys, i, &mut p);
+            OutFeature {
+                id: b.id.clone(),
+                geometry: Geometry::MultiPolygon(b.footprint.clone()),
+                properties: p,
+            }
+        })
+        .collect()
 }
 
 /// The sites layer: ranked transformation candidates (footprints), with homes per group.

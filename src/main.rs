@@ -25,6 +25,15 @@ struct Cli {
     command: Command,
 }
 
+/// `--format` of `plan`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LayerFormat {
+    /// GeoJSON files with .qml sidecars.
+    Geojson,
+    /// One GeoPackage.
+    Gpkg,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the whole pipeline and write every output (GeoJSON, styles, map, report).
@@ -34,9 +43,14 @@ enum Command {
         /// Output folder (default out/<scenario name>/).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// CRS of the GeoJSON outputs (default EPSG:4326, RFC 7946).
+        /// CRS of the output layers (default EPSG:4326, RFC 7946); another CRS
+        /// (e.g. EPSG:28992) gets the legacy `crs` member in GeoJSON.
         #[arg(long, default_value = "EPSG:4326")]
         output_crs: String,
+        /// Layer format: `geojson` (one file per layer, .qml beside each) or
+        /// `gpkg` (one binnenstad.gpkg, styles in its layer_styles table).
+        #[arg(long, value_enum, default_value_t = LayerFormat::Geojson)]
+        format: LayerFormat,
         /// Print the time per stage.
         #[arg(long)]
         timings: bool,
@@ -230,9 +244,16 @@ fn run(cli: Cli) -> Result<()> {
             scenario,
             out,
             output_crs,
+            format,
             timings,
             strict,
-        } => cmd_plan(&scenario, out, &output_crs, timings, strict),
+        } => {
+            let format = match format {
+                LayerFormat::Geojson => binnenstad::outputs::Format::GeoJson,
+                LayerFormat::Gpkg => binnenstad::outputs::Format::Gpkg,
+            };
+            cmd_plan(&scenario, out, &output_crs, format, timings, strict)
+        }
         Command::Check { scenario, json } => cmd_check(&scenario, json),
         Command::Zones { scenario, out } => cmd_zones(&scenario, out),
         Command::Sites {
@@ -356,6 +377,7 @@ fn cmd_plan(
     path: &Path,
     out: Option<PathBuf>,
     output_crs: &str,
+    format: binnenstad::outputs::Format,
     timings: bool,
     strict: bool,
 ) -> Result<()> {
@@ -376,7 +398,18 @@ fn cmd_plan(
     // Files go straight into the temporary folder, one at a time; the folder
     // replaces the previous outputs only when every file is written.
     let mut dir = OutputDir::create(&target, &inputs_of(&scenario))?;
-    let write_times = binnenstad::outputs::write_all(&plan, &scenario, out_crs, &mut dir, &bars)?;
+    let mut write_times =
+        binnenstad::outputs::write_all(&plan, &scenario, out_crs, format, &mut dir, &bars)?;
+    if format == binnenstad::outputs::Format::Gpkg {
+        let t = Instant::now();
+        let writer = binnenstad::io::write::GeoJsonWriter::new(plan.working_crs, out_crs)?;
+        let layers = binnenstad::outputs::styled_layers(&plan, &scenario);
+        let tables = binnenstad::outputs::gpkg_layers(&layers);
+        dir.write_with_path(binnenstad::outputs::GPKG_FILE, |path| {
+            binnenstad::io::gpkg::write(path, &writer, &tables)
+        })?;
+        write_times.push((binnenstad::outputs::GPKG_FILE.to_string(), t.elapsed()));
+    }
     bars.clear();
     let written = dir.commit()?;
     if timings {

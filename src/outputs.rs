@@ -4,6 +4,11 @@
 //! `binnenstad.qgs` (a project that opens every layer styled), `map.svg` and
 //! `map.png` (the annotated map), `report.html` (self-contained) and
 //! `summary.json` (every figure).
+//!
+//! With [`Format::Gpkg`] the layers go into one `binnenstad.gpkg` instead
+//! (styles in its `layer_styles` table; written by `io::gpkg` from
+//! [`gpkg_layers`], since SQLite needs a file), no GeoJSON or `.qml` files are
+//! written, and `binnenstad.qgs` points at the GeoPackage's layers.
 
 use crate::crs::{Crs, Transformer};
 use crate::error::Result;
@@ -27,6 +32,19 @@ pub const MAP_MAX_BUILDINGS: usize = 100_000;
 
 /// Width of map.svg / map.png in pixels.
 pub const MAP_WIDTH_PX: u32 = 1600;
+
+/// How the layers are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// One `<layer>.geojson` per layer, each with a `<layer>.qml` sidecar.
+    #[default]
+    GeoJson,
+    /// One `binnenstad.gpkg` holding every layer and its style.
+    Gpkg,
+}
+
+/// The GeoPackage's file name.
+pub const GPKG_FILE: &str = "binnenstad.gpkg";
 
 /// One output file.
 pub struct OutputFile {
@@ -312,6 +330,65 @@ pub fn report_input(
     }
 }
 
+/// One layer with everything the writers need.
+pub struct StyledLayer {
+    /// Layer (and file or table) name.
+    pub name: &'static str,
+    /// Geometry type, as far as styling cares.
+    pub geometry: GeomKind,
+    /// Layer-tree group in the QGIS project.
+    pub group: &'static str,
+    /// The features, geometry in the working CRS.
+    pub features: Vec<OutFeature>,
+    /// The layer's QML style.
+    pub qml: String,
+}
+
+/// The layers of a plan with their styles, in drawing order.
+pub fn styled_layers(plan: &Plan, scenario: &Scenario) -> Vec<StyledLayer> {
+    let styles = render::qml::all(&scenario.output.map_group, GeomKind::Polygon);
+    layers(plan, scenario)
+        .into_iter()
+        .map(|(name, geometry, group, features)| {
+            // `layers` leaves the buildings to the streaming writer; tables need them whole.
+            let features = if name == "buildings" {
+                export::buildings(plan, scenario)
+            } else {
+                features
+            };
+            let qml = match styles.iter().find(|s| s.layer == name) {
+                Some(s) => s.qml.clone(),
+                None => render::qml::conflicts(),
+            };
+            StyledLayer {
+                name,
+                geometry,
+                group,
+                features,
+                qml,
+            }
+        })
+        .collect()
+}
+
+/// The GeoPackage tables for `layers` (see [`crate::io::gpkg::write`]).
+pub fn gpkg_layers(layers: &[StyledLayer]) -> Vec<crate::io::gpkg::GpkgLayer<'_>> {
+    layers
+        .iter()
+        .map(|l| crate::io::gpkg::GpkgLayer {
+            name: l.name,
+            description: format!("binnenstad {} ({})", l.name, l.group),
+            fallback_type: match l.geometry {
+                GeomKind::Point => "POINT",
+                GeomKind::Line => "LINESTRING",
+                GeomKind::Polygon => "POLYGON",
+            },
+            features: &l.features,
+            qml: &l.qml,
+        })
+        .collect()
+}
+
 /// Where output files go: each file is filled through a writer and finished
 /// before the next one starts, so only one file is ever being made.
 pub trait OutputSink {
@@ -344,20 +421,35 @@ fn put(sink: &mut dyn OutputSink, name: &str, bytes: &[u8]) -> Result<()> {
 }
 
 /// Every file `plan` writes, in memory (see [`write_all`]).
-pub fn files(plan: &Plan, scenario: &Scenario, out_crs: Crs) -> Result<Vec<OutputFile>> {
+pub fn files(
+    plan: &Plan,
+    scenario: &Scenario,
+    out_crs: Crs,
+    format: Format,
+) -> Result<Vec<OutputFile>> {
     let mut out = Vec::new();
-    write_all(plan, scenario, out_crs, &mut out, &crate::plan::Silent)?;
+    write_all(
+        plan,
+        scenario,
+        out_crs,
+        format,
+        &mut out,
+        &crate::plan::Silent,
+    )?;
     Ok(out)
 }
 
 /// Writes every file `plan` writes into `sink`, one after the other. `out_crs` is
-/// the CRS of the GeoJSON files (WGS84 by default). Returns the time spent per
+/// the CRS of the layers (WGS84 by default). With [`Format::Gpkg`] the layers are
+/// not written here (the caller writes [`GPKG_FILE`] from [`styled_layers`], as
+/// SQLite needs a path) and the project points into the GeoPackage. Returns the time spent per
 /// file (GeoJSON files with their `.qml`), in order; `progress` hears of each file
 /// and of every chunk of buildings written.
 pub fn write_all(
     plan: &Plan,
     scenario: &Scenario,
     out_crs: Crs,
+    format: Format,
     sink: &mut dyn OutputSink,
     progress: &dyn crate::plan::Progress,
 ) -> Result<Vec<(String, Duration)>> {
@@ -373,6 +465,21 @@ pub fn write_all(
     let mut qgs_layers = Vec::new();
     for (name, geometry, group, features) in layers(plan, scenario) {
         let file_name = format!("{name}.geojson");
+        let qml = match styles.iter().find(|s| s.layer == name) {
+            Some(s) => s.qml.clone(),
+            None => render::qml::conflicts(),
+        };
+        if format == Format::Gpkg {
+            qgs_layers.push(render::qgs::QgsLayer {
+                name: name.to_string(),
+                file: format!("{GPKG_FILE}|layername={name}"),
+                geometry,
+                qml,
+                group: group.to_string(),
+                epsg: out_crs.epsg(),
+            });
+            continue;
+        }
         if name == "buildings" {
             progress.start(
                 "write buildings.geojson",
@@ -389,10 +496,6 @@ pub fn write_all(
                 writer.collection(name, &features)?.as_bytes(),
             )?;
         }
-        let qml = match styles.iter().find(|s| s.layer == name) {
-            Some(s) => s.qml.clone(),
-            None => render::qml::conflicts(),
-        };
         put(sink, &format!("{name}.qml"), qml.as_bytes())?;
         qgs_layers.push(render::qgs::QgsLayer {
             name: name.to_string(),
@@ -400,6 +503,7 @@ pub fn write_all(
             geometry,
             qml,
             group: group.to_string(),
+            epsg: out_crs.epsg(),
         });
         lap(&file_name, &mut timings);
     }

@@ -7,6 +7,7 @@ mod bad_input;
 mod cli_check;
 mod cli_plan;
 mod cli_query;
+mod clients;
 mod determinism;
 mod maps;
 mod network_oracle;

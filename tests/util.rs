@@ -76,3 +76,54 @@ pub fn features_by_id(
         .map(|f| (f["id"].as_str().expect("string id").to_string(), f.clone()))
         .collect()
 }
+
+/// True when CI asks for the real clients (GDAL, QGIS, Chromium): then a
+/// missing client fails the test instead of skipping it.
+pub fn clients_required() -> bool {
+    std::env::var("BINNENSTAD_REQUIRE_CLIENTS").is_ok_and(|v| v == "1")
+}
+
+/// The first of `names` found as an executable on PATH.
+pub fn on_path(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names.iter().find_map(|n| {
+        std::env::split_paths(&path)
+            .map(|d| d.join(n))
+            .find(|p| p.is_file())
+    })
+}
+
+/// `found`, or (client missing) a failure when [`clients_required`] and
+/// otherwise a "skipped" note and `None`, so a developer without the client
+/// can still run `cargo test`.
+pub fn client(tool: &str, found: Option<PathBuf>) -> Option<PathBuf> {
+    if found.is_none() {
+        assert!(
+            !clients_required(),
+            "{tool} not installed, and BINNENSTAD_REQUIRE_CLIENTS=1"
+        );
+        eprintln!("skipped: {tool} not installed");
+    }
+    found
+}
+
+/// Output of an external command.
+pub struct Tool {
+    pub ok: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs an external program and collects its output.
+pub fn tool(program: &Path, args: &[&str], envs: &[(&str, &str)]) -> Tool {
+    let out = Command::new(program)
+        .args(args)
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", program.display()));
+    Tool {
+        ok: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}

@@ -3,8 +3,10 @@
 //! - [`load`]: GeoJSON layers → [`crate::model::Layers`] in the working CRS.
 //! - [`osm`]: OpenStreetMap (.osm, .osm.gz, .osm.pbf) → GeoJSON layers.
 //! - [`write`](mod@write): model geometry → RFC 7946 GeoJSON text.
+//! - [`gpkg`]: output features → one GeoPackage with the QGIS styles.
 //! - [`output`]: output folders written whole or not at all.
 
+pub mod gpkg;
 pub mod load;
 pub mod osm;
 pub mod output;

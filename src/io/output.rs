@@ -116,6 +116,26 @@ impl OutputDir {
             .map_err(|e| Error::io(self.target.join(file), "cannot write", e))
     }
 
+    /// Writes one file through a function that needs a path (SQLite, for the
+    /// GeoPackage): `write_to` gets a fresh temporary path inside the temporary
+    /// folder, and the file is renamed to `file` when it returns `Ok`. A failed
+    /// write leaves nothing behind under `file`.
+    pub fn write_with_path(
+        &self,
+        file: &str,
+        write_to: impl FnOnce(&Path) -> Result<()>,
+    ) -> Result<()> {
+        let part = self.temp.join(format!(".{file}.part"));
+        let _ = std::fs::remove_file(&part);
+        if let Err(e) = write_to(&part) {
+            let _ = std::fs::remove_file(&part);
+            return Err(e);
+        }
+        let path = self.temp.join(file);
+        std::fs::rename(&part, &path)
+            .map_err(|e| Error::io(self.target.join(file), "cannot write", e))
+    }
+
     /// The final location.
     pub fn target(&self) -> &Path {
         &self.target
@@ -178,7 +198,24 @@ mod tests {
         let target = dir.path().join("out");
         let o = OutputDir::create(&target, &[]).unwrap();
         o.write("a.txt", "1").unwrap();
+        o.write_with_path("b.bin", |p| {
+            std::fs::write(p, "b").map_err(|e| Error::io(p, "cannot write", e))
+        })
+        .unwrap();
+        let e = o.write_with_path("c.bin", |p| {
+            std::fs::write(p, "half").unwrap();
+            Err(Error::Usage("failed".into()))
+        });
+        assert!(e.is_err());
         o.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(target.join("b.bin")).unwrap(), "b");
+        let mut names: Vec<_> = std::fs::read_dir(&target)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.txt", "b.bin"], "no part files left");
         assert_eq!(std::fs::read_to_string(target.join("a.txt")).unwrap(), "1");
         // A second run that fails halfway leaves the first outputs.
         let o = OutputDir::create(&target, &[]).unwrap();

@@ -5,10 +5,13 @@
 //! another, which then gets the legacy `crs` member QGIS reads (coordinates
 //! rounded to 1 mm). Polygons are written with right-hand rings (exterior
 //! counter-clockwise, holes clockwise). Properties keep their insertion order.
+//! A geometry without coordinates (an empty coverage area) is written as
+//! `"geometry": null`, RFC 7946's unlocated feature: empty coordinate arrays
+//! are legal GeoJSON, but GDAL's SpatiaLite dialect calls them invalid.
 
 use crate::crs::{Crs, Transformer};
 use crate::error::Result;
-use geo::{Coord, Geometry, LineString, Orient, Polygon, orient::Direction};
+use geo::{Coord, CoordsIter, Geometry, LineString, Orient, Polygon, orient::Direction};
 use serde_json::{Map, Value, json};
 
 /// One output feature: stable id, geometry in the working CRS, properties in order.
@@ -345,7 +348,12 @@ impl GeoJsonWriter {
         buf.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
         let _ = serde_json::to_writer(&mut *buf, id);
         buf.extend_from_slice(b",\"geometry\":");
-        self.geometry_into(buf, geometry)?;
+        if geometry.coords_count() == 0 {
+            // RFC 7946's unlocated feature: SpatiaLite and QGIS call empty arrays invalid.
+            buf.extend_from_slice(b"null");
+        } else {
+            self.geometry_into(buf, geometry)?;
+        }
         buf.extend_from_slice(b",\"properties\":{");
         let mut w = PropWriter { buf, first: true };
         props(&mut w);
@@ -491,6 +499,18 @@ mod tests {
             assert_eq!((y * 1e7).round() / 1e7, y);
         }
         assert!(v.get("crs").is_none());
+    }
+
+    #[test]
+    fn empty_geometry_is_written_as_null() {
+        let w = GeoJsonWriter::new(Crs::RD_NEW, Crs::WGS84).unwrap();
+        let f = OutFeature {
+            id: "e".into(),
+            geometry: geo::MultiPolygon::<f64>(vec![]).into(),
+            properties: Map::new(),
+        };
+        let v: Value = serde_json::from_str(&w.collection("t", &[f]).unwrap()).unwrap();
+        assert!(v["features"][0]["geometry"].is_null());
     }
 
     #[test]

@@ -331,6 +331,7 @@ pub fn write_folder(dir: &std::path::Path) {
             name: s.layer.to_string(),
             file: format!("{}.geojson", s.layer),
             geometry: s.geometry,
+            epsg: 4326,
             qml: s.qml.clone(),
             group: if matches!(s.layer, "amenities" | "horeca" | "streets") {
                 "Invoer"

@@ -4,11 +4,12 @@
 //! so the output folder can be moved or zipped as a whole. Its style is the
 //! same QML as the sidecar `.qml`, embedded in its `<maplayer>`. Layers sit in
 //! groups (`Analyse`, `Invoer`) in the layer tree, and a custom drawing order
-//! puts sites on top, then amenities, horeca, buildings, coverage, zones and
+//! puts sites on top, then conflicts, amenities, horeca, buildings, coverage, zones and
 //! streets, whatever group they are in. Coverage starts switched off: its
 //! areas overlap per kind and group and are meant to be looked at one by one.
 //!
-//! The GeoJSON layers are WGS84 (EPSG:4326, RFC 7946); the project shows them in
+//! The GeoJSON layers are WGS84 (EPSG:4326, RFC 7946) unless `--output-crs` chose
+//! another, which each layer then names by its EPSG id; the project shows them in
 //! Web Mercator (EPSG:3857) so the map is not stretched at Dutch latitudes.
 //! The attribution is the project's rights metadata and is repeated in its
 //! abstract. No timestamps or absolute paths: the file is deterministic.
@@ -30,12 +31,17 @@ pub struct QgsLayer {
     pub qml: String,
     /// Layer-tree group (`Analyse` or `Invoer`).
     pub group: String,
+    /// EPSG code of the file's CRS: 4326 for RFC 7946 GeoJSON, another
+    /// when the user chose `--output-crs` (QGIS believes the project's CRS
+    /// over the file's, so it must be right).
+    pub epsg: u32,
 }
 
 /// Drawing rank: lower is drawn on top. Unknown layers go below the known ones.
 fn draw_rank(name: &str) -> usize {
-    const ORDER: [&str; 7] = [
+    const ORDER: [&str; 8] = [
         "sites",
+        "conflicts",
         "amenities",
         "horeca",
         "buildings",
@@ -217,7 +223,16 @@ pub fn project(
             xml_escape(&l.file)
         );
         let _ = writeln!(s, "      <layername>{}</layername>", xml_escape(&l.name));
-        let _ = writeln!(s, "      <srs>{WGS84_SRS}</srs>");
+        if l.epsg == 4326 {
+            let _ = writeln!(s, "      <srs>{WGS84_SRS}</srs>");
+        } else {
+            // QGIS resolves the CRS from its authority id.
+            let _ = writeln!(
+                s,
+                "      <srs><spatialrefsys nativeFormat=\"Wkt\"><wkt></wkt><proj4></proj4><srsid>0</srsid><srid>{0}</srid><authid>EPSG:{0}</authid><description></description><projectionacronym></projectionacronym><ellipsoidacronym></ellipsoidacronym><geographicflag>false</geographicflag></spatialrefsys></srs>",
+                l.epsg
+            );
+        }
         s.push_str("      <provider encoding=\"UTF-8\">ogr</provider>\n");
         s.push_str(body);
         s.push_str("\n    </maplayer>\n");
@@ -256,6 +271,7 @@ mod tests {
                 name: s.layer.to_string(),
                 file: format!("{}.geojson", s.layer),
                 geometry: s.geometry,
+                epsg: 4326,
                 qml: s.qml,
                 group: if matches!(s.layer, "amenities" | "horeca" | "streets") {
                     "Invoer".into()

@@ -3,21 +3,27 @@
 
 Usage (Debian: apt-get install qgis python3-qgis):
 
-    QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis/check_styles.py OUT_DIR
+    QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/qgis/check_styles.py OUT_DIR [--map-group G]
 
-For every OUT_DIR/<layer>.geojson with a <layer>.qml beside it, this script
-  1. opens the layer the way QGIS does (the .qml beside it is the default style),
+OUT_DIR is the output of `binnenstad plan`: either GeoJSON layers with .qml
+sidecars, or (`--format gpkg`) one binnenstad.gpkg with the styles in its
+layer_styles table. Every layer in LAYERS must be there. For each layer this script
+  1. opens the layer the way QGIS does (the default style is the .qml beside
+     the GeoJSON, or the gpkg's layer_styles row),
   2. checks that the renderer QGIS built has the type and attribute the .qml
      names, and that the attribute is one of the layer's fields (a wrong field
      name draws nothing and QGIS does not warn),
   3. renders the layer alone with QgsMapRendererParallelJob and checks that the
      image is not blank and shows at least one of the style's colours.
+     Each rendering is saved as OUT_DIR/qgis_<layer>.png.
+With --map-group G, buildings must be styled on verdict_G.
 Then it opens OUT_DIR/binnenstad.qgs (if present), checks that every layer is
 valid and styled, and renders the whole project to OUT_DIR/qgis_check.png.
 Exit code 0 when all checks pass, 1 otherwise.
 """
 
 import os
+import sqlite3
 import sys
 import xml.etree.ElementTree as ET
 
@@ -35,6 +41,10 @@ from qgis.PyQt.QtGui import QColor  # noqa: E402
 
 FAILURES = []
 
+# The layers `binnenstad plan` writes, in drawing order.
+LAYERS = ["sites", "amenities", "horeca", "conflicts", "buildings", "coverage", "zones", "streets"]
+GPKG = "binnenstad.gpkg"
+
 
 def fail(msg):
     FAILURES.append(msg)
@@ -45,9 +55,9 @@ def ok(msg):
     print("ok:  ", msg)
 
 
-def qml_renderer(path):
-    """(type, attr, colours) from a .qml file."""
-    root = ET.parse(path).getroot()
+def qml_renderer(path=None, text=None):
+    """(type, attr, colours) from a .qml file or QML text."""
+    root = ET.parse(path).getroot() if text is None else ET.fromstring(text)
     r = root.find("renderer-v2")
     colours = []
     for o in r.iter("Option"):
@@ -89,15 +99,66 @@ def near(a, b, tol=12):
     return all(abs(x - y) <= tol for x, y in zip(a, b))
 
 
-def check_layer(folder, name):
-    path = os.path.join(folder, name + ".geojson")
-    qml = os.path.join(folder, name + ".qml")
-    layer = QgsVectorLayer(path, name, "ogr")  # loads <name>.qml as default style
+def blend_of(seen, colour, min_alpha=0.3, tol=0.08):
+    """True when `seen` is `colour` drawn over white with coverage >= min_alpha:
+    an antialiased edge (a one-pixel line on a pixel boundary is never drawn
+    in its full colour)."""
+    alphas = []
+    for s, c in zip(seen, colour[:3]):
+        if c >= 250:
+            if s < 240:
+                return False
+            continue
+        alphas.append((255 - s) / (255 - c))
+    if not alphas:
+        return False
+    return min(alphas) >= min_alpha and max(alphas) - min(alphas) <= tol and max(alphas) <= 1 + tol
+
+
+def gpkg_styles(path):
+    """{table: styleQML} of the default styles in a GeoPackage's layer_styles."""
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute(
+            "SELECT f_table_name, styleQML FROM layer_styles WHERE useAsDefault"
+        ).fetchall()
+    finally:
+        con.close()
+    return dict(rows)
+
+
+def check_layer(folder, name, map_group=None, gpkg_qml=None):
+    if gpkg_qml is None:
+        path = os.path.join(folder, name + ".geojson")
+        qml = os.path.join(folder, name + ".qml")
+        if not os.path.exists(path) or not os.path.exists(qml):
+            fail(f"{name}: {name}.geojson or {name}.qml missing")
+            return None
+        want_type, want_attr, colours = qml_renderer(qml)
+    else:
+        if name not in gpkg_qml:
+            fail(f"{name}: no default style in layer_styles")
+            return None
+        path = os.path.join(folder, GPKG) + "|layername=" + name
+        want_type, want_attr, colours = qml_renderer(text=gpkg_qml[name])
+    # QGIS applies the default style on load: <name>.qml beside a file, the
+    # layer_styles row (useAsDefault) in a GeoPackage.
+    layer = QgsVectorLayer(path, name, "ogr")
     if not layer.isValid():
         fail(f"{name}: layer not valid")
         return None
-    want_type, want_attr, colours = qml_renderer(qml)
+    if name == "buildings" and map_group and want_attr != f"verdict_{map_group}":
+        fail(f"buildings: styled on {want_attr!r}, want 'verdict_{map_group}'")
     r = layer.renderer()
+    if r is None and layer.featureCount() == 0 and gpkg_qml is None:
+        # An empty FeatureCollection has no geometry type for GDAL to report,
+        # so QGIS opens it as a table and has nothing to style (GeoJSON cannot
+        # say "empty point layer"; the GeoPackage can, and is checked for it).
+        ok(f"{name}: empty GeoJSON, opened as a table without geometry (nothing to style)")
+        return layer
+    if r is None:
+        fail(f"{name}: no renderer (layer without geometry?)")
+        return layer
     got_type = r.type()
     if got_type != want_type:
         fail(f"{name}: renderer {got_type}, .qml says {want_type} (style not applied?)")
@@ -113,22 +174,26 @@ def check_layer(folder, name):
             ok(f"{name}: {got_type} on {got_attr!r} ({len(fields)} fields)")
     else:
         ok(f"{name}: {got_type}")
+    if layer.featureCount() == 0:
+        ok(f"{name}: no features, nothing to render")
+        return layer
     image = render([layer], layer.extent(), layer.crs())
+    image.save(os.path.join(folder, f"qgis_{name}.png"))
     seen = colours_in(image)
     non_white = [c for c in seen if c != (255, 255, 255)]
     if not non_white:
         fail(f"{name}: rendered image is all white")
         return layer
     expected = [over_white(c) for c in colours] + [c[:3] for c in colours]
-    hits = [e for e in expected if any(near(e, s) for s in seen)]
+    hits = [e for e in expected if any(near(e, s) or blend_of(s, e) for s in seen)]
     if hits:
-        ok(f"{name}: rendered, {len(set(hits))} of the style's colours seen")
+        ok(f"{name}: {layer.featureCount()} features ({layer.crs().authid()}), rendered, {len(set(hits))} of the style's colours seen")
     else:
         fail(f"{name}: none of the style colours {colours[:5]} found in the rendering")
     return layer
 
 
-def check_project(folder):
+def check_project(folder, gpkg_qml=None):
     path = os.path.join(folder, "binnenstad.qgs")
     if not os.path.exists(path):
         print("no binnenstad.qgs; skipped")
@@ -146,14 +211,31 @@ def check_project(folder):
             fail(f"project layer {layer.name()}: not valid ({layer.source()})")
             continue
         qml = os.path.join(folder, layer.name() + ".qml")
-        if os.path.exists(qml):
-            want_type, want_attr, _ = qml_renderer(qml)
-            r = layer.renderer()
+        want = None
+        if gpkg_qml is not None and layer.name() in gpkg_qml:
+            want = qml_renderer(text=gpkg_qml[layer.name()])
+        elif os.path.exists(qml):
+            want = qml_renderer(qml)
+        else:
+            fail(f"project layer {layer.name()}: no style to compare with")
+        # QGIS believes the CRS stored in the project over the file's own.
+        own = QgsVectorLayer(layer.source(), "own", "ogr").crs().authid()
+        if layer.featureCount() > 0 and layer.crs().authid() != own:
+            fail(f"project layer {layer.name()}: project says {layer.crs().authid()}, the file is {own}")
+        r = layer.renderer()
+        if r is None and layer.featureCount() == 0 and gpkg_qml is None:
+            ok(f"project layer {layer.name()}: empty GeoJSON, nothing to style")
+            continue
+        if r is None:
+            fail(f"project layer {layer.name()}: no renderer")
+            continue
+        if want is not None:
+            want_type, want_attr, _ = want
             attr = r.classAttribute() if hasattr(r, "classAttribute") else None
             if r.type() != want_type or (want_attr and attr != want_attr):
                 fail(f"project layer {layer.name()}: renderer {r.type()}/{attr}, want {want_type}/{want_attr}")
             else:
-                ok(f"project layer {layer.name()}: styled {r.type()} {attr or ''}")
+                ok(f"project layer {layer.name()}: {layer.crs().authid()}, styled {r.type()} {attr or ''}")
     order = [l.name() for l in project.layerTreeRoot().layerOrder()]
     ok(f"project drawing order: {order}")
     if not project.crs().isValid():
@@ -162,6 +244,8 @@ def check_project(folder):
     visible = [l for l in project.layerTreeRoot().checkedLayers()]
     extent = None
     for l in visible:
+        if l.featureCount() == 0:
+            continue  # an empty layer has no extent to add
         e = project.layerTreeRoot().findLayer(l.id()) and l.extent()
         if e is None:
             continue
@@ -183,23 +267,28 @@ def check_project(folder):
 
 
 def main():
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    map_group = None
+    if "--map-group" in args:
+        i = args.index("--map-group")
+        if i + 1 >= len(args):
+            print(__doc__)
+            return 2
+        map_group = args[i + 1]
+        del args[i : i + 2]
+    if len(args) != 1:
         print(__doc__)
         return 2
-    folder = sys.argv[1]
+    folder = args[0]
+    gpkg = os.path.join(folder, GPKG)
+    gpkg_qml = gpkg_styles(gpkg) if os.path.exists(gpkg) else None
+    print("checking", gpkg if gpkg_qml is not None else folder + "/*.geojson")
     app = QgsApplication([], False)
     app.initQgis()
     try:
-        names = sorted(
-            f[: -len(".geojson")]
-            for f in os.listdir(folder)
-            if f.endswith(".geojson") and os.path.exists(os.path.join(folder, f[: -len(".geojson")] + ".qml"))
-        )
-        if not names:
-            fail("no <layer>.geojson with a <layer>.qml found")
-        for name in names:
-            check_layer(folder, name)
-        check_project(folder)
+        for name in LAYERS:
+            check_layer(folder, name, map_group, gpkg_qml)
+        check_project(folder, gpkg_qml)
     finally:
         QgsProject.instance().clear()
         app.exitQgis()
