@@ -242,7 +242,7 @@ fn labeling_xml(l: &Labels) -> String {
             "      </text-style>\n",
             "      <text-format wrapChar=\"\" autoWrapLength=\"0\" multilineAlign=\"1\" formatNumbers=\"0\" decimals=\"0\" plussign=\"0\"/>\n",
             "      <placement placement=\"1\" placementFlags=\"10\" dist=\"0\" distUnits=\"MM\" offsetType=\"0\" quadOffset=\"4\" xOffset=\"0\" yOffset=\"0\" offsetUnits=\"MM\" centroidWhole=\"0\" centroidInside=\"1\" fitInPolygonOnly=\"0\" priority=\"10\"/>\n",
-            "      <rendering drawLabels=\"1\" obstacle=\"1\" obstacleFactor=\"1\" displayAll=\"1\" upsidedownLabels=\"0\" limitNumLabels=\"0\" maxNumLabels=\"2000\" scaleVisibility=\"0\" fontLimitPixelSize=\"0\" labelPerPart=\"0\" mergeLines=\"0\" minFeatureSize=\"0\" zIndex=\"10\"/>\n",
+            "      <rendering drawLabels=\"1\" obstacle=\"1\" obstacleFactor=\"1\" displayAll=\"0\" upsidedownLabels=\"0\" limitNumLabels=\"0\" maxNumLabels=\"2000\" scaleVisibility=\"0\" fontLimitPixelSize=\"0\" labelPerPart=\"0\" mergeLines=\"0\" minFeatureSize=\"0\" zIndex=\"10\"/>\n",
             "    </settings>\n  </labeling>\n"
         ),
         field = xml_escape(l.field),
