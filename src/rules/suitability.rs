@@ -277,14 +277,18 @@ pub struct CriterionText {
 /// Suitability of one building for one doelgroep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
-    /// The doelgroep's key.
-    pub group: String,
+    /// The doelgroep's key (shared by every assessment of the group).
+    pub group: Arc<str>,
     /// Score 0-100: points earned / points possible × 100 (100 when nothing is weighted).
     pub score: f64,
     /// Geschikt, voorwaardelijk or ongeschikt.
     pub verdict: Verdict,
-    /// Every criterion checked, in a fixed order: needs (by kind), zone, vng,
+    /// The criteria checked, in a fixed order: needs (by kind), zone, vng,
     /// horeca (by category), plint, above_retail_core, floor, monument.
+    /// [`assess`] keeps every criterion; [`assess_all`] keeps only those that
+    /// did not pass (fails, warnings, knock-outs) — all that reasons, verdicts
+    /// and sites need — so a whole city fits in memory. For every criterion of
+    /// one building, call [`assess`] (as the `site` command does).
     pub criteria: Vec<Criterion>,
     /// Which floors qualify.
     pub floors: FloorsAdvice,
@@ -314,6 +318,15 @@ impl Assessment {
     /// Every criterion as text.
     pub fn explain(&self) -> Vec<CriterionText> {
         self.criteria.iter().map(Criterion::text).collect()
+    }
+    /// The same assessment keeping only the criteria that did not pass (fails,
+    /// warnings, knock-outs): score, verdict, floors, reasons and knock-outs are
+    /// unchanged. What [`assess_all`] keeps per building and group.
+    pub fn without_passes(mut self) -> Self {
+        self.criteria
+            .retain(|c| c.status != Status::Pass || c.knockout);
+        self.criteria.shrink_to_fit();
+        self
     }
     /// True when any criterion is a knock-out.
     pub fn has_knockout(&self) -> bool {
@@ -1055,7 +1068,7 @@ fn assess_near(
         Verdict::Ongeschikt
     };
     Assessment {
-        group: group.name.clone(),
+        group: group_name.clone(),
         score,
         verdict,
         criteria,
@@ -1117,6 +1130,7 @@ pub fn assess_all(
                     assess_near(
                         building, f, layers, g, name, shares, settings, &index, &near,
                     )
+                    .without_passes()
                 })
                 .collect()
         })
@@ -1599,17 +1613,16 @@ mod tests {
         let idx = HorecaIndex::new(&layers.horeca);
         for (i, per) in all.iter().enumerate() {
             for (a, g) in per.iter().zip(&groups) {
-                assert_eq!(
-                    a,
-                    &assess(
-                        &layers.buildings[i],
-                        &facts[i],
-                        &layers,
-                        g,
-                        &settings(),
-                        &idx
-                    )
+                let full = assess(
+                    &layers.buildings[i],
+                    &facts[i],
+                    &layers,
+                    g,
+                    &settings(),
+                    &idx,
                 );
+                assert_eq!(a.reasons(), full.reasons());
+                assert_eq!(a, &full.without_passes());
             }
         }
         assert_eq!(all, assess_all(&layers, &facts, &groups, &settings()));
