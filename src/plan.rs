@@ -20,7 +20,6 @@ use crate::rules::zoning::{self, Zoning};
 use crate::scenario::Scenario;
 use geo::{BoundingRect, Contains, Point, Rect};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// Half-width of the coverage areas around reachable street pieces (m): about
@@ -142,7 +141,7 @@ fn facts(
                 .get(i)
                 .map(|z| (z.zone, z.reuring_index))
                 .unwrap_or((crate::model::ZoneCharacter::Rust, 0.0));
-            let walk: BTreeMap<AmenityKind, Option<(f64, usize)>> = walk
+            let walk: suitability::WalkFacts = walk
                 .iter()
                 .map(|kd| {
                     let d = kd.metres.get(i).copied().flatten();

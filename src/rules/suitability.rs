@@ -39,8 +39,66 @@ use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// Walking facts of one building: per amenity kind, the distance (m) and the
+/// nearest amenity's index, or `None` when unreachable. A small map sorted by
+/// kind in one allocation (a `BTreeMap` per building cost about 1 GB at 1M
+/// buildings); collecting keeps the last value of a repeated kind, as a map does.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WalkFacts(Vec<(AmenityKind, Option<(f64, usize)>)>);
+
+impl WalkFacts {
+    /// The entry for a kind, if present.
+    pub fn get(&self, kind: &AmenityKind) -> Option<&Option<(f64, usize)>> {
+        self.0
+            .binary_search_by(|(k, _)| k.cmp(kind))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+    /// Sets the entry for a kind; returns the previous one.
+    pub fn insert(
+        &mut self,
+        kind: AmenityKind,
+        value: Option<(f64, usize)>,
+    ) -> Option<Option<(f64, usize)>> {
+        match self.0.binary_search_by(|(k, _)| k.cmp(&kind)) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (kind, value));
+                None
+            }
+        }
+    }
+    /// Removes the entry for a kind; returns it.
+    pub fn remove(&mut self, kind: &AmenityKind) -> Option<Option<(f64, usize)>> {
+        self.0
+            .binary_search_by(|(k, _)| k.cmp(kind))
+            .ok()
+            .map(|i| self.0.remove(i).1)
+    }
+    /// The entries in kind order.
+    pub fn iter(&self) -> impl Iterator<Item = &(AmenityKind, Option<(f64, usize)>)> {
+        self.0.iter()
+    }
+}
+
+impl FromIterator<(AmenityKind, Option<(f64, usize)>)> for WalkFacts {
+    fn from_iter<I: IntoIterator<Item = (AmenityKind, Option<(f64, usize)>)>>(iter: I) -> Self {
+        let mut v: Vec<_> = iter.into_iter().collect();
+        // Stable: among equal kinds the last one collected wins, as in a map.
+        v.sort_by_key(|e| e.0);
+        let mut out: Vec<(AmenityKind, Option<(f64, usize)>)> = Vec::with_capacity(v.len());
+        for e in v {
+            match out.last_mut() {
+                Some(last) if last.0 == e.0 => *last = e,
+                _ => out.push(e),
+            }
+        }
+        out.shrink_to_fit();
+        WalkFacts(out)
+    }
+}
 
 /// What is known about one building before judging it (filled by the pipeline).
 #[derive(Debug, Clone, PartialEq)]
@@ -54,7 +112,7 @@ pub struct BuildingFacts {
     /// Network walking distance (m) to the nearest amenity of each kind, and that
     /// amenity's index in `layers.amenities`; `None` = none reachable. A kind
     /// missing from the map counts as unreachable.
-    pub walk: BTreeMap<AmenityKind, Option<(f64, usize)>>,
+    pub walk: WalkFacts,
     /// Businesses within their VNG guide distance: (index in `layers.businesses`,
     /// distance m, guide distance m).
     pub vng: Vec<(usize, f64, f64)>,
