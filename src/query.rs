@@ -148,7 +148,7 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
         .buildings
         .get(building)
         .ok_or_else(|| Error::Usage(format!("no building number {building}")))?;
-    let facts = plan.facts.get(building);
+    let facts = plan.building_facts(building);
     let zone = plan.zoning.buildings.get(building);
     let walking = plan
         .walk_kinds(scenario)
@@ -175,7 +175,7 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
         .filter_map(|g| {
             let a = suitability::assess(
                 b,
-                facts?,
+                facts.as_ref()?,
                 &plan.layers,
                 g,
                 &scenario.suitability,
@@ -203,7 +203,7 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
         reuring_index: zone
             .map(|z| (z.reuring_index * 100.0).round() / 100.0)
             .unwrap_or(0.0),
-        in_retail_core: facts.map(|f| f.in_retail_core).unwrap_or(false),
+        in_retail_core: facts.as_ref().map(|f| f.in_retail_core).unwrap_or(false),
         site_rank: plan
             .sites
             .iter()
