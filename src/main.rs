@@ -216,7 +216,22 @@ impl std::fmt::Display for ChecksFailed {
 }
 impl std::error::Error for ChecksFailed {}
 
+/// glibc gives every thread its own malloc arena; memory freed in one (the parsed
+/// layer files) is not reused by the others, so a 1M-building plan peaked at
+/// 4.65 GB instead of 3.7 GB. Two arenas keep the same speed on 2 cores.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    // SAFETY: mallopt only sets an allocator parameter; called before any other thread starts.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}
+
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

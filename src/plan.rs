@@ -20,7 +20,6 @@ use crate::rules::zoning::{self, Zoning};
 use crate::scenario::Scenario;
 use geo::{BoundingRect, Contains, Point, Rect};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// Half-width of the coverage areas around reachable street pieces (m): about
@@ -47,6 +46,9 @@ pub struct Plan {
     /// Coverage per group and need.
     pub coverage: Vec<Coverage>,
     /// What each building offers a doelgroep (zone, walking, VNG), parallel to the buildings.
+    /// `walk` is left empty here once the buildings are judged (it repeats
+    /// [`Plan::walk`]; about 0.5 GB at 1M buildings): [`Plan::building_facts`]
+    /// gives one building's facts whole.
     pub facts: Vec<BuildingFacts>,
     /// Per building, one assessment per group (in scenario group order).
     pub assessments: Vec<Vec<Assessment>>,
@@ -61,6 +63,12 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// One building's facts whole, walking distances included.
+    pub fn building_facts(&self, building: usize) -> Option<BuildingFacts> {
+        let mut f = self.facts.get(building)?.clone();
+        f.walk = walk_facts(&self.walk, building);
+        Some(f)
+    }
     /// The amenity kinds that get walking-distance columns: those present and those any group needs.
     pub fn walk_kinds(&self, scenario: &Scenario) -> Vec<AmenityKind> {
         AmenityKind::ALL
@@ -125,6 +133,17 @@ pub fn in_retail_core(anchors: &[Point<f64>], core: &[RetailCore]) -> Vec<bool> 
         .collect()
 }
 
+/// One building's walking facts, from the per-kind distances.
+fn walk_facts(walk: &[KindDistances], i: usize) -> suitability::WalkFacts {
+    walk.iter()
+        .map(|kd| {
+            let d = kd.metres.get(i).copied().flatten();
+            let a = kd.nearest.get(i).copied().flatten();
+            (kd.kind, d.zip(a.map(|a| a as usize)))
+        })
+        .collect()
+}
+
 /// Gathers what the suitability rules need per building.
 fn facts(
     layers: &Layers,
@@ -142,14 +161,7 @@ fn facts(
                 .get(i)
                 .map(|z| (z.zone, z.reuring_index))
                 .unwrap_or((crate::model::ZoneCharacter::Rust, 0.0));
-            let walk: BTreeMap<AmenityKind, Option<(f64, usize)>> = walk
-                .iter()
-                .map(|kd| {
-                    let d = kd.metres.get(i).copied().flatten();
-                    let a = kd.nearest.get(i).copied().flatten();
-                    (kd.kind, d.zip(a.map(|a| a as usize)))
-                })
-                .collect();
+            let walk = walk_facts(walk, i);
             let vng = milieu
                 .get(i)
                 .map(|hits| {
@@ -260,6 +272,11 @@ pub fn run_with(
         &scenario.groups,
         &scenario.sites,
     );
+    // The walking facts repeat `walk`; drop them now the buildings are judged.
+    let mut facts = facts;
+    facts
+        .par_iter_mut()
+        .for_each(|f| f.walk = suitability::WalkFacts::default());
     clock.lap("sites");
 
     progress.start("coverage", None);

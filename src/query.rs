@@ -10,7 +10,7 @@ use crate::model::AmenityKind;
 use crate::network::{self, KindDistances};
 use crate::plan::Plan;
 use crate::rules::compare::{self, VerdictChange};
-use crate::rules::suitability::{CriterionText, kind_nl};
+use crate::rules::suitability::{self, CriterionText, HorecaIndex, kind_nl};
 use crate::scenario::{Doelgroep, Scenario};
 use geo::{Contains, Distance, Euclidean, LineString, Point};
 use serde::Serialize;
@@ -148,7 +148,7 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
         .buildings
         .get(building)
         .ok_or_else(|| Error::Usage(format!("no building number {building}")))?;
-    let facts = plan.facts.get(building);
+    let facts = plan.building_facts(building);
     let zone = plan.zoning.buildings.get(building);
     let walking = plan
         .walk_kinds(scenario)
@@ -167,12 +167,20 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
             }
         })
         .collect();
+    // The plan keeps only the criteria that did not pass; assess this one building again for all.
+    let horeca_index = HorecaIndex::new(&plan.layers.horeca);
     let groups = scenario
         .groups
         .iter()
-        .enumerate()
-        .filter_map(|(gi, g)| {
-            let a = plan.assessments.get(building)?.get(gi)?;
+        .filter_map(|g| {
+            let a = suitability::assess(
+                b,
+                facts.as_ref()?,
+                &plan.layers,
+                g,
+                &scenario.suitability,
+                &horeca_index,
+            );
             Some(GroupExplanation {
                 group: g.name.clone(),
                 label: g.label.clone(),
@@ -195,7 +203,7 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
         reuring_index: zone
             .map(|z| (z.reuring_index * 100.0).round() / 100.0)
             .unwrap_or(0.0),
-        in_retail_core: facts.map(|f| f.in_retail_core).unwrap_or(false),
+        in_retail_core: facts.as_ref().map(|f| f.in_retail_core).unwrap_or(false),
         site_rank: plan
             .sites
             .iter()

@@ -144,7 +144,7 @@ pub fn sites(
         out.push(Site {
             rank: 0,
             building: i,
-            best_group: best.map(|(a, _)| a.group.clone()),
+            best_group: best.map(|(a, _)| a.group.to_string()),
             best_score: best.map_or(0.0, |(a, _)| a.score),
             best_homes: best.map_or(0, |(_, n)| n),
             usable_m2,

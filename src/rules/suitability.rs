@@ -39,8 +39,66 @@ use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::sync::Arc;
+
+/// Walking facts of one building: per amenity kind, the distance (m) and the
+/// nearest amenity's index, or `None` when unreachable. A small map sorted by
+/// kind in one allocation (a `BTreeMap` per building cost about 1 GB at 1M
+/// buildings); collecting keeps the last value of a repeated kind, as a map does.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WalkFacts(Vec<(AmenityKind, Option<(f64, usize)>)>);
+
+impl WalkFacts {
+    /// The entry for a kind, if present.
+    pub fn get(&self, kind: &AmenityKind) -> Option<&Option<(f64, usize)>> {
+        self.0
+            .binary_search_by(|(k, _)| k.cmp(kind))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+    /// Sets the entry for a kind; returns the previous one.
+    pub fn insert(
+        &mut self,
+        kind: AmenityKind,
+        value: Option<(f64, usize)>,
+    ) -> Option<Option<(f64, usize)>> {
+        match self.0.binary_search_by(|(k, _)| k.cmp(&kind)) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (kind, value));
+                None
+            }
+        }
+    }
+    /// Removes the entry for a kind; returns it.
+    pub fn remove(&mut self, kind: &AmenityKind) -> Option<Option<(f64, usize)>> {
+        self.0
+            .binary_search_by(|(k, _)| k.cmp(kind))
+            .ok()
+            .map(|i| self.0.remove(i).1)
+    }
+    /// The entries in kind order.
+    pub fn iter(&self) -> impl Iterator<Item = &(AmenityKind, Option<(f64, usize)>)> {
+        self.0.iter()
+    }
+}
+
+impl FromIterator<(AmenityKind, Option<(f64, usize)>)> for WalkFacts {
+    fn from_iter<I: IntoIterator<Item = (AmenityKind, Option<(f64, usize)>)>>(iter: I) -> Self {
+        let mut v: Vec<_> = iter.into_iter().collect();
+        // Stable: among equal kinds the last one collected wins, as in a map.
+        v.sort_by_key(|e| e.0);
+        let mut out: Vec<(AmenityKind, Option<(f64, usize)>)> = Vec::with_capacity(v.len());
+        for e in v {
+            match out.last_mut() {
+                Some(last) if last.0 == e.0 => *last = e,
+                _ => out.push(e),
+            }
+        }
+        out.shrink_to_fit();
+        WalkFacts(out)
+    }
+}
 
 /// What is known about one building before judging it (filled by the pipeline).
 #[derive(Debug, Clone, PartialEq)]
@@ -54,7 +112,7 @@ pub struct BuildingFacts {
     /// Network walking distance (m) to the nearest amenity of each kind, and that
     /// amenity's index in `layers.amenities`; `None` = none reachable. A kind
     /// missing from the map counts as unreachable.
-    pub walk: BTreeMap<AmenityKind, Option<(f64, usize)>>,
+    pub walk: WalkFacts,
     /// Businesses within their VNG guide distance: (index in `layers.businesses`,
     /// distance m, guide distance m).
     pub vng: Vec<(usize, f64, f64)>,
@@ -277,14 +335,18 @@ pub struct CriterionText {
 /// Suitability of one building for one doelgroep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
-    /// The doelgroep's key.
-    pub group: String,
+    /// The doelgroep's key (shared by every assessment of the group).
+    pub group: Arc<str>,
     /// Score 0-100: points earned / points possible × 100 (100 when nothing is weighted).
     pub score: f64,
     /// Geschikt, voorwaardelijk or ongeschikt.
     pub verdict: Verdict,
-    /// Every criterion checked, in a fixed order: needs (by kind), zone, vng,
+    /// The criteria checked, in a fixed order: needs (by kind), zone, vng,
     /// horeca (by category), plint, above_retail_core, floor, monument.
+    /// [`assess`] keeps every criterion; [`assess_all`] keeps only those that
+    /// did not pass (fails, warnings, knock-outs) — all that reasons, verdicts
+    /// and sites need — so a whole city fits in memory. For every criterion of
+    /// one building, call [`assess`] (as the `site` command does).
     pub criteria: Vec<Criterion>,
     /// Which floors qualify.
     pub floors: FloorsAdvice,
@@ -314,6 +376,15 @@ impl Assessment {
     /// Every criterion as text.
     pub fn explain(&self) -> Vec<CriterionText> {
         self.criteria.iter().map(Criterion::text).collect()
+    }
+    /// The same assessment keeping only the criteria that did not pass (fails,
+    /// warnings, knock-outs): score, verdict, floors, reasons and knock-outs are
+    /// unchanged. What [`assess_all`] keeps per building and group.
+    pub fn without_passes(mut self) -> Self {
+        self.criteria
+            .retain(|c| c.status != Status::Pass || c.knockout);
+        self.criteria.shrink_to_fit();
+        self
     }
     /// True when any criterion is a knock-out.
     pub fn has_knockout(&self) -> bool {
@@ -1055,7 +1126,7 @@ fn assess_near(
         Verdict::Ongeschikt
     };
     Assessment {
-        group: group.name.clone(),
+        group: group_name.clone(),
         score,
         verdict,
         criteria,
@@ -1117,6 +1188,7 @@ pub fn assess_all(
                     assess_near(
                         building, f, layers, g, name, shares, settings, &index, &near,
                     )
+                    .without_passes()
                 })
                 .collect()
         })
@@ -1599,17 +1671,16 @@ mod tests {
         let idx = HorecaIndex::new(&layers.horeca);
         for (i, per) in all.iter().enumerate() {
             for (a, g) in per.iter().zip(&groups) {
-                assert_eq!(
-                    a,
-                    &assess(
-                        &layers.buildings[i],
-                        &facts[i],
-                        &layers,
-                        g,
-                        &settings(),
-                        &idx
-                    )
+                let full = assess(
+                    &layers.buildings[i],
+                    &facts[i],
+                    &layers,
+                    g,
+                    &settings(),
+                    &idx,
                 );
+                assert_eq!(a.reasons(), full.reasons());
+                assert_eq!(a, &full.without_passes());
             }
         }
         assert_eq!(all, assess_all(&layers, &facts, &groups, &settings()));
