@@ -66,33 +66,16 @@ fn city(n_buildings: usize, n_horeca: usize) -> Layers {
             let x = X0 + c * pitch + rng.next() * (pitch - w);
             let y = Y0 + r * pitch + rng.next() * (pitch - h);
             let u = rng.next();
-            Building {
-                id: format!("b{i}"),
-                footprint: to_multi(rect(x, y, w, h)),
-                usage: if u < 0.6 {
-                    BuildingUse::Residential
-                } else if u < 0.75 {
-                    BuildingUse::Mixed
-                } else if u < 0.9 {
-                    BuildingUse::Retail
-                } else {
-                    BuildingUse::Office
-                },
-                ground_floor_use: None,
-                floors: Valued {
-                    value: 3,
-                    estimated: true,
-                },
-                floor_area_m2: Valued {
-                    value: 3.0 * w * h,
-                    estimated: true,
-                },
-                vacant: false,
-                monument: false,
-                lift: None,
-                year: None,
-                name: None,
-            }
+            let usage = if u < 0.6 {
+                BuildingUse::Residential
+            } else if u < 0.75 {
+                BuildingUse::Mixed
+            } else if u < 0.9 {
+                BuildingUse::Retail
+            } else {
+                BuildingUse::Office
+            };
+            Building::new(format!("b{i}"), to_multi(rect(x, y, w, h)), usage)
         })
         .collect();
     let hotspots: Vec<(f64, f64)> = (0..40)

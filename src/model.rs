@@ -165,6 +165,38 @@ pub struct Building {
 }
 
 impl Building {
+    /// A building with only what every building has; floors default to
+    /// [`crate::io::load::DEFAULT_FLOORS`] and floor area to footprint × floors, both
+    /// marked estimated; not vacant, no monument, lift, year or name.
+    pub fn new(
+        id: impl Into<String>,
+        footprint: MultiPolygon<f64>,
+        usage: BuildingUse,
+    ) -> Building {
+        use geo::Area;
+        let floors = crate::io::load::DEFAULT_FLOORS;
+        let area = footprint.unsigned_area() * floors as f64;
+        Building {
+            id: id.into(),
+            footprint,
+            usage,
+            ground_floor_use: None,
+            floors: Valued {
+                value: floors,
+                estimated: true,
+            },
+            floor_area_m2: Valued {
+                value: area,
+                estimated: true,
+            },
+            vacant: false,
+            monument: false,
+            lift: None,
+            year: None,
+            name: None,
+        }
+    }
+
     /// The point where the building is: its centroid, or a point inside the
     /// footprint when the centroid falls outside (L-shaped and courtyard blocks).
     /// Distances to and from a building are measured from here. A footprint
@@ -454,25 +486,7 @@ mod tests {
     fn anchor_is_inside_an_l_shaped_footprint() {
         // A U-shaped block whose centroid lies in the courtyard, outside the footprint.
         let u = geo::wkt! { POLYGON((0.0 0.0, 30.0 0.0, 30.0 30.0, 20.0 30.0, 20.0 5.0, 10.0 5.0, 10.0 30.0, 0.0 30.0, 0.0 0.0)) };
-        let b = Building {
-            id: "u".into(),
-            footprint: to_multi(u),
-            usage: BuildingUse::Residential,
-            ground_floor_use: None,
-            floors: Valued {
-                value: 3,
-                estimated: true,
-            },
-            floor_area_m2: Valued {
-                value: 0.0,
-                estimated: true,
-            },
-            vacant: false,
-            monument: false,
-            lift: None,
-            year: None,
-            name: None,
-        };
+        let b = Building::new("u", to_multi(u), BuildingUse::Residential);
         use geo::Contains;
         assert!(b.footprint.contains(&b.anchor()));
         assert!((b.footprint_m2() - 650.0).abs() < 1e-9);

@@ -5,7 +5,7 @@
 //! node, brute-force edge snapping, networkx multi-source Dijkstra); this test
 //! needs no Python.
 
-use binnenstad::model::{Amenity, AmenityKind, Building, BuildingUse, Street, Valued};
+use binnenstad::model::{Amenity, AmenityKind, Building, BuildingUse, Street};
 use binnenstad::network::{WalkNetwork, distances};
 use binnenstad::scenario::NetworkSettings;
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
@@ -30,25 +30,11 @@ fn square(id: &str, x: f64, y: f64) -> Building {
         y: y + dy,
     })
     .collect();
-    Building {
-        id: id.into(),
-        footprint: MultiPolygon(vec![Polygon::new(LineString(ring), vec![])]),
-        usage: BuildingUse::Residential,
-        ground_floor_use: None,
-        floors: Valued {
-            value: 3,
-            estimated: true,
-        },
-        floor_area_m2: Valued {
-            value: 12.0,
-            estimated: true,
-        },
-        vacant: false,
-        monument: false,
-        lift: None,
-        year: None,
-        name: None,
-    }
+    Building::new(
+        id,
+        MultiPolygon(vec![Polygon::new(LineString(ring), vec![])]),
+        BuildingUse::Residential,
+    )
 }
 
 #[test]

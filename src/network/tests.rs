@@ -3,7 +3,7 @@
 
 use super::oracle::brute_distances;
 use super::*;
-use crate::model::{Amenity, AmenityKind, Building, BuildingUse, Street, Valued};
+use crate::model::{Amenity, AmenityKind, Building, BuildingUse, Street};
 use crate::scenario::NetworkSettings;
 use geo::{Coord, LineString, Point, Polygon};
 use proptest::prelude::*;
@@ -26,25 +26,11 @@ pub(crate) fn building(id: &str, x: f64, y: f64) -> Building {
         Coord { x: x - h, y: y + h },
         Coord { x: x - h, y: y - h },
     ]);
-    Building {
-        id: id.into(),
-        footprint: geo::MultiPolygon(vec![Polygon::new(ring, vec![])]),
-        usage: BuildingUse::Residential,
-        ground_floor_use: None,
-        floors: Valued {
-            value: 3,
-            estimated: true,
-        },
-        floor_area_m2: Valued {
-            value: 12.0,
-            estimated: true,
-        },
-        vacant: false,
-        monument: false,
-        lift: None,
-        year: None,
-        name: None,
-    }
+    Building::new(
+        id,
+        geo::MultiPolygon(vec![Polygon::new(ring, vec![])]),
+        BuildingUse::Residential,
+    )
 }
 
 fn amenity(id: &str, kind: AmenityKind, x: f64, y: f64) -> Amenity {

@@ -784,9 +784,7 @@ fn add_retail_core(grid: &mut ReuringGrid, layers: &Layers, weight: f64) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::model::{
-        AmenityKind, Building, BuildingUse, HorecaCategory, RetailCore, Valued, to_multi,
-    };
+    use crate::model::{AmenityKind, Building, BuildingUse, HorecaCategory, RetailCore, to_multi};
     use approx::assert_relative_eq;
     use geo::{Area, Contains, Validation, wkt};
 
@@ -820,28 +818,8 @@ pub(crate) mod tests {
 
     pub(crate) fn building(id: &str, x: f64, y: f64, usage: BuildingUse) -> Building {
         let (x0, y0, x1, y1) = (x - 4.0, y - 4.0, x + 4.0, y + 4.0);
-        Building {
-            id: id.into(),
-            footprint: to_multi(Polygon::new(
-                LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
-                vec![],
-            )),
-            usage,
-            ground_floor_use: None,
-            floors: Valued {
-                value: 3,
-                estimated: true,
-            },
-            floor_area_m2: Valued {
-                value: 192.0,
-                estimated: true,
-            },
-            vacant: false,
-            monument: false,
-            lift: None,
-            year: None,
-            name: None,
-        }
+        let ring = LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]);
+        Building::new(id, to_multi(Polygon::new(ring, vec![])), usage)
     }
 
     /// Deterministic pseudo-random numbers (SplitMix64) for seeded tests.
