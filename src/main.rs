@@ -369,8 +369,12 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// Prints up to `limit` diagnostics: whole-layer ones first (a missing amenity kind,
+/// uses filled in), as they matter more than any single feature.
 fn print_diagnostics(diagnostics: &[binnenstad::Diagnostic], limit: usize) {
-    for d in diagnostics.iter().take(limit) {
+    let (layer_wide, per_feature): (Vec<_>, Vec<_>) =
+        diagnostics.iter().partition(|d| d.feature.is_none());
+    for d in layer_wide.into_iter().chain(per_feature).take(limit) {
         eprintln!("{d}");
     }
     if diagnostics.len() > limit {
