@@ -15,24 +15,7 @@ use binnenstad::scenario::{SiteSettings, SuitabilitySettings, default_groups};
 use geo::{LineString, Point, Polygon};
 use std::time::Instant;
 
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use binnenstad::synthetic::SplitMix64;
 
 /// CPU seconds (user, system) used by this process so far, from /proc (Linux);
 /// zeros elsewhere. On a shared machine CPU time is steadier than wall time.

@@ -19,19 +19,12 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.next().max(1e-12), self.next());
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
+use binnenstad::synthetic::SplitMix64 as Rng;
+
+/// A standard normal number (Box-Muller).
+fn normal(rng: &mut Rng) -> f64 {
+    let (u, v) = (rng.unit().max(1e-12), rng.unit());
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 fn rect(x0: f64, y0: f64, w: f64, h: f64) -> Polygon<f64> {
@@ -60,12 +53,12 @@ fn city(n_buildings: usize, n_horeca: usize) -> Layers {
         .map(|i| {
             let (c, r) = ((i % side) as f64, (i / side) as f64);
             let (w, h) = (
-                pitch * (0.5 + 0.3 * rng.next()),
-                pitch * (0.5 + 0.3 * rng.next()),
+                pitch * (0.5 + 0.3 * rng.unit()),
+                pitch * (0.5 + 0.3 * rng.unit()),
             );
-            let x = X0 + c * pitch + rng.next() * (pitch - w);
-            let y = Y0 + r * pitch + rng.next() * (pitch - h);
-            let u = rng.next();
+            let x = X0 + c * pitch + rng.unit() * (pitch - w);
+            let y = Y0 + r * pitch + rng.unit() * (pitch - h);
+            let u = rng.unit();
             let usage = if u < 0.6 {
                 BuildingUse::Residential
             } else if u < 0.75 {
@@ -81,20 +74,20 @@ fn city(n_buildings: usize, n_horeca: usize) -> Layers {
     let hotspots: Vec<(f64, f64)> = (0..40)
         .map(|_| {
             (
-                X0 + 500.0 + rng.next() * 9000.0,
-                Y0 + 500.0 + rng.next() * 9000.0,
+                X0 + 500.0 + rng.unit() * 9000.0,
+                Y0 + 500.0 + rng.unit() * 9000.0,
             )
         })
         .collect();
     let horeca = (0..n_horeca)
         .map(|i| {
-            let (x, y) = if rng.next() < 0.7 {
+            let (x, y) = if rng.unit() < 0.7 {
                 let (hx, hy) = hotspots[i % hotspots.len()];
-                (hx + 150.0 * rng.normal(), hy + 150.0 * rng.normal())
+                (hx + 150.0 * normal(&mut rng), hy + 150.0 * normal(&mut rng))
             } else {
-                (X0 + rng.next() * SIZE_M, Y0 + rng.next() * SIZE_M)
+                (X0 + rng.unit() * SIZE_M, Y0 + rng.unit() * SIZE_M)
             };
-            let u = rng.next();
+            let u = rng.unit();
             let category = if u < 0.6 {
                 HorecaCategory::Light
             } else if u < 0.9 {
@@ -108,16 +101,16 @@ fn city(n_buildings: usize, n_horeca: usize) -> Layers {
                 kind: "bar".into(),
                 category,
                 name: None,
-                closing_minutes: (rng.next() < 0.5)
-                    .then(|| if rng.next() < 0.4 { 26 * 60 } else { 22 * 60 }),
-                terrace_seats: (rng.next() < 0.5).then(|| if rng.next() < 0.6 { 20 } else { 0 }),
+                closing_minutes: (rng.unit() < 0.5)
+                    .then(|| if rng.unit() < 0.4 { 26 * 60 } else { 22 * 60 }),
+                terrace_seats: (rng.unit() < 0.5).then(|| if rng.unit() < 0.6 { 20 } else { 0 }),
             }
         })
         .collect();
     let amenities = (0..5000)
         .map(|i| Amenity {
             id: format!("a{i}"),
-            point: Point::new(X0 + rng.next() * SIZE_M, Y0 + rng.next() * SIZE_M),
+            point: Point::new(X0 + rng.unit() * SIZE_M, Y0 + rng.unit() * SIZE_M),
             kind: AmenityKind::ALL[i % AmenityKind::ALL.len()],
             name: None,
         })
@@ -135,7 +128,7 @@ fn city(n_buildings: usize, n_horeca: usize) -> Layers {
         .map(|i| {
             // As in a centre: mostly categories 1-3.1, a few 3.2-4.2, 5 % known only
             // by a functiemenging class.
-            let u = rng.next();
+            let u = rng.unit();
             let (milieucategorie, functiemenging) = match u {
                 u if u < 0.38 => (Some(Milieucategorie::C1), None),
                 u if u < 0.72 => (Some(Milieucategorie::C2), None),
@@ -147,7 +140,7 @@ fn city(n_buildings: usize, n_horeca: usize) -> Layers {
             };
             Business {
                 id: format!("k{i}"),
-                point: Point::new(X0 + rng.next() * SIZE_M, Y0 + rng.next() * SIZE_M),
+                point: Point::new(X0 + rng.unit() * SIZE_M, Y0 + rng.unit() * SIZE_M),
                 milieucategorie,
                 functiemenging,
                 activity: None,

@@ -23,21 +23,29 @@ const PIECES_H: usize = 6;
 const SETBACK: f64 = 6.0;
 const CENTRE: (f64, f64) = (120_000.0, 487_000.0);
 
-/// splitmix64: tiny, fast, good enough for test data.
+/// SplitMix64: tiny, fast, deterministic pseudo-random numbers, good enough for
+/// test data. The one generator of the crate's synthetic cities, seeded tests and
+/// benchmarks.
 #[derive(Debug, Clone)]
-struct Rng(u64);
+pub struct SplitMix64(pub u64);
 
-impl Rng {
-    fn next(&mut self) -> u64 {
+impl SplitMix64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         mix(self.0)
     }
     /// Uniform in [0, 1).
-    fn f(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
-    fn range(&mut self, a: f64, b: f64) -> f64 {
-        a + (b - a) * self.f()
+    /// Uniform in [a, b).
+    pub fn range(&mut self, a: f64, b: f64) -> f64 {
+        a + (b - a) * self.unit()
+    }
+    /// An integer in 0..n (n > 0; modulo bias is irrelevant for test data).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
     }
 }
 
@@ -152,7 +160,7 @@ fn per_thousand(kind: AmenityKind) -> f64 {
 /// assert_eq!(a.buildings[42].footprint, binnenstad::synthetic::city(500, 7).buildings[42].footprint);
 /// ```
 pub fn city(buildings: usize, seed: u64) -> Layers {
-    let mut rng = Rng(seed ^ 0x5EED_C17E);
+    let mut rng = SplitMix64(seed ^ 0x5EED_C17E);
     let blocks = ((buildings as f64 / 24.0).ceil() as usize).max(1);
     let nx = ((blocks as f64 * BLOCK_H / BLOCK_W).sqrt().ceil() as usize).max(1);
     let ny = blocks.div_ceil(nx).max(1);
@@ -300,7 +308,7 @@ pub fn city(buildings: usize, seed: u64) -> Layers {
                 .collect();
                 let mid = g.warp((r[0] + r[2]) / 2.0, (r[1] + r[3]) / 2.0);
                 let rel = (mid.x - CENTRE.0).hypot(mid.y - CENTRE.1) / radius;
-                let u = rng.f();
+                let u = rng.unit();
                 let usage = if rel < 0.25 {
                     match u {
                         u if u < 0.35 => BuildingUse::Residential,
@@ -321,13 +329,13 @@ pub fn city(buildings: usize, seed: u64) -> Layers {
                         _ => BuildingUse::Other,
                     }
                 };
-                let floors = 2 + (rng.next() % 4) as u32;
+                let floors = 2 + (rng.next_u64() % 4) as u32;
                 let area = (r[2] - r[0]) * (r[3] - r[1]);
                 let id = format!("synth/b/{count}");
                 if usage == BuildingUse::Horeca
-                    || (usage != BuildingUse::Residential && rng.f() < 0.02)
+                    || (usage != BuildingUse::Residential && rng.unit() < 0.02)
                 {
-                    let kind = HORECA_KINDS[(rng.next() % HORECA_KINDS.len() as u64) as usize];
+                    let kind = HORECA_KINDS[(rng.next_u64() % HORECA_KINDS.len() as u64) as usize];
                     layers.horeca.push(Horeca {
                         id: format!("synth/horeca/{}", layers.horeca.len()),
                         point: Point(mid),
@@ -337,13 +345,13 @@ pub fn city(buildings: usize, seed: u64) -> Layers {
                         closing_minutes: Some(if kind == "nightclub" {
                             300
                         } else {
-                            1320 + 30 * (rng.next() % 6) as u32
+                            1320 + 30 * (rng.next_u64() % 6) as u32
                         }),
-                        terrace_seats: Some((rng.next() % 3) as u32 * 12),
+                        terrace_seats: Some((rng.next_u64() % 3) as u32 * 12),
                     });
                 }
                 for &kind in AmenityKind::ALL {
-                    if rng.f() * 1000.0 < per_thousand(kind) {
+                    if rng.unit() * 1000.0 < per_thousand(kind) {
                         layers.amenities.push(Amenity {
                             id: format!("synth/amenity/{}", layers.amenities.len()),
                             point: Point(mid),
@@ -365,10 +373,10 @@ pub fn city(buildings: usize, seed: u64) -> Layers {
                         value: area * floors as f64,
                         estimated: true,
                     },
-                    vacant: rng.f() < 0.03,
-                    monument: rel < 0.3 && rng.f() < 0.1,
+                    vacant: rng.unit() < 0.03,
+                    monument: rel < 0.3 && rng.unit() < 0.1,
                     lift: None,
-                    year: Some(1600 + (rng.next() % 420) as i32),
+                    year: Some(1600 + (rng.next_u64() % 420) as i32),
                     name: None,
                 });
                 count += 1;
@@ -378,7 +386,7 @@ pub fn city(buildings: usize, seed: u64) -> Layers {
     // Every kind at least once.
     for &kind in AmenityKind::ALL {
         if !layers.amenities.iter().any(|a| a.kind == kind) && !layers.buildings.is_empty() {
-            let b = (rng.next() % layers.buildings.len() as u64) as usize;
+            let b = (rng.next_u64() % layers.buildings.len() as u64) as usize;
             layers.amenities.push(Amenity {
                 id: format!("synth/amenity/{}", layers.amenities.len()),
                 point: layers.buildings[b].anchor(),

@@ -122,21 +122,6 @@ pub fn greedy(
 mod tests {
     use super::*;
 
-    /// SplitMix64, enough for test instances.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
-
     fn naive(candidates: &[Vec<u32>], already: &[bool], count: usize) -> Vec<(usize, u32)> {
         let mut covered = already.to_vec();
         let mut out = Vec::new();
@@ -184,7 +169,7 @@ mod tests {
 
     #[test]
     fn lazy_greedy_equals_naive_and_is_near_optimal() {
-        let mut rng = Rng(42);
+        let mut rng = crate::synthetic::SplitMix64(42);
         let mut cases = 0;
         for _ in 0..400 {
             let homes = 1 + rng.below(20) as u32;

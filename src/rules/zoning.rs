@@ -822,18 +822,6 @@ pub(crate) mod tests {
         Building::new(id, to_multi(Polygon::new(ring, vec![])), usage)
     }
 
-    /// Deterministic pseudo-random numbers (SplitMix64) for seeded tests.
-    pub(crate) struct Rng(pub u64);
-    impl Rng {
-        pub(crate) fn next_f64(&mut self) -> f64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
-
     fn assert_tiles(z: &Zoning) {
         let cell_area = z.grid.cell_m * z.grid.cell_m;
         let mut total = 0.0;
@@ -1039,7 +1027,7 @@ pub(crate) mod tests {
 
     #[test]
     fn splat_matches_the_brute_force_oracle() {
-        let mut rng = Rng(42);
+        let mut rng = crate::synthetic::SplitMix64(42);
         for round in 0..12 {
             let kernel = [
                 Kernel::Quartic,
@@ -1047,28 +1035,28 @@ pub(crate) mod tests {
                 Kernel::Uniform,
                 Kernel::Gaussian,
             ][round % 4];
-            let n = 1 + (rng.next_f64() * 300.0) as usize;
-            let span = 200.0 + rng.next_f64() * 1500.0;
+            let n = 1 + (rng.unit() * 300.0) as usize;
+            let span = 200.0 + rng.unit() * 1500.0;
             let mut horeca_list = Vec::new();
             for i in 0..n {
                 let mut h = horeca(
                     &format!("h{i}"),
-                    rng.next_f64() * span - 300.0,
-                    rng.next_f64() * span + 7.3,
-                    1 + (rng.next_f64() * 3.0) as u8,
+                    rng.unit() * span - 300.0,
+                    rng.unit() * span + 7.3,
+                    1 + (rng.unit() * 3.0) as u8,
                 );
-                if rng.next_f64() < 0.3 {
+                if rng.unit() < 0.3 {
                     h.closing_minutes = Some(25 * 60);
                 }
-                if rng.next_f64() < 0.3 {
+                if rng.unit() < 0.3 {
                     h.terrace_seats = Some(10);
                 }
                 horeca_list.push(h);
             }
             let mut s = settings();
             s.kernel = kernel;
-            s.cell_m = 5.0 + rng.next_f64() * 40.0;
-            s.kernel_radius_m = 10.0 + rng.next_f64() * 200.0;
+            s.cell_m = 5.0 + rng.unit() * 40.0;
+            s.kernel_radius_m = 10.0 + rng.unit() * 200.0;
             let layers = Layers {
                 horeca: horeca_list,
                 ..Layers::default()
@@ -1233,14 +1221,14 @@ pub(crate) mod tests {
 
     #[test]
     fn zoning_is_deterministic() {
-        let mut rng = Rng(7);
+        let mut rng = crate::synthetic::SplitMix64(7);
         let layers = Layers {
             horeca: (0..500)
                 .map(|i| {
                     horeca(
                         &format!("h{i}"),
-                        rng.next_f64() * 2000.0,
-                        rng.next_f64() * 2000.0,
+                        rng.unit() * 2000.0,
+                        rng.unit() * 2000.0,
                         1 + i as u8 % 3,
                     )
                 })
