@@ -454,6 +454,99 @@ pub fn write_all(
     progress: &dyn crate::plan::Progress,
 ) -> Result<Vec<(String, Duration)>> {
     let mut timings = Vec::new();
+    // The map and the report do not depend on the layer files: they are drawn
+    // on a thread of their own while the layers are written (resvg and the PNG
+    // encoder use one core; the buildings writer uses the rest).
+    std::thread::scope(|scope| {
+        let drawing = scope.spawn(|| draw_map_and_report(plan, scenario));
+        let written = write_layers(
+            plan,
+            scenario,
+            out_crs,
+            format,
+            sink,
+            progress,
+            &mut timings,
+        );
+        progress.start("render map", None);
+        let drawn = drawing
+            .join()
+            .map_err(|_| crate::Error::Usage("drawing the map failed".into()));
+        let (qgs_layers, mut last) = written?;
+        let drawn = drawn??;
+        let mut lap = |name: &str, timings: &mut Vec<(String, Duration)>| {
+            let now = Instant::now();
+            timings.push((name.to_string(), now - last));
+            last = now;
+        };
+        // Project extent in WGS84.
+        let bounds = map_bounds(plan);
+        let to_wgs = Transformer::new(plan.working_crs, Crs::WGS84)?;
+        let (w, s) = to_wgs.convert(bounds.min().x, bounds.min().y)?;
+        let (e, n) = to_wgs.convert(bounds.max().x, bounds.max().y)?;
+        let title = format!("binnenstad: {}", scenario.name);
+        put(
+            sink,
+            "binnenstad.qgs",
+            render::qgs::project(&qgs_layers, [w, s, e, n], &title, ATTRIBUTION).as_bytes(),
+        )?;
+        lap("binnenstad.qgs", &mut timings);
+        progress.start("write report", None);
+        put(sink, "map.png", &drawn.png)?;
+        put(sink, "report.html", drawn.report.as_bytes())?;
+        put(sink, "map.svg", drawn.svg.as_bytes())?;
+        let summary = export::summary(plan, scenario);
+        let text = serde_json::to_string_pretty(&summary)
+            .map_err(|e| crate::Error::Usage(format!("summary.json: {e}")))?;
+        put(sink, "summary.json", (text + "\n").as_bytes())?;
+        lap("map, report, summary.json", &mut timings);
+        // Drawn beside the layers: their own time, not part of the sum above.
+        for (name, d) in drawn.timings {
+            timings.push((format!("({name}, beside the layers)"), d));
+        }
+        Ok(timings)
+    })
+}
+
+/// map.svg, map.png and report.html, with the time each took.
+struct Drawn {
+    svg: String,
+    png: Vec<u8>,
+    report: String,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+fn draw_map_and_report(plan: &Plan, scenario: &Scenario) -> Result<Drawn> {
+    let t0 = Instant::now();
+    let svg = render::map::svg(&map_data(plan, scenario), MAP_WIDTH_PX);
+    let t1 = Instant::now();
+    let png = render::map::png(&svg)?;
+    let t2 = Instant::now();
+    let report = render::report::html(&report_input(plan, scenario, Some(svg.clone())));
+    let t3 = Instant::now();
+    Ok(Drawn {
+        svg,
+        png,
+        report,
+        timings: vec![
+            ("map.svg", t1 - t0),
+            ("map.png", t2 - t1),
+            ("report.html", t3 - t2),
+        ],
+    })
+}
+
+/// Writes the layers (GeoJSON + `.qml`, or only their project entries for a
+/// GeoPackage), timing each; returns the project's layers and when the last ended.
+fn write_layers(
+    plan: &Plan,
+    scenario: &Scenario,
+    out_crs: Crs,
+    format: Format,
+    sink: &mut dyn OutputSink,
+    progress: &dyn crate::plan::Progress,
+    timings: &mut Vec<(String, Duration)>,
+) -> Result<(Vec<render::qgs::QgsLayer>, Instant)> {
     let mut last = Instant::now();
     let mut lap = |name: &str, timings: &mut Vec<(String, Duration)>| {
         let now = Instant::now();
@@ -505,37 +598,7 @@ pub fn write_all(
             group: group.to_string(),
             epsg: out_crs.epsg(),
         });
-        lap(&file_name, &mut timings);
+        lap(&file_name, timings);
     }
-    // Project extent in WGS84.
-    let bounds = map_bounds(plan);
-    let to_wgs = Transformer::new(plan.working_crs, Crs::WGS84)?;
-    let (w, s) = to_wgs.convert(bounds.min().x, bounds.min().y)?;
-    let (e, n) = to_wgs.convert(bounds.max().x, bounds.max().y)?;
-    let title = format!("binnenstad: {}", scenario.name);
-    put(
-        sink,
-        "binnenstad.qgs",
-        render::qgs::project(&qgs_layers, [w, s, e, n], &title, ATTRIBUTION).as_bytes(),
-    )?;
-    lap("binnenstad.qgs", &mut timings);
-    progress.start("render map", None);
-    let svg = render::map::svg(&map_data(plan, scenario), MAP_WIDTH_PX);
-    lap("map.svg", &mut timings);
-    put(sink, "map.png", &render::map::png(&svg)?)?;
-    lap("map.png", &mut timings);
-    progress.start("write report", None);
-    put(
-        sink,
-        "report.html",
-        render::report::html(&report_input(plan, scenario, Some(svg.clone()))).as_bytes(),
-    )?;
-    put(sink, "map.svg", svg.as_bytes())?;
-    lap("report.html", &mut timings);
-    let summary = export::summary(plan, scenario);
-    let text = serde_json::to_string_pretty(&summary)
-        .map_err(|e| crate::Error::Usage(format!("summary.json: {e}")))?;
-    put(sink, "summary.json", (text + "\n").as_bytes())?;
-    lap("summary.json", &mut timings);
-    Ok(timings)
+    Ok((qgs_layers, last))
 }

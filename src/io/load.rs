@@ -21,7 +21,7 @@ use geo::{
 };
 use geojson::{GeometryValue, Position};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Floors assumed when neither floors nor height is known (documented default).
@@ -96,8 +96,12 @@ struct FastCollection {
 /// Parses GeoJSON text as a layer (see [`read_layer`]).
 pub fn parse_layer(name: &str, path: &Path, text: &str) -> Result<RawLayer> {
     // Fast path: a well-formed file is parsed straight into features, without a
-    // `Value` tree in between (half the time and memory on large layers). Anything
-    // it does not accept goes the careful way below, which names the problem.
+    // `Value` tree in between (half the time and memory on large layers), the
+    // features in parallel. Anything it does not accept goes the careful way
+    // below, which names the problem.
+    if let Some(raw) = parse_parallel(name, path, text) {
+        return Ok(raw);
+    }
     if let Ok(fast) = serde_json::from_str::<FastCollection>(text)
         && fast.kind == "FeatureCollection"
         && let Ok((crs, crs_declared)) = declared_crs(path, fast.crs.as_ref())
@@ -177,6 +181,122 @@ pub fn parse_layer(name: &str, path: &Path, text: &str) -> Result<RawLayer> {
     })
 }
 
+/// [`parse_layer`]'s parallel path: the top-level `features` array is split
+/// into its elements by [`split_features`], the rest of the document is parsed
+/// with that array emptied, and the elements are parsed in parallel. None when
+/// anything does not parse (the caller then goes the careful way).
+fn parse_parallel(name: &str, path: &Path, text: &str) -> Option<RawLayer> {
+    use rayon::prelude::*;
+    let (head, elements) = split_features(text)?;
+    let top = serde_json::from_str::<FastCollection>(&head).ok()?;
+    if top.kind != "FeatureCollection" || !top.features.is_empty() {
+        return None;
+    }
+    let (crs, crs_declared) = declared_crs(path, top.crs.as_ref()).ok()?;
+    let features = elements
+        .into_par_iter()
+        .map(|r| serde_json::from_str::<geojson::Feature>(&text[r]))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .ok()?;
+    Some(RawLayer {
+        name: name.to_string(),
+        path: path.to_path_buf(),
+        crs,
+        crs_declared,
+        features,
+    })
+}
+
+/// Finds the array of the top-level member `"features"` in JSON text without
+/// parsing it: returns the text with that array emptied (`[]`) and the byte range
+/// of each element. Strings (with their escapes) and nesting are followed; the
+/// pieces are parsed afterwards, so text that is not JSON is caught there. None
+/// when the text has no such array or is not shaped as expected (a key written
+/// with escapes, say): the caller then parses the whole text.
+fn split_features(text: &str) -> Option<(String, Vec<std::ops::Range<usize>>)> {
+    let b = text.as_bytes();
+    let skip_ws = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    // Find `"features"` as a key of the top-level object.
+    let mut depth = 0usize;
+    let mut i = 0;
+    let open = loop {
+        match *b.get(i)? {
+            b'"' => {
+                let start = i + 1;
+                i = string_end(b, start)?;
+                if depth == 1 && &b[start..i] == b"features" {
+                    let j = skip_ws(i + 1);
+                    if b.get(j) == Some(&b':') {
+                        let k = skip_ws(j + 1);
+                        if b.get(k) != Some(&b'[') {
+                            return None;
+                        }
+                        break k;
+                    }
+                }
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+        i += 1;
+    };
+    // Split its elements at the commas of its own level.
+    let mut elements = Vec::new();
+    let mut depth = 0usize;
+    let mut start = skip_ws(open + 1);
+    let mut i = start;
+    let close = loop {
+        match *b.get(i)? {
+            b'"' => i = string_end(b, i + 1)?,
+            b'{' | b'[' => depth += 1,
+            b'}' => depth = depth.checked_sub(1)?,
+            b']' if depth > 0 => depth -= 1,
+            c @ (b',' | b']') if depth == 0 => {
+                let mut end = i;
+                while end > start && b[end - 1].is_ascii_whitespace() {
+                    end -= 1;
+                }
+                if end > start {
+                    elements.push(start..end);
+                } else if c == b',' || !elements.is_empty() {
+                    // An empty element: `[,` or `,,` or `,]`.
+                    return None;
+                }
+                if c == b']' {
+                    break i;
+                }
+                start = skip_ws(i + 1);
+                i = start;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    };
+    let mut head = String::with_capacity(open + 2 + (text.len() - close - 1));
+    head.push_str(&text[..open]);
+    head.push_str("[]");
+    head.push_str(&text[close + 1..]);
+    Some((head, elements))
+}
+
+/// Index of the `"` that ends the string whose contents start at `i`.
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        match *b.get(i)? {
+            b'"' => return Some(i),
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+}
+
 /// The CRS a file declares with a legacy `crs` member (WGS84 without one), and whether it declared one.
 fn declared_crs(path: &Path, member: Option<&Value>) -> Result<(Crs, bool)> {
     Ok(match member {
@@ -203,22 +323,24 @@ fn id_text(v: &Value) -> String {
     }
 }
 
-/// Every position of a geometry, in order (GeometryCollections included).
-fn positions<'a>(value: &'a GeometryValue, out: &mut Vec<&'a Position>) {
+/// Calls `f` with every position of a geometry, in order (GeometryCollections included).
+fn for_each_position(value: &GeometryValue, f: &mut impl FnMut(&[f64])) {
     match value {
-        GeometryValue::Point { coordinates } => out.push(coordinates),
+        GeometryValue::Point { coordinates } => f(coordinates.as_slice()),
         GeometryValue::MultiPoint { coordinates } | GeometryValue::LineString { coordinates } => {
-            out.extend(coordinates.iter())
+            coordinates.iter().for_each(|p| f(p.as_slice()))
         }
         GeometryValue::MultiLineString { coordinates } | GeometryValue::Polygon { coordinates } => {
-            coordinates.iter().for_each(|l| out.extend(l.iter()))
+            coordinates.iter().flatten().for_each(|p| f(p.as_slice()))
         }
         GeometryValue::MultiPolygon { coordinates } => coordinates
             .iter()
-            .for_each(|p| p.iter().for_each(|l| out.extend(l.iter()))),
-        GeometryValue::GeometryCollection { geometries } => {
-            geometries.iter().for_each(|g| positions(&g.value, out))
-        }
+            .flatten()
+            .flatten()
+            .for_each(|p| f(p.as_slice())),
+        GeometryValue::GeometryCollection { geometries } => geometries
+            .iter()
+            .for_each(|g| for_each_position(&g.value, f)),
     }
 }
 
@@ -243,35 +365,42 @@ fn has_unclosed_ring(value: &GeometryValue) -> bool {
 /// Checks every position: two or more finite numbers within the CRS's plausible bounds.
 /// Returns the problem in words, or None.
 fn check_positions(value: &GeometryValue, crs: Crs, declared: bool) -> Option<String> {
-    let mut all = Vec::new();
-    positions(value, &mut all);
     let [xmin, ymin, xmax, ymax] = crs.plausible_bounds();
-    for p in all {
-        let s = p.as_slice();
-        if s.len() < 2 {
-            return Some(format!(
-                "position {s:?} has {} number(s); a position needs at least x and y",
-                s.len()
-            ));
+    let mut problem = None;
+    for_each_position(value, &mut |s| {
+        if problem.is_none() {
+            problem = position_problem(s, crs, declared, [xmin, ymin, xmax, ymax]);
         }
-        let (x, y) = (s[0], s[1]);
-        if !x.is_finite() || !y.is_finite() {
-            return Some(format!("position [{x}, {y}] is not finite"));
-        }
-        if x < xmin || x > xmax || y < ymin || y > ymax {
-            return Some(if crs.is_geographic() && !declared {
-                format!(
-                    "coordinates [{x}, {y}] cannot be WGS84 degrees: the file has no crs member, so it is RFC 7946 \
-                     lon/lat, but these look like projected metres (RD New EPSG:28992?). GDAL and QGIS would read \
-                     them silently as degrees; export the layer as EPSG:4326 or add a crs member naming its CRS"
-                )
-            } else {
-                format!(
-                    "coordinates [{x}, {y}] lie outside what {crs} can hold ({xmin}..{xmax}, {ymin}..{ymax}); \
-                     is the declared crs right?"
-                )
-            });
-        }
+    });
+    problem
+}
+
+/// What is wrong with one position, if anything (see [`check_positions`]).
+fn position_problem(s: &[f64], crs: Crs, declared: bool, bounds: [f64; 4]) -> Option<String> {
+    let [xmin, ymin, xmax, ymax] = bounds;
+    if s.len() < 2 {
+        return Some(format!(
+            "position {s:?} has {} number(s); a position needs at least x and y",
+            s.len()
+        ));
+    }
+    let (x, y) = (s[0], s[1]);
+    if !x.is_finite() || !y.is_finite() {
+        return Some(format!("position [{x}, {y}] is not finite"));
+    }
+    if x < xmin || x > xmax || y < ymin || y > ymax {
+        return Some(if crs.is_geographic() && !declared {
+            format!(
+                "coordinates [{x}, {y}] cannot be WGS84 degrees: the file has no crs member, so it is RFC 7946 \
+                 lon/lat, but these look like projected metres (RD New EPSG:28992?). GDAL and QGIS would read \
+                 them silently as degrees; export the layer as EPSG:4326 or add a crs member naming its CRS"
+            )
+        } else {
+            format!(
+                "coordinates [{x}, {y}] lie outside what {crs} can hold ({xmin}..{xmax}, {ymin}..{ymax}); \
+                 is the declared crs right?"
+            )
+        });
     }
     None
 }
@@ -497,16 +626,47 @@ struct Item<'a> {
     props: Props<'a>,
 }
 
+/// What the parallel part of [`convert_layer`] found about one feature.
+enum Prepared {
+    NoGeometry,
+    BadPosition(String),
+    Reprojection(String),
+    Ok {
+        geometry: Geometry<f64>,
+        unclosed: bool,
+    },
+}
+
 /// Validates and converts all features of a layer; bad features become diagnostics.
+/// Positions are checked and reprojected in parallel; ids and diagnostics are
+/// then taken in feature order.
 fn convert_layer<'a>(
     raw: &'a RawLayer,
     source: &'a LayerSource,
     t: &Transformer,
     cx: &mut LayerCx<'a>,
 ) -> Result<Vec<Item<'a>>> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    use rayon::prelude::*;
+    let prepared: Vec<Prepared> = raw
+        .features
+        .par_iter()
+        .map(|f| {
+            let Some(geometry) = &f.geometry else {
+                return Prepared::NoGeometry;
+            };
+            if let Some(problem) = check_positions(&geometry.value, raw.crs, raw.crs_declared) {
+                return Prepared::BadPosition(problem);
+            }
+            let unclosed = has_unclosed_ring(&geometry.value);
+            match to_geo(t, &geometry.value) {
+                Ok(geometry) => Prepared::Ok { geometry, unclosed },
+                Err(e) => Prepared::Reprojection(e.to_string()),
+            }
+        })
+        .collect();
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.features.len());
     let mut items = Vec::with_capacity(raw.features.len());
-    for (index, f) in raw.features.iter().enumerate() {
+    for (index, (f, prep)) in raw.features.iter().zip(prepared).enumerate() {
         let props = Props {
             source,
             props: f.properties.as_ref(),
@@ -521,50 +681,44 @@ fn convert_layer<'a>(
                 format!("has no id; using \"{id}\""),
             );
         }
-        let Some(geometry) = &f.geometry else {
-            cx.diag(
-                Severity::Error,
-                index,
-                Some(&id),
-                "empty_geometry",
-                "has no geometry; skipped".into(),
-            );
-            continue;
-        };
-        if let Some(problem) = check_positions(&geometry.value, raw.crs, raw.crs_declared) {
-            // A position of the wrong CRS means the whole file is misread: stop.
-            if problem.contains("cannot be WGS84") || problem.contains("lie outside") {
-                return Err(Error::Feature {
-                    path: raw.path.clone(),
-                    feature: FeatureRef {
-                        index,
-                        id: Some(id),
-                    },
-                    message: problem,
-                });
+        let geometry = match prep {
+            Prepared::NoGeometry => {
+                cx.diag(
+                    Severity::Error,
+                    index,
+                    Some(&id),
+                    "empty_geometry",
+                    "has no geometry; skipped".into(),
+                );
+                continue;
             }
-            cx.diag(
-                Severity::Error,
-                index,
-                Some(&id),
-                "invalid_position",
-                format!("{problem}; skipped"),
-            );
-            continue;
-        }
-        if has_unclosed_ring(&geometry.value) {
-            // geo closes rings on construction; hand-made files leave them open.
-            cx.diag(
-                Severity::Warning,
-                index,
-                Some(&id),
-                "unclosed_ring",
-                "has a polygon ring whose last position differs from its first; closed it".into(),
-            );
-        }
-        let geometry = match to_geo(t, &geometry.value) {
-            Ok(g) => g,
-            Err(e) => {
+            Prepared::BadPosition(problem) => {
+                // A position of the wrong CRS means the whole file is misread: stop.
+                if problem.contains("cannot be WGS84") || problem.contains("lie outside") {
+                    return Err(Error::Feature {
+                        path: raw.path.clone(),
+                        feature: FeatureRef {
+                            index,
+                            id: Some(id),
+                        },
+                        message: problem,
+                    });
+                }
+                cx.diag(
+                    Severity::Error,
+                    index,
+                    Some(&id),
+                    "invalid_position",
+                    format!("{problem}; skipped"),
+                );
+                continue;
+            }
+            Prepared::Reprojection(e) => {
+                if let Some(g) = &f.geometry
+                    && has_unclosed_ring(&g.value)
+                {
+                    unclosed_ring(cx, index, &id);
+                }
                 cx.diag(
                     Severity::Error,
                     index,
@@ -574,8 +728,14 @@ fn convert_layer<'a>(
                 );
                 continue;
             }
+            Prepared::Ok { geometry, unclosed } => {
+                if unclosed {
+                    unclosed_ring(cx, index, &id);
+                }
+                geometry
+            }
         };
-        if let Some(first) = seen.get(&id) {
+        if let Some(first) = seen.get(id.as_str()) {
             cx.diag(
                 Severity::Error,
                 index,
@@ -594,6 +754,17 @@ fn convert_layer<'a>(
         });
     }
     Ok(items)
+}
+
+fn unclosed_ring(cx: &mut LayerCx, index: usize, id: &str) {
+    // geo closes rings on construction; hand-made files leave them open.
+    cx.diag(
+        Severity::Warning,
+        index,
+        Some(id),
+        "unclosed_ring",
+        "has a polygon ring whose last position differs from its first; closed it".into(),
+    );
 }
 
 /// Polygonal parts of a geometry, or None when it has none.
@@ -698,7 +869,31 @@ fn bad_value(cx: &mut LayerCx, item: &Item, field: &str, text: &str, what: &str)
     );
 }
 
+/// The buildings, built in parallel chunks (footprint validation is the
+/// costly part), in item order; diagnostics in item order too.
 fn load_buildings(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
+    use rayon::prelude::*;
+    let layer = cx.layer;
+    let parts: Vec<(Vec<Building>, Vec<Diagnostic>)> = items
+        .par_chunks(1024)
+        .map(|chunk| {
+            let mut cx = LayerCx {
+                layer,
+                diagnostics: Vec::new(),
+            };
+            let buildings = load_buildings_chunk(&mut cx, chunk);
+            (buildings, cx.diagnostics)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(items.len());
+    for (buildings, mut diagnostics) in parts {
+        out.extend(buildings);
+        cx.diagnostics.append(&mut diagnostics);
+    }
+    out
+}
+
+fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let Some(footprint) = polygon_feature(cx, item) else {
@@ -1089,29 +1284,39 @@ fn load_plan_zones(cx: &mut LayerCx, items: &[Item]) -> Vec<PlanZone> {
 
 /// Extent of a layer's features in WGS84, from their source coordinates.
 fn extent_wgs84(raw: &RawLayer) -> Result<Option<[f64; 4]>> {
-    let mut all = Vec::new();
-    for f in &raw.features {
-        if let Some(g) = &f.geometry
-            && check_positions(&g.value, raw.crs, raw.crs_declared).is_none()
-        {
-            positions(&g.value, &mut all);
-        }
-    }
-    if all.is_empty() {
+    use rayon::prelude::*;
+    let empty = || {
+        [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ]
+    };
+    let [x0, y0, x1, y1] = raw
+        .features
+        .par_iter()
+        .filter_map(|f| f.geometry.as_ref())
+        .filter(|g| check_positions(&g.value, raw.crs, raw.crs_declared).is_none())
+        .fold(empty, |mut e, g| {
+            for_each_position(&g.value, &mut |s| {
+                e[0] = e[0].min(s[0]);
+                e[1] = e[1].min(s[1]);
+                e[2] = e[2].max(s[0]);
+                e[3] = e[3].max(s[1]);
+            });
+            e
+        })
+        .reduce(empty, |a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        });
+    if x0 > x1 {
         return Ok(None);
-    }
-    let (mut x0, mut y0, mut x1, mut y1) = (
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    );
-    for p in all {
-        let s = p.as_slice();
-        x0 = x0.min(s[0]);
-        y0 = y0.min(s[1]);
-        x1 = x1.max(s[0]);
-        y1 = y1.max(s[1]);
     }
     if raw.crs == Crs::WGS84 {
         return Ok(Some([x0, y0, x1, y1]));
@@ -1163,10 +1368,22 @@ fn working_crs(scenario: &Scenario, buildings_extent: Option<[f64; 4]>) -> Resul
 
 /// Loads, validates and reprojects every layer a scenario names.
 pub fn load(scenario: &Scenario) -> Result<Loaded> {
+    use rayon::prelude::*;
+    // Every file is read and parsed in parallel; errors are reported in layer order.
+    let read: Vec<Option<Result<RawLayer>>> = scenario
+        .layers
+        .par_iter()
+        .map(|source| {
+            source
+                .path
+                .is_file()
+                .then(|| read_layer(&source.name, &source.path))
+        })
+        .collect();
     let mut raws: Vec<Option<RawLayer>> = Vec::new();
-    for source in &scenario.layers {
-        if source.path.is_file() {
-            raws.push(Some(read_layer(&source.name, &source.path)?));
+    for (source, read) in scenario.layers.iter().zip(read) {
+        if let Some(raw) = read {
+            raws.push(Some(raw?));
         } else if source.required || source.explicit {
             return Err(Error::file(
                 &source.path,
@@ -1239,6 +1456,9 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
             });
         }
     }
+    // Freeing the parsed files (millions of small allocations in a large city)
+    // is left to a worker while the plan goes on.
+    rayon::spawn(move || drop(raws));
     if layers.buildings.is_empty() {
         let path = &scenario.layers[0].path;
         return Err(Error::file(
@@ -1380,7 +1600,7 @@ mod tests {
             path: PathBuf::from(format!("{name}.geojson")),
             required: true,
             explicit: false,
-            fields: BTreeMap::new(),
+            fields: std::collections::BTreeMap::new(),
         }
     }
 
@@ -1406,6 +1626,74 @@ mod tests {
 
     const SQUARE: &str =
         "[[[4.90,52.37],[4.9001,52.37],[4.9001,52.3701],[4.90,52.3701],[4.90,52.37]]]";
+
+    /// The features the one-pass serde parse finds, for comparison.
+    fn whole(text: &str) -> Option<Vec<geojson::Feature>> {
+        serde_json::from_str::<FastCollection>(text)
+            .ok()
+            .map(|c| c.features)
+    }
+
+    #[test]
+    fn split_features_agrees_with_the_whole_parse() {
+        let tricky = r#" { "name" : "features", "crs": {"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},
+            "type": "FeatureCollection",
+            "features" : [ {"type":"Feature","id":"a","geometry":null,"properties":{"features":[1,2],"s":"x\"]},[,"}} ,
+              {"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"t":"\\"}}
+            ] , "extra": {"features": []} }"#;
+        let mut texts = vec![tricky.to_string()];
+        for dir in ["tests/fixtures/tiny", "maps/amsterdam-centrum"] {
+            let mut files: Vec<_> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "geojson"))
+                .collect();
+            files.sort();
+            assert!(!files.is_empty(), "{dir}");
+            texts.extend(files.iter().map(|f| std::fs::read_to_string(f).unwrap()));
+        }
+        for text in &texts {
+            let expected = whole(text).expect("a valid collection");
+            let raw = parse_parallel("x", Path::new("t.geojson"), text).expect("split");
+            assert_eq!(raw.features, expected);
+        }
+        let raw = parse_parallel("x", Path::new("t.geojson"), tricky).unwrap();
+        assert_eq!(raw.crs, Crs::RD_NEW);
+        assert_eq!(raw.features.len(), 2);
+    }
+
+    #[test]
+    fn split_features_declines_what_it_cannot_split_safely() {
+        for text in [
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":{}},]}"#,
+            r#"{"type":"FeatureCollection","features":[,{"type":"Feature","geometry":null,"properties":{}}]}"#,
+            r#"{"type":"FeatureCollection","features":{}}"#,
+            r#"{"type":"FeatureCollection","feat\u0075res":[]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature""#,
+            r#"[{"features":[]}]"#,
+            r#"{"type":"FeatureCollection"}"#,
+        ] {
+            assert!(split_features(text).is_none(), "{text}");
+        }
+        // Splittable, but a piece does not parse: the careful path names the feature.
+        let bad = r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":{}}, {"type":"Feature","geometry":{"type":"Point"},"properties":{}}]}"#;
+        assert!(split_features(bad).is_some());
+        assert!(parse_parallel("x", Path::new("t.geojson"), bad).is_none());
+        let e = parse_layer("x", Path::new("t.geojson"), bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("t.geojson") && e.contains("feature 1"), "{e}");
+        // Duplicate top-level features arrays: serde refuses, and so does the split.
+        let twice = r#"{"type":"FeatureCollection","features":[],"features":[]}"#;
+        assert!(parse_parallel("x", Path::new("t.geojson"), twice).is_none());
+        assert_eq!(whole(twice), None);
+        // An empty collection splits into no elements.
+        let (head, el) = split_features(r#"{"type":"FeatureCollection","features":[ ]}"#).unwrap();
+        assert_eq!(
+            (head.as_str(), el.len()),
+            (r#"{"type":"FeatureCollection","features":[]}"#, 0)
+        );
+    }
 
     #[test]
     fn one_number_position_is_an_error_not_a_panic() {

@@ -105,26 +105,25 @@ impl GeoJsonWriter {
 
     /// A whole FeatureCollection as text (one feature per line, so diffs stay readable).
     /// `name` becomes the collection's `name` member, which QGIS shows as the layer name.
+    /// Features are rendered in parallel (see [`Self::write_collection`]).
     pub fn collection(&self, name: &str, features: &[OutFeature]) -> Result<String> {
-        let mut out = String::with_capacity(features.len() * 400 + 200);
-        out.push_str(&self.header(name));
-        let mut buf = Vec::with_capacity(1024);
-        for (i, f) in features.iter().enumerate() {
-            buf.clear();
-            self.feature_into(&mut buf, &f.id, &f.geometry, |w| {
-                for (k, v) in &f.properties {
-                    w.put(k, v);
-                }
-            })?;
-            // Only JSON text was written into `buf`, so it is UTF-8.
-            out.push_str(&String::from_utf8_lossy(&buf));
-            if i + 1 < features.len() {
-                out.push(',');
-            }
-            out.push('\n');
-        }
-        out.push_str("]}\n");
-        Ok(out)
+        let mut out = Vec::with_capacity(features.len() * 400 + 200);
+        self.write_collection(
+            &mut out,
+            name,
+            features.len(),
+            |i, buf| {
+                let f = &features[i];
+                self.feature_into(buf, &f.id, &f.geometry, |w| {
+                    for (k, v) in &f.properties {
+                        w.put(k, v);
+                    }
+                })
+            },
+            &|_| {},
+        )?;
+        // Only JSON text was written, so it is UTF-8.
+        String::from_utf8(out).map_err(|e| crate::Error::Usage(format!("{name}: {e}")))
     }
 }
 
@@ -265,7 +264,7 @@ impl PropWriter<'_> {
     }
 }
 
-/// Features handed out in chunks of this many, rendered in parallel, written in order.
+/// Features handed out in chunks of at most this many, rendered in parallel, written in order.
 const CHUNK: usize = 4096;
 
 impl GeoJsonWriter {
@@ -377,17 +376,20 @@ impl GeoJsonWriter {
         use rayon::prelude::*;
         let io = |e: std::io::Error| crate::Error::io(format!("{name}.geojson"), "cannot write", e);
         out.write_all(self.header(name).as_bytes()).map_err(io)?;
-        let chunks = count.div_ceil(CHUNK);
-        // Two chunks per thread in flight at most: bounded memory, full use of the cores.
+        // Two chunks per thread in flight at most: bounded memory, full use of the
+        // cores. Small layers of large features (coverage areas, zones) get small
+        // chunks, so they are spread over the threads too.
         let batch = 2 * rayon::current_num_threads().max(1);
+        let chunk = count.div_ceil(4 * batch).clamp(1, CHUNK);
+        let chunks = count.div_ceil(chunk);
         let mut c = 0;
         while c < chunks {
             let end = (c + batch).min(chunks);
             let texts: Vec<Vec<u8>> = (c..end)
                 .into_par_iter()
                 .map(|k| {
-                    let mut buf = Vec::with_capacity(CHUNK * 512);
-                    for i in k * CHUNK..((k + 1) * CHUNK).min(count) {
+                    let mut buf = Vec::with_capacity(chunk * 512);
+                    for i in k * chunk..((k + 1) * chunk).min(count) {
                         feature(i, &mut buf)?;
                         buf.extend_from_slice(if i + 1 < count { b",\n" } else { b"\n" });
                     }
@@ -396,7 +398,7 @@ impl GeoJsonWriter {
                 .collect::<Result<_>>()?;
             for (k, t) in (c..end).zip(&texts) {
                 out.write_all(t).map_err(io)?;
-                tick(((k + 1) * CHUNK).min(count) - k * CHUNK);
+                tick(((k + 1) * chunk).min(count) - k * chunk);
             }
             c = end;
         }
