@@ -284,8 +284,16 @@ impl GeoJsonWriter {
     fn coords_into(&self, buf: &mut Vec<u8>, l: &LineString<f64>) -> Result<()> {
         buf.push(b'[');
         let mut last: Option<[f64; 2]> = None;
-        for c in &l.0 {
-            let p = self.coord(*c)?;
+        let mut first: Option<[f64; 2]> = None;
+        for (i, c) in l.0.iter().enumerate() {
+            // A closed ring ends where it began: that position is converted once.
+            let p = match first {
+                Some(f) if i + 1 == l.0.len() && *c == l.0[0] => f,
+                _ => self.coord(*c)?,
+            };
+            if i == 0 {
+                first = Some(p);
+            }
             if last != Some(p) {
                 if last.is_some() {
                     buf.push(b',');

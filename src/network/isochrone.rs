@@ -131,44 +131,87 @@ pub(crate) fn buffer_lines(lines: &MultiLineString<f64>, buffer_m: f64) -> Multi
     let cols = (w / cell).ceil() as usize + 3;
     let rows = (h / cell).ceil() as usize + 3;
     let mut mask = vec![false; cols * rows];
-    let r2 = buffer_m * buffer_m;
     for line in &lines.0 {
         for seg in line.lines() {
-            let (a, b) = (seg.start, seg.end);
-            let c0 = (((a.x.min(b.x) - buffer_m - origin[0]) / cell)
-                .floor()
-                .max(0.0)) as usize;
-            let c1 =
-                ((((a.x.max(b.x) + buffer_m - origin[0]) / cell).ceil()) as usize).min(cols - 1);
-            let r0 = (((a.y.min(b.y) - buffer_m - origin[1]) / cell)
-                .floor()
-                .max(0.0)) as usize;
-            let r1 =
-                ((((a.y.max(b.y) + buffer_m - origin[1]) / cell).ceil()) as usize).min(rows - 1);
-            let (dx, dy) = (b.x - a.x, b.y - a.y);
-            let len2 = dx * dx + dy * dy;
-            for row in r0..=r1 {
-                let cy = origin[1] + (row as f64 + 0.5) * cell;
-                for col in c0..=c1 {
-                    let i = row * cols + col;
-                    if mask[i] {
-                        continue;
-                    }
-                    let cx = origin[0] + (col as f64 + 0.5) * cell;
-                    let t = if len2 > 0.0 {
-                        (((cx - a.x) * dx + (cy - a.y) * dy) / len2).clamp(0.0, 1.0)
-                    } else {
-                        0.0
-                    };
-                    let (px, py) = (a.x + t * dx - cx, a.y + t * dy - cy);
-                    if px * px + py * py <= r2 {
-                        mask[i] = true;
-                    }
-                }
-            }
+            mark_capsule(&mut mask, origin, cell, cols, rows, seg, buffer_m);
         }
     }
     crate::rules::zoning::mask_polygons(origin, cell, cols, rows, &mask)
+}
+
+/// Sets the cells of `mask` (`cols` × `rows`, cell `cell` from `origin`) whose
+/// centre lies within `r` of the segment. Row by row: a horizontal line meets
+/// the segment's buffer (a capsule, convex) in one interval, the union of its
+/// meetings with the two end discs and the band along the segment, so the
+/// cells are set as a run instead of testing each cell of the bounding box.
+fn mark_capsule(
+    mask: &mut [bool],
+    origin: [f64; 2],
+    cell: f64,
+    cols: usize,
+    rows: usize,
+    seg: geo::Line<f64>,
+    r: f64,
+) {
+    let (a, b) = (seg.start, seg.end);
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len = dx.hypot(dy);
+    let row_of = |y: f64| (y - origin[1]) / cell - 0.5;
+    let r0 = row_of(a.y.min(b.y) - r).ceil().max(0.0) as usize;
+    let r1 = row_of(a.y.max(b.y) + r).floor().min(rows as f64 - 1.0);
+    if r1 < 0.0 {
+        return;
+    }
+    for row in r0..=r1 as usize {
+        let y = origin[1] + (row as f64 + 0.5) * cell;
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for c in [a, b] {
+            let h2 = r * r - (y - c.y) * (y - c.y);
+            if h2 >= 0.0 {
+                let h = h2.sqrt();
+                lo = lo.min(c.x - h);
+                hi = hi.max(c.x + h);
+            }
+        }
+        if len > 0.0 {
+            // Points (x, y) with 0 <= t <= 1 along the segment and at most r
+            // across it: both linear in x, so each bounds x on one side or both.
+            let (ux, uy) = (dx / len, dy / len);
+            // t·len = (x - a.x)·ux + (y - a.y)·uy  in [0, len]
+            let mut l = f64::NEG_INFINITY;
+            let mut h = f64::INFINITY;
+            let mut bound = |k: f64, c0: f64, min: f64, max: f64| {
+                // min <= k·x + c0 <= max
+                if k > 0.0 {
+                    l = l.max((min - c0) / k);
+                    h = h.min((max - c0) / k);
+                } else if k < 0.0 {
+                    l = l.max((max - c0) / k);
+                    h = h.min((min - c0) / k);
+                } else if c0 < min || c0 > max {
+                    l = f64::INFINITY;
+                }
+            };
+            bound(ux, -a.x * ux + (y - a.y) * uy, 0.0, len);
+            // signed distance across = (x - a.x)·(-uy) + (y - a.y)·ux  in [-r, r]
+            bound(-uy, a.x * uy + (y - a.y) * ux, -r, r);
+            if l <= h {
+                lo = lo.min(l);
+                hi = hi.max(h);
+            }
+        }
+        if lo > hi {
+            continue;
+        }
+        let col_of = |x: f64| (x - origin[0]) / cell - 0.5;
+        let c0 = col_of(lo).ceil().max(0.0);
+        let c1 = col_of(hi).floor().min(cols as f64 - 1.0);
+        if c1 < c0 {
+            continue;
+        }
+        let start = row * cols;
+        mask[start + c0 as usize..=start + c1 as usize].fill(true);
+    }
 }
 
 /// The street network within each walking distance band of a point.
@@ -211,4 +254,61 @@ pub fn isochrone(
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synthetic::SplitMix64;
+    use geo::Coord;
+
+    /// Distance from a cell centre to the segment, the brute-force way.
+    fn distance(p: (f64, f64), seg: geo::Line<f64>) -> f64 {
+        let (a, b) = (seg.start, seg.end);
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 > 0.0 {
+            (((p.0 - a.x) * dx + (p.1 - a.y) * dy) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        (a.x + t * dx - p.0).hypot(a.y + t * dy - p.1)
+    }
+
+    #[test]
+    fn capsule_runs_match_the_cell_by_cell_test() {
+        let mut rng = SplitMix64(7);
+        let (cols, rows, cell) = (60, 50, 2.5);
+        let origin = [-20.0, -10.0];
+        for case in 0..400 {
+            let mut p = || (rng.range(-40.0, 140.0), rng.range(-30.0, 120.0));
+            let (a, mut b) = (p(), p());
+            match case % 5 {
+                0 => b.0 = a.0, // vertical
+                1 => b.1 = a.1, // horizontal
+                2 => b = a,     // a point
+                _ => {}
+            }
+            let seg = geo::Line::new(Coord { x: a.0, y: a.1 }, Coord { x: b.0, y: b.1 });
+            let r = rng.range(0.5, 20.5);
+            let mut mask = vec![false; cols * rows];
+            mark_capsule(&mut mask, origin, cell, cols, rows, seg, r);
+            for row in 0..rows {
+                for col in 0..cols {
+                    let c = (
+                        origin[0] + (col as f64 + 0.5) * cell,
+                        origin[1] + (row as f64 + 0.5) * cell,
+                    );
+                    let d = distance(c, seg);
+                    if (d - r).abs() > 1e-9 {
+                        assert_eq!(
+                            mask[row * cols + col],
+                            d <= r,
+                            "case {case}: {seg:?} r {r} cell {col},{row} d {d}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

@@ -181,10 +181,33 @@ fn pt(out: &mut String, cmd: char, p: (f64, f64)) {
 
 /// Path data of a multipolygon (rings closed; holes by even-odd), cut to the window.
 fn polygon_path(f: &Frame, mp: &MultiPolygon<f64>) -> String {
-    let r = window(f);
     let mut d = String::new();
+    polygon_path_into(&mut d, f, mp, false);
+    d
+}
+
+/// Twice the signed area of a ring in pixels (positive: clockwise on screen).
+fn signed_area2(pts: &[(f64, f64)]) -> f64 {
+    let n = pts.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (pts[i], pts[(i + 1) % n]);
+            a.0 * b.1 - b.0 * a.1
+        })
+        .sum()
+}
+
+/// Appends a multipolygon's path data to `d`, cut to the window. With `wound`,
+/// exteriors run clockwise on screen and holes counter-clockwise, so under the
+/// non-zero fill rule holes stay open and many polygons can share one path
+/// (where two overlap, both stay filled, unlike even-odd).
+fn polygon_path_into(d: &mut String, f: &Frame, mp: &MultiPolygon<f64>, wound: bool) {
+    let r = window(f);
     for poly in &mp.0 {
-        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+        for (k, ring) in std::iter::once(poly.exterior())
+            .chain(poly.interiors())
+            .enumerate()
+        {
             let mut pts: Vec<(f64, f64)> = ring
                 .0
                 .iter()
@@ -194,17 +217,19 @@ fn polygon_path(f: &Frame, mp: &MultiPolygon<f64>) -> String {
             if pts.len() > 1 && pts.first() == pts.last() {
                 pts.pop();
             }
-            let pts = clip_ring(&pts, r);
+            let mut pts = clip_ring(&pts, r);
             if pts.len() < 3 {
                 continue;
             }
+            if wound && (signed_area2(&pts) > 0.0) != (k == 0) {
+                pts.reverse();
+            }
             for (i, p) in pts.iter().enumerate() {
-                pt(&mut d, if i == 0 { 'M' } else { 'L' }, *p);
+                pt(d, if i == 0 { 'M' } else { 'L' }, *p);
             }
             d.push('Z');
         }
     }
-    d
 }
 
 /// Path data of a line, cut to the window (it may fall apart into pieces).
@@ -670,27 +695,32 @@ pub fn svg(map: &MapData, width_px: u32) -> String {
         palette::STREET.hex(),
         num(street_w, 1)
     );
-    for l in &map.streets {
-        let d = line_path(&f, l);
-        if !d.is_empty() {
-            let _ = writeln!(s, "<path d=\"{d}\"/>");
-        }
+    let streets: String = map.streets.iter().map(|l| line_path(&f, l)).collect();
+    if !streets.is_empty() {
+        let _ = writeln!(s, "<path d=\"{streets}\"/>");
     }
     s.push_str("</g>\n");
 
-    // Buildings by verdict.
+    // Buildings by verdict: one path per fill colour (in order of first
+    // appearance), non-zero winding. A path per building made the SVG renderer's
+    // parse the largest cost of the whole map.
     s.push_str(
-        "<g id=\"buildings\" stroke=\"#5a5a5a\" stroke-width=\"0.4\" fill-rule=\"evenodd\">\n",
+        "<g id=\"buildings\" stroke=\"#5a5a5a\" stroke-width=\"0.4\" fill-rule=\"nonzero\">\n",
     );
+    let mut by_colour: Vec<(String, String)> = Vec::new();
     for (mp, v) in &map.buildings {
-        let d = polygon_path(&f, mp);
-        if !d.is_empty() {
-            let _ = writeln!(
-                s,
-                "<path d=\"{d}\" fill=\"{}\"/>",
-                palette::verdict(v.as_deref()).hex()
-            );
-        }
+        let colour = palette::verdict(v.as_deref()).hex();
+        let at = match by_colour.iter().position(|(c, _)| *c == colour) {
+            Some(at) => at,
+            None => {
+                by_colour.push((colour, String::new()));
+                by_colour.len() - 1
+            }
+        };
+        polygon_path_into(&mut by_colour[at].1, &f, mp, true);
+    }
+    for (colour, d) in by_colour.iter().filter(|(_, d)| !d.is_empty()) {
+        let _ = writeln!(s, "<path d=\"{d}\" fill=\"{colour}\"/>");
     }
     s.push_str("</g>\n");
 
