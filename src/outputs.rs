@@ -439,7 +439,8 @@ pub fn files(
     Ok(out)
 }
 
-/// Writes every file `plan` writes into `sink`, one after the other. `out_crs` is
+/// Writes every file `plan` writes into `sink`, one after the other, while
+/// map.svg, map.png and report.html are drawn on a thread beside them. `out_crs` is
 /// the CRS of the layers (WGS84 by default). With [`Format::Gpkg`] the layers are
 /// not written here (the caller writes [`GPKG_FILE`] from [`styled_layers`], as
 /// SQLite needs a path) and the project points into the GeoPackage. Returns the time spent per

@@ -40,8 +40,60 @@ pub struct RawLayer {
     pub crs: Crs,
     /// Whether the CRS came from a legacy `crs` member.
     pub crs_declared: bool,
-    /// The features.
-    pub features: Vec<geojson::Feature>,
+    /// The features, checked, with their geometry still in the file's CRS.
+    pub features: Vec<SourceFeature>,
+}
+
+/// One feature of a layer file as read: its positions checked and held as geo
+/// types in the file's CRS (a few contiguous arrays instead of the parser's one
+/// allocation per position: a million buildings take a fraction of the memory).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceFeature {
+    /// The Feature's `id` member.
+    pub id: Option<geojson::feature::Id>,
+    /// The Feature's properties.
+    pub properties: Option<serde_json::Map<String, Value>>,
+    /// The geometry, or why there is none to use.
+    pub geometry: SourceGeometry,
+}
+
+/// A feature's geometry as read (see [`SourceFeature`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceGeometry {
+    /// `"geometry": null`.
+    Missing,
+    /// A position that is not usable, in words.
+    BadPosition(String),
+    /// A usable geometry in the file's CRS; `unclosed` when a polygon ring's
+    /// last position differed from its first (geo closes it).
+    Ok {
+        /// The geometry.
+        geometry: Geometry<f64>,
+        /// Whether a ring was left open in the file.
+        unclosed: bool,
+    },
+}
+
+impl SourceFeature {
+    /// Checks a parsed Feature's positions against the file's CRS and keeps its
+    /// geometry as geo types (no reprojection yet).
+    fn new(f: geojson::Feature, crs: Crs, declared: bool) -> Self {
+        let geometry = match &f.geometry {
+            None => SourceGeometry::Missing,
+            Some(g) => match check_positions(&g.value, crs, declared) {
+                Some(problem) => SourceGeometry::BadPosition(problem),
+                None => SourceGeometry::Ok {
+                    geometry: to_geo_as_is(&g.value),
+                    unclosed: has_unclosed_ring(&g.value),
+                },
+            },
+        };
+        SourceFeature {
+            id: f.id,
+            properties: f.properties,
+            geometry,
+        }
+    }
 }
 
 /// What was loaded for one layer.
@@ -111,7 +163,11 @@ pub fn parse_layer(name: &str, path: &Path, text: &str) -> Result<RawLayer> {
             path: path.to_path_buf(),
             crs,
             crs_declared,
-            features: fast.features,
+            features: fast
+                .features
+                .into_iter()
+                .map(|f| SourceFeature::new(f, crs, crs_declared))
+                .collect(),
         });
     }
     let value: Value = serde_json::from_str(text).map_err(|e| {
@@ -170,7 +226,7 @@ pub fn parse_layer(name: &str, path: &Path, text: &str) -> Result<RawLayer> {
             },
             message: format!("not a valid GeoJSON Feature: {e}"),
         })?;
-        out.push(feature);
+        out.push(SourceFeature::new(feature, crs, crs_declared));
     }
     Ok(RawLayer {
         name: name.to_string(),
@@ -195,7 +251,10 @@ fn parse_parallel(name: &str, path: &Path, text: &str) -> Option<RawLayer> {
     let (crs, crs_declared) = declared_crs(path, top.crs.as_ref()).ok()?;
     let features = elements
         .into_par_iter()
-        .map(|r| serde_json::from_str::<geojson::Feature>(&text[r]))
+        .map(|r| {
+            serde_json::from_str::<geojson::Feature>(&text[r])
+                .map(|f| SourceFeature::new(f, crs, crs_declared))
+        })
         .collect::<std::result::Result<Vec<_>, _>>()
         .ok()?;
     Some(RawLayer {
@@ -405,63 +464,41 @@ fn position_problem(s: &[f64], crs: Crs, declared: bool, bounds: [f64; 4]) -> Op
     None
 }
 
-fn coord(t: &Transformer, p: &Position) -> Result<Coord<f64>> {
+fn coord(p: &Position) -> Coord<f64> {
     let s = p.as_slice();
-    let (x, y) = t.convert(s[0], s[1])?;
-    Ok(Coord { x, y })
+    Coord { x: s[0], y: s[1] }
 }
 
-fn line(t: &Transformer, ps: &[Position]) -> Result<LineString<f64>> {
-    Ok(LineString(
-        ps.iter().map(|p| coord(t, p)).collect::<Result<Vec<_>>>()?,
-    ))
+fn line(ps: &[Position]) -> LineString<f64> {
+    LineString(ps.iter().map(coord).collect())
 }
 
-fn polygon(t: &Transformer, rings: &[Vec<Position>]) -> Result<Polygon<f64>> {
+fn polygon(rings: &[Vec<Position>]) -> Polygon<f64> {
     let mut iter = rings.iter();
-    let exterior = match iter.next() {
-        Some(r) => line(t, r)?,
-        None => LineString(vec![]),
-    };
-    let interiors = iter.map(|r| line(t, r)).collect::<Result<Vec<_>>>()?;
-    Ok(Polygon::new(exterior, interiors))
+    let exterior = iter.next().map(|r| line(r)).unwrap_or(LineString(vec![]));
+    Polygon::new(exterior, iter.map(|r| line(r)).collect())
 }
 
-/// Converts a checked GeoJSON geometry into geo types in the working CRS.
-fn to_geo(t: &Transformer, value: &GeometryValue) -> Result<Geometry<f64>> {
-    Ok(match value {
-        GeometryValue::Point { coordinates } => Geometry::Point(Point(coord(t, coordinates)?)),
+/// A checked GeoJSON geometry (every position has x and y, see
+/// [`check_positions`]) as geo types, in its own CRS.
+fn to_geo_as_is(value: &GeometryValue) -> Geometry<f64> {
+    match value {
+        GeometryValue::Point { coordinates } => Geometry::Point(Point(coord(coordinates))),
         GeometryValue::MultiPoint { coordinates } => Geometry::MultiPoint(geo::MultiPoint(
-            coordinates
-                .iter()
-                .map(|p| coord(t, p).map(Point))
-                .collect::<Result<Vec<_>>>()?,
+            coordinates.iter().map(|p| Point(coord(p))).collect(),
         )),
-        GeometryValue::LineString { coordinates } => Geometry::LineString(line(t, coordinates)?),
-        GeometryValue::MultiLineString { coordinates } => {
-            Geometry::MultiLineString(geo::MultiLineString(
-                coordinates
-                    .iter()
-                    .map(|l| line(t, l))
-                    .collect::<Result<Vec<_>>>()?,
-            ))
-        }
-        GeometryValue::Polygon { coordinates } => Geometry::Polygon(polygon(t, coordinates)?),
+        GeometryValue::LineString { coordinates } => Geometry::LineString(line(coordinates)),
+        GeometryValue::MultiLineString { coordinates } => Geometry::MultiLineString(
+            geo::MultiLineString(coordinates.iter().map(|l| line(l)).collect()),
+        ),
+        GeometryValue::Polygon { coordinates } => Geometry::Polygon(polygon(coordinates)),
         GeometryValue::MultiPolygon { coordinates } => Geometry::MultiPolygon(MultiPolygon(
-            coordinates
-                .iter()
-                .map(|p| polygon(t, p))
-                .collect::<Result<Vec<_>>>()?,
+            coordinates.iter().map(|p| polygon(p)).collect(),
         )),
-        GeometryValue::GeometryCollection { geometries } => {
-            Geometry::GeometryCollection(geo::GeometryCollection(
-                geometries
-                    .iter()
-                    .map(|g| to_geo(t, &g.value))
-                    .collect::<Result<Vec<_>>>()?,
-            ))
-        }
-    })
+        GeometryValue::GeometryCollection { geometries } => Geometry::GeometryCollection(
+            geo::GeometryCollection(geometries.iter().map(|g| to_geo_as_is(&g.value)).collect()),
+        ),
+    }
 }
 
 /// Reads typed property values through the scenario's field mapping.
@@ -607,7 +644,7 @@ impl LayerCx<'_> {
 }
 
 /// The feature's stable id: the mapped `id` property, else the Feature `id`, else `<layer>/<index>`.
-fn feature_id(f: &geojson::Feature, props: &Props, layer: &str, index: usize) -> (String, bool) {
+fn feature_id(f: &SourceFeature, props: &Props, layer: &str, index: usize) -> (String, bool) {
     if let Some(id) = props.text("id") {
         return (id, true);
     }
@@ -626,19 +663,8 @@ struct Item<'a> {
     props: Props<'a>,
 }
 
-/// What the parallel part of [`convert_layer`] found about one feature.
-enum Prepared {
-    NoGeometry,
-    BadPosition(String),
-    Reprojection(String),
-    Ok {
-        geometry: Geometry<f64>,
-        unclosed: bool,
-    },
-}
-
-/// Validates and converts all features of a layer; bad features become diagnostics.
-/// Positions are checked and reprojected in parallel; ids and diagnostics are
+/// Validates and reprojects all features of a layer; bad features become
+/// diagnostics. Geometries are reprojected in parallel; ids and diagnostics are
 /// then taken in feature order.
 fn convert_layer<'a>(
     raw: &'a RawLayer,
@@ -647,26 +673,17 @@ fn convert_layer<'a>(
     cx: &mut LayerCx<'a>,
 ) -> Result<Vec<Item<'a>>> {
     use rayon::prelude::*;
-    let prepared: Vec<Prepared> = raw
+    let reprojected: Vec<Option<Result<Geometry<f64>>>> = raw
         .features
         .par_iter()
-        .map(|f| {
-            let Some(geometry) = &f.geometry else {
-                return Prepared::NoGeometry;
-            };
-            if let Some(problem) = check_positions(&geometry.value, raw.crs, raw.crs_declared) {
-                return Prepared::BadPosition(problem);
-            }
-            let unclosed = has_unclosed_ring(&geometry.value);
-            match to_geo(t, &geometry.value) {
-                Ok(geometry) => Prepared::Ok { geometry, unclosed },
-                Err(e) => Prepared::Reprojection(e.to_string()),
-            }
+        .map(|f| match &f.geometry {
+            SourceGeometry::Ok { geometry, .. } => Some(t.convert_geometry(geometry)),
+            _ => None,
         })
         .collect();
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.features.len());
     let mut items = Vec::with_capacity(raw.features.len());
-    for (index, (f, prep)) in raw.features.iter().zip(prepared).enumerate() {
+    for (index, (f, geometry)) in raw.features.iter().zip(reprojected).enumerate() {
         let props = Props {
             source,
             props: f.properties.as_ref(),
@@ -681,8 +698,8 @@ fn convert_layer<'a>(
                 format!("has no id; using \"{id}\""),
             );
         }
-        let geometry = match prep {
-            Prepared::NoGeometry => {
+        let geometry = match (&f.geometry, geometry) {
+            (SourceGeometry::Missing, _) => {
                 cx.diag(
                     Severity::Error,
                     index,
@@ -692,7 +709,7 @@ fn convert_layer<'a>(
                 );
                 continue;
             }
-            Prepared::BadPosition(problem) => {
+            (SourceGeometry::BadPosition(problem), _) => {
                 // A position of the wrong CRS means the whole file is misread: stop.
                 if problem.contains("cannot be WGS84") || problem.contains("lie outside") {
                     return Err(Error::Feature {
@@ -701,7 +718,7 @@ fn convert_layer<'a>(
                             index,
                             id: Some(id),
                         },
-                        message: problem,
+                        message: problem.clone(),
                     });
                 }
                 cx.diag(
@@ -713,29 +730,27 @@ fn convert_layer<'a>(
                 );
                 continue;
             }
-            Prepared::Reprojection(e) => {
-                if let Some(g) = &f.geometry
-                    && has_unclosed_ring(&g.value)
-                {
+            (SourceGeometry::Ok { unclosed, .. }, geometry) => {
+                if *unclosed {
                     unclosed_ring(cx, index, &id);
                 }
-                cx.diag(
-                    Severity::Error,
-                    index,
-                    Some(&id),
-                    "reprojection",
-                    format!("cannot reproject: {e}; skipped"),
-                );
-                continue;
-            }
-            Prepared::Ok { geometry, unclosed } => {
-                if unclosed {
-                    unclosed_ring(cx, index, &id);
+                match geometry {
+                    Some(Ok(g)) => g,
+                    Some(Err(e)) => {
+                        cx.diag(
+                            Severity::Error,
+                            index,
+                            Some(&id),
+                            "reprojection",
+                            format!("cannot reproject: {e}; skipped"),
+                        );
+                        continue;
+                    }
+                    None => continue,
                 }
-                geometry
             }
         };
-        if let Some(first) = seen.get(id.as_str()) {
+        if let Some(first) = seen.get(&id) {
             cx.diag(
                 Severity::Error,
                 index,
@@ -1284,6 +1299,7 @@ fn load_plan_zones(cx: &mut LayerCx, items: &[Item]) -> Vec<PlanZone> {
 
 /// Extent of a layer's features in WGS84, from their source coordinates.
 fn extent_wgs84(raw: &RawLayer) -> Result<Option<[f64; 4]>> {
+    use geo::BoundingRect;
     use rayon::prelude::*;
     let empty = || {
         [
@@ -1296,16 +1312,17 @@ fn extent_wgs84(raw: &RawLayer) -> Result<Option<[f64; 4]>> {
     let [x0, y0, x1, y1] = raw
         .features
         .par_iter()
-        .filter_map(|f| f.geometry.as_ref())
-        .filter(|g| check_positions(&g.value, raw.crs, raw.crs_declared).is_none())
-        .fold(empty, |mut e, g| {
-            for_each_position(&g.value, &mut |s| {
-                e[0] = e[0].min(s[0]);
-                e[1] = e[1].min(s[1]);
-                e[2] = e[2].max(s[0]);
-                e[3] = e[3].max(s[1]);
-            });
-            e
+        .filter_map(|f| match &f.geometry {
+            SourceGeometry::Ok { geometry, .. } => geometry.bounding_rect(),
+            _ => None,
+        })
+        .fold(empty, |e, r| {
+            [
+                e[0].min(r.min().x),
+                e[1].min(r.min().y),
+                e[2].max(r.max().x),
+                e[3].max(r.max().y),
+            ]
         })
         .reduce(empty, |a, b| {
             [
@@ -1634,6 +1651,13 @@ mod tests {
             .map(|c| c.features)
     }
 
+    fn as_source(features: Vec<geojson::Feature>, raw: &RawLayer) -> Vec<SourceFeature> {
+        features
+            .into_iter()
+            .map(|f| SourceFeature::new(f, raw.crs, raw.crs_declared))
+            .collect()
+    }
+
     #[test]
     fn split_features_agrees_with_the_whole_parse() {
         let tricky = r#" { "name" : "features", "crs": {"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},
@@ -1655,7 +1679,7 @@ mod tests {
         for text in &texts {
             let expected = whole(text).expect("a valid collection");
             let raw = parse_parallel("x", Path::new("t.geojson"), text).expect("split");
-            assert_eq!(raw.features, expected);
+            assert_eq!(raw.features, as_source(expected, &raw));
         }
         let raw = parse_parallel("x", Path::new("t.geojson"), tricky).unwrap();
         assert_eq!(raw.crs, Crs::RD_NEW);
