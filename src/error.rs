@@ -35,14 +35,15 @@ impl fmt::Display for FeatureRef {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or folder could not be read or written.
-    #[error("{}: {action}: {source}", path.display())]
+    #[error("{}: {action}: {os}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// What was being done ("cannot read", "cannot create").
         action: &'static str,
-        /// The OS error.
-        source: std::io::Error,
+        /// The OS error (in the message; not a `source`, so a printed error
+        /// chain does not say it twice).
+        os: std::io::Error,
     },
     /// A whole file is unusable (not JSON, not a FeatureCollection, wrong CRS ...).
     #[error("{}: {message}", path.display())]
@@ -108,7 +109,7 @@ impl Error {
         Error::Io {
             path: path.into(),
             action,
-            source,
+            os: source,
         }
     }
 }

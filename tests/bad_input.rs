@@ -475,6 +475,13 @@ fn scenario_that_does_not_exist() {
         "{}",
         r.stderr
     );
+    // The OS's reason once, not repeated by the printed error chain.
+    assert_eq!(
+        r.stderr.matches("No such file or directory").count(),
+        1,
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
