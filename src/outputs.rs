@@ -454,32 +454,20 @@ pub fn write_all(
     sink: &mut dyn OutputSink,
     progress: &dyn crate::plan::Progress,
 ) -> Result<Vec<(String, Duration)>> {
-    let mut timings = Vec::new();
     // The map and the report do not depend on the layer files: they are drawn
     // on a thread of their own while the layers are written (resvg and the PNG
     // encoder use one core; the buildings writer uses the rest).
     std::thread::scope(|scope| {
         let drawing = scope.spawn(|| draw_map_and_report(plan, scenario));
-        let written = write_layers(
-            plan,
-            scenario,
-            out_crs,
-            format,
-            sink,
-            progress,
-            &mut timings,
-        );
+        let written = write_layers(plan, scenario, out_crs, format, sink, progress);
         progress.start("render map", None);
+        // A panic while drawing is a bug: it goes on as the panic it was.
         let drawn = drawing
             .join()
-            .map_err(|_| crate::Error::Usage("drawing the map failed".into()));
-        let (qgs_layers, mut last) = written?;
-        let drawn = drawn??;
-        let mut lap = |name: &str, timings: &mut Vec<(String, Duration)>| {
-            let now = Instant::now();
-            timings.push((name.to_string(), now - last));
-            last = now;
-        };
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (qgs_layers, mut laps) = written?;
+        laps.lap("(waiting for the map)");
+        let drawn = drawn?;
         // Project extent in WGS84.
         let bounds = map_bounds(plan);
         let to_wgs = Transformer::new(plan.working_crs, Crs::WGS84)?;
@@ -491,7 +479,7 @@ pub fn write_all(
             "binnenstad.qgs",
             render::qgs::project(&qgs_layers, [w, s, e, n], &title, ATTRIBUTION).as_bytes(),
         )?;
-        lap("binnenstad.qgs", &mut timings);
+        laps.lap("binnenstad.qgs");
         progress.start("write report", None);
         put(sink, "map.png", &drawn.png)?;
         put(sink, "report.html", drawn.report.as_bytes())?;
@@ -500,13 +488,28 @@ pub fn write_all(
         let text = serde_json::to_string_pretty(&summary)
             .map_err(|e| crate::Error::Usage(format!("summary.json: {e}")))?;
         put(sink, "summary.json", (text + "\n").as_bytes())?;
-        lap("map, report, summary.json", &mut timings);
+        laps.lap("map, report, summary.json");
         // Drawn beside the layers: their own time, not part of the sum above.
+        let mut timings = laps.timings;
         for (name, d) in drawn.timings {
             timings.push((format!("({name}, beside the layers)"), d));
         }
         Ok(timings)
     })
+}
+
+/// Time per output file: each lap ends where the previous one did.
+struct Laps {
+    timings: Vec<(String, Duration)>,
+    last: Instant,
+}
+
+impl Laps {
+    fn lap(&mut self, name: &str) {
+        let now = Instant::now();
+        self.timings.push((name.to_string(), now - self.last));
+        self.last = now;
+    }
 }
 
 /// map.svg, map.png and report.html, with the time each took.
@@ -538,7 +541,7 @@ fn draw_map_and_report(plan: &Plan, scenario: &Scenario) -> Result<Drawn> {
 }
 
 /// Writes the layers (GeoJSON + `.qml`, or only their project entries for a
-/// GeoPackage), timing each; returns the project's layers and when the last ended.
+/// GeoPackage), timing each; returns the project's layers and the laps so far.
 fn write_layers(
     plan: &Plan,
     scenario: &Scenario,
@@ -546,13 +549,10 @@ fn write_layers(
     format: Format,
     sink: &mut dyn OutputSink,
     progress: &dyn crate::plan::Progress,
-    timings: &mut Vec<(String, Duration)>,
-) -> Result<(Vec<render::qgs::QgsLayer>, Instant)> {
-    let mut last = Instant::now();
-    let mut lap = |name: &str, timings: &mut Vec<(String, Duration)>| {
-        let now = Instant::now();
-        timings.push((name.to_string(), now - last));
-        last = now;
+) -> Result<(Vec<render::qgs::QgsLayer>, Laps)> {
+    let mut laps = Laps {
+        timings: Vec::new(),
+        last: Instant::now(),
     };
     let writer = GeoJsonWriter::new(plan.working_crs, out_crs)?;
     let styles = render::qml::all(&scenario.output.map_group, GeomKind::Polygon);
@@ -599,7 +599,7 @@ fn write_layers(
             group: group.to_string(),
             epsg: out_crs.epsg(),
         });
-        lap(&file_name, timings);
+        laps.lap(&file_name);
     }
-    Ok((qgs_layers, last))
+    Ok((qgs_layers, laps))
 }
