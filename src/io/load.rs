@@ -135,7 +135,7 @@ pub fn read_layer(name: &str, path: &Path) -> Result<RawLayer> {
     parse_layer(name, path, &text)
 }
 
-/// The shape of a well-formed layer file, for the one-pass fast path.
+/// The shape of a well-formed layer file: the document around the features array in [`parse_parallel`].
 #[derive(serde::Deserialize)]
 struct FastCollection {
     #[serde(rename = "type")]
@@ -149,26 +149,10 @@ struct FastCollection {
 pub fn parse_layer(name: &str, path: &Path, text: &str) -> Result<RawLayer> {
     // Fast path: a well-formed file is parsed straight into features, without a
     // `Value` tree in between (half the time and memory on large layers), the
-    // features in parallel. Anything it does not accept goes the careful way
-    // below, which names the problem.
+    // features in parallel. Anything it does not accept (a broken file, or one
+    // it cannot split safely) goes the careful way below, which names the problem.
     if let Some(raw) = parse_parallel(name, path, text) {
         return Ok(raw);
-    }
-    if let Ok(fast) = serde_json::from_str::<FastCollection>(text)
-        && fast.kind == "FeatureCollection"
-        && let Ok((crs, crs_declared)) = declared_crs(path, fast.crs.as_ref())
-    {
-        return Ok(RawLayer {
-            name: name.to_string(),
-            path: path.to_path_buf(),
-            crs,
-            crs_declared,
-            features: fast
-                .features
-                .into_iter()
-                .map(|f| SourceFeature::new(f, crs, crs_declared))
-                .collect(),
-        });
     }
     let value: Value = serde_json::from_str(text).map_err(|e| {
         Error::file(
