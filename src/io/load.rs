@@ -1695,6 +1695,12 @@ mod tests {
         let twice = r#"{"type":"FeatureCollection","features":[],"features":[]}"#;
         assert!(parse_parallel("x", Path::new("t.geojson"), twice).is_none());
         assert_eq!(whole(twice), None);
+        // What the split declines, the careful way still reads like the whole parse.
+        let escaped = r#"{"type":"FeatureCollection","feat\u0075res":[{"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[4.9,52.37]},"properties":{"kind":"gp"}}]}"#;
+        assert!(split_features(escaped).is_none());
+        let raw = parse_layer("x", Path::new("t.geojson"), escaped).unwrap();
+        assert_eq!(raw.features.len(), 1);
+        assert_eq!(raw.features, as_source(whole(escaped).unwrap(), &raw));
         // An empty collection splits into no elements.
         let (head, el) = split_features(r#"{"type":"FeatureCollection","features":[ ]}"#).unwrap();
         assert_eq!(
