@@ -260,20 +260,7 @@ pub fn isochrone(
 mod tests {
     use super::*;
     use crate::synthetic::SplitMix64;
-    use geo::Coord;
-
-    /// Distance from a cell centre to the segment, the brute-force way.
-    fn distance(p: (f64, f64), seg: geo::Line<f64>) -> f64 {
-        let (a, b) = (seg.start, seg.end);
-        let (dx, dy) = (b.x - a.x, b.y - a.y);
-        let len2 = dx * dx + dy * dy;
-        let t = if len2 > 0.0 {
-            (((p.0 - a.x) * dx + (p.1 - a.y) * dy) / len2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        (a.x + t * dx - p.0).hypot(a.y + t * dy - p.1)
-    }
+    use geo::{Coord, Distance, Euclidean};
 
     #[test]
     fn capsule_runs_match_the_cell_by_cell_test() {
@@ -295,11 +282,12 @@ mod tests {
             mark_capsule(&mut mask, origin, cell, cols, rows, seg, r);
             for row in 0..rows {
                 for col in 0..cols {
-                    let c = (
+                    let c = Point::new(
                         origin[0] + (col as f64 + 0.5) * cell,
                         origin[1] + (row as f64 + 0.5) * cell,
                     );
-                    let d = distance(c, seg);
+                    // geo's own point-to-segment distance is the oracle.
+                    let d = Euclidean.distance(&c, &seg);
                     if (d - r).abs() > 1e-9 {
                         assert_eq!(
                             mask[row * cols + col],
