@@ -204,8 +204,20 @@ fn mark_capsule(
             continue;
         }
         let col_of = |x: f64| (x - origin[0]) / cell - 0.5;
-        let c0 = col_of(lo).ceil().max(0.0);
-        let c1 = col_of(hi).floor().min(cols as f64 - 1.0);
+        let (x0, x1) = (col_of(lo), col_of(hi));
+        if x1 < 0.0 || x0 > (cols - 1) as f64 {
+            continue;
+        }
+        // Ceiling and floor by truncation to i64 (x0 is at most cols - 1 here,
+        // x1 saturates and is clamped): f64::ceil and floor are library calls
+        // without SSE4.1, and these ran once per row of every segment.
+        let c0 = if x0 > 0.0 {
+            let t = x0 as i64;
+            t + i64::from((t as f64) < x0)
+        } else {
+            0
+        };
+        let c1 = (x1 as i64).min(cols as i64 - 1);
         if c1 < c0 {
             continue;
         }

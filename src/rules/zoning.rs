@@ -566,18 +566,10 @@ pub fn mask_polygons(
     if cols == 0 || rows == 0 || mask.len() != cols * rows || !mask.iter().any(|m| *m) {
         return MultiPolygon(vec![]);
     }
-    let class: Vec<ZoneCharacter> = mask
-        .iter()
-        .map(|&m| {
-            if m {
-                ZoneCharacter::Reuring
-            } else {
-                ZoneCharacter::Rust
-            }
-        })
-        .collect();
-    let comps = dissolve::label(cols, rows, &class);
-    let rings = dissolve::trace(cols, rows, &comps.labels, comps.comps.len());
+    // Only the set cells are labelled: the unset ones are no region, so their edges
+    // with set cells are boundaries and no ring is traced around them.
+    let (labels, regions) = dissolve::label_mask(cols, rows, mask);
+    let rings = dissolve::trace(cols, rows, &labels, regions);
     let to_xy = |(i, j): (i64, i64)| Coord {
         x: origin[0] + i as f64 * cell_m,
         y: origin[1] + j as f64 * cell_m,
@@ -585,14 +577,9 @@ pub fn mask_polygons(
     let to_ring =
         |r: &Vec<(i64, i64)>| LineString::from(r.iter().map(|&v| to_xy(v)).collect::<Vec<_>>());
     MultiPolygon(
-        comps
-            .comps
+        rings
             .iter()
-            .zip(rings)
-            .filter(|(c, _)| c.class == ZoneCharacter::Reuring)
-            .map(|(_, (outer, holes))| {
-                Polygon::new(to_ring(&outer), holes.iter().map(to_ring).collect())
-            })
+            .map(|(outer, holes)| Polygon::new(to_ring(outer), holes.iter().map(to_ring).collect()))
             .collect(),
     )
 }

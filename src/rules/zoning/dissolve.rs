@@ -1,8 +1,9 @@
 //! From a grid of classes to regions and polygons.
 //!
 //! Regions are connected components of cells of one class, cells joined when they share
-//! an edge (4-connectivity). Polygons are traced along cell edges in integer vertex
-//! coordinates, so they are exact and need no overlay.
+//! an edge (4-connectivity); for a mask, only the set cells form regions and the unset
+//! ones are left out like the outside of the grid. Polygons are traced along cell
+//! edges in integer vertex coordinates, so they are exact and need no overlay.
 //!
 //! # Why the rings are valid
 //! Every boundary edge is directed with its region on the left, so exterior rings run
@@ -40,44 +41,98 @@ pub(super) struct Regions {
 /// Labels the 4-connected regions of equal class, numbered in row-major order of
 /// their first cell.
 pub(super) fn label(cols: usize, rows: usize, class: &[ZoneCharacter]) -> Regions {
-    let n = cols * rows;
-    let mut labels = vec![NONE; n];
-    let mut comps = Vec::new();
-    let mut stack = Vec::new();
-    for start in 0..n {
-        if labels[start] != NONE {
-            continue;
-        }
-        let id = comps.len() as u32;
-        let c = class[start];
-        labels[start] = id;
-        stack.push(start);
-        let mut cells = 0;
-        while let Some(cell) = stack.pop() {
-            cells += 1;
-            let (col, row) = (cell % cols, cell / cols);
-            let mut visit = |nb: usize| {
-                if labels[nb] == NONE && class[nb] == c {
-                    labels[nb] = id;
-                    stack.push(nb);
-                }
-            };
-            if col > 0 {
-                visit(cell - 1);
-            }
-            if col + 1 < cols {
-                visit(cell + 1);
-            }
-            if row > 0 {
-                visit(cell - cols);
-            }
-            if row + 1 < rows {
-                visit(cell + cols);
-            }
-        }
-        comps.push(Region { class: c, cells });
-    }
+    let (labels, comps) = label_runs(cols, rows, class, |_| true);
+    let comps = comps
+        .into_iter()
+        .map(|(class, cells)| Region { class, cells })
+        .collect();
     Regions { labels, comps }
+}
+
+/// Labels the 4-connected regions of set cells, numbered in row-major order of their
+/// first cell; unset cells get no region ([`NONE`]), so [`trace`] traces only the set
+/// regions (their holes included). Returns the labels and the number of regions.
+pub(super) fn label_mask(cols: usize, rows: usize, mask: &[bool]) -> (Vec<u32>, usize) {
+    let (labels, comps) = label_runs(cols, rows, mask, |m| m);
+    (labels, comps.len())
+}
+
+/// Labels the 4-connected regions of equal value among the cells `keep` accepts
+/// (the others get [`NONE`]), numbered in row-major order of their first cell.
+/// Returns the labels and, per region, its value and number of cells.
+///
+/// Works on runs of equal value along a row instead of on single cells: runs of two
+/// rows that share a column and a value are joined (union-find, the root being the
+/// earliest run), then each region is numbered at its earliest run, which holds its
+/// first cell.
+fn label_runs<T: Copy + PartialEq>(
+    cols: usize,
+    rows: usize,
+    cells: &[T],
+    keep: impl Fn(T) -> bool,
+) -> (Vec<u32>, Vec<(T, usize)>) {
+    // Kept runs as (first cell, end cell), row by row.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut parent: Vec<u32> = Vec::new();
+    fn find(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            let p = parent[parent[x as usize] as usize];
+            parent[x as usize] = p;
+            x = p;
+        }
+        x
+    }
+    let mut prev = 0..0;
+    for row in 0..rows {
+        let base = row * cols;
+        let line = &cells[base..base + cols];
+        let first = runs.len();
+        let mut c = 0;
+        while c < cols {
+            let v = line[c];
+            let mut e = c + 1;
+            while e < cols && line[e] == v {
+                e += 1;
+            }
+            if keep(v) {
+                parent.push(runs.len() as u32);
+                runs.push((base + c, base + e));
+            }
+            c = e;
+        }
+        // Join with the runs of the row below that share a column and the value.
+        let (mut p, mut q) = (prev.start, first);
+        while p < prev.end && q < runs.len() {
+            let (ps, pe) = (runs[p].0 + cols, runs[p].1 + cols);
+            let (qs, qe) = runs[q];
+            if ps < qe && qs < pe && cells[runs[p].0] == cells[qs] {
+                let (a, b) = (find(&mut parent, p as u32), find(&mut parent, q as u32));
+                parent[a.max(b) as usize] = a.min(b);
+            }
+            if pe <= qe {
+                p += 1;
+            } else {
+                q += 1;
+            }
+        }
+        prev = first..runs.len();
+    }
+    let mut labels = vec![NONE; cols * rows];
+    let mut run_label = vec![NONE; runs.len()];
+    let mut comps: Vec<(T, usize)> = Vec::new();
+    for (k, &(s, e)) in runs.iter().enumerate() {
+        let root = find(&mut parent, k as u32) as usize;
+        if root == k {
+            run_label[k] = comps.len() as u32;
+            comps.push((cells[s], 0));
+        } else {
+            run_label[k] = run_label[root];
+        }
+        let id = run_label[k];
+        labels[s..e].fill(id);
+        comps[id as usize].1 += e - s;
+    }
+    (labels, comps)
 }
 
 /// Gives every region smaller than `min_cells` the class of its largest neighbouring
@@ -215,29 +270,64 @@ pub(super) fn trace(
             NONE
         }
     };
-    // The region on the left and on the right of the edge leaving (i, j) in direction d.
-    let sides = |i: i64, j: i64, d: usize| -> (u32, u32) {
+    // The region on the left of the edge leaving (i, j) in direction d.
+    let left = |i: i64, j: i64, d: usize| -> u32 {
         match d {
-            0 => (lab(i, j), lab(i, j - 1)),
-            1 => (lab(i - 1, j), lab(i, j)),
-            2 => (lab(i - 1, j - 1), lab(i - 1, j)),
-            _ => (lab(i, j - 1), lab(i - 1, j - 1)),
+            0 => lab(i, j),
+            1 => lab(i - 1, j),
+            2 => lab(i - 1, j - 1),
+            _ => lab(i, j - 1),
         }
     };
     let vcols = ci + 1;
     let nverts = ((ci + 1) * (ri + 1)) as usize;
-    // Per vertex, a bit per boundary edge leaving it.
+    // Per vertex, a bit per boundary edge leaving it: an edge is a boundary when the
+    // cells on its two sides differ, and it leaves the vertex from which it has a
+    // region on its left. Found by comparing each cell with its neighbours below and
+    // to the west, instead of looking up the four cells around every vertex.
     let mut open = vec![0u8; nverts];
-    for j in 0..=ri {
-        for i in 0..=ci {
-            let mut bits = 0u8;
-            for d in 0..4 {
-                let (l, r) = sides(i, j, d);
-                if l != NONE && l != r {
-                    bits |= 1 << d;
+    let vc = cols + 1;
+    let outside = vec![NONE; cols];
+    let row_of = |j: usize| {
+        if j < rows {
+            &labels[j * cols..(j + 1) * cols]
+        } else {
+            &outside[..]
+        }
+    };
+    for j in 0..=rows {
+        // Horizontal edges of vertex row j: east with the cell above on the left,
+        // west with the cell below on the left.
+        let below = if j > 0 { row_of(j - 1) } else { &outside[..] };
+        let above = row_of(j);
+        let verts = &mut open[j * vc..(j + 1) * vc];
+        for (i, (&b, &a)) in below.iter().zip(above).enumerate() {
+            if a != b {
+                if a != NONE {
+                    verts[i] |= 1;
+                }
+                if b != NONE {
+                    verts[i + 1] |= 1 << 2;
                 }
             }
-            open[(j * vcols + i) as usize] = bits;
+        }
+    }
+    for j in 0..rows {
+        // Vertical edges between vertex rows j and j + 1: north with the cell to the
+        // west on the left, south with the cell to the east on the left.
+        let line = row_of(j);
+        let mut west = NONE;
+        for i in 0..=cols {
+            let east = if i < cols { line[i] } else { NONE };
+            if west != east {
+                if west != NONE {
+                    open[j * vc + i] |= 1 << 1;
+                }
+                if east != NONE {
+                    open[(j + 1) * vc + i] |= 1 << 3;
+                }
+            }
+            west = east;
         }
     }
     for v in 0..nverts {
@@ -245,7 +335,7 @@ pub(super) fn trace(
             let d0 = open[v].trailing_zeros() as usize;
             open[v] &= !(1 << d0);
             let (i0, j0) = (v as i64 % vcols, v as i64 / vcols);
-            let region = sides(i0, j0, d0).0;
+            let region = left(i0, j0, d0);
             // Row-major first vertex of the ring: always a corner.
             let mut ring: Ring = vec![(i0, j0)];
             let (mut i, mut j, mut d) = (i0 + STEP[d0].0, j0 + STEP[d0].1, d0);
@@ -257,7 +347,7 @@ pub(super) fn trace(
                 // Right, straight, left: right first keeps diagonal cells together.
                 let next = [(d + 3) % 4, d, (d + 1) % 4]
                     .into_iter()
-                    .find(|&nd| open[vi] & (1 << nd) != 0 && sides(i, j, nd).0 == region);
+                    .find(|&nd| open[vi] & (1 << nd) != 0 && left(i, j, nd) == region);
                 let Some(nd) = next else {
                     break false; // unreachable for a consistent edge set
                 };
@@ -406,6 +496,99 @@ mod tests {
                 X | G => assert_eq!(holes, 1),
                 R => assert!(holes <= 1),
             }
+        }
+    }
+
+    /// The labelling as a flood fill from each unlabelled cell in row-major order.
+    fn flood_fill(cols: usize, rows: usize, class: &[ZoneCharacter]) -> Regions {
+        let mut labels = vec![NONE; cols * rows];
+        let mut comps = Vec::new();
+        for start in 0..cols * rows {
+            if labels[start] != NONE {
+                continue;
+            }
+            let id = comps.len() as u32;
+            let (c, mut cells, mut stack) = (class[start], 0, vec![start]);
+            labels[start] = id;
+            while let Some(cell) = stack.pop() {
+                cells += 1;
+                let (col, row) = (cell % cols, cell / cols);
+                let nbs = [
+                    (col > 0).then(|| cell - 1),
+                    (col + 1 < cols).then(|| cell + 1),
+                    (row > 0).then(|| cell - cols),
+                    (row + 1 < rows).then(|| cell + cols),
+                ];
+                for nb in nbs.into_iter().flatten() {
+                    if labels[nb] == NONE && class[nb] == c {
+                        labels[nb] = id;
+                        stack.push(nb);
+                    }
+                }
+            }
+            comps.push(Region { class: c, cells });
+        }
+        Regions { labels, comps }
+    }
+
+    /// Random grids of all shapes, from mostly one class to noise.
+    fn random_grids(classes: &[ZoneCharacter]) -> Vec<(usize, usize, Vec<ZoneCharacter>)> {
+        let mut rng = crate::synthetic::SplitMix64(11);
+        (0..300)
+            .map(|case| {
+                let cols = 1 + rng.below(if case % 10 == 0 { 3 } else { 24 }) as usize;
+                let rows = 1 + rng.below(24) as usize;
+                let skew = rng.unit();
+                let cells = (0..cols * rows)
+                    .map(|_| {
+                        let i = if rng.unit() < skew {
+                            0
+                        } else {
+                            rng.below(classes.len() as u64) as usize
+                        };
+                        classes[i]
+                    })
+                    .collect();
+                (cols, rows, cells)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn runs_label_like_a_flood_fill_and_trace_valid_rings() {
+        for (c, r, g) in random_grids(&[R, G, X]) {
+            let (runs, flood) = (label(c, r, &g), flood_fill(c, r, &g));
+            assert_eq!(runs.labels, flood.labels, "{c}x{r} {g:?}");
+            let sizes = |rs: &Regions| {
+                rs.comps
+                    .iter()
+                    .map(|c| (c.class, c.cells))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(sizes(&runs), sizes(&flood));
+            check(c, r, &g);
+        }
+    }
+
+    #[test]
+    fn mask_regions_trace_like_the_full_labelling() {
+        for (c, r, g) in random_grids(&[R, X]) {
+            let mask: Vec<bool> = g.iter().map(|&k| k == X).collect();
+            let (labels, regions) = label_mask(c, r, &mask);
+            for (l, &m) in labels.iter().zip(&mask) {
+                assert_eq!(*l == NONE, !m);
+            }
+            // The set regions of the full labelling, unset ones dropped: same rings
+            // in the same order.
+            let full = label(c, r, &g);
+            let expected: Vec<_> = trace(c, r, &full.labels, full.comps.len())
+                .into_iter()
+                .zip(&full.comps)
+                .filter(|(_, k)| k.class == X)
+                .map(|(rings, _)| rings)
+                .collect();
+            assert_eq!(regions, expected.len());
+            assert_eq!(trace(c, r, &labels, regions), expected, "{c}x{r} {mask:?}");
         }
     }
 
