@@ -10,7 +10,7 @@ use crate::io::write::{GeoJsonWriter, OutFeature, round_to};
 use crate::network::KindDistances;
 use crate::plan::Plan;
 use crate::scenario::Scenario;
-use geo::Geometry;
+use geo::{CoordsIter, Geometry};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -29,11 +29,22 @@ pub trait PropSink {
     fn round(&mut self, key: &str, v: f64, decimals: i32) {
         self.put(key, round_to(v, decimals));
     }
+    /// An optional number rounded to `decimals`, null when absent.
+    fn round_opt(&mut self, key: &str, v: Option<f64>, decimals: i32) {
+        self.put(key, v.map_or(Value::Null, |v| round_to(v, decimals)));
+    }
 }
 
+/// Straight to text (the layer files).
 impl PropSink for crate::io::write::PropWriter<'_> {
     fn put<V: serde::Serialize>(&mut self, key: &str, value: V) {
         crate::io::write::PropWriter::put(self, key, value);
+    }
+    fn round(&mut self, key: &str, v: f64, decimals: i32) {
+        crate::io::write::PropWriter::round(self, key, v, decimals);
+    }
+    fn round_opt(&mut self, key: &str, v: Option<f64>, decimals: i32) {
+        crate::io::write::PropWriter::round_opt(self, key, v, decimals);
     }
 }
 
@@ -132,10 +143,7 @@ fn building_props<P: PropSink>(
             .and_then(|k| k.nearest.get(i).copied().flatten())
             .and_then(|a| plan.layers.amenities.get(a as usize))
             .map(|a| a.id.as_str());
-        p.put(
-            walk_key,
-            metres.map(|m| round_to(m, 1)).unwrap_or(Value::Null),
-        );
+        p.round_opt(walk_key, metres, 1);
         p.put(nearest_key, nearest);
     }
     for (gi, (g, k)) in scenario.groups.iter().zip(&keys.groups).enumerate() {
@@ -184,10 +192,13 @@ pub fn write_buildings(
         |k, buf| {
             let i = order[k];
             let b = &plan.layers.buildings[i];
-            let geometry = Geometry::MultiPolygon(b.footprint.clone());
-            writer.feature_into(buf, &b.id, &geometry, |p| {
-                building_props(plan, scenario, &keys, i, p)
-            })
+            writer.feature_with(
+                buf,
+                &b.id,
+                b.footprint.coords_count(),
+                |buf| writer.multi_polygon_into(buf, &b.footprint),
+                |p| building_props(plan, scenario, &keys, i, p),
+            )
         },
         tick,
     )

@@ -11,7 +11,10 @@
 
 use crate::crs::{Crs, Transformer};
 use crate::error::Result;
-use geo::{Coord, CoordsIter, Geometry, LineString, Orient, Polygon, orient::Direction};
+use geo::winding_order::{Winding, WindingOrder};
+use geo::{
+    Coord, CoordsIter, Geometry, LineString, MultiPolygon, Orient, Polygon, orient::Direction,
+};
 use serde_json::{Map, Value, json};
 
 /// One output feature: stable id, geometry in the working CRS, properties in order.
@@ -258,9 +261,20 @@ impl PropWriter<'_> {
         self.buf.push(b':');
         let _ = serde_json::to_writer(&mut *self.buf, &value);
     }
-    /// A number rounded to `decimals` (see [`round_to`]).
+    /// A number rounded to `decimals`: the same text as [`round_to`]'s
+    /// value, without building a `Value`.
     pub fn round(&mut self, key: &str, v: f64, decimals: i32) {
-        self.put(key, round_to(v, decimals));
+        match rounded(v, decimals) {
+            Some(r) => self.put(key, r),
+            None => self.put(key, ()),
+        }
+    }
+    /// An optional number rounded to `decimals` (null when absent).
+    pub fn round_opt(&mut self, key: &str, v: Option<f64>, decimals: i32) {
+        match v {
+            Some(v) => self.round(key, v, decimals),
+            None => self.put(key, ()),
+        }
     }
 }
 
@@ -281,18 +295,32 @@ impl GeoJsonWriter {
         out
     }
 
-    fn coords_into(&self, buf: &mut Vec<u8>, l: &LineString<f64>) -> Result<()> {
+    /// A ring's positions, in its own order or reversed (see [`Self::polygon_into`]).
+    fn coords_into(&self, buf: &mut Vec<u8>, l: &LineString<f64>, reverse: bool) -> Result<()> {
+        if reverse {
+            self.positions_into(buf, l.0.iter().rev(), l.0.len())
+        } else {
+            self.positions_into(buf, l.0.iter(), l.0.len())
+        }
+    }
+
+    fn positions_into<'c>(
+        &self,
+        buf: &mut Vec<u8>,
+        coords: impl Iterator<Item = &'c Coord<f64>>,
+        n: usize,
+    ) -> Result<()> {
         buf.push(b'[');
         let mut last: Option<[f64; 2]> = None;
-        let mut first: Option<[f64; 2]> = None;
-        for (i, c) in l.0.iter().enumerate() {
+        let mut first: Option<(Coord<f64>, [f64; 2])> = None;
+        for (i, c) in coords.enumerate() {
             // A closed ring ends where it began: that position is converted once.
             let p = match first {
-                Some(f) if i + 1 == l.0.len() && *c == l.0[0] => f,
+                Some((c0, f)) if i + 1 == n && *c == c0 => f,
                 _ => self.coord(*c)?,
             };
             if i == 0 {
-                first = Some(p);
+                first = Some((*c, p));
             }
             if last != Some(p) {
                 if last.is_some() {
@@ -306,15 +334,33 @@ impl GeoJsonWriter {
         Ok(())
     }
 
+    /// A polygon's rings as RFC 7946 wants them: exterior counter-clockwise,
+    /// holes clockwise. A ring is written backwards where geo's
+    /// `orient(Direction::Default)` would reverse it (a ring without a winding,
+    /// of zero area, stays as it is), without cloning the polygon.
     fn polygon_into(&self, buf: &mut Vec<u8>, p: &Polygon<f64>) -> Result<()> {
-        let p = p.orient(Direction::Default);
+        let reversed = |r: &LineString<f64>, want: WindingOrder| matches!(r.winding_order(), Some(w) if w != want);
         buf.push(b'[');
-        self.coords_into(buf, p.exterior())?;
+        let ext = p.exterior();
+        self.coords_into(buf, ext, reversed(ext, WindingOrder::CounterClockwise))?;
         for r in p.interiors() {
             buf.push(b',');
-            self.coords_into(buf, r)?;
+            self.coords_into(buf, r, reversed(r, WindingOrder::Clockwise))?;
         }
         buf.push(b']');
+        Ok(())
+    }
+
+    /// A MultiPolygon's GeoJSON geometry text appended to `buf`.
+    pub fn multi_polygon_into(&self, buf: &mut Vec<u8>, mp: &MultiPolygon<f64>) -> Result<()> {
+        buf.extend_from_slice(b"{\"type\":\"MultiPolygon\",\"coordinates\":[");
+        for (i, p) in mp.0.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            self.polygon_into(buf, p)?;
+        }
+        buf.extend_from_slice(b"]}");
         Ok(())
     }
 
@@ -325,16 +371,7 @@ impl GeoJsonWriter {
                 buf.extend_from_slice(b"{\"type\":\"Polygon\",\"coordinates\":");
                 self.polygon_into(buf, p)?;
             }
-            Geometry::MultiPolygon(mp) => {
-                buf.extend_from_slice(b"{\"type\":\"MultiPolygon\",\"coordinates\":[");
-                for (i, p) in mp.0.iter().enumerate() {
-                    if i > 0 {
-                        buf.push(b',');
-                    }
-                    self.polygon_into(buf, p)?;
-                }
-                buf.push(b']');
-            }
+            Geometry::MultiPolygon(mp) => return self.multi_polygon_into(buf, mp),
             other => {
                 let _ = serde_json::to_writer(&mut *buf, &self.geometry(other)?);
                 return Ok(());
@@ -352,14 +389,34 @@ impl GeoJsonWriter {
         geometry: &Geometry<f64>,
         props: impl FnOnce(&mut PropWriter),
     ) -> Result<()> {
+        self.feature_with(
+            buf,
+            id,
+            geometry.coords_count(),
+            |buf| self.geometry_into(buf, geometry),
+            props,
+        )
+    }
+
+    /// [`Self::feature_into`] with the geometry written by `geometry` (which
+    /// has `coords` positions), so a caller holding a typed geometry need not
+    /// clone it into a [`Geometry`].
+    pub fn feature_with(
+        &self,
+        buf: &mut Vec<u8>,
+        id: &str,
+        coords: usize,
+        geometry: impl FnOnce(&mut Vec<u8>) -> Result<()>,
+        props: impl FnOnce(&mut PropWriter),
+    ) -> Result<()> {
         buf.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
         let _ = serde_json::to_writer(&mut *buf, id);
         buf.extend_from_slice(b",\"geometry\":");
-        if geometry.coords_count() == 0 {
+        if coords == 0 {
             // RFC 7946's unlocated feature: SpatiaLite and QGIS call empty arrays invalid.
             buf.extend_from_slice(b"null");
         } else {
-            self.geometry_into(buf, geometry)?;
+            geometry(buf)?;
         }
         buf.extend_from_slice(b",\"properties\":{");
         let mut w = PropWriter { buf, first: true };
@@ -424,12 +481,17 @@ impl GeoJsonWriter {
 
 /// Rounds a number for output (fixed decimals; keeps files diffable and deterministic).
 pub fn round_to(v: f64, decimals: i32) -> Value {
+    rounded(v, decimals).map_or(Value::Null, |r| json!(r))
+}
+
+/// `v` rounded to `decimals`, minus zero as zero; None when not finite.
+fn rounded(v: f64, decimals: i32) -> Option<f64> {
     if !v.is_finite() {
-        return Value::Null;
+        return None;
     }
     let f = 10f64.powi(decimals);
     let r = (v * f).round() / f;
-    json!(if r == 0.0 { 0.0 } else { r })
+    Some(if r == 0.0 { 0.0 } else { r })
 }
 
 /// A FeatureCollection (already in WGS84) as text, one feature per line, with a `name` member.
@@ -516,6 +578,55 @@ mod tests {
             assert_eq!((y * 1e7).round() / 1e7, y);
         }
         assert!(v.get("crs").is_none());
+    }
+
+    #[test]
+    fn text_path_writes_the_same_rings_as_the_value_path() {
+        // geometry_into reverses rings in place of geo's orient; geometry() orients.
+        let w = GeoJsonWriter::new(Crs::RD_NEW, Crs::WGS84).unwrap();
+        let cases: Vec<Geometry<f64>> = vec![
+            // clockwise exterior, counter-clockwise hole
+            wkt! { POLYGON((121000.0 487000.0, 121000.0 487100.0, 121100.0 487100.0, 121100.0 487000.0, 121000.0 487000.0),
+                           (121010.0 487010.0, 121020.0 487010.0, 121020.0 487020.0, 121010.0 487020.0, 121010.0 487010.0)) }.into(),
+            // already right-hand, as a MultiPolygon with a second part
+            wkt! { MULTIPOLYGON(((121000.0 487000.0, 121100.0 487000.0, 121100.0 487100.0, 121000.0 487000.0)),
+                                ((121200.0 487000.0, 121200.0 487050.0, 121250.0 487000.0, 121200.0 487000.0))) }.into(),
+            // zero area: no winding, which orient reverses
+            wkt! { POLYGON((121000.0 487000.0, 121050.0 487000.0, 121100.0 487000.0, 121000.0 487000.0)) }.into(),
+            // an open ring (geo leaves it open when built by hand)
+            Geometry::Polygon(Polygon::new(
+                LineString::from(vec![(121000.0, 487000.0), (121000.0, 487010.0), (121010.0, 487010.0)]),
+                vec![],
+            )),
+        ];
+        for g in cases {
+            let mut text = Vec::new();
+            w.geometry_into(&mut text, &g).unwrap();
+            let value = serde_json::to_string(&w.geometry(&g).unwrap()).unwrap();
+            assert_eq!(String::from_utf8(text).unwrap(), value, "{g:?}");
+        }
+    }
+
+    #[test]
+    fn rounded_numbers_read_as_round_to() {
+        for (v, d) in [
+            (1.25, 1),
+            (-0.04, 1),
+            (-0.0, 0),
+            (f64::NAN, 1),
+            (f64::INFINITY, 0),
+            (1234.5678, 2),
+            (7.0, 0),
+        ] {
+            let mut buf = Vec::new();
+            let mut p = PropWriter {
+                buf: &mut buf,
+                first: true,
+            };
+            p.round("k", v, d);
+            let expected = format!("\"k\":{}", round_to(v, d));
+            assert_eq!(String::from_utf8(buf).unwrap(), expected, "{v} {d}");
+        }
     }
 
     #[test]

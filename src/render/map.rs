@@ -990,10 +990,22 @@ mod tests {
         let mut m = tiny();
         assert_eq!(buildings_group(&m), "#5a5a5a");
         // 2 km over ~558 px: 20 m is ~5.6 px, still outlined.
-        m.bounds = Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 2000.0, y: 2000.0 });
+        m.bounds = Rect::new(
+            Coord { x: 0.0, y: 0.0 },
+            Coord {
+                x: 2000.0,
+                y: 2000.0,
+            },
+        );
         assert_eq!(buildings_group(&m), "#5a5a5a");
         // 4 km: ~2.8 px, no outline.
-        m.bounds = Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 4000.0, y: 4000.0 });
+        m.bounds = Rect::new(
+            Coord { x: 0.0, y: 0.0 },
+            Coord {
+                x: 4000.0,
+                y: 4000.0,
+            },
+        );
         assert_eq!(buildings_group(&m), "none");
     }
 
