@@ -16,8 +16,9 @@ use std::time::Instant;
 
 /// mimalloc instead of glibc's malloc: loading and writing a large city make
 /// millions of small allocations from both threads (benches/README.md has the
-/// figures: the 70k synthetic plan about 18% faster, the 1M plan a little
-/// faster in 8% less memory).
+/// figures: the 70k synthetic plan about 15% faster). Built with `no_thp`:
+/// mimalloc would otherwise ask for transparent huge pages on its arenas, and
+/// the kernel zeroing 2 MB pages made run times jump by up to a third.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -222,24 +223,6 @@ impl std::fmt::Display for ChecksFailed {
     }
 }
 impl std::error::Error for ChecksFailed {}
-
-/// Sets mimalloc's `allow_large_os_pages`, which also makes it commit its
-/// arenas eagerly: on the 1M plan the kernel's time fell from 15 s to 9-11 s
-/// and loading from 6.9 s to 3.7-4.1 s. (Transparent huge pages themselves are left
-/// out at build time, feature `no_thp`: zeroing 2 MB pages made run times
-/// jump by up to a third.) mimalloc reserves its first arena at the first
-/// allocation, before `main`, so the option is set from a constructor that
-/// runs before the runtime allocates.
-#[cfg(target_os = "linux")]
-#[used]
-#[unsafe(link_section = ".init_array.00099")]
-static LARGE_OS_PAGES: extern "C" fn() = {
-    extern "C" fn allow_large_os_pages() {
-        // SAFETY: sets one of mimalloc's global options; no pointer is involved.
-        unsafe { libmimalloc_sys::mi_option_set(libmimalloc_sys::mi_option_large_os_pages, 1) }
-    }
-    allow_large_os_pages
-};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

@@ -447,33 +447,58 @@ impl GeoJsonWriter {
         let batch = 2 * rayon::current_num_threads().max(1);
         let chunk = count.div_ceil(4 * batch).clamp(1, CHUNK);
         let chunks = count.div_ceil(chunk);
-        // The chunk buffers are reused from batch to batch: fresh ones (10 MB each
-        // for large buildings) cost the kernel a page-zeroing per page and the
-        // growing a copy per doubling, about a tenth of the 70k plan's CPU.
-        let mut bufs: Vec<Vec<u8>> = (0..batch.min(chunks))
-            .map(|_| Vec::with_capacity(chunk * 512))
-            .collect();
-        let mut c = 0;
-        while c < chunks {
-            let end = (c + batch).min(chunks);
-            bufs[..end - c]
-                .par_iter_mut()
-                .zip(c..end)
-                .map(|(buf, k)| {
-                    buf.clear();
-                    for i in k * chunk..((k + 1) * chunk).min(count) {
-                        feature(i, buf)?;
-                        buf.extend_from_slice(if i + 1 < count { b",\n" } else { b"\n" });
-                    }
-                    Ok(())
-                })
-                .collect::<Result<()>>()?;
-            for (k, t) in (c..end).zip(&bufs) {
-                out.write_all(t).map_err(io)?;
-                tick(((k + 1) * chunk).min(count) - k * chunk);
+        // Rendering and writing overlap: a scoped thread renders the next batch
+        // (in parallel) while this thread writes the last one, which took 0.15 s
+        // of idle workers for the 181 MB of buildings.geojson at 70k. Two sets of
+        // chunk buffers go back and forth and are reused: fresh 10 MB buffers cost
+        // the kernel a page zeroing per page and the growing a copy per doubling.
+        std::thread::scope(|scope| -> Result<()> {
+            let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(usize, Vec<Vec<u8>>)>>();
+            let (free_tx, free_rx) = std::sync::mpsc::channel::<Vec<Vec<u8>>>();
+            for _ in 0..2 {
+                let set = (0..batch.min(chunks))
+                    .map(|_| Vec::with_capacity(chunk * 512))
+                    .collect();
+                let _ = free_tx.send(set);
             }
-            c = end;
-        }
+            let feature = &feature;
+            scope.spawn(move || {
+                let mut c = 0;
+                while c < chunks {
+                    // None left: the writer stopped (an error), so stop too.
+                    let Ok(mut bufs) = free_rx.recv() else { return };
+                    let end = (c + batch).min(chunks);
+                    let rendered = bufs[..end - c]
+                        .par_iter_mut()
+                        .zip(c..end)
+                        .map(|(buf, k)| {
+                            buf.clear();
+                            for i in k * chunk..((k + 1) * chunk).min(count) {
+                                feature(i, buf)?;
+                                buf.extend_from_slice(if i + 1 < count { b",\n" } else { b"\n" });
+                            }
+                            Ok(())
+                        })
+                        .collect::<Result<()>>();
+                    let failed = rendered.is_err();
+                    if ready_tx.send(rendered.map(|()| (c, bufs))).is_err() || failed {
+                        return;
+                    }
+                    c = end;
+                }
+            });
+            // Returning early drops the channels, which ends the rendering thread.
+            for ready in ready_rx {
+                let (c, bufs) = ready?;
+                let end = (c + batch).min(chunks);
+                for (k, t) in (c..end).zip(&bufs) {
+                    out.write_all(t).map_err(io)?;
+                    tick(((k + 1) * chunk).min(count) - k * chunk);
+                }
+                let _ = free_tx.send(bufs);
+            }
+            Ok(())
+        })?;
         out.write_all(b"]}\n").map_err(io)?;
         Ok(())
     }
@@ -627,6 +652,67 @@ mod tests {
             let expected = format!("\"k\":{}", round_to(v, d));
             assert_eq!(String::from_utf8(buf).unwrap(), expected, "{v} {d}");
         }
+    }
+
+    /// Fails once it has taken `left` bytes.
+    struct FailingSink {
+        left: usize,
+    }
+    impl std::io::Write for FailingSink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if b.len() > self.left {
+                return Err(std::io::Error::other("disk full"));
+            }
+            self.left -= b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn streamed_collection_is_in_order_and_stops_on_errors() {
+        let w = GeoJsonWriter::new(Crs::RD_NEW, Crs::RD_NEW).unwrap();
+        // Enough features for several batches of chunks on any thread count.
+        let n = 3 * 4 * CHUNK * rayon::current_num_threads().max(1) + 17;
+        let render = |i: usize, buf: &mut Vec<u8>| -> Result<()> {
+            buf.extend_from_slice(format!("{{\"i\":{i}}}").as_bytes());
+            Ok(())
+        };
+        let ticks = std::sync::atomic::AtomicUsize::new(0);
+        let tick = |k: usize| {
+            ticks.fetch_add(k, std::sync::atomic::Ordering::Relaxed);
+        };
+        let mut out = Vec::new();
+        w.write_collection(&mut out, "t", n, render, &tick).unwrap();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        let features = v["features"].as_array().unwrap();
+        assert_eq!(features.len(), n);
+        assert!(features.iter().enumerate().all(|(i, f)| f["i"] == i));
+        assert_eq!(ticks.load(std::sync::atomic::Ordering::Relaxed), n);
+
+        // A feature that cannot be rendered, late in the file: its error comes back.
+        let failing = |i: usize, buf: &mut Vec<u8>| -> Result<()> {
+            if i == n - 5 {
+                return Err(crate::Error::Usage(format!("feature {i} broke")));
+            }
+            render(i, buf)
+        };
+        let err = w
+            .write_collection(&mut Vec::new(), "t", n, failing, &|_| {})
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(&format!("feature {} broke", n - 5)),
+            "{err}"
+        );
+
+        // The file cannot be written: the error names it, and nothing hangs.
+        let err = w
+            .write_collection(&mut FailingSink { left: 100_000 }, "t", n, render, &|_| {})
+            .unwrap_err();
+        assert!(err.to_string().contains("t.geojson"), "{err}");
     }
 
     #[test]
