@@ -616,9 +616,9 @@ mod tests {
             // already right-hand, as a MultiPolygon with a second part
             wkt! { MULTIPOLYGON(((121000.0 487000.0, 121100.0 487000.0, 121100.0 487100.0, 121000.0 487000.0)),
                                 ((121200.0 487000.0, 121200.0 487050.0, 121250.0 487000.0, 121200.0 487000.0))) }.into(),
-            // zero area: no winding, which orient reverses
+            // zero area: no winding, which orient leaves as it is
             wkt! { POLYGON((121000.0 487000.0, 121050.0 487000.0, 121100.0 487000.0, 121000.0 487000.0)) }.into(),
-            // an open ring (geo leaves it open when built by hand)
+            // a ring given open (Polygon::new closes it)
             Geometry::Polygon(Polygon::new(
                 LineString::from(vec![(121000.0, 487000.0), (121000.0, 487010.0), (121010.0, 487010.0)]),
                 vec![],
