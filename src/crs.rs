@@ -4,6 +4,8 @@
 //! - [`Crs`] names a CRS by EPSG code and parses the spellings found in
 //!   GeoJSON, GML and scenario files (`EPSG:28992`, OGC URNs and URLs, `CRS84`).
 //! - [`Transformer`] converts coordinates and [`geo`] geometries between two CRSs.
+//! - [`Interpolating`] converts many positions over one area fast: exact at the
+//!   nodes of a lattice, quadratic between them, within a tolerance it checks.
 //!
 //! # Backends
 //! By default the pure-Rust [`proj4rs`] does the work. With the cargo feature
@@ -24,6 +26,9 @@
 
 use crate::error::Error;
 use std::fmt;
+
+mod lattice;
+pub use lattice::Interpolating;
 
 /// EPSG:28992 as proj4rs must see it to reproduce PROJ.
 ///

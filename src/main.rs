@@ -414,7 +414,7 @@ fn cmd_plan(
         binnenstad::outputs::write_all(&plan, &scenario, out_crs, format, &mut dir, &bars)?;
     if format == binnenstad::outputs::Format::Gpkg {
         let t = Instant::now();
-        let writer = binnenstad::io::write::GeoJsonWriter::new(plan.working_crs, out_crs)?;
+        let writer = binnenstad::outputs::writer(&plan, out_crs)?;
         let layers = binnenstad::outputs::styled_layers(&plan, &scenario);
         let tables = binnenstad::outputs::gpkg_layers(&layers);
         dir.write_with_path(binnenstad::outputs::GPKG_FILE, |path| {

@@ -164,3 +164,61 @@ fn plan_on_copenhagen_gives_a_sensible_picture() {
     let share = playground["share_inside"].as_f64().unwrap();
     assert!(share > 0.05 && share < 0.95, "{playground}");
 }
+
+/// Every position of buildings.geojson and coverage.geojson as `plan` writes
+/// it (interpolated on a checked lattice) against the exact conversion, on
+/// both real maps (RD New and UTM): at most one rounding step (1e-7°) apart,
+/// and that only where the exact value lies within 1e-10° of a rounding
+/// boundary, so practically never.
+#[test]
+fn interpolated_output_positions_match_the_exact_conversion() {
+    use binnenstad::crs::Crs;
+    use binnenstad::io::write::GeoJsonWriter;
+    fn positions(v: &serde_json::Value, out: &mut Vec<[f64; 2]>) {
+        match v {
+            serde_json::Value::Array(a) if a.len() == 2 && a.iter().all(|x| x.is_f64()) => {
+                out.push([a[0].as_f64().unwrap(), a[1].as_f64().unwrap()]);
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| positions(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| positions(x, out)),
+            _ => {}
+        }
+    }
+    for scenario in ["amsterdam-centrum", "copenhagen"] {
+        let path = root().join("scenarios").join(format!("{scenario}.toml"));
+        let scenario = binnenstad::scenario::Scenario::load(&path).unwrap();
+        let loaded = binnenstad::io::load::load(&scenario).unwrap();
+        let plan = binnenstad::plan::run(&scenario, loaded).unwrap();
+        let fast = binnenstad::outputs::writer(&plan, Crs::WGS84).unwrap();
+        assert_eq!(fast.lattice_step(), Some(100.0), "{}", scenario.name);
+        let exact = GeoJsonWriter::new(plan.working_crs, Crs::WGS84).unwrap();
+        assert_eq!(exact.lattice_step(), None);
+        let layers = |w: &GeoJsonWriter| {
+            let mut buildings = Vec::new();
+            binnenstad::export::write_buildings(&plan, &scenario, w, &mut buildings, &|_| {})
+                .unwrap();
+            let coverage = w
+                .collection("coverage", &binnenstad::export::coverage(&plan, &scenario))
+                .unwrap();
+            let mut out = Vec::new();
+            positions(&serde_json::from_slice(&buildings).unwrap(), &mut out);
+            positions(&serde_json::from_str(&coverage).unwrap(), &mut out);
+            out
+        };
+        let (a, b) = (layers(&fast), layers(&exact));
+        assert_eq!(a.len(), b.len(), "{}", scenario.name);
+        assert!(a.len() > 10_000, "{}: {} positions", scenario.name, a.len());
+        let mut differ = 0;
+        for (p, q) in a.iter().zip(&b) {
+            let d = (p[0] - q[0]).abs().max((p[1] - q[1]).abs());
+            assert!(d <= 1.5e-7, "{}: {p:?} vs {q:?}", scenario.name);
+            differ += usize::from(d > 0.0);
+        }
+        assert!(
+            differ * 1000 <= a.len(),
+            "{}: {differ} of {} positions differ",
+            scenario.name,
+            a.len()
+        );
+    }
+}

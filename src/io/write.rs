@@ -9,7 +9,7 @@
 //! `"geometry": null`, RFC 7946's unlocated feature: empty coordinate arrays
 //! are legal GeoJSON, but GDAL's SpatiaLite dialect calls them invalid.
 
-use crate::crs::{Crs, Transformer};
+use crate::crs::{Crs, Interpolating, Transformer};
 use crate::error::Result;
 use geo::winding_order::{Winding, WindingOrder};
 use geo::{
@@ -30,19 +30,50 @@ pub struct OutFeature {
 
 /// Converts working-CRS geometry for output.
 pub struct GeoJsonWriter {
-    transformer: Transformer,
+    transformer: Interpolating,
     out_crs: Crs,
     scale: f64,
 }
 
 impl GeoJsonWriter {
-    /// A writer from the working CRS to `out_crs`.
+    /// A writer from the working CRS to `out_crs`, converting every position exactly.
     pub fn new(working: Crs, out_crs: Crs) -> Result<Self> {
+        GeoJsonWriter::over(working, out_crs, None, 0)
+    }
+
+    /// A writer for about `positions` positions inside `extent` (`[min_x,
+    /// min_y, max_x, max_y]`, working CRS): they are interpolated on a
+    /// checked lattice (see [`Interpolating`]) to within 1/1000 of the
+    /// rounding step (1e-10°, 0.01 mm; 1e-6 m), so a written coordinate
+    /// differs from the exact conversion's only where that lies within the
+    /// tolerance of a rounding boundary, by one step. Positions outside are
+    /// converted exactly.
+    pub fn over(
+        working: Crs,
+        out_crs: Crs,
+        extent: Option<[f64; 4]>,
+        positions: usize,
+    ) -> Result<Self> {
+        let scale = if out_crs.is_geographic() { 1e7 } else { 1e3 };
+        // Building the lattice converts about four positions per node: worth
+        // it only for many positions per node.
+        let max_nodes = positions / 8;
         Ok(GeoJsonWriter {
-            transformer: Transformer::new(working, out_crs)?,
+            transformer: Interpolating::new(
+                Transformer::new(working, out_crs)?,
+                extent,
+                0.001 / scale,
+                max_nodes,
+            ),
             out_crs,
-            scale: if out_crs.is_geographic() { 1e7 } else { 1e3 },
+            scale,
         })
+    }
+
+    /// How positions are converted: `Some(step)` when interpolated on a
+    /// lattice of that step (working CRS units), None when exactly.
+    pub fn lattice_step(&self) -> Option<f64> {
+        self.transformer.step()
     }
 
     /// The output CRS.
