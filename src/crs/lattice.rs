@@ -15,12 +15,17 @@
 //! CRS, so latitude is quadratic along a row, and over 100 m RD New → WGS84
 //! the midpoint error is 2.3e-9° (0.25 mm; measured, growing with the square
 //! of the step). Lagrange interpolation through the three nearest nodes per
-//! axis reproduces every quadratic term; what is left is the cubic part,
-//! whose error along an axis, `c·h³·s(s−1)(s−2)` for `s ∈ [½, 1½]` between the
-//! outer nodes, is largest at `s = ½`: a cell edge's midpoint. Every cell's
-//! bottom and left edge midpoints and its centre are converted exactly and
-//! compared, and the lattice is used only when the sum of the two edge
-//! errors and the centre error are each within half the tolerance. Measured
+//! axis (a tensor product: it reproduces every `x^a·y^b` with `a, b ≤ 2`)
+//! leaves, to third order, only the pure cubic terms `cx·x³ + cy·y³`. Along an
+//! axis their error is `c·h³·s(s−1)(s−2)` for `s ∈ [½, 1½]` between the outer
+//! nodes: largest in magnitude, `0.375·|c|·h³`, at `s = ½` and `s = 1½`, the
+//! midpoints between nodes, where the stencil changes (the same magnitude on
+//! either side). So a cell's error is at most the error at the midpoint of a
+//! horizontal edge (the `cx` term alone) plus that at the midpoint of a
+//! vertical edge (the `cy` term alone). Every cell's bottom and left edge
+//! midpoints and its centre are converted exactly and compared, and the
+//! lattice is used only when, for every cell, the sum of the two edge errors
+//! and the centre error are each within half the tolerance. Measured
 //! for RD New and UTM 32N over city centres at a 100 m step: below 1e-12°.
 
 use super::Transformer;
@@ -79,7 +84,7 @@ impl Interpolating {
                 let ny = (((y1 - y0) / step).ceil() as usize).max(2);
                 if (nx + 1).saturating_mul(ny + 1) <= max_nodes {
                     // A step that fails its check fails larger ones too (the
-                    // error grows with its square): no retry.
+                    // error grows with its cube): no retry.
                     return Lattice::build(&exact, x0, y0, step, nx, ny, tolerance);
                 }
                 step *= 2.0;
