@@ -8,17 +8,18 @@
 //!
 //! Layers are GeoJSON in RD New with the legacy `crs` member
 //! (`urn:ogc:def:crs:EPSG::28992`), written by `binnenstad::io::write::map_folder` (`GeoJsonWriter`
-//! RD → RD, 1 mm), with the canonical properties the loader reads. The same
-//! `--buildings` and `--seed` (default 42) always give the same bytes.
+//! RD → RD, 1 mm), with the canonical properties the loader reads; with `--wgs84`
+//! in WGS84 (1e-7°), as OpenStreetMap extracts are, so that loading converts every
+//! position. The same arguments always give the same bytes.
 
 use anyhow::{Context, Result, bail};
 use binnenstad::crs::Crs;
 use std::path::{Path, PathBuf};
 
 /// Writes the map folder and `scenario.toml` into `out`.
-fn write_map(buildings: usize, seed: u64, out: &Path) -> Result<()> {
+fn write_map(buildings: usize, seed: u64, crs: Crs, out: &Path) -> Result<()> {
     let layers = binnenstad::synthetic::city(buildings, seed);
-    binnenstad::io::write::map_folder(&layers, &out.join("map"), Crs::RD_NEW, Crs::RD_NEW)?;
+    binnenstad::io::write::map_folder(&layers, &out.join("map"), crs, Crs::RD_NEW)?;
     let scenario = format!(
         "# Synthetic city: binnenstad::synthetic::city({buildings}, {seed}), written by examples/synth_map.rs.\n\
          version = 1\n\
@@ -35,6 +36,7 @@ fn main() -> Result<()> {
     let mut buildings: Option<usize> = None;
     let mut out: Option<PathBuf> = None;
     let mut seed = 42u64;
+    let mut crs = Crs::RD_NEW;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().with_context(|| format!("{a} needs a value"));
@@ -42,15 +44,16 @@ fn main() -> Result<()> {
             "--buildings" => buildings = Some(value()?.parse().context("--buildings")?),
             "--out" => out = Some(PathBuf::from(value()?)),
             "--seed" => seed = value()?.parse().context("--seed")?,
+            "--wgs84" => crs = Crs::WGS84,
             other => bail!(
-                "unknown argument {other}; usage: synth_map --buildings N --out DIR [--seed S]"
+                "unknown argument {other}; usage: synth_map --buildings N --out DIR [--seed S] [--wgs84]"
             ),
         }
     }
     let (Some(buildings), Some(out)) = (buildings, out) else {
-        bail!("usage: synth_map --buildings N --out DIR [--seed S]");
+        bail!("usage: synth_map --buildings N --out DIR [--seed S] [--wgs84]");
     };
-    write_map(buildings, seed, &out)?;
+    write_map(buildings, seed, crs, &out)?;
     println!("wrote {}", out.join("scenario.toml").display());
     Ok(())
 }

@@ -6,9 +6,10 @@
 //! A city's outputs convert about ten positions per building (700k at 70k
 //! buildings), each an inverse stereographic or transverse Mercator
 //! projection plus a datum shift through geocentric coordinates: a seventh of
-//! the whole plan. Interpolation makes a written coordinate (rounded to 1e-7°,
-//! about 1 cm) differ from the exact one only where the exact value lies
-//! within the tolerance of a rounding boundary.
+//! the whole plan; loading OpenStreetMap data (WGS84) converts every input
+//! vertex the other way. Interpolation makes a written coordinate (rounded to
+//! 1e-7°, about 1 cm) differ from the exact one only where the exact value
+//! lies within the tolerance of a rounding boundary.
 //!
 //! # Why quadratic, and why the check is sound
 //! Bilinear interpolation is not enough: parallels are curved in a projected
@@ -32,10 +33,13 @@ use super::Transformer;
 use crate::error::Error;
 use rayon::prelude::*;
 
-/// The lattice step tried first, in the source CRS's units (metres).
+/// The lattice step tried first in a projected source CRS (metres), and the
+/// largest tried before giving up on interpolation.
 const STEP: f64 = 100.0;
-/// The largest step tried before giving up on interpolation.
 const MAX_STEP: f64 = 2_000.0;
+/// The same in a geographic source CRS (degrees): 0.001° is 111 m of latitude.
+const STEP_DEG: f64 = 0.001;
+const MAX_STEP_DEG: f64 = 0.02;
 
 /// A [`Transformer`] that interpolates inside an extent and converts exactly
 /// outside it (or everywhere, when no lattice passed its check).
@@ -59,10 +63,11 @@ struct Lattice {
 impl Interpolating {
     /// Prepares conversions with `exact` over `extent` (`[min_x, min_y, max_x,
     /// max_y]` in the source CRS), interpolated to within `tolerance` (target
-    /// units) on a lattice of at most `max_nodes` nodes. No lattice is built
-    /// (every position is converted exactly) when the source is geographic,
-    /// the conversion is the identity, the extent is empty or not finite, or
-    /// no step up to 2 km passes the check.
+    /// units) on a lattice of at most `max_nodes` nodes, of 100 m (0.001° in a
+    /// geographic source) or a power of two times that. No lattice is built
+    /// (every position is converted exactly) when the conversion is the
+    /// identity, the extent is empty or not finite (or beyond ±90° of
+    /// latitude), or no step up to 2 km (0.02°) passes the check.
     pub fn new(
         exact: Transformer,
         extent: Option<[f64; 4]>,
@@ -70,7 +75,7 @@ impl Interpolating {
         max_nodes: usize,
     ) -> Interpolating {
         let lattice = extent.and_then(|extent| {
-            if exact.identity() || exact.source().is_geographic() {
+            if exact.identity() {
                 return None;
             }
             let [x0, y0, x1, y1] = extent;
@@ -78,8 +83,15 @@ impl Interpolating {
             if !finite || x1 < x0 || y1 < y0 {
                 return None;
             }
-            let mut step = STEP;
-            while step <= MAX_STEP {
+            let (mut step, max_step) = if exact.source().is_geographic() {
+                if y0 < -90.0 || y1 > 90.0 {
+                    return None;
+                }
+                (STEP_DEG, MAX_STEP_DEG)
+            } else {
+                (STEP, MAX_STEP)
+            };
+            while step <= max_step {
                 let nx = (((x1 - x0) / step).ceil() as usize).max(2);
                 let ny = (((y1 - y0) / step).ceil() as usize).max(2);
                 if (nx + 1).saturating_mul(ny + 1) <= max_nodes {
@@ -97,6 +109,23 @@ impl Interpolating {
     /// The lattice step in source units, if interpolation is in use.
     pub fn step(&self) -> Option<f64> {
         self.lattice.as_ref().map(|l| l.step)
+    }
+
+    /// Converts every coordinate of a geometry (see [`Self::convert`]).
+    ///
+    /// # Errors
+    /// The first coordinate that [`Transformer::convert`] rejects.
+    pub fn convert_geometry<G>(&self, g: &G) -> Result<G, Error>
+    where
+        G: geo::MapCoords<f64, f64, Output = G>,
+    {
+        if self.lattice.is_none() {
+            return self.exact.convert_geometry(g);
+        }
+        g.try_map_coords(|c| {
+            self.convert(c.x, c.y)
+                .map(|(x, y)| geo::coord! { x: x, y: y })
+        })
     }
 
     /// Converts one position: interpolated inside the lattice, exactly
@@ -179,8 +208,11 @@ impl Lattice {
     fn interpolate(&self, x: f64, y: f64) -> Option<(f64, f64)> {
         let u = (x - self.x0) / self.step;
         let v = (y - self.y0) / self.step;
+        // A millionth of a cell beyond the last node still counts as on it:
+        // `x0 + n·step` itself lands there (0.001° steps are not exact).
+        let (nx, ny) = (self.nx as f64 + 1e-6, self.ny as f64 + 1e-6);
         // Also false for NaN.
-        if !(u >= 0.0 && v >= 0.0 && u <= self.nx as f64 && v <= self.ny as f64) {
+        if !(u >= 0.0 && v >= 0.0 && u <= nx && v <= ny) {
             return None;
         }
         let (i, wx) = stencil(u, self.nx);
@@ -310,10 +342,7 @@ mod tests {
     }
 
     #[test]
-    fn no_lattice_for_geographic_sources_identity_or_bad_extents() {
-        let wgs = Transformer::new(Crs::WGS84, Crs::RD_NEW).unwrap();
-        let i = Interpolating::new(wgs, Some([4.8, 52.3, 4.95, 52.4]), 1e-5, 1 << 20);
-        assert_eq!(i.step(), None);
+    fn no_lattice_for_identity_or_bad_extents() {
         let id = Transformer::new(Crs::RD_NEW, Crs::RD_NEW).unwrap();
         assert_eq!(
             Interpolating::new(id, Some(AMSTERDAM), 1e-5, 1 << 20).step(),
@@ -327,6 +356,56 @@ mod tests {
             let t = Transformer::new(Crs::RD_NEW, Crs::WGS84).unwrap();
             assert_eq!(Interpolating::new(t, Some(bad), 1e-9, 1 << 20).step(), None);
         }
+        let wgs = Transformer::new(Crs::WGS84, Crs::RD_NEW).unwrap();
+        let beyond_pole = [4.8, 89.99, 4.9, 90.5];
+        assert_eq!(
+            Interpolating::new(wgs, Some(beyond_pole), 1e-6, 1 << 20).step(),
+            None
+        );
+    }
+
+    proptest! {
+        /// WGS84 -> RD New (loading OpenStreetMap data), 0.001° lattice over
+        /// Amsterdam's centre: within 1e-6 m of the exact conversion.
+        #[test]
+        fn wgs84_sources_are_interpolated_within_the_tolerance(
+            fx in 0.0f64..=1.0, fy in 0.0f64..=1.0,
+        ) {
+            let extent = [4.86, 52.35, 4.93, 52.39];
+            let i = Interpolating::new(
+                Transformer::new(Crs::WGS84, Crs::RD_NEW).unwrap(),
+                Some(extent),
+                1e-6,
+                1 << 20,
+            );
+            prop_assert_eq!(i.step(), Some(STEP_DEG));
+            let exact = Transformer::new(Crs::WGS84, Crs::RD_NEW).unwrap();
+            let x = extent[0] + fx * (extent[2] - extent[0]);
+            let y = extent[1] + fy * (extent[3] - extent[1]);
+            let (a, b) = i.convert(x, y).unwrap();
+            let (ea, eb) = exact.convert(x, y).unwrap();
+            prop_assert!((a - ea).abs() <= 1e-6 && (b - eb).abs() <= 1e-6,
+                "({x}, {y}): {a}, {b} vs {ea}, {eb}");
+        }
+    }
+
+    #[test]
+    fn geometries_are_converted_position_by_position() {
+        let (exact, i) = rd_to_wgs84(AMSTERDAM);
+        let line: geo::LineString<f64> = vec![
+            (120_000.3, 486_000.7),
+            (120_050.1, 486_020.9),
+            (121_999.9, 488_888.8),
+        ]
+        .into();
+        let fast = i.convert_geometry(&line).unwrap();
+        for (c, f) in line.0.iter().zip(&fast.0) {
+            assert_eq!(i.convert(c.x, c.y).unwrap(), (f.x, f.y));
+            let (ex, ey) = exact.convert(c.x, c.y).unwrap();
+            assert!((f.x - ex).abs() <= 1e-10 && (f.y - ey).abs() <= 1e-10);
+        }
+        let bad: geo::LineString<f64> = vec![(120_000.0, 486_000.0), (f64::NAN, 1.0)].into();
+        assert!(i.convert_geometry(&bad).is_err());
     }
 
     #[test]
