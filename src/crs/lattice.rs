@@ -426,4 +426,71 @@ mod tests {
         let (ea, eb) = exact.convert(x, y).unwrap();
         assert!((a - ea).abs() <= 1e-9 && (b - eb).abs() <= 1e-9);
     }
+
+    /// European city centres (lon, lat) in a CRS whose domain holds them:
+    /// the lattice must hold its tolerance for any projection a user's data
+    /// may come in, not only RD New and UTM.
+    const CITIES: [(u32, f64, f64); 11] = [
+        (28992, 5.12, 52.09),  // Utrecht, RD New (oblique stereographic)
+        (28992, 5.69, 50.85),  // Maastricht, RD New near its edge
+        (32631, 2.35, 48.86),  // Paris, UTM 31N
+        (32632, 12.57, 55.68), // Copenhagen, UTM 32N (1.4° from its meridian)
+        (25832, 9.99, 53.55),  // Hamburg, ETRS89 / UTM 32N
+        (3035, 16.37, 48.21),  // Vienna, ETRS89-LAEA
+        (3857, -9.14, 38.72),  // Lisbon, Web Mercator
+        (31370, 4.35, 50.85),  // Brussels, Belgian Lambert 72
+        (27700, -0.13, 51.51), // London, British National Grid
+        (2180, 21.01, 52.23),  // Warsaw, Poland CS92
+        (2056, 8.54, 47.37),   // Zürich, Swiss LV95 (oblique Mercator)
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Any of those CRSs, both ways (projected → WGS84 as outputs are
+        /// written, WGS84 → projected as OpenStreetMap data is loaded), an
+        /// extent of 0.3-25 km around the centre, a node budget that may
+        /// force a wider step: every position in the extent is within the
+        /// tolerance of its exact conversion whenever a lattice is used, and
+        /// a city-sized extent with room for 100 m (0.001°) nodes gets one.
+        #[test]
+        fn any_crs_is_interpolated_within_the_tolerance_or_exactly(
+            city in 0..CITIES.len(),
+            size_m in 300.0f64..25_000.0,
+            aspect in 0.3f64..3.0,
+            budget in 9usize..20_000,
+            to_wgs84: bool,
+            points in proptest::collection::vec((0.0f64..=1.0, 0.0f64..=1.0), 40),
+        ) {
+            let (code, lon, lat) = CITIES[city];
+            let crs = Crs::from_epsg(code).unwrap();
+            let to_crs = Transformer::new(Crs::WGS84, crs).unwrap();
+            let (cx, cy) = to_crs.convert(lon, lat).unwrap();
+            let (w, h) = (size_m * aspect.sqrt(), size_m / aspect.sqrt());
+            let (source, target, extent, tolerance) = if to_wgs84 {
+                (crs, Crs::WGS84, [cx - w / 2.0, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0], 1e-10)
+            } else {
+                // Degrees: a metre is about 1/111 km of latitude.
+                let (dx, dy) = (w / 111_000.0 / lat.to_radians().cos(), h / 111_000.0);
+                (Crs::WGS84, crs, [lon - dx / 2.0, lat - dy / 2.0, lon + dx / 2.0, lat + dy / 2.0], 1e-6)
+            };
+            let exact = Transformer::new(source, target).unwrap();
+            let i = Interpolating::new(
+                Transformer::new(source, target).unwrap(), Some(extent), tolerance, budget,
+            );
+            if size_m <= 10_000.0 && budget >= 12_000 {
+                prop_assert!(i.step().is_some(), "EPSG:{code} over {extent:?}: no lattice");
+            }
+            for (fx, fy) in points {
+                let x = extent[0] + fx * (extent[2] - extent[0]);
+                let y = extent[1] + fy * (extent[3] - extent[1]);
+                let (a, b) = i.convert(x, y).unwrap();
+                let (ea, eb) = exact.convert(x, y).unwrap();
+                prop_assert!(
+                    (a - ea).abs() <= tolerance && (b - eb).abs() <= tolerance,
+                    "EPSG:{code} {} step {:?} at ({x}, {y}): {a}, {b} vs {ea}, {eb}",
+                    if to_wgs84 { "-> WGS84" } else { "<- WGS84" }, i.step()
+                );
+            }
+        }
+    }
 }
