@@ -180,7 +180,7 @@ pub fn write_buildings(
     plan: &Plan,
     scenario: &Scenario,
     writer: &GeoJsonWriter,
-    out: &mut dyn std::io::Write,
+    out: &mut (dyn std::io::Write + Send),
     tick: &(dyn Fn(usize) + Sync),
 ) -> Result<()> {
     let order = building_order(plan);

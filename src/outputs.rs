@@ -452,7 +452,7 @@ pub trait OutputSink {
     fn file(
         &mut self,
         name: &str,
-        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
+        fill: &mut dyn FnMut(&mut (dyn std::io::Write + Send)) -> Result<()>,
     ) -> Result<()>;
 }
 
@@ -460,7 +460,7 @@ impl OutputSink for Vec<OutputFile> {
     fn file(
         &mut self,
         name: &str,
-        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
+        fill: &mut dyn FnMut(&mut (dyn std::io::Write + Send)) -> Result<()>,
     ) -> Result<()> {
         let mut bytes = Vec::new();
         fill(&mut bytes)?;

@@ -104,7 +104,7 @@ impl OutputDir {
     pub fn write_with(
         &self,
         file: &str,
-        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
+        fill: &mut dyn FnMut(&mut (dyn std::io::Write + Send)) -> Result<()>,
     ) -> Result<()> {
         use std::io::Write;
         let path = self.temp.join(file);
@@ -174,7 +174,7 @@ impl crate::outputs::OutputSink for OutputDir {
     fn file(
         &mut self,
         name: &str,
-        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>,
+        fill: &mut dyn FnMut(&mut (dyn std::io::Write + Send)) -> Result<()>,
     ) -> Result<()> {
         self.write_with(name, fill)
     }

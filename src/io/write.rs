@@ -466,7 +466,7 @@ impl GeoJsonWriter {
     /// called after each chunk with the number of features written.
     pub fn write_collection(
         &self,
-        out: &mut dyn std::io::Write,
+        out: &mut (dyn std::io::Write + Send),
         name: &str,
         count: usize,
         feature: impl Fn(usize, &mut Vec<u8>) -> Result<()> + Sync,
@@ -481,13 +481,16 @@ impl GeoJsonWriter {
         let batch = 2 * rayon::current_num_threads().max(1);
         let chunk = count.div_ceil(4 * batch).clamp(1, CHUNK);
         let chunks = count.div_ceil(chunk);
-        // Rendering and writing overlap: a scoped thread renders the next batch
-        // (in parallel) while this thread writes the last one, which took 0.15 s
-        // of idle workers for the 181 MB of buildings.geojson at 70k. Two sets of
-        // chunk buffers go back and forth and are reused: fresh multi-MB buffers cost
+        // Rendering and writing overlap: this thread renders the next batch (in
+        // parallel, in the caller's thread pool) while a scoped thread writes the
+        // last one, which took 0.15 s of idle workers for the 181 MB of
+        // buildings.geojson at 70k. The writing thread only writes, so it always
+        // makes progress, whatever pool the caller runs in. Two sets of chunk
+        // buffers go back and forth and are reused: fresh multi-MB buffers cost
         // the kernel a page zeroing per page and the growing a copy per doubling.
+        let sink = &mut *out;
         std::thread::scope(|scope| -> Result<()> {
-            let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(usize, Vec<Vec<u8>>)>>();
+            let (ready_tx, ready_rx) = std::sync::mpsc::channel::<(usize, Vec<Vec<u8>>)>();
             let (free_tx, free_rx) = std::sync::mpsc::channel::<Vec<Vec<u8>>>();
             for _ in 0..2 {
                 let set = (0..batch.min(chunks))
@@ -495,43 +498,47 @@ impl GeoJsonWriter {
                     .collect();
                 let _ = free_tx.send(set);
             }
-            let feature = &feature;
-            scope.spawn(move || {
-                let mut c = 0;
-                while c < chunks {
-                    // None left: the writer stopped (an error), so stop too.
-                    let Ok(mut bufs) = free_rx.recv() else { return };
+            let writing = scope.spawn(move || -> Result<()> {
+                // Ends when the renderer is done (or stopped on an error); returning
+                // early on a write error drops the channels, which stops it too.
+                for (c, bufs) in ready_rx {
                     let end = (c + batch).min(chunks);
-                    let rendered = bufs[..end - c]
-                        .par_iter_mut()
-                        .zip(c..end)
-                        .map(|(buf, k)| {
-                            buf.clear();
-                            for i in k * chunk..((k + 1) * chunk).min(count) {
-                                feature(i, buf)?;
-                                buf.extend_from_slice(if i + 1 < count { b",\n" } else { b"\n" });
-                            }
-                            Ok(())
-                        })
-                        .collect::<Result<()>>();
-                    let failed = rendered.is_err();
-                    if ready_tx.send(rendered.map(|()| (c, bufs))).is_err() || failed {
-                        return;
+                    for (k, t) in (c..end).zip(&bufs) {
+                        sink.write_all(t).map_err(io)?;
+                        tick(((k + 1) * chunk).min(count) - k * chunk);
                     }
-                    c = end;
+                    let _ = free_tx.send(bufs);
                 }
+                Ok(())
             });
-            // Returning early drops the channels, which ends the rendering thread.
-            for ready in ready_rx {
-                let (c, bufs) = ready?;
+            let mut rendered = Ok(());
+            let mut c = 0;
+            while c < chunks {
+                // None left: the writer stopped (an error), which join reports.
+                let Ok(mut bufs) = free_rx.recv() else { break };
                 let end = (c + batch).min(chunks);
-                for (k, t) in (c..end).zip(&bufs) {
-                    out.write_all(t).map_err(io)?;
-                    tick(((k + 1) * chunk).min(count) - k * chunk);
+                rendered = bufs[..end - c]
+                    .par_iter_mut()
+                    .zip(c..end)
+                    .map(|(buf, k)| {
+                        buf.clear();
+                        for i in k * chunk..((k + 1) * chunk).min(count) {
+                            feature(i, buf)?;
+                            buf.extend_from_slice(if i + 1 < count { b",\n" } else { b"\n" });
+                        }
+                        Ok(())
+                    })
+                    .collect::<Result<()>>();
+                if rendered.is_err() || ready_tx.send((c, bufs)).is_err() {
+                    break;
                 }
-                let _ = free_tx.send(bufs);
+                c = end;
             }
-            Ok(())
+            drop(ready_tx);
+            let written = writing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            rendered.and(written)
         })?;
         out.write_all(b"]}\n").map_err(io)?;
         Ok(())
@@ -747,6 +754,34 @@ mod tests {
             .write_collection(&mut FailingSink { left: 100_000 }, "t", n, render, &|_| {})
             .unwrap_err();
         assert!(err.to_string().contains("t.geojson"), "{err}");
+    }
+
+    #[test]
+    fn features_are_rendered_in_the_callers_thread_pool() {
+        // A pool of one named thread: with rendering in the global pool, a
+        // caller inside the global pool could block the workers it waits for.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|i| format!("caller-pool-{i}"))
+            .build()
+            .unwrap();
+        let w = GeoJsonWriter::new(Crs::RD_NEW, Crs::RD_NEW).unwrap();
+        let n = 5 * CHUNK + 3;
+        let elsewhere = std::sync::atomic::AtomicUsize::new(0);
+        let render = |i: usize, buf: &mut Vec<u8>| -> Result<()> {
+            let name = std::thread::current().name().map(str::to_string);
+            if !name.is_some_and(|n| n.starts_with("caller-pool-")) {
+                elsewhere.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            buf.extend_from_slice(format!("{{\"i\":{i}}}").as_bytes());
+            Ok(())
+        };
+        let mut out = Vec::new();
+        pool.install(|| w.write_collection(&mut out, "t", n, render, &|_| {}))
+            .unwrap();
+        assert_eq!(elsewhere.load(std::sync::atomic::Ordering::Relaxed), 0);
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["features"].as_array().unwrap().len(), n);
     }
 
     #[test]
