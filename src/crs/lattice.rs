@@ -18,15 +18,22 @@
 //! of the step). Lagrange interpolation through the three nearest nodes per
 //! axis (a tensor product: it reproduces every `x^a·y^b` with `a, b ≤ 2`)
 //! leaves, to third order, only the pure cubic terms `cx·x³ + cy·y³`. Along an
-//! axis their error is `c·h³·s(s−1)(s−2)` for `s ∈ [½, 1½]` between the outer
-//! nodes: largest in magnitude, `0.375·|c|·h³`, at `s = ½` and `s = 1½`, the
-//! midpoints between nodes, where the stencil changes (the same magnitude on
-//! either side). So a cell's error is at most the error at the midpoint of a
-//! horizontal edge (the `cx` term alone) plus that at the midpoint of a
-//! vertical edge (the `cy` term alone). Every cell's bottom and left edge
-//! midpoints and its centre are converted exactly and compared, and the
-//! lattice is used only when, for every cell, the sum of the two edge errors
-//! and the centre error are each within half the tolerance. Measured
+//! axis their error is `c·h³·s(s−1)(s−2)` with `s` counted from the stencil's
+//! first node: for `s ∈ [½, 1½]` (inside the lattice) largest in magnitude,
+//! `0.375·|c|·h³`, at `s = ½` and `s = 1½`, the midpoints between nodes, where
+//! the stencil changes (the same magnitude on either side); in the half cells
+//! along the lattice's edges, where the stencil cannot be centred, up to
+//! `0.385·|c|·h³` (at `s = 1 ∓ 1/√3`), 3% more. So the error at a position is
+//! at most about 1.03 times the error at the midpoint of a horizontal edge of
+//! its cell (the `cx` term alone) plus that at the midpoint of a vertical edge
+//! (the `cy` term alone). Every cell's bottom and left edge midpoints and its
+//! centre are converted exactly and compared (a cell's top and right edges are
+//! its neighbours' bottom and left ones), and the lattice is used only when,
+//! for every cell, the sum of the two edge errors and the centre error are
+//! each within a quarter of the tolerance: the bound above is then about half
+//! the tolerance, and the other half is left for the terms of fourth and
+//! higher order the argument neglects (checked against exact conversions in
+//! eleven CRSs by a property test). Measured
 //! for RD New and UTM 32N over city centres at a 100 m step: below 1e-12°.
 
 use super::Transformer;
@@ -92,9 +99,11 @@ impl Interpolating {
                 (STEP, MAX_STEP)
             };
             while step <= max_step {
-                let nx = (((x1 - x0) / step).ceil() as usize).max(2);
-                let ny = (((y1 - y0) / step).ceil() as usize).max(2);
-                if (nx + 1).saturating_mul(ny + 1) <= max_nodes {
+                // Counted in f64: a huge extent must not wrap a usize.
+                let nx = ((x1 - x0) / step).ceil().max(2.0);
+                let ny = ((y1 - y0) / step).ceil().max(2.0);
+                if (nx + 1.0) * (ny + 1.0) <= max_nodes as f64 {
+                    let (nx, ny) = (nx as usize, ny as usize);
                     // A step that fails its check fails larger ones too (the
                     // error grows with its cube): no retry.
                     return Lattice::build(&exact, x0, y0, step, nx, ny, tolerance);
@@ -194,8 +203,9 @@ impl Lattice {
             };
             match (bottom, left, centre) {
                 // The cell whose lower-left corner the node is: its own two
-                // edges (opposite edges are checked by the neighbours).
-                (Some(b), Some(l), Some(c)) => 2.0 * (b + l).max(c) <= tolerance,
+                // edges (opposite edges are checked by the neighbours), each
+                // sum within a quarter of the tolerance (see the module docs).
+                (Some(b), Some(l), Some(c)) => 4.0 * (b + l).max(c) <= tolerance,
                 _ => false,
             }
         });
@@ -338,6 +348,20 @@ mod tests {
         assert_eq!(
             Interpolating::new(t(), Some(AMSTERDAM), 1e-9, 4).step(),
             None
+        );
+    }
+
+    #[test]
+    fn a_huge_extent_gets_no_lattice() {
+        // 1e300 m across: the cell count does not fit a usize.
+        let t = Transformer::new(Crs::RD_NEW, Crs::WGS84).unwrap();
+        let huge = [0.0, 400_000.0, 1e300, 500_000.0];
+        let i = Interpolating::new(t, Some(huge), 1e-9, usize::MAX);
+        assert_eq!(i.step(), None);
+        let exact = Transformer::new(Crs::RD_NEW, Crs::WGS84).unwrap();
+        assert_eq!(
+            i.convert(120_000.0, 487_000.0).unwrap(),
+            exact.convert(120_000.0, 487_000.0).unwrap()
         );
     }
 
