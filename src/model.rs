@@ -457,6 +457,50 @@ pub const LAYER_NAMES: [&str; 7] = [
     "plan_zones",
 ];
 
+/// Bounding box accumulator over finite coordinates (non-finite ones are
+/// skipped), mergeable across threads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Extent {
+    pub min: [f64; 2],
+    pub max: [f64; 2],
+}
+
+impl Extent {
+    pub const EMPTY: Extent = Extent {
+        min: [f64::INFINITY; 2],
+        max: [f64::NEG_INFINITY; 2],
+    };
+
+    pub fn add(&mut self, x: f64, y: f64) {
+        if x.is_finite() && y.is_finite() {
+            self.min = [self.min[0].min(x), self.min[1].min(y)];
+            self.max = [self.max[0].max(x), self.max[1].max(y)];
+        }
+    }
+
+    /// Adds a rectangle's corners.
+    pub fn add_rect(&mut self, r: &geo::Rect<f64>) {
+        self.add(r.min().x, r.min().y);
+        self.add(r.max().x, r.max().y);
+    }
+
+    pub fn merge(self, o: Extent) -> Extent {
+        Extent {
+            min: [self.min[0].min(o.min[0]), self.min[1].min(o.min[1])],
+            max: [self.max[0].max(o.max[0]), self.max[1].max(o.max[1])],
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !(self.min[0] <= self.max[0] && self.min[1] <= self.max[1])
+    }
+
+    /// `[min_x, min_y, max_x, max_y]`, or None when nothing was added.
+    pub fn bounds(&self) -> Option<[f64; 4]> {
+        (!self.is_empty()).then_some([self.min[0], self.min[1], self.max[0], self.max[1]])
+    }
+}
+
 /// Helper to convert a polygon into a one-part multipolygon.
 pub fn to_multi(polygon: Polygon<f64>) -> MultiPolygon<f64> {
     MultiPolygon(vec![polygon])

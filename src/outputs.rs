@@ -104,6 +104,10 @@ pub fn layers(
 /// [`GeoJsonWriter::over`]), a seventh of the plan's time at 70k buildings
 /// when every position was converted exactly.
 pub fn writer(plan: &Plan, out_crs: Crs) -> Result<GeoJsonWriter> {
+    if plan.working_crs == out_crs {
+        // Nothing to convert, so no lattice to size.
+        return GeoJsonWriter::new(out_crs, out_crs);
+    }
     let (extent, positions) = output_extent(plan);
     GeoJsonWriter::over(plan.working_crs, out_crs, extent, positions)
 }
@@ -111,25 +115,14 @@ pub fn writer(plan: &Plan, out_crs: Crs) -> Result<GeoJsonWriter> {
 /// The extent (working CRS) of every position the layers write, and how many
 /// there are (sites repeat buildings, so they are not counted again).
 fn output_extent(plan: &Plan) -> (Option<[f64; 4]>, usize) {
+    use crate::model::Extent;
     use geo::CoordsIter;
-    let mut extent = [
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    ];
+    let mut extent = Extent::EMPTY;
     let mut positions = 0;
     let mut add = |coords: &mut dyn Iterator<Item = Coord<f64>>| {
-        for c in coords {
-            if c.x.is_finite() && c.y.is_finite() {
-                extent = [
-                    extent[0].min(c.x),
-                    extent[1].min(c.y),
-                    extent[2].max(c.x),
-                    extent[3].max(c.y),
-                ];
-                positions += 1;
-            }
+        for c in coords.filter(|c| c.x.is_finite() && c.y.is_finite()) {
+            extent.add(c.x, c.y);
+            positions += 1;
         }
     };
     let layers = &plan.layers;
@@ -151,8 +144,7 @@ fn output_extent(plan: &Plan) -> (Option<[f64; 4]>, usize) {
     for h in &layers.horeca {
         add(&mut h.point.coords_iter());
     }
-    let found = extent[0] <= extent[2] && extent[1] <= extent[3];
-    (found.then_some(extent), positions)
+    (extent.bounds(), positions)
 }
 
 /// The map's bounds: the buildings' extent (working CRS), padded by 2 %.
@@ -610,7 +602,11 @@ fn write_layers(
         timings: Vec::new(),
         last: Instant::now(),
     };
-    let writer = writer(plan, out_crs)?;
+    // A GeoPackage converts its positions itself (see `io::gpkg::write`).
+    let writer = match format {
+        Format::GeoJson => Some(writer(plan, out_crs)?),
+        Format::Gpkg => None,
+    };
     let styles = render::qml::all(&scenario.output.map_group, GeomKind::Polygon);
     let mut qgs_layers = Vec::new();
     for (name, geometry, group, features) in layers(plan, scenario) {
@@ -619,7 +615,7 @@ fn write_layers(
             Some(s) => s.qml.clone(),
             None => render::qml::conflicts(),
         };
-        if format == Format::Gpkg {
+        let Some(writer) = &writer else {
             qgs_layers.push(render::qgs::QgsLayer {
                 name: name.to_string(),
                 file: format!("{GPKG_FILE}|layername={name}"),
@@ -629,14 +625,14 @@ fn write_layers(
                 epsg: out_crs.epsg(),
             });
             continue;
-        }
+        };
         if name == "buildings" {
             progress.start(
                 "write buildings.geojson",
                 Some(plan.layers.buildings.len() as u64),
             );
             sink.file(&file_name, &mut |w| {
-                export::write_buildings(plan, scenario, &writer, w, &|n| progress.advance(n as u64))
+                export::write_buildings(plan, scenario, writer, w, &|n| progress.advance(n as u64))
             })?;
         } else {
             progress.start("write layers", None);

@@ -653,11 +653,10 @@ struct Item<'a> {
 fn convert_layer<'a>(
     raw: &'a RawLayer,
     source: &'a LayerSource,
-    t: &Transformer,
+    t: &Interpolating,
     cx: &mut LayerCx<'a>,
 ) -> Result<Vec<Item<'a>>> {
     use rayon::prelude::*;
-    let t = interpolating(raw, t)?;
     let reprojected: Vec<Option<Result<Geometry<f64>>>> = raw
         .features
         .par_iter()
@@ -756,58 +755,38 @@ fn convert_layer<'a>(
     Ok(items)
 }
 
-/// The conversion of a layer's positions into the working CRS, interpolated on
-/// a checked lattice over the layer's extent (see [`Interpolating`]) to
-/// within 1 µm: exact conversion of every vertex of OpenStreetMap data
-/// (WGS84) was most of a real map's load.
-fn interpolating(raw: &RawLayer, t: &Transformer) -> Result<Interpolating> {
+/// The conversion from `source` into the working CRS for positions within
+/// `extent` (`positions` of them), interpolated on a checked lattice (see
+/// [`Interpolating`]) to within 1 µm: exact conversion of every vertex of
+/// OpenStreetMap data (WGS84) was most of a real map's load.
+fn interpolating(
+    source: Crs,
+    working: Crs,
+    extent: Extent,
+    positions: usize,
+) -> Result<Interpolating> {
+    let exact = Transformer::new(source, working)?;
+    let extent = if positions > 0 { extent.bounds() } else { None };
+    // The working CRS is projected (checked when it is chosen): metres.
+    Ok(Interpolating::new(exact, extent, 1e-6, positions / 8))
+}
+
+/// The extent of a layer's valid geometries in its file's CRS, and how many
+/// positions they have.
+fn source_extent(raw: &RawLayer) -> (Extent, usize) {
     use geo::{BoundingRect, CoordsIter};
     use rayon::prelude::*;
-    let exact = Transformer::new(t.source(), t.target())?;
-    if exact.identity() {
-        return Ok(Interpolating::new(exact, None, 0.0, 0));
-    }
-    type Extent = ([f64; 4], usize);
-    let empty: Extent = (
-        [
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ],
-        0,
-    );
-    let join = |(a, n): Extent, (b, m): Extent| {
-        (
-            [
-                a[0].min(b[0]),
-                a[1].min(b[1]),
-                a[2].max(b[2]),
-                a[3].max(b[3]),
-            ],
-            n + m,
-        )
-    };
-    let (extent, positions) = raw
-        .features
+    raw.features
         .par_iter()
         .filter_map(|f| match &f.geometry {
             SourceGeometry::Ok { geometry, .. } => geometry.bounding_rect().map(|r| {
-                (
-                    [r.min().x, r.min().y, r.max().x, r.max().y],
-                    geometry.coords_count(),
-                )
+                let mut e = Extent::EMPTY;
+                e.add_rect(&r);
+                (e, geometry.coords_count())
             }),
             _ => None,
         })
-        .reduce(|| empty, join);
-    let tolerance = if t.target().is_geographic() {
-        1e-11
-    } else {
-        1e-6
-    };
-    let extent = (positions > 0).then_some(extent);
-    Ok(Interpolating::new(exact, extent, tolerance, positions / 8))
+        .reduce(|| (Extent::EMPTY, 0), |(a, n), (b, m)| (a.merge(b), n + m))
 }
 
 fn unclosed_ring(cx: &mut LayerCx, index: usize, id: &str) {
@@ -1337,43 +1316,10 @@ fn load_plan_zones(cx: &mut LayerCx, items: &[Item]) -> Vec<PlanZone> {
 }
 
 /// Extent of a layer's features in WGS84, from their source coordinates.
-fn extent_wgs84(raw: &RawLayer) -> Result<Option<[f64; 4]>> {
-    use geo::BoundingRect;
-    use rayon::prelude::*;
-    let empty = || {
-        [
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ]
-    };
-    let [x0, y0, x1, y1] = raw
-        .features
-        .par_iter()
-        .filter_map(|f| match &f.geometry {
-            SourceGeometry::Ok { geometry, .. } => geometry.bounding_rect(),
-            _ => None,
-        })
-        .fold(empty, |e, r| {
-            [
-                e[0].min(r.min().x),
-                e[1].min(r.min().y),
-                e[2].max(r.max().x),
-                e[3].max(r.max().y),
-            ]
-        })
-        .reduce(empty, |a, b| {
-            [
-                a[0].min(b[0]),
-                a[1].min(b[1]),
-                a[2].max(b[2]),
-                a[3].max(b[3]),
-            ]
-        });
-    if x0 > x1 {
+fn extent_wgs84(raw: &RawLayer, extent: Extent) -> Result<Option<[f64; 4]>> {
+    let Some([x0, y0, x1, y1]) = extent.bounds() else {
         return Ok(None);
-    }
+    };
     if raw.crs == Crs::WGS84 {
         return Ok(Some([x0, y0, x1, y1]));
     }
@@ -1452,16 +1398,20 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
             raws.push(None);
         }
     }
+    let source_extents: Vec<(Extent, usize)> = raws
+        .iter()
+        .map(|r| r.as_ref().map_or((Extent::EMPTY, 0), source_extent))
+        .collect();
     let extents: Vec<Option<[f64; 4]>> = raws
         .iter()
-        .map(|r| {
-            r.as_ref()
-                .map(extent_wgs84)
-                .transpose()
-                .map(Option::flatten)
-        })
+        .zip(&source_extents)
+        .map(|(r, (e, _))| r.as_ref().map_or(Ok(None), |r| extent_wgs84(r, *e)))
         .collect::<Result<_>>()?;
     let crs = working_crs(scenario, extents[0])?;
+    // One conversion per source CRS, over the union of its layers' extents, so
+    // a position two layers share (a building corner on a retail core's edge)
+    // converts to the same point in both.
+    let mut conversions: Vec<(Crs, Interpolating)> = Vec::new();
     let mut layers = Layers::default();
     let mut info = Vec::new();
     let mut diagnostics = Vec::new();
@@ -1478,8 +1428,21 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
             });
             continue;
         };
-        let t = Transformer::new(raw.crs, crs)?;
-        let (loaded, mut found) = build_layer(raw, source, &t, &mut layers)?;
+        let k = match conversions.iter().position(|(c, _)| *c == raw.crs) {
+            Some(k) => k,
+            None => {
+                let (extent, positions) = raws
+                    .iter()
+                    .zip(&source_extents)
+                    .filter(|(r, _)| r.as_ref().is_some_and(|r| r.crs == raw.crs))
+                    .fold((Extent::EMPTY, 0), |(a, n), (_, (b, m))| {
+                        (a.merge(*b), n + m)
+                    });
+                conversions.push((raw.crs, interpolating(raw.crs, crs, extent, positions)?));
+                conversions.len() - 1
+            }
+        };
+        let (loaded, mut found) = build_layer(raw, source, &conversions[k].1, &mut layers)?;
         diagnostics.append(&mut found);
         info.push(LayerInfo {
             name: source.name.clone(),
@@ -1537,7 +1500,7 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
 fn build_layer(
     raw: &RawLayer,
     source: &LayerSource,
-    t: &Transformer,
+    t: &Interpolating,
     layers: &mut Layers,
 ) -> Result<(usize, Vec<Diagnostic>)> {
     let mut cx = LayerCx {
@@ -1604,8 +1567,9 @@ pub fn load_text(
     source: &LayerSource,
 ) -> Result<(usize, Vec<Diagnostic>)> {
     let raw = parse_layer(layer, &source.path, text)?;
-    extent_wgs84(&raw)?;
-    let t = Transformer::new(raw.crs, working)?;
+    let (extent, positions) = source_extent(&raw);
+    extent_wgs84(&raw, extent)?;
+    let t = interpolating(raw.crs, working, extent, positions)?;
     let source = LayerSource {
         name: layer.to_string(),
         ..source.clone()
@@ -1625,25 +1589,16 @@ fn attach(e: Error, diagnostics: &[Diagnostic]) -> Error {
 
 /// The bounding rectangle of all buildings (working CRS), if any.
 pub fn buildings_rect(layers: &Layers) -> Option<Rect<f64>> {
-    let mut rect: Option<Rect<f64>> = None;
-    for b in &layers.buildings {
-        if let Some(r) = b.footprint.bounding_rect() {
-            rect = Some(match rect {
-                None => r,
-                Some(acc) => Rect::new(
-                    Coord {
-                        x: acc.min().x.min(r.min().x),
-                        y: acc.min().y.min(r.min().y),
-                    },
-                    Coord {
-                        x: acc.max().x.max(r.max().x),
-                        y: acc.max().y.max(r.max().y),
-                    },
-                ),
-            });
-        }
+    let mut extent = Extent::EMPTY;
+    for r in layers
+        .buildings
+        .iter()
+        .filter_map(|b| b.footprint.bounding_rect())
+    {
+        extent.add_rect(&r);
     }
-    rect
+    let [x0, y0, x1, y1] = extent.bounds()?;
+    Some(Rect::new(Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 }))
 }
 
 #[cfg(test)]
@@ -1663,7 +1618,8 @@ mod tests {
     fn convert(name: &str, text: &str) -> Result<(Vec<Diagnostic>, usize)> {
         let raw = parse_layer(name, Path::new("t.geojson"), text)?;
         let src = source(name);
-        let t = Transformer::new(raw.crs, Crs::RD_NEW)?;
+        let (extent, positions) = source_extent(&raw);
+        let t = interpolating(raw.crs, Crs::RD_NEW, extent, positions)?;
         let mut cx = LayerCx {
             layer: &raw,
             diagnostics: Vec::new(),
@@ -1709,7 +1665,8 @@ mod tests {
         );
         let raw = parse_layer("streets", Path::new("t.geojson"), &text).unwrap();
         let exact = Transformer::new(Crs::WGS84, Crs::RD_NEW).unwrap();
-        let fast = interpolating(&raw, &exact).unwrap();
+        let (extent, positions) = source_extent(&raw);
+        let fast = interpolating(Crs::WGS84, Crs::RD_NEW, extent, positions).unwrap();
         // 2400 positions allow 300 nodes: 0.004° (17 × 10 nodes over 0.061° × 0.035°).
         assert_eq!(fast.step(), Some(0.004));
         let mut cx = LayerCx {
@@ -1717,7 +1674,7 @@ mod tests {
             diagnostics: Vec::new(),
         };
         let streets = source("streets");
-        let items = convert_layer(&raw, &streets, &exact, &mut cx).unwrap();
+        let items = convert_layer(&raw, &streets, &fast, &mut cx).unwrap();
         assert_eq!(items.len(), lines.len());
         for (item, line) in items.iter().zip(&lines) {
             let Geometry::LineString(got) = &item.geometry else {
@@ -1927,6 +1884,73 @@ mod tests {
             compared += 1;
         }
         assert!(compared >= 4, "only {compared} layers compared");
+    }
+
+    /// A building corner that lies on a retail core's edge, in two layers of
+    /// one WGS84 source: the same point after loading, bit for bit, though the
+    /// buildings alone have positions enough for a lattice and the core not.
+    #[test]
+    fn layers_of_one_source_crs_convert_a_shared_position_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let area = dir.path().join("map");
+        std::fs::create_dir(&area).unwrap();
+        let square = |x: f64, y: f64, d: f64| {
+            format!(
+                "[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]",
+                x + d,
+                x + d,
+                y + d,
+                y + d
+            )
+        };
+        let collection = |features: Vec<String>| {
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+                features.join(",")
+            )
+        };
+        let feature = |id: &str, rings: String| {
+            format!(
+                r#"{{"type":"Feature","id":"{id}","geometry":{{"type":"Polygon","coordinates":{rings}}},"properties":{{}}}}"#
+            )
+        };
+        let buildings: Vec<String> = (0..60)
+            .map(|k| {
+                let (x, y) = (
+                    4.88 + (k % 10) as f64 * 0.0013,
+                    52.36 + (k / 10) as f64 * 0.0011,
+                );
+                feature(&format!("b{k}"), square(x, y, 0.0002))
+            })
+            .collect();
+        // Building b0's upper-right corner is the core's lower-left one (not a
+        // lattice node: those are exact conversions in any case).
+        let core = vec![feature(
+            "core",
+            square(4.88 + 0.0002, 52.36 + 0.0002, 0.003),
+        )];
+        std::fs::write(area.join("buildings.geojson"), collection(buildings)).unwrap();
+        std::fs::write(area.join("retail_core.geojson"), collection(core)).unwrap();
+        for empty in ["horeca", "amenities", "streets"] {
+            let path = area.join(format!("{empty}.geojson"));
+            std::fs::write(path, collection(vec![])).unwrap();
+        }
+        let toml = dir.path().join("s.toml");
+        std::fs::write(
+            &toml,
+            "version = 1\nname = \"t\"\narea = \"map\"\ncrs = \"EPSG:28992\"\n",
+        )
+        .unwrap();
+        let loaded = load(&Scenario::load(&toml).unwrap()).unwrap();
+        let b0 = loaded
+            .layers
+            .buildings
+            .iter()
+            .find(|b| b.id == "b0")
+            .unwrap();
+        let corner = b0.footprint.0[0].exterior().0[2];
+        let core = &loaded.layers.retail_core[0].area.0[0].exterior().0;
+        assert!(core.contains(&corner), "{corner:?} not among {core:?}");
     }
 
     #[test]

@@ -40,7 +40,7 @@
 //! [`Building::anchor`]: crate::model::Building::anchor
 
 use crate::error::{Diagnostic, FeatureRef, Severity};
-use crate::model::{Amenity, Horeca, Layers, ZoneCharacter};
+use crate::model::{Amenity, Extent, Horeca, Layers, ZoneCharacter};
 use crate::scenario::{Kernel, ZoningSettings};
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
@@ -308,35 +308,6 @@ fn sources(layers: &Layers, settings: &ZoningSettings) -> Vec<Source> {
 #[inline]
 fn contribution(kernel: Kernel, w: f64, dx: f64, dy: f64, r2: f64) -> f64 {
     w * kernel_t2(kernel, (dx * dx + dy * dy) / r2)
-}
-
-/// Bounding box accumulator over finite coordinates.
-#[derive(Debug, Clone, Copy)]
-struct Extent {
-    min: [f64; 2],
-    max: [f64; 2],
-}
-
-impl Extent {
-    const EMPTY: Extent = Extent {
-        min: [f64::INFINITY; 2],
-        max: [f64::NEG_INFINITY; 2],
-    };
-    fn add(&mut self, x: f64, y: f64) {
-        if x.is_finite() && y.is_finite() {
-            self.min = [self.min[0].min(x), self.min[1].min(y)];
-            self.max = [self.max[0].max(x), self.max[1].max(y)];
-        }
-    }
-    fn merge(self, o: Extent) -> Extent {
-        Extent {
-            min: [self.min[0].min(o.min[0]), self.min[1].min(o.min[1])],
-            max: [self.max[0].max(o.max[0]), self.max[1].max(o.max[1])],
-        }
-    }
-    fn is_empty(&self) -> bool {
-        !(self.min[0] <= self.max[0] && self.min[1] <= self.max[1])
-    }
 }
 
 /// Grid geometry for an extent: origin, cols, rows (snapped outwards to the cell size,
