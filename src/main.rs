@@ -1,6 +1,7 @@
 //! The `binnenstad` command line: parse, call the library, print, exit code.
 //!
 //! Exit codes: 0 ok, 1 checks failed (`check` found errors), 2 bad input or usage.
+#![forbid(unsafe_code)]
 
 use anyhow::{Context, Result, bail};
 use binnenstad::crs::Crs;
@@ -19,6 +20,7 @@ use std::time::Instant;
 /// figures: the 70k synthetic plan about 15% faster). Built with `no_thp`:
 /// mimalloc would otherwise ask for transparent huge pages on its arenas, and
 /// the kernel zeroing 2 MB pages made run times jump by up to a third.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
