@@ -47,7 +47,9 @@ impl GeoJsonWriter {
     /// rounding step (1e-10°, 0.01 mm; 1e-6 m), so a written coordinate
     /// differs from the exact conversion's only where that lies within the
     /// tolerance of a rounding boundary, by one step. Positions outside are
-    /// converted exactly.
+    /// converted exactly. So files written over different extents (`plan`'s
+    /// layers and `zones` on its own, which converts exactly) can differ in a
+    /// coordinate's last digit there.
     pub fn over(
         working: Crs,
         out_crs: Crs,
