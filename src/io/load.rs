@@ -757,7 +757,8 @@ fn convert_layer<'a>(
 
 /// The conversion from `source` into the working CRS for positions within
 /// `extent` (`positions` of them), interpolated on a checked lattice (see
-/// [`Interpolating`]) to within 1 µm: exact conversion of every vertex of
+/// [`Interpolating`]) to within 1 µm (1e-11°, about 1 µm, should the working
+/// CRS be geographic): exact conversion of every vertex of
 /// OpenStreetMap data (WGS84) was most of a real map's load.
 fn interpolating(
     source: Crs,
@@ -767,8 +768,9 @@ fn interpolating(
 ) -> Result<Interpolating> {
     let exact = Transformer::new(source, working)?;
     let extent = if positions > 0 { extent.bounds() } else { None };
-    // The working CRS is projected (checked when it is chosen): metres.
-    Ok(Interpolating::new(exact, extent, 1e-6, positions / 8))
+    // `load` checks that the working CRS is in metres; `load_text` is given any.
+    let tolerance = if working.is_geographic() { 1e-11 } else { 1e-6 };
+    Ok(Interpolating::new(exact, extent, tolerance, positions / 8))
 }
 
 /// The extent of a layer's valid geometries in its file's CRS, and how many
