@@ -146,6 +146,85 @@ fn ogrinfo_reads_every_geojson_as_wgs84_with_valid_geometry() {
     assert!(counts[4] > 1000, "Amsterdam buildings: {counts:?}");
 }
 
+fn ogr2ogr() -> Option<PathBuf> {
+    client("ogr2ogr (gdal-bin)", on_path(&["ogr2ogr"]))
+}
+
+/// The Amsterdam map as a QGIS or GDAL export in another CRS (the legacy
+/// `crs` member, positions reprojected by GDAL's PROJ, not ours): RD New (the
+/// working CRS, so loaded without conversion), UTM 31N and Web Mercator
+/// (converted through the loader's lattice). The plan must not depend on the
+/// CRS the data came in: every file it writes is byte-identical to the plan of
+/// the OpenStreetMap original (WGS84), which needs positions within about a
+/// millimetre of each other all the way through (outputs round to 1e-7°,
+/// distances to 0.1 m).
+#[test]
+fn the_same_map_exported_in_another_crs_plans_the_same() {
+    let Some(ogr) = ogr2ogr() else { return };
+    let reference = amsterdam_geojson();
+    let original = root().join("maps/amsterdam-centrum");
+    let scenario = std::fs::read_to_string(root().join("scenarios/amsterdam-centrum.toml"))
+        .unwrap()
+        .replace("area = \"../maps/amsterdam-centrum\"", "area = \"map\"");
+    assert!(
+        scenario.contains("area = \"map\""),
+        "the scenario names its map folder"
+    );
+    for epsg in [28992, 32631, 3857] {
+        let dir = tempfile::tempdir().unwrap();
+        let map = dir.path().join("map");
+        std::fs::create_dir(&map).unwrap();
+        for entry in std::fs::read_dir(&original).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "geojson") {
+                continue;
+            }
+            let target = map.join(path.file_name().unwrap());
+            let srs = format!("EPSG:{epsg}");
+            let t = tool(
+                &ogr,
+                &[
+                    "-f",
+                    "GeoJSON",
+                    "-t_srs",
+                    &srs,
+                    "-lco",
+                    "RFC7946=NO",
+                    target.to_str().unwrap(),
+                    path.to_str().unwrap(),
+                ],
+                &[],
+            );
+            assert!(t.ok, "ogr2ogr {}: {}", path.display(), t.stderr);
+            let text = std::fs::read_to_string(&target).unwrap();
+            assert!(
+                text.contains(&format!("urn:ogc:def:crs:EPSG::{epsg}")),
+                "{}: GDAL wrote no crs member",
+                target.display()
+            );
+        }
+        let toml = dir.path().join("scenario.toml");
+        std::fs::write(&toml, &scenario).unwrap();
+        let out = dir.path().join("out");
+        plan_into(&toml, &out, &[]);
+        let mut compared = 0;
+        for entry in std::fs::read_dir(reference).unwrap() {
+            let name = entry.unwrap().file_name();
+            let (a, b) = (reference.join(&name), out.join(&name));
+            assert!(
+                std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(),
+                "EPSG:{epsg}: {} differs from the plan of the WGS84 original",
+                name.to_string_lossy()
+            );
+            compared += 1;
+        }
+        assert!(
+            compared >= 20,
+            "EPSG:{epsg}: only {compared} files compared"
+        );
+    }
+}
+
 #[test]
 fn ogrinfo_reads_rd_output_as_amersfoort_rd_new() {
     let Some(ogr) = ogrinfo() else { return };
