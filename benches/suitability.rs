@@ -69,6 +69,11 @@ fn main() {
                 lift: [Some(true), Some(false), None][rng.below(3) as usize],
                 year: None,
                 name: None,
+                ..binnenstad::model::Building::new(
+                    "",
+                    geo::MultiPolygon(vec![]),
+                    binnenstad::model::BuildingUse::Other,
+                )
             }
         })
         .collect();

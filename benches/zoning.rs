@@ -169,6 +169,7 @@ fn city(n_buildings: usize, n_horeca: usize) -> Layers {
         retail_core,
         businesses,
         plan_zones,
+        study_area: Vec::new(),
     }
 }
 

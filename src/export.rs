@@ -112,7 +112,15 @@ fn building_props<P: PropSink>(
     p.round("floor_area_m2", b.floor_area_m2.value, 0);
     p.put("floor_area_estimated", b.floor_area_m2.estimated);
     p.round("footprint_m2", b.footprint_m2(), 1);
+    p.put("building", &b.building_type);
+    p.put("non_dwelling", b.non_dwelling);
+    p.put("landmark", &b.landmark);
+    p.put("dwellings", b.dwellings.value);
+    p.put("dwellings_estimated", b.dwellings.estimated);
     p.put("vacant", b.vacant);
+    p.put("units", b.units.total);
+    p.put("units_vacant", b.units.vacant);
+    p.round("vacant_m2", b.units.vacant_m2, 0);
     p.put("monument", b.monument);
     p.put("lift", b.lift);
     p.put("year", b.year);
@@ -151,6 +159,11 @@ fn building_props<P: PropSink>(
             p.round(&k[0], a.score, 0);
             p.put(&k[1], a.verdict.as_str());
             p.put(&k[2], a.reasons());
+        } else {
+            // A non-dwelling has no housing verdict: null, not ongeschikt.
+            p.put(&k[0], Value::Null);
+            p.put(&k[1], Value::Null);
+            p.put(&k[2], Value::Null);
         }
         let needs = crate::network::needs(g, &plan.walk, i);
         let met = needs.iter().filter(|n| n.met).count();

@@ -162,6 +162,67 @@ pub struct Building {
     pub year: Option<i32>,
     /// Name or address when known.
     pub name: Option<String>,
+    /// The source's building type (OSM `building=*`: `house`, `shed`, `yes` ...) when known.
+    pub building_type: Option<String>,
+    /// Not a building anyone could live in (shed, garage, roof, construction site
+    /// ...): no housing verdict, in no count of homes. See [`Building::non_dwelling`].
+    pub non_dwelling: bool,
+    /// Landmark or public building (town hall, station, place of worship, museum,
+    /// theatre, department store ...): its kind, e.g. `townhall`. Not a
+    /// transformation candidate unless the scenario names it.
+    pub landmark: Option<String>,
+    /// Units (verblijfsobjecten, or mapped addresses and businesses) and how many
+    /// are vacant; see [`Units`].
+    pub units: Units,
+    /// Dwellings (woningen) in the building: from data (`building:flats`, mapped
+    /// addresses, BAG woonfunctie units) or estimated from the floor area
+    /// (`estimated`). 0 for buildings without homes.
+    pub dwellings: Valued<u32>,
+}
+
+/// The units of a building: a BAG verblijfsobject, or in OpenStreetMap a mapped
+/// address or business inside the footprint.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Units {
+    /// Units known (0 = unknown).
+    pub total: u32,
+    /// Units that are vacant (leegstaand).
+    pub vacant: u32,
+    /// Floor area of the vacant units (m², estimated: the ground storey split
+    /// over the building's street-level units; the whole floor area when the
+    /// whole building is vacant).
+    pub vacant_m2: f64,
+}
+
+/// A BAG pand id in its 16-digit form: OpenStreetMap's `ref:bag` and
+/// spreadsheets often lost the leading zero of the gemeentecode (`363100012185418`
+/// for `0363100012185418`). A 15-digit number whose object-type digits (4th-5th)
+/// are `10` (pand) gets its zero back; anything else is returned as given.
+///
+/// Source: a BAG identificatie is the 4-digit gemeentecode, the 2-digit
+/// objecttypecode (`10` pand, `01` verblijfsobject) and a 10-digit serial
+/// (Kadaster, Catalogus BAG 2018).
+pub fn bag_pand_id(id: &str) -> std::borrow::Cow<'_, str> {
+    let t = id.trim();
+    let b = t.as_bytes();
+    if b.len() == 15 && b.iter().all(u8::is_ascii_digit) && &b[3..5] == b"10" {
+        std::borrow::Cow::Owned(format!("0{t}"))
+    } else if t.len() != id.len() {
+        std::borrow::Cow::Owned(t.to_string())
+    } else {
+        std::borrow::Cow::Borrowed(id)
+    }
+}
+
+/// A construction year as the data says it, or `None` for BAG's placeholders:
+/// 1005 ("unknown", used for buildings registered without a year) and 9999,
+/// and for years outside 1000..=2100.
+pub fn construction_year(year: i64) -> Option<i32> {
+    match year {
+        1005 | 9999 => None,
+        1000..=2100 => Some(year as i32),
+        _ => None,
+    }
 }
 
 impl Building {
@@ -194,6 +255,14 @@ impl Building {
             lift: None,
             year: None,
             name: None,
+            building_type: None,
+            non_dwelling: false,
+            landmark: None,
+            units: Units::default(),
+            dwellings: Valued {
+                value: 0,
+                estimated: true,
+            },
         }
     }
 
@@ -444,10 +513,14 @@ pub struct Layers {
     pub businesses: Vec<Business>,
     /// Planned zones (optional layer).
     pub plan_zones: Vec<PlanZone>,
+    /// The study area's boundary (optional layer `study_area`): zoning, zone areas
+    /// and coverage stay inside it. Empty: derived from where the buildings and
+    /// streets are (see [`crate::rules::zoning`]).
+    pub study_area: Vec<RetailCore>,
 }
 
-/// The six layers' names as used for files and messages.
-pub const LAYER_NAMES: [&str; 7] = [
+/// The layers' names as used for files and messages.
+pub const LAYER_NAMES: [&str; 8] = [
     "buildings",
     "horeca",
     "amenities",
@@ -455,6 +528,7 @@ pub const LAYER_NAMES: [&str; 7] = [
     "retail_core",
     "businesses",
     "plan_zones",
+    "study_area",
 ];
 
 /// Bounding box accumulator over finite coordinates (non-finite ones are
@@ -498,6 +572,28 @@ impl Extent {
     /// `[min_x, min_y, max_x, max_y]`, or None when nothing was added.
     pub fn bounds(&self) -> Option<[f64; 4]> {
         (!self.is_empty()).then_some([self.min[0], self.min[1], self.max[0], self.max[1]])
+    }
+}
+
+/// Fills in the dwellings (woningen) of the buildings whose data did not give
+/// them: a residential building holds `floor area / dwelling_m2` dwellings
+/// (rounded down, at least 1); a mixed building the same on its upper floors
+/// (the plint is the business); other uses and non-dwellings none. The
+/// estimates are flagged `estimated`.
+///
+/// # Units
+/// `dwelling_m2`: gross floor area per dwelling, m² (scenario key `model.dwelling_m2`).
+pub fn estimate_dwellings(buildings: &mut [Building], dwelling_m2: f64) {
+    for b in buildings.iter_mut().filter(|b| b.dwellings.estimated) {
+        let area = b.floor_area_m2.value.max(0.0);
+        let floors = f64::from(b.floors.value.max(1));
+        let n = match b.usage {
+            _ if b.non_dwelling => 0.0,
+            BuildingUse::Residential => (area / dwelling_m2).floor().max(1.0),
+            BuildingUse::Mixed => (area * (floors - 1.0) / floors / dwelling_m2).floor(),
+            _ => 0.0,
+        };
+        b.dwellings.value = n.min(f64::from(u32::MAX)) as u32;
     }
 }
 

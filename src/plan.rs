@@ -209,6 +209,7 @@ pub fn run_with(
             .map(|(x, y)| Point::new(x, y))
     };
     let intervention_log = interventions::apply(&mut layers, &scenario.interventions, &convert)?;
+    crate::model::estimate_dwellings(&mut layers.buildings, scenario.dwelling_m2);
     clock.lap("interventions");
 
     progress.start("zoning", None);

@@ -37,8 +37,17 @@ pub fn parse_lonlat(text: &str, working: Crs) -> Result<Option<Point<f64>>> {
 }
 
 /// The building a planner means: its id, or the building at (or within 25 m of) LON,LAT.
+///
+/// A BAG pand id is found in both its 16-digit form and the 15-digit form that
+/// lost the leading zero ([`crate::model::bag_pand_id`]).
 pub fn find_building(plan: &Plan, text: &str) -> Result<usize> {
-    if let Some(i) = plan.layers.buildings.iter().position(|b| b.id == text) {
+    let id = crate::model::bag_pand_id(text);
+    if let Some(i) = plan
+        .layers
+        .buildings
+        .iter()
+        .position(|b| b.id == id || b.id == text)
+    {
         return Ok(i);
     }
     let Some(p) = parse_lonlat(text, plan.working_crs)? else {
@@ -123,8 +132,24 @@ pub struct SiteExplanation {
     pub floors_estimated: bool,
     /// Gross floor area m².
     pub floor_area_m2: f64,
-    /// Vacant.
+    /// The source's building type (OSM `building=*`).
+    pub building_type: Option<String>,
+    /// Not a dwelling (shed, garage ...): no verdict for any group.
+    pub non_dwelling: bool,
+    /// Landmark / public-building kind, when it is one.
+    pub landmark: Option<String>,
+    /// Dwellings (woningen) in it.
+    pub dwellings: u32,
+    /// The dwellings were estimated from the floor area.
+    pub dwellings_estimated: bool,
+    /// Vacant as a whole.
     pub vacant: bool,
+    /// Units known (0 = unknown).
+    pub units: u32,
+    /// Vacant units.
+    pub units_vacant: u32,
+    /// Floor area of the vacant units (m², estimated).
+    pub vacant_m2: f64,
     /// Monument.
     pub monument: bool,
     /// Zone character.
@@ -172,6 +197,7 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
     let groups = scenario
         .groups
         .iter()
+        .filter(|_| !b.non_dwelling)
         .filter_map(|g| {
             let a = suitability::assess(
                 b,
@@ -197,7 +223,15 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
         floors: b.floors.value,
         floors_estimated: b.floors.estimated,
         floor_area_m2: b.floor_area_m2.value.round(),
+        building_type: b.building_type.clone(),
+        non_dwelling: b.non_dwelling,
+        landmark: b.landmark.clone(),
+        dwellings: b.dwellings.value,
+        dwellings_estimated: b.dwellings.estimated,
         vacant: b.vacant,
+        units: b.units.total,
+        units_vacant: b.units.vacant,
+        vacant_m2: b.units.vacant_m2.round(),
         monument: b.monument,
         zone: zone.map(|z| z.zone.as_str()).unwrap_or("rust").into(),
         reuring_index: zone
@@ -249,6 +283,37 @@ impl SiteExplanation {
             if self.vacant { ", leegstaand" } else { "" },
             if self.monument { ", monument" } else { "" }
         );
+        if self.non_dwelling {
+            let _ = writeln!(
+                s,
+                "  geen woning ({}): geen woonoordeel voor een doelgroep",
+                self.building_type.as_deref().unwrap_or("bijgebouw")
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "  woningen: {}{}",
+                self.dwellings,
+                if self.dwellings_estimated {
+                    " (geschat uit het vloeroppervlak)"
+                } else {
+                    ""
+                }
+            );
+        }
+        if let Some(k) = &self.landmark {
+            let _ = writeln!(
+                s,
+                "  beeldbepalend of publiek gebouw ({k}): geen transformatielocatie tenzij het scenario het noemt"
+            );
+        }
+        if self.units_vacant > 0 && !self.vacant {
+            let _ = writeln!(
+                s,
+                "  {} van {} units leeg (ca. {} m²); het gebouw zelf is in gebruik",
+                self.units_vacant, self.units, self.vacant_m2
+            );
+        }
         let _ = writeln!(
             s,
             "  zone {} (reuring-index {:.2}){}{}",
@@ -584,7 +649,7 @@ pub struct Comparison {
     pub coverage: Vec<CoverageChange>,
     /// Verdicts that changed.
     pub verdict_changes: Vec<VerdictChange>,
-    /// Homes (residential buildings) in A and in B.
+    /// Dwellings (woningen, counted or estimated) in A and in B.
     pub homes: (usize, usize),
     /// Homes added by transformation per group (usable area / the group's unit size).
     pub homes_added: BTreeMap<String, u32>,
@@ -655,7 +720,13 @@ pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison
     let mut homes_added = BTreeMap::new();
     for (i, bld) in b.0.layers.buildings.iter().enumerate() {
         let was = a_use.get(bld.id.as_str()).copied();
-        if bld.usage == crate::model::BuildingUse::Residential
+        // Only what B's interventions transform: a changed model setting (say
+        // `model.unknown_use`) turns buildings residential without building a home.
+        let transformed = b.1.interventions.iter().any(|iv| {
+            matches!(iv, crate::scenario::Intervention::Transform { ids, .. } if ids.contains(&bld.id))
+        });
+        if transformed
+            && bld.usage == crate::model::BuildingUse::Residential
             && was != Some(crate::model::BuildingUse::Residential)
         {
             // The best group by score for this building in B; homes = usable area / unit size.
@@ -721,12 +792,13 @@ pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison
             .or_default()
             .1 += z.area_m2;
     }
-    let count_homes = |p: &Plan| {
+    let count_homes = |p: &Plan| -> usize {
         p.layers
             .buildings
             .iter()
-            .filter(|x| x.usage == crate::model::BuildingUse::Residential)
-            .count()
+            .filter(|x| !x.non_dwelling)
+            .map(|x| x.dwellings.value as usize)
+            .sum()
     };
     Comparison {
         a: a.1.name.clone(),
@@ -745,7 +817,7 @@ impl Comparison {
     pub fn table(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "A = {}, B = {}", self.a, self.b);
-        let _ = writeln!(s, "woongebouwen: {} → {}", self.homes.0, self.homes.1);
+        let _ = writeln!(s, "woningen: {} → {}", self.homes.0, self.homes.1);
         let _ = writeln!(s, "\nbereik (aandeel woongebouwen binnen de looptijd)");
         let pct = |v: Option<f64>| {
             v.map(|x| format!("{:.1}%", x * 100.0))
@@ -867,14 +939,20 @@ pub fn suggest(
         .copied()
         .unwrap_or(SUGGEST_DEFAULT_MINUTES);
     let threshold_m = group.reach_m(minutes);
+    // Homes are dwellings: each building with dwellings, weighted by their number.
     let homes: Vec<usize> = plan
         .layers
         .buildings
         .iter()
         .enumerate()
-        .filter(|(_, b)| b.usage == crate::model::BuildingUse::Residential)
+        .filter(|(_, b)| b.dwellings.value > 0 && !b.non_dwelling)
         .map(|(i, _)| i)
         .collect();
+    let weights: Vec<u32> = homes
+        .iter()
+        .map(|&i| plan.layers.buildings[i].dwellings.value)
+        .collect();
+    let total_dwellings: usize = weights.iter().map(|&w| w as usize).sum();
     let kd = KindDistances::find(&plan.walk, kind);
     let covered: Vec<bool> = homes
         .iter()
@@ -914,9 +992,15 @@ pub fn suggest(
         threshold_m,
         &scenario.network,
     );
-    let picks = crate::rules::suggest::greedy(&reach, &covered, count);
+    let picks = crate::rules::suggest::greedy_weighted(&reach, &weights, &covered, count);
     let to_wgs = Transformer::new(plan.working_crs, Crs::WGS84)?;
-    let mut now_covered = covered.iter().filter(|c| **c).count();
+    let covered_before: usize = covered
+        .iter()
+        .zip(&weights)
+        .filter(|(c, _)| **c)
+        .map(|(_, &w)| w as usize)
+        .sum();
+    let mut now_covered = covered_before;
     let mut suggestions = Vec::new();
     for (rank, (cand, gain)) in picks.into_iter().enumerate() {
         let p = points[cand];
@@ -927,10 +1011,10 @@ pub fn suggest(
             lonlat: [(lon * 1e7).round() / 1e7, (lat * 1e7).round() / 1e7],
             candidate: labels[cand].clone(),
             homes_gained: gain,
-            share_after: if homes.is_empty() {
+            share_after: if total_dwellings == 0 {
                 0.0
             } else {
-                ((now_covered as f64 / homes.len() as f64) * 1000.0).round() / 1000.0
+                ((now_covered as f64 / total_dwellings as f64) * 1000.0).round() / 1000.0
             },
         });
     }
@@ -939,8 +1023,8 @@ pub fn suggest(
         group: group.name.clone(),
         minutes,
         threshold_m: threshold_m.round(),
-        homes: homes.len(),
-        homes_covered_before: covered.iter().filter(|c| **c).count(),
+        homes: total_dwellings,
+        homes_covered_before: covered_before,
         candidates: points.len(),
         suggestions,
     })

@@ -15,6 +15,12 @@ use std::path::{Path, PathBuf};
 /// The scenario format version this build reads.
 pub const VERSION: u32 = 1;
 
+/// Default gross floor area per dwelling (m², `model.dwelling_m2`): 90 m² gross
+/// is about 75 m² gebruiksoppervlakte at the usual 0.8 ratio, the average size of
+/// a dwelling in the older Dutch city centres (CBS/BAG: Amsterdam Centrum about
+/// 70 m², the Netherlands about 100 m² gebruiksoppervlakte).
+pub const DEFAULT_DWELLING_M2: f64 = 90.0;
+
 // ---------------------------------------------------------------------------
 // Raw TOML mirror
 // ---------------------------------------------------------------------------
@@ -132,6 +138,28 @@ pub struct RawModel {
     /// The use given to buildings whose use is missing or `other` (e.g. "residential"
     /// for OSM extracts where every building is plain `building=yes`).
     pub unknown_use: Option<String>,
+    /// Gross floor area per dwelling (m²) for estimating the dwellings of a
+    /// building whose data does not count them.
+    pub dwelling_m2: Option<f64>,
+    /// Building ids that are landmarks / public buildings although the data does not say so.
+    pub landmarks_add: Option<Vec<String>>,
+    /// Building ids that are not landmarks although the data says so (e.g. a
+    /// town hall the municipality is leaving, to be studied as a site).
+    pub landmarks_remove: Option<Vec<String>>,
+    /// Landmark kinds (`department_store`, `station` ...) not treated as landmarks here.
+    pub landmark_kinds_remove: Option<Vec<String>>,
+}
+
+/// What the scenario changes about which buildings are landmarks / public
+/// buildings (not transformation candidates unless removed here).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LandmarkSettings {
+    /// Building ids made landmarks (16-digit BAG form).
+    pub add: Vec<String>,
+    /// Building ids that are not landmarks.
+    pub remove: Vec<String>,
+    /// Landmark kinds that are not landmarks (lower case).
+    pub remove_kinds: Vec<String>,
 }
 
 /// `[output]`.
@@ -454,6 +482,12 @@ pub struct Scenario {
     pub output: OutputSettings,
     /// The use given to buildings whose use is missing or `other`; None keeps `other`.
     pub unknown_use: Option<BuildingUse>,
+    /// Gross floor area per dwelling (m², `model.dwelling_m2`, default
+    /// [`DEFAULT_DWELLING_M2`]): estimates the woningen of a building whose data
+    /// does not count them.
+    pub dwelling_m2: f64,
+    /// Changes to the landmark / public-building flag (`model.landmarks_*`).
+    pub landmarks: LandmarkSettings,
     /// Doelgroepen, sorted by name.
     pub groups: Vec<Doelgroep>,
     /// Interventions in file order.
@@ -500,6 +534,7 @@ pub fn canonical_fields(layer: &str) -> &'static [&'static str] {
             "name",
         ],
         "plan_zones" => &["id", "zone", "name"],
+        "study_area" => &["id", "name"],
         _ => &[],
     }
 }
@@ -1088,6 +1123,34 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
                 cx.err("model.unknown_use", format!("unknown building use \"{u}\""))
             })?),
         };
+    let dwelling_m2 = match raw.model.as_ref().and_then(|m| m.dwelling_m2) {
+        None => DEFAULT_DWELLING_M2,
+        Some(v) if v.is_finite() && (10.0..=1000.0).contains(&v) => v,
+        Some(v) => {
+            return Err(cx.err(
+                "model.dwelling_m2",
+                format!("{v}: a dwelling's gross floor area must be 10 to 1000 m²"),
+            ));
+        }
+    };
+    let ids = |v: Option<&Vec<String>>| -> Vec<String> {
+        v.map(|v| {
+            v.iter()
+                .map(|id| crate::model::bag_pand_id(id).into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let landmarks = LandmarkSettings {
+        add: ids(raw.model.as_ref().and_then(|m| m.landmarks_add.as_ref())),
+        remove: ids(raw.model.as_ref().and_then(|m| m.landmarks_remove.as_ref())),
+        remove_kinds: raw
+            .model
+            .as_ref()
+            .and_then(|m| m.landmark_kinds_remove.as_ref())
+            .map(|v| v.iter().map(|k| k.trim().to_ascii_lowercase()).collect())
+            .unwrap_or_default(),
+    };
     let ro = raw.output.unwrap_or_default();
     let map_group = match ro.map_group {
         Some(g) => {
@@ -1123,7 +1186,10 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
                 return Err(cx.err(key("group"), format!("unknown group \"{g}\"")));
             }
             interventions.push(Intervention::Transform {
-                ids: ids.clone(),
+                ids: ids
+                    .iter()
+                    .map(|id| crate::model::bag_pand_id(id).into_owned())
+                    .collect(),
                 group: ri.group.clone(),
             });
         } else if ri.group.is_some() {
@@ -1201,6 +1267,8 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
         sites,
         output,
         unknown_use,
+        dwelling_m2,
+        landmarks,
         groups,
         interventions,
     })

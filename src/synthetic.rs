@@ -378,6 +378,14 @@ pub fn city(buildings: usize, seed: u64) -> Layers {
                     lift: None,
                     year: Some(1600 + (rng.next_u64() % 420) as i32),
                     name: None,
+                    building_type: None,
+                    non_dwelling: false,
+                    landmark: None,
+                    units: crate::model::Units::default(),
+                    dwellings: Valued {
+                        value: 0,
+                        estimated: true,
+                    },
                 });
                 count += 1;
             }
@@ -405,6 +413,7 @@ pub fn city(buildings: usize, seed: u64) -> Layers {
         area: MultiPolygon(vec![Polygon::new(LineString(core), vec![])]),
         name: Some("Kernwinkelgebied".into()),
     });
+    crate::model::estimate_dwellings(&mut layers.buildings, crate::scenario::DEFAULT_DWELLING_M2);
     layers
 }
 

@@ -1016,19 +1016,83 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
                 None
             }
         };
-        let vacant = flag("vacant").unwrap_or(false);
+        let vacant_flag = flag("vacant").unwrap_or(false);
         let monument = flag("monument").unwrap_or(false);
         let lift = flag("lift");
         let year = match p.number("year") {
-            Ok(v) => v.map(|y| y as i32),
+            Ok(v) => v.map(|y| y as i64),
             Err(t) => {
                 // start_date like "1885-03" or "C17": take the first four digits.
                 let digits: String = t.chars().filter(char::is_ascii_digit).take(4).collect();
                 digits.parse().ok().filter(|_| digits.len() == 4)
             }
+        }
+        .and_then(construction_year);
+        let building_type = p.text("building");
+        let non_dwelling = match p.boolean("non_dwelling") {
+            Ok(Some(v)) => v,
+            Ok(None) => building_type
+                .as_deref()
+                .is_some_and(crate::io::osm::tags::is_non_dwelling_type),
+            Err(t) => {
+                bad_value(cx, item, "non_dwelling", &t, "yes/no");
+                false
+            }
+        };
+        let landmark = match p.raw("landmark") {
+            Some(Value::Bool(false)) => None,
+            Some(Value::Bool(true)) => Some("landmark".to_string()),
+            _ => p
+                .text("landmark")
+                .filter(|t| {
+                    !matches!(
+                        t.to_ascii_lowercase().as_str(),
+                        "no" | "false" | "nee" | "0"
+                    )
+                })
+                .map(|t| match t.to_ascii_lowercase().as_str() {
+                    "yes" | "true" | "ja" | "1" => "landmark".to_string(),
+                    _ => t,
+                })
+                .or_else(|| {
+                    building_type
+                        .as_deref()
+                        .and_then(crate::io::osm::tags::building_type_landmark)
+                        .map(str::to_string)
+                }),
+        };
+        let mut count = |field: &str| match p.number(field) {
+            Ok(v) => v.filter(|n| *n >= 0.0 && *n < 1e6).map(|n| n as u32),
+            Err(t) => {
+                bad_value(cx, item, field, &t, "a count");
+                None
+            }
+        };
+        let units_total = count("units").unwrap_or(0);
+        let units_vacant = count("units_vacant").unwrap_or(0).min(units_total);
+        let units_street = count("units_street").unwrap_or(units_vacant);
+        let dwellings = match count("dwellings") {
+            Some(n) if !non_dwelling => Valued {
+                value: n,
+                estimated: false,
+            },
+            // Estimated from the floor area once the scenario's unit size is known (see `load`).
+            _ => Valued {
+                value: 0,
+                estimated: !non_dwelling,
+            },
+        };
+        let vacant = vacant_flag || (units_total > 0 && units_vacant >= units_total);
+        let vacant_m2 = if vacant {
+            floor_area_m2.value
+        } else if units_vacant > 0 {
+            footprint.unsigned_area() * f64::from(units_vacant)
+                / f64::from(units_street.max(units_vacant))
+        } else {
+            0.0
         };
         out.push(Building {
-            id: item.id.clone(),
+            id: bag_pand_id(&item.id).into_owned(),
             footprint,
             usage,
             ground_floor_use,
@@ -1039,6 +1103,15 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
             lift,
             year,
             name: p.text("name"),
+            building_type,
+            non_dwelling,
+            landmark,
+            units: Units {
+                total: units_total,
+                vacant: units_vacant,
+                vacant_m2,
+            },
+            dwellings,
         });
     }
     out
@@ -1133,7 +1206,7 @@ fn load_amenities(cx: &mut LayerCx, items: &[Item]) -> Vec<Amenity> {
             continue;
         };
         let kind = match item.props.text("kind") {
-            Some(k) => match AmenityKind::parse(&k) {
+            Some(k) => match crate::io::osm::tags::amenity_kind_text(&k) {
                 Some(kind) => kind,
                 None => {
                     cx.diag(
@@ -1477,6 +1550,8 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
             });
         }
     }
+    apply_landmarks(&mut layers.buildings, scenario, &mut diagnostics);
+    crate::model::estimate_dwellings(&mut layers.buildings, scenario.dwelling_m2);
     // Freeing the parsed files (millions of small allocations in a large city)
     // is left to a worker while the plan goes on.
     rayon::spawn(move || drop(raws));
@@ -1494,6 +1569,49 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
         info,
         diagnostics,
     })
+}
+
+/// Applies the scenario's `model.landmarks_add` / `landmarks_remove` /
+/// `landmark_kinds_remove`; an id that names no building is a warning.
+fn apply_landmarks(
+    buildings: &mut [Building],
+    scenario: &Scenario,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let l = &scenario.landmarks;
+    if l.add.is_empty() && l.remove.is_empty() && l.remove_kinds.is_empty() {
+        return;
+    }
+    for b in buildings.iter_mut() {
+        if l.add.contains(&b.id) {
+            b.landmark.get_or_insert_with(|| "scenario".to_string());
+        }
+        if l.remove.contains(&b.id)
+            || b.landmark
+                .as_ref()
+                .is_some_and(|k| l.remove_kinds.contains(k))
+        {
+            b.landmark = None;
+        }
+    }
+    for (key, ids) in [
+        ("model.landmarks_add", &l.add),
+        ("model.landmarks_remove", &l.remove),
+    ] {
+        for id in ids
+            .iter()
+            .filter(|id| !buildings.iter().any(|b| &b.id == *id))
+        {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                layer: "buildings".into(),
+                file: Some(scenario.path.display().to_string()),
+                feature: None,
+                code: "unknown_id",
+                message: format!("{key}: no building with id \"{id}\""),
+            });
+        }
+    }
 }
 
 /// Builds the typed features of one parsed layer (named by `source.name`) into
@@ -1538,6 +1656,11 @@ fn build_layer(
         "plan_zones" => {
             layers.plan_zones = load_plan_zones(&mut cx, &items);
             layers.plan_zones.len()
+        }
+        "study_area" => {
+            // The same shape as a kernwinkelgebied polygon: id, area, name.
+            layers.study_area = load_retail_core(&mut cx, &items);
+            layers.study_area.len()
         }
         other => {
             return Err(Error::Usage(format!(

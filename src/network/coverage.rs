@@ -3,7 +3,8 @@
 //!
 //! The area is the buffered, dissolved union of the street pieces within the
 //! threshold of any amenity of the kind (one multi-source search per kind,
-//! shared by all groups). Homes are residential buildings; a home is inside
+//! shared by all groups). Homes are dwellings (woningen: [`Building::dwellings`],
+//! counted or estimated), not buildings; a building's dwellings are inside
 //! when its own walking distance (from [`distances`](super::distances)) is
 //! within the threshold, so the counts agree with the per-building figures
 //! even where a buffer would reach across a canal.
@@ -11,7 +12,7 @@
 use super::graph::WalkNetwork;
 use super::isochrone::{buffer_lines, pieces_to_lines, reachable_pieces};
 use super::search::{KindDistances, join_amenities, kind_tree};
-use crate::model::{Amenity, AmenityKind, Building, BuildingUse};
+use crate::model::{Amenity, AmenityKind, Building};
 use crate::scenario::{Doelgroep, NetworkSettings};
 use geo::MultiPolygon;
 use rayon::prelude::*;
@@ -27,9 +28,9 @@ pub struct Coverage {
     pub threshold_m: f64,
     /// Street pieces within the threshold, buffered and dissolved.
     pub area: MultiPolygon<f64>,
-    /// Homes within the threshold.
+    /// Dwellings (woningen) within the threshold.
     pub homes_inside: usize,
-    /// Homes beyond it (or unreachable).
+    /// Dwellings beyond it (or unreachable).
     pub homes_outside: usize,
     /// `homes_inside / (homes_inside + homes_outside)`, 0 without homes.
     pub share_inside: f64,
@@ -60,12 +61,14 @@ pub fn coverage(
                 .map(move |(&k, &m)| (g, k, g.reach_m(m)))
         })
         .collect();
-    let homes: Vec<usize> = buildings
+    // Homes are dwellings (woningen): each building counts with its dwellings.
+    let homes: Vec<(usize, usize)> = buildings
         .iter()
         .enumerate()
-        .filter(|(_, b)| b.usage == BuildingUse::Residential)
-        .map(|(i, _)| i)
+        .filter(|(_, b)| b.dwellings.value > 0 && !b.non_dwelling)
+        .map(|(i, b)| (i, b.dwellings.value as usize))
         .collect();
+    let total: usize = homes.iter().map(|h| h.1).sum();
     jobs.par_iter()
         .map(|&(g, kind, threshold_m)| {
             let (tree, sources) = kind_tree(net, &asnaps, amenities, kind, threshold_m);
@@ -82,13 +85,14 @@ pub fn coverage(
             let within = KindDistances::find(kd, kind);
             let homes_inside = homes
                 .iter()
-                .filter(|&&i| {
+                .filter(|&&(i, _)| {
                     within
                         .and_then(|k| k.metres.get(i).copied().flatten())
                         .is_some_and(|m| m <= threshold_m)
                 })
-                .count();
-            let homes_outside = homes.len() - homes_inside;
+                .map(|h| h.1)
+                .sum();
+            let homes_outside = total - homes_inside;
             Coverage {
                 kind,
                 group: g.name.clone(),
@@ -96,10 +100,10 @@ pub fn coverage(
                 area,
                 homes_inside,
                 homes_outside,
-                share_inside: if homes.is_empty() {
+                share_inside: if total == 0 {
                     0.0
                 } else {
-                    homes_inside as f64 / homes.len() as f64
+                    homes_inside as f64 / total as f64
                 },
             }
         })

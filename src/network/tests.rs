@@ -273,6 +273,15 @@ fn coverage_counts_homes_by_their_distance() {
         building("shop", 120.0, 5.0),
     ];
     b[2].usage = BuildingUse::Retail;
+    // Homes are dwellings, not buildings: 4 inside, 2 outside; the shop has none.
+    b[0].dwellings = crate::model::Valued {
+        value: 4,
+        estimated: false,
+    };
+    b[1].dwellings = crate::model::Valued {
+        value: 2,
+        estimated: false,
+    };
     let a = [amenity("p", AmenityKind::Playground, 0.0, 5.0)];
     let (kd, _) = distances(&net, &b, &a, &settings());
     let scenario = crate::scenario::Scenario::from_toml(
@@ -294,8 +303,8 @@ fn coverage_counts_homes_by_their_distance() {
         .iter()
         .find(|c| c.kind == AmenityKind::Playground)
         .unwrap();
-    assert_eq!((play.homes_inside, play.homes_outside), (1, 1));
-    assert!((play.share_inside - 0.5).abs() < 1e-12);
+    assert_eq!((play.homes_inside, play.homes_outside), (4, 2));
+    assert!((play.share_inside - 4.0 / 6.0).abs() < 1e-12);
     assert!((play.threshold_m - g.reach_m(5.0)).abs() < 1e-9);
     // Kinds without amenities: empty area, every home outside.
     let sm = c

@@ -636,9 +636,10 @@ mod tests {
         let c = plan_conflicts(&layers, &z, &s);
         assert_eq!(kinds(&c), vec![ConflictKind::ReuringBordersRustHomes]);
         // One stretch for both homes, deduplicated.
+        let rust = z.zone_of_building(0).expect("next-door has a zone");
         assert_eq!(
             c[0].feature_ids,
-            ["rust-1", "reuring-1", "next-door", "next-door-too"]
+            [rust.id.as_str(), "reuring-1", "next-door", "next-door-too"]
         );
         assert!(c[0].message.starts_with("2 homes"), "{}", c[0].message);
 

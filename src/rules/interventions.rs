@@ -48,6 +48,15 @@ pub fn apply(
                     let b = &mut layers.buildings[k];
                     b.usage = BuildingUse::Residential;
                     b.vacant = false;
+                    b.units.vacant = 0;
+                    b.units.vacant_m2 = 0.0;
+                    b.non_dwelling = false;
+                    // Its dwellings are estimated again from the floor area
+                    // (the pipeline calls `estimate_dwellings` after the interventions).
+                    b.dwellings = crate::model::Valued {
+                        value: 0,
+                        estimated: true,
+                    };
                     log.push(match group {
                         Some(g) => {
                             format!("{}: building {id} becomes homes for {g}", at("transform"))
@@ -210,6 +219,11 @@ mod tests {
                 lift: None,
                 year: None,
                 name: None,
+                ..crate::model::Building::new(
+                    "",
+                    geo::MultiPolygon(vec![]),
+                    crate::model::BuildingUse::Other,
+                )
             }],
             amenities: vec![Amenity {
                 id: "node/1".into(),

@@ -57,8 +57,12 @@ pub struct Site {
 }
 
 /// True when the building is a transformation candidate under `settings`.
+///
+/// Existing dwellings (`residential`) never are: a vacant home is housing
+/// vacancy, not a transformation site.
 pub fn is_candidate(usage: BuildingUse, vacant: bool, settings: &SiteSettings) -> bool {
-    (vacant && settings.include_vacant) || settings.candidate_uses.contains(&usage)
+    usage != BuildingUse::Residential
+        && ((vacant && settings.include_vacant) || settings.candidate_uses.contains(&usage))
 }
 
 /// Finds, measures and ranks the transformation sites.
@@ -81,7 +85,7 @@ pub fn sites(
         .zip(assessments)
         .enumerate()
     {
-        if !is_candidate(b.usage, b.vacant, settings) {
+        if b.non_dwelling || b.landmark.is_some() || !is_candidate(b.usage, b.vacant, settings) {
             continue;
         }
         let floors = f64::from(b.floors.value.max(1));
@@ -210,6 +214,11 @@ mod tests {
             lift: Some(true),
             year: None,
             name: None,
+            ..crate::model::Building::new(
+                "",
+                geo::MultiPolygon(vec![]),
+                crate::model::BuildingUse::Other,
+            )
         }
     }
 
@@ -308,14 +317,12 @@ mod tests {
             .iter()
             .map(|x| layers.buildings[x.building].id.as_str())
             .collect();
-        // Residential and mixed only when vacant; the tiny one has no best group and comes last.
-        assert_eq!(ids, ["empty-home", "m", "small"]);
-        let best = &s[0];
+        // Existing dwellings never (a vacant home is housing vacancy), mixed only
+        // when vacant; the tiny one has no best group and comes last.
+        assert_eq!(ids, ["m", "small"]);
+        let m = &s[0];
         // All groups score 100 here; ties go by name → gezinnen.
-        assert_eq!(best.best_group.as_deref(), Some("gezinnen"));
-        assert_eq!(best.best_homes, 2);
-        assert!(best.vacant);
-        let m = &s[1];
+        assert_eq!(m.best_group.as_deref(), Some("gezinnen"));
         assert!(m.usable_estimated);
         assert_eq!(
             m.conditions,
@@ -324,7 +331,7 @@ mod tests {
                 "vloeroppervlak geschat"
             ]
         );
-        let small = &s[2];
+        let small = &s[1];
         assert_eq!(small.best_group, None);
         assert_eq!(small.best_score, 0.0);
         assert_eq!(small.homes["studenten"], 0);

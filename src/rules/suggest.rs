@@ -12,9 +12,10 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-/// Gain of one candidate: its distinct homes not yet covered.
-fn gain(homes: &[u32], covered: &[bool]) -> u32 {
-    let mut n = 0;
+/// Gain of one candidate: the weights of its distinct homes not yet covered
+/// (weight 1 for a home beyond `weights`).
+fn gain(homes: &[u32], weights: &[u32], covered: &[bool]) -> u32 {
+    let mut n: u32 = 0;
     let mut prev = None;
     for &h in homes {
         if prev == Some(h) {
@@ -22,7 +23,7 @@ fn gain(homes: &[u32], covered: &[bool]) -> u32 {
         }
         prev = Some(h);
         if !covered.get(h as usize).copied().unwrap_or(false) {
-            n += 1;
+            n = n.saturating_add(weights.get(h as usize).copied().unwrap_or(1));
         }
     }
     n
@@ -82,12 +83,32 @@ pub fn greedy(
     already_covered: &[bool],
     count: usize,
 ) -> Vec<(usize, u32)> {
+    greedy_weighted(candidates, &[], already_covered, count)
+}
+
+/// [`greedy`] where home `h` counts `weights[h]` (a building with its
+/// dwellings; 1 beyond the slice): each round takes the candidate that brings
+/// the most weight within reach. Returns `(candidate index, weight gained)`.
+///
+/// # Examples
+/// ```
+/// use binnenstad::rules::suggest::greedy_weighted;
+/// // Home 3 is a block of 10 dwellings: one candidate reaching it beats two homes.
+/// let candidates = vec![vec![0, 1], vec![3]];
+/// assert_eq!(greedy_weighted(&candidates, &[1, 1, 1, 10], &[false; 4], 1), vec![(1, 10)]);
+/// ```
+pub fn greedy_weighted(
+    candidates: &[Vec<u32>],
+    weights: &[u32],
+    already_covered: &[bool],
+    count: usize,
+) -> Vec<(usize, u32)> {
     let mut covered = already_covered.to_vec();
     let mut heap: BinaryHeap<Entry> = candidates
         .iter()
         .enumerate()
         .map(|(i, homes)| Entry {
-            bound: gain(homes, &covered),
+            bound: gain(homes, weights, &covered),
             candidate: Reverse(i),
             round: 0,
         })
@@ -109,7 +130,7 @@ pub fn greedy(
             round += 1;
         } else {
             heap.push(Entry {
-                bound: gain(homes, &covered),
+                bound: gain(homes, weights, &covered),
                 candidate: top.candidate,
                 round,
             });
@@ -128,7 +149,7 @@ mod tests {
         for _ in 0..count {
             let mut best: Option<(usize, u32)> = None;
             for (i, c) in candidates.iter().enumerate() {
-                let g = gain(c, &covered);
+                let g = gain(c, &[], &covered);
                 if best.is_none_or(|(_, bg)| g > bg) {
                     best = Some((i, g));
                 }
@@ -148,7 +169,7 @@ mod tests {
         let mut covered = already.to_vec();
         let mut n = 0;
         for &i in chosen {
-            n += gain(&candidates[i], &covered);
+            n += gain(&candidates[i], &[], &covered);
             cover(&candidates[i], &mut covered);
         }
         n

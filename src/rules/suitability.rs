@@ -1161,7 +1161,9 @@ fn vng_label(layers: &Layers, index: usize) -> String {
 /// on the number of threads.
 ///
 /// `facts` is parallel to `layers.buildings`; when the lengths differ, only the
-/// common prefix is assessed.
+/// common prefix is assessed. A non-dwelling ([`Building::non_dwelling`]: shed,
+/// garage, roof ...) gets no assessment (an empty list): it has no housing
+/// verdict, which is not the same as ongeschikt.
 pub fn assess_all(
     layers: &Layers,
     facts: &[BuildingFacts],
@@ -1180,6 +1182,10 @@ pub fn assess_all(
         .par_iter()
         .zip(facts.par_iter())
         .map(|(building, f)| {
+            // A shed, garage or roof is no home for anyone: no verdict at all.
+            if building.non_dwelling {
+                return Vec::new();
+            }
             let near = near_at_least(&index, building.anchor(), lightest);
             groups
                 .iter()
@@ -1232,6 +1238,11 @@ mod tests {
             lift: Some(true),
             year: None,
             name: None,
+            ..crate::model::Building::new(
+                "",
+                geo::MultiPolygon(vec![]),
+                crate::model::BuildingUse::Other,
+            )
         }
     }
 

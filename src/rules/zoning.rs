@@ -80,8 +80,13 @@ pub struct ReuringGrid {
     pub rows: usize,
     /// Reuring index per cell (weighted horeca-equivalents nearby), as computed.
     pub index: Vec<f64>,
-    /// Zone character per cell, after small regions were merged into their neighbours.
+    /// Zone character per cell, after small regions were merged into their
+    /// neighbours. A cell outside the study area (`in_area` false) belongs to no
+    /// zone; its entry here is `rust` only as a filler.
     pub class: Vec<ZoneCharacter>,
+    /// Per cell: inside the study area (see the module docs, "Study area").
+    /// Empty means every cell (a grid built by hand).
+    pub in_area: Vec<bool>,
 }
 
 impl ReuringGrid {
@@ -381,22 +386,9 @@ pub fn zone(layers: &Layers, settings: &ZoningSettings) -> Zoning {
             (anchor, e)
         })
         .collect();
-    let mut ext = placed
-        .par_iter()
-        .map(|(_, e)| *e)
-        .reduce(|| Extent::EMPTY, Extent::merge);
-    for h in &layers.horeca {
-        ext.add(h.point.x(), h.point.y());
-    }
-    for a in &layers.amenities {
-        ext.add(a.point.x(), a.point.y());
-    }
-    for core in &layers.retail_core {
-        for c in core.area.0.iter().flat_map(|p| &p.exterior().0) {
-            ext.add(c.x, c.y);
-        }
-    }
     report_unplaced(layers, &placed, &mut diagnostics);
+    let area = StudyArea::new(layers, &placed, &mut diagnostics);
+    let ext = area.extent;
 
     let cell_req = if settings.cell_m.is_finite() && settings.cell_m > 0.0 {
         settings.cell_m
@@ -450,26 +442,39 @@ pub fn zone(layers: &Layers, settings: &ZoningSettings) -> Zoning {
         rows,
         index: vec![0.0; cols * rows],
         class: Vec::new(),
+        in_area: Vec::new(),
     };
     let srcs = sources(layers, settings);
     splat(&mut grid, &srcs, settings.kernel, radius);
     add_retail_core(&mut grid, layers, sane(settings.retail_core_weight));
+    grid.in_area = area.mask(&grid, layers, &placed, radius);
 
     let (tg, tr) = (settings.threshold_gemengd, settings.threshold_reuring);
-    grid.class = grid.index.iter().map(|&v| classify(v, tg, tr)).collect();
+    let mut class: Vec<Option<ZoneCharacter>> = grid
+        .index
+        .iter()
+        .zip(&grid.in_area)
+        .map(|(&v, &inside)| inside.then(|| classify(v, tg, tr)))
+        .collect();
     let cell_area = cell_m * cell_m;
     let min_cells = if settings.min_zone_area_m2.is_finite() {
         settings.min_zone_area_m2 / cell_area
     } else {
         0.0
     };
-    dissolve::merge_small(cols, rows, &mut grid.class, min_cells);
+    dissolve::merge_small(cols, rows, &mut class, min_cells);
 
-    let comps = dissolve::label(cols, rows, &grid.class);
+    let comps = dissolve::label(cols, rows, &class);
+    grid.class = class
+        .iter()
+        .map(|c| c.unwrap_or(ZoneCharacter::Rust))
+        .collect();
     let rings = dissolve::trace(cols, rows, &comps.labels, comps.comps.len());
     let mut sums = vec![0.0; comps.comps.len()];
     for (cell, &l) in comps.labels.iter().enumerate() {
-        sums[l as usize] += grid.index[cell];
+        if let Some(sum) = sums.get_mut(l as usize) {
+            *sum += grid.index[cell];
+        }
     }
     let mut counters = [0usize; 3];
     let to_xy = |(i, j): (i64, i64)| Coord {
@@ -498,20 +503,22 @@ pub fn zone(layers: &Layers, settings: &ZoningSettings) -> Zoning {
 
     let buildings = placed
         .par_iter()
-        .map(|(anchor, _)| match grid.cell_of(*anchor) {
-            Some(cell) => BuildingZone {
-                zone: grid.class[cell],
-                reuring_index: grid.index[cell],
-                cell: Some(cell),
-                anchor: *anchor,
+        .map(
+            |(anchor, _)| match grid.cell_of(*anchor).filter(|&c| grid.in_area[c]) {
+                Some(cell) => BuildingZone {
+                    zone: grid.class[cell],
+                    reuring_index: grid.index[cell],
+                    cell: Some(cell),
+                    anchor: *anchor,
+                },
+                None => BuildingZone {
+                    zone: ZoneCharacter::Rust,
+                    reuring_index: 0.0,
+                    cell: None,
+                    anchor: *anchor,
+                },
             },
-            None => BuildingZone {
-                zone: ZoneCharacter::Rust,
-                reuring_index: 0.0,
-                cell: None,
-                anchor: *anchor,
-            },
-        })
+        )
         .collect();
 
     Zoning {
@@ -563,6 +570,264 @@ fn classify(v: f64, gemengd: f64, reuring: f64) -> ZoneCharacter {
     } else {
         ZoneCharacter::Rust
     }
+}
+
+/// A building or street farther than this (m) outside the box holding the
+/// middle 98% of the building anchors (or the box's own size, when larger) lies
+/// far outside the study area: a stray feature, in the wrong CRS or with its
+/// coordinates swapped. It is reported and left out of the zoning.
+pub const FAR_OUTSIDE_M: f64 = 2_000.0;
+
+/// The study area: the scenario's `study_area` polygons, or derived from where
+/// the buildings and streets are.
+struct StudyArea {
+    /// The grid's extent (before padding).
+    extent: Extent,
+    /// Outside this box a feature is far outside (derived areas only).
+    bulk: Option<Extent>,
+}
+
+impl StudyArea {
+    fn new(
+        layers: &Layers,
+        placed: &[(Point<f64>, Extent)],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> StudyArea {
+        if !layers.study_area.is_empty() {
+            let mut extent = Extent::EMPTY;
+            for c in layers
+                .study_area
+                .iter()
+                .flat_map(|a| a.area.0.iter().flat_map(|p| &p.exterior().0))
+            {
+                extent.add(c.x, c.y);
+            }
+            return StudyArea { extent, bulk: None };
+        }
+        // The bulk of the buildings; without buildings, of the horeca and amenities.
+        let bulk = bulk_box(placed.iter().map(|(a, _)| *a)).or_else(|| {
+            bulk_box(
+                layers
+                    .horeca
+                    .iter()
+                    .map(|h| h.point)
+                    .chain(layers.amenities.iter().map(|a| a.point)),
+            )
+        });
+        let inside = |x: f64, y: f64| {
+            bulk.is_none_or(|b| x >= b.min[0] && x <= b.max[0] && y >= b.min[1] && y <= b.max[1])
+        };
+        let mut extent = Extent::EMPTY;
+        let mut far = |layer: &str, index: usize, id: &str, x: f64, y: f64| {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                layer: layer.into(),
+                file: None,
+                feature: Some(FeatureRef {
+                    index,
+                    id: Some(id.to_string()),
+                }),
+                code: "far_outside",
+                message: format!(
+                    "lies far outside the study area (at {x:.0}, {y:.0} in the working CRS, \
+                     more than {FAR_OUTSIDE_M:.0} m beyond the bulk of the buildings): \
+                     wrong CRS or coordinates swapped? Left out of the zoning"
+                ),
+            });
+        };
+        for (i, (b, (anchor, e))) in layers.buildings.iter().zip(placed).enumerate() {
+            if !(anchor.x().is_finite() && anchor.y().is_finite()) {
+                continue;
+            }
+            if inside(anchor.x(), anchor.y()) {
+                extent = extent.merge(*e);
+            } else {
+                far("buildings", i, &b.id, anchor.x(), anchor.y());
+            }
+        }
+        for (i, st) in layers.streets.iter().enumerate() {
+            let mut any = false;
+            for c in &st.line.0 {
+                if inside(c.x, c.y) {
+                    extent.add(c.x, c.y);
+                    any = true;
+                }
+            }
+            if !any && let Some(c) = st.line.0.first() {
+                far("streets", i, &st.id, c.x, c.y);
+            }
+        }
+        for (i, h) in layers.horeca.iter().enumerate() {
+            let (x, y) = (h.point.x(), h.point.y());
+            if !x.is_finite() || !y.is_finite() {
+                continue;
+            }
+            if inside(x, y) {
+                extent.add(x, y);
+            } else {
+                far("horeca", i, &h.id, x, y);
+            }
+        }
+        for (i, a) in layers.amenities.iter().enumerate() {
+            let (x, y) = (a.point.x(), a.point.y());
+            if !x.is_finite() || !y.is_finite() {
+                continue;
+            }
+            if inside(x, y) {
+                extent.add(x, y);
+            } else {
+                far("amenities", i, &a.id, x, y);
+            }
+        }
+        for c in layers
+            .retail_core
+            .iter()
+            .flat_map(|core| core.area.0.iter().flat_map(|p| &p.exterior().0))
+        {
+            if inside(c.x, c.y) {
+                extent.add(c.x, c.y);
+            }
+        }
+        StudyArea { extent, bulk }
+    }
+
+    /// Per cell of `grid`: inside the study area. With `study_area` polygons, the
+    /// cells whose centre lies in one; derived, the cells within the kernel
+    /// radius of a building anchor or of a street (sampled every half cell) in
+    /// the bulk: water, rail yards and empty land beyond the radius are no zone.
+    fn mask(
+        &self,
+        grid: &ReuringGrid,
+        layers: &Layers,
+        placed: &[(Point<f64>, Extent)],
+        radius: f64,
+    ) -> Vec<bool> {
+        use geo::{BoundingRect, Intersects};
+        let (cols, rows) = (grid.cols, grid.rows);
+        let mut mask = vec![false; cols * rows];
+        if cols * rows == 0 {
+            return mask;
+        }
+        if !layers.study_area.is_empty() {
+            for a in &layers.study_area {
+                let Some(r) = a.area.bounding_rect() else {
+                    continue;
+                };
+                let c0 = ((r.min().x - grid.origin[0]) / grid.cell_m)
+                    .floor()
+                    .max(0.0) as usize;
+                let r0 = ((r.min().y - grid.origin[1]) / grid.cell_m)
+                    .floor()
+                    .max(0.0) as usize;
+                for row in r0..rows {
+                    let y = grid.centre_y(row);
+                    if y > r.max().y {
+                        break;
+                    }
+                    for col in c0..cols {
+                        let x = grid.centre_x(col);
+                        if x > r.max().x {
+                            break;
+                        }
+                        if !mask[row * cols + col] && a.area.intersects(&Point::new(x, y)) {
+                            mask[row * cols + col] = true;
+                        }
+                    }
+                }
+            }
+            return mask;
+        }
+        let inside = |x: f64, y: f64| {
+            x.is_finite()
+                && y.is_finite()
+                && self.bulk.is_none_or(|b| {
+                    x >= b.min[0] && x <= b.max[0] && y >= b.min[1] && y <= b.max[1]
+                })
+        };
+        // Seed cells, then a disk of the radius around each distinct seed.
+        let mut seed = vec![false; cols * rows];
+        let mut mark = |x: f64, y: f64| {
+            if inside(x, y)
+                && let Some(c) = grid.cell_of(Point::new(x, y))
+            {
+                seed[c] = true;
+            }
+        };
+        for (anchor, _) in placed {
+            mark(anchor.x(), anchor.y());
+        }
+        // Horeca and event places are in buildings or on streets in real data;
+        // they seed too, so that a map of points alone still zones.
+        for h in &layers.horeca {
+            mark(h.point.x(), h.point.y());
+        }
+        for a in layers.amenities.iter().filter(|a| is_event_place(a)) {
+            mark(a.point.x(), a.point.y());
+        }
+        let step = (grid.cell_m / 2.0).max(0.5);
+        for st in &layers.streets {
+            for w in st.line.0.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                let len = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+                let n = if len.is_finite() {
+                    (len / step).ceil().min(1e6) as usize
+                } else {
+                    0
+                };
+                for k in 0..=n {
+                    let t = if n == 0 { 0.0 } else { k as f64 / n as f64 };
+                    mark(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+                }
+            }
+        }
+        // At least two cells around every seed, so a small kernel still leaves
+        // neighbours for a one-cell speck to merge into.
+        let radius = radius.max(2.0 * grid.cell_m);
+        let reach = (radius / grid.cell_m).floor() as i64;
+        // Half-widths of the disk per row offset (cell centres within the radius).
+        let widths: Vec<i64> = (-reach..=reach)
+            .map(|dy| {
+                let dy = dy as f64 * grid.cell_m;
+                ((radius * radius - dy * dy).max(0.0).sqrt() / grid.cell_m).floor() as i64
+            })
+            .collect();
+        for (c, _) in seed.iter().enumerate().filter(|(_, s)| **s) {
+            let (col, row) = ((c % cols) as i64, (c / cols) as i64);
+            for (k, w) in widths.iter().enumerate() {
+                let r = row + k as i64 - reach;
+                if r < 0 || r >= rows as i64 {
+                    continue;
+                }
+                let lo = (col - w).max(0) as usize;
+                let hi = (col + w).min(cols as i64 - 1) as usize;
+                mask[r as usize * cols + lo..=r as usize * cols + hi].fill(true);
+            }
+        }
+        mask
+    }
+}
+
+/// The box holding the middle 98% of the points in x and in y, padded by
+/// [`FAR_OUTSIDE_M`] or by its own size, whichever is larger. `None` without
+/// finite points.
+fn bulk_box(points: impl Iterator<Item = Point<f64>>) -> Option<Extent> {
+    let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = points
+        .filter(|p| p.x().is_finite() && p.y().is_finite())
+        .map(|p| (p.x(), p.y()))
+        .unzip();
+    if xs.is_empty() {
+        return None;
+    }
+    xs.sort_by(f64::total_cmp);
+    ys.sort_by(f64::total_cmp);
+    let n = xs.len();
+    let cut = n / 100;
+    let (x0, x1, y0, y1) = (xs[cut], xs[n - 1 - cut], ys[cut], ys[n - 1 - cut]);
+    let pad = FAR_OUTSIDE_M.max(x1 - x0).max(y1 - y0);
+    Some(Extent {
+        min: [x0 - pad, y0 - pad],
+        max: [x1 + pad, y1 + pad],
+    })
 }
 
 fn zoning_diagnostic(code: &'static str, message: String) -> Diagnostic {
@@ -653,6 +918,7 @@ fn splat(grid: &mut ReuringGrid, srcs: &[Source], kernel: Kernel, radius: f64) {
     let frame = ReuringGrid {
         index: Vec::new(),
         class: Vec::new(),
+        in_area: Vec::new(),
         ..*grid
     };
     grid.index
@@ -793,10 +1059,21 @@ pub(crate) mod tests {
             assert_relative_eq!(zone.area.signed_area(), zone.area_m2, epsilon = 1e-6);
             total += zone.area_m2;
         }
-        assert_relative_eq!(total, z.grid.len() as f64 * cell_area, epsilon = 1e-6);
+        // The zones tile the study area's cells; a cell outside it has no zone.
+        let inside = z.grid.in_area.iter().filter(|a| **a).count();
+        assert_relative_eq!(total, inside as f64 * cell_area, epsilon = 1e-6);
         // Every cell centre lies in exactly the zone recorded for it.
         for cell in 0..z.grid.len() {
             let c = z.grid.cell_centre(cell);
+            if !z.grid.in_area[cell] {
+                assert_eq!(
+                    z.cell_zone[cell],
+                    u32::MAX,
+                    "cell {cell} outside has a zone"
+                );
+                assert!(z.zones.iter().all(|zone| !zone.area.contains(&c)));
+                continue;
+            }
             let zi = z.cell_zone[cell] as usize;
             assert!(
                 z.zones[zi].area.contains(&c),
@@ -1045,8 +1322,10 @@ pub(crate) mod tests {
             h.push(horeca(&format!("w{i}"), 0.0, t, 3));
             h.push(horeca(&format!("e{i}"), 200.0, t, 3));
         }
+        // A house in the courtyard puts it in the study area.
         let layers = Layers {
             horeca: h,
+            buildings: vec![building("house", 100.0, 100.0, BuildingUse::Residential)],
             ..Layers::default()
         };
         let z = zone(&layers, &s);
@@ -1059,7 +1338,10 @@ pub(crate) mod tests {
             .filter(|z| z.character == ZoneCharacter::Reuring)
             .collect();
         assert_eq!(reuring.len(), 1);
-        assert_eq!(reuring[0].area.interiors().len(), 1);
+        // The courtyard is a hole: the rust zone around the house, and cells
+        // beyond the kernel of anything, which belong to no zone (traced apart
+        // where they touch only at a corner).
+        assert!(!reuring[0].area.interiors().is_empty());
         assert!(!reuring[0].area.contains(&Point::new(100.0, 100.0)));
         let inner = z
             .zones
@@ -1093,14 +1375,26 @@ pub(crate) mod tests {
             ZoneCharacter::Rust,
             "a one-cell gemengd speck merges"
         );
-        assert_eq!(z.zones.len(), 1);
-        assert_eq!(z.zones[0].id, "rust-1");
+        // Three islands of study area (around each building and the pub), all rust.
+        assert_eq!(z.zones.len(), 3);
+        assert!(z.zones.iter().all(|z| z.character == ZoneCharacter::Rust));
         assert_tiles(&z);
-        // Without a minimum it stays, as a hole in the rust zone.
+        // Without a minimum it stays, as a hole in the rust zone around the pub.
         s.min_zone_area_m2 = 0.0;
         let z = zone(&layers, &s);
-        assert_eq!(z.zones.len(), 2);
-        assert_eq!(z.zones[0].area.interiors().len(), 1);
+        assert_eq!(z.zones.len(), 4);
+        let speck: Vec<&Zone> = z
+            .zones
+            .iter()
+            .filter(|z| z.character == ZoneCharacter::Gemengd)
+            .collect();
+        assert_eq!(speck.len(), 1);
+        assert_eq!(speck[0].area_m2, 625.0);
+        assert!(
+            z.zones
+                .iter()
+                .any(|z| z.character == ZoneCharacter::Rust && z.area.interiors().len() == 1)
+        );
         assert_tiles(&z);
     }
 

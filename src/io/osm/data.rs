@@ -84,6 +84,9 @@ pub(crate) struct OsmData {
     pub relations: Vec<Relation>,
     /// Nodes dropped because their coordinates were not finite or out of range.
     pub bad_nodes: Vec<i64>,
+    /// The extent the file says its data covers (XML `<bounds>`, the PBF
+    /// header's bbox): west, south, east, north in degrees.
+    pub bounds: Option<[f64; 4]>,
 }
 
 impl OsmData {
@@ -111,6 +114,24 @@ impl OsmData {
         self.ways.extend(other.ways);
         self.relations.extend(other.relations);
         self.bad_nodes.extend(other.bad_nodes);
+        self.bounds = self.bounds.or(other.bounds);
+    }
+
+    /// Records the data's extent from two corners in degrees, when they are
+    /// finite, in range and span an area.
+    pub fn set_bounds(&mut self, lon: [f64; 2], lat: [f64; 2]) {
+        let (w, e) = (lon[0].min(lon[1]), lon[0].max(lon[1]));
+        let (s, n) = (lat[0].min(lat[1]), lat[0].max(lat[1]));
+        let ok = [w, e, s, n].iter().all(|v| v.is_finite())
+            && (-180.0..=180.0).contains(&w)
+            && (-180.0..=180.0).contains(&e)
+            && (-90.0..=90.0).contains(&s)
+            && (-90.0..=90.0).contains(&n)
+            && w < e
+            && s < n;
+        if ok && self.bounds.is_none() {
+            self.bounds = Some([w, s, e, n]);
+        }
     }
 
     /// Sorts elements by id so that later steps are independent of file order.

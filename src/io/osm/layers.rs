@@ -15,12 +15,15 @@ use super::geom::{
 use super::{ImportOptions, OsmLayers, hours, retail_core, tags};
 use crate::error::{Diagnostic, Severity};
 use crate::model::{AmenityKind, BuildingUse, HorecaCategory};
-use geo::{BoundingRect, Coord, Distance, Haversine, InteriorPoint, Intersects, MultiPolygon};
+use geo::{
+    BoundingRect, ChamberlainDuquetteArea, Coord, Distance, Haversine, InteriorPoint, Intersects,
+    MultiPolygon,
+};
 use geo::{Point, Rect};
 use geojson::{Feature, FeatureCollection, feature::Id};
 use rstar::{AABB, RTree, primitives::GeomWithData};
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// Everything [`build`] produces.
 pub(crate) struct Built {
@@ -54,6 +57,8 @@ struct Poi<'a> {
     id: String,
     point: Point<f64>,
     tags: &'a Tags,
+    /// Area (m²) when the element is a closed way or a multipolygon.
+    area_m2: Option<f64>,
 }
 
 /// True when the tags make a point feature in some layer (or count as a shop).
@@ -127,11 +132,41 @@ pub(crate) fn build(data: &OsmData, options: &ImportOptions, file: &str) -> Buil
             streets: collection(streets),
             retail_core: collection(retail_core),
             businesses: collection(businesses),
+            study_area: collection(study_area_layer(options.bbox, data.bounds)),
         },
         diagnostics: diags.list,
         retail_core_derived: derived,
         retail_core_method: method,
     }
+}
+
+/// The study area as one polygon: the `--bbox` when given (the import keeps
+/// what intersects it), else the extent the file declares. An extract holds
+/// every feature inside that extent and only the ways that cross its edge
+/// beyond it, so zoning and coverage outside it would count missing data as quiet.
+fn study_area_layer(bbox: Option<[f64; 4]>, bounds: Option<[f64; 4]>) -> Vec<Feature> {
+    let (box_, source) = match (bbox, bounds) {
+        (Some(b), _) => (b, "--bbox"),
+        (None, Some(b)) => (b, "bounds of the file"),
+        (None, None) => return Vec::new(),
+    };
+    let [w, s, e, n] = box_.map(geom::round7);
+    let ring = vec![
+        Coord { x: w, y: s },
+        Coord { x: e, y: s },
+        Coord { x: e, y: n },
+        Coord { x: w, y: n },
+        Coord { x: w, y: s },
+    ];
+    let Some(p) = ring_polygon(ring) else {
+        return Vec::new();
+    };
+    let id = "study_area/1".to_string();
+    let mut props = Map::new();
+    props.insert("id".into(), json!(id));
+    props.insert("name".into(), Value::Null);
+    props.insert("source".into(), json!(source));
+    vec![feature(id, polygon_geometry(&MultiPolygon(vec![p])), props)]
 }
 
 /// Sorts features by id into a collection.
@@ -219,6 +254,7 @@ fn collect_pois<'a>(
                 id: format!("node/{}", n.id),
                 point: Point::new(x, y),
                 tags: &n.tags,
+                area_m2: None,
             });
         }
     }
@@ -251,10 +287,16 @@ fn collect_pois<'a>(
             }
         };
         if let Some(point) = point {
+            let area_m2 = coords
+                .complete()
+                .filter(|_| is_closed(w))
+                .and_then(|c| ring_polygon(c.to_vec()))
+                .map(|p| p.chamberlain_duquette_unsigned_area());
             pois.push(Poi {
                 id: format!("way/{}", w.id),
                 point,
                 tags: &w.tags,
+                area_m2,
             });
         }
     }
@@ -262,11 +304,14 @@ fn collect_pois<'a>(
         if !is_poi(&r.tags) {
             continue;
         }
-        if let Some(point) = multipolygons.get(&r.id).and_then(|m| m.interior_point()) {
+        if let Some(shape) = multipolygons.get(&r.id)
+            && let Some(point) = shape.interior_point()
+        {
             pois.push(Poi {
                 id: format!("relation/{}", r.id),
                 point,
                 tags: &r.tags,
+                area_m2: Some(shape.chamberlain_duquette_unsigned_area()),
             });
         }
     }
@@ -327,6 +372,10 @@ fn amenity_layer(pois: &[Poi<'_>]) -> Vec<Feature> {
         let Some(m) = tags::amenity_kind(p.tags) else {
             continue;
         };
+        // Grass smaller than a playing field is verge, not neighbourhood green.
+        if m.osm_tag == "landuse=grass" && p.area_m2.is_none_or(|a| a < tags::GRASS_MIN_M2) {
+            continue;
+        }
         if m.kind == AmenityKind::TransitStop {
             transit.push((tags::transit_priority(&m.osm_tag), p, m));
             continue;
@@ -383,12 +432,119 @@ fn business_layer(pois: &[Poi<'_>]) -> Vec<Feature> {
     out
 }
 
-/// One building before ids are made unique.
+/// One building (a BAG pand) before its use is read: the OSM ways and
+/// multipolygons that carry its `ref:bag` (or the one element without one).
 struct BuildingShape<'a> {
-    osm_id: String,
-    tags: &'a Tags,
+    /// OSM ids of the parts, in the order read (ways before relations, by id).
+    osm_ids: Vec<String>,
+    /// Tags of each part, parallel to `osm_ids`.
+    tags: Vec<&'a Tags>,
     shape: MultiPolygon<f64>,
 }
+
+impl<'a> BuildingShape<'a> {
+    /// The first part's value of `key`.
+    fn get(&self, key: &str) -> Option<&'a str> {
+        self.tags.iter().find_map(|t| t.get(key))
+    }
+}
+
+/// One unit inside a building: a mapped address, a business, or a vacancy marker.
+#[derive(Default, Clone, Copy)]
+struct Unit {
+    /// The use of the business in it.
+    business: Option<BuildingUse>,
+    /// Marked vacant, with the use it had.
+    vacant: Option<Option<BuildingUse>>,
+}
+
+/// The units found inside a footprint (see `maps/README.md`, "units").
+#[derive(Default)]
+struct UnitTally {
+    /// Units by normalised address (`street|housenumber|unit`).
+    by_address: HashMap<String, Unit>,
+    /// Businesses and vacancy markers without an address: one unit each.
+    loose: Vec<Unit>,
+}
+
+impl UnitTally {
+    fn add(&mut self, t: &Tags) {
+        // A vacancy marker wins: `shop=vacant` is a shop unit without a shop.
+        let vacant = tags::is_vacant(t).then(|| tags::former_use(t));
+        let unit = Unit {
+            business: if vacant.is_some() {
+                None
+            } else {
+                tags::poi_use(t)
+            },
+            vacant,
+        };
+        match address_key(t) {
+            Some(key) => {
+                let u = self.by_address.entry(key).or_default();
+                u.business = u.business.or(unit.business);
+                u.vacant = u.vacant.or(unit.vacant);
+            }
+            None if unit.business.is_some() || unit.vacant.is_some() => self.loose.push(unit),
+            None => {}
+        }
+    }
+    fn units(&self) -> impl Iterator<Item = &Unit> {
+        self.by_address.values().chain(&self.loose)
+    }
+}
+
+/// A normalised address key, when the element has a house number.
+fn address_key(t: &Tags) -> Option<String> {
+    let number = t.get("addr:housenumber")?.trim().to_lowercase();
+    let street = t
+        .get("addr:street")
+        .or(t.get("addr:postcode"))
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
+    let unit = t
+        .get("addr:unit")
+        .or(t.get("addr:door"))
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
+    Some(format!("{street}|{number}|{unit}"))
+}
+
+/// The use most units have when it is more than half of them; several uses
+/// without a majority → mixed; none → none.
+fn majority(uses: &[BuildingUse]) -> Option<BuildingUse> {
+    let mut counts: Vec<(BuildingUse, usize)> = Vec::new();
+    for u in uses {
+        match counts.iter_mut().find(|(v, _)| v == u) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((*u, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    match counts.first() {
+        None => None,
+        Some(&(u, n)) if n * 2 > uses.len() => Some(u),
+        Some(_) => Some(BuildingUse::Mixed),
+    }
+}
+
+/// `building=*` values of a building with one household.
+const SINGLE_DWELLING_TYPES: [&str; 8] = [
+    "house",
+    "detached",
+    "semidetached_house",
+    "bungalow",
+    "houseboat",
+    "farm",
+    "static_caravan",
+    "villa",
+];
+
+/// POI units must hold at least this share of a `building=yes` building's units
+/// to give it their use (see `maps/README.md`).
+const POI_UNIT_SHARE: f64 = 0.5;
 
 fn building_layer(
     data: &OsmData,
@@ -396,7 +552,7 @@ fn building_layer(
     diags: &mut Diagnostics,
     keep: &dyn Fn(&geo::Geometry<f64>) -> bool,
 ) -> Vec<Feature> {
-    let mut shapes = Vec::new();
+    let mut shapes: Vec<BuildingShape<'_>> = Vec::new();
     for w in &data.ways {
         if !tags::is_building(&w.tags) || !is_closed(w) {
             continue;
@@ -417,8 +573,8 @@ fn building_layer(
         };
         match ring_polygon(ring.to_vec()) {
             Some(p) => shapes.push(BuildingShape {
-                osm_id: format!("way/{}", w.id),
-                tags: &w.tags,
+                osm_ids: vec![format!("way/{}", w.id)],
+                tags: vec![&w.tags],
                 shape: MultiPolygon(vec![p]),
             }),
             None => diags.warn(
@@ -434,20 +590,26 @@ fn building_layer(
             && let Some(shape) = multipolygons.get(&r.id)
         {
             shapes.push(BuildingShape {
-                osm_id: format!("relation/{}", r.id),
-                tags: &r.tags,
+                osm_ids: vec![format!("relation/{}", r.id)],
+                tags: vec![&r.tags],
                 shape: shape.clone(),
             });
         }
     }
     shapes.retain(|b| keep(&geo::Geometry::MultiPolygon(b.shape.clone())));
+    let shapes = merge_panden(shapes);
 
-    // POI nodes (and vacancy markers) for point-in-polygon.
+    // Nodes that tell about units: POIs, vacancy markers, addresses, landmarks.
     let index: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
         data.nodes
             .iter()
             .enumerate()
-            .filter(|(_, n)| tags::poi_use(&n.tags).is_some() || tags::is_vacant(&n.tags))
+            .filter(|(_, n)| {
+                tags::poi_use(&n.tags).is_some()
+                    || tags::is_vacant(&n.tags)
+                    || n.tags.has("addr:housenumber")
+                    || tags::landmark_kind(&n.tags).is_some()
+            })
             .map(|(i, n)| {
                 let (x, y) = super::data::from_decimicro(n.coord);
                 GeomWithData::new([x, y], i)
@@ -455,12 +617,10 @@ fn building_layer(
             .collect(),
     );
 
-    let mut used_ids: HashMap<String, String> = HashMap::new();
     let mut out = Vec::new();
     for b in shapes {
-        let t = b.tags;
-        let mut node_uses = BTreeSet::new();
-        let mut node_vacant = false;
+        let mut tally = UnitTally::default();
+        let mut node_landmarks: Vec<(&'static str, i64)> = Vec::new();
         if let Some(rect) = b.shape.bounding_rect() {
             let envelope =
                 AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
@@ -470,65 +630,129 @@ fn building_layer(
                 if !b.shape.intersects(&Point::new(x, y)) {
                     continue;
                 }
-                if let Some(u) = tags::poi_use(&node.tags) {
-                    node_uses.insert(u);
+                tally.add(&node.tags);
+                if let Some(k) = tags::landmark_kind(&node.tags) {
+                    node_landmarks.push((k, node.id));
                 }
-                node_vacant |= tags::is_vacant(&node.tags);
             }
         }
-        let building = t.get("building").unwrap_or("yes");
-        let own = tags::poi_use(t);
-        let (usage, source, ground) = match tags::building_type_use(building) {
-            Some(BuildingUse::Residential) => {
-                let mut plint = node_uses.clone();
-                plint.extend(own);
-                (BuildingUse::Residential, "building_tag", combine(&plint))
+        // The building's own address and POI tags are a unit when nothing inside is.
+        if tally.units().next().is_none() {
+            for t in &b.tags {
+                tally.add(t);
             }
-            Some(u) => (u, "building_tag", None),
-            None => match (own, combine(&node_uses)) {
-                (Some(u), _) => (u, "building_tag", None),
-                (None, Some(u)) => (u, "poi_nodes", None),
-                (None, None) if building == "commercial" => {
-                    (tags::COMMERCIAL_FALLBACK, "building_tag", None)
-                }
-                (None, None) => (BuildingUse::Other, "default", None),
-            },
-        };
-        let ref_bag = t.get("ref:bag").map(str::trim).filter(|v| !v.is_empty());
-        let id = match ref_bag {
-            Some(r) if !used_ids.contains_key(r) => {
-                used_ids.insert(r.to_string(), b.osm_id.clone());
-                r.to_string()
-            }
-            Some(r) => {
-                let first = used_ids.get(r).cloned().unwrap_or_default();
-                diags.warn(
-                    "buildings",
-                    "duplicate_id",
-                    format!(
-                        "{}: ref:bag {r} is also on {first}; this one keeps its OSM id as id",
-                        b.osm_id
-                    ),
-                );
-                b.osm_id.clone()
-            }
-            None => b.osm_id.clone(),
-        };
-        let name = t.get("name").map(str::to_string).or_else(|| {
-            match (t.get("addr:street"), t.get("addr:housenumber")) {
-                (Some(s), Some(n)) => Some(format!("{s} {n}")),
-                _ => None,
-            }
-        });
-        let floors = t
+        }
+        let units: Vec<Unit> = tally.units().copied().collect();
+        let business: Vec<BuildingUse> = units.iter().filter_map(|u| u.business).collect();
+        let vacant_units = units
+            .iter()
+            .filter(|u| u.business.is_none() && u.vacant.is_some())
+            .count();
+        let street_uses: Vec<BuildingUse> = units
+            .iter()
+            .filter_map(|u| u.business.or(u.vacant.flatten()))
+            .collect();
+        let street_units = units
+            .iter()
+            .filter(|u| u.business.is_some() || u.vacant.is_some())
+            .count();
+        let plain_units = units.len() - street_units;
+
+        // The building type: the first part whose `building=*` says more than `yes`.
+        let building = b
+            .tags
+            .iter()
+            .filter_map(|t| t.get("building"))
+            .find(|v| tags::building_type_use(v).is_some() || *v != "yes")
+            .or(b.get("building"))
+            .unwrap_or("yes");
+        let own = b.tags.iter().find_map(|t| tags::poi_use(t));
+        let floors = b
             .get("building:levels")
             .and_then(tags::leading_number)
             .filter(|v| *v >= 0.0 && *v < 1000.0)
             .map(|v| v.floor() as u32);
-        let lift = tags::yes_no(t.get("building:lift")).or(tags::yes_no(t.get("lift")));
+        let (usage, source, ground) = match tags::building_type_use(building) {
+            Some(BuildingUse::Residential) => {
+                let mut plint = street_uses.clone();
+                plint.extend(own);
+                (BuildingUse::Residential, "building_tag", majority(&plint))
+            }
+            Some(u) => (u, "building_tag", majority(&street_uses)),
+            None => match own {
+                Some(u) => (u, "building_tag", None),
+                None if street_units > 0 => {
+                    // Upper storeys without a mapped unit count as one unit each.
+                    let upper = floors.map_or(0, |f| f.saturating_sub(1) as usize);
+                    let total = (street_units + plain_units).max(street_units + upper);
+                    let share = street_units as f64 / total as f64;
+                    let uses = majority(&street_uses);
+                    if share >= POI_UNIT_SHARE {
+                        (uses.unwrap_or(BuildingUse::Other), "poi_units", None)
+                    } else {
+                        (BuildingUse::Mixed, "poi_units", uses)
+                    }
+                }
+                None if building == "commercial" => {
+                    (tags::COMMERCIAL_FALLBACK, "building_tag", None)
+                }
+                None => (BuildingUse::Other, "default", None),
+            },
+        };
+        let non_dwelling = b
+            .tags
+            .iter()
+            .all(|t| t.get("building").is_some_and(tags::is_non_dwelling_type));
+        let vacant = b.tags.iter().any(|t| tags::is_vacant(t))
+            || (!units.is_empty() && vacant_units == units.len());
+        let landmark = b
+            .tags
+            .iter()
+            .find_map(|t| tags::landmark_kind(t))
+            .or_else(|| {
+                b.tags
+                    .iter()
+                    .filter_map(|t| t.get("building"))
+                    .find_map(tags::building_type_landmark)
+            })
+            .or_else(|| {
+                node_landmarks.sort_by_key(|(k, id)| (*k, *id));
+                node_landmarks.first().map(|(k, _)| *k)
+            })
+            .filter(|k| !(vacant && *k == "department_store"));
+        let flats = b
+            .get("building:flats")
+            .and_then(tags::leading_number)
+            .filter(|v| *v >= 0.0 && *v < 100_000.0)
+            .map(|v| v as u32);
+        let (dwellings, dwellings_source) = if non_dwelling {
+            (Some(0), Some("non_dwelling"))
+        } else if let Some(n) = flats {
+            (Some(n), Some("building:flats"))
+        } else if matches!(usage, BuildingUse::Residential | BuildingUse::Mixed) && plain_units > 0
+        {
+            (Some(plain_units as u32), Some("addresses"))
+        } else if usage == BuildingUse::Residential && SINGLE_DWELLING_TYPES.contains(&building) {
+            (Some(1), Some("building_tag"))
+        } else {
+            (None, None)
+        };
+
+        let ref_bag = b.get("ref:bag").map(str::trim).filter(|v| !v.is_empty());
+        let id = match ref_bag {
+            Some(r) => crate::model::bag_pand_id(r).into_owned(),
+            None => b.osm_ids[0].clone(),
+        };
+        let name = b.get("name").map(str::to_string).or_else(|| {
+            match (b.get("addr:street"), b.get("addr:housenumber")) {
+                (Some(s), Some(n)) => Some(format!("{s} {n}")),
+                _ => None,
+            }
+        });
+        let lift = tags::yes_no(b.get("building:lift")).or(tags::yes_no(b.get("lift")));
         let mut props = Map::new();
         props.insert("id".into(), json!(id));
-        props.insert("osm_id".into(), json!(b.osm_id));
+        props.insert("osm_id".into(), json!(b.osm_ids.join(";")));
         props.insert("ref_bag".into(), opt_str(ref_bag));
         props.insert("building".into(), json!(building));
         props.insert("use".into(), json!(usage.as_str()));
@@ -540,14 +764,29 @@ fn building_layer(
         props.insert("floors".into(), json!(floors));
         props.insert(
             "height_m".into(),
-            json!(t.get("height").and_then(tags::leading_number)),
+            json!(b.get("height").and_then(tags::leading_number)),
         );
         props.insert(
             "year".into(),
-            json!(t.get("start_date").and_then(tags::year)),
+            json!(
+                b.get("start_date")
+                    .and_then(tags::year)
+                    .and_then(|y| crate::model::construction_year(i64::from(y)))
+            ),
         );
-        props.insert("monument".into(), json!(tags::is_monument(t)));
-        props.insert("vacant".into(), json!(tags::is_vacant(t) || node_vacant));
+        props.insert(
+            "monument".into(),
+            json!(b.tags.iter().any(|t| tags::is_monument(t))),
+        );
+        props.insert("vacant".into(), json!(vacant));
+        props.insert("units".into(), json!(units.len()));
+        props.insert("units_business".into(), json!(business.len()));
+        props.insert("units_vacant".into(), json!(vacant_units));
+        props.insert("units_street".into(), json!(street_units));
+        props.insert("dwellings".into(), json!(dwellings));
+        props.insert("dwellings_source".into(), opt_str(dwellings_source));
+        props.insert("non_dwelling".into(), json!(non_dwelling));
+        props.insert("landmark".into(), opt_str(landmark));
         props.insert("name".into(), json!(name));
         props.insert("lift".into(), json!(lift));
         out.push(feature(id, polygon_geometry(&b.shape), props));
@@ -555,13 +794,38 @@ fn building_layer(
     out
 }
 
-/// One use → that use; several → mixed; none → none.
-fn combine(uses: &BTreeSet<BuildingUse>) -> Option<BuildingUse> {
-    match uses.len() {
-        0 => None,
-        1 => uses.first().copied(),
-        _ => Some(BuildingUse::Mixed),
+/// Joins the parts of one BAG pand: OSM often draws a pand as several ways (the
+/// Stopera is a town hall way and an opera way with one `ref:bag`). Parts with
+/// the same `ref:bag` (in either digit form) become one building whose
+/// footprint is their union; the others are kept as they are.
+fn merge_panden(shapes: Vec<BuildingShape<'_>>) -> Vec<BuildingShape<'_>> {
+    use geo::BooleanOps;
+    let mut out: Vec<BuildingShape<'_>> = Vec::with_capacity(shapes.len());
+    let mut by_ref: HashMap<String, usize> = HashMap::new();
+    for s in shapes {
+        let key = s
+            .get("ref:bag")
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|r| crate::model::bag_pand_id(r).into_owned());
+        match key.map(|k| match by_ref.get(&k) {
+            Some(&i) => Ok(i),
+            None => Err(k),
+        }) {
+            Some(Ok(i)) => {
+                let first = &mut out[i];
+                first.shape = first.shape.union(&s.shape);
+                first.osm_ids.extend(s.osm_ids);
+                first.tags.extend(s.tags);
+            }
+            Some(Err(k)) => {
+                by_ref.insert(k, out.len());
+                out.push(s);
+            }
+            None => out.push(s),
+        }
     }
+    out
 }
 
 fn street_layer(
@@ -678,13 +942,12 @@ fn retail_core_layer(
         }
     }
     tagged.retain(|(_, _, s)| keep(&geo::Geometry::MultiPolygon(s.clone())));
-    let inside = shops
-        .iter()
-        .filter(|(x, y)| {
-            let p = Point::new(*x, *y);
-            tagged.iter().any(|(_, _, s)| s.intersects(&p))
-        })
-        .count();
+    type Shops = Vec<(f64, f64)>;
+    let (inside_shops, outside_shops): (Shops, Shops) = shops.iter().partition(|(x, y)| {
+        let p = Point::new(*x, *y);
+        tagged.iter().any(|(_, _, s)| s.intersects(&p))
+    });
+    let inside = inside_shops.len();
     let share = if shops.is_empty() {
         0.0
     } else {
@@ -699,13 +962,25 @@ fn retail_core_layer(
         out.push(feature(id.clone(), polygon_geometry(shape), props));
     }
     if !tagged.is_empty() && share >= TAGGED_CORE_MIN_SHOP_SHARE {
-        let method = format!(
+        // The mapped core, and where the shops outside it are dense enough to be
+        // core too (a department store on a square the mapped strips miss).
+        let derived = retail_core::derive(&outside_shops);
+        let mut method = format!(
             "landuse=retail: {} polygon(s) holding {:.0}% of {} shops",
             tagged.len(),
             share * 100.0,
             shops.len()
         );
-        return (out, false, method);
+        if !derived.is_empty() {
+            method.push_str(&format!(
+                "; plus {} part(s) where the {} shops outside them are dense ({})",
+                derived.len(),
+                outside_shops.len(),
+                retail_core::method()
+            ));
+        }
+        push_derived(&mut out, &derived);
+        return (out, !derived.is_empty(), method);
     }
     let derived = retail_core::derive(shops);
     let method = format!(
@@ -723,6 +998,12 @@ fn retail_core_layer(
             )
         }
     );
+    push_derived(&mut out, &derived);
+    (out, true, method)
+}
+
+/// Adds derived core parts as features `derived/1`, `derived/2` ... with the rule as `source`.
+fn push_derived(out: &mut Vec<Feature>, derived: &[MultiPolygon<f64>]) {
     for (i, shape) in derived.iter().enumerate() {
         let id = format!("derived/{}", i + 1);
         let mut props = Map::new();
@@ -731,5 +1012,4 @@ fn retail_core_layer(
         props.insert("source".into(), json!(retail_core::method()));
         out.push(feature(id, polygon_geometry(shape), props));
     }
-    (out, true, method)
 }

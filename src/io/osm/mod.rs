@@ -36,7 +36,7 @@ mod hours;
 mod layers;
 mod pbf;
 pub mod retail_core;
-mod tags;
+pub(crate) mod tags;
 mod xml;
 
 use crate::error::{Diagnostic, Error};
@@ -83,12 +83,15 @@ pub struct OsmLayers {
     pub retail_core: geojson::FeatureCollection,
     /// Crafts and industry points with milieucategorie where evident.
     pub businesses: geojson::FeatureCollection,
+    /// The study area: the `--bbox`, else the extent the file declares
+    /// (`<bounds>`, the PBF header bbox); empty when neither is known.
+    pub study_area: geojson::FeatureCollection,
 }
 
 impl OsmLayers {
     /// The layers with their file names (`buildings`, `horeca`, `amenities`,
-    /// `streets`, `retail_core`, `businesses`), in that order.
-    pub fn layers(&self) -> [(&'static str, &geojson::FeatureCollection); 6] {
+    /// `streets`, `retail_core`, `businesses`, `study_area`), in that order.
+    pub fn layers(&self) -> [(&'static str, &geojson::FeatureCollection); 7] {
         [
             ("buildings", &self.buildings),
             ("horeca", &self.horeca),
@@ -96,6 +99,7 @@ impl OsmLayers {
             ("streets", &self.streets),
             ("retail_core", &self.retail_core),
             ("businesses", &self.businesses),
+            ("study_area", &self.study_area),
         ]
     }
 }

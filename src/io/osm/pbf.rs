@@ -38,7 +38,13 @@ fn decode_blob(index: usize, blob: &osmpbf::Blob) -> Result<OsmData, String> {
         .map_err(|e| format!("invalid PBF at blob {index}: {e}"))?
     {
         BlobDecode::OsmData(block) => block,
-        BlobDecode::OsmHeader(_) | BlobDecode::Unknown(_) => return Ok(data),
+        BlobDecode::OsmHeader(header) => {
+            if let Some(b) = header.bbox() {
+                data.set_bounds([b.left, b.right], [b.top, b.bottom]);
+            }
+            return Ok(data);
+        }
+        BlobDecode::Unknown(_) => return Ok(data),
     };
     for element in block.elements() {
         match element {

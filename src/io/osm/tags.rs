@@ -31,6 +31,149 @@ pub(crate) fn building_type_use(value: &str) -> Option<BuildingUse> {
     })
 }
 
+/// `building=*` values that are not buildings a household could live in: outbuildings,
+/// technical structures, shelters, roofs, ruins and what is not (yet) built. They get no
+/// housing verdict, count in no figure of homes, and are listed as such.
+pub(crate) const NON_DWELLING_TYPES: [&str; 47] = [
+    "allotment_house",
+    "barn",
+    "bicycle_shed",
+    "boathouse",
+    "bridge",
+    "bunker",
+    "cabin",
+    "carport",
+    "chimney",
+    "collapsed",
+    "construction",
+    "container",
+    "conservatory",
+    "cowshed",
+    "demolished",
+    "destroyed",
+    "digester",
+    "farm_auxiliary",
+    "garage",
+    "garages",
+    "gatehouse",
+    "grandstand",
+    "greenhouse",
+    "hangar",
+    "hut",
+    "kiosk",
+    "outbuilding",
+    "parking",
+    "pavilion",
+    "proposed",
+    "pumping_station",
+    "roof",
+    "ruins",
+    "service",
+    "shed",
+    "shelter",
+    "silo",
+    "stable",
+    "storage_tank",
+    "sty",
+    "tent",
+    "toilet",
+    "toilets",
+    "tower",
+    "transformer_tower",
+    "water_tower",
+    "windmill",
+];
+
+/// True when a `building=*` value is a non-dwelling ([`NON_DWELLING_TYPES`]).
+pub(crate) fn is_non_dwelling_type(value: &str) -> bool {
+    NON_DWELLING_TYPES.contains(&value.trim().to_ascii_lowercase().as_str())
+}
+
+/// The landmark / public-building kind a `building=*` value states: town hall,
+/// government, station, place of worship, museum, theatre ... (`None` for others).
+pub(crate) fn building_type_landmark(value: &str) -> Option<&'static str> {
+    Some(match value.trim().to_ascii_lowercase().as_str() {
+        "townhall" => "townhall",
+        "government" | "civic" | "public" => "government",
+        "train_station" | "transportation" => "station",
+        "church" | "chapel" | "cathedral" | "mosque" | "synagogue" | "temple" | "religious"
+        | "shrine" | "monastery" => "place_of_worship",
+        "museum" => "museum",
+        "theatre" => "theatre",
+        "fire_station" => "fire_station",
+        "courthouse" => "courthouse",
+        "police" => "police",
+        "library" => "library",
+        "hospital" => "hospital",
+        "palace" | "castle" => "palace",
+        "stadium" => "stadium",
+        "department_store" => "department_store",
+        _ => return None,
+    })
+}
+
+/// The landmark / public-building kind a POI's or a building's own tags state
+/// (`amenity=townhall`, `office=government`, `shop=department_store`,
+/// `railway=station`, `tourism=museum` ...). A node with such tags inside a
+/// building makes the building a landmark: the institution is housed there.
+pub(crate) fn landmark_kind(tags: &Tags) -> Option<&'static str> {
+    if let Some(v) = tags.get("amenity") {
+        let kind = match v {
+            "townhall" => Some("townhall"),
+            "courthouse" => Some("courthouse"),
+            "police" => Some("police"),
+            "fire_station" => Some("fire_station"),
+            "place_of_worship" => Some("place_of_worship"),
+            "theatre" | "concert_hall" | "music_venue" | "opera" => Some("theatre"),
+            "library" => Some("library"),
+            "exhibition_centre" | "planetarium" => Some("museum"),
+            "hospital" => Some("hospital"),
+            _ => None,
+        };
+        if kind.is_some() {
+            return kind;
+        }
+    }
+    if tags.is("office", "government") || tags.has("government") {
+        return Some("government");
+    }
+    if tags.is("shop", "department_store") {
+        return Some("department_store");
+    }
+    if tags.is("tourism", "museum") {
+        return Some("museum");
+    }
+    if matches!(tags.get("railway"), Some("station")) || tags.is("public_transport", "station") {
+        return Some("station");
+    }
+    if matches!(tags.get("historic"), Some("castle" | "palace")) {
+        return Some("palace");
+    }
+    None
+}
+
+/// The use a vacancy marker says the unit had (`disused:shop=*` → retail,
+/// `was:amenity=restaurant` → horeca), read from the marker's prefixed keys.
+pub(crate) fn former_use(tags: &Tags) -> Option<BuildingUse> {
+    for prefix in VACANCY_PREFIXES {
+        let stripped: Vec<(String, String)> = tags
+            .0
+            .iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix(prefix)
+                    .and_then(|k| k.strip_prefix(':'))
+                    .map(|k| (k.to_string(), v.clone()))
+            })
+            .collect();
+        if !stripped.is_empty()
+            && let Some(u) = poi_use(&Tags(stripped))
+        {
+            return Some(u);
+        }
+    }
+    tags.is("shop", "vacant").then_some(BuildingUse::Retail)
+}
+
 /// `building=commercial` without POIs inside: retail (in a city centre most
 /// commercial buildings hold shops; offices are tagged `building=office`).
 pub(crate) const COMMERCIAL_FALLBACK: BuildingUse = BuildingUse::Retail;
@@ -163,23 +306,12 @@ pub(crate) fn amenity_kind(tags: &Tags) -> Option<AmenityMatch> {
         let kind = match v {
             "marketplace" => Some(Marketplace),
             "doctors" => Some(Gp),
-            "clinic"
-                if healthcare == Some("doctor")
-                    || tags
-                        .get("healthcare:speciality")
-                        .is_some_and(|s| s.contains("general")) =>
-            {
-                Some(Gp)
-            }
+            // A gezondheidscentrum / medical centre: in the Netherlands the
+            // huisarts practises there as often as in an `amenity=doctors`.
+            "clinic" => Some(Gp),
             "pharmacy" => Some(Pharmacy),
             "dentist" => Some(Dentist),
-            "social_facility" => match tags.get("social_facility") {
-                None
-                | Some(
-                    "nursing_home" | "assisted_living" | "group_home" | "day_care" | "healthcare",
-                ) => Some(Care),
-                Some(_) => None,
-            },
+            "social_facility" => social_facility_kind(tags),
             "nursing_home" => Some(Care),
             "childcare" | "kindergarten" => Some(Daycare),
             "library" => Some(Library),
@@ -195,7 +327,7 @@ pub(crate) fn amenity_kind(tags: &Tags) -> Option<AmenityMatch> {
     }
     if let Some(v) = healthcare {
         let kind = match v {
-            "doctor" => Some(Gp),
+            "doctor" | "centre" => Some(Gp),
             "pharmacy" => Some(Pharmacy),
             "dentist" => Some(Dentist),
             "nursing_home" => Some(Care),
@@ -208,7 +340,8 @@ pub(crate) fn amenity_kind(tags: &Tags) -> Option<AmenityMatch> {
     if let Some(v) = tags.get("leisure") {
         let kind = match v {
             "playground" => Some(Playground),
-            "park" => Some(Park),
+            "park" | "common" | "recreation_ground" | "village_green" => Some(Park),
+            "garden" if !private(tags) && !tags.is("garden:type", "residential") => Some(Park),
             "sports_centre" | "fitness_centre" | "sports_hall" | "stadium" | "ice_rink" => {
                 Some(Sports)
             }
@@ -217,6 +350,19 @@ pub(crate) fn amenity_kind(tags: &Tags) -> Option<AmenityMatch> {
         };
         if let Some(kind) = kind {
             return tag_match(kind, "leisure", v);
+        }
+    }
+    // Dutch neighbourhood green is mostly mapped as land cover; grass smaller
+    // than a playing field is verge (the importer drops it by area).
+    if let Some(v) = tags.get("landuse") {
+        let kind = match v {
+            "village_green" | "recreation_ground" | "grass" => Some(Park),
+            _ => None,
+        };
+        if let Some(kind) = kind
+            && !private(tags)
+        {
+            return tag_match(kind, "landuse", v);
         }
     }
     if tags.is("place", "square") {
@@ -233,6 +379,58 @@ pub(crate) fn amenity_kind(tags: &Tags) -> Option<AmenityMatch> {
         kind: TransitStop,
         osm_tag: format!("{key}={value}"),
         basis: KindBasis::Tag,
+    })
+}
+
+/// `amenity=social_facility`: care for the elderly (nursing home, assisted
+/// living, day care, group home) is **care**; day care or a home for children
+/// (`social_facility:for=child|children|juvenile|kids`) is **daycare**; other
+/// social facilities (shelters, food banks) are no walking need.
+fn social_facility_kind(tags: &Tags) -> Option<AmenityKind> {
+    let for_children = tags.get("social_facility:for").is_some_and(|f| {
+        f.split(';')
+            .any(|f| matches!(f.trim(), "child" | "children" | "juvenile" | "kids"))
+    });
+    match tags.get("social_facility") {
+        Some("day_care" | "group_home") if for_children => Some(AmenityKind::Daycare),
+        _ if for_children => None,
+        None
+        | Some("nursing_home" | "assisted_living" | "group_home" | "day_care" | "healthcare") => {
+            Some(AmenityKind::Care)
+        }
+        Some(_) => None,
+    }
+}
+
+/// Green smaller than this (m²) mapped as `landuse=grass` is verge or a lawn, not
+/// neighbourhood green (a small playing field is about 1,000 m²).
+pub(crate) const GRASS_MIN_M2: f64 = 1_000.0;
+
+/// The amenity kind an amenities layer's `kind` text names: the canonical names
+/// (`gp`, `daycare` ...) and the OSM values they come from (`doctors`, `clinic`,
+/// `childcare`, `kindergarten`, `grass`, `nursing_home`, `bus_stop` ...), so a
+/// QGIS export of OSM data reads the same as `import osm` writes it.
+pub(crate) fn amenity_kind_text(text: &str) -> Option<AmenityKind> {
+    use AmenityKind::*;
+    if let Some(k) = AmenityKind::parse(text) {
+        return Some(k);
+    }
+    let t = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+    Some(match t.as_str() {
+        "doctors" | "doctor" | "clinic" | "huisarts" | "general_practitioner" | "centre" => Gp,
+        "chemist_pharmacy" | "apotheek" => Pharmacy,
+        "childcare" | "kindergarten" | "kinderopvang" | "kinderdagverblijf" | "day_care_child" => {
+            Daycare
+        }
+        "nursing_home" | "social_facility" | "assisted_living" | "verpleeghuis" => Care,
+        "grass" | "village_green" | "recreation_ground" | "garden" | "common" | "green" => Park,
+        "school" | "basisschool" => PrimarySchool,
+        "bus_stop" | "tram_stop" | "station" | "halt" | "platform" | "stop_position"
+        | "ferry_terminal" => TransitStop,
+        "community_center" => CommunityCentre,
+        "sports_centre" | "fitness_centre" | "sports_hall" | "pitch" | "swimming_pool" => Sports,
+        "market" => Marketplace,
+        _ => return None,
     })
 }
 
@@ -393,12 +591,37 @@ pub(crate) fn is_active_shop(tags: &Tags) -> bool {
     tags.get("shop").is_some_and(|v| v != "no" && v != "vacant") && !is_vacant(tags)
 }
 
-/// Leegstand on an element: `disused:shop=*`, `vacant=yes`, `shop=vacant`, `disused=yes`.
+/// Lifecycle prefixes that mark a unit as no longer in use (`disused:shop=*`,
+/// `was:amenity=*`, `abandoned:office=*`).
+const VACANCY_PREFIXES: [&str; 3] = ["disused", "was", "abandoned"];
+
+/// Keys whose prefixed form (`disused:<key>`) marks a vacant unit.
+const VACANCY_KEYS: [&str; 6] = [
+    "shop",
+    "amenity",
+    "office",
+    "craft",
+    "tourism",
+    "healthcare",
+];
+
+/// Leegstand on an element: `shop=vacant`, `vacant=yes`, `disused=yes`, or a
+/// lifecycle prefix (`disused:`, `was:`, `abandoned:`) on `shop`, `amenity`,
+/// `office`, `craft`, `tourism` or `healthcare` — unless the element is in use
+/// again (it carries an active shop, amenity, office ... of its own: a `was:shop`
+/// beside a current `amenity=cafe` is history, not vacancy).
 pub(crate) fn is_vacant(tags: &Tags) -> bool {
-    tags.has("disused:shop")
-        || tags.is("vacant", "yes")
-        || tags.is("shop", "vacant")
-        || tags.is("disused", "yes")
+    if tags.is("shop", "vacant") || tags.is("vacant", "yes") || tags.is("disused", "yes") {
+        return true;
+    }
+    let marked = VACANCY_PREFIXES.iter().any(|p| {
+        VACANCY_KEYS.iter().any(|k| {
+            tags.0
+                .iter()
+                .any(|(key, _)| key.strip_prefix(p).and_then(|r| r.strip_prefix(':')) == Some(k))
+        })
+    });
+    marked && poi_use(tags).is_none()
 }
 
 /// Listed building: `heritage=*` (not `no`), `listed_status`, `heritage:operator=rce`, `ref:rce`.

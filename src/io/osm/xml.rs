@@ -70,6 +70,16 @@ pub(crate) fn read_xml<R: BufRead>(input: R) -> Result<OsmData, String> {
                             current = element;
                         }
                     }
+                    b"bounds" => {
+                        let num = |k: &[u8]| -> Result<f64, String> {
+                            Ok(attr(e, k, at)?
+                                .and_then(|v| v.trim().parse::<f64>().ok())
+                                .unwrap_or(f64::NAN))
+                        };
+                        let lon = [num(b"minlon")?, num(b"maxlon")?];
+                        let lat = [num(b"minlat")?, num(b"maxlat")?];
+                        data.set_bounds(lon, lat);
+                    }
                     b"tag" => {
                         let k = attr(e, b"k", at)?.unwrap_or_default();
                         let v = attr(e, b"v", at)?.unwrap_or_default();

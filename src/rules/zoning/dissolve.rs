@@ -39,12 +39,12 @@ pub(super) struct Regions {
 }
 
 /// Labels the 4-connected regions of equal class, numbered in row-major order of
-/// their first cell.
-pub(super) fn label(cols: usize, rows: usize, class: &[ZoneCharacter]) -> Regions {
-    let (labels, comps) = label_runs(cols, rows, class, |_| true);
+/// their first cell; cells outside the study area (`None`) get no region ([`NONE`]).
+pub(super) fn label(cols: usize, rows: usize, class: &[Option<ZoneCharacter>]) -> Regions {
+    let (labels, comps) = label_runs(cols, rows, class, |c| c.is_some());
     let comps = comps
         .into_iter()
-        .map(|(class, cells)| Region { class, cells })
+        .filter_map(|(class, cells)| class.map(|class| Region { class, cells }))
         .collect();
     Regions { labels, comps }
 }
@@ -138,7 +138,13 @@ fn label_runs<T: Copy + PartialEq>(
 /// Gives every region smaller than `min_cells` the class of its largest neighbouring
 /// region (ties: the neighbour whose first cell comes first). Small regions are taken
 /// smallest first; a region grown by a merge is judged again with its new size.
-pub(super) fn merge_small(cols: usize, rows: usize, class: &mut [ZoneCharacter], min_cells: f64) {
+/// Cells outside the study area (`None`) are no region and no neighbour.
+pub(super) fn merge_small(
+    cols: usize,
+    rows: usize,
+    class: &mut [Option<ZoneCharacter>],
+    min_cells: f64,
+) {
     if min_cells.is_nan() || min_cells <= 1.0 || cols * rows == 0 {
         // Every region has at least one cell.
         return;
@@ -153,15 +159,18 @@ pub(super) fn merge_small(cols: usize, rows: usize, class: &mut [ZoneCharacter],
     for row in 0..rows {
         for col in 0..cols {
             let a = labels[row * cols + col];
+            if a == NONE {
+                continue;
+            }
             if col + 1 < cols {
                 let b = labels[row * cols + col + 1];
-                if a != b {
+                if a != b && b != NONE {
                     pairs.push((a.min(b), a.max(b)));
                 }
             }
             if row + 1 < rows {
                 let b = labels[(row + 1) * cols + col];
-                if a != b {
+                if a != b && b != NONE {
                     pairs.push((a.min(b), a.max(b)));
                 }
             }
@@ -238,8 +247,10 @@ pub(super) fn merge_small(cols: usize, rows: usize, class: &mut [ZoneCharacter],
         }
     }
     for (c, &l) in class.iter_mut().zip(&labels) {
-        let r = find(&mut parent, l);
-        *c = cls[r as usize];
+        if l != NONE {
+            let r = find(&mut parent, l);
+            *c = Some(cls[r as usize]);
+        }
     }
 }
 
@@ -381,6 +392,37 @@ mod tests {
     use super::*;
     use ZoneCharacter::{Gemengd as G, Reuring as X, Rust as R};
     use geo::{Area, LineString, Polygon, Validation};
+
+    /// [`super::label`] on a grid with every cell in the study area.
+    fn label(cols: usize, rows: usize, class: &[ZoneCharacter]) -> Regions {
+        let all: Vec<_> = class.iter().copied().map(Some).collect();
+        super::label(cols, rows, &all)
+    }
+
+    /// [`super::merge_small`] on a grid with every cell in the study area.
+    fn merge_small(cols: usize, rows: usize, class: &mut [ZoneCharacter], min_cells: f64) {
+        let mut all: Vec<_> = class.iter().copied().map(Some).collect();
+        super::merge_small(cols, rows, &mut all, min_cells);
+        for (c, a) in class.iter_mut().zip(all) {
+            *c = a.expect("every cell stays in the study area");
+        }
+    }
+
+    #[test]
+    fn cells_outside_the_study_area_are_no_region_and_never_merge() {
+        // R R X · X R R: the two reuring specks are cut off by a cell outside the area,
+        // so each is its own region; a small region next to the outside takes
+        // its in-area neighbour's class, never "outside".
+        let mut g = vec![Some(R), Some(R), Some(X), None, Some(X), Some(R), Some(R)];
+        let regs = super::label(7, 1, &g);
+        assert_eq!(regs.comps.len(), 4);
+        assert_eq!(regs.labels[3], NONE);
+        super::merge_small(7, 1, &mut g, 2.0);
+        assert_eq!(
+            g,
+            vec![Some(R), Some(R), Some(R), None, Some(R), Some(R), Some(R)]
+        );
+    }
 
     /// Rows given north first, as they look on the page.
     fn grid(rows_north_first: &[&[ZoneCharacter]]) -> (usize, usize, Vec<ZoneCharacter>) {

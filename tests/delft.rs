@@ -1,0 +1,66 @@
+//! The Dutch residential town area (Delft, TU-wijk and Wippolder; maps/delft-tu):
+//! real Dutch buildings read right. Sheds and garages are no homes, every BAG id
+//! has its 16 digits, and neighbourhood green mapped as grass counts as green.
+
+use crate::util::*;
+
+#[test]
+fn sheds_garages_ids_and_green_on_the_delft_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let r = run(&[
+        "plan",
+        "scenarios/delft-tu.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let b = read_json(&out.join("buildings.geojson"));
+    let features = b["features"].as_array().unwrap();
+    let mut sheds = 0;
+    for f in features {
+        let p = &f["properties"];
+        let id = p["building_id"].as_str().unwrap();
+        // BAG pand ids: 16 digits (2,417 of them lost their zero in OSM).
+        if id.chars().all(|c| c.is_ascii_digit()) {
+            assert_eq!(id.len(), 16, "{id}");
+        }
+        // A shed or a garage has no housing verdict at all: null, not ongeschikt,
+        // and no dwellings.
+        if matches!(p["building"].as_str(), Some("shed" | "garage" | "garages")) {
+            sheds += 1;
+            assert_eq!(p["non_dwelling"], true, "{id}");
+            for g in ["gezinnen", "ouderen", "starters", "studenten"] {
+                assert!(p[format!("verdict_{g}")].is_null(), "{id} {g}");
+            }
+            assert_eq!(p["dwellings"], 0, "{id}");
+        }
+    }
+    assert!(sheds > 800, "{sheds} sheds and garages");
+    // Green: the amenities used include landuse=grass (of playing-field size).
+    let a = read_json(&out.join("amenities.geojson"));
+    let grass = a["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["kind"] == "park")
+        .count();
+    let map = read_json(&root().join("maps/delft-tu/amenities.geojson"));
+    let grass_in_map = map["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["osm_tag"] == "landuse=grass")
+        .count();
+    assert!(grass_in_map > 10, "{grass_in_map} landuse=grass");
+    assert!(grass >= grass_in_map);
+    // Homes are dwellings: more than the residential buildings.
+    let s = read_json(&out.join("summary.json"));
+    let cov = &s["coverage"][0];
+    let homes = cov["homes_inside"].as_u64().unwrap() + cov["homes_outside"].as_u64().unwrap();
+    let residential = s["buildings_by_use"]["residential"].as_u64().unwrap();
+    assert!(
+        homes > residential,
+        "{homes} dwellings, {residential} residential buildings"
+    );
+}
