@@ -226,8 +226,8 @@ pub fn html(input: &ReportInput) -> String {
                 ("group", false),
                 ("amenity", false),
                 ("within (min)", true),
-                ("homes inside", true),
-                ("homes outside", true),
+                ("dwellings inside", true),
+                ("dwellings outside", true),
                 ("share inside", true),
             ],
         );
