@@ -146,6 +146,7 @@ fn main() {
         geschikt_min_score: 70.0,
         voorwaardelijk_min_score: 45.0,
         warn_factor: 1.5,
+        unknown_needs: Vec::new(),
     };
     println!(
         "generated {n} buildings, {n_horeca} horeca in {:.2} s; threads {}",
@@ -186,6 +187,7 @@ fn main() {
         candidate_uses: vec![BuildingUse::Retail, BuildingUse::Office],
         include_vacant: true,
         usable_share: 0.8,
+        weights: binnenstad::scenario::SiteWeights::default(),
     };
     let s = sites(&layers, &facts, &all, &groups, &site_settings);
     println!(

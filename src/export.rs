@@ -60,7 +60,7 @@ impl PropSink for Map<String, Value> {
 /// Property names that depend on the scenario, computed once per layer.
 struct BuildingKeys<'a> {
     kinds: Vec<(String, String, Option<&'a KindDistances>)>,
-    groups: Vec<[String; 5]>,
+    groups: Vec<[String; 6]>,
 }
 
 impl<'a> BuildingKeys<'a> {
@@ -87,6 +87,7 @@ impl<'a> BuildingKeys<'a> {
                     format!("reasons_{n}"),
                     format!("needs_met_{n}"),
                     format!("needs_unmet_{n}"),
+                    format!("needs_unknown_{n}"),
                 ]
             })
             .collect();
@@ -165,15 +166,28 @@ fn building_props<P: PropSink>(
             p.put(&k[1], Value::Null);
             p.put(&k[2], Value::Null);
         }
-        let needs = crate::network::needs(g, &plan.walk, i);
+        // Needs the map has no data for are neither met nor unmet: onbekend.
+        let unknown = &plan.suitability.unknown_needs;
+        let is_unknown = |kind| unknown.iter().any(|(k, _)| *k == kind);
+        let needs: Vec<_> = crate::network::needs(g, &plan.walk, i)
+            .into_iter()
+            .filter(|n| !is_unknown(n.kind))
+            .collect();
         let met = needs.iter().filter(|n| n.met).count();
         let unmet: Vec<&str> = needs
             .iter()
             .filter(|n| !n.met)
             .map(|n| n.kind.as_str())
             .collect();
+        let unknown_here: Vec<&str> = g
+            .needs_minutes
+            .keys()
+            .filter(|k| is_unknown(**k))
+            .map(|k| k.as_str())
+            .collect();
         p.put(&k[3], format!("{met}/{}", needs.len()));
         p.put(&k[4], unmet.join(", "));
+        p.put(&k[5], unknown_here.join(", "));
     }
 }
 
@@ -247,7 +261,25 @@ pub fn sites(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
             p.insert("building_id".into(), json!(b.id));
             p.insert("name".into(), json!(b.name));
             p.insert("use".into(), json!(b.usage.as_str()));
+            p.insert("site_type".into(), json!(site.kind.as_str()));
+            p.insert("potential".into(), round_to(site.potential, 1));
+            let c = &site.components;
+            for (k, v) in [
+                ("c_suitability", c.suitability),
+                ("c_vacancy", c.vacancy),
+                ("c_location", c.location),
+                ("c_fit", c.fit),
+                ("c_monument", c.monument),
+                ("c_data", c.data),
+            ] {
+                p.insert(k.into(), round_to(v, 2));
+            }
+            p.insert(
+                "core_distance_m".into(),
+                site.core_distance_m.map_or(Value::Null, |d| round_to(d, 0)),
+            );
             p.insert("vacant".into(), json!(site.vacant));
+            p.insert("units_vacant".into(), json!(b.units.vacant));
             p.insert("monument".into(), json!(b.monument));
             p.insert("best_group".into(), json!(site.best_group));
             p.insert("best_score".into(), round_to(site.best_score, 0));
@@ -500,6 +532,7 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
             "top": plan.sites.iter().take(scenario.output.top_sites).map(|s| json!({
                 "rank": s.rank,
                 "building_id": plan.layers.buildings.get(s.building).map(|b| b.id.as_str()),
+                "site_type": s.kind.as_str(), "potential": round_to(s.potential, 1),
                 "best_group": s.best_group, "best_score": round_to(s.best_score, 0), "homes": s.best_homes,
                 "usable_m2": round_to(s.usable_m2, 0),
             })).collect::<Vec<_>>(),

@@ -54,6 +54,9 @@ pub struct Plan {
     pub assessments: Vec<Vec<Assessment>>,
     /// Ranked transformation sites.
     pub sites: Vec<Site>,
+    /// The suitability settings as used: the scenario's, with the needs the map
+    /// has no data for ([`SuitabilitySettings::unknown_needs`](crate::scenario::SuitabilitySettings::unknown_needs)).
+    pub suitability: crate::scenario::SuitabilitySettings,
     /// What the interventions changed, one line each.
     pub interventions: Vec<String>,
     /// Data problems from loading and from every stage.
@@ -83,6 +86,39 @@ impl Plan {
             })
             .collect()
     }
+}
+
+/// A needed amenity kind with fewer than this many mapped per km² of study area
+/// (and at least one) is a data gap: the need is "onbekend (geen data)". One
+/// per km² is far below what a Dutch centre has of any everyday voorziening
+/// (a supermarket, GP or primary school serves a few thousand residents; a
+/// centre houses 5,000-15,000 per km²), so fewer means the map, not the town, lacks them.
+pub const MIN_MAPPED_PER_KM2: f64 = 1.0;
+
+/// The kinds some group needs that the map has no usable data for, with how
+/// many are mapped in the study area: none, or fewer than
+/// [`MIN_MAPPED_PER_KM2`] × the study area (km², the zoned cells). In kind order.
+pub fn data_gaps(layers: &Layers, zoning: &Zoning, scenario: &Scenario) -> Vec<(AmenityKind, u32)> {
+    let area = zoning.area_km2();
+    let floor = (MIN_MAPPED_PER_KM2 * area).max(1.0);
+    AmenityKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| {
+            scenario
+                .groups
+                .iter()
+                .any(|g| g.needs_minutes.contains_key(k))
+        })
+        .filter_map(|k| {
+            let mapped = layers
+                .amenities
+                .iter()
+                .filter(|a| a.kind == k && zoning.in_study_area(a.point))
+                .count() as u32;
+            (f64::from(mapped) < floor).then_some((k, mapped))
+        })
+        .collect()
 }
 
 /// Hears how the pipeline gets on, so a front end can show progress (the
@@ -222,28 +258,38 @@ pub fn run_with(
     diagnostics.append(&mut net_diags);
     clock.lap("network");
 
-    // A kind some group needs but the map does not have: every such need fails; say why.
-    for kind in AmenityKind::ALL {
+    // Data gaps: a kind some group needs that the map lacks or maps too scarcely
+    // is unknown (onbekend), not a finding; say so.
+    let unknown_needs = data_gaps(&layers, &zoning, scenario);
+    for &(kind, mapped) in &unknown_needs {
         let needed_by: Vec<&str> = scenario
             .groups
             .iter()
-            .filter(|g| g.needs_minutes.contains_key(kind))
+            .filter(|g| g.needs_minutes.contains_key(&kind))
             .map(|g| g.name.as_str())
             .collect();
-        if !needed_by.is_empty() && !layers.amenities.iter().any(|a| a.kind == *kind) {
-            diagnostics.push(Diagnostic {
-                severity: crate::error::Severity::Warning,
-                layer: "amenities".into(),
-                file: None,
-                feature: None,
-                code: "missing_kind",
-                message: format!(
-                    "no amenity of kind {kind} in the map, so the need for it fails everywhere ({}); add them to the amenities layer if they exist",
-                    needed_by.join(", ")
-                ),
-            });
-        }
+        diagnostics.push(Diagnostic {
+            severity: crate::error::Severity::Warning,
+            layer: "amenities".into(),
+            file: None,
+            feature: None,
+            code: "missing_kind",
+            message: format!(
+                "{} of kind {kind} in the study area ({:.2} km²), fewer than {MIN_MAPPED_PER_KM2} per km²: \
+                 the need for it is onbekend (geen data) for {}, not failed; add them to the amenities layer if they exist",
+                match mapped {
+                    0 => "no amenity".to_string(),
+                    n => format!("only {n} amenities"),
+                },
+                zoning.area_km2(),
+                needed_by.join(", ")
+            ),
+        });
     }
+    let suitability_settings = crate::scenario::SuitabilitySettings {
+        unknown_needs,
+        ..scenario.suitability.clone()
+    };
     progress.start("distances", None);
     let (walk, mut walk_diags) = network::distances(
         &network,
@@ -262,7 +308,7 @@ pub fn run_with(
     progress.start("suitability", None);
     let facts = facts(&layers, &zoning, &walk, &milieu);
     let assessments =
-        suitability::assess_all(&layers, &facts, &scenario.groups, &scenario.suitability);
+        suitability::assess_all(&layers, &facts, &scenario.groups, &suitability_settings);
     clock.lap("suitability");
 
     progress.start("sites", None);
@@ -308,6 +354,7 @@ pub fn run_with(
         facts,
         assessments,
         sites,
+        suitability: suitability_settings,
         interventions: intervention_log,
         diagnostics,
         timings: clock.timings,

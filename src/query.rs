@@ -204,7 +204,7 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
                 facts.as_ref()?,
                 &plan.layers,
                 g,
-                &scenario.suitability,
+                &plan.suitability,
                 &horeca_index,
             );
             Some(GroupExplanation {
@@ -253,6 +253,7 @@ fn status_word(s: crate::rules::suitability::Status) -> &'static str {
         crate::rules::suitability::Status::Pass => "ok",
         crate::rules::suitability::Status::Warn => "let op",
         crate::rules::suitability::Status::Fail => "FAALT",
+        crate::rules::suitability::Status::Unknown => "onbekend",
     }
 }
 
@@ -377,6 +378,12 @@ pub struct SiteRow {
     pub usage: String,
     /// Vacant.
     pub vacant: bool,
+    /// Candidate type (`leegstand`, `boven_winkels`, `aanloopstraat` ...).
+    pub site_type: String,
+    /// Transformation potential 0-100.
+    pub potential: f64,
+    /// Its components, each 0-1.
+    pub components: crate::rules::sites::Components,
     /// The group (best, or the one asked).
     pub group: Option<String>,
     /// Its score.
@@ -434,6 +441,9 @@ pub fn sites_rows(
                 name: b.name.clone(),
                 usage: b.usage.as_str().into(),
                 vacant: s.vacant,
+                site_type: s.kind.as_str().into(),
+                potential: (s.potential * 10.0).round() / 10.0,
+                components: s.components,
                 group: gname,
                 score: score.round(),
                 verdict,
@@ -463,8 +473,17 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:>4}  {:<20} {:<28} {:<10} {:<10} {:>5} {:>6} {:>8}  voorwaarden",
-        "#", "gebouw", "naam", "gebruik", "doelgroep", "score", "wonin.", "m²"
+        "{:>4}  {:<20} {:<24} {:<17} {:>6}  {:<23} {:<10} {:>5} {:>6} {:>8}  voorwaarden",
+        "#",
+        "gebouw",
+        "naam",
+        "type",
+        "potent",
+        "gesch/leeg/ligg/pas/mon/data",
+        "doelgroep",
+        "score",
+        "wonin.",
+        "m²"
     );
     for r in rows {
         let name: String = r
@@ -472,15 +491,21 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
             .clone()
             .unwrap_or_default()
             .chars()
-            .take(28)
+            .take(24)
             .collect();
+        let c = &r.components;
         let _ = writeln!(
             s,
-            "{:>4}  {:<20} {:<28} {:<10} {:<10} {:>5.0} {:>6} {:>8.0}  {}",
+            "{:>4}  {:<20} {:<24} {:<17} {:>6.1}  {:<28} {:<10} {:>5.0} {:>6} {:>8.0}  {}",
             r.rank,
             r.building_id,
             name,
-            format!("{}{}", r.usage, if r.vacant { "*" } else { "" }),
+            r.site_type,
+            r.potential,
+            format!(
+                "{:.2}/{:.2}/{:.2}/{:.2}/{:.0}/{:.2}",
+                c.suitability, c.vacancy, c.location, c.fit, c.monument, c.data
+            ),
             r.group.as_deref().unwrap_or("–"),
             r.score,
             r.homes,
@@ -488,7 +513,10 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
             r.conditions.join("; ")
         );
     }
-    let _ = writeln!(s, "(* = leegstaand)");
+    let _ = writeln!(
+        s,
+        "(potent = transformatiepotentie 0-100 uit geschiktheid, leegstand, ligging t.o.v. het kernwinkelgebied, pasvorm van het vloeroppervlak, geen monument, gemeten data; score = geschiktheid voor de doelgroep)"
+    );
     s
 }
 

@@ -129,6 +129,9 @@ pub struct RawSites {
     pub include_vacant: Option<bool>,
     /// Share of gross floor area usable as dwelling floor area (0-1).
     pub usable_share: Option<f64>,
+    /// Weights of the transformation-potential components.
+    #[serde(default)]
+    pub weights: BTreeMap<String, f64>,
 }
 
 /// `[model]`.
@@ -342,6 +345,11 @@ pub struct SuitabilitySettings {
     pub voorwaardelijk_min_score: f64,
     /// A need up to this factor over its minutes is a warning, beyond a fail. Default 1.5.
     pub warn_factor: f64,
+    /// Amenity kinds the map has no usable data for (absent, or fewer than
+    /// [`crate::plan::MIN_MAPPED_PER_KM2`] per km² of study area), with how many
+    /// are mapped: a need of such a kind is "onbekend (geen data)", not failed
+    /// and not in the score. Not a scenario key: the plan fills it from the data.
+    pub unknown_needs: Vec<(AmenityKind, u32)>,
 }
 
 /// Transformation-site settings.
@@ -353,6 +361,40 @@ pub struct SiteSettings {
     pub include_vacant: bool,
     /// Share of gross floor area usable for dwellings. Default 0.8.
     pub usable_share: f64,
+    /// Weights of the transformation-potential components (`sites.weights`).
+    pub weights: SiteWeights,
+}
+
+/// Weights of the components of a site's transformation potential
+/// (`[sites] weights = { ... }`); each ≥ 0, not all 0. See
+/// [`crate::rules::sites`] for the components.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SiteWeights {
+    /// Suitability for the best doelgroep. Default 0.35.
+    pub suitability: f64,
+    /// Vacancy (leegstand). Default 0.25.
+    pub vacancy: f64,
+    /// Location against the kernwinkelgebied. Default 0.15.
+    pub location: f64,
+    /// Fit of the usable floor area to the group's unit size. Default 0.10.
+    pub fit: f64,
+    /// Not a monument. Default 0.05.
+    pub monument: f64,
+    /// Share of the building's data that was measured, not estimated. Default 0.10.
+    pub data: f64,
+}
+
+impl Default for SiteWeights {
+    fn default() -> Self {
+        SiteWeights {
+            suitability: 0.35,
+            vacancy: 0.25,
+            location: 0.15,
+            fit: 0.10,
+            monument: 0.05,
+            data: 0.10,
+        }
+    }
 }
 
 /// Output settings.
@@ -949,6 +991,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
             45.0,
         )?,
         warn_factor: cx.positive("suitability.warn_factor", rs.warn_factor, 1.5)?,
+        unknown_needs: Vec::new(),
     };
     if suitability.geschikt_min_score > 100.0
         || suitability.voorwaardelijk_min_score > suitability.geschikt_min_score
@@ -977,10 +1020,36 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
             })
             .collect::<Result<Vec<_>>>()?,
     };
+    let mut weights = SiteWeights::default();
+    for (k, &v) in &rsites.weights {
+        let key = format!("sites.weights.{k}");
+        if !v.is_finite() || v < 0.0 {
+            return Err(cx.err(key, format!("{v}: a weight is a number ≥ 0")));
+        }
+        match k.as_str() {
+            "suitability" => weights.suitability = v,
+            "vacancy" => weights.vacancy = v,
+            "location" => weights.location = v,
+            "fit" => weights.fit = v,
+            "monument" => weights.monument = v,
+            "data" => weights.data = v,
+            _ => {
+                return Err(cx.err(
+                    key,
+                    "unknown component (suitability, vacancy, location, fit, monument, data)",
+                ));
+            }
+        }
+    }
+    let w = weights;
+    if w.suitability + w.vacancy + w.location + w.fit + w.monument + w.data <= 0.0 {
+        return Err(cx.err("sites.weights", "at least one weight must be above 0"));
+    }
     let sites = SiteSettings {
         candidate_uses,
         include_vacant: rsites.include_vacant.unwrap_or(true),
         usable_share: cx.fraction("sites.usable_share", rsites.usable_share, 0.8)?,
+        weights,
     };
 
     // Groups: defaults, overridden or extended by [groups.X].

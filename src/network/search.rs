@@ -399,7 +399,8 @@ pub fn needs(group: &Doelgroep, kd: &[KindDistances], building: usize) -> Vec<Ne
                 max_minutes,
                 minutes,
                 metres,
-                met: minutes.is_some_and(|m| m <= max_minutes),
+                // Compared as the reader sees it (0.1 min), as the suitability does.
+                met: minutes.is_some_and(|m| (m * 10.0).round() / 10.0 <= max_minutes),
             }
         })
         .collect()

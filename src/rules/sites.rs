@@ -1,35 +1,114 @@
-//! Transformation sites: which buildings could become homes, for whom, and how many.
+//! Transformation sites: which buildings could become homes, for whom, how many,
+//! and how strong a case each is.
 //!
 //! Inputs: the layers, the [`BuildingFacts`](crate::rules::suitability::BuildingFacts) and the [`Assessment`](crate::rules::suitability::Assessment)s per
 //! building and group (from [`assess_all`](crate::rules::suitability::assess_all)),
 //! the groups and the `SiteSettings`. Output: ranked `Site`s.
 //!
-//! # Rules
-//! - **Candidates**: vacant buildings (when `include_vacant`) and buildings whose
-//!   main use is one of `candidate_uses`. The plint use does not make a building a
-//!   candidate: a `mixed` building with a shop plint counts only when vacant or
-//!   when `mixed` itself is listed, because BAG "mixed" is mostly homes above a
-//!   shop (already housing) and the shop part alone is the plint, which in the
-//!   kernwinkelgebied must stay open anyway.
-//! - **Usable floor area**: gross floor area × `usable_share`; in the
-//!   kernwinkelgebied the plint stays open, so the ground floor
-//!   (floor area / floors) is taken off *before* the share is applied:
-//!   `(floor_area − floor_area / floors) × usable_share`.
-//! - **Homes per group**: `floor(usable / unit_m2)`, on the floors the group's
-//!   assessment allows: a step-free group without a lift gets the ground floor
-//!   only (`floor_area / floors × usable_share`); no floors gives 0.
-//! - **Best group**: the highest score among groups whose verdict is not
-//!   ongeschikt and that get at least one home; ties by group name.
-//! - **Rank**: best score (whole points) descending (sites without a best group
-//!   last), then vacant before in use (leegstand is the transformation question
-//!   of the day; a shop still trading is a later option), then the best group's
-//!   homes descending, then building id.
+//! # Candidate types (trends 5, 7 and 9 of the source study)
+//! | type | what | usable floor area |
+//! |---|---|---|
+//! | `leegstand` | a building vacant as a whole | all floors; in the kernwinkelgebied the floors above the plint |
+//! | `leegstaande_units` | vacant units in an occupied building, outside the kernwinkelgebied | the vacant units' floor area |
+//! | `boven_winkels` | a retail building of two or more storeys in the kernwinkelgebied: wonen boven winkels, the plint stays open | the floors above the plint |
+//! | `aanloopstraat` | a retail building outside the kernwinkelgebied, where retail shrinks first | all floors |
+//! | `kantoor` | an office building (when `office` is in `candidate_uses`) | all floors |
+//! | `overig` | another use the scenario lists in `candidate_uses` | all floors (the plint kept in the core) |
+//!
+//! Retail and office types need their use in `candidate_uses`; the vacancy types
+//! need `include_vacant`. Never a site: existing dwellings (`residential`; a vacant
+//! home is housing vacancy), non-dwellings, landmarks and public buildings (unless
+//! the scenario removes the flag), mixed buildings that are not vacant (homes above
+//! a plint are housing already), and a building still housing a voorziening some
+//! doelgroep needs (an active supermarket, GP, school ...): transforming it would
+//! take that voorziening away. The first type that applies, in the order above.
+//!
+//! # Homes
+//! Usable area × `usable_share` / the group's `unit_m2` (rounded down), on the
+//! floors the group's assessment allows: a step-free group without a lift gets
+//! the ground floor only; no floors gives 0. The best group: the highest
+//! suitability score among groups not ongeschikt that get at least one home.
+//!
+//! # Transformation potential (0-100)
+//! `100 × Σ weight × component / Σ weight`, each component 0-1 and shown with the site:
+//! - `suitability`: the best group's score / 100 (0 without a best group);
+//! - `vacancy`: 1 for a vacant building; ½ + ½ × (vacant units / units) for vacant
+//!   units; 0 for a building in use;
+//! - `location`: against the kernwinkelgebied: 1 within [`AANLOOP_M`] outside it
+//!   (the aanloopstraten), falling linearly to 0.4 at [`FAR_M`] and beyond; 0.8
+//!   inside it (upper floors only); 0.5 when the map has no kernwinkelgebied;
+//! - `fit`: the share of the usable area the best group's homes fill
+//!   (homes × unit size / usable area; 0 without a home);
+//! - `monument`: 0 for a monument (transformation is harder), else 1;
+//! - `data`: the share of floors, floor area and use that came from the data
+//!   rather than a default.
+//!
+//! Weights: `[sites] weights`, defaults in [`SiteWeights`](crate::scenario::SiteWeights).
+//! Rank: potential (to 0.1) descending; ties by vacancy, location, suitability and
+//! data (each descending), then building id: never by size alone.
 
 use super::suitability::{Assessment, BuildingFacts, FloorsAdvice, Status, Verdict};
-use crate::model::{BuildingUse, Layers};
+use crate::model::{AmenityKind, Building, BuildingUse, Layers};
 use crate::scenario::{Doelgroep, SiteSettings};
+use geo::{BoundingRect, Distance, Euclidean, Intersects};
+use rstar::{AABB, RTree, primitives::GeomWithData};
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// Outside the kernwinkelgebied, within this distance (m) a site lies in an
+/// aanloopstraat: location 1.
+pub const AANLOOP_M: f64 = 300.0;
+/// From this distance (m) outside the kernwinkelgebied on, location is 0.4.
+pub const FAR_M: f64 = 1000.0;
+
+/// The kind of transformation candidate (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteType {
+    /// A building vacant as a whole.
+    Leegstand,
+    /// Vacant units in an occupied building, outside the kernwinkelgebied.
+    LeegstaandeUnits,
+    /// Upper floors above shops in the kernwinkelgebied.
+    BovenWinkels,
+    /// Retail outside the kernwinkelgebied.
+    Aanloopstraat,
+    /// An office building.
+    Kantoor,
+    /// Another use the scenario lists.
+    Overig,
+}
+
+impl SiteType {
+    /// `leegstand`, `leegstaande_units`, `boven_winkels`, `aanloopstraat`, `kantoor`, `overig`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SiteType::Leegstand => "leegstand",
+            SiteType::LeegstaandeUnits => "leegstaande_units",
+            SiteType::BovenWinkels => "boven_winkels",
+            SiteType::Aanloopstraat => "aanloopstraat",
+            SiteType::Kantoor => "kantoor",
+            SiteType::Overig => "overig",
+        }
+    }
+}
+
+/// The components of a site's transformation potential, each 0-1.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Components {
+    /// The best group's suitability score / 100.
+    pub suitability: f64,
+    /// Vacancy.
+    pub vacancy: f64,
+    /// Location against the kernwinkelgebied.
+    pub location: f64,
+    /// Fit of the usable area to the best group's unit size.
+    pub fit: f64,
+    /// 0 for a monument, else 1.
+    pub monument: f64,
+    /// Share of the data that was measured, not estimated.
+    pub data: f64,
+}
 
 /// A transformation site.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -38,9 +117,15 @@ pub struct Site {
     pub rank: usize,
     /// Index in `layers.buildings`.
     pub building: usize,
+    /// The candidate type.
+    pub kind: SiteType,
+    /// Transformation potential 0-100 (see the module docs).
+    pub potential: f64,
+    /// Its components.
+    pub components: Components,
     /// The best doelgroep, when any group may live here.
     pub best_group: Option<String>,
-    /// The best group's score (0 when there is none).
+    /// The best group's suitability score (0 when there is none).
     pub best_score: f64,
     /// The best group's homes (0 when there is none).
     pub best_homes: u32,
@@ -48,21 +133,65 @@ pub struct Site {
     pub usable_m2: f64,
     /// The floor area (or, in the kernwinkelgebied, the storey count) was estimated.
     pub usable_estimated: bool,
+    /// Distance (m) from the building to the kernwinkelgebied (0 inside; `None` without one).
+    pub core_distance_m: Option<f64>,
     /// Homes per group key.
     pub homes: BTreeMap<String, u32>,
     /// Conditions in Dutch (plint, monument, estimated area, the best group's warnings).
     pub conditions: Vec<String>,
-    /// Registered or tagged as vacant.
+    /// Registered or tagged as vacant (the whole building).
     pub vacant: bool,
 }
 
-/// True when the building is a transformation candidate under `settings`.
+/// True when the building's use can make it a transformation candidate under
+/// `settings`, before the rules on location, voorzieningen and landmarks.
 ///
 /// Existing dwellings (`residential`) never are: a vacant home is housing
 /// vacancy, not a transformation site.
 pub fn is_candidate(usage: BuildingUse, vacant: bool, settings: &SiteSettings) -> bool {
     usage != BuildingUse::Residential
         && ((vacant && settings.include_vacant) || settings.candidate_uses.contains(&usage))
+}
+
+/// The candidate type of a building, or `None` when it is no site (module docs).
+pub fn site_type(
+    b: &Building,
+    in_core: bool,
+    houses_voorziening: bool,
+    settings: &SiteSettings,
+) -> Option<SiteType> {
+    if b.non_dwelling || b.landmark.is_some() || b.usage == BuildingUse::Residential {
+        return None;
+    }
+    if b.vacant {
+        return settings.include_vacant.then_some(SiteType::Leegstand);
+    }
+    if houses_voorziening || b.usage == BuildingUse::Mixed {
+        return None;
+    }
+    let listed = settings.candidate_uses.contains(&b.usage);
+    if b.units.vacant > 0 && settings.include_vacant && !in_core {
+        return Some(SiteType::LeegstaandeUnits);
+    }
+    match b.usage {
+        BuildingUse::Retail if listed && in_core => {
+            (b.floors.value >= 2).then_some(SiteType::BovenWinkels)
+        }
+        BuildingUse::Retail if listed => Some(SiteType::Aanloopstraat),
+        BuildingUse::Office if listed => Some(SiteType::Kantoor),
+        _ if listed => Some(SiteType::Overig),
+        _ => None,
+    }
+}
+
+/// Location against the kernwinkelgebied (module docs); `None` = no core in the map.
+pub fn location_component(in_core: bool, core_distance_m: Option<f64>) -> f64 {
+    match (in_core, core_distance_m) {
+        (true, _) => 0.8,
+        (false, None) => 0.5,
+        (false, Some(d)) if d <= AANLOOP_M => 1.0,
+        (false, Some(d)) => (1.0 - 0.6 * (d - AANLOOP_M) / (FAR_M - AANLOOP_M)).max(0.4),
+    }
 }
 
 /// Finds, measures and ranks the transformation sites.
@@ -77,6 +206,37 @@ pub fn sites(
     groups: &[Doelgroep],
     settings: &SiteSettings,
 ) -> Vec<Site> {
+    // Voorzieningen a group needs, to keep the buildings that house them.
+    let needed: Vec<AmenityKind> = AmenityKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| groups.iter().any(|g| g.needs_minutes.contains_key(k)))
+        .collect();
+    let voorzieningen: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
+        layers
+            .amenities
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| needed.contains(&a.kind) && a.point.x().is_finite())
+            .map(|(i, a)| GeomWithData::new([a.point.x(), a.point.y()], i))
+            .collect(),
+    );
+    let houses_voorziening = |b: &Building| {
+        let Some(r) = b.footprint.bounding_rect() else {
+            return false;
+        };
+        voorzieningen
+            .locate_in_envelope(&AABB::from_corners(
+                [r.min().x, r.min().y],
+                [r.max().x, r.max().y],
+            ))
+            .any(|hit| {
+                let [x, y] = *hit.geom();
+                b.footprint.intersects(&geo::Point::new(x, y))
+            })
+    };
+    let w = settings.weights;
+    let weight_sum = w.suitability + w.vacancy + w.location + w.fit + w.monument + w.data;
     let mut out = Vec::new();
     for (i, ((b, f), per_group)) in layers
         .buildings
@@ -85,22 +245,27 @@ pub fn sites(
         .zip(assessments)
         .enumerate()
     {
-        if b.non_dwelling || b.landmark.is_some() || !is_candidate(b.usage, b.vacant, settings) {
+        let in_core = f.in_retail_core;
+        let Some(kind) = site_type(b, in_core, houses_voorziening(b), settings) else {
             continue;
-        }
+        };
         let floors = f64::from(b.floors.value.max(1));
         let area = b.floor_area_m2.value.max(0.0);
         let storey = area / floors;
-        let in_core = f.in_retail_core;
-        let usable_m2 = if in_core { area - storey } else { area } * settings.usable_share;
+        let gross = match kind {
+            SiteType::LeegstaandeUnits => b.units.vacant_m2.max(0.0),
+            _ if in_core => area - storey,
+            _ => area,
+        };
+        let usable_m2 = gross * settings.usable_share;
         let usable_estimated = b.floor_area_m2.estimated || (in_core && b.floors.estimated);
 
         let mut homes = BTreeMap::new();
-        let mut best: Option<(&Assessment, u32)> = None;
+        let mut best: Option<(&Assessment, u32, f64)> = None;
         for (a, g) in per_group.iter().zip(groups) {
             let usable = match a.floors {
                 FloorsAdvice::AllFloors | FloorsAdvice::UpperFloorsOnly => usable_m2,
-                FloorsAdvice::GroundFloorOnly => storey * settings.usable_share,
+                FloorsAdvice::GroundFloorOnly => (storey * settings.usable_share).min(usable_m2),
                 FloorsAdvice::NoFloors => 0.0,
             };
             let n = if g.unit_m2 > 0.0 && usable > 0.0 {
@@ -115,21 +280,74 @@ pub fn sites(
             }
             let better = match best {
                 None => true,
-                Some((bb, _)) => a
+                Some((bb, ..)) => a
                     .score
                     .total_cmp(&bb.score)
                     .then_with(|| bb.group.cmp(&a.group))
                     .is_gt(),
             };
             if better {
-                best = Some((a, n));
+                let fit = (f64::from(n) * g.unit_m2 / usable).clamp(0.0, 1.0);
+                best = Some((a, n, fit));
             }
         }
+
+        let core_distance_m = if layers.retail_core.is_empty() {
+            None
+        } else if in_core {
+            Some(0.0)
+        } else {
+            let anchor = b.anchor();
+            layers
+                .retail_core
+                .iter()
+                .map(|c| Euclidean.distance(&anchor, &c.area))
+                .filter(|d| d.is_finite())
+                .min_by(f64::total_cmp)
+        };
+        let estimated = [
+            b.floors.estimated,
+            b.floor_area_m2.estimated,
+            b.usage == BuildingUse::Other,
+        ];
+        let components = Components {
+            suitability: best.map_or(0.0, |(a, ..)| a.score / 100.0),
+            vacancy: match kind {
+                SiteType::Leegstand => 1.0,
+                SiteType::LeegstaandeUnits => {
+                    0.5 + 0.5 * f64::from(b.units.vacant) / f64::from(b.units.total.max(1))
+                }
+                _ => 0.0,
+            },
+            location: location_component(in_core, core_distance_m),
+            fit: best.map_or(0.0, |(.., fit)| fit),
+            monument: if b.monument { 0.0 } else { 1.0 },
+            data: estimated.iter().filter(|e| !**e).count() as f64 / estimated.len() as f64,
+        };
+        let c = components;
+        let potential = if weight_sum > 0.0 {
+            100.0
+                * (w.suitability * c.suitability
+                    + w.vacancy * c.vacancy
+                    + w.location * c.location
+                    + w.fit * c.fit
+                    + w.monument * c.monument
+                    + w.data * c.data)
+                / weight_sum
+        } else {
+            0.0
+        };
 
         let mut conditions = Vec::new();
         if in_core {
             conditions
                 .push("plint in kernwinkelgebied blijft open: alleen de verdiepingen".to_string());
+        }
+        if kind == SiteType::LeegstaandeUnits {
+            conditions.push(format!(
+                "{} van {} units leeg: alleen die units (ca. {:.0} m²)",
+                b.units.vacant, b.units.total, b.units.vacant_m2
+            ));
         }
         if b.monument {
             conditions.push("monument: transformatie mogelijk maar lastiger".to_string());
@@ -137,10 +355,13 @@ pub fn sites(
         if usable_estimated {
             conditions.push("vloeroppervlak geschat".to_string());
         }
-        if let Some((a, _)) = best {
+        if let Some((a, ..)) = best {
             for c in &a.criteria {
                 let key = c.key();
-                if c.status == Status::Warn && key != "plint" && key != "monument" {
+                if matches!(c.status, Status::Warn | Status::Unknown)
+                    && key != "plint"
+                    && key != "monument"
+                {
                     conditions.push(c.reason());
                 }
             }
@@ -148,23 +369,32 @@ pub fn sites(
         out.push(Site {
             rank: 0,
             building: i,
-            best_group: best.map(|(a, _)| a.group.to_string()),
-            best_score: best.map_or(0.0, |(a, _)| a.score),
-            best_homes: best.map_or(0, |(_, n)| n),
+            kind,
+            potential,
+            components,
+            best_group: best.map(|(a, ..)| a.group.to_string()),
+            best_score: best.map_or(0.0, |(a, ..)| a.score),
+            best_homes: best.map_or(0, |(_, n, _)| n),
             usable_m2,
             usable_estimated,
+            core_distance_m,
             homes,
             conditions,
             vacant: b.vacant,
         });
     }
+    let tenth = |v: f64| (v * 10.0).round();
     out.sort_by(|x, y| {
-        y.best_group
-            .is_some()
-            .cmp(&x.best_group.is_some())
-            .then(y.best_score.round().total_cmp(&x.best_score.round()))
-            .then(y.vacant.cmp(&x.vacant))
-            .then(y.best_homes.cmp(&x.best_homes))
+        tenth(y.potential)
+            .total_cmp(&tenth(x.potential))
+            .then(y.components.vacancy.total_cmp(&x.components.vacancy))
+            .then(y.components.location.total_cmp(&x.components.location))
+            .then(
+                y.components
+                    .suitability
+                    .total_cmp(&x.components.suitability),
+            )
+            .then(y.components.data.total_cmp(&x.components.data))
             .then_with(|| {
                 layers.buildings[x.building]
                     .id
@@ -240,6 +470,7 @@ mod tests {
             candidate_uses: vec![BuildingUse::Retail, BuildingUse::Office],
             include_vacant: true,
             usable_share: 0.8,
+            weights: crate::scenario::SiteWeights::default(),
         }
     }
 
@@ -249,6 +480,7 @@ mod tests {
             geschikt_min_score: 70.0,
             voorwaardelijk_min_score: 45.0,
             warn_factor: 1.5,
+            unknown_needs: Vec::new(),
         };
         let a = assess_all(layers, facts, &groups, &settings);
         sites(layers, facts, &a, &groups, &site_settings())

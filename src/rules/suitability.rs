@@ -128,15 +128,19 @@ pub enum Status {
     Warn,
     /// Does not meet the threshold.
     Fail,
+    /// Cannot be judged: the map has no usable data for it (onbekend). Not a
+    /// fail, and not in the score.
+    Unknown,
 }
 
 impl Status {
-    /// `pass`, `warn` or `fail`.
+    /// `pass`, `warn`, `fail` or `unknown`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "pass",
             Status::Warn => "warn",
             Status::Fail => "fail",
+            Status::Unknown => "unknown",
         }
     }
 }
@@ -240,6 +244,13 @@ pub enum Measure {
         max_minutes: f32,
         /// Warning limit: `max_minutes × warn_factor` (min).
         warn_minutes: f32,
+    },
+    /// A need the map has no usable data for: the kind is absent or too scarcely mapped.
+    NeedUnknown {
+        /// The kind.
+        kind: AmenityKind,
+        /// How many of the kind the map holds.
+        mapped: u32,
     },
     /// The zone the building lies in.
     Zone {
@@ -353,17 +364,19 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    /// The fail and warn reasons joined with `"; "`: knock-outs first, then other
-    /// fails, then warnings, each in criterion order. Empty when all pass.
+    /// The fail, warn and unknown reasons joined with `"; "`: knock-outs first,
+    /// then other fails, then warnings, then needs without data, each in
+    /// criterion order. Empty when all pass.
     pub fn reasons(&self) -> String {
         let mut out = String::new();
         let rank = |c: &Criterion| match (c.knockout, c.status) {
             (true, _) => 0,
             (false, Status::Fail) => 1,
             (false, Status::Warn) => 2,
-            (false, Status::Pass) => 3,
+            (false, Status::Unknown) => 3,
+            (false, Status::Pass) => 4,
         };
-        for level in 0..3 {
+        for level in 0..4 {
             for c in self.criteria.iter().filter(|c| rank(c) == level) {
                 if !out.is_empty() {
                     out.push_str("; ");
@@ -462,7 +475,9 @@ impl Criterion {
     /// `above_retail_core`, `floor`, `monument`.
     pub fn key(&self) -> String {
         match &self.measure {
-            Measure::Need { kind, .. } => format!("need.{}", kind.as_str()),
+            Measure::Need { kind, .. } | Measure::NeedUnknown { kind, .. } => {
+                format!("need.{}", kind.as_str())
+            }
             Measure::Zone { .. } => "zone".into(),
             Measure::Horeca { category, .. } => format!("horeca_{}", category.number()),
             Measure::Plint { .. } => "plint".into(),
@@ -484,6 +499,10 @@ impl Criterion {
             Measure::Need { walk, minutes, .. } => match walk {
                 Some((m, _)) => format!("{m:.0} m, {minutes:.1} min"),
                 None => "niet bereikbaar".into(),
+            },
+            Measure::NeedUnknown { mapped, .. } => match mapped {
+                0 => "onbekend: geen in de kaart".into(),
+                n => format!("onbekend: {n} in de kaart"),
             },
             Measure::Zone {
                 zone,
@@ -548,6 +567,7 @@ impl Criterion {
                 num(f64::from(*max_minutes)),
                 num(f64::from(*warn_minutes))
             ),
+            Measure::NeedUnknown { .. } => "niet te beoordelen zonder data".into(),
             Measure::Zone { max_zone, .. } => format!("maximaal {max_zone}"),
             Measure::Horeca {
                 category, min_m, ..
@@ -597,6 +617,16 @@ impl Criterion {
                     "geen {} bereikbaar over het looppadennet (maximaal {} min)",
                     kind_nl(*kind),
                     num(f64::from(*max_minutes))
+                ),
+            },
+            Measure::NeedUnknown { kind, mapped } => match mapped {
+                0 => format!(
+                    "{}: onbekend (geen data: de kaart bevat er geen)",
+                    kind_nl(*kind)
+                ),
+                n => format!(
+                    "{}: onbekend (geen data: de kaart bevat er maar {n}, te weinig voor het studiegebied)",
+                    kind_nl(*kind)
                 ),
             },
             Measure::Zone {
@@ -721,7 +751,7 @@ impl Criterion {
 
 fn family(m: &Measure) -> &'static str {
     match m {
-        Measure::Need { .. } => "needs",
+        Measure::Need { .. } | Measure::NeedUnknown { .. } => "needs",
         Measure::Zone { .. } | Measure::Vng { .. } => "zone",
         Measure::Horeca { .. } => "horeca",
         Measure::Plint { .. }
@@ -913,7 +943,12 @@ fn assess_near(
     let mut criteria: Vec<Criterion> = Vec::with_capacity(n_criteria);
     let (mut earned, mut possible) = (0.0, 0.0);
     let mut push = |measure: Measure, status: Status, share: f64, knockout: bool| {
-        let max_points = shares.of(&measure);
+        // A criterion without data is not in the score.
+        let max_points = if status == Status::Unknown {
+            0.0
+        } else {
+            shares.of(&measure)
+        };
         let points = share * max_points;
         earned += points;
         possible += max_points;
@@ -928,6 +963,16 @@ fn assess_near(
 
     // Needs: walking minutes at the group's speed.
     for (&kind, &max_minutes) in &group.needs_minutes {
+        if let Some(&(_, mapped)) = settings.unknown_needs.iter().find(|(k, _)| *k == kind) {
+            // No data: not failed, not in the score, named in the reasons.
+            push(
+                Measure::NeedUnknown { kind, mapped },
+                Status::Unknown,
+                0.0,
+                false,
+            );
+            continue;
+        }
         let warn_minutes = max_minutes * settings.warn_factor;
         let walk = facts
             .walk
@@ -936,16 +981,7 @@ fn assess_near(
             .flatten()
             .filter(|(m, _)| m.is_finite() && *m >= 0.0);
         let minutes = walk.map_or(f64::INFINITY, |(m, _)| group.minutes(m));
-        let (status, share) = if minutes <= max_minutes {
-            (Status::Pass, 1.0)
-        } else if minutes <= warn_minutes && warn_minutes > max_minutes {
-            (
-                Status::Warn,
-                (warn_minutes - minutes) / (warn_minutes - max_minutes),
-            )
-        } else {
-            (Status::Fail, 0.0)
-        };
+        let (status, share) = need_share(minutes, max_minutes, warn_minutes);
         push(
             Measure::Need {
                 kind,
@@ -1001,6 +1037,7 @@ fn assess_near(
     for (&category, &min_m) in &group.min_horeca_distance_m {
         let nearest = near[usize::from(category.number() - 1)];
         let close = nearest.is_some_and(|(_, d)| d < min_m);
+        let share = horeca_share(nearest.map(|(_, d)| d), min_m);
         let nearest = nearest.map(|(index, distance_m)| HorecaHit {
             index,
             distance_m: distance_m as f32,
@@ -1017,7 +1054,7 @@ fn assess_near(
                 nearest,
             },
             if close { Status::Fail } else { Status::Pass },
-            if close { 0.0 } else { 1.0 },
+            share,
             close,
         );
     }
@@ -1116,9 +1153,14 @@ fn assess_near(
     };
     let knockout = criteria.iter().any(|c| c.knockout);
     let any_fail = criteria.iter().any(|c| c.status == Status::Fail);
+    // A need beyond its minutes is unmet, even when it only warns: geschikt
+    // means every need the map can judge is met.
+    let need_unmet = criteria
+        .iter()
+        .any(|c| matches!(c.measure, Measure::Need { .. }) && c.status != Status::Pass);
     let verdict = if knockout {
         Verdict::Ongeschikt
-    } else if score >= settings.geschikt_min_score && !any_fail {
+    } else if score >= settings.geschikt_min_score && !any_fail && !need_unmet {
         Verdict::Geschikt
     } else if score >= settings.voorwaardelijk_min_score {
         Verdict::Voorwaardelijk
@@ -1138,7 +1180,58 @@ fn share_of(status: Status) -> f64 {
     match status {
         Status::Pass => 1.0,
         Status::Warn => 0.5,
-        Status::Fail => 0.0,
+        Status::Fail | Status::Unknown => 0.0,
+    }
+}
+
+/// Below this share of a need's minutes the need earns full points.
+pub const NEED_FULL_SHARE: f64 = 0.5;
+
+/// Status and share of the points of a need at `minutes` walking, with the
+/// group's `max_minutes` and the warning limit `warn_minutes`:
+///
+/// ```text
+/// minutes ≤ ½·max            pass, 1
+/// ½·max < minutes ≤ max      pass, 1 → ½ linearly   (well inside earns more than just inside)
+/// max < minutes ≤ warn       warn, ½ → 0 linearly
+/// beyond warn, unreachable   fail, 0
+/// ```
+///
+/// The limit is compared as the reader sees it: minutes rounded to 0.1, so
+/// "10.0 min (maximaal 10 min)" is a pass. Continuous, so two buildings at
+/// different distances get different points (the score does not saturate).
+pub fn need_share(minutes: f64, max_minutes: f64, warn_minutes: f64) -> (Status, f64) {
+    let shown = (minutes * 10.0).round() / 10.0;
+    let full = max_minutes * NEED_FULL_SHARE;
+    if !minutes.is_finite() {
+        (Status::Fail, 0.0)
+    } else if shown <= max_minutes {
+        let share = if minutes <= full || max_minutes <= full {
+            1.0
+        } else {
+            1.0 - 0.5 * ((minutes - full) / (max_minutes - full)).clamp(0.0, 1.0)
+        };
+        (Status::Pass, share)
+    } else if minutes <= warn_minutes && warn_minutes > max_minutes {
+        (
+            Status::Warn,
+            0.5 * (warn_minutes - minutes) / (warn_minutes - max_minutes),
+        )
+    } else {
+        (Status::Fail, 0.0)
+    }
+}
+
+/// Share of the points of a horeca minimum distance `min_m` when the nearest
+/// horeca of the category (or heavier) is `distance` away: 0 within the minimum
+/// (a fail and knock-out), ½ at the minimum rising linearly to 1 at twice it
+/// or beyond; 1 when there is none.
+pub fn horeca_share(distance: Option<f64>, min_m: f64) -> f64 {
+    match distance {
+        None => 1.0,
+        Some(d) if d < min_m => 0.0,
+        Some(_) if min_m <= 0.0 => 1.0,
+        Some(d) => (0.5 + 0.5 * (d - min_m) / min_m).min(1.0),
     }
 }
 
@@ -1265,6 +1358,7 @@ mod tests {
             geschikt_min_score: 70.0,
             voorwaardelijk_min_score: 45.0,
             warn_factor: 1.5,
+            unknown_needs: Vec::new(),
         }
     }
 

@@ -192,6 +192,23 @@ pub struct Zoning {
 }
 
 impl Zoning {
+    /// The study area's size (km²): its cells (every cell of a grid without a mask).
+    pub fn area_km2(&self) -> f64 {
+        let cells = if self.grid.in_area.is_empty() {
+            self.grid.len()
+        } else {
+            self.grid.in_area.iter().filter(|a| **a).count()
+        };
+        cells as f64 * self.grid.cell_m * self.grid.cell_m / 1e6
+    }
+
+    /// True when `p` lies in a cell of the study area.
+    pub fn in_study_area(&self, p: Point<f64>) -> bool {
+        self.grid
+            .cell_of(p)
+            .is_some_and(|c| self.grid.in_area.get(c).copied().unwrap_or(true))
+    }
+
     /// The zone a building lies in, when it has a cell.
     pub fn zone_of_building(&self, building: usize) -> Option<&Zone> {
         let cell = self.buildings.get(building)?.cell?;
