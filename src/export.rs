@@ -364,7 +364,16 @@ pub fn coverage(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
             p.insert("threshold_m".into(), round_to(c.threshold_m, 0));
             p.insert("homes_inside".into(), json!(c.homes_inside));
             p.insert("homes_outside".into(), json!(c.homes_outside));
-            p.insert("share_inside".into(), round_to(c.share_inside, 3));
+            let caveat = plan.coverage_caveat(c);
+            p.insert(
+                "share_inside".into(),
+                if caveat.is_some() {
+                    Value::Null
+                } else {
+                    round_to(c.share_inside, 3)
+                },
+            );
+            p.insert("data".into(), json!(caveat.unwrap_or("ok")));
             OutFeature {
                 id,
                 geometry: Geometry::MultiPolygon(c.area.clone()),
@@ -490,10 +499,12 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
         .coverage
         .iter()
         .map(|c| {
+            let caveat = plan.coverage_caveat(c);
             json!({
                 "group": c.group, "kind": c.kind.as_str(), "threshold_m": round_to(c.threshold_m, 0),
                 "homes_inside": c.homes_inside, "homes_outside": c.homes_outside,
-                "share_inside": round_to(c.share_inside, 3),
+                "share_inside": if caveat.is_some() { Value::Null } else { round_to(c.share_inside, 3) },
+                "data": caveat.unwrap_or("ok"),
             })
         })
         .collect();
@@ -523,6 +534,11 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
         },
         "zones": { "area_m2": zone_area, "buildings": zone_buildings, "count": plan.zoning.zones.len() },
         "coverage": coverage,
+        "data_gaps": plan.suitability.unknown_needs.iter().map(|(k, n)| json!({
+            "kind": k.as_str(), "mapped": n,
+            "meaning": "too few in the map to judge: the need is onbekend (geen data), not failed",
+        })).collect::<Vec<_>>(),
+        "study_area_km2": round_to(plan.zoning.area_km2(), 3),
         "vng_conflicts": plan.milieu.iter().filter(|h| !h.is_empty()).count(),
         "verdicts": verdict_counts(plan, scenario),
         "sites": {

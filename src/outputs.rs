@@ -301,6 +301,7 @@ pub fn report_input(
             homes_inside: c.homes_inside as u64,
             homes_outside: c.homes_outside as u64,
             share_inside: c.share_inside,
+            caveat: plan.coverage_caveat(c),
         })
         .collect();
     let sites = plan

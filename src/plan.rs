@@ -66,6 +66,24 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// What a coverage figure can say: `None` when it is a figure, else why
+    /// not: the need is a data gap (`onbekend (geen data)`) or there are no
+    /// homes (`n.v.t. (geen woningen)`). Unknown is never written as no.
+    pub fn coverage_caveat(&self, c: &Coverage) -> Option<&'static str> {
+        if self
+            .suitability
+            .unknown_needs
+            .iter()
+            .any(|(k, _)| *k == c.kind)
+        {
+            Some("onbekend (geen data)")
+        } else if c.homes_inside + c.homes_outside == 0 {
+            Some("n.v.t. (geen woningen)")
+        } else {
+            None
+        }
+    }
+
     /// One building's facts whole, walking distances included.
     pub fn building_facts(&self, building: usize) -> Option<BuildingFacts> {
         let mut f = self.facts.get(building)?.clone();

@@ -376,6 +376,7 @@ pub fn write_folder(dir: &std::path::Path) {
             homes_inside: 100,
             homes_outside: 20,
             share_inside: 0.833,
+            caveat: None,
         }],
         sites: d
             .sites

@@ -51,6 +51,8 @@ pub struct CoverageRow {
     pub homes_outside: u64,
     /// Share of homes inside, 0-1.
     pub share_inside: f64,
+    /// Why there is no share to show (`onbekend (geen data)`, `n.v.t. (geen woningen)`).
+    pub caveat: Option<&'static str>,
 }
 
 /// One ranked transformation site.
@@ -238,13 +240,17 @@ pub fn html(input: &ReportInput) -> String {
             td_n(&mut s, &num(r.minutes, 1));
             td_n(&mut s, &thousands(r.homes_inside));
             td_n(&mut s, &thousands(r.homes_outside));
-            let share = r.share_inside.clamp(0.0, 1.0);
-            let _ = write!(
-                s,
-                "<td class=\"n\"><span class=\"bar\" style=\"width:{}px\"></span>{}</td>",
-                num(share * 60.0, 1),
-                xml_escape(&percent(share))
-            );
+            if let Some(caveat) = r.caveat {
+                td_n(&mut s, caveat);
+            } else {
+                let share = r.share_inside.clamp(0.0, 1.0);
+                let _ = write!(
+                    s,
+                    "<td class=\"n\"><span class=\"bar\" style=\"width:{}px\"></span>{}</td>",
+                    num(share * 60.0, 1),
+                    xml_escape(&percent(share))
+                );
+            }
             s.push_str("</tr>\n");
         }
         s.push_str("</tbody></table>\n");
@@ -405,6 +411,7 @@ mod tests {
                 homes_inside: 12_345,
                 homes_outside: 55,
                 share_inside: 0.99556,
+                caveat: None,
             }],
             sites: vec![SiteRow {
                 rank: 1,

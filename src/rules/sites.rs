@@ -520,9 +520,16 @@ mod tests {
         // Gezinnen refuse homes above shops in the core, so they are never the best group there.
         assert_ne!(core.best_group.as_deref(), Some("gezinnen"));
         assert!(!core.usable_estimated);
-        // Ranked: the outside site scores higher (no plint warning).
+        // Types: retail outside the core is an aanloopstraat site, in the core the
+        // floors above the shops.
+        assert_eq!(out.kind, SiteType::Aanloopstraat);
+        assert_eq!(core.kind, SiteType::BovenWinkels);
+        // No kernwinkelgebied polygon in this map: location is neutral outside it.
+        assert_eq!(out.components.location, 0.5);
+        assert_eq!(core.components.location, 0.8);
+        // Ranked by potential.
         assert_eq!(s[0].rank, 1);
-        assert_eq!(layers.buildings[s[0].building].id, "outside");
+        assert!(s[0].potential >= s[1].potential);
         assert_eq!(s[1].rank, 2);
     }
 

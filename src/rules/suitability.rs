@@ -1423,6 +1423,58 @@ mod tests {
     }
 
     #[test]
+    fn need_share_is_continuous_and_the_limit_is_read_as_shown() {
+        // Exactly at the limit, and a hair above it that reads "10.0 min": a pass.
+        assert_eq!(need_share(10.0, 10.0, 15.0).0, Status::Pass);
+        assert_eq!(need_share(10.04, 10.0, 15.0).0, Status::Pass);
+        assert_eq!(need_share(10.06, 10.0, 15.0).0, Status::Warn);
+        // Different distances, different points: no saturation inside the limit.
+        let a = need_share(6.0, 10.0, 15.0).1;
+        let b = need_share(8.0, 10.0, 15.0).1;
+        assert!(a > b && b > 0.5, "{a} {b}");
+        assert_eq!(need_share(4.0, 10.0, 15.0).1, 1.0);
+        assert_eq!(need_share(f64::INFINITY, 10.0, 15.0), (Status::Fail, 0.0));
+        // Horeca: ½ at the minimum, full from twice it on, none within it.
+        assert_eq!(horeca_share(Some(49.0), 50.0), 0.0);
+        assert_eq!(horeca_share(Some(50.0), 50.0), 0.5);
+        assert_eq!(horeca_share(Some(75.0), 50.0), 0.75);
+        assert_eq!(horeca_share(Some(500.0), 50.0), 1.0);
+        assert_eq!(horeca_share(None, 50.0), 1.0);
+    }
+
+    #[test]
+    fn a_need_without_data_is_unknown_not_failed_and_not_in_the_score() {
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let g = default_groups()
+            .into_iter()
+            .find(|g| g.name == "gezinnen")
+            .unwrap();
+        let mut f = facts();
+        for k in g.needs_minutes.keys() {
+            f.walk.insert(*k, Some((50.0, 0)));
+        }
+        let idx = HorecaIndex::new(&layers.horeca);
+        let known = assess(&b, &f, &layers, &g, &settings(), &idx);
+        let gap = SuitabilitySettings {
+            unknown_needs: vec![(AmenityKind::Daycare, 0)],
+            ..settings()
+        };
+        let a = assess(&b, &f, &layers, &g, &gap, &idx);
+        let c = crit(&a, "need.daycare");
+        assert_eq!(c.status, Status::Unknown);
+        assert_eq!((c.points, c.max_points), (0.0, 0.0));
+        assert_eq!(a.score, known.score);
+        assert_eq!(a.verdict, Verdict::Geschikt);
+        assert!(
+            a.reasons()
+                .contains("kinderopvang: onbekend (geen data: de kaart bevat er geen)"),
+            "{}",
+            a.reasons()
+        );
+    }
+
+    #[test]
     fn need_met_warn_fail_unreachable() {
         // Gezinnen walk 4 km/h: playground within 5 min = 333 m, warning to 7.5 min = 500 m.
         let layers = Layers::default();
@@ -1439,6 +1491,12 @@ mod tests {
             c.reason(),
             "speeltuin op 250 m lopen, 4 min (maximaal 5 min)"
         );
+        // 3.75 min: past half the limit (2.5 min) the points fall from 1 to ½ at
+        // the limit: 1 − ½ × 1.25 / 2.5 = 75 %.
+        assert!((c.points / c.max_points - 0.75).abs() < 1e-9);
+        // Well inside (100 m, 1.5 min): full points.
+        let a = with(Some(100.0));
+        let c = crit(&a, "need.playground");
         assert_eq!(c.points, c.max_points);
 
         let a = with(Some(450.0));
@@ -1448,8 +1506,8 @@ mod tests {
             c.reason(),
             "speeltuin op 450 m lopen, 7 min (maximaal 5 min)"
         );
-        // 6.75 min: linear between 5 (full) and 7.5 (none) → 30 %.
-        assert!((c.points / c.max_points - 0.3).abs() < 1e-9);
+        // 6.75 min: linear between 5 (half) and 7.5 (none) → 15 %.
+        assert!((c.points / c.max_points - 0.15).abs() < 1e-9);
         assert!(!c.knockout);
         assert_eq!(
             a.reasons(),
