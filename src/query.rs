@@ -685,6 +685,58 @@ pub struct Comparison {
     pub zone_changes: Vec<(String, String, String)>,
     /// Zone area per character (m²) in A and B.
     pub zone_area_m2: BTreeMap<String, (f64, f64)>,
+    /// Model settings that differ between A and B, and what they changed (in
+    /// Dutch): not interventions, so no home they make counts as added.
+    pub model_changes: Vec<String>,
+}
+
+/// The model settings (`[model]`) that differ between two scenarios, each with
+/// what it did to the buildings: changed settings are no transformation.
+fn model_changes(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Vec<String> {
+    let mut out = Vec::new();
+    if a.1.unknown_use != b.1.unknown_use {
+        let ua: BTreeMap<&str, crate::model::BuildingUse> =
+            a.0.layers
+                .buildings
+                .iter()
+                .map(|x| (x.id.as_str(), x.usage))
+                .collect();
+        let changed =
+            b.0.layers
+                .buildings
+                .iter()
+                .filter(|x| ua.get(x.id.as_str()).is_some_and(|u| *u != x.usage))
+                .count();
+        let show = |u: Option<crate::model::BuildingUse>| {
+            u.map_or("geen (other blijft other)".to_string(), |u| u.to_string())
+        };
+        out.push(format!(
+            "model.unknown_use: {} → {}: {changed} gebouwen met een ander gebruik (een lezing van de data, geen transformatie)",
+            show(a.1.unknown_use),
+            show(b.1.unknown_use)
+        ));
+    }
+    if a.1.dwelling_m2 != b.1.dwelling_m2 {
+        out.push(format!(
+            "model.dwelling_m2: {} → {} m² per woning: geschatte woningen opnieuw geteld",
+            a.1.dwelling_m2, b.1.dwelling_m2
+        ));
+    }
+    if a.1.landmarks != b.1.landmarks {
+        let n = |p: &Plan| {
+            p.layers
+                .buildings
+                .iter()
+                .filter(|x| x.landmark.is_some())
+                .count()
+        };
+        out.push(format!(
+            "model.landmarks_*: beeldbepalende/publieke gebouwen {} → {}",
+            n(a.0),
+            n(b.0)
+        ));
+    }
+    out
 }
 
 fn verdict_list(plan: &Plan, scenario: &Scenario) -> Vec<compare::BuildingVerdicts> {
@@ -837,6 +889,7 @@ pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison
         homes_added,
         zone_changes,
         zone_area_m2,
+        model_changes: model_changes(a, b),
     }
 }
 
@@ -889,12 +942,21 @@ impl Comparison {
                 self.verdict_changes.len() - 50
             );
         }
-        let _ = writeln!(s, "\nwoningen erbij (transformatie, per doelgroep):");
+        let _ = writeln!(
+            s,
+            "\nwoningen erbij door ingrepen (transformatie, per doelgroep):"
+        );
         if self.homes_added.is_empty() {
             let _ = writeln!(s, "  geen");
         }
         for (g, n) in &self.homes_added {
             let _ = writeln!(s, "  {g:<16} {n}");
+        }
+        if !self.model_changes.is_empty() {
+            let _ = writeln!(s, "\nandere modelinstellingen (geen ingreep):");
+            for line in &self.model_changes {
+                let _ = writeln!(s, "  {line}");
+            }
         }
         let _ = writeln!(s, "\nzones (m²):");
         for (z, (a, b)) in &self.zone_area_m2 {

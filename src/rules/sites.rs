@@ -34,8 +34,8 @@
 //! - `suitability`: the best group's score / 100 (0 without a best group);
 //! - `vacancy`: 1 for a vacant building; ½ + ½ × (vacant units / units) for vacant
 //!   units; 0 for a building in use;
-//! - `location`: against the kernwinkelgebied: 1 within [`AANLOOP_M`] outside it
-//!   (the aanloopstraten), falling linearly to 0.4 at [`FAR_M`] and beyond; 0.8
+//! - `location`: against the kernwinkelgebied: 1 within [`AANLOOP_M`](crate::rules::sites::AANLOOP_M) outside it
+//!   (the aanloopstraten), falling linearly to 0.4 at [`FAR_M`](crate::rules::sites::FAR_M) and beyond; 0.8
 //!   inside it (upper floors only); 0.5 when the map has no kernwinkelgebied;
 //! - `fit`: the share of the usable area the best group's homes fill
 //!   (homes × unit size / usable area; 0 without a home);

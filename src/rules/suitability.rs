@@ -18,11 +18,16 @@
 //! | `horeca` | `horeca_<n>`: nearest horeca of category n **or heavier** against the group's minimum distance |
 //! | `building` | `plint`, `above_retail_core`, `floor` (step-free groups only), `monument` |
 //!
-//! Pass earns the full points, warn half (needs: linear from full at the limit to
-//! zero at limit × `warn_factor`), fail none. Knock-outs (zone above the
-//! maximum, horeca too close, a one-storey building in the kernwinkelgebied,
-//! homes above shops for a group that refuses them, a VNG hit) make the verdict
-//! ongeschikt whatever the score.
+//! Points are continuous where the measure is ([`need_share`](crate::rules::suitability::need_share), [`horeca_share`](crate::rules::suitability::horeca_share)):
+//! a need earns full points well inside its minutes, half at the limit, none
+//! beyond limit × `warn_factor`; a horeca minimum half at the minimum, full at
+//! twice it. Other criteria: pass full, warn half, fail none. A need the map
+//! has no data for ([`SuitabilitySettings::unknown_needs`](crate::scenario::SuitabilitySettings::unknown_needs)) is
+//! [`Status::Unknown`](crate::rules::suitability::Status::Unknown): not in the score, named in the reasons. Knock-outs
+//! (zone above the maximum, horeca too close, a one-storey building in the
+//! kernwinkelgebied, homes above shops for a group that refuses them, a VNG
+//! hit) make the verdict ongeschikt whatever the score; geschikt needs the
+//! score, no fail and every need met.
 //!
 //! # Text on demand
 //! A criterion stores typed measurements, not sentences: the Dutch reason,
