@@ -106,19 +106,36 @@ impl Plan {
     }
 }
 
-/// A needed amenity kind with fewer than this many mapped per km² of study area
-/// (and at least one) is a data gap: the need is "onbekend (geen data)". One
-/// per km² is far below what a Dutch centre has of any everyday voorziening
-/// (a supermarket, GP or primary school serves a few thousand residents; a
-/// centre houses 5,000-15,000 per km²), so fewer means the map, not the town, lacks them.
+/// An everyday voorziening (supermarket, bakery, GP, pharmacy, daycare, primary
+/// school, playground, transit stop) with fewer than this many mapped per km²
+/// of study area (and at least one) is a data gap: the need is "onbekend (geen
+/// data)". One per km² is far below what a Dutch centre has of any of them
+/// (each serves a few thousand residents; a centre houses 5,000-15,000 per
+/// km²), so fewer means the map, not the town, lacks them.
 pub const MIN_MAPPED_PER_KM2: f64 = 1.0;
+
+/// The same floor for district-level voorzieningen (library, theatre, cinema,
+/// care, community centre, secondary school, sports, park, market, dentist,
+/// square): one per 5 km².
+pub const MIN_MAPPED_PER_KM2_DISTRICT: f64 = 0.2;
+
+/// The floor per km² of study area below which a mapped kind is a data gap
+/// ([`MIN_MAPPED_PER_KM2`] for everyday kinds, else [`MIN_MAPPED_PER_KM2_DISTRICT`]).
+pub fn min_mapped_per_km2(kind: AmenityKind) -> f64 {
+    use AmenityKind::*;
+    match kind {
+        Supermarket | Bakery | Gp | Pharmacy | Daycare | PrimarySchool | Playground
+        | TransitStop => MIN_MAPPED_PER_KM2,
+        _ => MIN_MAPPED_PER_KM2_DISTRICT,
+    }
+}
 
 /// The kinds some group needs that the map has no usable data for, with how
 /// many are mapped in the study area: none, or fewer than
-/// [`MIN_MAPPED_PER_KM2`] × the study area (km², the zoned cells). In kind order.
+/// [`min_mapped_per_km2`] × the study area (km², the zoned cells), and at least
+/// one. In kind order.
 pub fn data_gaps(layers: &Layers, zoning: &Zoning, scenario: &Scenario) -> Vec<(AmenityKind, u32)> {
     let area = zoning.area_km2();
-    let floor = (MIN_MAPPED_PER_KM2 * area).max(1.0);
     AmenityKind::ALL
         .iter()
         .copied()
@@ -134,6 +151,7 @@ pub fn data_gaps(layers: &Layers, zoning: &Zoning, scenario: &Scenario) -> Vec<(
                 .iter()
                 .filter(|a| a.kind == k && zoning.in_study_area(a.point))
                 .count() as u32;
+            let floor = (min_mapped_per_km2(k) * area).max(1.0);
             (f64::from(mapped) < floor).then_some((k, mapped))
         })
         .collect()
@@ -293,13 +311,14 @@ pub fn run_with(
             feature: None,
             code: "missing_kind",
             message: format!(
-                "{} of kind {kind} in the study area ({:.2} km²), fewer than {MIN_MAPPED_PER_KM2} per km²: \
+                "{} of kind {kind} in the study area ({:.2} km²), fewer than {} per km²: \
                  the need for it is onbekend (geen data) for {}, not failed; add them to the amenities layer if they exist",
                 match mapped {
                     0 => "no amenity".to_string(),
                     n => format!("only {n} amenities"),
                 },
                 zoning.area_km2(),
+                min_mapped_per_km2(kind),
                 needed_by.join(", ")
             ),
         });

@@ -169,7 +169,9 @@ fn plan_on_copenhagen_gives_a_sensible_picture() {
     );
     assert!(reuring > 200 && reuring < (rust + gemengd) / 2, "{zones}");
     assert!(gemengd > 200, "{zones}");
-    assert!(s["sites"]["count"].as_u64().unwrap() > 100);
+    // Sites: shops and offices outside landmarks, homes and buildings that
+    // house a needed voorziening (about 90 in this extract).
+    assert!(s["sites"]["count"].as_u64().unwrap() > 50, "{}", s["sites"]);
     let playground = s["coverage"]
         .as_array()
         .unwrap()

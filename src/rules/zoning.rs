@@ -708,10 +708,10 @@ impl StudyArea {
         StudyArea { extent, bulk }
     }
 
-    /// Per cell of `grid`: inside the study area. With `study_area` polygons, the
-    /// cells whose centre lies in one; derived, the cells within the kernel
-    /// radius of a building anchor or of a street (sampled every half cell) in
-    /// the bulk: water, rail yards and empty land beyond the radius are no zone.
+    /// Per cell of `grid`: inside the study area: within the kernel radius of a
+    /// building anchor, a street (sampled every half cell), a horeca business or
+    /// an event place in the bulk (water, rail yards and empty land beyond the
+    /// radius are no zone), and, with `study_area` polygons, with its centre in one.
     fn mask(
         &self,
         grid: &ReuringGrid,
@@ -725,6 +725,7 @@ impl StudyArea {
         if cols * rows == 0 {
             return mask;
         }
+        let near = self.near_features(grid, layers, placed, radius);
         if !layers.study_area.is_empty() {
             for a in &layers.study_area {
                 let Some(r) = a.area.bounding_rect() else {
@@ -746,14 +747,30 @@ impl StudyArea {
                         if x > r.max().x {
                             break;
                         }
-                        if !mask[row * cols + col] && a.area.intersects(&Point::new(x, y)) {
-                            mask[row * cols + col] = true;
+                        let c = row * cols + col;
+                        if !mask[c] && near[c] && a.area.intersects(&Point::new(x, y)) {
+                            mask[c] = true;
                         }
                     }
                 }
             }
             return mask;
         }
+        near
+    }
+
+    /// Per cell: within the kernel radius (at least two cells) of a building
+    /// anchor, a street (sampled every half cell), a horeca business or an event
+    /// place in the bulk.
+    fn near_features(
+        &self,
+        grid: &ReuringGrid,
+        layers: &Layers,
+        placed: &[(Point<f64>, Extent)],
+        radius: f64,
+    ) -> Vec<bool> {
+        let (cols, rows) = (grid.cols, grid.rows);
+        let mut mask = vec![false; cols * rows];
         let inside = |x: f64, y: f64| {
             x.is_finite()
                 && y.is_finite()

@@ -211,7 +211,11 @@ fn assemble_relations(
         if !is_multipolygon(r) {
             continue;
         }
-        if !(tags::is_building(&r.tags) || r.tags.is("landuse", "retail") || is_poi(&r.tags)) {
+        if !(tags::is_building(&r.tags)
+            || r.tags.is("landuse", "retail")
+            || is_poi(&r.tags)
+            || tags::public_grounds(&r.tags).is_some())
+        {
             continue;
         }
         match geom::assemble_multipolygon(data, ways, r) {
@@ -598,6 +602,7 @@ fn building_layer(
     }
     shapes.retain(|b| keep(&geo::Geometry::MultiPolygon(b.shape.clone())));
     let shapes = merge_panden(shapes);
+    let grounds = public_grounds(data, multipolygons);
 
     // Nodes that tell about units: POIs, vacancy markers, addresses, landmarks.
     let index: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
@@ -719,6 +724,14 @@ fn building_layer(
                 node_landmarks.sort_by_key(|(k, id)| (*k, *id));
                 node_landmarks.first().map(|(k, _)| *k)
             })
+            .or_else(|| {
+                // On a campus or a hospital's grounds: the institution's building.
+                let anchor = b.shape.interior_point()?;
+                grounds
+                    .iter()
+                    .find(|(shape, _)| shape.intersects(&anchor))
+                    .map(|(_, kind)| *kind)
+            })
             .filter(|k| !(vacant && *k == "department_store"));
         let flats = b
             .get("building:flats")
@@ -790,6 +803,37 @@ fn building_layer(
         props.insert("name".into(), json!(name));
         props.insert("lift".into(), json!(lift));
         out.push(feature(id, polygon_geometry(&b.shape), props));
+    }
+    out
+}
+
+/// The grounds of public institutions (campus, school yard, hospital grounds)
+/// with their landmark kind, from closed ways and assembled multipolygons.
+fn public_grounds(
+    data: &OsmData,
+    multipolygons: &HashMap<i64, MultiPolygon<f64>>,
+) -> Vec<(MultiPolygon<f64>, &'static str)> {
+    let mut out = Vec::new();
+    for w in &data.ways {
+        let Some(kind) = tags::public_grounds(&w.tags) else {
+            continue;
+        };
+        if !is_closed(w) {
+            continue;
+        }
+        if let Some(p) = WayCoords::of(data, w)
+            .complete()
+            .and_then(|c| ring_polygon(c.to_vec()))
+        {
+            out.push((MultiPolygon(vec![p]), kind));
+        }
+    }
+    for r in &data.relations {
+        if let Some(kind) = tags::public_grounds(&r.tags)
+            && let Some(shape) = multipolygons.get(&r.id)
+        {
+            out.push((shape.clone(), kind));
+        }
     }
     out
 }

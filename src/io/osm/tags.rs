@@ -152,6 +152,19 @@ pub(crate) fn landmark_kind(tags: &Tags) -> Option<&'static str> {
     None
 }
 
+/// The grounds of a public institution (`amenity=university|college|school|hospital`,
+/// `healthcare=hospital`): a building on them belongs to the institution and is a
+/// public building (landmark kind `education` or `hospital`), not a transformation
+/// candidate, whatever its own `building=*` says (a faculty drawn as `building=office`).
+pub(crate) fn public_grounds(tags: &Tags) -> Option<&'static str> {
+    match tags.get("amenity") {
+        Some("university" | "college" | "school") => Some("education"),
+        Some("hospital") => Some("hospital"),
+        _ if tags.is("healthcare", "hospital") => Some("hospital"),
+        _ => None,
+    }
+}
+
 /// The use a vacancy marker says the unit had (`disused:shop=*` → retail,
 /// `was:amenity=restaurant` → horeca), read from the marker's prefixed keys.
 pub(crate) fn former_use(tags: &Tags) -> Option<BuildingUse> {
