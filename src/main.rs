@@ -398,6 +398,8 @@ fn cmd_plan(
     let start = Instant::now();
     let scenario = Scenario::load(path)?;
     let out_crs = Crs::parse(output_crs).context("--output-crs")?;
+    let target = out.unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
+    OutputDir::check(&target, &inputs_of(&scenario))?;
     let loaded = load::load(&scenario)?;
     if strict && let Some(d) = loaded.diagnostics.first() {
         bail!("--strict: {d}");
@@ -407,7 +409,6 @@ fn cmd_plan(
     let plan = plan::run_with(&scenario, loaded, true, &bars)?;
     bars.clear();
     print_diagnostics(&plan.diagnostics, 20);
-    let target = out.unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
     let t_write = Instant::now();
     // Files go straight into the temporary folder, one at a time; the folder
     // replaces the previous outputs only when every file is written.
@@ -519,24 +520,16 @@ fn group_of<'a>(scenario: &'a Scenario, name: &str) -> Result<&'a binnenstad::sc
     })
 }
 
-/// Writes one file atomically: a temporary file beside it, renamed into place.
-fn write_file_atomic(path: &Path, contents: &str) -> Result<()> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, contents).with_context(|| format!("{}: cannot write", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("{}: cannot move into place", path.display()))?;
-    Ok(())
-}
-
 fn cmd_zones(path: &Path, out: Option<PathBuf>) -> Result<()> {
     let scenario = Scenario::load(path)?;
+    let target =
+        out.unwrap_or_else(|| PathBuf::from("out").join(format!("{}-zones", scenario.name)));
+    OutputDir::check(&target, &inputs_of(&scenario))?;
     let loaded = load::load(&scenario)?;
     let working = loaded.working_crs;
     let zoning = binnenstad::rules::zoning::zone(&loaded.layers, &scenario.zoning);
     let features = binnenstad::export::zone_features(&zoning);
     let writer = binnenstad::io::write::GeoJsonWriter::new(working, Crs::WGS84)?;
-    let target =
-        out.unwrap_or_else(|| PathBuf::from("out").join(format!("{}-zones", scenario.name)));
     let dir = OutputDir::create(&target, &inputs_of(&scenario))?;
     dir.write("zones.geojson", writer.collection("zones", &features)?)?;
     dir.write("zones.qml", binnenstad::render::qml::zones())?;
@@ -555,6 +548,17 @@ fn cmd_zones(path: &Path, out: Option<PathBuf>) -> Result<()> {
     Ok(())
 }
 
+/// `reach --route-out`: replaces only a routes file binnenstad wrote.
+const ROUTE_FILE: binnenstad::io::output::FileKind = binnenstad::io::output::FileKind {
+    flag: "--route-out",
+    collection: "routes",
+};
+/// `isochrone --out`: replaces only an isochrone file binnenstad wrote.
+const ISOCHRONE_FILE: binnenstad::io::output::FileKind = binnenstad::io::output::FileKind {
+    flag: "--out",
+    collection: "isochrone",
+};
+
 fn cmd_reach(
     path: &Path,
     from: &str,
@@ -563,6 +567,9 @@ fn cmd_reach(
     route_out: Option<PathBuf>,
 ) -> Result<()> {
     let (scenario, plan) = plan_for(path, false)?;
+    if let Some(file) = &route_out {
+        binnenstad::io::output::check_file(file, &inputs_of(&scenario), ROUTE_FILE)?;
+    }
     let g = group_of(
         &scenario,
         group.as_deref().unwrap_or(&scenario.output.map_group),
@@ -597,7 +604,12 @@ fn cmd_reach(
             })
             .collect();
         let writer = binnenstad::io::write::GeoJsonWriter::new(plan.working_crs, Crs::WGS84)?;
-        write_file_atomic(&file, &writer.collection("routes", &features)?)?;
+        binnenstad::io::output::write_file(
+            &file,
+            writer.collection("routes", &features)?.as_bytes(),
+            &inputs_of(&scenario),
+            ROUTE_FILE,
+        )?;
     }
     if json {
         println!("{}", serde_json::to_string_pretty(&r)?);
@@ -622,6 +634,9 @@ fn cmd_isochrone(
         bail!("--minutes: give positive minutes up to 240, e.g. 5,10,15");
     }
     let (scenario, plan) = plan_for(path, false)?;
+    if let Some(file) = &out {
+        binnenstad::io::output::check_file(file, &inputs_of(&scenario), ISOCHRONE_FILE)?;
+    }
     let g = group_of(
         &scenario,
         group.as_deref().unwrap_or(&scenario.output.map_group),
@@ -670,7 +685,12 @@ fn cmd_isochrone(
     }
     if let Some(file) = out {
         let writer = binnenstad::io::write::GeoJsonWriter::new(plan.working_crs, Crs::WGS84)?;
-        write_file_atomic(&file, &writer.collection("isochrone", &features)?)?;
+        binnenstad::io::output::write_file(
+            &file,
+            writer.collection("isochrone", &features)?.as_bytes(),
+            &inputs_of(&scenario),
+            ISOCHRONE_FILE,
+        )?;
         println!("wrote {}", file.display());
     }
     Ok(())
@@ -735,6 +755,7 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
 fn cmd_import_osm(file: &Path, out: &Path, bbox: Option<[f64; 4]>) -> Result<()> {
     let start = Instant::now();
     let options = binnenstad::io::osm::ImportOptions { bbox };
+    OutputDir::check(out, &[file.to_path_buf()])?;
     let (layers, report) = binnenstad::io::osm::import(file, &options)?;
     let dir = OutputDir::create(out, &[file.to_path_buf()])?;
     for (name, collection) in layers.layers() {

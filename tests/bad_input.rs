@@ -498,3 +498,245 @@ fn output_inside_the_inputs_is_refused() {
         before
     );
 }
+
+/// Every file under `dir` (recursive), relative path → bytes: "nothing lost"
+/// is this map unchanged by a refused run.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// The tiny fixture copied into a temp folder, with user files beside it.
+fn tiny_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
+    std::fs::copy(fixture("tiny.toml"), dir.path().join("tiny.toml")).unwrap();
+    for (folder, file) in [
+        ("docs", "thesis.txt"),
+        ("work", "notes.txt"),
+        ("keep", "k.txt"),
+    ] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        std::fs::write(dir.path().join(folder).join(file), "years of work").unwrap();
+    }
+    std::fs::write(dir.path().join("mine.geojson"), "my own file").unwrap();
+    dir
+}
+
+#[test]
+fn outputs_never_replace_what_binnenstad_did_not_write() {
+    struct Refusal {
+        cwd: &'static str,
+        args: &'static [&'static str],
+        expect: &'static [&'static str],
+    }
+    const FROM: &str = "home-east";
+    let refusals = [
+        Refusal {
+            cwd: ".",
+            args: &["plan", "tiny.toml", "--out", "docs"],
+            expect: &["--out docs", "did not write", "thesis.txt"],
+        },
+        Refusal {
+            cwd: "work",
+            args: &["plan", "../tiny.toml", "--out", "."],
+            expect: &["did not write", "notes.txt"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &["plan", "tiny.toml", "--out", "docs/sub/.."],
+            expect: &["did not write", "thesis.txt"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &["plan", "tiny.toml", "--out", "."],
+            expect: &["would overwrite", "tiny"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &["zones", "tiny.toml", "--out", "keep"],
+            expect: &["--out keep", "did not write", "k.txt"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &[
+                "reach",
+                "tiny.toml",
+                "--from",
+                FROM,
+                "--route-out",
+                "tiny/buildings.geojson",
+            ],
+            expect: &[
+                "--route-out tiny/buildings.geojson",
+                "would overwrite",
+                "input",
+            ],
+        },
+        Refusal {
+            cwd: ".",
+            args: &[
+                "reach",
+                "tiny.toml",
+                "--from",
+                FROM,
+                "--route-out",
+                "tiny.toml",
+            ],
+            expect: &["--route-out tiny.toml", "would overwrite"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &[
+                "reach",
+                "tiny.toml",
+                "--from",
+                FROM,
+                "--route-out",
+                "tiny/new.geojson",
+            ],
+            expect: &["--route-out tiny/new.geojson", "would overwrite"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &[
+                "reach",
+                "tiny.toml",
+                "--from",
+                FROM,
+                "--route-out",
+                "mine.geojson",
+            ],
+            expect: &[
+                "--route-out mine.geojson",
+                "not a routes file binnenstad wrote",
+            ],
+        },
+        Refusal {
+            cwd: ".",
+            args: &["reach", "tiny.toml", "--from", FROM, "--route-out", "docs"],
+            expect: &["--route-out docs", "is a folder"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &[
+                "isochrone",
+                "tiny.toml",
+                "--from",
+                FROM,
+                "--minutes",
+                "5",
+                "--out",
+                "tiny/horeca.geojson",
+            ],
+            expect: &["--out tiny/horeca.geojson", "would overwrite"],
+        },
+    ];
+    for case in &refusals {
+        let dir = tiny_workspace();
+        let before = snapshot(dir.path());
+        let r = run_in(&dir.path().join(case.cwd), case.args);
+        assert_eq!(r.code, 2, "{:?}: exit {}\n{}", case.args, r.code, r.stderr);
+        for fragment in case.expect {
+            assert!(
+                r.stderr.contains(fragment),
+                "{:?}: stderr lacks {fragment:?}:\n{}",
+                case.args,
+                r.stderr
+            );
+        }
+        let after = snapshot(dir.path());
+        assert!(
+            before == after,
+            "{:?}: files changed, added or removed: {:?} -> {:?}",
+            case.args,
+            before.keys().collect::<Vec<_>>(),
+            after.keys().collect::<Vec<_>>()
+        );
+    }
+    // import osm into a folder that holds a user file.
+    let dir = tiny_workspace();
+    let before = snapshot(dir.path());
+    let osm = fixture("osm/centrum.osm");
+    let r = run_in(
+        dir.path(),
+        &["import", "osm", osm.to_str().unwrap(), "--out", "docs"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("did not write"), "{}", r.stderr);
+    assert!(before == snapshot(dir.path()), "import osm changed files");
+}
+
+#[test]
+fn outputs_replace_their_own_previous_outputs() {
+    let dir = tiny_workspace();
+    for _ in 0..2 {
+        let r = run_in(dir.path(), &["plan", "tiny.toml", "--out", "out"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = run_in(
+            dir.path(),
+            &[
+                "reach",
+                "tiny.toml",
+                "--from",
+                "home-east",
+                "--route-out",
+                "routes.geojson",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = run_in(
+            dir.path(),
+            &[
+                "isochrone",
+                "tiny.toml",
+                "--from",
+                "home-east",
+                "--minutes",
+                "2",
+                "--out",
+                "iso.geojson",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    assert!(dir.path().join("out/.binnenstad-output").is_file());
+    // A route file is not an isochrone file.
+    let r = run_in(
+        dir.path(),
+        &[
+            "isochrone",
+            "tiny.toml",
+            "--from",
+            "home-east",
+            "--minutes",
+            "2",
+            "--out",
+            "routes.geojson",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let hidden: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "left behind: {hidden:?}");
+}

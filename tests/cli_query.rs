@@ -210,7 +210,7 @@ fn zones_writes_only_the_zoning() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["zones.geojson", "zones.qml"]);
+    assert_eq!(names, [".binnenstad-output", "zones.geojson", "zones.qml"]);
     let v = read_json(&out.join("zones.geojson"));
     let zones: Vec<&str> = v["features"]
         .as_array()
