@@ -216,6 +216,50 @@ fn parse_bbox(text: &str) -> Result<[f64; 4], String> {
     Ok([w, s, e, n])
 }
 
+/// Writes results to stdout. Every command prints through [`out!`] and
+/// [`outln!`], so a closed pipe and a full disk are handled here, once: the
+/// write error becomes [`StdoutFailed`], which `main` turns into a quiet end
+/// (broken pipe) or exit 2 with a message (anything else).
+fn emit(args: std::fmt::Arguments<'_>) -> Result<()> {
+    use std::io::Write;
+    std::io::stdout()
+        .lock()
+        .write_fmt(args)
+        .map_err(|e| StdoutFailed(e).into())
+}
+
+/// Prints to stdout through [`emit`]; returns early from the command on error.
+macro_rules! out {
+    ($($arg:tt)*) => { emit(format_args!($($arg)*))? };
+}
+
+/// [`out!`] with a newline.
+macro_rules! outln {
+    () => { emit(format_args!("\n"))? };
+    ($($arg:tt)*) => { emit(format_args!("{}\n", format_args!($($arg)*)))? };
+}
+
+/// Standard output could not be written (a closed pipe, a full disk).
+#[derive(Debug)]
+struct StdoutFailed(std::io::Error);
+impl std::fmt::Display for StdoutFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot write to standard output: {}", self.0)
+    }
+}
+impl std::error::Error for StdoutFailed {}
+
+/// The exit for a run whose results could not all be written to stdout:
+/// a reader that went away (`| head`) ends the run quietly, as the Unix tools
+/// do; anything else (a full disk) is an error, exit 2.
+fn stdout_failed(e: &StdoutFailed) -> ExitCode {
+    if e.0.kind() == std::io::ErrorKind::BrokenPipe {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("binnenstad: error: {e}");
+    ExitCode::from(2)
+}
+
 /// Errors that mean "checks failed" (exit 1) rather than bad input (exit 2).
 #[derive(Debug)]
 struct ChecksFailed(usize);
@@ -235,8 +279,15 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match run(cli) {
+    let result = run(cli).and_then(|()| {
+        use std::io::Write;
+        std::io::stdout()
+            .flush()
+            .map_err(|e| StdoutFailed(e).into())
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(ref e) if let Some(failed) = e.downcast_ref::<StdoutFailed>() => stdout_failed(failed),
         Err(e) if e.downcast_ref::<ChecksFailed>().is_some() => {
             eprintln!("binnenstad: {e:#}");
             ExitCode::from(1)
@@ -279,9 +330,9 @@ fn run(cli: Cli) -> Result<()> {
                 .transpose()?;
             let rows = binnenstad::query::sites_rows(&plan, &scenario, g, top);
             if json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                outln!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
-                print!("{}", binnenstad::query::sites_table(&rows));
+                out!("{}", binnenstad::query::sites_table(&rows));
             }
             Ok(())
         }
@@ -294,9 +345,9 @@ fn run(cli: Cli) -> Result<()> {
             let i = binnenstad::query::find_building(&plan, &building)?;
             let e = binnenstad::query::explain_site(&plan, &scenario, i)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&e)?);
+                outln!("{}", serde_json::to_string_pretty(&e)?);
             } else {
-                print!("{}", e.table());
+                out!("{}", e.table());
             }
             Ok(())
         }
@@ -341,9 +392,9 @@ fn run(cli: Cli) -> Result<()> {
             )?;
             let r = binnenstad::query::suggest(&plan, &scenario, kind, count, g)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
+                outln!("{}", serde_json::to_string_pretty(&r)?);
             } else {
-                print!("{}", r.table());
+                out!("{}", r.table());
             }
             Ok(())
         }
@@ -352,9 +403,9 @@ fn run(cli: Cli) -> Result<()> {
             let (sb, pb) = plan_for(&b, true)?;
             let c = binnenstad::query::compare_plans((&pa, &sa), (&pb, &sb));
             if json {
-                println!("{}", serde_json::to_string_pretty(&c)?);
+                outln!("{}", serde_json::to_string_pretty(&c)?);
             } else {
-                print!("{}", c.table());
+                out!("{}", c.table());
             }
             Ok(())
         }
@@ -438,7 +489,7 @@ fn cmd_plan(
         }
         eprintln!("{:<14} {:>9.3} s", "total", start.elapsed().as_secs_f64());
     }
-    println!("wrote {}", written.display());
+    outln!("wrote {}", written.display());
     Ok(())
 }
 
@@ -542,9 +593,9 @@ fn cmd_zones(path: &Path, out: Option<PathBuf>) -> Result<()> {
             .map(|z| z.area_m2)
             .sum();
         let n = zoning.buildings.iter().filter(|b| b.zone == *c).count();
-        println!("{:<8} {:>10.0} m²  {:>6} buildings", c.as_str(), area, n);
+        outln!("{:<8} {:>10.0} m²  {:>6} buildings", c.as_str(), area, n);
     }
-    println!("wrote {}", written.display());
+    outln!("wrote {}", written.display());
     Ok(())
 }
 
@@ -612,9 +663,9 @@ fn cmd_reach(
         )?;
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        outln!("{}", serde_json::to_string_pretty(&r)?);
     } else {
-        print!("{}", r.table());
+        out!("{}", r.table());
     }
     Ok(())
 }
@@ -652,17 +703,23 @@ fn cmd_isochrone(
     )
     .map_err(|e| anyhow::anyhow!("cannot start there: {e}"))?;
     let mut features = Vec::new();
-    println!(
+    outln!(
         "{:>6} {:>8} {:>12} {:>10}",
-        "min", "meter", "gebied m²", "straat m"
+        "min",
+        "meter",
+        "gebied m²",
+        "straat m"
     );
     for (m, band) in minutes.iter().zip(&bands) {
         use geo::{Area, Euclidean, Length};
         let area = band.area.unsigned_area();
         let length: f64 = band.segments.0.iter().map(|l| Euclidean.length(l)).sum();
-        println!(
+        outln!(
             "{:>6} {:>8.0} {:>12.0} {:>10.0}",
-            m, band.max_m, area, length
+            m,
+            band.max_m,
+            area,
+            length
         );
         for (what, geometry) in [
             ("area", geo::Geometry::MultiPolygon(band.area.clone())),
@@ -691,7 +748,7 @@ fn cmd_isochrone(
             &inputs_of(&scenario),
             ISOCHRONE_FILE,
         )?;
-        println!("wrote {}", file.display());
+        outln!("wrote {}", file.display());
     }
     Ok(())
 }
@@ -706,21 +763,28 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
         .filter(|d| d.severity == Severity::Error)
         .count();
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!(
+        outln!(
             "scenario {} — working CRS {}",
-            scenario.name, loaded.working_crs
+            scenario.name,
+            loaded.working_crs
         );
-        println!(
+        outln!(
             "{:<12} {:>9} {:>9}  {:<11} extent (W S E N, degrees)",
-            "layer", "in file", "loaded", "CRS"
+            "layer",
+            "in file",
+            "loaded",
+            "CRS"
         );
         for l in &report.layers {
             if !l.present {
-                println!(
+                outln!(
                     "{:<12} {:>9} {:>9}  {:<11} (absent: optional)",
-                    l.name, "-", "-", "-"
+                    l.name,
+                    "-",
+                    "-",
+                    "-"
                 );
                 continue;
             }
@@ -728,21 +792,25 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
                 .extent_wgs84
                 .map(|[w, s, e, n]| format!("{w:.5} {s:.5} {e:.5} {n:.5}"))
                 .unwrap_or_else(|| "(empty)".into());
-            println!(
+            outln!(
                 "{:<12} {:>9} {:>9}  {:<11} {}",
-                l.name, l.features_in_file, l.features_loaded, l.crs, extent
+                l.name,
+                l.features_in_file,
+                l.features_loaded,
+                l.crs,
+                extent
             );
         }
         for line in &report.notes {
-            println!("{line}");
+            outln!("{line}");
         }
         let warnings = report.diagnostics.len() - errors;
-        println!("{errors} error(s), {warnings} warning(s)");
+        outln!("{errors} error(s), {warnings} warning(s)");
         if std::io::stdout().is_terminal() {
             print_diagnostics(&report.diagnostics, 50);
         } else {
             for d in &report.diagnostics {
-                println!("{d}");
+                outln!("{d}");
             }
         }
     }
@@ -775,7 +843,7 @@ fn cmd_import_osm(file: &Path, out: &Path, bbox: Option<[f64; 4]>) -> Result<()>
     )?;
     let written = dir.commit()?;
     for (name, n) in &report.counts {
-        println!("{name:<12} {n:>7}");
+        outln!("{name:<12} {n:>7}");
     }
     if !report.diagnostics.is_empty() {
         eprintln!(
@@ -784,8 +852,8 @@ fn cmd_import_osm(file: &Path, out: &Path, bbox: Option<[f64; 4]>) -> Result<()>
         );
         print_diagnostics(&report.diagnostics, 10);
     }
-    println!("{}", report.retail_core_method);
-    println!(
+    outln!("{}", report.retail_core_method);
+    outln!(
         "wrote {} in {:.2} s",
         written.display(),
         start.elapsed().as_secs_f64()

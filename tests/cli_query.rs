@@ -3,6 +3,7 @@
 
 use crate::util::*;
 use serde_json::Value;
+use std::path::Path;
 
 fn json_of(args: &[&str]) -> Value {
     let r = run(args);
@@ -237,4 +238,51 @@ fn unknown_group_and_building_are_usage_errors() {
     let r = run(&["site", tiny.to_str().unwrap(), "no-such-building"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no-such-building"), "{}", r.stderr);
+}
+
+/// Runs the binary with stdout going to `stdout`; returns exit code and stderr.
+fn run_with_stdout(args: &[&str], stdout: std::process::Stdio) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_binnenstad"))
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{args:?} panicked:\n{stderr}");
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
+    let tiny = fixture("tiny.toml");
+    let tiny = tiny.to_str().unwrap();
+    for args in [
+        &["sites", tiny, "--json"][..],
+        &["sites", tiny],
+        &["site", tiny, "home-east"],
+        &["reach", tiny, "--from", "home-east", "--json"],
+        &["compare", tiny, tiny],
+        &["check", tiny],
+    ] {
+        // A pipe whose reader is gone before the run starts: every write fails.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let (code, stderr) = run_with_stdout(args, writer.into());
+        assert_eq!(code, 0, "{args:?} into a closed pipe:\n{stderr}");
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+        if Path::new("/dev/full").exists() {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            let (code, stderr) = run_with_stdout(args, full.into());
+            assert_eq!(code, 2, "{args:?} > /dev/full:\n{stderr}");
+            assert!(
+                stderr.contains("cannot write to standard output"),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
 }
