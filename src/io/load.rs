@@ -837,7 +837,6 @@ fn geometry_name(g: &Geometry<f64>) -> &'static str {
 
 /// Checks a polygon layer's geometry; returns the footprint or records why not.
 fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
-    use geo::Validation;
     let Some(mut mp) = areal(&item.geometry) else {
         cx.diag(
             Severity::Error,
@@ -862,7 +861,7 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
         );
         return None;
     }
-    if let Some(first) = mp.validation_errors().first() {
+    if let Some(first) = crate::io::validity::first_problem(&mp) {
         cx.diag(
             Severity::Warning,
             item.index,
