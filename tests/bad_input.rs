@@ -396,6 +396,40 @@ const CASES: &[Case] = &[
         expect: &["tiny.toml", "crs", "metres"],
     },
     Case {
+        name: "web mercator working crs",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("EPSG:28992", "EPSG:3857");
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &[
+            "tiny.toml",
+            "crs",
+            "EPSG:3857",
+            "Mercator",
+            "use EPSG:28992",
+        ],
+    },
+    Case {
+        name: "utm zone far from the map as working crs",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("EPSG:28992", "EPSG:32635");
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &[
+            "tiny.toml",
+            "crs",
+            "EPSG:32635",
+            "at most 1%",
+            "use EPSG:28992",
+        ],
+    },
+    Case {
         name: "scenario version 2",
         mutate: |d| {
             let text = std::fs::read_to_string(d.join("tiny.toml"))

@@ -1366,7 +1366,52 @@ fn working_crs(scenario: &Scenario, buildings_extent: Option<[f64; 4]>) -> Resul
             ),
         });
     }
+    if let Some(extent) = buildings_extent {
+        refuse_distorting_crs(scenario, crs, extent)?;
+    }
     Ok(crs)
+}
+
+/// The most a working CRS may misstate lengths over the buildings' extent
+/// ([`Crs::scale_error`]): 1%, so areas stay within about 2% and walking
+/// distances within 1%. RD New in the Netherlands and a UTM zone (even the
+/// neighbouring one) stay far below; web (pseudo-)Mercator is 60% off here.
+pub const MAX_SCALE_ERROR: f64 = 0.01;
+
+fn refuse_distorting_crs(scenario: &Scenario, crs: Crs, extent: [f64; 4]) -> Result<()> {
+    // A CRS the extent cannot be converted into: the positions are refused
+    // one by one later, naming the feature.
+    let Ok(error) = crs.scale_error(extent) else {
+        return Ok(());
+    };
+    if error <= MAX_SCALE_ERROR {
+        return Ok(());
+    }
+    let [w, s, e, n] = extent;
+    let (lon, lat) = ((w + e) / 2.0, (s + n) / 2.0);
+    let instead = if (3.2..=7.3).contains(&lon) && (50.7..=53.7).contains(&lat) {
+        "EPSG:28992 (RD New, the Dutch grid)".to_string()
+    } else {
+        format!(
+            "{} (the UTM zone of the map, as crs = \"auto\" picks)",
+            Crs::utm_for(lon, lat)
+        )
+    };
+    let what = match crs.epsg() {
+        3857 | 900913 | 3785 | 3395 | 54004 => " is a web-map Mercator: it",
+        _ => "",
+    };
+    Err(Error::Scenario {
+        path: scenario.path.clone(),
+        key: "crs".into(),
+        message: format!(
+            "{crs}{what} misstates lengths by up to {:.2}% over the buildings \
+             ({w:.4} {s:.4} {e:.4} {n:.4}, W S E N degrees), so areas and walking distances \
+             would be wrong; the working CRS may be off by at most {}%: use {instead}",
+            error * 100.0,
+            MAX_SCALE_ERROR * 100.0
+        ),
+    })
 }
 
 /// Loads, validates and reprojects every layer a scenario names.
