@@ -430,6 +430,43 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "scenario name with a NUL byte",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("name = \"tiny\"", "name = \"ti\\u0000ny\"");
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &["tiny.toml", "name", "control character"],
+    },
+    Case {
+        name: "scenario name of 300 characters",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace(
+                    "name = \"tiny\"",
+                    &format!("name = \"{}\"", "n".repeat(300)),
+                );
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &["tiny.toml", "name", "300 characters", "at most 100"],
+    },
+    Case {
+        name: "negative top_sites",
+        mutate: |d| append_scenario(d, "[output]\ntop_sites = -1\n"),
+        args: &[],
+        expect: &["tiny.toml", "output.top_sites", "-1"],
+    },
+    Case {
+        name: "kernel radius of a million km",
+        mutate: |d| append_scenario(d, "[zoning]\nkernel_radius_m = 1e9\n"),
+        args: &[],
+        expect: &["tiny.toml", "zoning.kernel_radius_m", "outside 1..2000 m"],
+    },
+    Case {
         name: "scenario version 2",
         mutate: |d| {
             let text = std::fs::read_to_string(d.join("tiny.toml"))
@@ -462,6 +499,7 @@ fn bad_input_corpus() {
         copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
         std::fs::copy(fixture("tiny.toml"), dir.path().join("tiny.toml")).unwrap();
         (case.mutate)(dir.path());
+        let before = snapshot(dir.path());
         let out = dir.path().join("out");
         let mut args = vec!["plan", "tiny.toml", "--out", out.to_str().unwrap()];
         args.extend_from_slice(case.args);
@@ -482,6 +520,11 @@ fn bad_input_corpus() {
         assert!(
             !out.exists(),
             "case {:?}: an output folder was created",
+            case.name
+        );
+        assert!(
+            snapshot(dir.path()) == before,
+            "case {:?}: inputs changed",
             case.name
         );
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
