@@ -467,6 +467,25 @@ const CASES: &[Case] = &[
         expect: &["tiny.toml", "zoning.kernel_radius_m", "outside 1..2000 m"],
     },
     Case {
+        name: "invalid utf-8 in one horeca name",
+        mutate: |d| {
+            let path = d.join("tiny/horeca.geojson");
+            let text = std::fs::read_to_string(&path).unwrap();
+            // The second feature's name gets a lone continuation byte.
+            let at = text.find("Het Hoekje").unwrap() + 4;
+            let mut bytes = text.into_bytes();
+            bytes.splice(at..at, [0x80u8]);
+            std::fs::write(path, bytes).unwrap();
+        },
+        args: &[],
+        expect: &[
+            "horeca.geojson",
+            "feature 1 (id horeca/cafe)",
+            "not valid UTF-8 at byte",
+            "line",
+        ],
+    },
+    Case {
         name: "scenario version 2",
         mutate: |d| {
             let text = std::fs::read_to_string(d.join("tiny.toml"))
@@ -816,4 +835,21 @@ fn outputs_replace_their_own_previous_outputs() {
         .filter(|n| n.starts_with('.'))
         .collect();
     assert!(hidden.is_empty(), "left behind: {hidden:?}");
+}
+
+#[test]
+fn byte_order_marks_are_read_in_layers_and_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
+    std::fs::copy(fixture("tiny.toml"), dir.path().join("tiny.toml")).unwrap();
+    for rel in ["tiny/buildings.geojson", "tiny/horeca.geojson", "tiny.toml"] {
+        let path = dir.path().join(rel);
+        let mut bytes = "\u{feff}".as_bytes().to_vec();
+        bytes.extend(std::fs::read(&path).unwrap());
+        std::fs::write(path, bytes).unwrap();
+    }
+    let r = run_in(dir.path(), &["check", "tiny.toml"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let plain = run_in(&root(), &["check", fixture("tiny.toml").to_str().unwrap()]);
+    assert_eq!(r.stdout, plain.stdout);
 }

@@ -129,10 +129,55 @@ pub struct Loaded {
 }
 
 /// Reads one GeoJSON FeatureCollection and its declared CRS.
+///
+/// The text must be UTF-8 (RFC 8259); a byte-order mark before it is skipped.
+/// Bytes that are not UTF-8 stop the layer with where they are: the byte
+/// offset, line and column, and the feature (index and id) they are in.
 pub fn read_layer(name: &str, path: &Path) -> Result<RawLayer> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "cannot read layer", e))?;
     let text =
-        std::fs::read_to_string(path).map_err(|e| Error::io(path, "cannot read layer", e))?;
+        String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
     parse_layer(name, path, &text)
+}
+
+/// The error for a layer file that is not UTF-8, saying where.
+fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> Error {
+    let at = e.valid_up_to();
+    let before = &bytes[..at];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    let message = format!(
+        "not valid UTF-8 at byte {at} (line {line}, column {column}); GeoJSON text must be \
+         UTF-8: save the file as UTF-8"
+    );
+    // Which feature: the lossy text is the same as the bytes up to `at`.
+    let lossy = String::from_utf8_lossy(bytes);
+    let feature = split_features(&lossy).and_then(|(_, ranges)| {
+        let index = ranges.iter().position(|r| r.contains(&at))?;
+        let id = serde_json::from_str::<Value>(&lossy[ranges[index].clone()])
+            .ok()
+            .and_then(|f| {
+                f.get("id")
+                    .or_else(|| f.get("properties").and_then(|p| p.get("id")))
+                    .map(id_text)
+            });
+        Some(FeatureRef { index, id })
+    });
+    match feature {
+        Some(feature) => Error::Feature {
+            path: path.to_path_buf(),
+            feature,
+            message,
+        },
+        None => Error::file(path, message),
+    }
 }
 
 /// The shape of a well-formed layer file: the document around the features array in [`parse_parallel`].
@@ -147,6 +192,8 @@ struct FastCollection {
 
 /// Parses GeoJSON text as a layer (see [`read_layer`]).
 pub fn parse_layer(name: &str, path: &Path, text: &str) -> Result<RawLayer> {
+    // A byte-order mark is not JSON, but editors on Windows write one.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Fast path: a well-formed file is parsed straight into features, without a
     // `Value` tree in between (half the time and memory on large layers), the
     // features in parallel. Anything it does not accept (a broken file, or one
