@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use binnenstad::crs::Crs;
 use binnenstad::io::load;
 use binnenstad::io::output::OutputDir;
+use binnenstad::query::{printable, printable_lines};
 use binnenstad::scenario::Scenario;
 use binnenstad::{Severity, plan};
 use clap::{Parser, Subcommand};
@@ -332,7 +333,10 @@ fn run(cli: Cli) -> Result<()> {
             if json {
                 outln!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
-                out!("{}", binnenstad::query::sites_table(&rows));
+                out!(
+                    "{}",
+                    printable_lines(&binnenstad::query::sites_table(&rows))
+                );
             }
             Ok(())
         }
@@ -347,7 +351,7 @@ fn run(cli: Cli) -> Result<()> {
             if json {
                 outln!("{}", serde_json::to_string_pretty(&e)?);
             } else {
-                out!("{}", e.table());
+                out!("{}", printable_lines(&e.table()));
             }
             Ok(())
         }
@@ -394,7 +398,7 @@ fn run(cli: Cli) -> Result<()> {
             if json {
                 outln!("{}", serde_json::to_string_pretty(&r)?);
             } else {
-                out!("{}", r.table());
+                out!("{}", printable_lines(&r.table()));
             }
             Ok(())
         }
@@ -405,7 +409,7 @@ fn run(cli: Cli) -> Result<()> {
             if json {
                 outln!("{}", serde_json::to_string_pretty(&c)?);
             } else {
-                out!("{}", c.table());
+                out!("{}", printable_lines(&c.table()));
             }
             Ok(())
         }
@@ -421,7 +425,7 @@ fn print_diagnostics(diagnostics: &[binnenstad::Diagnostic], limit: usize) {
     let (layer_wide, per_feature): (Vec<_>, Vec<_>) =
         diagnostics.iter().partition(|d| d.feature.is_none());
     for d in layer_wide.into_iter().chain(per_feature).take(limit) {
-        eprintln!("{d}");
+        eprintln!("{}", printable(&d.to_string()));
     }
     if diagnostics.len() > limit {
         eprintln!(
@@ -665,7 +669,7 @@ fn cmd_reach(
     if json {
         outln!("{}", serde_json::to_string_pretty(&r)?);
     } else {
-        out!("{}", r.table());
+        out!("{}", printable_lines(&r.table()));
     }
     Ok(())
 }
@@ -802,7 +806,7 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
             );
         }
         for line in &report.notes {
-            outln!("{line}");
+            outln!("{}", printable(line));
         }
         let warnings = report.diagnostics.len() - errors;
         outln!("{errors} error(s), {warnings} warning(s)");
@@ -810,7 +814,7 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
             print_diagnostics(&report.diagnostics, 50);
         } else {
             for d in &report.diagnostics {
-                outln!("{d}");
+                outln!("{}", printable(&d.to_string()));
             }
         }
     }

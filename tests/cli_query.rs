@@ -286,3 +286,39 @@ fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
         }
     }
 }
+
+#[test]
+fn control_characters_from_the_data_are_escaped_in_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
+    std::fs::copy(fixture("tiny.toml"), dir.path().join("tiny.toml")).unwrap();
+    let path = dir.path().join("tiny/buildings.geojson");
+    let mut v = read_json(&path);
+    for f in v["features"].as_array_mut().unwrap() {
+        f["properties"]["name"] = Value::from("Evil\u{1b}[2J\u{0}\rname\u{202e}");
+    }
+    std::fs::write(&path, v.to_string()).unwrap();
+    for args in [
+        &["sites", "tiny.toml"][..],
+        &["site", "tiny.toml", "shop-vacant"],
+        &["check", "tiny.toml"],
+    ] {
+        let r = run_in(dir.path(), args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        for text in [&r.stdout, &r.stderr] {
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' || c == '\u{202e}'),
+                "{args:?}: a raw control character in {text:?}"
+            );
+        }
+        if args[0] != "check" {
+            assert!(
+                r.stdout.contains("Evil\\u{1b}[2J\\u{0}\\u{d}name"),
+                "{args:?}: {}",
+                r.stdout
+            );
+        }
+    }
+}
