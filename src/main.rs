@@ -421,7 +421,7 @@ fn run(cli: Cli) -> Result<()> {
 
 /// Prints up to `limit` diagnostics: whole-layer ones first (a missing amenity kind,
 /// uses filled in), as they matter more than any single feature.
-fn print_diagnostics(diagnostics: &[binnenstad::Diagnostic], limit: usize) {
+fn print_diagnostics(diagnostics: &[binnenstad::Diagnostic], limit: usize, all_of_them: &str) {
     let (layer_wide, per_feature): (Vec<_>, Vec<_>) =
         diagnostics.iter().partition(|d| d.feature.is_none());
     for d in layer_wide.into_iter().chain(per_feature).take(limit) {
@@ -429,11 +429,17 @@ fn print_diagnostics(diagnostics: &[binnenstad::Diagnostic], limit: usize) {
     }
     if diagnostics.len() > limit {
         eprintln!(
-            "... and {} more (all of them: `binnenstad check --json`, or the report)",
+            "... and {} more (all of them: {all_of_them})",
             diagnostics.len() - limit
         );
     }
 }
+
+/// Where the diagnostics of a plan are all listed.
+const CHECK_LISTS_ALL: &str = "`binnenstad check --json`, or the report";
+
+/// Every data problem `import osm` found, one per line, in the map folder it writes.
+const IMPORT_PROBLEMS_FILE: &str = "import_problems.txt";
 
 fn inputs_of(scenario: &Scenario) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = scenario.layers.iter().map(|l| l.path.clone()).collect();
@@ -463,7 +469,7 @@ fn cmd_plan(
     let bars = Bars::new();
     let plan = plan::run_with(&scenario, loaded, true, &bars)?;
     bars.clear();
-    print_diagnostics(&plan.diagnostics, 20);
+    print_diagnostics(&plan.diagnostics, 20, CHECK_LISTS_ALL);
     let t_write = Instant::now();
     // Files go straight into the temporary folder, one at a time; the folder
     // replaces the previous outputs only when every file is written.
@@ -811,7 +817,7 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
         let warnings = report.diagnostics.len() - errors;
         outln!("{errors} error(s), {warnings} warning(s)");
         if std::io::stdout().is_terminal() {
-            print_diagnostics(&report.diagnostics, 50);
+            print_diagnostics(&report.diagnostics, 50, CHECK_LISTS_ALL);
         } else {
             for d in &report.diagnostics {
                 outln!("{}", printable(&d.to_string()));
@@ -845,6 +851,20 @@ fn cmd_import_osm(file: &Path, out: &Path, bbox: Option<[f64; 4]>) -> Result<()>
             report.diagnostics.len(),
         ),
     )?;
+    if !report.diagnostics.is_empty() {
+        let mut text = String::new();
+        // The OSM file by name only: no absolute paths in outputs.
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+        for d in &report.diagnostics {
+            let mut d = d.clone();
+            if d.file.is_some() {
+                d.file.clone_from(&name);
+            }
+            text.push_str(&d.to_string());
+            text.push('\n');
+        }
+        dir.write(IMPORT_PROBLEMS_FILE, text)?;
+    }
     let written = dir.commit()?;
     for (name, n) in &report.counts {
         outln!("{name:<12} {n:>7}");
@@ -854,7 +874,8 @@ fn cmd_import_osm(file: &Path, out: &Path, bbox: Option<[f64; 4]>) -> Result<()>
             "{} data problem(s) in the OSM file:",
             report.diagnostics.len()
         );
-        print_diagnostics(&report.diagnostics, 10);
+        let file = written.join(IMPORT_PROBLEMS_FILE);
+        print_diagnostics(&report.diagnostics, 10, &file.display().to_string());
     }
     outln!("{}", report.retail_core_method);
     outln!(
