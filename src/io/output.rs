@@ -112,7 +112,7 @@ fn leftover_pid(file_name: &str, prefix: &str) -> Option<u32> {
 }
 
 /// Removes what killed earlier runs left beside `parent/name`: temporary and
-/// moved-aside folders whose process is gone.
+/// moved-aside folders (or temporary files) whose process is gone.
 fn remove_stale(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
@@ -123,7 +123,12 @@ fn remove_stale(parent: &Path, name: &str) {
         if let Some(pid) = prefixes.iter().find_map(|p| leftover_pid(&n, p))
             && !process_alive(pid)
         {
-            let _ = std::fs::remove_dir_all(entry.path());
+            let path = entry.path();
+            let _ = if path.is_dir() {
+                std::fs::remove_dir_all(path)
+            } else {
+                std::fs::remove_file(path)
+            };
         }
     }
 }
@@ -404,11 +409,9 @@ pub fn write_file(
             path.display()
         )));
     };
-    let tmp = parent.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    let name = name.to_string_lossy();
+    remove_stale(parent, &name);
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     if let Err(e) = std::fs::write(&tmp, contents) {
         let _ = std::fs::remove_file(&tmp);
         return Err(Error::io(path, "cannot write", e));
