@@ -294,7 +294,8 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!("binnenstad: error: {e:#}");
+            // Messages quote the data (ids, names): no raw control characters.
+            eprintln!("binnenstad: error: {}", printable_lines(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
@@ -560,15 +561,21 @@ impl plan::Progress for Bars {
 /// Loads a scenario and runs the pipeline (diagnostics to stderr, briefly).
 fn plan_for(path: &Path, with_coverage: bool) -> Result<(Scenario, plan::Plan)> {
     let scenario = Scenario::load(path)?;
-    let loaded = load::load(&scenario)?;
-    let plan = plan::run_with(&scenario, loaded, with_coverage, &plan::Silent)?;
+    let plan = plan_of(&scenario, with_coverage)?;
+    Ok((scenario, plan))
+}
+
+/// [`plan_for`] for a scenario already loaded.
+fn plan_of(scenario: &Scenario, with_coverage: bool) -> Result<plan::Plan> {
+    let loaded = load::load(scenario)?;
+    let plan = plan::run_with(scenario, loaded, with_coverage, &plan::Silent)?;
     if !plan.diagnostics.is_empty() {
         eprintln!(
             "{} data problem(s); `binnenstad check` lists them",
             plan.diagnostics.len()
         );
     }
-    Ok((scenario, plan))
+    Ok(plan)
 }
 
 fn group_of<'a>(scenario: &'a Scenario, name: &str) -> Result<&'a binnenstad::scenario::Doelgroep> {
@@ -627,10 +634,12 @@ fn cmd_reach(
     json: bool,
     route_out: Option<PathBuf>,
 ) -> Result<()> {
-    let (scenario, plan) = plan_for(path, false)?;
+    // The output file is refused before the plan, not after.
+    let scenario = Scenario::load(path)?;
     if let Some(file) = &route_out {
         binnenstad::io::output::check_file(file, &inputs_of(&scenario), ROUTE_FILE)?;
     }
+    let plan = plan_of(&scenario, false)?;
     let g = group_of(
         &scenario,
         group.as_deref().unwrap_or(&scenario.output.map_group),
@@ -694,10 +703,11 @@ fn cmd_isochrone(
     {
         bail!("--minutes: give positive minutes up to 240, e.g. 5,10,15");
     }
-    let (scenario, plan) = plan_for(path, false)?;
+    let scenario = Scenario::load(path)?;
     if let Some(file) = &out {
         binnenstad::io::output::check_file(file, &inputs_of(&scenario), ISOCHRONE_FILE)?;
     }
+    let plan = plan_of(&scenario, false)?;
     let g = group_of(
         &scenario,
         group.as_deref().unwrap_or(&scenario.output.map_group),
