@@ -217,6 +217,16 @@ fn parse_bbox(text: &str) -> Result<[f64; 4], String> {
     Ok([w, s, e, n])
 }
 
+/// Prints a message to stderr. Unlike `eprintln!`, a stderr that cannot be
+/// written (closed, full) does not panic: the message is lost, the run goes on
+/// and its exit code still tells.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// Writes results to stdout. Every command prints through [`out!`] and
 /// [`outln!`], so a closed pipe and a full disk are handled here, once: the
 /// write error becomes [`StdoutFailed`], which `main` turns into a quiet end
@@ -257,7 +267,7 @@ fn stdout_failed(e: &StdoutFailed) -> ExitCode {
     if e.0.kind() == std::io::ErrorKind::BrokenPipe {
         return ExitCode::SUCCESS;
     }
-    eprintln!("binnenstad: error: {e}");
+    errln!("binnenstad: error: {e}");
     ExitCode::from(2)
 }
 
@@ -290,12 +300,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(ref e) if let Some(failed) = e.downcast_ref::<StdoutFailed>() => stdout_failed(failed),
         Err(e) if e.downcast_ref::<ChecksFailed>().is_some() => {
-            eprintln!("binnenstad: {e:#}");
+            errln!("binnenstad: {e:#}");
             ExitCode::from(1)
         }
         Err(e) => {
             // Messages quote the data (ids, names): no raw control characters.
-            eprintln!("binnenstad: error: {}", printable_lines(&format!("{e:#}")));
+            errln!("binnenstad: error: {}", printable_lines(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
@@ -426,10 +436,10 @@ fn print_diagnostics(diagnostics: &[binnenstad::Diagnostic], limit: usize, all_o
     let (layer_wide, per_feature): (Vec<_>, Vec<_>) =
         diagnostics.iter().partition(|d| d.feature.is_none());
     for d in layer_wide.into_iter().chain(per_feature).take(limit) {
-        eprintln!("{}", printable(&d.to_string()));
+        errln!("{}", printable(&d.to_string()));
     }
     if diagnostics.len() > limit {
-        eprintln!(
+        errln!(
             "... and {} more (all of them: {all_of_them})",
             diagnostics.len() - limit
         );
@@ -490,15 +500,15 @@ fn cmd_plan(
     bars.clear();
     let written = dir.commit()?;
     if timings {
-        eprintln!("{:<14} {:>9.3} s", "load", load_time.as_secs_f64());
+        errln!("{:<14} {:>9.3} s", "load", load_time.as_secs_f64());
         for (stage, d) in &plan.timings {
-            eprintln!("{:<14} {:>9.3} s", stage, d.as_secs_f64());
+            errln!("{:<14} {:>9.3} s", stage, d.as_secs_f64());
         }
-        eprintln!("{:<14} {:>9.3} s", "write", t_write.elapsed().as_secs_f64());
+        errln!("{:<14} {:>9.3} s", "write", t_write.elapsed().as_secs_f64());
         for (file, d) in &write_times {
-            eprintln!("  {:<22} {:>7.3} s", file, d.as_secs_f64());
+            errln!("  {:<22} {:>7.3} s", file, d.as_secs_f64());
         }
-        eprintln!("{:<14} {:>9.3} s", "total", start.elapsed().as_secs_f64());
+        errln!("{:<14} {:>9.3} s", "total", start.elapsed().as_secs_f64());
     }
     outln!("wrote {}", written.display());
     Ok(())
@@ -570,7 +580,7 @@ fn plan_of(scenario: &Scenario, with_coverage: bool) -> Result<plan::Plan> {
     let loaded = load::load(scenario)?;
     let plan = plan::run_with(scenario, loaded, with_coverage, &plan::Silent)?;
     if !plan.diagnostics.is_empty() {
-        eprintln!(
+        errln!(
             "{} data problem(s); `binnenstad check` lists them",
             plan.diagnostics.len()
         );
@@ -880,7 +890,7 @@ fn cmd_import_osm(file: &Path, out: &Path, bbox: Option<[f64; 4]>) -> Result<()>
         outln!("{name:<12} {n:>7}");
     }
     if !report.diagnostics.is_empty() {
-        eprintln!(
+        errln!(
             "{} data problem(s) in the OSM file:",
             report.diagnostics.len()
         );

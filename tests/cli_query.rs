@@ -322,3 +322,28 @@ fn control_characters_from_the_data_are_escaped_in_tables() {
         }
     }
 }
+
+#[test]
+fn a_stderr_that_cannot_be_written_is_no_panic() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let tiny = fixture("tiny.toml");
+    for (args, expected) in [
+        (vec!["sites", tiny.to_str().unwrap()], 0),
+        (vec!["sites", "no-such-scenario.toml"], 2),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_binnenstad"))
+            .args(&args)
+            .env("RUST_BACKTRACE", "0")
+            .stdout(std::process::Stdio::null())
+            .stderr(full)
+            .status()
+            .unwrap();
+        assert_eq!(out.code(), Some(expected), "{args:?}");
+    }
+}
