@@ -507,8 +507,20 @@ pub fn canonical_fields(layer: &str) -> &'static [&'static str] {
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::io(path, "cannot read scenario", e))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, "cannot read scenario", e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let before = &e.as_bytes()[..at];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            Error::Scenario {
+                path: path.to_path_buf(),
+                key: key_at(&String::from_utf8_lossy(e.as_bytes()), at)
+                    .unwrap_or_else(|| "(text)".into()),
+                message: format!(
+                    "not valid UTF-8 at byte {at} (line {line}); TOML must be UTF-8: save the file as UTF-8"
+                ),
+            }
+        })?;
         Self::from_toml(&text, path)
     }
 

@@ -486,6 +486,108 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "invalid utf-8 in the scenario",
+        mutate: |d| {
+            let path = d.join("tiny.toml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let at = text.find("\"tiny\"").unwrap() + 3;
+            let mut bytes = text.into_bytes();
+            bytes.splice(at..at, [0xe9u8]);
+            std::fs::write(path, bytes).unwrap();
+        },
+        args: &[],
+        expect: &["tiny.toml", "name", "not valid UTF-8 at byte", "line 3"],
+    },
+    Case {
+        name: "scenario name with a tab",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("name = \"tiny\"", "name = \"ti\\tny\"");
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &["tiny.toml", "name", "control character \\u{9}"],
+    },
+    Case {
+        name: "scenario name ..",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("name = \"tiny\"", "name = \"..\"");
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &["tiny.toml", "name", "output folder"],
+    },
+    Case {
+        name: "kernel radius under a metre",
+        mutate: |d| append_scenario(d, "[zoning]\nkernel_radius_m = 0.5\n"),
+        args: &[],
+        expect: &["tiny.toml", "zoning.kernel_radius_m", "outside 1..2000 m"],
+    },
+    Case {
+        name: "top_sites as text",
+        mutate: |d| append_scenario(d, "[output]\ntop_sites = \"ten\"\n"),
+        args: &[],
+        expect: &["tiny.toml", "output.top_sites", "line"],
+    },
+    Case {
+        name: "threshold as text in an inline table",
+        mutate: |d| {
+            append_scenario(
+                d,
+                "[zoning]\nthresholds = { gemengd = \"x\", reuring = 6.0 }\n",
+            )
+        },
+        args: &[],
+        expect: &["tiny.toml", "zoning.thresholds", "line"],
+    },
+    Case {
+        name: "latin-1 building name",
+        mutate: |d| {
+            let path = d.join("tiny/buildings.geojson");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let at = text.find("\"home-west\"").unwrap() + 3;
+            let mut bytes = text.into_bytes();
+            bytes.splice(at..at, [0xe9u8]);
+            std::fs::write(path, bytes).unwrap();
+        },
+        args: &[],
+        expect: &[
+            "buildings.geojson",
+            "feature 0",
+            "not valid UTF-8 at byte",
+            "column",
+        ],
+    },
+    Case {
+        name: "invalid utf-8 before the features",
+        mutate: |d| {
+            let path = d.join("tiny/streets.geojson");
+            let mut bytes = std::fs::read(&path).unwrap();
+            bytes.splice(1..1, [0xffu8]);
+            std::fs::write(path, bytes).unwrap();
+        },
+        args: &[],
+        expect: &[
+            "streets.geojson",
+            "not valid UTF-8 at byte 1 (line 1, column 2)",
+        ],
+    },
+    Case {
+        name: "utf-16 layer",
+        mutate: |d| {
+            let path = d.join("tiny/amenities.geojson");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut bytes = vec![0xffu8, 0xfe];
+            bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            std::fs::write(path, bytes).unwrap();
+        },
+        args: &[],
+        expect: &["amenities.geojson", "not valid UTF-8 at byte 0", "UTF-16"],
+    },
+    Case {
         name: "scenario version 2",
         mutate: |d| {
             let text = std::fs::read_to_string(d.join("tiny.toml"))
@@ -559,7 +661,7 @@ fn bad_input_corpus() {
         );
         ran += 1;
     }
-    assert!(ran >= 30, "only {ran} cases ran");
+    assert!(ran >= 45, "only {ran} cases ran");
 }
 
 #[test]

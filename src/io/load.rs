@@ -153,9 +153,14 @@ fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> Error {
         .chars()
         .count()
         + 1;
+    let utf16 = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        " (the file is UTF-16)"
+    } else {
+        ""
+    };
     let message = format!(
-        "not valid UTF-8 at byte {at} (line {line}, column {column}); GeoJSON text must be \
-         UTF-8: save the file as UTF-8"
+        "not valid UTF-8 at byte {at} (line {line}, column {column}){utf16}; GeoJSON text must \
+         be UTF-8: save the file as UTF-8"
     );
     // Which feature: the lossy text is the same as the bytes up to `at`.
     let lossy = String::from_utf8_lossy(bytes);
