@@ -227,6 +227,34 @@ mod tests {
     }
 
     #[test]
+    fn agrees_with_geo_on_degenerate_long_rings() {
+        // Long enough for the R-tree path: repeated points, a spike out and
+        // back along one line, a ring touching itself at a vertex, collinear
+        // overlapping edges.
+        let mut rng = Rng(42);
+        let base = ring(200, &mut rng, 0.0, true).0;
+        let mut repeated = base.clone();
+        repeated.insert(10, repeated[10]);
+        repeated.insert(100, repeated[100]);
+        let mut spike = base.clone();
+        let tip = coord! { x: spike[50].x * 0.5, y: spike[50].y * 0.5 };
+        spike.splice(51..51, [tip, spike[50]]);
+        let mut touch = base.clone();
+        touch.insert(120, coord! { x: 0.0, y: 0.0 });
+        touch.insert(20, coord! { x: 0.0, y: 0.0 });
+        let mut overlap = base.clone();
+        overlap.splice(60..60, [base[58], base[59]]);
+        let mut invalid = Vec::new();
+        for pts in [base, repeated, spike, touch, overlap] {
+            let mp = MultiPolygon::new(vec![Polygon::new(LineString::new(pts), vec![])]);
+            let expected = mp.validation_errors().into_iter().next();
+            assert_eq!(first_problem(&mp), expected, "{mp:?}");
+            invalid.push(expected.is_some());
+        }
+        assert_eq!(invalid, [false, false, true, true, true]);
+    }
+
+    #[test]
     fn known_shapes() {
         let bowtie: MultiPolygon<f64> = wkt! { MULTIPOLYGON(((0. 0.,2. 2.,2. 0.,0. 2.,0. 0.))) };
         assert_eq!(
