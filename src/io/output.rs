@@ -37,8 +37,9 @@ pub struct OutputDir {
     committed: bool,
 }
 
-/// `p` made absolute with `.` and `..` resolved: the longest existing ancestor
-/// is canonicalized (symbolic links followed), the rest is resolved lexically.
+/// `p` made absolute with `.` and `..` resolved: canonicalized (symbolic links
+/// followed) when it exists; otherwise resolved lexically, then its longest
+/// existing ancestor canonicalized.
 fn absolute(p: &Path) -> PathBuf {
     let joined = if p.is_absolute() {
         p.to_path_buf()
@@ -47,49 +48,35 @@ fn absolute(p: &Path) -> PathBuf {
             .map(|d| d.join(p))
             .unwrap_or_else(|_| p.to_path_buf())
     };
-    let mut base = joined.clone();
+    if let Ok(c) = joined.canonicalize() {
+        return c;
+    }
+    let mut lexical = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other.as_os_str()),
+        }
+    }
+    let mut base = lexical.clone();
     let mut rest: Vec<std::ffi::OsString> = Vec::new();
-    let canonical = loop {
+    loop {
         if let Ok(c) = base.canonicalize() {
-            break c;
+            let mut out = c;
+            out.extend(rest.iter().rev());
+            return out;
         }
         match (base.file_name(), base.parent()) {
             (Some(name), Some(parent)) => {
                 rest.push(name.to_os_string());
                 base = parent.to_path_buf();
             }
-            _ => {
-                // `..` at the end, or nothing exists: resolve it all lexically.
-                rest.clear();
-                break PathBuf::new();
-            }
-        }
-    };
-    let mut out = canonical;
-    let tail: Vec<Component<'_>> = if out.as_os_str().is_empty() {
-        joined.components().collect()
-    } else {
-        Vec::new()
-    };
-    for c in tail {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other.as_os_str()),
+            _ => return lexical,
         }
     }
-    for name in rest.iter().rev() {
-        match Path::new(name).components().next() {
-            Some(Component::ParentDir) => {
-                out.pop();
-            }
-            Some(Component::CurDir) => {}
-            _ => out.push(name),
-        }
-    }
-    out
 }
 
 /// Whether the process with this id is still running. Without `/proc` (not
