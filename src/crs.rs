@@ -149,6 +149,60 @@ impl Crs {
         Crs(base + zone)
     }
 
+    /// How far this CRS's scale departs from true over an area: the largest
+    /// `|k - 1|`, where `k` is the length in the CRS of a short east and a short
+    /// north step (10 m on the WGS84 ellipsoid) divided by the true length,
+    /// measured at the centre and the four corners of `extent` (W, S, E, N,
+    /// degrees). 0.0 is exact; pseudo-Mercator (EPSG:3857) gives 0.63 at
+    /// Amsterdam's latitude, RD New under 0.0002 in the Netherlands.
+    ///
+    /// # Units
+    /// A fraction (0.01 = lengths 1% off, areas about 2%).
+    ///
+    /// # Errors
+    /// [`Error::Crs`] when the points cannot be converted into this CRS.
+    ///
+    /// # Examples
+    /// ```
+    /// use binnenstad::crs::Crs;
+    /// let amsterdam = [4.88, 52.36, 4.91, 52.38];
+    /// assert!(Crs::RD_NEW.scale_error(amsterdam).unwrap() < 0.001);
+    /// let mercator = Crs::from_epsg(3857).unwrap();
+    /// assert!(mercator.scale_error(amsterdam).unwrap() > 0.6);
+    /// ```
+    pub fn scale_error(self, extent: [f64; 4]) -> Result<f64, Error> {
+        // WGS84 ellipsoid: radii of curvature along the meridian (m) and the
+        // prime vertical (n) turn a step in metres into degrees.
+        const A: f64 = 6_378_137.0;
+        const E2: f64 = 0.006_694_379_990_14;
+        const STEP_M: f64 = 10.0;
+        let [w, s, e, n] = extent;
+        let t = Transformer::new(Crs::WGS84, self)?;
+        let points = [
+            ((w + e) / 2.0, (s + n) / 2.0),
+            (w, s),
+            (w, n),
+            (e, s),
+            (e, n),
+        ];
+        let mut worst: f64 = 0.0;
+        for (lon, lat) in points {
+            let sin = lat.to_radians().sin();
+            let w2 = 1.0 - E2 * sin * sin;
+            let m = A * (1.0 - E2) / w2.powf(1.5);
+            let pv = A / w2.sqrt();
+            let dlat = (STEP_M / m).to_degrees();
+            let dlon = (STEP_M / (pv * lat.to_radians().cos().max(1e-9))).to_degrees();
+            let (x0, y0) = t.convert(lon, lat)?;
+            for (dx, dy) in [(dlon, 0.0), (0.0, dlat)] {
+                let (x1, y1) = t.convert(lon + dx, lat + dy)?;
+                let k = (x1 - x0).hypot(y1 - y0) / STEP_M;
+                worst = worst.max((k - 1.0).abs());
+            }
+        }
+        Ok(worst)
+    }
+
     /// Whether coordinates in this CRS are longitude/latitude degrees.
     pub fn is_geographic(self) -> bool {
         match self {
@@ -568,6 +622,18 @@ mod proj_backend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scale_error_tells_metric_from_distorting_crs() {
+        let amsterdam = [4.88, 52.36, 4.91, 52.38];
+        let netherlands = [3.4, 50.8, 7.2, 53.5];
+        assert!(Crs::RD_NEW.scale_error(netherlands).unwrap() < 0.0003);
+        let utm31 = Crs::utm_for(4.9, 52.37);
+        assert!(utm31.scale_error(amsterdam).unwrap() < 0.001);
+        let mercator = crs(3857).scale_error(amsterdam).unwrap();
+        assert!((mercator - 0.637).abs() < 0.01, "{mercator}");
+        assert!(crs(32635).scale_error(amsterdam).unwrap() > 0.01);
+    }
     use geo::{line_string, polygon};
     use proptest::prelude::*;
 

@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use binnenstad::crs::Crs;
 use binnenstad::io::load;
 use binnenstad::io::output::OutputDir;
+use binnenstad::query::{printable, printable_lines};
 use binnenstad::scenario::Scenario;
 use binnenstad::{Severity, plan};
 use clap::{Parser, Subcommand};
@@ -216,6 +217,60 @@ fn parse_bbox(text: &str) -> Result<[f64; 4], String> {
     Ok([w, s, e, n])
 }
 
+/// Prints a message to stderr. Unlike `eprintln!`, a stderr that cannot be
+/// written (closed, full) does not panic: the message is lost, the run goes on
+/// and its exit code still tells.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// Writes results to stdout. Every command prints through [`out!`] and
+/// [`outln!`], so a closed pipe and a full disk are handled here, once: the
+/// write error becomes [`StdoutFailed`], which `main` turns into a quiet end
+/// (broken pipe) or exit 2 with a message (anything else).
+fn emit(args: std::fmt::Arguments<'_>) -> Result<()> {
+    use std::io::Write;
+    std::io::stdout()
+        .lock()
+        .write_fmt(args)
+        .map_err(|e| StdoutFailed(e).into())
+}
+
+/// Prints to stdout through [`emit`]; returns early from the command on error.
+macro_rules! out {
+    ($($arg:tt)*) => { emit(format_args!($($arg)*))? };
+}
+
+/// [`out!`] with a newline.
+macro_rules! outln {
+    () => { emit(format_args!("\n"))? };
+    ($($arg:tt)*) => { emit(format_args!("{}\n", format_args!($($arg)*)))? };
+}
+
+/// Standard output could not be written (a closed pipe, a full disk).
+#[derive(Debug)]
+struct StdoutFailed(std::io::Error);
+impl std::fmt::Display for StdoutFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot write to standard output: {}", self.0)
+    }
+}
+impl std::error::Error for StdoutFailed {}
+
+/// The exit for a run whose results could not all be written to stdout:
+/// a reader that went away (`| head`) ends the run quietly, as the Unix tools
+/// do; anything else (a full disk) is an error, exit 2.
+fn stdout_failed(e: &StdoutFailed) -> ExitCode {
+    if e.0.kind() == std::io::ErrorKind::BrokenPipe {
+        return ExitCode::SUCCESS;
+    }
+    errln!("binnenstad: error: {e}");
+    ExitCode::from(2)
+}
+
 /// Errors that mean "checks failed" (exit 1) rather than bad input (exit 2).
 #[derive(Debug)]
 struct ChecksFailed(usize);
@@ -235,14 +290,22 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match run(cli) {
+    let result = run(cli).and_then(|()| {
+        use std::io::Write;
+        std::io::stdout()
+            .flush()
+            .map_err(|e| StdoutFailed(e).into())
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(ref e) if let Some(failed) = e.downcast_ref::<StdoutFailed>() => stdout_failed(failed),
         Err(e) if e.downcast_ref::<ChecksFailed>().is_some() => {
-            eprintln!("binnenstad: {e:#}");
+            errln!("binnenstad: {e:#}");
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!("binnenstad: error: {e:#}");
+            // Messages quote the data (ids, names): no raw control characters.
+            errln!("binnenstad: error: {}", printable_lines(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
@@ -279,9 +342,12 @@ fn run(cli: Cli) -> Result<()> {
                 .transpose()?;
             let rows = binnenstad::query::sites_rows(&plan, &scenario, g, top);
             if json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                outln!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
-                print!("{}", binnenstad::query::sites_table(&rows));
+                out!(
+                    "{}",
+                    printable_lines(&binnenstad::query::sites_table(&rows))
+                );
             }
             Ok(())
         }
@@ -294,9 +360,9 @@ fn run(cli: Cli) -> Result<()> {
             let i = binnenstad::query::find_building(&plan, &building)?;
             let e = binnenstad::query::explain_site(&plan, &scenario, i)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&e)?);
+                outln!("{}", serde_json::to_string_pretty(&e)?);
             } else {
-                print!("{}", e.table());
+                out!("{}", printable_lines(&e.table()));
             }
             Ok(())
         }
@@ -341,9 +407,9 @@ fn run(cli: Cli) -> Result<()> {
             )?;
             let r = binnenstad::query::suggest(&plan, &scenario, kind, count, g)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
+                outln!("{}", serde_json::to_string_pretty(&r)?);
             } else {
-                print!("{}", r.table());
+                out!("{}", printable_lines(&r.table()));
             }
             Ok(())
         }
@@ -352,9 +418,9 @@ fn run(cli: Cli) -> Result<()> {
             let (sb, pb) = plan_for(&b, true)?;
             let c = binnenstad::query::compare_plans((&pa, &sa), (&pb, &sb));
             if json {
-                println!("{}", serde_json::to_string_pretty(&c)?);
+                outln!("{}", serde_json::to_string_pretty(&c)?);
             } else {
-                print!("{}", c.table());
+                out!("{}", printable_lines(&c.table()));
             }
             Ok(())
         }
@@ -366,19 +432,25 @@ fn run(cli: Cli) -> Result<()> {
 
 /// Prints up to `limit` diagnostics: whole-layer ones first (a missing amenity kind,
 /// uses filled in), as they matter more than any single feature.
-fn print_diagnostics(diagnostics: &[binnenstad::Diagnostic], limit: usize) {
+fn print_diagnostics(diagnostics: &[binnenstad::Diagnostic], limit: usize, all_of_them: &str) {
     let (layer_wide, per_feature): (Vec<_>, Vec<_>) =
         diagnostics.iter().partition(|d| d.feature.is_none());
     for d in layer_wide.into_iter().chain(per_feature).take(limit) {
-        eprintln!("{d}");
+        errln!("{}", printable(&d.to_string()));
     }
     if diagnostics.len() > limit {
-        eprintln!(
-            "... and {} more (all of them: `binnenstad check --json`, or the report)",
+        errln!(
+            "... and {} more (all of them: {all_of_them})",
             diagnostics.len() - limit
         );
     }
 }
+
+/// Where the diagnostics of a plan are all listed.
+const CHECK_LISTS_ALL: &str = "`binnenstad check --json`, or the report";
+
+/// Every data problem `import osm` found, one per line, in the map folder it writes.
+const IMPORT_PROBLEMS_FILE: &str = "import_problems.txt";
 
 fn inputs_of(scenario: &Scenario) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = scenario.layers.iter().map(|l| l.path.clone()).collect();
@@ -398,6 +470,8 @@ fn cmd_plan(
     let start = Instant::now();
     let scenario = Scenario::load(path)?;
     let out_crs = Crs::parse(output_crs).context("--output-crs")?;
+    let target = out.unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
+    OutputDir::check(&target, &inputs_of(&scenario))?;
     let loaded = load::load(&scenario)?;
     if strict && let Some(d) = loaded.diagnostics.first() {
         bail!("--strict: {d}");
@@ -406,8 +480,7 @@ fn cmd_plan(
     let bars = Bars::new();
     let plan = plan::run_with(&scenario, loaded, true, &bars)?;
     bars.clear();
-    print_diagnostics(&plan.diagnostics, 20);
-    let target = out.unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
+    print_diagnostics(&plan.diagnostics, 20, CHECK_LISTS_ALL);
     let t_write = Instant::now();
     // Files go straight into the temporary folder, one at a time; the folder
     // replaces the previous outputs only when every file is written.
@@ -427,17 +500,17 @@ fn cmd_plan(
     bars.clear();
     let written = dir.commit()?;
     if timings {
-        eprintln!("{:<14} {:>9.3} s", "load", load_time.as_secs_f64());
+        errln!("{:<14} {:>9.3} s", "load", load_time.as_secs_f64());
         for (stage, d) in &plan.timings {
-            eprintln!("{:<14} {:>9.3} s", stage, d.as_secs_f64());
+            errln!("{:<14} {:>9.3} s", stage, d.as_secs_f64());
         }
-        eprintln!("{:<14} {:>9.3} s", "write", t_write.elapsed().as_secs_f64());
+        errln!("{:<14} {:>9.3} s", "write", t_write.elapsed().as_secs_f64());
         for (file, d) in &write_times {
-            eprintln!("  {:<22} {:>7.3} s", file, d.as_secs_f64());
+            errln!("  {:<22} {:>7.3} s", file, d.as_secs_f64());
         }
-        eprintln!("{:<14} {:>9.3} s", "total", start.elapsed().as_secs_f64());
+        errln!("{:<14} {:>9.3} s", "total", start.elapsed().as_secs_f64());
     }
-    println!("wrote {}", written.display());
+    outln!("wrote {}", written.display());
     Ok(())
 }
 
@@ -498,15 +571,21 @@ impl plan::Progress for Bars {
 /// Loads a scenario and runs the pipeline (diagnostics to stderr, briefly).
 fn plan_for(path: &Path, with_coverage: bool) -> Result<(Scenario, plan::Plan)> {
     let scenario = Scenario::load(path)?;
-    let loaded = load::load(&scenario)?;
-    let plan = plan::run_with(&scenario, loaded, with_coverage, &plan::Silent)?;
+    let plan = plan_of(&scenario, with_coverage)?;
+    Ok((scenario, plan))
+}
+
+/// [`plan_for`] for a scenario already loaded.
+fn plan_of(scenario: &Scenario, with_coverage: bool) -> Result<plan::Plan> {
+    let loaded = load::load(scenario)?;
+    let plan = plan::run_with(scenario, loaded, with_coverage, &plan::Silent)?;
     if !plan.diagnostics.is_empty() {
-        eprintln!(
+        errln!(
             "{} data problem(s); `binnenstad check` lists them",
             plan.diagnostics.len()
         );
     }
-    Ok((scenario, plan))
+    Ok(plan)
 }
 
 fn group_of<'a>(scenario: &'a Scenario, name: &str) -> Result<&'a binnenstad::scenario::Doelgroep> {
@@ -519,24 +598,16 @@ fn group_of<'a>(scenario: &'a Scenario, name: &str) -> Result<&'a binnenstad::sc
     })
 }
 
-/// Writes one file atomically: a temporary file beside it, renamed into place.
-fn write_file_atomic(path: &Path, contents: &str) -> Result<()> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, contents).with_context(|| format!("{}: cannot write", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("{}: cannot move into place", path.display()))?;
-    Ok(())
-}
-
 fn cmd_zones(path: &Path, out: Option<PathBuf>) -> Result<()> {
     let scenario = Scenario::load(path)?;
+    let target =
+        out.unwrap_or_else(|| PathBuf::from("out").join(format!("{}-zones", scenario.name)));
+    OutputDir::check(&target, &inputs_of(&scenario))?;
     let loaded = load::load(&scenario)?;
     let working = loaded.working_crs;
     let zoning = binnenstad::rules::zoning::zone(&loaded.layers, &scenario.zoning);
     let features = binnenstad::export::zone_features(&zoning);
     let writer = binnenstad::io::write::GeoJsonWriter::new(working, Crs::WGS84)?;
-    let target =
-        out.unwrap_or_else(|| PathBuf::from("out").join(format!("{}-zones", scenario.name)));
     let dir = OutputDir::create(&target, &inputs_of(&scenario))?;
     dir.write("zones.geojson", writer.collection("zones", &features)?)?;
     dir.write("zones.qml", binnenstad::render::qml::zones())?;
@@ -549,11 +620,22 @@ fn cmd_zones(path: &Path, out: Option<PathBuf>) -> Result<()> {
             .map(|z| z.area_m2)
             .sum();
         let n = zoning.buildings.iter().filter(|b| b.zone == *c).count();
-        println!("{:<8} {:>10.0} m²  {:>6} buildings", c.as_str(), area, n);
+        outln!("{:<8} {:>10.0} m²  {:>6} buildings", c.as_str(), area, n);
     }
-    println!("wrote {}", written.display());
+    outln!("wrote {}", written.display());
     Ok(())
 }
+
+/// `reach --route-out`: replaces only a routes file binnenstad wrote.
+const ROUTE_FILE: binnenstad::io::output::FileKind = binnenstad::io::output::FileKind {
+    flag: "--route-out",
+    collection: "routes",
+};
+/// `isochrone --out`: replaces only an isochrone file binnenstad wrote.
+const ISOCHRONE_FILE: binnenstad::io::output::FileKind = binnenstad::io::output::FileKind {
+    flag: "--out",
+    collection: "isochrone",
+};
 
 fn cmd_reach(
     path: &Path,
@@ -562,7 +644,12 @@ fn cmd_reach(
     json: bool,
     route_out: Option<PathBuf>,
 ) -> Result<()> {
-    let (scenario, plan) = plan_for(path, false)?;
+    // The output file is refused before the plan, not after.
+    let scenario = Scenario::load(path)?;
+    if let Some(file) = &route_out {
+        binnenstad::io::output::check_file(file, &inputs_of(&scenario), ROUTE_FILE)?;
+    }
+    let plan = plan_of(&scenario, false)?;
     let g = group_of(
         &scenario,
         group.as_deref().unwrap_or(&scenario.output.map_group),
@@ -597,12 +684,17 @@ fn cmd_reach(
             })
             .collect();
         let writer = binnenstad::io::write::GeoJsonWriter::new(plan.working_crs, Crs::WGS84)?;
-        write_file_atomic(&file, &writer.collection("routes", &features)?)?;
+        binnenstad::io::output::write_file(
+            &file,
+            writer.collection("routes", &features)?.as_bytes(),
+            &inputs_of(&scenario),
+            ROUTE_FILE,
+        )?;
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        outln!("{}", serde_json::to_string_pretty(&r)?);
     } else {
-        print!("{}", r.table());
+        out!("{}", printable_lines(&r.table()));
     }
     Ok(())
 }
@@ -621,7 +713,11 @@ fn cmd_isochrone(
     {
         bail!("--minutes: give positive minutes up to 240, e.g. 5,10,15");
     }
-    let (scenario, plan) = plan_for(path, false)?;
+    let scenario = Scenario::load(path)?;
+    if let Some(file) = &out {
+        binnenstad::io::output::check_file(file, &inputs_of(&scenario), ISOCHRONE_FILE)?;
+    }
+    let plan = plan_of(&scenario, false)?;
     let g = group_of(
         &scenario,
         group.as_deref().unwrap_or(&scenario.output.map_group),
@@ -637,17 +733,23 @@ fn cmd_isochrone(
     )
     .map_err(|e| anyhow::anyhow!("cannot start there: {e}"))?;
     let mut features = Vec::new();
-    println!(
+    outln!(
         "{:>6} {:>8} {:>12} {:>10}",
-        "min", "meter", "gebied m²", "straat m"
+        "min",
+        "meter",
+        "gebied m²",
+        "straat m"
     );
     for (m, band) in minutes.iter().zip(&bands) {
         use geo::{Area, Euclidean, Length};
         let area = band.area.unsigned_area();
         let length: f64 = band.segments.0.iter().map(|l| Euclidean.length(l)).sum();
-        println!(
+        outln!(
             "{:>6} {:>8.0} {:>12.0} {:>10.0}",
-            m, band.max_m, area, length
+            m,
+            band.max_m,
+            area,
+            length
         );
         for (what, geometry) in [
             ("area", geo::Geometry::MultiPolygon(band.area.clone())),
@@ -670,8 +772,13 @@ fn cmd_isochrone(
     }
     if let Some(file) = out {
         let writer = binnenstad::io::write::GeoJsonWriter::new(plan.working_crs, Crs::WGS84)?;
-        write_file_atomic(&file, &writer.collection("isochrone", &features)?)?;
-        println!("wrote {}", file.display());
+        binnenstad::io::output::write_file(
+            &file,
+            writer.collection("isochrone", &features)?.as_bytes(),
+            &inputs_of(&scenario),
+            ISOCHRONE_FILE,
+        )?;
+        outln!("wrote {}", file.display());
     }
     Ok(())
 }
@@ -686,21 +793,28 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
         .filter(|d| d.severity == Severity::Error)
         .count();
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!(
+        outln!(
             "scenario {} — working CRS {}",
-            scenario.name, loaded.working_crs
+            scenario.name,
+            loaded.working_crs
         );
-        println!(
+        outln!(
             "{:<12} {:>9} {:>9}  {:<11} extent (W S E N, degrees)",
-            "layer", "in file", "loaded", "CRS"
+            "layer",
+            "in file",
+            "loaded",
+            "CRS"
         );
         for l in &report.layers {
             if !l.present {
-                println!(
+                outln!(
                     "{:<12} {:>9} {:>9}  {:<11} (absent: optional)",
-                    l.name, "-", "-", "-"
+                    l.name,
+                    "-",
+                    "-",
+                    "-"
                 );
                 continue;
             }
@@ -708,21 +822,25 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
                 .extent_wgs84
                 .map(|[w, s, e, n]| format!("{w:.5} {s:.5} {e:.5} {n:.5}"))
                 .unwrap_or_else(|| "(empty)".into());
-            println!(
+            outln!(
                 "{:<12} {:>9} {:>9}  {:<11} {}",
-                l.name, l.features_in_file, l.features_loaded, l.crs, extent
+                l.name,
+                l.features_in_file,
+                l.features_loaded,
+                l.crs,
+                extent
             );
         }
         for line in &report.notes {
-            println!("{line}");
+            outln!("{}", printable(line));
         }
         let warnings = report.diagnostics.len() - errors;
-        println!("{errors} error(s), {warnings} warning(s)");
+        outln!("{errors} error(s), {warnings} warning(s)");
         if std::io::stdout().is_terminal() {
-            print_diagnostics(&report.diagnostics, 50);
+            print_diagnostics(&report.diagnostics, 50, CHECK_LISTS_ALL);
         } else {
             for d in &report.diagnostics {
-                println!("{d}");
+                outln!("{}", printable(&d.to_string()));
             }
         }
     }
@@ -735,6 +853,7 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
 fn cmd_import_osm(file: &Path, out: &Path, bbox: Option<[f64; 4]>) -> Result<()> {
     let start = Instant::now();
     let options = binnenstad::io::osm::ImportOptions { bbox };
+    OutputDir::check(out, &[file.to_path_buf()])?;
     let (layers, report) = binnenstad::io::osm::import(file, &options)?;
     let dir = OutputDir::create(out, &[file.to_path_buf()])?;
     for (name, collection) in layers.layers() {
@@ -752,19 +871,34 @@ fn cmd_import_osm(file: &Path, out: &Path, bbox: Option<[f64; 4]>) -> Result<()>
             report.diagnostics.len(),
         ),
     )?;
+    if !report.diagnostics.is_empty() {
+        let mut text = String::new();
+        // The OSM file by name only: no absolute paths in outputs.
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+        for d in &report.diagnostics {
+            let mut d = d.clone();
+            if d.file.is_some() {
+                d.file.clone_from(&name);
+            }
+            text.push_str(&d.to_string());
+            text.push('\n');
+        }
+        dir.write(IMPORT_PROBLEMS_FILE, text)?;
+    }
     let written = dir.commit()?;
     for (name, n) in &report.counts {
-        println!("{name:<12} {n:>7}");
+        outln!("{name:<12} {n:>7}");
     }
     if !report.diagnostics.is_empty() {
-        eprintln!(
+        errln!(
             "{} data problem(s) in the OSM file:",
             report.diagnostics.len()
         );
-        print_diagnostics(&report.diagnostics, 10);
+        let file = written.join(IMPORT_PROBLEMS_FILE);
+        print_diagnostics(&report.diagnostics, 10, &file.display().to_string());
     }
-    println!("{}", report.retail_core_method);
-    println!(
+    outln!("{}", report.retail_core_method);
+    outln!(
         "wrote {} in {:.2} s",
         written.display(),
         start.elapsed().as_secs_f64()

@@ -17,6 +17,43 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+/// Text from the data made safe for a terminal: control characters (ESC, NUL,
+/// CR, newline, tab ...) and the bidirectional overrides that reorder what a
+/// terminal shows become visible escapes (`\u{1b}`), so a name cannot move the
+/// cursor, clear the screen or fake a row.
+///
+/// # Examples
+/// ```
+/// use binnenstad::query::printable;
+/// assert_eq!(printable("Caf\u{e9}"), "Caf\u{e9}");
+/// assert_eq!(printable("a\u{1b}[2Jb\r"), "a\\u{1b}[2Jb\\u{d}");
+/// ```
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`printable`] for a whole table: its own line breaks stay.
+pub fn printable_lines(table: &str) -> String {
+    table
+        .split('\n')
+        .map(printable)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A building within this distance of a LON,LAT (m) counts as the one meant, when none contains it.
 pub const PICK_RADIUS_M: f64 = 25.0;
 
@@ -264,10 +301,10 @@ impl SiteExplanation {
         let _ = writeln!(
             s,
             "gebouw {}{}",
-            self.building_id,
+            printable(&self.building_id),
             self.name
                 .as_ref()
-                .map(|n| format!(" ({n})"))
+                .map(|n| format!(" ({})", printable(n)))
                 .unwrap_or_default()
         );
         let _ = writeln!(
@@ -339,7 +376,7 @@ impl SiteExplanation {
                 s,
                 "    {:<18} {m}  {}",
                 w.kind,
-                w.nearest.as_deref().unwrap_or("")
+                printable(w.nearest.as_deref().unwrap_or(""))
             );
         }
         for g in &self.groups {
@@ -350,14 +387,14 @@ impl SiteExplanation {
                     "  {:<7} {:<22} gemeten {:<24} grens {:<22} {:>4.1}/{:<4.1}{}",
                     status_word(c.status),
                     c.key,
-                    c.measured,
-                    c.threshold,
+                    printable(&c.measured),
+                    printable(&c.threshold),
                     c.points,
                     c.max_points,
                     if c.knockout { "  knock-out" } else { "" }
                 );
                 if c.status != crate::rules::suitability::Status::Pass {
-                    let _ = writeln!(s, "          {}", c.reason);
+                    let _ = writeln!(s, "          {}", printable(&c.reason));
                 }
             }
         }
@@ -486,10 +523,7 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
         "m²"
     );
     for r in rows {
-        let name: String = r
-            .name
-            .clone()
-            .unwrap_or_default()
+        let name: String = printable(r.name.as_deref().unwrap_or_default())
             .chars()
             .take(24)
             .collect();
@@ -498,7 +532,7 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
             s,
             "{:>4}  {:<20} {:<24} {:<17} {:>6.1}  {:<28} {:<10} {:>5.0} {:>6} {:>8.0}  {}",
             r.rank,
-            r.building_id,
+            printable(&r.building_id),
             name,
             r.site_type,
             r.potential,
@@ -510,7 +544,7 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
             r.score,
             r.homes,
             r.usable_m2,
-            r.conditions.join("; ")
+            printable(&r.conditions.join("; "))
         );
     }
     let _ = writeln!(

@@ -584,16 +584,29 @@ pub fn canonical_fields(layer: &str) -> &'static [&'static str] {
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::io(path, "cannot read scenario", e))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, "cannot read scenario", e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let before = &e.as_bytes()[..at];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            Error::Scenario {
+                path: path.to_path_buf(),
+                key: key_at(&String::from_utf8_lossy(e.as_bytes()), at)
+                    .unwrap_or_else(|| "(text)".into()),
+                message: format!(
+                    "not valid UTF-8 at byte {at} (line {line}); TOML must be UTF-8: save the file as UTF-8"
+                ),
+            }
+        })?;
         Self::from_toml(&text, path)
     }
 
     /// Parses and validates scenario text; `path` is used for messages and to resolve relative paths.
     pub fn from_toml(text: &str, path: &Path) -> Result<Scenario> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let raw: RawScenario = toml::from_str(text).map_err(|e| Error::Scenario {
             path: path.to_path_buf(),
-            key: toml_error_key(&e),
+            key: toml_error_key(text, &e),
             message: e.message().to_string() + &toml_error_position(text, &e),
         })?;
         validate(raw, path)
@@ -610,15 +623,56 @@ impl Scenario {
     }
 }
 
-fn toml_error_key(e: &toml::de::Error) -> String {
+/// The longest scenario `name`, in characters (it names the output folder,
+/// which the file system limits to 255 bytes with binnenstad's suffixes).
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// The largest `zoning.kernel_radius_m`.
+pub const MAX_KERNEL_RADIUS_M: f64 = 2000.0;
+
+fn toml_error_key(text: &str, e: &toml::de::Error) -> String {
     // toml reports unknown fields as "unknown field `x`, expected ..."; name the key.
     let msg = e.message();
-    if let Some(start) = msg.find('`')
+    if msg.starts_with("unknown field")
+        && let Some(start) = msg.find('`')
         && let Some(len) = msg[start + 1..].find('`')
     {
         return msg[start + 1..start + 1 + len].to_string();
     }
-    "(syntax)".to_string()
+    // A bad value (`top_sites = -1`): the dotted key of the line it is on.
+    e.span()
+        .and_then(|span| key_at(text, span.start))
+        .unwrap_or_else(|| "(syntax)".to_string())
+}
+
+/// The dotted key (`output.top_sites`) whose value is at byte `at` of the
+/// TOML text: the key before `=` on that line, under the last `[table]`
+/// header above it. None when the line has no plain `key =`.
+fn key_at(text: &str, at: usize) -> Option<String> {
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let key = line.split_once('=')?.0.trim();
+    let plain = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    };
+    if !plain(key) {
+        return None;
+    }
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string())
+        .filter(|t| plain(t));
+    Some(match table {
+        Some(t) => format!("{t}.{key}"),
+        None => key.to_string(),
+    })
 }
 
 fn toml_error_position(text: &str, e: &toml::de::Error) -> String {
@@ -810,6 +864,25 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
             "must be a non-empty name without slashes (it names the output folder)",
         ));
     }
+    if let Some(c) = raw.name.chars().find(|c| c.is_control()) {
+        return Err(cx.err(
+            "name",
+            format!(
+                "contains the control character {} (it names the output folder; use letters, \
+                 digits, - and _)",
+                c.escape_unicode()
+            ),
+        ));
+    }
+    let chars = raw.name.chars().count();
+    if chars > MAX_NAME_CHARS || raw.name.len() > 2 * MAX_NAME_CHARS {
+        return Err(cx.err(
+            "name",
+            format!(
+                "is {chars} characters long; at most {MAX_NAME_CHARS} (it names the output folder)"
+            ),
+        ));
+    }
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let area = match &raw.area {
         Some(a) => base.join(a),
@@ -891,6 +964,16 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
     if !(1.0..=1000.0).contains(&cell_m) {
         return Err(cx.err("zoning.cell_m", format!("{cell_m} m is outside 1..1000 m")));
     }
+    let kernel_radius_m = cx.positive("zoning.kernel_radius_m", rz.kernel_radius_m, 100.0)?;
+    if !(1.0..=MAX_KERNEL_RADIUS_M).contains(&kernel_radius_m) {
+        return Err(cx.err(
+            "zoning.kernel_radius_m",
+            format!(
+                "{kernel_radius_m} m is outside 1..{MAX_KERNEL_RADIUS_M} m (the reach of one \
+                 horeca business on its surroundings; 100 m by default)"
+            ),
+        ));
+    }
     let kernel = match rz.kernel.as_deref().unwrap_or("quartic") {
         "quartic" => Kernel::Quartic,
         "triangular" => Kernel::Triangular,
@@ -958,7 +1041,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
     }
     let zoning = ZoningSettings {
         cell_m,
-        kernel_radius_m: cx.positive("zoning.kernel_radius_m", rz.kernel_radius_m, 100.0)?,
+        kernel_radius_m,
         kernel,
         horeca_weight: [
             w("horeca_1", 1.0)?,

@@ -396,6 +396,198 @@ const CASES: &[Case] = &[
         expect: &["tiny.toml", "crs", "metres"],
     },
     Case {
+        name: "web mercator working crs",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("EPSG:28992", "EPSG:3857");
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &[
+            "tiny.toml",
+            "crs",
+            "EPSG:3857",
+            "Mercator",
+            "use EPSG:28992",
+        ],
+    },
+    Case {
+        name: "utm zone far from the map as working crs",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("EPSG:28992", "EPSG:32635");
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &[
+            "tiny.toml",
+            "crs",
+            "EPSG:32635",
+            "at most 1%",
+            "use EPSG:28992",
+        ],
+    },
+    Case {
+        name: "scenario name with a NUL byte",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("name = \"tiny\"", "name = \"ti\\u0000ny\"");
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &["tiny.toml", "name", "control character"],
+    },
+    Case {
+        name: "scenario name of 300 characters",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace(
+                    "name = \"tiny\"",
+                    &format!("name = \"{}\"", "n".repeat(300)),
+                );
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &["tiny.toml", "name", "300 characters", "at most 100"],
+    },
+    Case {
+        name: "negative top_sites",
+        mutate: |d| append_scenario(d, "[output]\ntop_sites = -1\n"),
+        args: &[],
+        expect: &["tiny.toml", "output.top_sites", "-1"],
+    },
+    Case {
+        name: "kernel radius of a million km",
+        mutate: |d| append_scenario(d, "[zoning]\nkernel_radius_m = 1e9\n"),
+        args: &[],
+        expect: &["tiny.toml", "zoning.kernel_radius_m", "outside 1..2000 m"],
+    },
+    Case {
+        name: "invalid utf-8 in one horeca name",
+        mutate: |d| {
+            let path = d.join("tiny/horeca.geojson");
+            let text = std::fs::read_to_string(&path).unwrap();
+            // The second feature's name gets a lone continuation byte.
+            let at = text.find("Het Hoekje").unwrap() + 4;
+            let mut bytes = text.into_bytes();
+            bytes.splice(at..at, [0x80u8]);
+            std::fs::write(path, bytes).unwrap();
+        },
+        args: &[],
+        expect: &[
+            "horeca.geojson",
+            "feature 1 (id horeca/cafe)",
+            "not valid UTF-8 at byte",
+            "line",
+        ],
+    },
+    Case {
+        name: "invalid utf-8 in the scenario",
+        mutate: |d| {
+            let path = d.join("tiny.toml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let at = text.find("\"tiny\"").unwrap() + 3;
+            let mut bytes = text.into_bytes();
+            bytes.splice(at..at, [0xe9u8]);
+            std::fs::write(path, bytes).unwrap();
+        },
+        args: &[],
+        expect: &["tiny.toml", "name", "not valid UTF-8 at byte", "line 3"],
+    },
+    Case {
+        name: "scenario name with a tab",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("name = \"tiny\"", "name = \"ti\\tny\"");
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &["tiny.toml", "name", "control character \\u{9}"],
+    },
+    Case {
+        name: "scenario name ..",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("name = \"tiny\"", "name = \"..\"");
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &["tiny.toml", "name", "output folder"],
+    },
+    Case {
+        name: "kernel radius under a metre",
+        mutate: |d| append_scenario(d, "[zoning]\nkernel_radius_m = 0.5\n"),
+        args: &[],
+        expect: &["tiny.toml", "zoning.kernel_radius_m", "outside 1..2000 m"],
+    },
+    Case {
+        name: "top_sites as text",
+        mutate: |d| append_scenario(d, "[output]\ntop_sites = \"ten\"\n"),
+        args: &[],
+        expect: &["tiny.toml", "output.top_sites", "line"],
+    },
+    Case {
+        name: "threshold as text in an inline table",
+        mutate: |d| {
+            append_scenario(
+                d,
+                "[zoning]\nthresholds = { gemengd = \"x\", reuring = 6.0 }\n",
+            )
+        },
+        args: &[],
+        expect: &["tiny.toml", "zoning.thresholds", "line"],
+    },
+    Case {
+        name: "latin-1 building name",
+        mutate: |d| {
+            let path = d.join("tiny/buildings.geojson");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let at = text.find("\"home-west\"").unwrap() + 3;
+            let mut bytes = text.into_bytes();
+            bytes.splice(at..at, [0xe9u8]);
+            std::fs::write(path, bytes).unwrap();
+        },
+        args: &[],
+        expect: &[
+            "buildings.geojson",
+            "feature 0",
+            "not valid UTF-8 at byte",
+            "column",
+        ],
+    },
+    Case {
+        name: "invalid utf-8 before the features",
+        mutate: |d| {
+            let path = d.join("tiny/streets.geojson");
+            let mut bytes = std::fs::read(&path).unwrap();
+            bytes.splice(1..1, [0xffu8]);
+            std::fs::write(path, bytes).unwrap();
+        },
+        args: &[],
+        expect: &[
+            "streets.geojson",
+            "not valid UTF-8 at byte 1 (line 1, column 2)",
+        ],
+    },
+    Case {
+        name: "utf-16 layer",
+        mutate: |d| {
+            let path = d.join("tiny/amenities.geojson");
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut bytes = vec![0xffu8, 0xfe];
+            bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            std::fs::write(path, bytes).unwrap();
+        },
+        args: &[],
+        expect: &["amenities.geojson", "not valid UTF-8 at byte 0", "UTF-16"],
+    },
+    Case {
         name: "scenario version 2",
         mutate: |d| {
             let text = std::fs::read_to_string(d.join("tiny.toml"))
@@ -428,6 +620,7 @@ fn bad_input_corpus() {
         copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
         std::fs::copy(fixture("tiny.toml"), dir.path().join("tiny.toml")).unwrap();
         (case.mutate)(dir.path());
+        let before = snapshot(dir.path());
         let out = dir.path().join("out");
         let mut args = vec!["plan", "tiny.toml", "--out", out.to_str().unwrap()];
         args.extend_from_slice(case.args);
@@ -450,6 +643,11 @@ fn bad_input_corpus() {
             "case {:?}: an output folder was created",
             case.name
         );
+        assert!(
+            snapshot(dir.path()) == before,
+            "case {:?}: inputs changed",
+            case.name
+        );
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .flatten()
@@ -463,7 +661,7 @@ fn bad_input_corpus() {
         );
         ran += 1;
     }
-    assert!(ran >= 30, "only {ran} cases ran");
+    assert!(ran >= 45, "only {ran} cases ran");
 }
 
 #[test]
@@ -497,4 +695,263 @@ fn output_inside_the_inputs_is_refused() {
         std::fs::read(dir.path().join("tiny/buildings.geojson")).unwrap(),
         before
     );
+}
+
+/// Every file under `dir` (recursive), relative path → bytes: "nothing lost"
+/// is this map unchanged by a refused run.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// The tiny fixture copied into a temp folder, with user files beside it.
+fn tiny_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
+    std::fs::copy(fixture("tiny.toml"), dir.path().join("tiny.toml")).unwrap();
+    for (folder, file) in [
+        ("docs", "thesis.txt"),
+        ("work", "notes.txt"),
+        ("keep", "k.txt"),
+    ] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        std::fs::write(dir.path().join(folder).join(file), "years of work").unwrap();
+    }
+    std::fs::write(dir.path().join("mine.geojson"), "my own file").unwrap();
+    dir
+}
+
+#[test]
+fn outputs_never_replace_what_binnenstad_did_not_write() {
+    struct Refusal {
+        cwd: &'static str,
+        args: &'static [&'static str],
+        expect: &'static [&'static str],
+    }
+    const FROM: &str = "home-east";
+    let refusals = [
+        Refusal {
+            cwd: ".",
+            args: &["plan", "tiny.toml", "--out", "docs"],
+            expect: &["--out docs", "did not write", "thesis.txt"],
+        },
+        Refusal {
+            cwd: "work",
+            args: &["plan", "../tiny.toml", "--out", "."],
+            expect: &["did not write", "notes.txt"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &["plan", "tiny.toml", "--out", "docs/sub/.."],
+            expect: &["did not write", "thesis.txt"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &["plan", "tiny.toml", "--out", "."],
+            expect: &["would overwrite", "tiny"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &["zones", "tiny.toml", "--out", "keep"],
+            expect: &["--out keep", "did not write", "k.txt"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &[
+                "reach",
+                "tiny.toml",
+                "--from",
+                FROM,
+                "--route-out",
+                "tiny/buildings.geojson",
+            ],
+            expect: &[
+                "--route-out tiny/buildings.geojson",
+                "would overwrite",
+                "input",
+            ],
+        },
+        Refusal {
+            cwd: ".",
+            args: &[
+                "reach",
+                "tiny.toml",
+                "--from",
+                FROM,
+                "--route-out",
+                "tiny.toml",
+            ],
+            expect: &["--route-out tiny.toml", "would overwrite"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &[
+                "reach",
+                "tiny.toml",
+                "--from",
+                FROM,
+                "--route-out",
+                "tiny/new.geojson",
+            ],
+            expect: &["--route-out tiny/new.geojson", "would overwrite"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &[
+                "reach",
+                "tiny.toml",
+                "--from",
+                FROM,
+                "--route-out",
+                "mine.geojson",
+            ],
+            expect: &[
+                "--route-out mine.geojson",
+                "not a routes file binnenstad wrote",
+            ],
+        },
+        Refusal {
+            cwd: ".",
+            args: &["reach", "tiny.toml", "--from", FROM, "--route-out", "docs"],
+            expect: &["--route-out docs", "is a folder"],
+        },
+        Refusal {
+            cwd: ".",
+            args: &[
+                "isochrone",
+                "tiny.toml",
+                "--from",
+                FROM,
+                "--minutes",
+                "5",
+                "--out",
+                "tiny/horeca.geojson",
+            ],
+            expect: &["--out tiny/horeca.geojson", "would overwrite"],
+        },
+    ];
+    for case in &refusals {
+        let dir = tiny_workspace();
+        let before = snapshot(dir.path());
+        let r = run_in(&dir.path().join(case.cwd), case.args);
+        assert_eq!(r.code, 2, "{:?}: exit {}\n{}", case.args, r.code, r.stderr);
+        for fragment in case.expect {
+            assert!(
+                r.stderr.contains(fragment),
+                "{:?}: stderr lacks {fragment:?}:\n{}",
+                case.args,
+                r.stderr
+            );
+        }
+        let after = snapshot(dir.path());
+        assert!(
+            before == after,
+            "{:?}: files changed, added or removed: {:?} -> {:?}",
+            case.args,
+            before.keys().collect::<Vec<_>>(),
+            after.keys().collect::<Vec<_>>()
+        );
+    }
+    // import osm into a folder that holds a user file.
+    let dir = tiny_workspace();
+    let before = snapshot(dir.path());
+    let osm = fixture("osm/centrum.osm");
+    let r = run_in(
+        dir.path(),
+        &["import", "osm", osm.to_str().unwrap(), "--out", "docs"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("did not write"), "{}", r.stderr);
+    assert!(before == snapshot(dir.path()), "import osm changed files");
+}
+
+#[test]
+fn outputs_replace_their_own_previous_outputs() {
+    let dir = tiny_workspace();
+    for _ in 0..2 {
+        let r = run_in(dir.path(), &["plan", "tiny.toml", "--out", "out"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = run_in(
+            dir.path(),
+            &[
+                "reach",
+                "tiny.toml",
+                "--from",
+                "home-east",
+                "--route-out",
+                "routes.geojson",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = run_in(
+            dir.path(),
+            &[
+                "isochrone",
+                "tiny.toml",
+                "--from",
+                "home-east",
+                "--minutes",
+                "2",
+                "--out",
+                "iso.geojson",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    assert!(dir.path().join("out/.binnenstad-output").is_file());
+    // A route file is not an isochrone file.
+    let r = run_in(
+        dir.path(),
+        &[
+            "isochrone",
+            "tiny.toml",
+            "--from",
+            "home-east",
+            "--minutes",
+            "2",
+            "--out",
+            "routes.geojson",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let hidden: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "left behind: {hidden:?}");
+}
+
+#[test]
+fn byte_order_marks_are_read_in_layers_and_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
+    std::fs::copy(fixture("tiny.toml"), dir.path().join("tiny.toml")).unwrap();
+    for rel in ["tiny/buildings.geojson", "tiny/horeca.geojson", "tiny.toml"] {
+        let path = dir.path().join(rel);
+        let mut bytes = "\u{feff}".as_bytes().to_vec();
+        bytes.extend(std::fs::read(&path).unwrap());
+        std::fs::write(path, bytes).unwrap();
+    }
+    let r = run_in(dir.path(), &["check", "tiny.toml"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let plain = run_in(&root(), &["check", fixture("tiny.toml").to_str().unwrap()]);
+    assert_eq!(r.stdout, plain.stdout);
 }

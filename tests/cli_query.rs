@@ -3,6 +3,7 @@
 
 use crate::util::*;
 use serde_json::Value;
+use std::path::Path;
 
 fn json_of(args: &[&str]) -> Value {
     let r = run(args);
@@ -213,7 +214,7 @@ fn zones_writes_only_the_zoning() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["zones.geojson", "zones.qml"]);
+    assert_eq!(names, [".binnenstad-output", "zones.geojson", "zones.qml"]);
     let v = read_json(&out.join("zones.geojson"));
     let zones: Vec<&str> = v["features"]
         .as_array()
@@ -240,4 +241,112 @@ fn unknown_group_and_building_are_usage_errors() {
     let r = run(&["site", tiny.to_str().unwrap(), "no-such-building"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no-such-building"), "{}", r.stderr);
+}
+
+/// Runs the binary with stdout going to `stdout`; returns exit code and stderr.
+fn run_with_stdout(args: &[&str], stdout: std::process::Stdio) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_binnenstad"))
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{args:?} panicked:\n{stderr}");
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
+    let tiny = fixture("tiny.toml");
+    let tiny = tiny.to_str().unwrap();
+    for args in [
+        &["sites", tiny, "--json"][..],
+        &["sites", tiny],
+        &["site", tiny, "home-east"],
+        &["reach", tiny, "--from", "home-east", "--json"],
+        &["compare", tiny, tiny],
+        &["check", tiny],
+    ] {
+        // A pipe whose reader is gone before the run starts: every write fails.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let (code, stderr) = run_with_stdout(args, writer.into());
+        assert_eq!(code, 0, "{args:?} into a closed pipe:\n{stderr}");
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+        if Path::new("/dev/full").exists() {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            let (code, stderr) = run_with_stdout(args, full.into());
+            assert_eq!(code, 2, "{args:?} > /dev/full:\n{stderr}");
+            assert!(
+                stderr.contains("cannot write to standard output"),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn control_characters_from_the_data_are_escaped_in_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
+    std::fs::copy(fixture("tiny.toml"), dir.path().join("tiny.toml")).unwrap();
+    let path = dir.path().join("tiny/buildings.geojson");
+    let mut v = read_json(&path);
+    for f in v["features"].as_array_mut().unwrap() {
+        f["properties"]["name"] = Value::from("Evil\u{1b}[2J\u{0}\rname\u{202e}");
+    }
+    std::fs::write(&path, v.to_string()).unwrap();
+    for args in [
+        &["sites", "tiny.toml"][..],
+        &["site", "tiny.toml", "shop-vacant"],
+        &["check", "tiny.toml"],
+    ] {
+        let r = run_in(dir.path(), args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        for text in [&r.stdout, &r.stderr] {
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' || c == '\u{202e}'),
+                "{args:?}: a raw control character in {text:?}"
+            );
+        }
+        if args[0] != "check" {
+            assert!(
+                r.stdout.contains("Evil\\u{1b}[2J\\u{0}\\u{d}name"),
+                "{args:?}: {}",
+                r.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn a_stderr_that_cannot_be_written_is_no_panic() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let tiny = fixture("tiny.toml");
+    for (args, expected) in [
+        (vec!["sites", tiny.to_str().unwrap()], 0),
+        (vec!["sites", "no-such-scenario.toml"], 2),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_binnenstad"))
+            .args(&args)
+            .env("RUST_BACKTRACE", "0")
+            .stdout(std::process::Stdio::null())
+            .stderr(full)
+            .status()
+            .unwrap();
+        assert_eq!(out.code(), Some(expected), "{args:?}");
+    }
 }

@@ -363,6 +363,7 @@ fn geopackage_has_every_layer_and_style_and_is_deterministic() {
     assert_eq!(
         names,
         [
+            ".binnenstad-output",
             "binnenstad.gpkg",
             "binnenstad.qgs",
             "map.png",

@@ -239,3 +239,34 @@ fn interpolated_output_positions_match_the_exact_conversion() {
         );
     }
 }
+
+#[test]
+fn import_lists_every_problem_in_the_map_folder_and_points_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("map");
+    let src = fixture("osm/centrum.osm");
+    let r = run(&[
+        "import",
+        "osm",
+        src.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let listed = std::fs::read_to_string(out.join("import_problems.txt")).unwrap();
+    let printed: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: ") || l.starts_with("error: "))
+        .collect();
+    assert!(!printed.is_empty(), "{}", r.stderr);
+    assert!(listed.lines().count() >= printed.len());
+    // The file names the OSM file without the folder it was read from.
+    assert!(
+        listed.lines().all(|l| l.contains(": centrum.osm: ")),
+        "{listed}"
+    );
+    assert!(!listed.contains(&dir.path().to_string_lossy().into_owned()));
+    let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(readme.contains("import_problems.txt"), "{readme}");
+}

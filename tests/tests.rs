@@ -8,6 +8,7 @@ mod cli_check;
 mod cli_plan;
 mod cli_query;
 mod clients;
+mod concurrency;
 mod delft;
 mod determinism;
 mod maps;

@@ -129,10 +129,60 @@ pub struct Loaded {
 }
 
 /// Reads one GeoJSON FeatureCollection and its declared CRS.
+///
+/// The text must be UTF-8 (RFC 8259); a byte-order mark before it is skipped.
+/// Bytes that are not UTF-8 stop the layer with where they are: the byte
+/// offset, line and column, and the feature (index and id) they are in.
 pub fn read_layer(name: &str, path: &Path) -> Result<RawLayer> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "cannot read layer", e))?;
     let text =
-        std::fs::read_to_string(path).map_err(|e| Error::io(path, "cannot read layer", e))?;
+        String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
     parse_layer(name, path, &text)
+}
+
+/// The error for a layer file that is not UTF-8, saying where.
+fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> Error {
+    let at = e.valid_up_to();
+    let before = &bytes[..at];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    let utf16 = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        " (the file is UTF-16)"
+    } else {
+        ""
+    };
+    let message = format!(
+        "not valid UTF-8 at byte {at} (line {line}, column {column}){utf16}; GeoJSON text must \
+         be UTF-8: save the file as UTF-8"
+    );
+    // Which feature: the lossy text is the same as the bytes up to `at`.
+    let lossy = String::from_utf8_lossy(bytes);
+    let feature = split_features(&lossy).and_then(|(_, ranges)| {
+        let index = ranges.iter().position(|r| r.contains(&at))?;
+        let id = serde_json::from_str::<Value>(&lossy[ranges[index].clone()])
+            .ok()
+            .and_then(|f| {
+                f.get("id")
+                    .or_else(|| f.get("properties").and_then(|p| p.get("id")))
+                    .map(id_text)
+            });
+        Some(FeatureRef { index, id })
+    });
+    match feature {
+        Some(feature) => Error::Feature {
+            path: path.to_path_buf(),
+            feature,
+            message,
+        },
+        None => Error::file(path, message),
+    }
 }
 
 /// The shape of a well-formed layer file: the document around the features array in [`parse_parallel`].
@@ -147,6 +197,8 @@ struct FastCollection {
 
 /// Parses GeoJSON text as a layer (see [`read_layer`]).
 pub fn parse_layer(name: &str, path: &Path, text: &str) -> Result<RawLayer> {
+    // A byte-order mark is not JSON, but editors on Windows write one.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Fast path: a well-formed file is parsed straight into features, without a
     // `Value` tree in between (half the time and memory on large layers), the
     // features in parallel. Anything it does not accept (a broken file, or one
@@ -837,7 +889,6 @@ fn geometry_name(g: &Geometry<f64>) -> &'static str {
 
 /// Checks a polygon layer's geometry; returns the footprint or records why not.
 fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
-    use geo::Validation;
     let Some(mut mp) = areal(&item.geometry) else {
         cx.diag(
             Severity::Error,
@@ -862,7 +913,7 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
         );
         return None;
     }
-    if let Some(first) = mp.validation_errors().first() {
+    if let Some(first) = crate::io::validity::first_problem(&mp) {
         cx.diag(
             Severity::Warning,
             item.index,
@@ -1440,7 +1491,52 @@ fn working_crs(scenario: &Scenario, buildings_extent: Option<[f64; 4]>) -> Resul
             ),
         });
     }
+    if let Some(extent) = buildings_extent {
+        refuse_distorting_crs(scenario, crs, extent)?;
+    }
     Ok(crs)
+}
+
+/// The most a working CRS may misstate lengths over the buildings' extent
+/// ([`Crs::scale_error`]): 1%, so areas stay within about 2% and walking
+/// distances within 1%. RD New in the Netherlands and a UTM zone (even the
+/// neighbouring one) stay far below; web (pseudo-)Mercator is 60% off here.
+pub const MAX_SCALE_ERROR: f64 = 0.01;
+
+fn refuse_distorting_crs(scenario: &Scenario, crs: Crs, extent: [f64; 4]) -> Result<()> {
+    // A CRS the extent cannot be converted into: the positions are refused
+    // one by one later, naming the feature.
+    let Ok(error) = crs.scale_error(extent) else {
+        return Ok(());
+    };
+    if error <= MAX_SCALE_ERROR {
+        return Ok(());
+    }
+    let [w, s, e, n] = extent;
+    let (lon, lat) = ((w + e) / 2.0, (s + n) / 2.0);
+    let instead = if (3.2..=7.3).contains(&lon) && (50.7..=53.7).contains(&lat) {
+        "EPSG:28992 (RD New, the Dutch grid)".to_string()
+    } else {
+        format!(
+            "{} (the UTM zone of the map, as crs = \"auto\" picks)",
+            Crs::utm_for(lon, lat)
+        )
+    };
+    let what = match crs.epsg() {
+        3857 | 900913 | 3785 | 3395 | 54004 => " is a web-map Mercator: it",
+        _ => "",
+    };
+    Err(Error::Scenario {
+        path: scenario.path.clone(),
+        key: "crs".into(),
+        message: format!(
+            "{crs}{what} misstates lengths by up to {:.2}% over the buildings \
+             ({w:.4} {s:.4} {e:.4} {n:.4}, W S E N degrees), so areas and walking distances \
+             would be wrong; the working CRS may be off by at most {}%: use {instead}",
+            error * 100.0,
+            MAX_SCALE_ERROR * 100.0
+        ),
+    })
 }
 
 /// Loads, validates and reprojects every layer a scenario names.

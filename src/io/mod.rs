@@ -5,9 +5,11 @@
 //! - [`write`](mod@write): model geometry → RFC 7946 GeoJSON text.
 //! - [`gpkg`]: output features → one GeoPackage with the QGIS styles.
 //! - [`output`]: output folders written whole or not at all.
+//! - [`validity`]: polygon validity (geo's rules) that scales to long rings.
 
 pub mod gpkg;
 pub mod load;
 pub mod osm;
 pub mod output;
+pub mod validity;
 pub mod write;

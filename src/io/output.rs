@@ -1,28 +1,46 @@
-//! Output folders that are written whole or not at all.
+//! Output folders that are written whole or not at all, and single output
+//! files that never replace what binnenstad did not write.
 //!
 //! Files are written into a temporary folder beside the target
 //! (`.<name>.tmp-<pid>`), then the folder is renamed into place; the previous
 //! outputs are moved aside first and removed only after the rename. A run
 //! killed halfway leaves the previous outputs whole and a stale temporary
-//! folder, which the next run removes. A target that contains an input, or
-//! lies inside the map folder, is refused: inputs are never overwritten.
+//! folder, which a later run removes once no process with that pid is alive
+//! (the temporary folders of runs still going are left alone). Moving into
+//! place happens under an exclusive lock on the parent folder, so runs into
+//! the same target at once each succeed, the last one's outputs staying.
+//!
+//! Nothing binnenstad did not write is deleted or replaced:
+//! - every output folder holds a marker file, [`MARKER`]; an existing target
+//!   folder is replaced only when it is empty or has the marker;
+//! - a target that contains an input, or lies inside the map folder, is refused;
+//! - a single output file ([`write_file`]) is never an input, and replaces an
+//!   existing file only when that file is a previous output of the same kind.
 
 use crate::error::{Error, Result};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+
+/// The marker file in every output folder: a folder that has it was written by
+/// binnenstad and may be replaced whole by the next run.
+pub const MARKER: &str = ".binnenstad-output";
+
+const MARKER_TEXT: &str =
+    "This folder was written by binnenstad; its next run into this folder replaces it whole.\n";
 
 /// A folder being written; [`OutputDir::commit`] moves it into place.
 #[derive(Debug)]
 pub struct OutputDir {
     target: PathBuf,
+    /// The target as the user gave it, for messages.
+    shown: PathBuf,
     temp: PathBuf,
     committed: bool,
 }
 
+/// `p` made absolute with `.` and `..` resolved: canonicalized (symbolic links
+/// followed) when it exists; otherwise resolved lexically, then its longest
+/// existing ancestor canonicalized.
 fn absolute(p: &Path) -> PathBuf {
-    // canonicalize needs the path to exist; fall back to joining with the cwd.
-    if let Ok(c) = p.canonicalize() {
-        return c;
-    }
     let joined = if p.is_absolute() {
         p.to_path_buf()
     } else {
@@ -30,67 +48,202 @@ fn absolute(p: &Path) -> PathBuf {
             .map(|d| d.join(p))
             .unwrap_or_else(|_| p.to_path_buf())
     };
-    // Resolve the parent when it exists (the target itself may not).
-    match (joined.parent(), joined.file_name()) {
-        (Some(parent), Some(name)) => parent
-            .canonicalize()
-            .map(|c| c.join(name))
-            .unwrap_or(joined),
-        _ => joined,
+    if let Ok(c) = joined.canonicalize() {
+        return c;
+    }
+    let mut lexical = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other.as_os_str()),
+        }
+    }
+    let mut base = lexical.clone();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(c) = base.canonicalize() {
+            let mut out = c;
+            out.extend(rest.iter().rev());
+            return out;
+        }
+        match (base.file_name(), base.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                base = parent.to_path_buf();
+            }
+            _ => return lexical,
+        }
+    }
+}
+
+/// Whether the process with this id is still running. Without `/proc` (not
+/// Linux) every process counts as alive, so nothing of another run is removed.
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return true;
+    }
+    proc.join(pid.to_string()).exists()
+}
+
+/// The pid at the end of `.<name>.tmp-<pid>` / `.<name>.old-<pid>` (`prefix`
+/// is everything before the pid).
+fn leftover_pid(file_name: &str, prefix: &str) -> Option<u32> {
+    file_name.strip_prefix(prefix)?.parse().ok()
+}
+
+/// Removes what killed earlier runs left beside `parent/name`: temporary and
+/// moved-aside folders (or temporary files) whose process is gone.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.tmp-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let n = entry.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = prefixes.iter().find_map(|p| leftover_pid(&n, p))
+            && !process_alive(pid)
+        {
+            let path = entry.path();
+            let _ = if path.is_dir() {
+                std::fs::remove_dir_all(path)
+            } else {
+                std::fs::remove_file(path)
+            };
+        }
+    }
+}
+
+/// Refuses `target` when it holds, is, or lies inside an input.
+fn refuse_inputs(
+    flag: &str,
+    what: &str,
+    target: &Path,
+    abs_target: &Path,
+    protected: &[PathBuf],
+) -> Result<()> {
+    for p in protected {
+        let abs = absolute(p);
+        if abs.starts_with(abs_target) || (abs_target.starts_with(&abs) && abs.is_dir()) {
+            return Err(Error::Usage(format!(
+                "{flag} {} would overwrite or mix with the input {}; choose another output {what}",
+                target.display(),
+                p.display(),
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an existing target folder that binnenstad did not write: one that
+/// holds files and no [`MARKER`].
+fn refuse_foreign_folder(target: &Path, abs_target: &Path) -> Result<()> {
+    if !abs_target.exists() {
+        return Ok(());
+    }
+    if !abs_target.is_dir() {
+        return Err(Error::Usage(format!(
+            "--out {} exists and is not a folder",
+            target.display()
+        )));
+    }
+    if abs_target.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let mut names: Vec<String> = std::fs::read_dir(abs_target)
+        .map_err(|e| Error::io(abs_target, "cannot read folder", e))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    names.sort();
+    let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+    Err(Error::Usage(format!(
+        "--out {} is a folder binnenstad did not write (it holds {}{}, and no {MARKER} marker); \
+         binnenstad replaces its output folder whole, so it writes only into a new or empty \
+         folder or one it wrote before: choose another folder",
+        target.display(),
+        shown.join(", "),
+        if names.len() > shown.len() {
+            format!(" and {} more", names.len() - shown.len())
+        } else {
+            String::new()
+        }
+    )))
+}
+
+/// An exclusive lock on a folder, held while the value lives (none where the
+/// folder cannot be opened for locking: then nothing is locked).
+struct FolderLock(Option<std::fs::File>);
+
+impl FolderLock {
+    fn take(folder: &Path) -> FolderLock {
+        let file = std::fs::File::open(folder)
+            .ok()
+            .filter(|f| f.lock().is_ok());
+        FolderLock(file)
+    }
+}
+
+impl Drop for FolderLock {
+    fn drop(&mut self) {
+        if let Some(f) = &self.0 {
+            let _ = f.unlock();
+        }
     }
 }
 
 impl OutputDir {
+    /// The refusals of [`OutputDir::create`] without creating anything: lets a
+    /// command refuse its output folder before its long work, not after.
+    ///
+    /// # Errors
+    /// As [`OutputDir::create`].
+    pub fn check(target: &Path, protected: &[PathBuf]) -> Result<()> {
+        let abs_target = absolute(target);
+        refuse_inputs("--out", "folder", target, &abs_target, protected)?;
+        refuse_foreign_folder(target, &abs_target)
+    }
+
     /// Prepares writing into `target`. `protected` are input files and folders
     /// the target must not contain or replace.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] when the target holds or lies inside an input, is a
+    /// file, or is a non-empty folder without the [`MARKER`]; [`Error::Io`]
+    /// when the folder beside it cannot be created.
     pub fn create(target: &Path, protected: &[PathBuf]) -> Result<OutputDir> {
+        OutputDir::check(target, protected)?;
         let abs_target = absolute(target);
-        for p in protected {
-            let abs = absolute(p);
-            if abs.starts_with(&abs_target) || (abs_target.starts_with(&abs) && abs.is_dir()) {
-                return Err(Error::Usage(format!(
-                    "--out {} would overwrite or mix with the input {}; choose another output folder",
-                    target.display(),
-                    p.display()
-                )));
-            }
-        }
-        if target.exists() && !target.is_dir() {
+        let (Some(parent), Some(name)) = (abs_target.parent(), abs_target.file_name()) else {
             return Err(Error::Usage(format!(
-                "--out {} exists and is not a folder",
+                "--out {} is not a folder name",
                 target.display()
             )));
-        }
-        let parent = abs_target
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
-        let name = abs_target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| {
-                Error::Usage(format!("--out {} is not a folder name", target.display()))
-            })?;
+        };
+        let parent = parent.to_path_buf();
+        let name = name.to_string_lossy().into_owned();
         std::fs::create_dir_all(&parent)
             .map_err(|e| Error::io(&parent, "cannot create folder", e))?;
-        // Remove what a killed earlier run left behind.
-        if let Ok(entries) = std::fs::read_dir(&parent) {
-            for entry in entries.flatten() {
-                let n = entry.file_name().to_string_lossy().into_owned();
-                if n.starts_with(&format!(".{name}.tmp-"))
-                    || n.starts_with(&format!(".{name}.old-"))
-                {
-                    let _ = std::fs::remove_dir_all(entry.path());
-                }
-            }
-        }
+        remove_stale(&parent, &name);
         let temp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         std::fs::create_dir(&temp).map_err(|e| Error::io(&temp, "cannot create folder", e))?;
-        Ok(OutputDir {
+        let dir = OutputDir {
             target: abs_target,
+            shown: target.to_path_buf(),
             temp,
             committed: false,
-        })
+        };
+        dir.write(MARKER, MARKER_TEXT)?;
+        Ok(dir)
     }
 
     /// Writes one file into the folder.
@@ -142,7 +295,18 @@ impl OutputDir {
     }
 
     /// Moves the finished folder into place, replacing the previous outputs.
+    ///
+    /// Runs into the same target at once take turns here (a lock on the
+    /// parent folder); the target is checked again under the lock, so a folder
+    /// put there meanwhile that binnenstad did not write is not replaced.
     pub fn commit(mut self) -> Result<PathBuf> {
+        let parent = self
+            .target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("/"));
+        let _lock = FolderLock::take(&parent);
+        refuse_foreign_folder(&self.shown, &self.target)?;
         let old = self.target.with_file_name(format!(
             ".{}.old-{}",
             self.target
@@ -168,6 +332,92 @@ impl OutputDir {
         self.committed = true;
         Ok(self.target.clone())
     }
+}
+
+/// What a single output file holds, to recognise a previous output of the same
+/// kind: the GeoJSON collection name binnenstad gives it.
+#[derive(Debug, Clone, Copy)]
+pub struct FileKind {
+    /// The flag that names the file (`--route-out`), for messages.
+    pub flag: &'static str,
+    /// The `name` of the FeatureCollection binnenstad writes there (`routes`).
+    pub collection: &'static str,
+}
+
+/// The refusals of [`write_file`] without writing: lets a command refuse its
+/// output file before its long work.
+///
+/// # Errors
+/// As [`write_file`].
+pub fn check_file(path: &Path, protected: &[PathBuf], kind: FileKind) -> Result<()> {
+    let flag = kind.flag;
+    let abs = absolute(path);
+    refuse_inputs(flag, "file", path, &abs, protected)?;
+    if abs.is_dir() {
+        return Err(Error::Usage(format!(
+            "{flag} {} is a folder; give a file name (e.g. {}.geojson)",
+            path.display(),
+            kind.collection
+        )));
+    }
+    if abs.exists() && !is_previous_output(&abs, kind.collection) {
+        return Err(Error::Usage(format!(
+            "{flag} {} exists and is not a {} file binnenstad wrote; it replaces only its own \
+             outputs: choose another file name or remove that file",
+            path.display(),
+            kind.collection
+        )));
+    }
+    Ok(())
+}
+
+/// Writes one output file atomically (a temporary file beside it, renamed into
+/// place) without ever replacing what binnenstad did not write.
+///
+/// Refused (nothing written, nothing left behind): a path that is an input or
+/// lies inside an input folder (`protected`), an existing folder, and an
+/// existing file that is not a previous output of the same kind (a GeoJSON
+/// FeatureCollection whose `name` is `kind.collection`, as binnenstad writes it).
+///
+/// # Errors
+/// [`Error::Usage`] for the refusals above, [`Error::Io`] when writing fails.
+pub fn write_file(
+    path: &Path,
+    contents: &[u8],
+    protected: &[PathBuf],
+    kind: FileKind,
+) -> Result<()> {
+    check_file(path, protected, kind)?;
+    let flag = kind.flag;
+    let abs = absolute(path);
+    let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
+        return Err(Error::Usage(format!(
+            "{flag} {} is not a file name",
+            path.display()
+        )));
+    };
+    let name = name.to_string_lossy();
+    remove_stale(parent, &name);
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    if let Err(e) = std::fs::write(&tmp, contents) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, "cannot write", e));
+    }
+    std::fs::rename(&tmp, &abs).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, "cannot move into place", e)
+    })
+}
+
+/// Whether the file starts as binnenstad writes a collection named `collection`.
+fn is_previous_output(path: &Path, collection: &str) -> bool {
+    use std::io::Read;
+    let head = format!("{{\"type\":\"FeatureCollection\",\"name\":\"{collection}\",");
+    let mut buf = vec![0u8; head.len()];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .is_ok()
+        && buf == head.as_bytes()
 }
 
 impl crate::outputs::OutputSink for OutputDir {
@@ -215,7 +465,7 @@ mod tests {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, ["a.txt", "b.bin"], "no part files left");
+        assert_eq!(names, [MARKER, "a.txt", "b.bin"], "no part files left");
         assert_eq!(std::fs::read_to_string(target.join("a.txt")).unwrap(), "1");
         // A second run that fails halfway leaves the first outputs.
         let o = OutputDir::create(&target, &[]).unwrap();
@@ -240,5 +490,114 @@ mod tests {
         assert!(e.to_string().contains("would overwrite"), "{e}");
         let e = OutputDir::create(&maps.join("sub"), std::slice::from_ref(&maps)).unwrap_err();
         assert!(e.to_string().contains("would overwrite"), "{e}");
+    }
+    #[test]
+    fn refuses_a_folder_it_did_not_write_and_replaces_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("docs");
+        std::fs::create_dir(&docs).unwrap();
+        std::fs::write(docs.join("thesis.txt"), "years of work").unwrap();
+        let e = OutputDir::create(&docs, &[]).unwrap_err().to_string();
+        assert!(
+            e.contains("did not write") && e.contains("thesis.txt"),
+            "{e}"
+        );
+        // The same folder through `..`, existing or not on the way.
+        let e = OutputDir::create(&dir.path().join("docs/sub/.."), &[]).unwrap_err();
+        assert!(e.to_string().contains("did not write"), "{e}");
+        std::fs::create_dir(docs.join("sub")).unwrap();
+        let e = OutputDir::create(&dir.path().join("docs/sub/.."), &[]).unwrap_err();
+        assert!(e.to_string().contains("did not write"), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(docs.join("thesis.txt")).unwrap(),
+            "years of work"
+        );
+        // An empty folder, and then its own output, are replaced.
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        for run in ["1", "2"] {
+            let o = OutputDir::create(&out, &[]).unwrap();
+            o.write("a.txt", run).unwrap();
+            o.commit().unwrap();
+            assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), run);
+        }
+        // A folder binnenstad wrote that a user put a file into is still its own.
+        std::fs::write(out.join("note.txt"), "n").unwrap();
+        OutputDir::create(&out, &[]).unwrap().commit().unwrap();
+    }
+
+    #[test]
+    fn absolute_resolves_dots_whether_or_not_the_path_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        assert_eq!(absolute(&base.join("a/b/..")), base.join("a"));
+        assert_eq!(absolute(&base.join("a/./b/../../c")), base.join("c"));
+        assert_eq!(absolute(&base.join(".")), base);
+    }
+
+    #[test]
+    fn only_leftovers_of_dead_processes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        // Our own pid stands for a live run; u32::MAX is never a pid.
+        let live = dir.path().join(format!(".out.tmp-{}", std::process::id()));
+        let live_other = dir.path().join(".out.tmp-1");
+        let dead = dir.path().join(format!(".out.tmp-{}", u32::MAX));
+        let dead_old = dir.path().join(format!(".out.old-{}", u32::MAX));
+        let unrelated = dir.path().join(".out.tmp-notapid");
+        for d in [&live, &live_other, &dead, &dead_old, &unrelated] {
+            std::fs::create_dir(d).unwrap();
+        }
+        remove_stale(dir.path(), "out");
+        assert!(live.exists() && unrelated.exists());
+        // pid 1 (init) is alive wherever /proc exists.
+        assert!(live_other.exists());
+        assert!(!dead.exists() && !dead_old.exists());
+    }
+
+    #[test]
+    fn single_files_replace_only_their_own_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let kind = FileKind {
+            flag: "--route-out",
+            collection: "routes",
+        };
+        let map = dir.path().join("map");
+        std::fs::create_dir(&map).unwrap();
+        std::fs::write(map.join("buildings.geojson"), "{}").unwrap();
+        let scenario = dir.path().join("s.toml");
+        std::fs::write(&scenario, "version = 1").unwrap();
+        let protected = [map.join("buildings.geojson"), scenario.clone(), map.clone()];
+        let text = br#"{"type":"FeatureCollection","name":"routes","features":[]}"#;
+        for bad in [
+            map.join("buildings.geojson"),
+            scenario.clone(),
+            map.join("new.geojson"),
+        ] {
+            let e = write_file(&bad, text, &protected, kind).unwrap_err();
+            assert!(e.to_string().contains("would overwrite"), "{e}");
+        }
+        let e = write_file(dir.path(), text, &[], kind).unwrap_err();
+        assert!(e.to_string().contains("is a folder"), "{e}");
+        let user = dir.path().join("user.geojson");
+        std::fs::write(&user, "mine").unwrap();
+        let e = write_file(&user, text, &protected, kind).unwrap_err();
+        assert!(e.to_string().contains("not a routes file"), "{e}");
+        assert_eq!(std::fs::read(&user).unwrap(), b"mine");
+        let out = dir.path().join("r.geojson");
+        write_file(&out, text, &protected, kind).unwrap();
+        write_file(&out, text, &protected, kind).unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), text);
+        let iso = FileKind {
+            flag: "--out",
+            collection: "isochrone",
+        };
+        assert!(write_file(&out, text, &protected, iso).is_err());
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["map", "r.geojson", "s.toml", "user.geojson"]);
     }
 }

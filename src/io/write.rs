@@ -603,7 +603,11 @@ pub fn import_readme(
         s.push_str(&format!("| {layer} | {n} |\n"));
     }
     s.push_str(&format!("\nRetail core: {retail_core_method}\n\n"));
-    s.push_str(&format!("Data problems reported during import: {problems} (ways with missing nodes and similar; run the import to see them).\n\n"));
+    if problems > 0 {
+        s.push_str(&format!("Data problems reported during import: {problems} (ways with missing nodes and similar), each listed in import_problems.txt.\n\n"));
+    } else {
+        s.push_str("Data problems reported during import: 0.\n\n");
+    }
     s.push_str("## Licence and attribution\n\nData © OpenStreetMap contributors, available under the Open Database License (ODbL) 1.0 \
 (https://www.openstreetmap.org/copyright). Attribute \"© OpenStreetMap contributors\" wherever these layers or maps made \
 from them are shown; derived databases that are published must be shared alike.\n");
