@@ -28,6 +28,7 @@ pub struct CheckReport {
 /// Runs every check.
 pub fn check(scenario: &Scenario, loaded: &Loaded) -> CheckReport {
     let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(crate::rules::zoning::far_outside(&loaded.layers));
     let mut notes = Vec::new();
     if loaded.layers.retail_core.is_empty() {
         notes.push(

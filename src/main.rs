@@ -473,8 +473,11 @@ fn cmd_plan(
     let target = out.unwrap_or_else(|| PathBuf::from("out").join(&scenario.name));
     OutputDir::check(&target, &inputs_of(&scenario))?;
     let loaded = load::load(&scenario)?;
-    if strict && let Some(d) = loaded.diagnostics.first() {
-        bail!("--strict: {d}");
+    if strict {
+        let far = binnenstad::rules::zoning::far_outside(&loaded.layers);
+        if let Some(d) = loaded.diagnostics.first().or(far.first()) {
+            bail!("--strict: {d}");
+        }
     }
     let load_time = start.elapsed();
     let bars = Bars::new();

@@ -510,7 +510,7 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:>4}  {:<20} {:<24} {:<17} {:>6}  {:<23} {:<10} {:>5} {:>6} {:>8}  voorwaarden",
+        "{:>4}  {:<20} {:<28} {:<17} {:>6}  {:<28} {:<10} {:>5} {:>6} {:>8}  voorwaarden",
         "#",
         "gebouw",
         "naam",
@@ -525,12 +525,12 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
     for r in rows {
         let name: String = printable(r.name.as_deref().unwrap_or_default())
             .chars()
-            .take(24)
+            .take(28)
             .collect();
         let c = &r.components;
         let _ = writeln!(
             s,
-            "{:>4}  {:<20} {:<24} {:<17} {:>6.1}  {:<28} {:<10} {:>5.0} {:>6} {:>8.0}  {}",
+            "{:>4}  {:<20} {:<28} {:<17} {:>6.1}  {:<28} {:<10} {:>5.0} {:>6} {:>8.0}  {}",
             r.rank,
             printable(&r.building_id),
             name,

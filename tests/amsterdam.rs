@@ -340,3 +340,45 @@ fn sites_and_verdicts_a_planner_can_defend() {
         "{g}"
     );
 }
+
+/// One horeca point with longitude and latitude swapped (case 04 of the shared
+/// reliability cases): named and left out; the zoning keeps its 25 m cells and
+/// its picture; `check` and `plan --strict` fail on it.
+#[test]
+fn a_stray_point_is_named_and_does_not_ruin_the_zoning() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &root().join("maps/amsterdam-centrum"),
+        &dir.path().join("map"),
+    );
+    let scenario = std::fs::read_to_string(root().join("scenarios/amsterdam-centrum.toml"))
+        .unwrap()
+        .replace("area = \"../maps/amsterdam-centrum\"", "area = \"map\"");
+    std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
+    let path = dir.path().join("map/horeca.geojson");
+    let mut v = read_json(&path);
+    let id = v["features"][5]["id"].as_str().unwrap().to_string();
+    v["features"][5]["geometry"]["coordinates"] = serde_json::json!([52.37, 4.89]);
+    std::fs::write(&path, v.to_string()).unwrap();
+
+    let check = run_in(dir.path(), &["check", "s.toml"]);
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    assert!(check.stdout.contains(&id) || check.stderr.contains(&id));
+    let strict = run_in(dir.path(), &["plan", "s.toml", "--out", "o1", "--strict"]);
+    assert_eq!(strict.code, 2);
+    assert!(strict.stderr.contains("far outside"), "{}", strict.stderr);
+    let r = run_in(dir.path(), &["plan", "s.toml", "--out", "o"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("feature 5 (id {id})")),
+        "{}",
+        r.stderr
+    );
+    let s = read_json(&dir.path().join("o/summary.json"));
+    assert!(!r.stderr.contains("grid_coarsened") && !r.stderr.contains("cells instead"));
+    assert!(
+        s["zones"]["buildings"]["reuring"].as_u64().unwrap() > 1000,
+        "{}",
+        s["zones"]
+    );
+}

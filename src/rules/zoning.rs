@@ -610,17 +610,6 @@ impl StudyArea {
         placed: &[(Point<f64>, Extent)],
         diagnostics: &mut Vec<Diagnostic>,
     ) -> StudyArea {
-        if !layers.study_area.is_empty() {
-            let mut extent = Extent::EMPTY;
-            for c in layers
-                .study_area
-                .iter()
-                .flat_map(|a| a.area.0.iter().flat_map(|p| &p.exterior().0))
-            {
-                extent.add(c.x, c.y);
-            }
-            return StudyArea { extent, bulk: None };
-        }
         // The bulk of the buildings; without buildings, of the horeca and amenities.
         let bulk = bulk_box(placed.iter().map(|(a, _)| *a)).or_else(|| {
             bulk_box(
@@ -702,6 +691,17 @@ impl StudyArea {
             .flat_map(|core| core.area.0.iter().flat_map(|p| &p.exterior().0))
         {
             if inside(c.x, c.y) {
+                extent.add(c.x, c.y);
+            }
+        }
+        if !layers.study_area.is_empty() {
+            // The scenario's boundary gives the grid; far features are still named.
+            extent = Extent::EMPTY;
+            for c in layers
+                .study_area
+                .iter()
+                .flat_map(|a| a.area.0.iter().flat_map(|p| &p.exterior().0))
+            {
                 extent.add(c.x, c.y);
             }
         }
@@ -839,6 +839,33 @@ impl StudyArea {
         }
         mask
     }
+}
+
+/// The features far outside the study area (see [`FAR_OUTSIDE_M`]): one
+/// `far_outside` error per building, street, horeca business or amenity, naming
+/// it. What zoning reports and leaves out; `check` and `plan --strict` fail on them.
+pub fn far_outside(layers: &Layers) -> Vec<Diagnostic> {
+    let placed: Vec<(Point<f64>, Extent)> = layers
+        .buildings
+        .iter()
+        .map(|b| {
+            let mut e = Extent::EMPTY;
+            let mut finite = true;
+            for c in b.footprint.0.iter().flat_map(|p| &p.exterior().0) {
+                finite &= c.x.is_finite() && c.y.is_finite();
+                e.add(c.x, c.y);
+            }
+            let anchor = if finite && !b.footprint.0.is_empty() {
+                b.anchor()
+            } else {
+                Point::new(f64::NAN, f64::NAN)
+            };
+            (anchor, e)
+        })
+        .collect();
+    let mut out = Vec::new();
+    StudyArea::new(layers, &placed, &mut out);
+    out
 }
 
 /// The box holding the middle 98% of the points in x and in y, padded by
