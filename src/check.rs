@@ -28,7 +28,12 @@ pub struct CheckReport {
 /// Runs every check.
 pub fn check(scenario: &Scenario, loaded: &Loaded) -> CheckReport {
     let mut diagnostics = loaded.diagnostics.clone();
-    diagnostics.extend(crate::rules::zoning::far_outside(&loaded.layers));
+    // What plan reports besides the load: the zoning's (far-off features, a
+    // coarsened grid) and the data gaps; so check and plan count the same problems.
+    let zoning = crate::rules::zoning::zone(&loaded.layers, &scenario.zoning);
+    diagnostics.extend(zoning.diagnostics.iter().cloned());
+    let (_, gaps) = crate::plan::data_gap_diagnostics(&loaded.layers, &zoning, scenario);
+    diagnostics.extend(gaps);
     let mut notes = Vec::new();
     if loaded.layers.retail_core.is_empty() {
         notes.push(

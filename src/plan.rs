@@ -157,6 +157,44 @@ pub fn data_gaps(layers: &Layers, zoning: &Zoning, scenario: &Scenario) -> Vec<(
         .collect()
 }
 
+/// [`data_gaps`] and one warning per gap saying which groups' needs it makes
+/// onbekend: what `plan` and `check` both report.
+pub fn data_gap_diagnostics(
+    layers: &Layers,
+    zoning: &Zoning,
+    scenario: &Scenario,
+) -> (Vec<(AmenityKind, u32)>, Vec<Diagnostic>) {
+    let unknown_needs = data_gaps(layers, zoning, scenario);
+    let mut diagnostics = Vec::new();
+    for &(kind, mapped) in &unknown_needs {
+        let needed_by: Vec<&str> = scenario
+            .groups
+            .iter()
+            .filter(|g| g.needs_minutes.contains_key(&kind))
+            .map(|g| g.name.as_str())
+            .collect();
+        diagnostics.push(Diagnostic {
+            severity: crate::error::Severity::Warning,
+            layer: "amenities".into(),
+            file: None,
+            feature: None,
+            code: "missing_kind",
+            message: format!(
+                "{} of kind {kind} in the study area ({:.2} km²), fewer than {} per km²: \
+                 the need for it is onbekend (geen data) for {}, not failed; add them to the amenities layer if they exist",
+                match mapped {
+                    0 => "no amenity".to_string(),
+                    n => format!("only {n} amenities"),
+                },
+                zoning.area_km2(),
+                min_mapped_per_km2(kind),
+                needed_by.join(", ")
+            ),
+        });
+    }
+    (unknown_needs, diagnostics)
+}
+
 /// Hears how the pipeline gets on, so a front end can show progress (the
 /// library itself never prints). Called from worker threads, hence `Sync`.
 pub trait Progress: Sync {
@@ -296,33 +334,8 @@ pub fn run_with(
 
     // Data gaps: a kind some group needs that the map lacks or maps too scarcely
     // is unknown (onbekend), not a finding; say so.
-    let unknown_needs = data_gaps(&layers, &zoning, scenario);
-    for &(kind, mapped) in &unknown_needs {
-        let needed_by: Vec<&str> = scenario
-            .groups
-            .iter()
-            .filter(|g| g.needs_minutes.contains_key(&kind))
-            .map(|g| g.name.as_str())
-            .collect();
-        diagnostics.push(Diagnostic {
-            severity: crate::error::Severity::Warning,
-            layer: "amenities".into(),
-            file: None,
-            feature: None,
-            code: "missing_kind",
-            message: format!(
-                "{} of kind {kind} in the study area ({:.2} km²), fewer than {} per km²: \
-                 the need for it is onbekend (geen data) for {}, not failed; add them to the amenities layer if they exist",
-                match mapped {
-                    0 => "no amenity".to_string(),
-                    n => format!("only {n} amenities"),
-                },
-                zoning.area_km2(),
-                min_mapped_per_km2(kind),
-                needed_by.join(", ")
-            ),
-        });
-    }
+    let (unknown_needs, mut gap_diags) = data_gap_diagnostics(&layers, &zoning, scenario);
+    diagnostics.append(&mut gap_diags);
     let suitability_settings = crate::scenario::SuitabilitySettings {
         unknown_needs,
         ..scenario.suitability.clone()
