@@ -382,3 +382,23 @@ fn a_stray_point_is_named_and_does_not_ruin_the_zoning() {
         s["zones"]
     );
 }
+
+/// `check` and `plan` count the same problems (they once said 15 and 16).
+#[test]
+fn check_and_plan_count_the_same_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let r = run(&[
+        "plan",
+        "scenarios/amsterdam-centrum.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s = read_json(&out.join("summary.json"));
+    let plan = s["diagnostics"]["errors"].as_u64().unwrap()
+        + s["diagnostics"]["warnings"].as_u64().unwrap();
+    let c = run(&["check", "scenarios/amsterdam-centrum.toml", "--json"]);
+    let v: Value = serde_json::from_str(&c.stdout).unwrap();
+    assert_eq!(v["diagnostics"].as_array().unwrap().len() as u64, plan);
+}
