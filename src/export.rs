@@ -362,9 +362,25 @@ pub fn coverage(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
             p.insert("kind".into(), json!(c.kind.as_str()));
             p.insert("minutes".into(), round_to(minutes, 1));
             p.insert("threshold_m".into(), round_to(c.threshold_m, 0));
-            p.insert("homes_inside".into(), json!(c.homes_inside));
-            p.insert("homes_outside".into(), json!(c.homes_outside));
             let caveat = plan.coverage_caveat(c);
+            // Without data for the kind, the homes "outside" are not known to be outside.
+            let gap = caveat == Some(crate::plan::NO_DATA);
+            p.insert(
+                "homes_inside".into(),
+                if gap {
+                    Value::Null
+                } else {
+                    json!(c.homes_inside)
+                },
+            );
+            p.insert(
+                "homes_outside".into(),
+                if gap {
+                    Value::Null
+                } else {
+                    json!(c.homes_outside)
+                },
+            );
             p.insert(
                 "share_inside".into(),
                 if caveat.is_some() {
@@ -500,9 +516,11 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
         .iter()
         .map(|c| {
             let caveat = plan.coverage_caveat(c);
+            let gap = caveat == Some(crate::plan::NO_DATA);
+            let homes = |n: usize| if gap { Value::Null } else { json!(n) };
             json!({
                 "group": c.group, "kind": c.kind.as_str(), "threshold_m": round_to(c.threshold_m, 0),
-                "homes_inside": c.homes_inside, "homes_outside": c.homes_outside,
+                "homes_inside": homes(c.homes_inside), "homes_outside": homes(c.homes_outside),
                 "share_inside": if caveat.is_some() { Value::Null } else { round_to(c.share_inside, 3) },
                 "data": caveat.unwrap_or("ok"),
             })

@@ -237,6 +237,21 @@ pub fn map_data(plan: &Plan, scenario: &Scenario) -> MapData {
             .collect(),
         attribution: "© OpenStreetMap contributors".into(),
         metres_per_unit: 1.0,
+        data_gaps: plan
+            .suitability
+            .unknown_needs
+            .iter()
+            .map(|(k, n)| match n {
+                0 => format!(
+                    "{}: geen in de kaart",
+                    crate::rules::suitability::kind_nl(*k)
+                ),
+                n => format!(
+                    "{}: maar {n} in de kaart",
+                    crate::rules::suitability::kind_nl(*k)
+                ),
+            })
+            .collect(),
     }
 }
 

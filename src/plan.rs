@@ -76,7 +76,7 @@ impl Plan {
             .iter()
             .any(|(k, _)| *k == c.kind)
         {
-            Some("onbekend (geen data)")
+            Some(NO_DATA)
         } else if c.homes_inside + c.homes_outside == 0 {
             Some("n.v.t. (geen woningen)")
         } else {
@@ -105,6 +105,9 @@ impl Plan {
             .collect()
     }
 }
+
+/// What a figure without data says: `onbekend (geen data)`.
+pub const NO_DATA: &str = "onbekend (geen data)";
 
 /// An everyday voorziening (supermarket, bakery, GP, pharmacy, daycare, primary
 /// school, playground, transit stop) with fewer than this many mapped per km²

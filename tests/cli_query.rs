@@ -110,8 +110,11 @@ fn sites_rank_the_vacant_shop_and_the_office() {
         .iter()
         .map(|r| r["building_id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["shop-vacant", "office"]);
-    let office = &v[1];
+    // The vacant shop; the shop plint of the mixed building (homes above it stay
+    // homes: only the plint is a site); the office.
+    assert_eq!(ids, ["shop-vacant", "shop-with-homes", "office"]);
+    assert_eq!(v[1]["site_type"], "aanloopstraat");
+    let office = &v[2];
     assert!(
         office["conditions"]
             .as_array()

@@ -1121,7 +1121,6 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
         };
         let units_total = count("units").unwrap_or(0);
         let units_vacant = count("units_vacant").unwrap_or(0).min(units_total);
-        let units_street = count("units_street").unwrap_or(units_vacant);
         let dwellings = match count("dwellings") {
             Some(n) if !non_dwelling => Valued {
                 value: n,
@@ -1134,11 +1133,11 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
             },
         };
         let vacant = vacant_flag || (units_total > 0 && units_vacant >= units_total);
+        // A vacant unit's share of the floor area: every unit an equal part.
         let vacant_m2 = if vacant {
             floor_area_m2.value
         } else if units_vacant > 0 {
-            footprint.unsigned_area() * f64::from(units_vacant)
-                / f64::from(units_street.max(units_vacant))
+            floor_area_m2.value * f64::from(units_vacant) / f64::from(units_total.max(1))
         } else {
             0.0
         };

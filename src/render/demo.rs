@@ -203,6 +203,7 @@ impl Demo {
             sites: self.sites.iter().map(|s| (s.0, s.1, s.2.clone())).collect(),
             attribution: "© OpenStreetMap contributors".into(),
             metres_per_unit: 1.0,
+            data_gaps: Vec::new(),
         }
     }
 

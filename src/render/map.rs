@@ -47,6 +47,9 @@ pub struct MapData {
     pub attribution: String,
     /// Metres per working-CRS unit (1.0 for metric CRSs), for the scale bar.
     pub metres_per_unit: f64,
+    /// Needs the map has no data for, in words (`kinderopvang`): listed in the
+    /// legend as onbekend, so a grey area is not read as "none nearby".
+    pub data_gaps: Vec<String>,
 }
 
 /// The attribution used when [`MapData::attribution`] is empty.
@@ -317,6 +320,8 @@ enum Swatch {
     Circle(Rgba, f64, Option<&'static str>),
     Line(Rgba),
     Site,
+    /// Text only.
+    Text,
 }
 
 struct Section {
@@ -400,6 +405,16 @@ fn legend_sections(map: &MapData) -> Vec<Section> {
         out.push(Section {
             title: "Streets",
             rows: vec![(Swatch::Line(palette::STREET), "walkable street".into())],
+        });
+    }
+    if !map.data_gaps.is_empty() {
+        out.push(Section {
+            title: "Onbekend (geen data)",
+            rows: map
+                .data_gaps
+                .iter()
+                .map(|k| (Swatch::Text, k.clone()))
+                .collect(),
         });
     }
     out
@@ -537,6 +552,7 @@ fn draw_legend(out: &mut String, sections: &[Section], x: f64, y: f64) {
                     );
                 }
                 Swatch::Site => site_symbol(out, sx, mid, 7.5, "1"),
+                Swatch::Text => {}
             }
             let _ = writeln!(
                 out,
@@ -934,6 +950,7 @@ mod tests {
             )],
             attribution: String::new(),
             metres_per_unit: 1.0,
+            data_gaps: vec!["kinderopvang".into()],
         }
     }
 

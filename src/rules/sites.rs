@@ -11,14 +11,14 @@
 //! | `leegstand` | a building vacant as a whole | all floors; in the kernwinkelgebied the floors above the plint |
 //! | `leegstaande_units` | vacant units in an occupied building, outside the kernwinkelgebied | the vacant units' floor area |
 //! | `boven_winkels` | a retail building of two or more storeys in the kernwinkelgebied: wonen boven winkels, the plint stays open | the floors above the plint |
-//! | `aanloopstraat` | a retail building outside the kernwinkelgebied, where retail shrinks first | all floors |
+//! | `aanloopstraat` | a retail building outside the kernwinkelgebied, where retail shrinks first; or the shop plint of a mixed building there (homes above) | all floors; the plint only for a mixed building |
 //! | `kantoor` | an office building (when `office` is in `candidate_uses`) | all floors |
 //! | `overig` | another use the scenario lists in `candidate_uses` | all floors (the plint kept in the core) |
 //!
 //! Retail and office types need their use in `candidate_uses`; the vacancy types
 //! need `include_vacant`. Never a site: existing dwellings (`residential`; a vacant
 //! home is housing vacancy), non-dwellings, landmarks and public buildings (unless
-//! the scenario removes the flag), mixed buildings that are not vacant (homes above
+//! the scenario removes the flag), the upper floors of mixed buildings (homes above
 //! a plint are housing already), and a building still housing a voorziening some
 //! doelgroep needs (an active supermarket, GP, school ...): transforming it would
 //! take that voorziening away. The first type that applies, in the order above.
@@ -166,13 +166,22 @@ pub fn site_type(
     if b.vacant {
         return settings.include_vacant.then_some(SiteType::Leegstand);
     }
-    if houses_voorziening || b.usage == BuildingUse::Mixed {
+    if houses_voorziening {
         return None;
     }
-    let listed = settings.candidate_uses.contains(&b.usage);
     if b.units.vacant > 0 && settings.include_vacant && !in_core {
         return Some(SiteType::LeegstaandeUnits);
     }
+    if b.usage == BuildingUse::Mixed {
+        // Homes above a plint: outside the core the shop plint itself can
+        // become homes (the aanloopstraat, where retail shrinks first).
+        let retail_plint = b.ground_floor_use == Some(BuildingUse::Retail);
+        return (retail_plint
+            && !in_core
+            && settings.candidate_uses.contains(&BuildingUse::Retail))
+        .then_some(SiteType::Aanloopstraat);
+    }
+    let listed = settings.candidate_uses.contains(&b.usage);
     match b.usage {
         BuildingUse::Retail if listed && in_core => {
             (b.floors.value >= 2).then_some(SiteType::BovenWinkels)
@@ -254,6 +263,8 @@ pub fn sites(
         let storey = area / floors;
         let gross = match kind {
             SiteType::LeegstaandeUnits => b.units.vacant_m2.max(0.0),
+            // A mixed building's homes are upstairs already: the plint only.
+            SiteType::Aanloopstraat if b.usage == BuildingUse::Mixed => storey,
             _ if in_core => area - storey,
             _ => area,
         };

@@ -1160,9 +1160,14 @@ fn assess_near(
     let any_fail = criteria.iter().any(|c| c.status == Status::Fail);
     // A need beyond its minutes is unmet, even when it only warns: geschikt
     // means every need the map can judge is met.
-    let need_unmet = criteria
-        .iter()
-        .any(|c| matches!(c.measure, Measure::Need { .. }) && c.status != Status::Pass);
+    // A need the map cannot judge leaves the verdict conditional: geschikt is
+    // not said on missing data (an empty amenities layer would make all geschikt).
+    let need_unmet = criteria.iter().any(|c| {
+        matches!(
+            c.measure,
+            Measure::Need { .. } | Measure::NeedUnknown { .. }
+        ) && c.status != Status::Pass
+    });
     let verdict = if knockout {
         Verdict::Ongeschikt
     } else if score >= settings.geschikt_min_score && !any_fail && !need_unmet {
@@ -1470,7 +1475,9 @@ mod tests {
         assert_eq!(c.status, Status::Unknown);
         assert_eq!((c.points, c.max_points), (0.0, 0.0));
         assert_eq!(a.score, known.score);
-        assert_eq!(a.verdict, Verdict::Geschikt);
+        // Geschikt is not said on missing data: conditional on the gap.
+        assert_eq!(known.verdict, Verdict::Geschikt);
+        assert_eq!(a.verdict, Verdict::Voorwaardelijk);
         assert!(
             a.reasons()
                 .contains("kinderopvang: onbekend (geen data: de kaart bevat er geen)"),

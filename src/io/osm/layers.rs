@@ -546,8 +546,8 @@ const SINGLE_DWELLING_TYPES: [&str; 8] = [
     "villa",
 ];
 
-/// POI units must hold at least this share of a `building=yes` building's units
-/// to give it their use (see `maps/README.md`).
+/// POI units must hold more than this share of a `building=yes` building's
+/// units to give it their use (see `maps/README.md`).
 const POI_UNIT_SHARE: f64 = 0.5;
 
 fn building_layer(
@@ -687,20 +687,21 @@ fn building_layer(
             None => match own {
                 Some(u) => (u, "building_tag", None),
                 None if street_units > 0 => {
-                    // Upper storeys without a mapped unit count as one unit each.
-                    let upper = floors.map_or(0, |f| f.saturating_sub(1) as usize);
+                    // Upper storeys without a mapped unit count as one unit each:
+                    // the storeys tagged, else the documented default (3).
+                    let storeys = floors.unwrap_or(crate::io::load::DEFAULT_FLOORS);
+                    let upper = storeys.saturating_sub(1) as usize;
                     let total = (street_units + plain_units).max(street_units + upper);
                     let share = street_units as f64 / total as f64;
                     let uses = majority(&street_uses);
-                    if share >= POI_UNIT_SHARE {
+                    if share > POI_UNIT_SHARE {
                         (uses.unwrap_or(BuildingUse::Other), "poi_units", None)
                     } else {
                         (BuildingUse::Mixed, "poi_units", uses)
                     }
                 }
-                None if building == "commercial" => {
-                    (tags::COMMERCIAL_FALLBACK, "building_tag", None)
-                }
+                // `building=commercial` with nothing mapped inside: business
+                // premises of unknown kind (shops, offices, workshops); no evidence of retail.
                 None => (BuildingUse::Other, "default", None),
             },
         };

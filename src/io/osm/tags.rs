@@ -11,8 +11,7 @@ pub(crate) fn is_building(tags: &Tags) -> bool {
 }
 
 /// The use a `building=*` value states by itself. `yes`, `commercial` and
-/// unknown values state nothing (`commercial` is a fallback, see
-/// [`COMMERCIAL_FALLBACK`]).
+/// unknown values state nothing: their units decide, else the use is unknown.
 pub(crate) fn building_type_use(value: &str) -> Option<BuildingUse> {
     use BuildingUse::*;
     Some(match value {
@@ -186,10 +185,6 @@ pub(crate) fn former_use(tags: &Tags) -> Option<BuildingUse> {
     }
     tags.is("shop", "vacant").then_some(BuildingUse::Retail)
 }
-
-/// `building=commercial` without POIs inside: retail (in a city centre most
-/// commercial buildings hold shops; offices are tagged `building=office`).
-pub(crate) const COMMERCIAL_FALLBACK: BuildingUse = BuildingUse::Retail;
 
 /// The building use a POI's tags imply (on a node inside a building, or on the
 /// building polygon itself). Street furniture (`amenity=bench`, `atm`,
