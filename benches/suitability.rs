@@ -17,6 +17,11 @@ use std::time::Instant;
 
 use binnenstad::synthetic::SplitMix64;
 
+/// The command line's allocator (src/main.rs), so the bench measures what `plan` runs.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// CPU seconds (user, system) used by this process so far, from /proc (Linux);
 /// zeros elsewhere. On a shared machine CPU time is steadier than wall time.
 fn cpu_seconds() -> (f64, f64) {

@@ -891,6 +891,7 @@ pub fn assess(
         settings,
         horeca_index,
         &near,
+        Vec::new(),
     )
 }
 
@@ -937,6 +938,7 @@ fn assess_near(
     settings: &SuitabilitySettings,
     horeca_index: &HorecaIndex,
     near: &NearAtLeast,
+    mut criteria: Vec<Criterion>,
 ) -> Assessment {
     let floors = building.floors.value;
     let in_core = facts.in_retail_core;
@@ -945,7 +947,9 @@ fn assess_near(
         + group.min_horeca_distance_m.len()
         + 5
         + usize::from(group.step_free);
-    let mut criteria: Vec<Criterion> = Vec::with_capacity(n_criteria);
+    // `criteria` is a buffer the caller may reuse (assess_all keeps one per worker).
+    criteria.clear();
+    criteria.reserve(n_criteria);
     let (mut earned, mut possible) = (0.0, 0.0);
     let mut push = |measure: Measure, status: Status, share: f64, knockout: bool| {
         // A criterion without data is not in the score.
@@ -1284,7 +1288,7 @@ pub fn assess_all(
         .buildings
         .par_iter()
         .zip(facts.par_iter())
-        .map(|(building, f)| {
+        .map_init(Vec::new, |scratch: &mut Vec<Criterion>, (building, f)| {
             // A shed, garage or roof is no home for anyone: no verdict at all.
             if building.non_dwelling {
                 return Vec::new();
@@ -1294,10 +1298,26 @@ pub fn assess_all(
                 .iter()
                 .zip(names.iter().zip(&shares))
                 .map(|(g, (name, shares))| {
-                    assess_near(
-                        building, f, layers, g, name, shares, settings, &index, &near,
-                    )
-                    .without_passes()
+                    let mut a = assess_near(
+                        building,
+                        f,
+                        layers,
+                        g,
+                        name,
+                        shares,
+                        settings,
+                        &index,
+                        &near,
+                        std::mem::take(scratch),
+                    );
+                    // Keep the criteria that did not pass, in one exact allocation
+                    // (none when all pass); the buffer goes back to the worker.
+                    let keep = |c: &Criterion| c.status != Status::Pass || c.knockout;
+                    let n = a.criteria.iter().filter(|c| keep(c)).count();
+                    let mut kept = Vec::with_capacity(n);
+                    kept.extend(a.criteria.drain(..).filter(keep));
+                    *scratch = std::mem::replace(&mut a.criteria, kept);
+                    a
                 })
                 .collect()
         })
