@@ -197,13 +197,26 @@ pub struct Units {
 /// A BAG pand id in its 16-digit form: OpenStreetMap's `ref:bag` and
 /// spreadsheets often lost the leading zero of the gemeentecode (`363100012185418`
 /// for `0363100012185418`). A 15-digit number whose object-type digits (4th-5th)
-/// are `10` (pand) gets its zero back; anything else is returned as given.
+/// are `10` (pand) gets its zero back; the prefix `NL.IMBAG.Pand.` is dropped;
+/// anything else is returned as given (trimmed).
+///
+/// # Examples
+/// ```
+/// use binnenstad::model::bag_pand_id;
+/// assert_eq!(bag_pand_id("363100012185418"), "0363100012185418");
+/// assert_eq!(bag_pand_id("NL.IMBAG.Pand.0363100012185418"), "0363100012185418");
+/// assert_eq!(bag_pand_id("way/123"), "way/123");
+/// assert_eq!(bag_pand_id("036301000000001"), "036301000000001"); // 15 digits, not a pand
+/// ```
 ///
 /// Source: a BAG identificatie is the 4-digit gemeentecode, the 2-digit
 /// objecttypecode (`10` pand, `01` verblijfsobject) and a 10-digit serial
 /// (Kadaster, Catalogus BAG 2018).
 pub fn bag_pand_id(id: &str) -> std::borrow::Cow<'_, str> {
+    // The BAG's own URI-like form (`NL.IMBAG.Pand.0363100012185418`, as in the
+    // 3D BAG and PDOK) names the same pand.
     let t = id.trim();
+    let t = t.strip_prefix("NL.IMBAG.Pand.").unwrap_or(t);
     let b = t.as_bytes();
     if b.len() == 15 && b.iter().all(u8::is_ascii_digit) && &b[3..5] == b"10" {
         std::borrow::Cow::Owned(format!("0{t}"))

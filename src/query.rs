@@ -87,6 +87,9 @@ pub fn find_building(plan: &Plan, text: &str) -> Result<usize> {
     {
         return Ok(i);
     }
+    if let Some(hint) = swapped_hint(plan, text) {
+        return Err(Error::Usage(hint));
+    }
     let Some(p) = parse_lonlat(text, plan.working_crs)? else {
         return Err(Error::Usage(format!(
             "no building with id \"{text}\" (give a building id or LON,LAT)"
@@ -115,12 +118,48 @@ pub fn find_building(plan: &Plan, text: &str) -> Result<usize> {
         })
 }
 
+/// When `text` is a coordinate pair outside the buildings' extent whose swap
+/// (`LAT,LON` read as `LON,LAT`) lies inside it: the hint to give.
+fn swapped_hint(plan: &Plan, text: &str) -> Option<String> {
+    let (a, b) = text.split_once(',')?;
+    let swapped = format!("{},{}", b.trim(), a.trim());
+    let rect = crate::io::load::buildings_rect(&plan.layers)?;
+    let grown = geo::Rect::new(
+        geo::coord! { x: rect.min().x - 1000.0, y: rect.min().y - 1000.0 },
+        geo::coord! { x: rect.max().x + 1000.0, y: rect.max().y + 1000.0 },
+    );
+    let inside = |t: &str| {
+        parse_lonlat(t, plan.working_crs)
+            .ok()
+            .flatten()
+            .is_some_and(|p| grown.contains(&p))
+    };
+    (!inside(text) && inside(&swapped)).then(|| {
+        format!(
+            "{text} lies far from the map, while {swapped} lies in it: coordinates are LON,LAT (longitude first); did you mean {swapped}?"
+        )
+    })
+}
+
 /// A point to start from: LON,LAT or a building id (its anchor).
+///
+/// # Errors
+/// A usage error for text that is neither; for a pair given as LAT,LON that
+/// lands far from the map, the message says so and gives the swapped pair.
 pub fn find_point(plan: &Plan, text: &str) -> Result<Point<f64>> {
+    if let Some(hint) = swapped_hint(plan, text) {
+        return Err(Error::Usage(hint));
+    }
     if let Some(p) = parse_lonlat(text, plan.working_crs)? {
         return Ok(p);
     }
-    match plan.layers.buildings.iter().find(|b| b.id == text) {
+    let id = crate::model::bag_pand_id(text);
+    match plan
+        .layers
+        .buildings
+        .iter()
+        .find(|b| b.id == id || b.id == text)
+    {
         Some(b) => Ok(b.anchor()),
         None => Err(Error::Usage(format!(
             "\"{text}\" is neither LON,LAT nor a building id"
@@ -332,7 +371,7 @@ impl SiteExplanation {
                 s,
                 "  woningen: {}{}",
                 self.dwellings,
-                if self.dwellings_estimated {
+                if self.dwellings_estimated && self.dwellings > 0 {
                     " (geschat uit het vloeroppervlak)"
                 } else {
                     ""

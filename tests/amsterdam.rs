@@ -402,3 +402,23 @@ fn check_and_plan_count_the_same_problems() {
     let v: Value = serde_json::from_str(&c.stdout).unwrap();
     assert_eq!(v["diagnostics"].as_array().unwrap().len() as u64, plan);
 }
+
+/// Coordinates given LAT,LON (the order map sites show) are named as swapped,
+/// with the pair to use; the BAG's own `NL.IMBAG.Pand.` form of an id is found.
+#[test]
+fn swapped_coordinates_and_bag_id_forms() {
+    let r = run(&[
+        "reach",
+        "scenarios/amsterdam-centrum.toml",
+        "--from",
+        "52.37,4.895",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("did you mean 4.895,52.37"),
+        "{}",
+        r.stderr
+    );
+    let v = site("NL.IMBAG.Pand.0363100012168052");
+    assert_eq!(v["building_id"], "0363100012168052");
+}
