@@ -1015,15 +1015,47 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
             }
             u
         });
+        // A value outside what a building can have is reported and ignored,
+        // never silently replaced (the default then applies, flagged estimated).
+        fn in_range(
+            cx: &mut LayerCx,
+            item: &Item,
+            field: &str,
+            v: Option<f64>,
+            (lo, hi): (f64, f64),
+            what: &str,
+        ) -> Option<f64> {
+            match v {
+                Some(x) if !(lo..=hi).contains(&x) => {
+                    bad_value(cx, item, field, &x.to_string(), what);
+                    None
+                }
+                other => other,
+            }
+        }
         let floors_given = match p.number("floors") {
-            Ok(v) => v.filter(|f| *f >= 1.0 && *f <= 200.0),
+            Ok(v) => in_range(
+                cx,
+                item,
+                "floors",
+                v,
+                (1.0, 200.0),
+                "a number of floors (1-200)",
+            ),
             Err(t) => {
                 bad_value(cx, item, "floors", &t, "a number of floors");
                 None
             }
         };
         let height = match p.number("height_m") {
-            Ok(v) => v.filter(|h| *h > 0.0 && *h < 1000.0),
+            Ok(v) => in_range(
+                cx,
+                item,
+                "height_m",
+                v,
+                (0.5, 1000.0),
+                "a height in metres (0.5-1000)",
+            ),
             Err(t) => {
                 bad_value(cx, item, "height_m", &t, "a height in metres");
                 None
@@ -1044,10 +1076,23 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
             },
         };
         let floor_area_m2 = match p.number("floor_area_m2") {
-            Ok(Some(a)) if a > 0.0 => Valued {
+            Ok(Some(a)) if a > 0.0 && a <= 5e6 => Valued {
                 value: a,
                 estimated: false,
             },
+            Ok(Some(a)) => {
+                bad_value(
+                    cx,
+                    item,
+                    "floor_area_m2",
+                    &a.to_string(),
+                    "a floor area in m² (above 0, at most 5,000,000)",
+                );
+                Valued {
+                    value: footprint.unsigned_area() * floors.value as f64,
+                    estimated: true,
+                }
+            }
             Ok(_) => Valued {
                 value: footprint.unsigned_area() * floors.value as f64,
                 estimated: true,
@@ -1070,15 +1115,29 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
         let vacant_flag = flag("vacant").unwrap_or(false);
         let monument = flag("monument").unwrap_or(false);
         let lift = flag("lift");
-        let year = match p.number("year") {
+        let year_given = match p.number("year") {
             Ok(v) => v.map(|y| y as i64),
             Err(t) => {
                 // start_date like "1885-03" or "C17": take the first four digits.
                 let digits: String = t.chars().filter(char::is_ascii_digit).take(4).collect();
                 digits.parse().ok().filter(|_| digits.len() == 4)
             }
+        };
+        let year = year_given.and_then(construction_year);
+        // BAG's placeholders (1005, 9999) mean unknown; other years out of range are reported.
+        if let Some(y) = year_given
+            && year.is_none()
+            && y != 1005
+            && y != 9999
+        {
+            bad_value(
+                cx,
+                item,
+                "year",
+                &y.to_string(),
+                "a construction year (1000-2100)",
+            );
         }
-        .and_then(construction_year);
         let building_type = p.text("building");
         let non_dwelling = match p.boolean("non_dwelling") {
             Ok(Some(v)) => v,
@@ -2062,6 +2121,52 @@ mod tests {
         assert_eq!(
             codes,
             ["wrong_geometry_type", "duplicate_id", "empty_geometry"],
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn impossible_values_are_reported_not_silently_replaced() {
+        let b = |id: &str, props: &str| {
+            format!(
+                r#"{{"type":"Feature","id":"{id}","properties":{{"use":"residential",{props}}},"geometry":{{"type":"Polygon","coordinates":{SQUARE}}}}}"#
+            )
+        };
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{},{},{},{},{},{},{},{}]}}"#,
+            b("huge", r#""floors":1e9"#),
+            b("negative", r#""floors":-3"#),
+            b("zero", r#""floors":0"#),
+            b("below", r#""height_m":-5"#),
+            b("area", r#""floor_area_m2":-100"#),
+            b("vast", r#""floor_area_m2":1e308"#),
+            b("far-future", r#""year":99999999999"#),
+            b("bag-unknown", r#""year":1005"#),
+        );
+        let (diags, n) = convert("buildings", &text).unwrap();
+        assert_eq!(n, 8);
+        let flagged: Vec<String> = diags
+            .iter()
+            .filter(|d| d.code == "bad_value")
+            .map(|d| {
+                d.feature
+                    .as_ref()
+                    .and_then(|f| f.id.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        // Each impossible value named; BAG's 1005 ("unknown") is not a problem.
+        assert_eq!(
+            flagged,
+            [
+                "huge",
+                "negative",
+                "zero",
+                "below",
+                "area",
+                "vast",
+                "far-future"
+            ],
             "{diags:?}"
         );
     }
