@@ -152,6 +152,7 @@ fn main() {
         voorwaardelijk_min_score: 45.0,
         warn_factor: 1.5,
         unknown_needs: Vec::new(),
+        monument_data: true,
     };
     println!(
         "generated {n} buildings, {n_horeca} horeca in {:.2} s; threads {}",

@@ -341,6 +341,7 @@ pub fn run_with(
     diagnostics.append(&mut gap_diags);
     let suitability_settings = crate::scenario::SuitabilitySettings {
         unknown_needs,
+        monument_data: layers.buildings.iter().any(|b| b.monument),
         ..scenario.suitability.clone()
     };
     progress.start("distances", None);

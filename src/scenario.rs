@@ -350,6 +350,10 @@ pub struct SuitabilitySettings {
     /// are mapped: a need of such a kind is "onbekend (geen data)", not failed
     /// and not in the score. Not a scenario key: the plan fills it from the data.
     pub unknown_needs: Vec<(AmenityKind, u32)>,
+    /// The map says which buildings are monuments (at least one is). Without
+    /// any, monument status is unknown: not "geen monument". Filled by the plan;
+    /// `true` from the scenario.
+    pub monument_data: bool,
 }
 
 /// Transformation-site settings.
@@ -1075,6 +1079,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
         )?,
         warn_factor: cx.positive("suitability.warn_factor", rs.warn_factor, 1.5)?,
         unknown_needs: Vec::new(),
+        monument_data: true,
     };
     if suitability.geschikt_min_score > 100.0
         || suitability.voorwaardelijk_min_score > suitability.geschikt_min_score

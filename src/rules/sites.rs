@@ -39,7 +39,8 @@
 //!   inside it (upper floors only); 0.5 when the map has no kernwinkelgebied;
 //! - `fit`: the share of the usable area the best group's homes fill
 //!   (homes × unit size / usable area; 0 without a home);
-//! - `monument`: 0 for a monument (transformation is harder), else 1;
+//! - `monument`: 0 for a monument (transformation is harder), else 1; left out
+//!   (weight 0) when the map marks no building as a monument (status unknown);
 //! - `data`: the share of floors, floor area and use that came from the data
 //!   rather than a default.
 //!
@@ -244,7 +245,12 @@ pub fn sites(
                 b.footprint.intersects(&geo::Point::new(x, y))
             })
     };
-    let w = settings.weights;
+    let mut w = settings.weights;
+    // No building marked as a monument: the status is unknown, so the component
+    // drops out rather than counting every building as "no monument".
+    if !layers.buildings.iter().any(|b| b.monument) {
+        w.monument = 0.0;
+    }
     let weight_sum = w.suitability + w.vacancy + w.location + w.fit + w.monument + w.data;
     let mut out = Vec::new();
     for (i, ((b, f), per_group)) in layers
@@ -492,6 +498,7 @@ mod tests {
             voorwaardelijk_min_score: 45.0,
             warn_factor: 1.5,
             unknown_needs: Vec::new(),
+            monument_data: true,
         };
         let a = assess_all(layers, facts, &groups, &settings);
         sites(layers, facts, &a, &groups, &site_settings())

@@ -554,7 +554,7 @@ impl Criterion {
             Measure::Monument { monument } => if *monument {
                 "monument"
             } else {
-                "geen monument"
+                "geen monument bekend"
             }
             .into(),
         }
@@ -732,8 +732,10 @@ impl Criterion {
             }
             Measure::Monument { monument } => if *monument {
                 "monument: transformatie mogelijk maar lastiger"
+            } else if self.status == Status::Unknown {
+                "monumentstatus onbekend (de kaart markeert geen enkel gebouw als monument)"
             } else {
-                "geen monument"
+                "geen monument bekend in de data"
             }
             .into(),
         }
@@ -1140,9 +1142,11 @@ fn assess_near(
         );
     }
 
-    // Monument.
+    // Monument: unknown when the map marks no building as one.
     let status = if building.monument {
         Status::Warn
+    } else if !settings.monument_data {
+        Status::Unknown
     } else {
         Status::Pass
     };
@@ -1389,6 +1393,7 @@ mod tests {
             voorwaardelijk_min_score: 45.0,
             warn_factor: 1.5,
             unknown_needs: Vec::new(),
+            monument_data: true,
         }
     }
 
@@ -1504,6 +1509,35 @@ mod tests {
             "{}",
             a.reasons()
         );
+    }
+
+    #[test]
+    fn monument_status_without_data_is_unknown_not_no() {
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let g = default_groups()
+            .into_iter()
+            .find(|g| g.name == "starters")
+            .unwrap();
+        let idx = HorecaIndex::new(&layers.horeca);
+        let known = assess(&b, &facts(), &layers, &g, &settings(), &idx);
+        let c = crit(&known, "monument");
+        assert_eq!(c.status, Status::Pass);
+        assert_eq!(c.measured(), "geen monument bekend");
+        let none = SuitabilitySettings {
+            monument_data: false,
+            ..settings()
+        };
+        let a = assess(&b, &facts(), &layers, &g, &none, &idx);
+        let c = crit(&a, "monument");
+        assert_eq!(c.status, Status::Unknown);
+        assert_eq!(c.max_points, 0.0);
+        assert!(
+            a.reasons().contains("monumentstatus onbekend"),
+            "{}",
+            a.reasons()
+        );
+        assert_eq!(a.verdict, known.verdict);
     }
 
     #[test]
