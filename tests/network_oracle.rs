@@ -60,6 +60,7 @@ fn distances_match_networkx() {
             ),
             highway: None,
             name: None,
+            grade: Default::default(),
         })
         .collect();
     let f = |v: &Value, k: &str| v[k].as_f64().unwrap();

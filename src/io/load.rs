@@ -1373,6 +1373,7 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
         if matches!(foot.as_deref(), Some("no" | "private")) {
             continue;
         }
+        let grade = street_grade(cx, item);
         let parts = lines.len();
         for (k, mut line) in lines.into_iter().enumerate() {
             line.0.dedup();
@@ -1395,10 +1396,52 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
                 line,
                 highway: item.props.text("highway"),
                 name: item.props.text("name"),
+                grade: grade.clone(),
             });
         }
     }
     out
+}
+
+/// A street's grade from `bridge`, `tunnel`, `layer` and `level`, read as the
+/// importer writes them and as OSM means them: a flag is true for any value
+/// but `no` / `false` / `0` (`bridge=viaduct` is a bridge); `layer` is an
+/// integer (-5..5 in OSM; anything else is reported and read as 0); `level`
+/// is kept as written, numbers normalised ([`Grade::level_from`]).
+fn street_grade(cx: &mut LayerCx, item: &Item) -> Grade {
+    let flag = |cx: &mut LayerCx, canonical: &str| match item.props.raw(canonical) {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64() != Some(0.0),
+        Some(Value::String(s)) => !matches!(
+            s.trim().to_ascii_lowercase().as_str(),
+            "" | "no" | "false" | "0" | "nee"
+        ),
+        Some(other) => {
+            bad_value(cx, item, canonical, &other.to_string(), "a yes/no value");
+            false
+        }
+    };
+    let bridge = flag(cx, "bridge");
+    let tunnel = flag(cx, "tunnel");
+    let layer = match item.props.number("layer") {
+        Ok(None) => 0,
+        Ok(Some(v)) if v.fract() == 0.0 && v.abs() <= 100.0 => v as i32,
+        Ok(Some(v)) => {
+            bad_value(cx, item, "layer", &v.to_string(), "an integer layer");
+            0
+        }
+        Err(text) => {
+            bad_value(cx, item, "layer", &text, "an integer layer");
+            0
+        }
+    };
+    Grade {
+        bridge,
+        tunnel,
+        layer,
+        level: item.props.text("level").and_then(|t| Grade::level_from(&t)),
+    }
 }
 
 fn load_retail_core(cx: &mut LayerCx, items: &[Item]) -> Vec<RetailCore> {
