@@ -2215,6 +2215,70 @@ mod tests {
     }
 
     #[test]
+    fn streets_keep_their_grade() {
+        let line = "[[4.90,52.37],[4.901,52.37]]";
+        let feats: Vec<String> = [
+            r#""id":"ground""#,
+            r#""id":"bridge","bridge":true,"layer":1"#,
+            r#""id":"viaduct","bridge":"viaduct","layer":"2""#,
+            r#""id":"passage","tunnel":"building_passage","bridge":"no""#,
+            r#""id":"floor","level":"1.0""#,
+            r#""id":"stairs","level":"0;1""#,
+            r#""id":"odd","layer":1.5,"bridge":[1]"#,
+        ]
+        .iter()
+        .map(|p| {
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"LineString","coordinates":{line}}},"properties":{{{p}}}}}"#
+            )
+        })
+        .collect();
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            feats.join(",")
+        );
+        let raw = parse_layer("streets", Path::new("t.geojson"), &text).unwrap();
+        let (extent, positions) = source_extent(&raw);
+        let t = interpolating(raw.crs, Crs::RD_NEW, extent, positions).unwrap();
+        let mut cx = LayerCx {
+            layer: &raw,
+            diagnostics: Vec::new(),
+        };
+        let src = source("streets");
+        let items = convert_layer(&raw, &src, &t, &mut cx).unwrap();
+        let streets = load_streets(&mut cx, &items);
+        let g = |bridge, tunnel, layer, level: Option<&str>| Grade {
+            bridge,
+            tunnel,
+            layer,
+            level: level.map(str::to_string),
+        };
+        let got: Vec<(&str, Grade)> = streets
+            .iter()
+            .map(|s| (s.id.as_str(), s.grade.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ground", Grade::GROUND),
+                ("bridge", g(true, false, 1, None)),
+                ("viaduct", g(true, false, 2, None)),
+                ("passage", g(false, true, 0, None)),
+                ("floor", g(false, false, 0, Some("1"))),
+                ("stairs", g(false, false, 0, Some("0;1"))),
+                ("odd", Grade::GROUND),
+            ]
+        );
+        let bad: Vec<&str> = cx
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "bad_value")
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(bad.len(), 2, "{bad:?}");
+    }
+
+    #[test]
     fn uses_parse_from_bag_and_canonical_names() {
         assert_eq!(parse_use("woonfunctie"), Some(BuildingUse::Residential));
         assert_eq!(
