@@ -45,3 +45,34 @@ fn crossings_are_noded_at_the_same_grade_only() {
         "{stderr}"
     );
 }
+
+#[test]
+fn invalid_footprints_are_repaired_not_measured_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let scenario = fixture("network/20-invalid-polygons/scenario.toml");
+    let r = run(&[
+        "plan",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v = read_json(&out.join("buildings.geojson"));
+    let by_id = features_by_id(&v);
+    let area = |id: &str| by_id[id]["properties"]["floor_area_m2"].as_f64().unwrap();
+    // One floor each: floor area = footprint. shapely make_valid: 50 m².
+    assert_eq!(area("bowtie"), 50.0, "as drawn: 0");
+    // The structure method: the shell alone (as drawn: 100 - 25 = 75).
+    assert_eq!(area("hole-outside"), 100.0);
+    assert_eq!(area("spike"), 100.0);
+    assert_eq!(area("ok"), 100.0);
+    for id in ["bowtie", "hole-outside", "spike"] {
+        assert!(
+            r.stderr.contains(&format!("(id {id}): invalid polygon"))
+                && r.stderr.contains("repaired as GEOS make_valid"),
+            "{}",
+            r.stderr
+        );
+    }
+}

@@ -903,6 +903,38 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
         return None;
     };
     mp.0.retain(|p| p.exterior().0.len() >= 4);
+    // Never measured raw: an invalid polygon is repaired (a bow-tie's shoelace
+    // area is 0, a hole outside its shell would be subtracted) or skipped.
+    if !mp.0.is_empty()
+        && let Some(first) = crate::io::validity::first_problem(&mp)
+    {
+        let raw = mp.unsigned_area();
+        mp = crate::io::validity::make_valid(&mp);
+        let (severity, outcome) = if mp.0.is_empty() || mp.unsigned_area() <= 0.0 {
+            (
+                Severity::Error,
+                "nothing is left after repair; skipped".to_string(),
+            )
+        } else {
+            (
+                Severity::Warning,
+                format!(
+                    "repaired as GEOS make_valid (structure method) does: {:.1} m² (as drawn it would measure {raw:.1} m²)",
+                    mp.unsigned_area()
+                ),
+            )
+        };
+        cx.diag(
+            severity,
+            item.index,
+            Some(&item.id),
+            "invalid_geometry",
+            format!("invalid polygon ({first}); {outcome}"),
+        );
+        if severity == Severity::Error {
+            return None;
+        }
+    }
     if mp.0.is_empty() || mp.unsigned_area() <= 0.0 {
         cx.diag(
             Severity::Error,
@@ -912,15 +944,6 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
             "has an empty or zero-area polygon; skipped".into(),
         );
         return None;
-    }
-    if let Some(first) = crate::io::validity::first_problem(&mp) {
-        cx.diag(
-            Severity::Warning,
-            item.index,
-            Some(&item.id),
-            "invalid_geometry",
-            format!("invalid polygon ({first}); used as is"),
-        );
     }
     Some(mp)
 }
