@@ -919,7 +919,7 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
             (
                 Severity::Warning,
                 format!(
-                    "repaired as GEOS make_valid (structure method) does: {:.1} m² (as drawn it would measure {raw:.1} m²)",
+                    "repaired as GEOS make_valid does: {:.1} m² (as drawn it would measure {raw:.1} m²)",
                     mp.unsigned_area()
                 ),
             )
