@@ -77,3 +77,25 @@ fn invalid_footprints_are_repaired_not_measured_raw() {
         );
     }
 }
+
+/// The same T-junction and near miss drawn in OpenStreetMap XML, through
+/// `import osm`: the importer path ends in the same network build.
+#[test]
+fn near_misses_and_t_junctions_join_after_import_osm() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("network/08c-near-miss-junctions-osm"), dir.path());
+    let r = run_in(
+        dir.path(),
+        &["import", "osm", "input.osm", "--out", "layers"],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = run_in(dir.path(), &["plan", "scenario.toml", "--out", "out"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("island"), "{}", r.stderr);
+    let v = read_json(&dir.path().join("out/buildings.geojson"));
+    let by_id = features_by_id(&v);
+    let walk = |id: &str| by_id[id]["properties"]["walk_m_supermarket"].as_f64();
+    assert_eq!(walk("way/50"), Some(493.0), "home-endgap");
+    assert_eq!(walk("way/60"), Some(393.0), "home-tshort");
+    assert_eq!(walk("way/70"), Some(293.0), "home-ttouch");
+}
