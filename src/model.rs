@@ -353,6 +353,52 @@ pub struct Street {
     pub highway: Option<String>,
     /// Name when known.
     pub name: Option<String>,
+    /// Where the street runs relative to the ground (bridge, tunnel, layer, level).
+    pub grade: Grade,
+}
+
+/// Where a street runs relative to the ground, from OSM's `bridge`, `tunnel`,
+/// `layer` and `level`. Streets cross (and T-junctions join) only at the same
+/// grade; a bridge over a street is not a junction. Lines that share or snap a
+/// vertex join whatever their grade (a bridge meets the quay at its ends).
+///
+/// The default is the ground: no bridge, no tunnel, layer 0, no level.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Grade {
+    /// On a bridge (`bridge` is anything but `no`).
+    pub bridge: bool,
+    /// In a tunnel, covered passage or culvert (`tunnel` is anything but `no`).
+    pub tunnel: bool,
+    /// OSM `layer`: relative vertical order, 0 at the ground.
+    pub layer: i32,
+    /// OSM `level` (indoor floor) as written, numbers normalised (`"1.0"` is
+    /// `"1"`); `None` for the ground floor (absent or 0).
+    pub level: Option<String>,
+}
+
+impl Grade {
+    /// The ground: no bridge, no tunnel, layer 0, no level.
+    pub const GROUND: Grade = Grade {
+        bridge: false,
+        tunnel: false,
+        layer: 0,
+        level: None,
+    };
+
+    /// Normalises an OSM `level` value: a number is written the shortest way
+    /// (`"1.0"` and `"1"` meet, `"0"` is the ground); lists and ranges
+    /// (`"0;1"`, stairs between floors) are kept as written.
+    pub fn level_from(text: &str) -> Option<String> {
+        let t = text.trim();
+        if t.is_empty() {
+            return None;
+        }
+        match t.replace(',', ".").parse::<f64>() {
+            Ok(0.0) => None,
+            Ok(v) if v.is_finite() => Some(format!("{v}")),
+            _ => Some(t.to_string()),
+        }
+    }
 }
 
 /// A polygon of the kernwinkelgebied (retail core).

@@ -570,7 +570,9 @@ pub fn canonical_fields(layer: &str) -> &'static [&'static str] {
             "outdoor_seating",
         ],
         "amenities" => &["id", "kind", "name"],
-        "streets" => &["id", "highway", "name", "foot"],
+        "streets" => &[
+            "id", "highway", "name", "foot", "bridge", "tunnel", "layer", "level",
+        ],
         "retail_core" => &["id", "name"],
         "businesses" => &[
             "id",

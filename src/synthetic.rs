@@ -11,7 +11,7 @@
 //! always gives the same city (own splitmix64, no global state).
 
 use crate::model::{
-    Amenity, AmenityKind, Building, BuildingUse, Horeca, HorecaCategory, Layers, RetailCore,
+    Amenity, AmenityKind, Building, BuildingUse, Grade, Horeca, HorecaCategory, Layers, RetailCore,
     Street, Valued,
 };
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
@@ -183,6 +183,7 @@ pub fn city(buildings: usize, seed: u64) -> Layers {
                 line: LineString(std::mem::take(coords)),
                 highway: Some(if main { "tertiary" } else { "residential" }.into()),
                 name: Some(name),
+                grade: Grade::GROUND,
             });
         }
         coords.clear();
@@ -250,6 +251,7 @@ pub fn city(buildings: usize, seed: u64) -> Layers {
                     line: LineString(path),
                     highway: Some("footway".into()),
                     name: Some(format!("Park {i}-{j}")),
+                    grade: Grade::GROUND,
                 });
                 layers.amenities.push(Amenity {
                     id: format!("synth/amenity/{}", layers.amenities.len()),

@@ -305,6 +305,7 @@ const CASES: &[Case] = &[
             "buildings.geojson",
             "feature 0 (id home-west)",
             "invalid polygon",
+            "repaired as GEOS make_valid",
         ],
     },
     Case {

@@ -1,11 +1,13 @@
 //! The walking network against networkx on a tiny shared network.
 //!
 //! `tests/oracle/network_networkx.py` computed `network_expected.json` from
-//! `network_fixture.json` with an independent implementation (every vertex a
+//! `network_fixture.json` (and `network_junctions_expected.json` from
+//! `network_junctions_fixture.json`) with an independent implementation (every vertex a
 //! node, brute-force edge snapping, networkx multi-source Dijkstra); this test
 //! needs no Python.
 
-use binnenstad::model::{Amenity, AmenityKind, Building, BuildingUse, Street};
+use binnenstad::error::Diagnostic;
+use binnenstad::model::{Amenity, AmenityKind, Building, BuildingUse, Grade, Street};
 use binnenstad::network::{WalkNetwork, distances};
 use binnenstad::scenario::NetworkSettings;
 use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
@@ -37,11 +39,8 @@ fn square(id: &str, x: f64, y: f64) -> Building {
     )
 }
 
-#[test]
-fn distances_match_networkx() {
-    let fx = load("network_fixture.json");
-    let expected = load("network_expected.json");
-    let streets: Vec<Street> = fx["streets"]
+fn streets(fx: &Value) -> Vec<Street> {
+    fx["streets"]
         .as_array()
         .unwrap()
         .iter()
@@ -60,8 +59,20 @@ fn distances_match_networkx() {
             ),
             highway: None,
             name: None,
+            grade: Grade {
+                bridge: s["bridge"].as_bool().unwrap_or(false),
+                tunnel: s["tunnel"].as_bool().unwrap_or(false),
+                layer: s["layer"].as_i64().unwrap_or(0) as i32,
+                level: None,
+            },
         })
-        .collect();
+        .collect()
+}
+
+/// Plans the fixture and compares every building and kind with networkx;
+/// returns the number of pairs compared and the diagnostics.
+fn compare(fx: &Value, expected: &Value, settings: &NetworkSettings) -> (usize, Vec<Diagnostic>) {
+    let streets = streets(fx);
     let f = |v: &Value, k: &str| v[k].as_f64().unwrap();
     let buildings: Vec<Building> = fx["buildings"]
         .as_array()
@@ -80,19 +91,13 @@ fn distances_match_networkx() {
             name: None,
         })
         .collect();
-    let settings = NetworkSettings {
-        snap_tolerance_m: f(&fx, "snap_tolerance_m"),
-        max_connector_m: f(&fx, "max_connector_m"),
-        ..NetworkSettings::default()
-    };
-    let (net, net_diags) = WalkNetwork::build(&streets, &settings);
-    assert!(net_diags.iter().any(|d| d.code == "island"));
-    let (kd, diags) = distances(&net, &buildings, &amenities, &settings);
-    assert!(diags.iter().any(|d| d.code == "unreachable_connector"));
+    let (net, mut diags) = WalkNetwork::build(&streets, settings);
+    let (kd, walk_diags) = distances(&net, &buildings, &amenities, settings);
+    diags.extend(walk_diags);
     let mut checked = 0;
     for k in &kd {
         for (i, b) in buildings.iter().enumerate() {
-            let want = &expected["buildings"][&b.id][k.kind.as_str()];
+            let want = &expected[&b.id][k.kind.as_str()];
             match (k.metres[i], want.is_null()) {
                 (None, true) => {}
                 (Some(m), false) => {
@@ -117,5 +122,44 @@ fn distances_match_networkx() {
             checked += 1;
         }
     }
+    (checked, diags)
+}
+
+fn settings(fx: &Value, node_crossings: bool) -> NetworkSettings {
+    NetworkSettings {
+        snap_tolerance_m: fx["snap_tolerance_m"].as_f64().unwrap(),
+        max_connector_m: fx["max_connector_m"].as_f64().unwrap(),
+        node_crossings,
+        ..NetworkSettings::default()
+    }
+}
+
+#[test]
+fn distances_match_networkx() {
+    let fx = load("network_fixture.json");
+    let expected = load("network_expected.json");
+    let settings = settings(&fx, false);
+    let (checked, diags) = compare(&fx, &expected["buildings"], &settings);
     assert_eq!(checked, 33, "the data-driven test ran");
+    assert!(diags.iter().any(|d| d.code == "island"));
+    assert!(diags.iter().any(|d| d.code == "unreachable_connector"));
+}
+
+/// T-junctions with no vertex where they land, a near miss within the
+/// tolerance and one beyond it, a line ending on itself, a bridge over the
+/// street and a path ending under it; with crossings noded and not.
+#[test]
+fn junctions_match_networkx() {
+    let fx = load("network_junctions_fixture.json");
+    let expected = load("network_junctions_expected.json");
+    let mut checked = 0;
+    for crossings in [false, true] {
+        let want = &expected[format!("node_crossings={crossings}")];
+        let (n, diags) = compare(&fx, want, &settings(&fx, crossings));
+        checked += n;
+        // t_beyond stops 0.8 m short: an island, its building named.
+        assert!(diags.iter().any(|d| d.code == "island"
+            && d.feature.as_ref().and_then(|f| f.id.as_deref()) == Some("on_t_beyond")));
+    }
+    assert_eq!(checked, 2 * 8 * 3, "the data-driven test ran");
 }

@@ -12,4 +12,5 @@ mod concurrency;
 mod delft;
 mod determinism;
 mod maps;
+mod network_cases;
 mod network_oracle;

@@ -903,6 +903,38 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
         return None;
     };
     mp.0.retain(|p| p.exterior().0.len() >= 4);
+    // Never measured raw: an invalid polygon is repaired (a bow-tie's shoelace
+    // area is 0, a hole outside its shell would be subtracted) or skipped.
+    if !mp.0.is_empty()
+        && let Some(first) = crate::io::validity::first_problem(&mp)
+    {
+        let raw = mp.unsigned_area();
+        mp = crate::io::validity::make_valid(&mp);
+        let (severity, outcome) = if mp.0.is_empty() || mp.unsigned_area() <= 0.0 {
+            (
+                Severity::Error,
+                "nothing is left after repair; skipped".to_string(),
+            )
+        } else {
+            (
+                Severity::Warning,
+                format!(
+                    "repaired as GEOS make_valid does: {:.1} m² (as drawn it would measure {raw:.1} m²)",
+                    mp.unsigned_area()
+                ),
+            )
+        };
+        cx.diag(
+            severity,
+            item.index,
+            Some(&item.id),
+            "invalid_geometry",
+            format!("invalid polygon ({first}); {outcome}"),
+        );
+        if severity == Severity::Error {
+            return None;
+        }
+    }
     if mp.0.is_empty() || mp.unsigned_area() <= 0.0 {
         cx.diag(
             Severity::Error,
@@ -912,15 +944,6 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
             "has an empty or zero-area polygon; skipped".into(),
         );
         return None;
-    }
-    if let Some(first) = crate::io::validity::first_problem(&mp) {
-        cx.diag(
-            Severity::Warning,
-            item.index,
-            Some(&item.id),
-            "invalid_geometry",
-            format!("invalid polygon ({first}); used as is"),
-        );
     }
     Some(mp)
 }
@@ -1373,6 +1396,7 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
         if matches!(foot.as_deref(), Some("no" | "private")) {
             continue;
         }
+        let grade = street_grade(cx, item);
         let parts = lines.len();
         for (k, mut line) in lines.into_iter().enumerate() {
             line.0.dedup();
@@ -1395,10 +1419,52 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
                 line,
                 highway: item.props.text("highway"),
                 name: item.props.text("name"),
+                grade: grade.clone(),
             });
         }
     }
     out
+}
+
+/// A street's grade from `bridge`, `tunnel`, `layer` and `level`, read as the
+/// importer writes them and as OSM means them: a flag is true for any value
+/// but `no` / `false` / `0` (`bridge=viaduct` is a bridge); `layer` is an
+/// integer (-5..5 in OSM; anything else is reported and read as 0); `level`
+/// is kept as written, numbers normalised ([`Grade::level_from`]).
+fn street_grade(cx: &mut LayerCx, item: &Item) -> Grade {
+    let flag = |cx: &mut LayerCx, canonical: &str| match item.props.raw(canonical) {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64() != Some(0.0),
+        Some(Value::String(s)) => !matches!(
+            s.trim().to_ascii_lowercase().as_str(),
+            "" | "no" | "false" | "0" | "nee"
+        ),
+        Some(other) => {
+            bad_value(cx, item, canonical, &other.to_string(), "a yes/no value");
+            false
+        }
+    };
+    let bridge = flag(cx, "bridge");
+    let tunnel = flag(cx, "tunnel");
+    let layer = match item.props.number("layer") {
+        Ok(None) => 0,
+        Ok(Some(v)) if v.fract() == 0.0 && v.abs() <= 100.0 => v as i32,
+        Ok(Some(v)) => {
+            bad_value(cx, item, "layer", &v.to_string(), "an integer layer");
+            0
+        }
+        Err(text) => {
+            bad_value(cx, item, "layer", &text, "an integer layer");
+            0
+        }
+    };
+    Grade {
+        bridge,
+        tunnel,
+        layer,
+        level: item.props.text("level").and_then(|t| Grade::level_from(&t)),
+    }
 }
 
 fn load_retail_core(cx: &mut LayerCx, items: &[Item]) -> Vec<RetailCore> {
@@ -2169,6 +2235,70 @@ mod tests {
             ],
             "{diags:?}"
         );
+    }
+
+    #[test]
+    fn streets_keep_their_grade() {
+        let line = "[[4.90,52.37],[4.901,52.37]]";
+        let feats: Vec<String> = [
+            r#""id":"ground""#,
+            r#""id":"bridge","bridge":true,"layer":1"#,
+            r#""id":"viaduct","bridge":"viaduct","layer":"2""#,
+            r#""id":"passage","tunnel":"building_passage","bridge":"no""#,
+            r#""id":"floor","level":"1.0""#,
+            r#""id":"stairs","level":"0;1""#,
+            r#""id":"odd","layer":1.5,"bridge":[1]"#,
+        ]
+        .iter()
+        .map(|p| {
+            format!(
+                r#"{{"type":"Feature","geometry":{{"type":"LineString","coordinates":{line}}},"properties":{{{p}}}}}"#
+            )
+        })
+        .collect();
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            feats.join(",")
+        );
+        let raw = parse_layer("streets", Path::new("t.geojson"), &text).unwrap();
+        let (extent, positions) = source_extent(&raw);
+        let t = interpolating(raw.crs, Crs::RD_NEW, extent, positions).unwrap();
+        let mut cx = LayerCx {
+            layer: &raw,
+            diagnostics: Vec::new(),
+        };
+        let src = source("streets");
+        let items = convert_layer(&raw, &src, &t, &mut cx).unwrap();
+        let streets = load_streets(&mut cx, &items);
+        let g = |bridge, tunnel, layer, level: Option<&str>| Grade {
+            bridge,
+            tunnel,
+            layer,
+            level: level.map(str::to_string),
+        };
+        let got: Vec<(&str, Grade)> = streets
+            .iter()
+            .map(|s| (s.id.as_str(), s.grade.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ground", Grade::GROUND),
+                ("bridge", g(true, false, 1, None)),
+                ("viaduct", g(true, false, 2, None)),
+                ("passage", g(false, true, 0, None)),
+                ("floor", g(false, false, 0, Some("1"))),
+                ("stairs", g(false, false, 0, Some("0;1"))),
+                ("odd", Grade::GROUND),
+            ]
+        );
+        let bad: Vec<&str> = cx
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "bad_value")
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(bad.len(), 2, "{bad:?}");
     }
 
     #[test]

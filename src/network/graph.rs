@@ -3,9 +3,11 @@
 //! Lines join where they share a vertex (bitwise-equal coordinates, as OSM ways
 //! do). Line endpoints snap to any vertex within the snap tolerance (union-find
 //! clusters, so chains of close points become one node; the node sits on the
-//! cluster's first vertex). Lines that cross without a shared vertex stay apart
-//! (bridges, tunnels) unless `node_crossings` asks for a node at every crossing
-//! (hand-drawn data). Nodes are line endpoints, shared vertices and snapped
+//! cluster's first vertex). A line end with no vertex that near but on, or
+//! within the tolerance of, another line at the same grade splits that line
+//! (a T-junction, `noding.rs`). Lines that cross without a shared vertex stay
+//! apart (bridges, tunnels) unless `node_crossings` asks for a node at every
+//! crossing at the same grade (hand-drawn data). Nodes are line endpoints, shared vertices and snapped
 //! vertices; edges are the pieces of line between two nodes, each keeping its
 //! polyline so that partial edges can be drawn.
 //!
@@ -13,10 +15,11 @@
 //! coordinates; the adjacency is CSR (`adj_start[n]..adj_start[n + 1]`),
 //! self-loops are kept as edges (they can be snapped to) but not as arcs.
 
+use super::noding;
 use crate::error::{Diagnostic, FeatureRef, Severity};
 use crate::model::Street;
 use crate::scenario::NetworkSettings;
-use geo::{Coord, Line};
+use geo::Coord;
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 use std::collections::HashMap;
 
@@ -54,7 +57,7 @@ pub(crate) struct Seg {
 
 /// Closest point on segment a-b to p: (parameter 0..=1, point, squared distance).
 #[inline]
-fn closest_on(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> (f64, [f64; 2], f64) {
+pub(crate) fn closest_on(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> (f64, [f64; 2], f64) {
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let l2 = dx * dx + dy * dy;
     let t = if l2 > 0.0 {
@@ -131,6 +134,8 @@ pub struct WalkNetwork {
     pub(crate) coords: Vec<Coord<f64>>,
     pub(crate) node_component: Vec<u32>,
     pub(crate) components: Vec<Component>,
+    /// The largest component (by street length), if any.
+    pub(crate) main_component: Option<usize>,
     pub(crate) segs: RTree<Seg>,
 }
 
@@ -231,95 +236,6 @@ fn clean(street: &Street) -> Result<Vec<Coord<f64>>, &'static str> {
     Ok(out)
 }
 
-/// Inserts a vertex at every crossing between segments of different lines (or
-/// non-adjacent segments of one line). Both lines get the bitwise-same point.
-fn node_crossings(lines: &mut [Vec<Coord<f64>>]) {
-    #[derive(Clone, Copy)]
-    struct S {
-        line: u32,
-        seg: u32,
-        a: [f64; 2],
-        b: [f64; 2],
-    }
-    impl RTreeObject for S {
-        type Envelope = AABB<[f64; 2]>;
-        fn envelope(&self) -> Self::Envelope {
-            AABB::from_corners(self.a, self.b)
-        }
-    }
-    let mut all = Vec::new();
-    for (li, l) in lines.iter().enumerate() {
-        for (si, w) in l.windows(2).enumerate() {
-            all.push(S {
-                line: li as u32,
-                seg: si as u32,
-                a: [w[0].x, w[0].y],
-                b: [w[1].x, w[1].y],
-            });
-        }
-    }
-    let tree = RTree::bulk_load(all.clone());
-    // (line, seg) -> points to insert
-    let mut inserts: HashMap<(u32, u32), Vec<Coord<f64>>> = HashMap::new();
-    for s in &all {
-        let ls = Line::new(Coord::from(s.a), Coord::from(s.b));
-        for o in tree.locate_in_envelope_intersecting(&s.envelope()) {
-            if (o.line, o.seg) <= (s.line, s.seg) {
-                continue; // each pair once
-            }
-            if o.line == s.line && o.seg == s.seg + 1 {
-                continue; // neighbours share a vertex already
-            }
-            let lo = Line::new(Coord::from(o.a), Coord::from(o.b));
-            use geo::algorithm::line_intersection::{LineIntersection, line_intersection};
-            let pts: Vec<Coord<f64>> = match line_intersection(ls, lo) {
-                None => continue,
-                Some(LineIntersection::SinglePoint { intersection, .. }) => vec![intersection],
-                Some(LineIntersection::Collinear { intersection }) => {
-                    vec![intersection.start, intersection.end]
-                }
-            };
-            for mut p in pts {
-                // Reuse an existing endpoint bit for bit when the crossing is on it.
-                for e in [ls.start, ls.end, lo.start, lo.end] {
-                    if dist(p, e) < 1e-7 {
-                        p = e;
-                        break;
-                    }
-                }
-                inserts.entry((s.line, s.seg)).or_default().push(p);
-                inserts.entry((o.line, o.seg)).or_default().push(p);
-            }
-        }
-    }
-    if inserts.is_empty() {
-        return;
-    }
-    for (li, l) in lines.iter_mut().enumerate() {
-        let mut out = Vec::with_capacity(l.len());
-        for (si, w) in l.windows(2).enumerate() {
-            if out.last() != Some(&w[0]) {
-                out.push(w[0]);
-            }
-            if let Some(pts) = inserts.get_mut(&(li as u32, si as u32)) {
-                let a = w[0];
-                pts.sort_by(|p, q| dist(a, *p).total_cmp(&dist(a, *q)));
-                for p in pts.iter() {
-                    if out.last() != Some(p) && *p != w[1] {
-                        out.push(*p);
-                    }
-                }
-            }
-        }
-        if let Some(last) = l.last()
-            && out.last() != Some(last)
-        {
-            out.push(*last);
-        }
-        *l = out;
-    }
-}
-
 impl WalkNetwork {
     /// Nodes and indexes the streets.
     ///
@@ -347,9 +263,15 @@ impl WalkNetwork {
                 )),
             }
         }
+        let grade: Vec<&crate::model::Grade> = line_street
+            .iter()
+            .map(|&s| &streets[s as usize].grade)
+            .collect();
+        let grade = noding::grade_ids(&grade);
         if settings.node_crossings {
-            node_crossings(&mut lines);
+            noding::node_crossings(&mut lines, &grade);
         }
+        noding::snap_t_junctions(&mut lines, &grade, settings.snap_tolerance_m);
 
         // Unique vertices, in order of first appearance.
         let total: usize = lines.iter().map(Vec::len).sum();
@@ -616,6 +538,7 @@ impl WalkNetwork {
                 coords,
                 node_component,
                 components,
+                main_component: largest,
                 segs,
             },
             diags,
@@ -636,6 +559,11 @@ impl WalkNetwork {
     /// their first node. See [`WalkNetwork::component_of_edge`].
     pub fn components(&self) -> &[Component] {
         &self.components
+    }
+
+    /// The largest component (by street length): the main network.
+    pub fn main_component(&self) -> Option<usize> {
+        self.main_component
     }
 
     /// The component an edge belongs to.

@@ -7,7 +7,8 @@
 //!
 //! | file | job |
 //! |---|---|
-//! | `graph.rs` | noding (shared vertices, snapped endpoints, optional crossings), CSR graph, components |
+//! | `noding.rs` | T-junctions (line ends onto nearby lines) and optional crossings, at the same grade |
+//! | `graph.rs` | noding (shared vertices, snapped endpoints), CSR graph, components |
 //! | `snap.rs` | exact nearest point on the nearest edge ([`Snap`]) |
 //! | `search.rs` | multi-source Dijkstra; [`distances`] per building and kind; [`needs`] per doelgroep |
 //! | `reach.rs` | [`reach`]: from one point, nearest amenity per kind with the route |
@@ -21,6 +22,7 @@
 mod coverage;
 mod graph;
 mod isochrone;
+mod noding;
 mod reach;
 mod search;
 mod snap;

@@ -200,13 +200,25 @@ pub(crate) fn join_features(
             }
             Some(s) => {
                 let comp = net.component_of_edge(s.edge).unwrap_or(0);
-                if net.components.get(comp).is_some_and(|c| c.island) {
+                // Every feature off the main network is named, whatever the
+                // length of its part: its distances are missing or partial.
+                if net.main_component.is_some_and(|m| m != comp)
+                    && let Some(c) = net.components.get(comp)
+                {
+                    let part = if c.island {
+                        "network island"
+                    } else {
+                        "part of the network"
+                    };
                     diags.push(feature_diag(
                         layer,
                         i,
                         &ids(i),
                         "island",
-                        format!("joins a network island ({:.0} m of street) cut off from the main network", net.components[comp].length_m),
+                        format!(
+                            "joins a {part} ({:.0} m of street) cut off from the main network",
+                            c.length_m
+                        ),
                     ));
                 }
                 out.push(Some(s));

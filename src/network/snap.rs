@@ -38,7 +38,7 @@ impl WalkNetwork {
     /// use binnenstad::model::Street;
     /// use binnenstad::network::WalkNetwork;
     /// use binnenstad::scenario::NetworkSettings;
-    /// let street = Street { id: "s".into(), line: geo::wkt!(LINESTRING(0. 0., 100. 0.)), highway: None, name: None };
+    /// let street = Street { id: "s".into(), line: geo::wkt!(LINESTRING(0. 0., 100. 0.)), highway: None, name: None, grade: Default::default() };
     /// let (net, _) = WalkNetwork::build(&[street], &NetworkSettings::default());
     /// let snap = net.snap(geo::Point::new(30.0, 4.0)).unwrap();
     /// assert_eq!((snap.offset_m, snap.connector_m), (30.0, 4.0));

@@ -3,7 +3,7 @@
 
 use super::oracle::brute_distances;
 use super::*;
-use crate::model::{Amenity, AmenityKind, Building, BuildingUse, Street};
+use crate::model::{Amenity, AmenityKind, Building, BuildingUse, Grade, Street};
 use crate::scenario::NetworkSettings;
 use geo::{Coord, LineString, Point, Polygon};
 use proptest::prelude::*;
@@ -14,6 +14,7 @@ fn street(id: &str, pts: &[(f64, f64)]) -> Street {
         line: LineString(pts.iter().map(|&(x, y)| Coord { x, y }).collect()),
         highway: None,
         name: None,
+        grade: Default::default(),
     }
 }
 
@@ -143,6 +144,101 @@ fn endpoints_snap_within_tolerance_only() {
     ];
     let (net, _) = WalkNetwork::build(&t, &settings());
     assert_eq!((net.components().len(), net.edge_count()), (1, 3));
+}
+
+fn graded(id: &str, pts: &[(f64, f64)], bridge: bool, layer: i32) -> Street {
+    Street {
+        grade: Grade {
+            bridge,
+            layer,
+            ..Grade::default()
+        },
+        ..street(id, pts)
+    }
+}
+
+#[test]
+fn a_line_ending_on_an_interior_splits_it() {
+    // The side street ends exactly on main's only segment: no vertex there.
+    let t = [
+        street("main", &[(0.0, 0.0), (100.0, 0.0)]),
+        street("side", &[(40.0, 0.0), (40.0, 80.0)]),
+    ];
+    let (net, d) = WalkNetwork::build(&t, &settings());
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!((net.components().len(), net.edge_count()), (1, 3));
+    let b = [building("b", 41.0, 70.0)];
+    let a = [amenity("s", AmenityKind::Supermarket, 95.0, -1.0)];
+    let (kd, _) = distances(&net, &b, &a, &settings());
+    assert!(close(kd[0].metres[0], 1.0 + 70.0 + 55.0 + 1.0));
+}
+
+#[test]
+fn a_near_miss_within_the_tolerance_joins_and_beyond_it_does_not() {
+    let t = [
+        street("main", &[(0.0, 0.0), (100.0, 0.0)]),
+        street("short", &[(40.0, 0.3), (40.0, 80.0)]),
+        street("far", &[(60.0, -0.6), (60.0, -80.0)]),
+    ];
+    let (net, _) = WalkNetwork::build(&t, &settings());
+    // short joins main (its end moves 0.3 m onto main); far stays apart.
+    assert_eq!((net.components().len(), net.edge_count()), (2, 4));
+    let b = [building("b", 41.0, 70.0)];
+    let a = [amenity("s", AmenityKind::Supermarket, 95.0, 1.0)];
+    let (kd, _) = distances(&net, &b, &a, &settings());
+    assert!(close(kd[0].metres[0], 1.0 + 70.0 + 55.0 + 1.0));
+}
+
+#[test]
+fn two_ends_on_one_interior_point_make_one_crossroads() {
+    let t = [
+        street("main", &[(0.0, 0.0), (100.0, 0.0)]),
+        street("north", &[(50.0, 0.2), (50.0, 50.0)]),
+        street("south", &[(50.0, 0.2), (50.0, -50.0)]),
+    ];
+    let (net, _) = WalkNetwork::build(&t, &settings());
+    assert_eq!(
+        (net.components().len(), net.node_count(), net.edge_count()),
+        (1, 5, 4)
+    );
+}
+
+#[test]
+fn a_path_ending_under_a_bridge_does_not_join_it() {
+    let t = [
+        graded("bridge", &[(0.0, 0.0), (100.0, 0.0)], true, 1),
+        street("quay_path", &[(40.0, 0.0), (40.0, 80.0)]),
+        // The bridge's own end lands on a street at ground level: not joined
+        // either (different grades); bridges join at shared vertices.
+        street("quay", &[(-0.2, -50.0), (-0.2, 50.0)]),
+    ];
+    let (net, _) = WalkNetwork::build(&t, &settings());
+    assert_eq!(net.components().len(), 3);
+}
+
+#[test]
+fn crossings_are_noded_only_at_the_same_grade() {
+    let t = [
+        street("street", &[(0.0, 0.0), (100.0, 0.0)]),
+        graded("bridge", &[(50.0, -50.0), (50.0, 50.0)], true, 1),
+        street("lane", &[(20.0, -50.0), (20.0, 50.0)]),
+    ];
+    let noded = NetworkSettings {
+        node_crossings: true,
+        ..settings()
+    };
+    let (net, _) = WalkNetwork::build(&t, &noded);
+    // street and lane meet; the bridge stays apart, but a feature on it is named.
+    assert_eq!(net.components().len(), 2);
+    let b = [building("on_bridge", 51.0, 30.0)];
+    let a = [amenity("s", AmenityKind::Supermarket, 90.0, 1.0)];
+    let (kd, diags) = distances(&net, &b, &a, &noded);
+    assert_eq!(kd[0].metres[0], None);
+    assert!(
+        diags.iter().any(|d| d.code == "island"
+            && d.feature.as_ref().unwrap().id.as_deref() == Some("on_bridge")),
+        "{diags:?}"
+    );
 }
 
 #[test]
