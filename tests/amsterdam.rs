@@ -11,6 +11,21 @@ fn site(id: &str) -> Value {
     serde_json::from_str(&r.stdout).unwrap()
 }
 
+/// Runs `command` (plan, zones) on the Amsterdam scenario into a temporary
+/// folder; returns the folder (kept alive) and the output path.
+fn written(command: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let r = run(&[
+        command,
+        "scenarios/amsterdam-centrum.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    (dir, out)
+}
+
 fn group<'a>(v: &'a Value, g: &str) -> &'a Value {
     v["groups"]
         .as_array()
@@ -110,15 +125,7 @@ fn above_a_shop_in_the_core_suits_starters_not_families() {
 /// Wallen come out reuring, and every output is there.
 #[test]
 fn plan_on_amsterdam_writes_everything() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let r = run(&[
-        "plan",
-        "scenarios/amsterdam-centrum.toml",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_dir, out) = written("plan");
     for f in [
         "buildings.geojson",
         "zones.geojson",
@@ -213,15 +220,7 @@ fn a_building_is_found_by_its_15_and_16_digit_id() {
 /// and quiet is no longer the water and the empty land around the data.
 #[test]
 fn zones_stay_in_the_study_area_and_rust_does_not_dominate() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let r = run(&[
-        "zones",
-        "scenarios/amsterdam-centrum.toml",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_dir, out) = written("zones");
     let zones = read_json(&out.join("zones.geojson"));
     let mut area = std::collections::BTreeMap::<String, f64>::new();
     for f in zones["features"].as_array().unwrap() {
@@ -244,15 +243,7 @@ fn zones_stay_in_the_study_area_and_rust_does_not_dominate() {
 #[test]
 fn sites_and_verdicts_a_planner_can_defend() {
     use geo::Contains;
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let r = run(&[
-        "plan",
-        "scenarios/amsterdam-centrum.toml",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_dir, out) = written("plan");
     let geometry = |f: &Value| -> geo::Geometry<f64> {
         let gj: geojson::Geometry = serde_json::from_value(f["geometry"].clone()).unwrap();
         gj.try_into().unwrap()
@@ -386,15 +377,7 @@ fn a_stray_point_is_named_and_does_not_ruin_the_zoning() {
 /// `check` and `plan` count the same problems (they once said 15 and 16).
 #[test]
 fn check_and_plan_count_the_same_problems() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let r = run(&[
-        "plan",
-        "scenarios/amsterdam-centrum.toml",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_dir, out) = written("plan");
     let s = read_json(&out.join("summary.json"));
     let plan = s["diagnostics"]["errors"].as_u64().unwrap()
         + s["diagnostics"]["warnings"].as_u64().unwrap();

@@ -381,28 +381,7 @@ pub fn zone(layers: &Layers, settings: &ZoningSettings) -> Zoning {
 
     // Anchors and extent of the buildings, in parallel; the min/max reduction is
     // order-independent, so the result is deterministic.
-    let placed: Vec<(Point<f64>, Extent)> = layers
-        .buildings
-        .par_iter()
-        .map(|b| {
-            let mut e = Extent::EMPTY;
-            let mut finite = true;
-            for poly in &b.footprint.0 {
-                for c in &poly.exterior().0 {
-                    finite &= c.x.is_finite() && c.y.is_finite();
-                    e.add(c.x, c.y);
-                }
-            }
-            // A footprint with a non-finite coordinate has no meaningful anchor (and
-            // geo's centroid asserts closed rings, which NaN never compares as).
-            let anchor = if finite && !b.footprint.0.is_empty() {
-                b.anchor()
-            } else {
-                Point::new(f64::NAN, f64::NAN)
-            };
-            (anchor, e)
-        })
-        .collect();
+    let placed: Vec<(Point<f64>, Extent)> = layers.buildings.par_iter().map(place).collect();
     report_unplaced(layers, &placed, &mut diagnostics);
     let area = StudyArea::new(layers, &placed, &mut diagnostics);
     let ext = area.extent;
@@ -845,27 +824,28 @@ impl StudyArea {
 /// `far_outside` error per building, street, horeca business or amenity, naming
 /// it. What zoning reports and leaves out; `check` and `plan --strict` fail on them.
 pub fn far_outside(layers: &Layers) -> Vec<Diagnostic> {
-    let placed: Vec<(Point<f64>, Extent)> = layers
-        .buildings
-        .iter()
-        .map(|b| {
-            let mut e = Extent::EMPTY;
-            let mut finite = true;
-            for c in b.footprint.0.iter().flat_map(|p| &p.exterior().0) {
-                finite &= c.x.is_finite() && c.y.is_finite();
-                e.add(c.x, c.y);
-            }
-            let anchor = if finite && !b.footprint.0.is_empty() {
-                b.anchor()
-            } else {
-                Point::new(f64::NAN, f64::NAN)
-            };
-            (anchor, e)
-        })
-        .collect();
+    let placed: Vec<(Point<f64>, Extent)> = layers.buildings.iter().map(place).collect();
     let mut out = Vec::new();
     StudyArea::new(layers, &placed, &mut out);
     out
+}
+
+/// A building's anchor and the extent of its footprint. A footprint with a
+/// non-finite coordinate has no meaningful anchor (NaN; geo's centroid asserts
+/// closed rings, which NaN never compares as).
+fn place(b: &crate::model::Building) -> (Point<f64>, Extent) {
+    let mut e = Extent::EMPTY;
+    let mut finite = true;
+    for c in b.footprint.0.iter().flat_map(|p| &p.exterior().0) {
+        finite &= c.x.is_finite() && c.y.is_finite();
+        e.add(c.x, c.y);
+    }
+    let anchor = if finite && !b.footprint.0.is_empty() {
+        b.anchor()
+    } else {
+        Point::new(f64::NAN, f64::NAN)
+    };
+    (anchor, e)
 }
 
 /// The box holding the middle 98% of the points in x and in y, padded by
