@@ -78,13 +78,7 @@ pub fn parse_lonlat(text: &str, working: Crs) -> Result<Option<Point<f64>>> {
 /// A BAG pand id is found in both its 16-digit form and the 15-digit form that
 /// lost the leading zero ([`crate::model::bag_pand_id`]).
 pub fn find_building(plan: &Plan, text: &str) -> Result<usize> {
-    let id = crate::model::bag_pand_id(text);
-    if let Some(i) = plan
-        .layers
-        .buildings
-        .iter()
-        .position(|b| b.id == id || b.id == text)
-    {
+    if let Some(i) = building_by_id(plan, text) {
         return Ok(i);
     }
     if let Some(hint) = swapped_hint(plan, text) {
@@ -116,6 +110,16 @@ pub fn find_building(plan: &Plan, text: &str) -> Result<usize> {
                 "no building at or within {PICK_RADIUS_M} m of {text}"
             ))
         })
+}
+
+/// The building with this id, as given or in its 16-digit BAG form
+/// ([`crate::model::bag_pand_id`]).
+fn building_by_id(plan: &Plan, text: &str) -> Option<usize> {
+    let id = crate::model::bag_pand_id(text);
+    plan.layers
+        .buildings
+        .iter()
+        .position(|b| b.id == id || b.id == text)
 }
 
 /// When `text` is a coordinate pair outside the buildings' extent whose swap
@@ -153,13 +157,7 @@ pub fn find_point(plan: &Plan, text: &str) -> Result<Point<f64>> {
     if let Some(p) = parse_lonlat(text, plan.working_crs)? {
         return Ok(p);
     }
-    let id = crate::model::bag_pand_id(text);
-    match plan
-        .layers
-        .buildings
-        .iter()
-        .find(|b| b.id == id || b.id == text)
-    {
+    match building_by_id(plan, text).map(|i| &plan.layers.buildings[i]) {
         Some(b) => Ok(b.anchor()),
         None => Err(Error::Usage(format!(
             "\"{text}\" is neither LON,LAT nor a building id"

@@ -388,6 +388,13 @@ pub struct SiteWeights {
     pub data: f64,
 }
 
+impl SiteWeights {
+    /// The sum of the weights.
+    pub fn total(&self) -> f64 {
+        self.suitability + self.vacancy + self.location + self.fit + self.monument + self.data
+    }
+}
+
 impl Default for SiteWeights {
     fn default() -> Self {
         SiteWeights {
@@ -1131,8 +1138,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
             }
         }
     }
-    let w = weights;
-    if w.suitability + w.vacancy + w.location + w.fit + w.monument + w.data <= 0.0 {
+    if weights.total() <= 0.0 {
         return Err(cx.err("sites.weights", "at least one weight must be above 0"));
     }
     let sites = SiteSettings {

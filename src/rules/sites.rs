@@ -50,7 +50,7 @@
 
 use super::suitability::{Assessment, BuildingFacts, FloorsAdvice, Status, Verdict};
 use crate::model::{AmenityKind, Building, BuildingUse, Layers};
-use crate::scenario::{Doelgroep, SiteSettings};
+use crate::scenario::{Doelgroep, SiteSettings, SiteWeights};
 use geo::{BoundingRect, Distance, Euclidean, Intersects};
 use rstar::{AABB, RTree, primitives::GeomWithData};
 use serde::Serialize;
@@ -109,6 +109,25 @@ pub struct Components {
     pub monument: f64,
     /// Share of the data that was measured, not estimated.
     pub data: f64,
+}
+
+impl Components {
+    /// The transformation potential 0-100: `100 × Σ weight × component / Σ weight`
+    /// (0 when every weight is 0).
+    pub fn potential(&self, w: &SiteWeights) -> f64 {
+        let total = w.total();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        100.0
+            * (w.suitability * self.suitability
+                + w.vacancy * self.vacancy
+                + w.location * self.location
+                + w.fit * self.fit
+                + w.monument * self.monument
+                + w.data * self.data)
+            / total
+    }
 }
 
 /// A transformation site.
@@ -251,7 +270,6 @@ pub fn sites(
     if !layers.buildings.iter().any(|b| b.monument) {
         w.monument = 0.0;
     }
-    let weight_sum = w.suitability + w.vacancy + w.location + w.fit + w.monument + w.data;
     let mut out = Vec::new();
     for (i, ((b, f), per_group)) in layers
         .buildings
@@ -341,19 +359,7 @@ pub fn sites(
             monument: if b.monument { 0.0 } else { 1.0 },
             data: estimated.iter().filter(|e| !**e).count() as f64 / estimated.len() as f64,
         };
-        let c = components;
-        let potential = if weight_sum > 0.0 {
-            100.0
-                * (w.suitability * c.suitability
-                    + w.vacancy * c.vacancy
-                    + w.location * c.location
-                    + w.fit * c.fit
-                    + w.monument * c.monument
-                    + w.data * c.data)
-                / weight_sum
-        } else {
-            0.0
-        };
+        let potential = components.potential(&w);
 
         let mut conditions = Vec::new();
         if in_core {

@@ -599,9 +599,7 @@ impl StudyArea {
                     .chain(layers.amenities.iter().map(|a| a.point)),
             )
         });
-        let inside = |x: f64, y: f64| {
-            bulk.is_none_or(|b| x >= b.min[0] && x <= b.max[0] && y >= b.min[1] && y <= b.max[1])
-        };
+        let inside = |x: f64, y: f64| in_bulk(bulk, x, y);
         let mut extent = Extent::EMPTY;
         let mut far = |layer: &str, index: usize, id: &str, x: f64, y: f64| {
             diagnostics.push(Diagnostic {
@@ -642,26 +640,25 @@ impl StudyArea {
                 far("streets", i, &st.id, c.x, c.y);
             }
         }
-        for (i, h) in layers.horeca.iter().enumerate() {
-            let (x, y) = (h.point.x(), h.point.y());
+        let horeca = layers
+            .horeca
+            .iter()
+            .enumerate()
+            .map(|(i, h)| ("horeca", i, &h.id, h.point));
+        let amenities = layers
+            .amenities
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ("amenities", i, &a.id, a.point));
+        for (layer, i, id, p) in horeca.chain(amenities) {
+            let (x, y) = (p.x(), p.y());
             if !x.is_finite() || !y.is_finite() {
                 continue;
             }
             if inside(x, y) {
                 extent.add(x, y);
             } else {
-                far("horeca", i, &h.id, x, y);
-            }
-        }
-        for (i, a) in layers.amenities.iter().enumerate() {
-            let (x, y) = (a.point.x(), a.point.y());
-            if !x.is_finite() || !y.is_finite() {
-                continue;
-            }
-            if inside(x, y) {
-                extent.add(x, y);
-            } else {
-                far("amenities", i, &a.id, x, y);
+                far(layer, i, id, x, y);
             }
         }
         for c in layers
@@ -750,13 +747,7 @@ impl StudyArea {
     ) -> Vec<bool> {
         let (cols, rows) = (grid.cols, grid.rows);
         let mut mask = vec![false; cols * rows];
-        let inside = |x: f64, y: f64| {
-            x.is_finite()
-                && y.is_finite()
-                && self.bulk.is_none_or(|b| {
-                    x >= b.min[0] && x <= b.max[0] && y >= b.min[1] && y <= b.max[1]
-                })
-        };
+        let inside = |x: f64, y: f64| x.is_finite() && y.is_finite() && in_bulk(self.bulk, x, y);
         // Seed cells, then a disk of the radius around each distinct seed.
         let mut seed = vec![false; cols * rows];
         let mut mark = |x: f64, y: f64| {
@@ -828,6 +819,11 @@ pub fn far_outside(layers: &Layers) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     StudyArea::new(layers, &placed, &mut out);
     out
+}
+
+/// True when (x, y) lies in the bulk box (always, without one).
+fn in_bulk(bulk: Option<Extent>, x: f64, y: f64) -> bool {
+    bulk.is_none_or(|b| x >= b.min[0] && x <= b.max[0] && y >= b.min[1] && y <= b.max[1])
 }
 
 /// A building's anchor and the extent of its footprint. A footprint with a
