@@ -69,19 +69,37 @@ pub fn coverage(
         .map(|(i, b)| (i, b.dwellings.value as usize))
         .collect();
     let total: usize = homes.iter().map(|h| h.1).sum();
-    jobs.par_iter()
-        .map(|&(g, kind, threshold_m)| {
+    // One area per distinct (kind, distance): groups that walk the same
+    // distance to the same kind share it.
+    let mut areas_for: Vec<(AmenityKind, u64)> = jobs
+        .iter()
+        .map(|&(_, kind, threshold_m)| (kind, threshold_m.to_bits()))
+        .collect();
+    areas_for.sort_unstable();
+    areas_for.dedup();
+    let areas: Vec<MultiPolygon<f64>> = areas_for
+        .par_iter()
+        .map(|&(kind, bits)| {
+            let threshold_m = f64::from_bits(bits);
             let (tree, sources) = kind_tree(net, &asnaps, amenities, kind, threshold_m);
             let points: Vec<_> = sources
                 .iter()
                 .filter_map(|&(_, i)| asnaps[i as usize].map(|s| (s, s.connector_m)))
                 .collect();
-            let area = if points.is_empty() {
+            if points.is_empty() {
                 MultiPolygon(vec![])
             } else {
                 let pieces = reachable_pieces(net, &tree, &points, threshold_m);
                 buffer_lines(&pieces_to_lines(net, &pieces), buffer_m)
-            };
+            }
+        })
+        .collect();
+    jobs.par_iter()
+        .map(|&(g, kind, threshold_m)| {
+            let slot = areas_for
+                .binary_search(&(kind, threshold_m.to_bits()))
+                .expect("every job's area was computed");
+            let area = areas[slot].clone();
             let within = KindDistances::find(kd, kind);
             let homes_inside = homes
                 .iter()

@@ -46,6 +46,7 @@ use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
 
 mod dissolve;
+mod generalise;
 
 /// Largest grid (in cells) zoning builds. A study area that would need more cells (a
 /// huge extent, or a stray feature far away, e.g. in the wrong CRS) is zoned with a
@@ -537,13 +538,40 @@ pub fn mask_polygons(
     rows: usize,
     mask: &[bool],
 ) -> MultiPolygon<f64> {
+    mask_polygons_generalised(origin, cell_m, cols, rows, mask, 0.0)
+}
+
+/// Sets the gaps of `mask` (`cols` × `rows`, row-major): 4-connected groups of
+/// unset cells that do not touch the grid's edge and have fewer than
+/// `max_cells` cells. Returns the number of cells set.
+pub fn fill_mask_gaps(cols: usize, rows: usize, mask: &mut [bool], max_cells: usize) -> usize {
+    dissolve::fill_gaps(cols, rows, mask, max_cells)
+}
+
+/// [`mask_polygons`] with the staircase of cell edges generalised: each ring
+/// simplified (Douglas-Peucker) to within `tolerance_cells` cells of the traced
+/// outline, with its validity kept (see `zoning/generalise.rs`: shortcuts that
+/// would touch or cross another ring, fold back, or move a hole out of its
+/// polygon are undone). Every vertex is a traced corner. `tolerance_cells` of 0
+/// (or not finite) gives the traced outline itself.
+pub fn mask_polygons_generalised(
+    origin: [f64; 2],
+    cell_m: f64,
+    cols: usize,
+    rows: usize,
+    mask: &[bool],
+    tolerance_cells: f64,
+) -> MultiPolygon<f64> {
     if cols == 0 || rows == 0 || mask.len() != cols * rows || !mask.iter().any(|m| *m) {
         return MultiPolygon(vec![]);
     }
     // Only the set cells are labelled: the unset ones are no region, so their edges
     // with set cells are boundaries and no ring is traced around them.
     let (labels, regions) = dissolve::label_mask(cols, rows, mask);
-    let rings = dissolve::trace(cols, rows, &labels, regions);
+    let rings = generalise::generalise(
+        dissolve::trace(cols, rows, &labels, regions),
+        tolerance_cells,
+    );
     let to_xy = |(i, j): (i64, i64)| Coord {
         x: origin[0] + i as f64 * cell_m,
         y: origin[1] + j as f64 * cell_m,

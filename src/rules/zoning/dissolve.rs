@@ -57,6 +57,38 @@ pub(super) fn label_mask(cols: usize, rows: usize, mask: &[bool]) -> (Vec<u32>, 
     (labels, comps.len())
 }
 
+/// Sets every gap of `mask`: a 4-connected group of unset cells that does not
+/// touch the edge of the grid and has fewer than `max_cells` cells. Returns how
+/// many cells were set.
+pub(super) fn fill_gaps(cols: usize, rows: usize, mask: &mut [bool], max_cells: usize) -> usize {
+    if max_cells == 0 || cols == 0 || rows == 0 || mask.len() != cols * rows {
+        return 0;
+    }
+    let (labels, comps) = label_runs(cols, rows, &*mask, |m: bool| !m);
+    let mut fill: Vec<bool> = comps.iter().map(|&(_, n)| n < max_cells).collect();
+    let mut edge = |c: usize| {
+        if let Some(f) = fill.get_mut(labels[c] as usize) {
+            *f = false;
+        }
+    };
+    for col in 0..cols {
+        edge(col);
+        edge((rows - 1) * cols + col);
+    }
+    for row in 0..rows {
+        edge(row * cols);
+        edge(row * cols + cols - 1);
+    }
+    let mut set = 0;
+    for (m, &l) in mask.iter_mut().zip(&labels) {
+        if !*m && fill.get(l as usize).copied().unwrap_or(false) {
+            *m = true;
+            set += 1;
+        }
+    }
+    set
+}
+
 /// Labels the 4-connected regions of equal value among the cells `keep` accepts
 /// (the others get [`NONE`]), numbered in row-major order of their first cell.
 /// Returns the labels and, per region, its value and number of cells.
