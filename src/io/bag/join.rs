@@ -70,7 +70,12 @@ pub fn rd_envelope(bbox: [f64; 4]) -> Result<[f64; 4], Error> {
     let t = Transformer::new(Crs::WGS84, Crs::RD_NEW)?;
     let [w, s, e, n] = bbox;
     let (mx, my) = ((w + e) / 2.0, (s + n) / 2.0);
-    let mut env = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    let mut env = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
     for (x, y) in [
         (w, s),
         (e, s),
@@ -82,7 +87,12 @@ pub fn rd_envelope(bbox: [f64; 4]) -> Result<[f64; 4], Error> {
         (e, my),
     ] {
         let (rx, ry) = t.convert(x, y)?;
-        env = [env[0].min(rx), env[1].min(ry), env[2].max(rx), env[3].max(ry)];
+        env = [
+            env[0].min(rx),
+            env[1].min(ry),
+            env[2].max(rx),
+            env[3].max(ry),
+        ];
     }
     Ok([env[0] - 10.0, env[1] - 10.0, env[2] + 10.0, env[3] + 10.0])
 }
@@ -108,10 +118,7 @@ pub fn join_osm(
     let mut report = JoinReport::default();
     for f in &osm.features {
         let props = f.properties.as_ref();
-        if let Some(r) = props
-            .and_then(|p| p.get("ref_bag"))
-            .and_then(Value::as_str)
-        {
+        if let Some(r) = props.and_then(|p| p.get("ref_bag")).and_then(Value::as_str) {
             by_pand.insert(crate::model::bag_pand_id(r).into_owned(), f);
         }
     }
@@ -160,7 +167,8 @@ pub fn join_osm(
             report.bag_only += 1;
         }
         {
-            let geometry = writer.geometry(&geo::Geometry::MultiPolygon(b.pand.footprint.clone()))?;
+            let geometry =
+                writer.geometry(&geo::Geometry::MultiPolygon(b.pand.footprint.clone()))?;
             let geometry: geojson::Geometry = serde_json::from_value(geometry)
                 .map_err(|e| Error::Usage(format!("BAG geometry: {e}")))?;
             features.push(Feature {
@@ -188,7 +196,9 @@ pub fn join_osm(
                 if used.get(&id).copied().unwrap_or(false) {
                     continue;
                 }
-                format!("ref:bag {r}: no existing pand of that id in the BAG extract (inside the box)")
+                format!(
+                    "ref:bag {r}: no existing pand of that id in the BAG extract (inside the box)"
+                )
             }
         };
         unmatched.push((osm_id, why));

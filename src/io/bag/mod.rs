@@ -56,7 +56,7 @@ mod source;
 mod threedbag;
 mod xml;
 
-pub use join::{JoinReport, join_osm};
+pub use join::{JoinReport, join_osm, rd_envelope};
 pub use source::kadaster_type;
 pub use threedbag::{Measured, read as read_3dbag};
 pub use xml::{Date, parse_date};
@@ -240,6 +240,22 @@ fn parse_id(text: &str, object_type: &[u8; 2]) -> Option<u64> {
         .flatten()
 }
 
+/// A file label without its folders (no absolute paths in outputs):
+/// `/data/x.zip!a.xml` → `x.zip!a.xml`.
+fn short_label(label: &str) -> String {
+    let (first, rest) = match label.split_once('!') {
+        Some((f, r)) => (f, Some(r)),
+        None => (label, None),
+    };
+    let name = std::path::Path::new(first)
+        .file_name()
+        .map_or_else(|| first.to_string(), |n| n.to_string_lossy().into_owned());
+    match rest {
+        Some(r) => format!("{name}!{r}"),
+        None => name,
+    }
+}
+
 fn ring(points: &[[f64; 2]]) -> LineString<f64> {
     LineString(points.iter().map(|p| Coord { x: p[0], y: p[1] }).collect())
 }
@@ -266,7 +282,7 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
             diags.push(Diagnostic {
                 severity: Severity::Warning,
                 layer: "buildings".into(),
-                file: Some(label.to_string()),
+                file: Some(short_label(label)),
                 // The message names the pand or unit: a record has no index.
                 feature: None,
                 code,
@@ -293,7 +309,10 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                     .iter()
                     .filter(|rings| !rings.is_empty())
                     .map(|rings| {
-                        Polygon::new(ring(&rings[0]), rings[1..].iter().map(|r| ring(r)).collect())
+                        Polygon::new(
+                            ring(&rings[0]),
+                            rings[1..].iter().map(|r| ring(r)).collect(),
+                        )
                     })
                     .collect();
                 let mut footprint = MultiPolygon(polygons);
@@ -323,7 +342,10 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                         diag(
                             "invalid_geometry",
                             Some(&p.id),
-                            format!("pand {}: invalid polygon ({problem}), nothing left after repair; skipped", p.id),
+                            format!(
+                                "pand {}: invalid polygon ({problem}), nothing left after repair; skipped",
+                                p.id
+                            ),
                         );
                         return;
                     }
@@ -345,7 +367,10 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                     diag(
                         "unknown_status",
                         Some(&pand.id),
-                        format!("pand {}: status {:?} is not in the BAG catalogue; taken as existing", pand.id, pand.status),
+                        format!(
+                            "pand {}: status {:?} is not in the BAG catalogue; taken as existing",
+                            pand.id, pand.status
+                        ),
                     );
                 }
                 match panden.get(&id) {
@@ -377,7 +402,10 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                     diag(
                         "bad_id",
                         Some(&u.id),
-                        format!("verblijfsobject {}: not a 16-digit verblijfsobject id; skipped", u.id),
+                        format!(
+                            "verblijfsobject {}: not a 16-digit verblijfsobject id; skipped",
+                            u.id
+                        ),
                     );
                     return;
                 };
@@ -385,7 +413,10 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                     diag(
                         "duplicate_voorkomen",
                         Some(&u.id),
-                        format!("verblijfsobject {}: two valid voorkomens; the first read is kept", u.id),
+                        format!(
+                            "verblijfsobject {}: two valid voorkomens; the first read is kept",
+                            u.id
+                        ),
                     );
                     return;
                 }
@@ -397,7 +428,10 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                     None => diag(
                         "unknown_status",
                         Some(&u.id),
-                        format!("verblijfsobject {}: status {:?} is not in the BAG catalogue; taken as existing", u.id, u.status),
+                        format!(
+                            "verblijfsobject {}: status {:?} is not in the BAG catalogue; taken as existing",
+                            u.id, u.status
+                        ),
                     ),
                     Some(true) => {}
                 }
@@ -408,7 +442,10 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                         None => diag(
                             "bad_id",
                             Some(&u.id),
-                            format!("verblijfsobject {}: PandRef {r:?} is not a pand id; ignored", u.id),
+                            format!(
+                                "verblijfsobject {}: PandRef {r:?} is not a pand id; ignored",
+                                u.id
+                            ),
                         ),
                     }
                 }
@@ -442,7 +479,10 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                 if doelen.is_empty() {
                     doelen.push(OVERIGE);
                 }
-                let area = u.oppervlakte.filter(|a| *a > 0.0 && a.is_finite()).unwrap_or(0.0);
+                let area = u
+                    .oppervlakte
+                    .filter(|a| *a > 0.0 && a.is_finite())
+                    .unwrap_or(0.0);
                 let share = area / (pids.len() * doelen.len()) as f64;
                 *counts.entry("units".into()).or_default() += 1;
                 for (k, p) in pids.iter().enumerate() {
@@ -550,10 +590,7 @@ impl BagBuilding<'_> {
         w.put("floors", m.floors);
         w.put("floors_source", m.floors.map(|_| "3dbag"));
         w.put("height_m", m.height_m);
-        w.put(
-            "year",
-            p.bouwjaar.and_then(crate::model::construction_year),
-        );
+        w.put("year", p.bouwjaar.and_then(crate::model::construction_year));
         w.put("bouwjaar", p.bouwjaar);
         w.put("status", &p.status);
         w.put("monument", ());
@@ -561,7 +598,10 @@ impl BagBuilding<'_> {
         match &self.mix {
             Some(mix) => {
                 w.put("units", mix.units);
-                w.put("units_business", mix.units - mix.units_by_doel[0].min(mix.units));
+                w.put(
+                    "units_business",
+                    mix.units - mix.units_by_doel[0].min(mix.units),
+                );
                 w.put("units_vacant", 0);
                 w.put("units_shared", mix.shared);
                 w.put("dwellings", mix.dwellings);
@@ -598,7 +638,11 @@ impl BagBuilding<'_> {
         }
         for i in 0..GEBRUIKSDOELEN.len() {
             match &self.mix {
-                Some(m) => w.round(&format!("oppervlakte_{}_m2", gebruiksdoel_key(i)), m.area_by_doel[i], 1),
+                Some(m) => w.round(
+                    &format!("oppervlakte_{}_m2", gebruiksdoel_key(i)),
+                    m.area_by_doel[i],
+                    1,
+                ),
                 None => w.put(&format!("oppervlakte_{}_m2", gebruiksdoel_key(i)), ()),
             }
         }
@@ -662,7 +706,8 @@ pub fn write_buildings(
     out: &mut (dyn std::io::Write + Send),
     buildings: &[BagBuilding<'_>],
 ) -> Result<(), Error> {
-    let writer = crate::io::write::GeoJsonWriter::new(crate::crs::Crs::RD_NEW, crate::crs::Crs::RD_NEW)?;
+    let writer =
+        crate::io::write::GeoJsonWriter::new(crate::crs::Crs::RD_NEW, crate::crs::Crs::RD_NEW)?;
     writer.write_collection(
         out,
         "buildings",
@@ -672,13 +717,96 @@ pub fn write_buildings(
             writer.feature_with(
                 buf,
                 &b.pand.id,
-                b.pand.footprint.0.iter().map(|p| p.exterior().0.len()).sum(),
+                b.pand
+                    .footprint
+                    .0
+                    .iter()
+                    .map(|p| p.exterior().0.len())
+                    .sum(),
                 |buf| writer.multi_polygon_into(buf, &b.pand.footprint),
                 |w| b.properties(w),
             )
         },
         &|_| {},
     )
+}
+
+/// The WGS84 bounds `[w, s, e, n]` of a FeatureCollection's geometry, None when empty.
+pub fn collection_bounds(c: &geojson::FeatureCollection) -> Option<[f64; 4]> {
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for f in &c.features {
+        let Some(g) = &f.geometry else { continue };
+        let Ok(g) = geo::Geometry::<f64>::try_from(g.clone()) else {
+            continue;
+        };
+        if let Some(r) = g.bounding_rect() {
+            b = [
+                b[0].min(r.min().x),
+                b[1].min(r.min().y),
+                b[2].max(r.max().x),
+                b[3].max(r.max().y),
+            ];
+        }
+    }
+    b.iter().all(|v| v.is_finite()).then_some(b)
+}
+
+/// The README of a map folder written by `import bag`: source, counts, rules, licence.
+pub fn readme(
+    extract: &[PathBuf],
+    threedbag: Option<&std::path::Path>,
+    bag: &BagExtract,
+    written: &Written,
+) -> String {
+    let name = |p: &PathBuf| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let files: Vec<String> = extract.iter().map(name).collect();
+    let mut s = format!(
+        "# Buildings imported from the BAG ({})\n\n",
+        files.join(", ")
+    );
+    s.push_str("Written by `binnenstad import bag`; the rules (status, units, use) are in `maps/README.md`.\n");
+    s.push_str("Coordinates are RD New (EPSG:28992, legacy `crs` member), rounded to 1 mm.\n\n");
+    s.push_str("| count | n |\n|---|---|\n");
+    for (k, n) in &bag.counts {
+        s.push_str(&format!("| {k} | {n} |\n"));
+    }
+    s.push_str(&format!(
+        "| buildings (existing panden) | {} |\n",
+        written.buildings
+    ));
+    for (status, n) in &written.left_out {
+        s.push_str(&format!("| left out: {status} | {n} |\n"));
+    }
+    if threedbag.is_some() {
+        s.push_str(&format!(
+            "| with 3D BAG floors/height | {} |\n",
+            written.measured
+        ));
+    }
+    s.push_str(&format!(
+        "\nData problems reported during import: {}{}\n\n",
+        bag.diagnostics.len(),
+        if bag.diagnostics.is_empty() {
+            "."
+        } else {
+            ", each listed in import_problems.txt."
+        }
+    ));
+    s.push_str("## Licence and attribution\n\nBAG: Basisregistratie Adressen en Gebouwen, Kadaster, public domain \
+(CC0). Credit \"Bron: Kadaster BAG\".\n");
+    if threedbag.is_some() {
+        s.push_str("3D BAG: CC BY 4.0, \"(c) 3D BAG by tudelft3d and 3DGI\".\n");
+    }
+    s
 }
 
 #[cfg(test)]
@@ -711,7 +839,10 @@ mod tests {
     fn ids_are_sixteen_digits_of_the_right_object_type() {
         assert_eq!(parse_id("0221100000312938", b"10"), Some(221100000312938));
         assert_eq!(parse_id("221100000312938", b"10"), Some(221100000312938));
-        assert_eq!(parse_id("NL.IMBAG.Pand.0221100000312938", b"10"), Some(221100000312938));
+        assert_eq!(
+            parse_id("NL.IMBAG.Pand.0221100000312938", b"10"),
+            Some(221100000312938)
+        );
         assert_eq!(parse_id("221010000330226", b"01"), Some(221010000330226));
         assert_eq!(parse_id("0221010000330226", b"10"), None);
         assert_eq!(parse_id("12345", b"10"), None);

@@ -269,7 +269,10 @@ mod tests {
     fn kadaster_names_say_the_object_type() {
         assert_eq!(kadaster_type("0221PND15092020-000001.xml"), Some("PND"));
         assert_eq!(kadaster_type("9999VBO15092020.zip"), Some("VBO"));
-        assert_eq!(kadaster_type("x/9999InOnderzoek15092020.zip"), Some("InOnderzoek"));
+        assert_eq!(
+            kadaster_type("x/9999InOnderzoek15092020.zip"),
+            Some("InOnderzoek")
+        );
         assert_eq!(kadaster_type("0221IOPND15092020.zip"), Some("IOPND"));
         assert_eq!(kadaster_type("Leveringsdocument-BAG-Extract.xml"), None);
         assert_eq!(kadaster_type("GEM-WPL-RELATIE-15092020.zip"), None);

@@ -72,8 +72,8 @@ pub fn read(path: &Path) -> Result<HashMap<String, Measured>, Error> {
         let mut text = first;
         std::io::Read::read_to_string(&mut reader, &mut text)
             .map_err(|e| Error::io(path, "cannot read", e))?;
-        let v: Value = serde_json::from_str(&text)
-            .map_err(|e| Error::file(path, format!("not JSON: {e}")))?;
+        let v: Value =
+            serde_json::from_str(&text).map_err(|e| Error::file(path, format!("not JSON: {e}")))?;
         if v.get("type").and_then(Value::as_str) != Some("CityJSON") {
             return Err(Error::file(
                 path,

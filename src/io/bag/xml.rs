@@ -138,6 +138,16 @@ pub fn read_stand<R: BufRead>(
     sink: &mut dyn FnMut(Record),
     problem: &mut dyn FnMut(RecordProblem),
 ) -> Result<(), String> {
+    let mut input = input;
+    let head = input.fill_buf().map_err(|e| format!("cannot read: {e}"))?;
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    if head
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b != b'<')
+    {
+        return Err("not XML (an LV BAG 2.0 extract is XML, or a zip of XML files)".into());
+    }
     let mut reader = quick_xml::Reader::from_reader(input);
     reader.config_mut().trim_text(true);
     let mut buf = Vec::with_capacity(1 << 16);
@@ -172,8 +182,8 @@ pub fn read_stand<R: BufRead>(
                         }
                         b"Verblijfsobject" => current = Current::Unit(UnitRecord::default()),
                         // Other objects: skip the whole element.
-                        b"Ligplaats" | b"Standplaats" | b"Nummeraanduiding"
-                        | b"OpenbareRuimte" | b"Woonplaats" => {
+                        b"Ligplaats" | b"Standplaats" | b"Nummeraanduiding" | b"OpenbareRuimte"
+                        | b"Woonplaats" => {
                             let end = e.to_end().into_owned();
                             reader
                                 .read_to_end_into(end.name(), &mut Vec::new())
@@ -243,9 +253,9 @@ pub fn read_stand<R: BufRead>(
             }
             Event::Text(ref t) => {
                 if field != Field::None {
-                    let s = t
-                        .decode()
-                        .map_err(|e| format!("invalid text at byte {}: {e}", reader.buffer_position()))?;
+                    let s = t.decode().map_err(|e| {
+                        format!("invalid text at byte {}: {e}", reader.buffer_position())
+                    })?;
                     if !text.is_empty() {
                         text.push(' ');
                     }
@@ -347,7 +357,10 @@ fn number<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, String> {
 fn date(text: &str, what: &str) -> Result<Option<Date>, String> {
     match parse_date(text) {
         Some(d) => Ok(Some(d)),
-        None => Err(format!("{what} {:?} is not a date (YYYY-MM-DD)", text.trim())),
+        None => Err(format!(
+            "{what} {:?} is not a date (YYYY-MM-DD)",
+            text.trim()
+        )),
     }
 }
 
@@ -502,8 +515,12 @@ mod tests {
         assert!(e.contains("mutation file"), "{e}");
         let e = read_stand(&b"<osm version='0.6'/>"[..], &mut sink, &mut problem).unwrap_err();
         assert!(e.contains("root element <osm>"), "{e}");
-        let e = read_stand(&b"<a:bagStand xmlns:a='u'><a:Pand>"[..], &mut sink, &mut problem)
-            .unwrap_err();
+        let e = read_stand(
+            &b"<a:bagStand xmlns:a='u'><a:Pand>"[..],
+            &mut sink,
+            &mut problem,
+        )
+        .unwrap_err();
         assert!(e.contains("byte") || e.contains("truncated"), "{e}");
     }
 
