@@ -1026,7 +1026,7 @@ fn cmd_import_osm(
             .extend(extract.diagnostics.iter().cloned());
         report.diagnostics.extend(join.diagnostics.iter().cloned());
         bag_summary = Some(format!(
-            "BAG: {} panden in the box ({} with units), {} matched to OSM by ref:bag, {} from the BAG alone, \
+            "BAG: {} panden in the box ({}), {} matched to OSM by ref:bag, {} from the BAG alone, \
              {} OSM building(s) matched no pand (left out, listed in {IMPORT_PROBLEMS_FILE}), {} with 3D BAG floors/height",
             written.buildings,
             if extract.units_read {

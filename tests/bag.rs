@@ -508,3 +508,132 @@ fn three_d_bag_floors_and_heights_are_measured() {
         "2021 release: no storeys"
     );
 }
+
+/// The Amsterdam OpenStreetMap extract the shipped map was imported from
+/// (`BINNENSTAD_OSM_DATA`, else ../shared/data/amsterdam-centrum).
+fn amsterdam_osm() -> Option<PathBuf> {
+    let dir = std::env::var_os("BINNENSTAD_OSM_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/data/amsterdam-centrum"));
+    let file = dir.join("amsterdam-centrum.osm.pbf");
+    if file.is_file() {
+        Some(file)
+    } else {
+        assert!(!clients_required(), "{} not found", file.display());
+        eprintln!("skipped: {} not found", file.display());
+        None
+    }
+}
+
+/// tests/fixtures/bag/amsterdam holds a hand-made extract for twelve shipped
+/// buildings (six whose OSM ref:bag lost its leading zero) and a demolished
+/// pand; its units differ from what OSM suggests (make_amsterdam.py says how).
+#[test]
+fn amsterdam_joins_the_bag_and_plan_uses_its_units() {
+    let Some(osm) = amsterdam_osm() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let map = tmp.path().join("map");
+    let r = run(&[
+        "import",
+        "osm",
+        osm.to_str().unwrap(),
+        "--bag",
+        fixture("bag/amsterdam").to_str().unwrap(),
+        "--out",
+        map.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("12 matched to OSM by ref:bag, 0 from the BAG alone"),
+        "{}",
+        r.stdout
+    );
+    let b = props_of(&read_json(&map.join("buildings.geojson")));
+    assert_eq!(
+        b.len(),
+        12,
+        "the BAG panden are the buildings; the demolished one is not"
+    );
+    // Matched in the 15-digit form OSM wrote (363100012168198) and the 16-digit one.
+    assert_eq!(b["0363100012168198"]["osm_id"], "relation/3583133");
+    assert!(
+        b["0363100012165121"]["osm_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("way/")
+    );
+    // OSM keeps names and landmarks; the BAG gives use, units and floor area.
+    assert_eq!(b["0363100012165008"]["name"], "Oost-Indisch Huis");
+    assert_eq!(b["0363100012165008"]["use"], "education");
+    assert_eq!(b["0363100012178990"]["use"], "horeca");
+    assert_eq!(b["0363100012178990"]["name"], "Hotel 83");
+    assert_eq!(b["0363100012165123"]["bouwjaar"], 1005);
+    let problems = std::fs::read_to_string(map.join("import_problems.txt")).unwrap();
+    assert!(
+        problems.contains("ref:bag 363100012171241: no existing pand"),
+        "the demolished pand's OSM building is reported"
+    );
+    for layer in ["horeca", "amenities", "streets", "retail_core"] {
+        let v = read_json(&map.join(format!("{layer}.geojson")));
+        assert!(
+            !v["features"].as_array().unwrap().is_empty(),
+            "{layer} from OSM"
+        );
+    }
+
+    let scenario = tmp.path().join("bag.toml");
+    let text = std::fs::read_to_string(root().join("scenarios/amsterdam-centrum.toml")).unwrap();
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("area =") {
+                "area = \"map\""
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&scenario, text).unwrap();
+    let site = |id: &str| -> Value {
+        let r = run(&["site", scenario.to_str().unwrap(), id, "--json"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        serde_json::from_str(&r.stdout).unwrap()
+    };
+    // OSM called it retail with 2 units; the BAG has three homes above a shop.
+    let s = site("363100012168198");
+    assert_eq!(s["usage"], "residential");
+    assert_eq!(s["dwellings"], 3);
+    assert_eq!(s["dwellings_estimated"], false);
+    assert_eq!(s["floor_area_m2"], 270.0, "3 × 70 + 60 m² oppervlakte");
+    // OSM said 8 dwellings (apartments); the BAG registers 12 woonfunctie units.
+    assert_eq!(site("0363100012165128")["dwellings"], 12);
+    // Ten homes of its own and the home it shares with its neighbour (the lower id).
+    assert_eq!(site("0363100012165009")["dwellings"], 11);
+    let mixed = site("0363100012165124");
+    assert_eq!(
+        mixed["usage"], "mixed",
+        "80 m² home, 90 m² shop, 60 m² office"
+    );
+    // Offices of 400 + 350 m²: the best site, its usable area from the oppervlakte.
+    let office = site("0363100012169213");
+    assert_eq!(office["usage"], "office");
+    assert_eq!(office["floor_area_m2"], 750.0);
+    assert_eq!(office["site_rank"], 1);
+    let shed = site("0363100012165016");
+    assert_eq!(shed["non_dwelling"], true, "a pand without units");
+
+    let out = tmp.path().join("plan");
+    let r = run(&[
+        "plan",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sites = read_json(&out.join("sites.geojson"));
+    let first = &sites["features"][0]["properties"];
+    assert_eq!(first["building_id"], "0363100012169213", "{first}");
+    assert_eq!(first["usable_m2"], 600.0, "750 m² × usable_share 0.8");
+}
