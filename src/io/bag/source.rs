@@ -107,7 +107,7 @@ pub fn for_each_xml(
 ) -> Result<SourceStats, Error> {
     let mut stats = SourceStats::default();
     for path in paths {
-        visit_path(path, true, read, &mut stats)?;
+        visit_path(path, read, &mut stats)?;
     }
     Ok(stats)
 }
@@ -130,7 +130,6 @@ fn is_zip_head(head: &[u8]) -> bool {
 
 fn visit_path(
     path: &Path,
-    named: bool,
     read: &mut dyn FnMut(&str, &mut dyn BufRead) -> Result<(), Error>,
     stats: &mut SourceStats,
 ) -> Result<(), Error> {
@@ -144,7 +143,7 @@ fn visit_path(
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
             let name = name.unwrap_or_default();
             if p.is_dir() || wanted(&name)? {
-                visit_path(&p, false, read, stats)?;
+                visit_path(&p, read, stats)?;
             } else {
                 stats.entries_skipped += 1;
             }
@@ -172,7 +171,6 @@ fn visit_path(
         };
         visit_zip(path, 0, window, &label, read, stats)
     } else {
-        let _ = named;
         stats.files_read += 1;
         read(&label, &mut BufReader::with_capacity(1 << 17, file))
     }
