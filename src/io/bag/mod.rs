@@ -260,36 +260,54 @@ fn ring(points: &[[f64; 2]]) -> LineString<f64> {
     LineString(points.iter().map(|p| Coord { x: p[0], y: p[1] }).collect())
 }
 
-/// Reads the extracts (files, zips, folders) into panden and units.
-///
-/// # Errors
-/// [`Error::Io`] / [`Error::File`] naming the file (and zip entry) for
-/// unreadable files, malformed XML (with the byte offset), mutation files and
-/// other XML; a bad record in a good file is a diagnostic naming the pand or
-/// unit id.
-pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtract, Error> {
-    let mut panden: HashMap<u64, Pand> = HashMap::new();
-    let mut mixes: HashMap<u64, UnitMix> = HashMap::new();
-    let mut units_seen: HashSet<u64> = HashSet::new();
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    let mut diags: Vec<Diagnostic> = Vec::new();
-    let mut units_read = false;
+/// A unit as kept from one file, before the units are summed per pand.
+struct UnitRow {
+    id: u64,
+    label: String,
+    panden: Vec<u64>,
+    doelen: Vec<usize>,
+    area: f64,
+}
+
+/// What one XML file gave.
+#[derive(Default)]
+struct Part {
+    panden: Vec<(u64, Pand, String)>,
+    units: Vec<UnitRow>,
+    units_read: bool,
+    counts: BTreeMap<String, usize>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn warning(label: &str, code: &'static str, message: String) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Warning,
+        layer: "buildings".into(),
+        file: Some(short_label(label)),
+        // The message names the pand or unit: a record has no index.
+        feature: None,
+        code,
+        message,
+    }
+}
+
+/// Reads one XML file: the valid voorkomens, each checked (see the module docs).
+fn read_part(leaf: &source::Leaf, options: &BagOptions) -> Result<Part, Error> {
+    let label = leaf.label.as_str();
+    let mut part = Part::default();
     let bbox = options
         .bbox_rd
         .map(|[a, b, c, d]| Rect::new(Coord { x: a, y: b }, Coord { x: c, y: d }));
-    let stats = source::for_each_xml(paths, &mut |label, input| {
-        let mut diag = |code: &'static str, _id: Option<&str>, message: String| {
-            diags.push(Diagnostic {
-                severity: Severity::Warning,
-                layer: "buildings".into(),
-                file: Some(short_label(label)),
-                // The message names the pand or unit: a record has no index.
-                feature: None,
-                code,
-                message,
-            });
-        };
-        let mut problems = Vec::new();
+    let mut problems = Vec::new();
+    leaf.read(&mut |input| {
+        let Part {
+            panden,
+            units,
+            units_read,
+            counts,
+            diagnostics,
+        } = &mut part;
+        let mut diag = |code, message| diagnostics.push(warning(label, code, message));
         let mut records = |r: xml::Record| match r {
             xml::Record::Pand(p) => {
                 *counts.entry("pand_voorkomens".into()).or_default() += 1;
@@ -299,7 +317,6 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                 let Some(id) = parse_id(&p.id, b"10") else {
                     diag(
                         "bad_id",
-                        Some(&p.id),
                         format!("pand {}: not a 16-digit pand id; skipped", p.id),
                     );
                     return;
@@ -309,17 +326,13 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                     .iter()
                     .filter(|rings| !rings.is_empty())
                     .map(|rings| {
-                        Polygon::new(
-                            ring(&rings[0]),
-                            rings[1..].iter().map(|r| ring(r)).collect(),
-                        )
+                        Polygon::new(ring(&rings[0]), rings[1..].iter().map(|r| ring(r)).collect())
                     })
                     .collect();
                 let mut footprint = MultiPolygon(polygons);
                 if footprint.0.is_empty() {
                     diag(
                         "missing_geometry",
-                        Some(&p.id),
                         format!("pand {}: no polygon; skipped", p.id),
                     );
                     return;
@@ -341,17 +354,12 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                     if fixed.0.is_empty() {
                         diag(
                             "invalid_geometry",
-                            Some(&p.id),
-                            format!(
-                                "pand {}: invalid polygon ({problem}), nothing left after repair; skipped",
-                                p.id
-                            ),
+                            format!("pand {}: invalid polygon ({problem}), nothing left after repair; skipped", p.id),
                         );
                         return;
                     }
                     diag(
                         "repaired_geometry",
-                        Some(&p.id),
                         format!("pand {}: invalid polygon ({problem}); repaired", p.id),
                     );
                     footprint = fixed;
@@ -366,34 +374,13 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                 if pand_exists(&pand.status).is_none() {
                     diag(
                         "unknown_status",
-                        Some(&pand.id),
-                        format!(
-                            "pand {}: status {:?} is not in the BAG catalogue; taken as existing",
-                            pand.id, pand.status
-                        ),
+                        format!("pand {}: status {:?} is not in the BAG catalogue; taken as existing", pand.id, pand.status),
                     );
                 }
-                match panden.get(&id) {
-                    Some(old) => {
-                        diag(
-                            "duplicate_voorkomen",
-                            Some(&pand.id),
-                            format!(
-                                "pand {}: two valid voorkomens ({} and {}); the higher is kept",
-                                pand.id, old.voorkomen, pand.voorkomen
-                            ),
-                        );
-                        if pand.voorkomen > old.voorkomen {
-                            panden.insert(id, pand);
-                        }
-                    }
-                    None => {
-                        panden.insert(id, pand);
-                    }
-                }
+                panden.push((id, pand, label.to_string()));
             }
             xml::Record::Unit(u) => {
-                units_read = true;
+                *units_read = true;
                 *counts.entry("unit_voorkomens".into()).or_default() += 1;
                 if !u.voorkomen.valid_on(options.date) {
                     return;
@@ -401,25 +388,10 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                 let Some(id) = parse_id(&u.id, b"01") else {
                     diag(
                         "bad_id",
-                        Some(&u.id),
-                        format!(
-                            "verblijfsobject {}: not a 16-digit verblijfsobject id; skipped",
-                            u.id
-                        ),
+                        format!("verblijfsobject {}: not a 16-digit verblijfsobject id; skipped", u.id),
                     );
                     return;
                 };
-                if !units_seen.insert(id) {
-                    diag(
-                        "duplicate_voorkomen",
-                        Some(&u.id),
-                        format!(
-                            "verblijfsobject {}: two valid voorkomens; the first read is kept",
-                            u.id
-                        ),
-                    );
-                    return;
-                }
                 match unit_exists(&u.status) {
                     Some(false) => {
                         *counts.entry("units_not_existing".into()).or_default() += 1;
@@ -427,11 +399,7 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                     }
                     None => diag(
                         "unknown_status",
-                        Some(&u.id),
-                        format!(
-                            "verblijfsobject {}: status {:?} is not in the BAG catalogue; taken as existing",
-                            u.id, u.status
-                        ),
+                        format!("verblijfsobject {}: status {:?} is not in the BAG catalogue; taken as existing", u.id, u.status),
                     ),
                     Some(true) => {}
                 }
@@ -441,11 +409,7 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                         Some(p) => pids.push(p),
                         None => diag(
                             "bad_id",
-                            Some(&u.id),
-                            format!(
-                                "verblijfsobject {}: PandRef {r:?} is not a pand id; ignored",
-                                u.id
-                            ),
+                            format!("verblijfsobject {}: PandRef {r:?} is not a pand id; ignored", u.id),
                         ),
                     }
                 }
@@ -454,7 +418,6 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                 if pids.is_empty() {
                     diag(
                         "no_pand",
-                        Some(&u.id),
                         format!("verblijfsobject {}: in no pand; skipped", u.id),
                     );
                     return;
@@ -467,7 +430,6 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                         .unwrap_or_else(|| {
                             diag(
                                 "unknown_gebruiksdoel",
-                                Some(&u.id),
                                 format!("verblijfsobject {}: gebruiksdoel {d:?} unknown; counted as overige gebruiksfunctie", u.id),
                             );
                             OVERIGE
@@ -479,47 +441,110 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
                 if doelen.is_empty() {
                     doelen.push(OVERIGE);
                 }
-                let area = u
-                    .oppervlakte
-                    .filter(|a| *a > 0.0 && a.is_finite())
-                    .unwrap_or(0.0);
-                let share = area / (pids.len() * doelen.len()) as f64;
-                *counts.entry("units".into()).or_default() += 1;
-                for (k, p) in pids.iter().enumerate() {
-                    let mix = mixes.entry(*p).or_default();
-                    for d in &doelen {
-                        mix.area_by_doel[*d] += share;
-                    }
-                    if k == 0 {
-                        mix.units += 1;
-                        for d in &doelen {
-                            mix.units_by_doel[*d] += 1;
-                        }
-                        if doelen.contains(&0) {
-                            mix.dwellings += 1;
-                        }
-                    } else {
-                        mix.shared += 1;
-                    }
-                }
+                let area = u.oppervlakte.filter(|a| *a > 0.0 && a.is_finite()).unwrap_or(0.0);
+                units.push(UnitRow {
+                    id,
+                    label: label.to_string(),
+                    panden: pids,
+                    doelen,
+                    area,
+                });
             }
         };
-        let result = xml::read_stand(input, &mut records, &mut |p| problems.push(p));
-        for p in problems {
-            let id = p.id.clone();
-            diag(
-                "bad_record",
-                id.as_deref(),
-                format!(
-                    "{} {}: {}; skipped",
-                    p.kind,
-                    id.as_deref().unwrap_or("(no id)"),
-                    p.message
-                ),
-            );
-        }
-        result.map_err(|m| Error::file(label, m))
+        xml::read_stand(input, &mut records, &mut |p| problems.push(p))
+            .map_err(|m| Error::file(label, m))
     })?;
+    for p in problems {
+        let id = p.id.as_deref().unwrap_or("(no id)");
+        let message = format!("{} {id}: {}; skipped", p.kind, p.message);
+        part.diagnostics.push(warning(label, "bad_record", message));
+    }
+    Ok(part)
+}
+
+/// Reads the extracts (files, zips, folders) into panden and units. The XML
+/// files are parsed in parallel (each streamed by its own reader) and merged
+/// in their listed order, so the result does not depend on the thread count.
+///
+/// # Errors
+/// [`Error::Io`] / [`Error::File`] naming the file (and zip entry) for
+/// unreadable files, malformed XML (with the byte offset), mutation files and
+/// other XML; a bad record in a good file is a diagnostic naming the pand or
+/// unit id.
+pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtract, Error> {
+    use rayon::prelude::*;
+    let listing = source::list(paths)?;
+    let parts: Vec<Part> = listing
+        .leaves
+        .par_iter()
+        .map(|leaf| read_part(leaf, options))
+        .collect::<Result<_, _>>()?;
+    let mut panden: HashMap<u64, Pand> = HashMap::new();
+    let mut mixes: HashMap<u64, UnitMix> = HashMap::new();
+    let mut units_seen: HashSet<u64> = HashSet::new();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut units_read = false;
+    for part in parts {
+        for (k, n) in part.counts {
+            *counts.entry(k).or_default() += n;
+        }
+        diags.extend(part.diagnostics);
+        units_read |= part.units_read;
+        for (id, pand, label) in part.panden {
+            match panden.get(&id) {
+                Some(old) => {
+                    diags.push(warning(
+                        &label,
+                        "duplicate_voorkomen",
+                        format!(
+                            "pand {}: two valid voorkomens ({} and {}); the higher is kept",
+                            pand.id, old.voorkomen, pand.voorkomen
+                        ),
+                    ));
+                    if pand.voorkomen > old.voorkomen {
+                        panden.insert(id, pand);
+                    }
+                }
+                None => {
+                    panden.insert(id, pand);
+                }
+            }
+        }
+        for u in part.units {
+            if !units_seen.insert(u.id) {
+                diags.push(warning(
+                    &u.label,
+                    "duplicate_voorkomen",
+                    format!(
+                        "verblijfsobject {:016}: two valid voorkomens; the first read is kept",
+                        u.id
+                    ),
+                ));
+                continue;
+            }
+            *counts.entry("units".into()).or_default() += 1;
+            let share = u.area / (u.panden.len() * u.doelen.len()) as f64;
+            for (k, p) in u.panden.iter().enumerate() {
+                let mix = mixes.entry(*p).or_default();
+                for d in &u.doelen {
+                    mix.area_by_doel[*d] += share;
+                }
+                if k == 0 {
+                    mix.units += 1;
+                    for d in &u.doelen {
+                        mix.units_by_doel[*d] += 1;
+                    }
+                    if u.doelen.contains(&0) {
+                        mix.dwellings += 1;
+                    }
+                } else {
+                    mix.shared += 1;
+                }
+            }
+        }
+    }
+    let stats = &listing.stats;
     counts.insert("files_read".into(), stats.files_read);
     counts.insert("entries_skipped".into(), stats.entries_skipped);
     let mut panden: Vec<Pand> = panden.into_values().collect();

@@ -12,7 +12,8 @@
 //! Nothing is unpacked whole: a zip entry is decompressed as the XML reader
 //! asks for bytes. A zip inside a zip is opened in place when it is stored
 //! uncompressed (as Kadaster packs them: the inner zips are `stored`), else
-//! copied to a temporary file that is removed afterwards.
+//! copied to a temporary file that is removed afterwards. Listing the files
+//! first lets them be parsed in parallel, each streamed by its own reader.
 
 use crate::error::Error;
 use std::fs::File;
@@ -94,33 +95,104 @@ impl Drop for TempCopy {
     }
 }
 
-/// Calls `read(label, xml)` for every PND and VBO XML file of the extracts,
-/// in a fixed order (arguments as given; folder entries and zip entries by
-/// name). `label` names the file for messages: `a.zip!b.zip!c.xml`.
+/// One XML file of an extract: a file on disk or an entry of a (nested) zip.
+pub struct Leaf {
+    /// Names the file for messages: `a.zip!b.zip!c.xml`.
+    pub label: String,
+    place: Place,
+}
+
+enum Place {
+    File(PathBuf),
+    /// Entry `index` of the zip lying at `[base, base + len)` of `real`.
+    Zip {
+        real: PathBuf,
+        base: u64,
+        len: u64,
+        index: usize,
+    },
+}
+
+impl Leaf {
+    /// Streams the XML to `read` (a zip entry decompressed as it is read).
+    ///
+    /// # Errors
+    /// [`Error::Io`] / [`Error::File`] naming the file when it cannot be
+    /// opened or decompressed; whatever `read` returns.
+    pub fn read(
+        &self,
+        read: &mut dyn FnMut(&mut dyn BufRead) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        match &self.place {
+            Place::File(path) => {
+                let file = File::open(path).map_err(|e| Error::io(path, "cannot read", e))?;
+                read(&mut BufReader::with_capacity(1 << 17, file))
+            }
+            Place::Zip {
+                real,
+                base,
+                len,
+                index,
+            } => {
+                let bad = |e: zip::result::ZipError| {
+                    Error::file(&self.label, format!("not a readable zip: {e}"))
+                };
+                let w = window(real, *base, *len)?;
+                let mut archive = zip::ZipArchive::new(w).map_err(bad)?;
+                let mut entry = archive.by_index(*index).map_err(bad)?;
+                read(&mut BufReader::with_capacity(1 << 17, &mut entry))
+            }
+        }
+    }
+}
+
+/// The XML files of the extracts, and the temporary copies they need.
+pub struct Listing {
+    /// PND and VBO files in a fixed order: arguments as given, folder and zip
+    /// entries by name.
+    pub leaves: Vec<Leaf>,
+    /// What was passed over.
+    pub stats: SourceStats,
+    _temps: Vec<TempCopy>,
+}
+
+/// Lists every PND and VBO XML file of the extracts (see the module docs).
 ///
 /// # Errors
 /// [`Error::Io`] for a file that cannot be opened; [`Error::File`] for a
-/// corrupt zip, a mutation delivery, or whatever `read` returns.
-pub fn for_each_xml(
-    paths: &[PathBuf],
-    read: &mut dyn FnMut(&str, &mut dyn BufRead) -> Result<(), Error>,
-) -> Result<SourceStats, Error> {
-    let mut stats = SourceStats::default();
+/// corrupt zip or a mutation delivery.
+pub fn list(paths: &[PathBuf]) -> Result<Listing, Error> {
+    let mut listing = Listing {
+        leaves: Vec::new(),
+        stats: SourceStats::default(),
+        _temps: Vec::new(),
+    };
     for path in paths {
-        visit_path(path, read, &mut stats)?;
+        visit_path(path, &mut listing)?;
     }
-    Ok(stats)
+    Ok(listing)
 }
 
-fn wanted(name: &str) -> Result<bool, Error> {
+fn window(real: &Path, start: u64, len: u64) -> Result<Window, Error> {
+    let mut file = File::open(real).map_err(|e| Error::io(real, "cannot read", e))?;
+    file.seek(SeekFrom::Start(start))
+        .map_err(|e| Error::io(real, "cannot read", e))?;
+    Ok(Window {
+        file,
+        start,
+        len,
+        pos: 0,
+    })
+}
+
+const MUTATION: &str = "a BAG mutation delivery: binnenstad reads stand extracts (LV BAG Extract 2.0), \
+     not mutations; download a full extract of the date you need";
+
+fn wanted(name: &str) -> Option<bool> {
     match kadaster_type(name) {
-        Some(t) if t.eq_ignore_ascii_case("PND") || t.eq_ignore_ascii_case("VBO") => Ok(true),
-        Some(t) if t.to_ascii_uppercase().contains("MUT") => Err(Error::file(
-            name,
-            "a BAG mutation delivery: binnenstad reads stand extracts (LV BAG Extract 2.0), \
-             not mutations; download a full extract of the date you need",
-        )),
-        _ => Ok(false),
+        Some(t) if t.eq_ignore_ascii_case("PND") || t.eq_ignore_ascii_case("VBO") => Some(true),
+        Some(t) if t.to_ascii_uppercase().contains("MUT") => None,
+        _ => Some(false),
     }
 }
 
@@ -128,11 +200,7 @@ fn is_zip_head(head: &[u8]) -> bool {
     head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
 }
 
-fn visit_path(
-    path: &Path,
-    read: &mut dyn FnMut(&str, &mut dyn BufRead) -> Result<(), Error>,
-    stats: &mut SourceStats,
-) -> Result<(), Error> {
+fn visit_path(path: &Path, listing: &mut Listing) -> Result<(), Error> {
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
             .map_err(|e| Error::io(path, "cannot read folder", e))?
@@ -142,10 +210,11 @@ fn visit_path(
         for p in entries {
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
             let name = name.unwrap_or_default();
-            if p.is_dir() || wanted(&name)? {
-                visit_path(&p, read, stats)?;
-            } else {
-                stats.entries_skipped += 1;
+            match wanted(&name) {
+                _ if p.is_dir() => visit_path(&p, listing)?,
+                Some(true) => visit_path(&p, listing)?,
+                Some(false) => listing.stats.entries_skipped += 1,
+                None => return Err(Error::file(&p, MUTATION)),
             }
         }
         return Ok(());
@@ -155,39 +224,33 @@ fn visit_path(
     let n = file
         .read(&mut head)
         .map_err(|e| Error::io(path, "cannot read", e))?;
-    file.seek(SeekFrom::Start(0))
-        .map_err(|e| Error::io(path, "cannot read", e))?;
     let label = path.display().to_string();
     if is_zip_head(&head[..n]) {
         let len = file
             .metadata()
             .map_err(|e| Error::io(path, "cannot read", e))?
             .len();
-        let window = Window {
-            file,
-            start: 0,
-            len,
-            pos: 0,
-        };
-        visit_zip(path, 0, window, &label, read, stats)
+        visit_zip(path, 0, len, &label, listing)
     } else {
-        stats.files_read += 1;
-        read(&label, &mut BufReader::with_capacity(1 << 17, file))
+        listing.stats.files_read += 1;
+        listing.leaves.push(Leaf {
+            label,
+            place: Place::File(path.to_path_buf()),
+        });
+        Ok(())
     }
 }
 
-/// Reads the entries of the zip held in `window` (which starts at byte `base`
-/// of the real file `real`).
+/// Lists the entries of the zip lying at `[base, base + len)` of the real file `real`.
 fn visit_zip(
     real: &Path,
     base: u64,
-    window: Window,
+    len: u64,
     label: &str,
-    read: &mut dyn FnMut(&str, &mut dyn BufRead) -> Result<(), Error>,
-    stats: &mut SourceStats,
+    listing: &mut Listing,
 ) -> Result<(), Error> {
     let bad = |e: zip::result::ZipError| Error::file(label, format!("not a readable zip: {e}"));
-    let mut archive = zip::ZipArchive::new(window).map_err(bad)?;
+    let mut archive = zip::ZipArchive::new(window(real, base, len)?).map_err(bad)?;
     let mut names: Vec<(String, usize)> = (0..archive.len())
         .filter_map(|i| Some((archive.name_for_index(i)?.to_string(), i)))
         .collect();
@@ -198,62 +261,52 @@ fn visit_zip(
         if name.ends_with('/') || base_name.starts_with('.') || name.starts_with("__MACOSX") {
             continue;
         }
-        if !wanted(&base_name).map_err(|_| {
-            Error::file(
-                &inner,
-                "a BAG mutation delivery: binnenstad reads stand extracts (LV BAG Extract 2.0), \
-                 not mutations; download a full extract of the date you need",
-            )
-        })? {
-            stats.entries_skipped += 1;
+        match wanted(&base_name) {
+            Some(true) => {}
+            Some(false) => {
+                listing.stats.entries_skipped += 1;
+                continue;
+            }
+            None => return Err(Error::file(&inner, MUTATION)),
+        }
+        if !base_name.to_ascii_lowercase().ends_with(".zip") {
+            listing.stats.files_read += 1;
+            listing.leaves.push(Leaf {
+                label: inner,
+                place: Place::Zip {
+                    real: real.to_path_buf(),
+                    base,
+                    len,
+                    index: i,
+                },
+            });
             continue;
         }
         let mut entry = archive.by_index(i).map_err(bad)?;
-        if base_name.to_ascii_lowercase().ends_with(".zip") {
-            if entry.compression() == zip::CompressionMethod::Stored {
-                // In place: the inner zip's bytes lie as they are in the real file.
-                let start = base + entry.data_start();
-                let len = entry.size();
-                drop(entry);
-                let file = File::open(real).map_err(|e| Error::io(real, "cannot read", e))?;
-                let mut w = Window {
-                    file,
-                    start,
-                    len,
-                    pos: 0,
-                };
-                w.seek(SeekFrom::Start(0))
-                    .map_err(|e| Error::io(real, "cannot read", e))?;
-                visit_zip(real, start, w, &inner, read, stats)?;
-            } else {
-                let temp = TempCopy(std::env::temp_dir().join(format!(
-                    "binnenstad-bag-{}-{}.zip",
-                    std::process::id(),
-                    stats.files_read + stats.entries_skipped
-                )));
-                let mut out =
-                    File::create(&temp.0).map_err(|e| Error::io(&temp.0, "cannot write", e))?;
-                std::io::copy(&mut entry, &mut out)
-                    .map_err(|e| Error::file(&inner, format!("cannot unpack: {e}")))?;
-                drop(out);
-                drop(entry);
-                let file = File::open(&temp.0).map_err(|e| Error::io(&temp.0, "cannot read", e))?;
-                let len = file
-                    .metadata()
-                    .map_err(|e| Error::io(&temp.0, "cannot read", e))?
-                    .len();
-                let w = Window {
-                    file,
-                    start: 0,
-                    len,
-                    pos: 0,
-                };
-                visit_zip(&temp.0, 0, w, &inner, read, stats)?;
-            }
+        if entry.compression() == zip::CompressionMethod::Stored {
+            // In place: the inner zip's bytes lie as they are in the real file.
+            let start = base + entry.data_start();
+            let size = entry.size();
+            drop(entry);
+            visit_zip(real, start, size, &inner, listing)?;
         } else {
-            stats.files_read += 1;
-            let mut reader = BufReader::with_capacity(1 << 17, &mut entry);
-            read(&inner, &mut reader)?;
+            let temp = TempCopy(std::env::temp_dir().join(format!(
+                "binnenstad-bag-{}-{}.zip",
+                std::process::id(),
+                listing._temps.len()
+            )));
+            let mut out =
+                File::create(&temp.0).map_err(|e| Error::io(&temp.0, "cannot write", e))?;
+            std::io::copy(&mut entry, &mut out)
+                .map_err(|e| Error::file(&inner, format!("cannot unpack: {e}")))?;
+            drop(out);
+            drop(entry);
+            let size = std::fs::metadata(&temp.0)
+                .map_err(|e| Error::io(&temp.0, "cannot read", e))?
+                .len();
+            let path = temp.0.clone();
+            listing._temps.push(temp);
+            visit_zip(&path, 0, size, &inner, listing)?;
         }
     }
     Ok(())
