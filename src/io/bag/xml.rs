@@ -245,22 +245,18 @@ pub fn read_stand<R: BufRead>(
                     }
                 }
             }
-            Event::Empty(ref e) => {
-                if !seen_root {
-                    check_root(e.local_name().as_ref())?;
-                    seen_root = true;
-                }
+            Event::Empty(ref e) if !seen_root => {
+                check_root(e.local_name().as_ref())?;
+                seen_root = true;
             }
-            Event::Text(ref t) => {
-                if field != Field::None {
-                    let s = t.decode().map_err(|e| {
-                        format!("invalid text at byte {}: {e}", reader.buffer_position())
-                    })?;
-                    if !text.is_empty() {
-                        text.push(' ');
-                    }
-                    text.push_str(&s);
+            Event::Text(ref t) if field != Field::None => {
+                let s = t.decode().map_err(|e| {
+                    format!("invalid text at byte {}: {e}", reader.buffer_position())
+                })?;
+                if !text.is_empty() {
+                    text.push(' ');
                 }
+                text.push_str(&s);
             }
             Event::End(ref e) => {
                 let local = e.local_name();
@@ -419,7 +415,9 @@ fn pos_list(text: &str, dims: usize) -> Result<Vec<[f64; 2]>, String> {
     }
     let mut out = Vec::with_capacity(16);
     let mut xy = [0.0; 2];
+    let mut n = 0usize;
     for (i, t) in text.split_ascii_whitespace().enumerate() {
+        n = i + 1;
         let v: f64 = t
             .parse()
             .map_err(|_| format!("posList value {t:?} is not a number"))?;
@@ -435,10 +433,9 @@ fn pos_list(text: &str, dims: usize) -> Result<Vec<[f64; 2]>, String> {
             _ => {}
         }
     }
-    if text.split_ascii_whitespace().count() % dims != 0 {
+    if !n.is_multiple_of(dims) {
         return Err(format!(
-            "posList has {} numbers, not a multiple of srsDimension {dims}",
-            text.split_ascii_whitespace().count()
+            "posList has {n} numbers, not a multiple of srsDimension {dims}"
         ));
     }
     Ok(out)
