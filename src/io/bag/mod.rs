@@ -263,7 +263,6 @@ fn ring(points: &[[f64; 2]]) -> LineString<f64> {
 /// A unit as kept from one file, before the units are summed per pand.
 struct UnitRow {
     id: u64,
-    label: String,
     panden: Vec<u64>,
     doelen: Vec<usize>,
     area: f64,
@@ -272,7 +271,7 @@ struct UnitRow {
 /// What one XML file gave.
 #[derive(Default)]
 struct Part {
-    panden: Vec<(u64, Pand, String)>,
+    panden: Vec<(u64, Pand)>,
     units: Vec<UnitRow>,
     units_read: bool,
     counts: BTreeMap<String, usize>,
@@ -377,7 +376,7 @@ fn read_part(leaf: &source::Leaf, options: &BagOptions) -> Result<Part, Error> {
                         format!("pand {}: status {:?} is not in the BAG catalogue; taken as existing", pand.id, pand.status),
                     );
                 }
-                panden.push((id, pand, label.to_string()));
+                panden.push((id, pand));
             }
             xml::Record::Unit(u) => {
                 *units_read = true;
@@ -444,7 +443,6 @@ fn read_part(leaf: &source::Leaf, options: &BagOptions) -> Result<Part, Error> {
                 let area = u.oppervlakte.filter(|a| *a > 0.0 && a.is_finite()).unwrap_or(0.0);
                 units.push(UnitRow {
                     id,
-                    label: label.to_string(),
                     panden: pids,
                     doelen,
                     area,
@@ -485,17 +483,18 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut diags: Vec<Diagnostic> = Vec::new();
     let mut units_read = false;
-    for part in parts {
+    for (leaf, part) in listing.leaves.iter().zip(parts) {
+        let label = leaf.label.as_str();
         for (k, n) in part.counts {
             *counts.entry(k).or_default() += n;
         }
         diags.extend(part.diagnostics);
         units_read |= part.units_read;
-        for (id, pand, label) in part.panden {
+        for (id, pand) in part.panden {
             match panden.get(&id) {
                 Some(old) => {
                     diags.push(warning(
-                        &label,
+                        label,
                         "duplicate_voorkomen",
                         format!(
                             "pand {}: two valid voorkomens ({} and {}); the higher is kept",
@@ -514,7 +513,7 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
         for u in part.units {
             if !units_seen.insert(u.id) {
                 diags.push(warning(
-                    &u.label,
+                    label,
                     "duplicate_voorkomen",
                     format!(
                         "verblijfsobject {:016}: two valid voorkomens; the first read is kept",
