@@ -275,6 +275,12 @@ fn units_match_gdal_lvbag_on_the_fixture_and_the_doesburg_sample() {
         &tmp.path().join("doesburg"),
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("only 2 of 7227 existing panden have units"),
+        "a VBO file of a smaller area is pointed out: {}",
+        r.stderr
+    );
     let ours = props_of(&read_json(&tmp.path().join("doesburg/buildings.geojson")));
     let gdal = ogr(
         &ogr2ogr,

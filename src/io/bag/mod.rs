@@ -549,6 +549,32 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
     let mut panden: Vec<Pand> = panden.into_values().collect();
     panden.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     counts.insert("panden_valid".into(), panden.len());
+    // VBO files of another (or a smaller) area leave most panden without
+    // units, which would make them all bijgebouwen: say so.
+    let existing = panden
+        .iter()
+        .filter(|p| pand_exists(&p.status) != Some(false))
+        .count();
+    let with_units = panden
+        .iter()
+        .filter(|p| {
+            p.id.parse::<u64>()
+                .is_ok_and(|id| mixes.get(&id).is_some_and(|m| m.units + m.shared > 0))
+        })
+        .count();
+    if units_read && existing >= 100 && with_units * 10 < existing {
+        diags.push(Diagnostic {
+            severity: Severity::Warning,
+            layer: "buildings".into(),
+            file: None,
+            feature: None,
+            code: "few_units",
+            message: format!(
+                "only {with_units} of {existing} existing panden have units: are the VBO files \
+                 of the same area as the PND files? Panden without units are taken as bijgebouwen"
+            ),
+        });
+    }
     let units = mixes
         .into_iter()
         .map(|(id, m)| (format!("{id:016}"), m))
