@@ -39,6 +39,12 @@
 //! | rustige woonwijk | quiet residential area (VNG area type) |
 //! | pand | building in the BAG register |
 //! | BAG | Basisregistratie Adressen en Gebouwen, the national building register |
+//! | verblijfsobject | a unit in a pand (home, shop, office) with an address |
+//! | gebruiksdoel | a verblijfsobject's registered use (woonfunctie, winkelfunctie ...) |
+//! | oppervlakte | a verblijfsobject's usable floor area (gebruiksoppervlakte), m² |
+//! | voorkomen | one version of a BAG object in the register's history |
+//! | bouwjaar | construction year (`oorspronkelijkBouwjaar`) |
+//! | 3D BAG | TU Delft / 3DGI's heights and storeys (bouwlagen) per pand |
 //! | monument | listed building |
 //! | geschikt / voorwaardelijk / ongeschikt | suitable / conditionally suitable / unsuitable |
 

@@ -189,6 +189,34 @@ enum ImportSource {
         /// Keep only features intersecting W,S,E,N (degrees).
         #[arg(long, value_parser = parse_bbox)]
         bbox: Option<[f64; 4]>,
+        /// LV BAG extract(s) (XML, zip, zips in zips, folder): the BAG panden
+        /// become the buildings, joined to OSM by ref:bag.
+        #[arg(long, num_args = 1..)]
+        bag: Vec<PathBuf>,
+        /// Keep the BAG voorkomen valid on this date (YYYY-MM-DD) instead of the current one.
+        #[arg(long, requires = "bag")]
+        date: Option<String>,
+        /// 3D BAG file (CityJSON 1.x or CityJSONSeq .jsonl): floors and heights per pand.
+        #[arg(long = "3dbag", requires = "bag")]
+        threedbag: Option<PathBuf>,
+    },
+    /// Kadaster's LV BAG 2.0 extract: the buildings layer (RD New).
+    Bag {
+        /// Extract files: XML, per-gemeente or national zip (zips in zips), or a folder.
+        #[arg(required = true)]
+        extract: Vec<PathBuf>,
+        /// Map folder to write (e.g. maps/doesburg).
+        #[arg(long)]
+        out: PathBuf,
+        /// Keep only panden intersecting W,S,E,N (degrees).
+        #[arg(long, value_parser = parse_bbox)]
+        bbox: Option<[f64; 4]>,
+        /// Keep the voorkomen valid on this date (YYYY-MM-DD) instead of the current one.
+        #[arg(long)]
+        date: Option<String>,
+        /// 3D BAG file (CityJSON 1.x or CityJSONSeq .jsonl): floors and heights per pand.
+        #[arg(long = "3dbag")]
+        threedbag: Option<PathBuf>,
     },
 }
 
@@ -425,8 +453,33 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Import {
-            source: ImportSource::Osm { file, out, bbox },
-        } => cmd_import_osm(&file, &out, bbox),
+            source:
+                ImportSource::Osm {
+                    file,
+                    out,
+                    bbox,
+                    bag,
+                    date,
+                    threedbag,
+                },
+        } => cmd_import_osm(
+            &file,
+            &out,
+            bbox,
+            &bag,
+            date.as_deref(),
+            threedbag.as_deref(),
+        ),
+        Command::Import {
+            source:
+                ImportSource::Bag {
+                    extract,
+                    out,
+                    bbox,
+                    date,
+                    threedbag,
+                },
+        } => cmd_import_bag(&extract, &out, bbox, date.as_deref(), threedbag.as_deref()),
     }
 }
 
@@ -853,12 +906,141 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
     Ok(())
 }
 
-fn cmd_import_osm(file: &Path, out: &Path, bbox: Option<[f64; 4]>) -> Result<()> {
+/// `--date YYYY-MM-DD` as a BAG date.
+fn parse_date_arg(date: Option<&str>) -> Result<Option<binnenstad::io::bag::Date>> {
+    date.map(|d| {
+        binnenstad::io::bag::parse_date(d).ok_or_else(|| {
+            binnenstad::Error::Usage(format!("--date {d}: expected YYYY-MM-DD")).into()
+        })
+    })
+    .transpose()
+}
+
+fn cmd_import_bag(
+    extract: &[PathBuf],
+    out: &Path,
+    bbox: Option<[f64; 4]>,
+    date: Option<&str>,
+    threedbag: Option<&Path>,
+) -> Result<()> {
+    let start = Instant::now();
+    let mut inputs = extract.to_vec();
+    inputs.extend(threedbag.map(Path::to_path_buf));
+    OutputDir::check(out, &inputs)?;
+    let options = binnenstad::io::bag::BagOptions {
+        bbox_rd: bbox.map(binnenstad::io::bag::rd_envelope).transpose()?,
+        date: parse_date_arg(date)?,
+    };
+    let bag = binnenstad::io::bag::read_extract(extract, &options)?;
+    let measured = match threedbag {
+        Some(p) => binnenstad::io::bag::read_3dbag(p)?,
+        None => Default::default(),
+    };
+    let (buildings, written) = binnenstad::io::bag::buildings(&bag, &measured);
+    let dir = OutputDir::create(out, &inputs)?;
+    dir.write_with("buildings.geojson", &mut |w| {
+        binnenstad::io::bag::write_buildings(w, &buildings)
+    })?;
+    dir.write(
+        "README.md",
+        binnenstad::io::bag::readme(extract, threedbag, &bag, &written),
+    )?;
+    if !bag.diagnostics.is_empty() {
+        let mut text = String::new();
+        for d in &bag.diagnostics {
+            text.push_str(&d.to_string());
+            text.push('\n');
+        }
+        dir.write(IMPORT_PROBLEMS_FILE, text)?;
+    }
+    let written_to = dir.commit()?;
+    for (name, n) in &bag.counts {
+        outln!("{name:<22} {n:>9}");
+    }
+    outln!("{:<22} {:>9}", "buildings", written.buildings);
+    for (status, n) in &written.left_out {
+        outln!("left out: {status}: {n}");
+    }
+    if threedbag.is_some() {
+        outln!("{:<22} {:>9}", "with 3D BAG", written.measured);
+    }
+    if !bag.diagnostics.is_empty() {
+        errln!(
+            "{} data problem(s) in the BAG extract:",
+            bag.diagnostics.len()
+        );
+        let file = written_to.join(IMPORT_PROBLEMS_FILE);
+        print_diagnostics(&bag.diagnostics, 10, &file.display().to_string());
+    }
+    outln!(
+        "wrote {} in {:.2} s",
+        written_to.display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn cmd_import_osm(
+    file: &Path,
+    out: &Path,
+    bbox: Option<[f64; 4]>,
+    bag: &[PathBuf],
+    date: Option<&str>,
+    threedbag: Option<&Path>,
+) -> Result<()> {
     let start = Instant::now();
     let options = binnenstad::io::osm::ImportOptions { bbox };
-    OutputDir::check(out, &[file.to_path_buf()])?;
-    let (layers, report) = binnenstad::io::osm::import(file, &options)?;
-    let dir = OutputDir::create(out, &[file.to_path_buf()])?;
+    let mut inputs = vec![file.to_path_buf()];
+    inputs.extend(bag.iter().cloned());
+    inputs.extend(threedbag.map(Path::to_path_buf));
+    OutputDir::check(out, &inputs)?;
+    let (mut layers, mut report) = binnenstad::io::osm::import(file, &options)?;
+    let mut bag_summary = None;
+    if !bag.is_empty() {
+        // The box: --bbox, else the extent the OSM file declares, else its buildings'.
+        let area = bbox
+            .or_else(|| binnenstad::io::bag::collection_bounds(&layers.study_area))
+            .or_else(|| binnenstad::io::bag::collection_bounds(&layers.buildings));
+        let options = binnenstad::io::bag::BagOptions {
+            bbox_rd: area.map(binnenstad::io::bag::rd_envelope).transpose()?,
+            date: parse_date_arg(date)?,
+        };
+        let extract = binnenstad::io::bag::read_extract(bag, &options)?;
+        let measured = match threedbag {
+            Some(p) => binnenstad::io::bag::read_3dbag(p)?,
+            None => Default::default(),
+        };
+        let (buildings, written) = binnenstad::io::bag::buildings(&extract, &measured);
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (joined, join) =
+            binnenstad::io::bag::join_osm(&layers.buildings, &buildings, area, &name)?;
+        report
+            .counts
+            .insert("buildings".into(), joined.features.len());
+        layers.buildings = joined;
+        report
+            .diagnostics
+            .extend(extract.diagnostics.iter().cloned());
+        report.diagnostics.extend(join.diagnostics.iter().cloned());
+        bag_summary = Some(format!(
+            "BAG: {} panden in the box ({}), {} matched to OSM by ref:bag, {} from the BAG alone, \
+             {} OSM building(s) matched no pand (left out, listed in {IMPORT_PROBLEMS_FILE}), {} with 3D BAG floors/height",
+            written.buildings,
+            if extract.units_read {
+                "read"
+            } else {
+                "none read"
+            },
+            join.matched,
+            join.bag_only,
+            join.osm_unmatched,
+            written.measured,
+        ));
+    }
+    let dir = OutputDir::create(out, &inputs)?;
     for (name, collection) in layers.layers() {
         dir.write(
             &format!("{name}.geojson"),
@@ -901,6 +1083,9 @@ fn cmd_import_osm(file: &Path, out: &Path, bbox: Option<[f64; 4]>) -> Result<()>
         print_diagnostics(&report.diagnostics, 10, &file.display().to_string());
     }
     outln!("{}", report.retail_core_method);
+    if let Some(summary) = bag_summary {
+        outln!("{summary}");
+    }
     outln!(
         "wrote {} in {:.2} s",
         written.display(),

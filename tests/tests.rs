@@ -4,6 +4,7 @@ mod util;
 
 mod amsterdam;
 mod bad_input;
+mod bag;
 mod cli_check;
 mod cli_plan;
 mod cli_query;

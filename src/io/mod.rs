@@ -1,5 +1,6 @@
 //! Input and output: the only module that touches files.
 //!
+//! - [`bag`]: Kadaster's LV BAG extract (and the 3D BAG) → the buildings layer.
 //! - [`load`]: GeoJSON layers → [`crate::model::Layers`] in the working CRS.
 //! - [`osm`]: OpenStreetMap (.osm, .osm.gz, .osm.pbf) → GeoJSON layers.
 //! - [`write`](mod@write): model geometry → RFC 7946 GeoJSON text.
@@ -7,6 +8,7 @@
 //! - [`output`]: output folders written whole or not at all.
 //! - [`validity`]: polygon validity (geo's rules) that scales to long rings.
 
+pub mod bag;
 pub mod gpkg;
 pub mod load;
 pub mod osm;
