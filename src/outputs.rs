@@ -2,7 +2,8 @@
 //!
 //! GeoJSON layers (with a `.qml` sidecar each, which QGIS applies on load),
 //! `binnenstad.qgs` (a project that opens every layer styled), `map.svg` and
-//! `map.png` (the annotated map), `report.html` (self-contained) and
+//! `map.png` (the annotated map), `report.html` (self-contained), `kaart.html`
+//! (the interactive map, self-contained: [`render::kaart`]) and
 //! `summary.json` (every figure).
 //!
 //! With [`Format::Gpkg`] the layers go into one `binnenstad.gpkg` instead
@@ -22,7 +23,7 @@ use std::time::{Duration, Instant};
 
 /// The attribution every map and file carries.
 pub const ATTRIBUTION: &str =
-    "© OpenStreetMap contributors (ODbL) and the data sources named in the map folder's README";
+    "© OpenStreetMap contributors (ODbL) en de bronnen in de README van de kaartmap";
 
 /// At most this many buildings are drawn on map.svg / map.png. Above it, every
 /// k-th building (in input order) is drawn and the subtitle says so: at 1600 px a
@@ -265,6 +266,194 @@ fn fmt_int(n: usize) -> String {
         out.push(c);
     }
     out
+}
+
+/// A multipolygon in the working CRS as kaart.html polygons: simplified by
+/// `epsilon_m` (Douglas-Peucker; a ring that would fall below a triangle is
+/// kept whole) and converted to WGS84 lon/lat.
+fn kaart_polygons(
+    mp: &geo::MultiPolygon<f64>,
+    epsilon_m: f64,
+    to_wgs: &Transformer,
+) -> Result<Vec<render::kaart::Polygon>> {
+    use geo::Simplify;
+    let ring = |r: &geo::LineString<f64>| -> Result<Vec<[f64; 2]>> {
+        let simple = r.simplify(epsilon_m);
+        let r = if simple.0.len() >= 4 { &simple } else { r };
+        r.0.iter()
+            .map(|c| to_wgs.convert(c.x, c.y).map(|(x, y)| [x, y]))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(Into::into)
+    };
+    mp.0.iter()
+        .map(|p| {
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .map(ring)
+                .collect()
+        })
+        .collect()
+}
+
+/// The data of kaart.html: every building with its verdicts, reasons and
+/// walking distances, zones, sites, amenities, horeca, coverage and streets,
+/// in WGS84 (see [`render::kaart`]).
+pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::KaartInput> {
+    use rayon::prelude::*;
+    let to_wgs = Transformer::new(plan.working_crs, Crs::WGS84)?;
+    let point = |p: &geo::Point<f64>| -> Result<[f64; 2]> {
+        let (x, y) = to_wgs.convert(p.x(), p.y())?;
+        Ok([x, y])
+    };
+    // The kinds some group needs, in the order of the walk table.
+    let kinds: Vec<crate::model::AmenityKind> = plan
+        .walk_kinds(scenario)
+        .into_iter()
+        .filter(|k| scenario.groups.iter().any(|g| g.needs_minutes.contains_key(k)))
+        .collect();
+    let walk: Vec<_> = kinds
+        .iter()
+        .map(|k| crate::network::KindDistances::find(&plan.walk, *k))
+        .collect();
+    let buildings = plan
+        .layers
+        .buildings
+        .par_iter()
+        .enumerate()
+        .map(|(i, b)| {
+            Ok(render::kaart::KaartBuilding {
+                id: b.id.clone(),
+                name: b.name.clone(),
+                usage: b.usage.as_str(),
+                zone: plan.zoning.buildings.get(i).map(|z| z.zone),
+                footprint: kaart_polygons(&b.footprint, 0.3, &to_wgs)?,
+                walk_m: walk
+                    .iter()
+                    .map(|kd| kd.and_then(|k| k.metres.get(i).copied().flatten()))
+                    .collect(),
+                per_group: (0..scenario.groups.len())
+                    .map(|gi| {
+                        plan.assessments
+                            .get(i)
+                            .and_then(|per| per.get(gi))
+                            .map(|a| (a.score, a.verdict.as_str(), a.reasons()))
+                    })
+                    .collect(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let sites = plan
+        .sites
+        .iter()
+        .map(|s| {
+            let c = &s.components;
+            render::kaart::KaartSite {
+                rank: s.rank,
+                building: s.building,
+                kind: s.kind.as_str(),
+                potential: s.potential,
+                components: vec![
+                    ("c_suitability", c.suitability),
+                    ("c_vacancy", c.vacancy),
+                    ("c_location", c.location),
+                    ("c_fit", c.fit),
+                    ("c_monument", c.monument),
+                    ("c_data", c.data),
+                ],
+                best_group: s.best_group.clone(),
+                best_score: s.best_score,
+                homes: scenario
+                    .groups
+                    .iter()
+                    .map(|g| s.homes.get(&g.name).copied().unwrap_or(0))
+                    .collect(),
+                usable_m2: s.usable_m2,
+                conditions: s.conditions.clone(),
+            }
+        })
+        .collect();
+    let group = &scenario.output.map_group;
+    let label = scenario
+        .group(group)
+        .map(|g| g.label.clone())
+        .unwrap_or_else(|| group.clone());
+    Ok(render::kaart::KaartInput {
+        title: format!("binnenstad: {}", scenario.name),
+        subtitle: format!(
+            "Klik op een gebouw voor het oordeel per doelgroep en de loopminuten; gebouwen gekleurd voor {label}."
+        ),
+        attribution: ATTRIBUTION.to_string(),
+        kinds,
+        unknown: plan.suitability.unknown_needs.iter().map(|(k, _)| *k).collect(),
+        groups: scenario
+            .groups
+            .iter()
+            .map(|g| render::kaart::KaartGroup {
+                key: g.name.clone(),
+                label: g.label.clone(),
+                walk_speed_kmh: g.walk_speed_kmh,
+                needs: g.needs_minutes.iter().map(|(k, m)| (*k, *m)).collect(),
+            })
+            .collect(),
+        map_group: group.clone(),
+        buildings,
+        zones: plan
+            .zoning
+            .zones
+            .iter()
+            .map(|z| {
+                Ok((
+                    z.character,
+                    kaart_polygons(&geo::MultiPolygon(vec![z.area.clone()]), 1.0, &to_wgs)?,
+                ))
+            })
+            .collect::<Result<_>>()?,
+        sites,
+        amenities: plan
+            .layers
+            .amenities
+            .iter()
+            .map(|a| Ok((point(&a.point)?, a.kind, a.name.clone())))
+            .collect::<Result<_>>()?,
+        horeca: plan
+            .layers
+            .horeca
+            .iter()
+            .map(|h| Ok((point(&h.point)?, h.category.number(), h.kind.clone(), h.name.clone())))
+            .collect::<Result<_>>()?,
+        coverage: plan
+            .coverage
+            .iter()
+            .map(|c| {
+                let minutes = scenario
+                    .group(&c.group)
+                    .and_then(|g| g.needs_minutes.get(&c.kind).copied())
+                    .unwrap_or(f64::NAN);
+                Ok((
+                    c.group.clone(),
+                    c.kind,
+                    minutes,
+                    c.share_inside,
+                    kaart_polygons(&c.area, 1.0, &to_wgs)?,
+                ))
+            })
+            .collect::<Result<_>>()?,
+        streets: plan
+            .layers
+            .streets
+            .iter()
+            .map(|s| {
+                use geo::Simplify;
+                s.line
+                    .simplify(0.5)
+                    .0
+                    .iter()
+                    .map(|c| to_wgs.convert(c.x, c.y).map(|(x, y)| [x, y]))
+                    .collect::<std::result::Result<Vec<_>, _>>()
+                    .map_err(Into::into)
+            })
+            .collect::<Result<_>>()?,
+    })
 }
 
 /// The report's contents.
@@ -547,6 +736,7 @@ pub fn write_all(
         progress.start("write report", None);
         put(sink, "map.png", &drawn.png)?;
         put(sink, "report.html", drawn.report.as_bytes())?;
+        put(sink, "kaart.html", drawn.kaart.as_bytes())?;
         put(sink, "map.svg", drawn.svg.as_bytes())?;
         let summary = export::summary(plan, scenario);
         let text = serde_json::to_string_pretty(&summary)
@@ -581,6 +771,7 @@ struct Drawn {
     svg: String,
     png: Vec<u8>,
     report: String,
+    kaart: String,
     timings: Vec<(&'static str, Duration)>,
 }
 
@@ -592,14 +783,18 @@ fn draw_map_and_report(plan: &Plan, scenario: &Scenario) -> Result<Drawn> {
     let t2 = Instant::now();
     let report = render::report::html(&report_input(plan, scenario, Some(svg.clone())));
     let t3 = Instant::now();
+    let kaart = render::kaart::html(&kaart_input(plan, scenario)?);
+    let t4 = Instant::now();
     Ok(Drawn {
         svg,
         png,
         report,
+        kaart,
         timings: vec![
             ("map.svg", t1 - t0),
             ("map.png", t2 - t1),
             ("report.html", t3 - t2),
+            ("kaart.html", t4 - t3),
         ],
     })
 }
