@@ -2,7 +2,10 @@
  * Everything a planner reads is Dutch; keys from the data go through D.labels. */
 (function () {
   'use strict';
+  var T0 = performance.now(), timings = {};
+  function mark(name) { timings[name] = Math.round(performance.now() - T0); }
   var D = JSON.parse(document.getElementById('kaart-data').textContent);
+  mark('parse');
   var LB = D.labels, COL = D.colours;
   var groups = D.groups;
 
@@ -46,7 +49,7 @@
     return L.canvas({ pane: name, padding: 0.2, tolerance: 4 });
   }
   var rZones = pane('zones', 350), rCover = pane('bereik', 360), rStreets = pane('straten', 370),
-    rBuild = pane('gebouwen', 380), rSites = pane('locaties', 390), rPoints = pane('punten', 400),
+    rPoints = pane('punten', 400),
     rSel = pane('keuze', 410);
 
   // Zones.
@@ -80,6 +83,7 @@
     boxes[i * 4] = a; boxes[i * 4 + 1] = b; boxes[i * 4 + 2] = c; boxes[i * 4 + 3] = d;
     if (a < minLat) minLat = a; if (b < minLng) minLng = b; if (c > maxLat) maxLat = c; if (d > maxLng) maxLng = d;
   }
+  mark('decode');
   // A grid over the buildings' boxes: each cell lists the buildings touching it.
   var CELL = 0.001, grid = new Map();
   function cellKey(lat, lng) { return Math.floor(lat / CELL) * 100000 + Math.floor(lng / CELL); }
@@ -117,37 +121,116 @@
     return -1;
   }
 
+  mark('grid');
   var groupIndex = Math.max(0, groups.findIndex(function (g) { return g.key === D.map_group; }));
   function buildingColour(i) {
     var per = B[i][6][groupIndex];
     return per && per[1] != null ? COL.verdict[per[1]] : COL.none;
   }
-  var buildingLayer = L.layerGroup(), buildingPaths = new Array(N);
+  /* Buildings and sites are drawn by one Leaflet layer on its own canvas, one
+   * path per colour, culled to the view: 70,000 L.polygon objects took seconds
+   * to project and draw on every zoom. Positions are projected once, to Web
+   * Mercator pixels at zoom 0 (what Leaflet's EPSG:3857 does), and scaled per draw. */
+  var P = new Array(N);
   for (i = 0; i < N; i++) {
-    buildingPaths[i] = L.polygon(shapes[i], { renderer: rBuild, interactive: false, weight: 0.5, color: '#555',
-      opacity: 0.7, fillColor: buildingColour(i), fillOpacity: 0.85 }).addTo(buildingLayer);
+    P[i] = shapes[i].map(function (poly) {
+      return poly.map(function (r) {
+        var f = new Float64Array(r.length * 2);
+        for (var k = 0; k < r.length; k++) {
+          f[2 * k] = 256 * (0.5 + r[k][1] / 360);
+          f[2 * k + 1] = 256 * (0.5 - Math.log(Math.tan(Math.PI / 4 + r[k][0] * Math.PI / 360)) / (2 * Math.PI));
+        }
+        return f;
+      });
+    });
   }
-  function recolour() {
-    for (var i = 0; i < N; i++) buildingPaths[i].setStyle({ fillColor: buildingColour(i) });
-    legend();
-  }
-
-  // Sites: outlines (clickable) and numbered markers for the first ones.
-  var siteLayer = L.layerGroup(), siteByRank = {};
-  var SITE_NUMBERS = 25;
-  D.sites.forEach(function (s) {
-    siteByRank[s[0]] = s;
-    var poly = L.polygon(shapes[s[1]], { renderer: rSites, color: COL.site, weight: 2.5, fillColor: COL.site, fillOpacity: 0.25 });
-    poly.on('click', function (e) { L.DomEvent.stopPropagation(e); showSite(s[0]); });
-    poly.addTo(siteLayer);
-    if (s[0] <= SITE_NUMBERS) {
-      var icon = L.divIcon({ className: 'site-nummer', html: '<div>' + s[0] + '</div>', iconSize: [20, 18] });
-      var m = L.marker(poly.getBounds().getCenter(), { icon: icon, keyboard: false, title: 'Locatie #' + s[0] });
-      m.on('click', function (e) { L.DomEvent.stopPropagation(e); showSite(s[0]); });
-      m.addTo(siteLayer);
+  var ShapeCanvas = L.Layer.extend({
+    initialize: function (items, style, paneName) { this._items = items; this._style = style; this._paneName = paneName; },
+    onAdd: function () {
+      this._canvas = L.DomUtil.create('canvas', 'leaflet-zoom-hide');
+      this.getPane(this._paneName).appendChild(this._canvas);
+      this._draw();
+    },
+    onRemove: function () { L.DomUtil.remove(this._canvas); },
+    // A zoom fires zoomend, moveend and viewreset: one draw per frame answers them all.
+    getEvents: function () { return { moveend: this._schedule, zoomend: this._schedule, resize: this._schedule, viewreset: this._schedule }; },
+    _schedule: function () {
+      if (!this._frame) this._frame = L.Util.requestAnimFrame(function () { this._frame = null; if (this._map) this._draw(); }, this);
+    },
+    redraw: function () { if (this._map) this._draw(); },
+    _draw: function () {
+      var map = this._map, size = map.getSize(), pad = 0.3;
+      var min = map.containerPointToLayerPoint(size.multiplyBy(-pad)).round();
+      var w = Math.round(size.x * (1 + 2 * pad)), h = Math.round(size.y * (1 + 2 * pad));
+      var dpr = window.devicePixelRatio || 1, c = this._canvas;
+      c.width = w * dpr; c.height = h * dpr; c.style.width = w + 'px'; c.style.height = h + 'px';
+      L.DomUtil.setPosition(c, min);
+      var ctx = c.getContext('2d');
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      var z = map.getZoom(), scale = Math.pow(2, z), origin = map.getPixelOrigin();
+      var ox = origin.x + min.x, oy = origin.y + min.y;
+      var view = L.latLngBounds(map.layerPointToLatLng(min), map.layerPointToLatLng(min.add([w, h])));
+      var s = view.getSouth(), n = view.getNorth(), we = view.getWest(), e = view.getEast();
+      var st = this._style, batches = new Map();
+      for (var t = 0; t < this._items.length; t++) {
+        var bi = this._items[t], o = bi * 4;
+        if (boxes[o + 2] < s || boxes[o] > n || boxes[o + 3] < we || boxes[o + 1] > e) continue;
+        var col = st.fill(bi), list = batches.get(col);
+        if (!list) batches.set(col, list = []);
+        list.push(bi);
+      }
+      var stroke = z >= st.strokeFrom;
+      // One path per colour and per few hundred buildings: Chromium's canvas
+      // slows down sharply on single paths of tens of thousands of rings.
+      var CHUNK = 200;
+      batches.forEach(function (list, col) {
+        ctx.fillStyle = col; ctx.lineWidth = st.weight; ctx.strokeStyle = st.stroke;
+        for (var from = 0; from < list.length; from += CHUNK) {
+          ctx.beginPath();
+          for (var t = from; t < list.length && t < from + CHUNK; t++) {
+            var ps = P[list[t]];
+            for (var p = 0; p < ps.length; p++) {
+              for (var r = 0; r < ps[p].length; r++) {
+                var f = ps[p][r];
+                ctx.moveTo(f[0] * scale - ox, f[1] * scale - oy);
+                for (var k = 2; k < f.length; k += 2) ctx.lineTo(f[k] * scale - ox, f[k + 1] * scale - oy);
+                ctx.closePath();
+              }
+            }
+          }
+          ctx.globalAlpha = st.fillOpacity; ctx.fill('evenodd');
+          if (stroke) { ctx.globalAlpha = st.strokeOpacity; ctx.stroke(); }
+        }
+      });
     }
   });
+  var all = new Array(N);
+  for (i = 0; i < N; i++) all[i] = i;
+  map.createPane('gebouwen').style.zIndex = 380;
+  map.createPane('locaties').style.zIndex = 390;
+  var buildingLayer = new ShapeCanvas(all, { fill: buildingColour, fillOpacity: 0.85, stroke: '#555', strokeOpacity: 0.7, weight: 0.5, strokeFrom: 15 }, 'gebouwen');
+  function recolour() {
+    buildingLayer.redraw();
+    legend();
+  }
+  mark('buildings');
 
+  // Sites: outlines on their own canvas and numbered markers for the first ones.
+  var siteByRank = {}, siteOfBuilding = new Map();
+  D.sites.forEach(function (s) { siteByRank[s[0]] = s; siteOfBuilding.set(s[1], s[0]); });
+  var siteCanvas = new ShapeCanvas(D.sites.map(function (s) { return s[1]; }),
+    { fill: function () { return COL.site; }, fillOpacity: 0.25, stroke: COL.site, strokeOpacity: 1, weight: 2.5, strokeFrom: 0 }, 'locaties');
+  var siteLayer = L.layerGroup([siteCanvas]);
+  var SITE_NUMBERS = 25;
+  D.sites.forEach(function (s) {
+    if (s[0] > SITE_NUMBERS) return;
+    var o = s[1] * 4, centre = [(boxes[o] + boxes[o + 2]) / 2, (boxes[o + 1] + boxes[o + 3]) / 2];
+    var icon = L.divIcon({ className: 'site-nummer', html: '<div>' + s[0] + '</div>', iconSize: [20, 18] });
+    var m = L.marker(centre, { icon: icon, keyboard: false, title: 'Locatie #' + s[0] });
+    m.on('click', function (e) { L.DomEvent.stopPropagation(e); showSite(s[0]); });
+    m.addTo(siteLayer);
+  });
+  mark('sites');
   // Amenities and horeca.
   var amenityLayer = L.layerGroup();
   D.amenities.forEach(function (a) {
@@ -181,6 +264,7 @@
     }
   });
 
+  mark('points');
   // Layer switches.
   var layers = [
     ['zones', 'Zones rust / gemengd / reuring', zoneLayer, true],
@@ -201,6 +285,7 @@
     if (l[3]) l[2].addTo(map);
   });
 
+  mark('layers');
   var groupSelect = document.getElementById('doelgroep');
   groups.forEach(function (g, gi) {
     var o = document.createElement('option');
@@ -233,7 +318,7 @@
     highlight(i);
     var h = '<h2 id="info-titel">' + esc(buildingTitle(b, i)) + '</h2>';
     h += '<p class="zacht">id ' + esc(b[0]) + ' · ' + esc(LB.use[b[2]] || b[2]) + (b[3] ? ' · zone ' + esc(b[3]) : '') + '</p>';
-    var site = D.sites.find(function (s) { return s[1] === i; });
+    var site = siteOfBuilding.has(i) ? siteByRank[siteOfBuilding.get(i)] : null;
     if (site) h += '<p><a href="#" id="naar-locatie">Transformatielocatie #' + site[0] + '</a></p>';
     h += '<h3>Geschiktheid per doelgroep</h3>';
     groups.forEach(function (g, gi) {
@@ -292,9 +377,11 @@
     info.innerHTML = '<h2 id="info-titel">' + esc(name || kind) + '</h2><p>' + esc(what) + (name ? ': ' + esc(kind) : '') + '</p>';
   }
 
+  // A click on a site (when sites are shown) shows the site; on any other building, its verdicts.
   map.on('click', function (e) {
     var i = buildingAt(e.latlng);
-    if (i >= 0) showBuilding(i);
+    if (i >= 0 && map.hasLayer(siteLayer) && siteOfBuilding.has(i)) showSite(siteOfBuilding.get(i));
+    else if (i >= 0) showBuilding(i);
     else { selected.clearLayers(); info.innerHTML = '<p class="zacht">Geen gebouw op deze plek.</p>'; }
   });
 
@@ -305,23 +392,35 @@
 
   // ---- the sites table -------------------------------------------------------
   var tbody = document.querySelector('#locatietabel tbody');
-  var rows = [];
-  D.sites.forEach(function (s) {
+  function makeRow(s) {
     var b = B[s[1]], tr = document.createElement('tr');
     tr.dataset.rang = s[0];
     var homes = s[5] ? s[7][groups.findIndex(function (g) { return g.key === s[5]; })] : 0;
     tr.innerHTML = '<td>' + s[0] + '</td><td>' + esc(b[1] || b[0]) + '</td><td>' + esc(LB.site_type[s[2]] || s[2]) +
       '</td><td>' + esc(groupLabel(s[5])) + '</td><td>' + nl(homes, 0) + '</td><td>' + nl(s[3], 0) + '</td>';
     tr.addEventListener('click', function () { zoomTo(s[1]); showSite(s[0]); });
-    rows.push(tr);
-  });
-  var frag = document.createDocumentFragment();
-  rows.forEach(function (r) { frag.appendChild(r); });
-  tbody.appendChild(frag);
+    return tr;
+  }
+  // The first rows at once; all of them on request (thousands of rows slow the page's start).
+  var TABLE_ROWS = 1000;
+  function fill(n) {
+    var frag = document.createDocumentFragment();
+    D.sites.slice(tbody.children.length, n).forEach(function (s) { frag.appendChild(makeRow(s)); });
+    tbody.appendChild(frag);
+  }
+  fill(TABLE_ROWS);
+  if (D.sites.length > TABLE_ROWS) {
+    var more = document.createElement('button');
+    more.id = 'alle-locaties';
+    more.textContent = 'Toon alle ' + nl(D.sites.length, 0) + ' locaties';
+    more.addEventListener('click', function () { fill(D.sites.length); more.remove(); });
+    document.getElementById('locaties').appendChild(more);
+  }
   function markRow(rank) {
-    rows.forEach(function (r) { r.classList.toggle('gekozen', Number(r.dataset.rang) === rank); });
+    for (var r = tbody.firstChild; r; r = r.nextSibling) r.classList.toggle('gekozen', Number(r.dataset.rang) === rank);
   }
 
+  mark('table');
   // ---- search ----------------------------------------------------------------
   var search = document.getElementById('zoek'), results = document.getElementById('zoekresultaten');
   var byId = new Map();
@@ -368,6 +467,7 @@
 
   if (N) map.fitBounds([[minLat, minLng], [maxLat, maxLng]]);
   else map.setView([52.37, 4.89], 14);
+  mark('view');
 
   /* For the browser test and for a planner's console: select and locate by id. */
   window.kaart = {
@@ -389,7 +489,9 @@
     },
     zoomTo: zoomTo,
     showBuilding: showBuilding,
-    showSite: showSite
+    showSite: showSite,
+    timings: timings,
+    layers: { buildings: buildingLayer, sites: siteCanvas }
   };
   document.body.dataset.klaar = '1';
 })();

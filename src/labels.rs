@@ -83,7 +83,7 @@ pub fn use_key(key: &str) -> &str {
         "education" => "onderwijs",
         "healthcare" => "zorg",
         "industry" => "bedrijf",
-        "mixed" => "gemengd",
+        "mixed" => "gemengd gebruik",
         "other" => "overig",
         other => other,
     }

@@ -274,16 +274,13 @@ fn fmt_int(n: usize) -> String {
 fn kaart_polygons(
     mp: &geo::MultiPolygon<f64>,
     epsilon_m: f64,
-    to_wgs: &Transformer,
+    to_wgs: &GeoJsonWriter,
 ) -> Result<Vec<render::kaart::Polygon>> {
     use geo::Simplify;
     let ring = |r: &geo::LineString<f64>| -> Result<Vec<[f64; 2]>> {
         let simple = r.simplify(epsilon_m);
         let r = if simple.0.len() >= 4 { &simple } else { r };
-        r.0.iter()
-            .map(|c| to_wgs.convert(c.x, c.y).map(|(x, y)| [x, y]))
-            .collect::<std::result::Result<_, _>>()
-            .map_err(Into::into)
+        r.0.iter().map(|c| to_wgs.coord(*c)).collect()
     };
     mp.0.iter()
         .map(|p| {
@@ -300,11 +297,9 @@ fn kaart_polygons(
 /// in WGS84 (see [`render::kaart`]).
 pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::KaartInput> {
     use rayon::prelude::*;
-    let to_wgs = Transformer::new(plan.working_crs, Crs::WGS84)?;
-    let point = |p: &geo::Point<f64>| -> Result<[f64; 2]> {
-        let (x, y) = to_wgs.convert(p.x(), p.y())?;
-        Ok([x, y])
-    };
+    // The layers' converter: exact, or interpolated on a checked lattice.
+    let to_wgs = writer(plan, Crs::WGS84)?;
+    let point = |p: &geo::Point<f64>| to_wgs.coord(p.0);
     // The kinds some group needs, in the order of the walk table.
     let kinds: Vec<crate::model::AmenityKind> = plan
         .walk_kinds(scenario)
@@ -448,9 +443,8 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
                     .simplify(0.5)
                     .0
                     .iter()
-                    .map(|c| to_wgs.convert(c.x, c.y).map(|(x, y)| [x, y]))
-                    .collect::<std::result::Result<Vec<_>, _>>()
-                    .map_err(Into::into)
+                    .map(|c| to_wgs.coord(*c))
+                    .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<_>>()?,
     })

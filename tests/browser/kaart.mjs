@@ -43,6 +43,10 @@ try {
   await page.goto(url, { waitUntil: 'load', timeout: 60000 });
   await page.waitForFunction(() => document.body.dataset.klaar === '1', null, { timeout: 60000 });
   result.ready_ms = Date.now() - t0;
+  // Until the first frame is painted, too.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  result.painted_ms = Date.now() - t0;
+  result.timings = await page.evaluate(() => window.kaart.timings);
   result.buildings = await page.evaluate(() => JSON.parse(document.getElementById('kaart-data').textContent).buildings.length);
 
   // Zoom to the building, find a point inside it, and click there with the mouse.
