@@ -228,10 +228,13 @@ pub fn map_data(plan: &Plan, scenario: &Scenario) -> MapData {
             .take(scenario.output.top_sites)
             .filter_map(|s| {
                 let b = plan.layers.buildings.get(s.building)?;
-                let name = b.name.clone().unwrap_or_else(|| b.id.clone());
-                let what = match &s.best_group {
-                    Some(g) => format!("{name}: {} {g}", s.best_homes),
-                    None => name,
+                // Name or address when known; else only the homes (the
+                // circle carries the rank, the report's table the id).
+                let what = match (&b.name, &s.best_group) {
+                    (Some(n), Some(g)) => format!("{n}: {} {g}", s.best_homes),
+                    (Some(n), None) => n.clone(),
+                    (None, Some(g)) => format!("{} {g}", s.best_homes),
+                    (None, None) => String::new(),
                 };
                 Some((b.anchor(), s.rank, what))
             })
@@ -304,7 +307,12 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
     let kinds: Vec<crate::model::AmenityKind> = plan
         .walk_kinds(scenario)
         .into_iter()
-        .filter(|k| scenario.groups.iter().any(|g| g.needs_minutes.contains_key(k)))
+        .filter(|k| {
+            scenario
+                .groups
+                .iter()
+                .any(|g| g.needs_minutes.contains_key(k))
+        })
         .collect();
     let walk: Vec<_> = kinds
         .iter()
@@ -379,7 +387,12 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
         ),
         attribution: ATTRIBUTION.to_string(),
         kinds,
-        unknown: plan.suitability.unknown_needs.iter().map(|(k, _)| *k).collect(),
+        unknown: plan
+            .suitability
+            .unknown_needs
+            .iter()
+            .map(|(k, _)| *k)
+            .collect(),
         groups: scenario
             .groups
             .iter()
@@ -414,7 +427,14 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
             .layers
             .horeca
             .iter()
-            .map(|h| Ok((point(&h.point)?, h.category.number(), h.kind.clone(), h.name.clone())))
+            .map(|h| {
+                Ok((
+                    point(&h.point)?,
+                    h.category.number(),
+                    h.kind.clone(),
+                    h.name.clone(),
+                ))
+            })
             .collect::<Result<_>>()?,
         coverage: plan
             .coverage
@@ -480,7 +500,10 @@ pub fn report_input(
     for g in &scenario.groups {
         figures.push((
             format!("Loopsnelheid {}", g.label),
-            format!("{} km/u", g.walk_speed_kmh),
+            format!(
+                "{} km/u",
+                crate::labels::nl_number(g.walk_speed_kmh, 1).trim_end_matches(",0")
+            ),
         ));
     }
     for line in &plan.interventions {
@@ -490,7 +513,10 @@ pub fn report_input(
         .coverage
         .iter()
         .map(|c| report::CoverageRow {
-            group: c.group.clone(),
+            group: scenario
+                .group(&c.group)
+                .map(|g| g.label.clone())
+                .unwrap_or_else(|| c.group.clone()),
             kind: c.kind.as_str().to_string(),
             minutes: scenario
                 .group(&c.group)
@@ -523,7 +549,16 @@ pub fn report_input(
                 rank: s.rank,
                 building_id: b.id.clone(),
                 label: b.name.clone().unwrap_or_default(),
-                best_group: s.best_group.clone().unwrap_or_else(|| "geen".into()),
+                best_group: s
+                    .best_group
+                    .as_ref()
+                    .map(|g| {
+                        scenario
+                            .group(g)
+                            .map(|x| x.label.clone())
+                            .unwrap_or_else(|| g.clone())
+                    })
+                    .unwrap_or_else(|| "geen".into()),
                 homes: s.best_homes,
                 usable_m2: s.usable_m2,
                 score: s.best_score,

@@ -1128,7 +1128,10 @@ pub fn suggest(
     for s in &plan.sites {
         if let Some(b) = plan.layers.buildings.get(s.building) {
             points.push(b.anchor());
-            labels.push(format!("site {}", b.id));
+            labels.push(match &b.name {
+                Some(name) => format!("locatie {name} ({})", b.id),
+                None => format!("locatie {}", b.id),
+            });
         }
     }
     for st in &plan.layers.streets {
@@ -1138,7 +1141,11 @@ pub fn suggest(
             let at = (k as f64 * SUGGEST_STREET_SPACING_M).min(len);
             if let Some(p) = Euclidean.point_at_distance_from_start(&st.line, at) {
                 points.push(p);
-                labels.push(format!("street {} at {:.0} m", st.id, at));
+                // A street by its name ("Kalverstraat op 120 m"), by its id when unnamed.
+                labels.push(match &st.name {
+                    Some(name) => format!("{name} op {at:.0} m ({})", st.id),
+                    None => format!("straat {} op {at:.0} m", st.id),
+                });
             }
         }
     }

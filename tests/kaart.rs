@@ -57,7 +57,11 @@ fn a_planner_clicks_a_building_in_kaart_html_and_reads_why() {
     let r: Value = serde_json::from_str(t.stdout.trim())
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", t.stdout, t.stderr));
     assert!(r.get("error").is_none(), "{}", r["error"]);
-    assert_eq!(r["requests_outside"], serde_json::json!([]), "the page went online");
+    assert_eq!(
+        r["requests_outside"],
+        serde_json::json!([]),
+        "the page went online"
+    );
     assert_eq!(r["console_errors"], serde_json::json!([]), "script errors");
 
     // The panel after a mouse click on the building, against buildings.geojson.
@@ -119,7 +123,10 @@ fn a_planner_clicks_a_building_in_kaart_html_and_reads_why() {
         .iter()
         .find(|row| row[1] == "kinderopvang")
         .expect("daycare row");
-    assert_eq!(daycare[2], "geen data", "no daycare in the map: unknown, not failed");
+    assert_eq!(
+        daycare[2], "geen data",
+        "no daycare in the map: unknown, not failed"
+    );
 
     // The sites table: every site, and a click on the first row shows site #1.
     let sites = read_json(&out.join("sites.geojson"));
@@ -131,10 +138,18 @@ fn a_planner_clicks_a_building_in_kaart_html_and_reads_why() {
         "{site}"
     );
     let text = site["text"].as_str().unwrap();
-    for word in ["leegstand", "potentie", "Woningen per doelgroep", "Scorecomponenten"] {
+    for word in [
+        "leegstand",
+        "potentie",
+        "Woningen per doelgroep",
+        "Scorecomponenten",
+    ] {
         assert!(text.contains(word), "{word} in {text}");
     }
-    assert!(site["zoom"].as_f64().unwrap() >= 17.0, "zoomed to the site: {site}");
+    assert!(
+        site["zoom"].as_f64().unwrap() >= 17.0,
+        "zoomed to the site: {site}"
+    );
 
     // Search by id finds and selects it.
     assert!(
@@ -148,6 +163,65 @@ fn a_planner_clicks_a_building_in_kaart_html_and_reads_why() {
     for shot in ["kaart-gebouw.png", "kaart-locatie.png", "kaart-bereik.png"] {
         let png = std::fs::read(out.join(shot)).unwrap_or_else(|e| panic!("{shot}: {e}"));
         let (share, colours) = ink(&png);
-        assert!(share > 0.3 && colours > 30, "{shot}: {share} inked, {colours} colours");
+        assert!(
+            share > 0.3 && colours > 30,
+            "{shot}: {share} inked, {colours} colours"
+        );
     }
+}
+
+/// Every node with an id starting with `prefix`, with its rendered box (fill, not halo).
+fn boxes_with_id(
+    group: &resvg::usvg::Group,
+    prefix: &str,
+    out: &mut Vec<(String, resvg::usvg::Rect)>,
+) {
+    for node in group.children() {
+        if node.id().starts_with(prefix) {
+            out.push((node.id().to_string(), node.abs_bounding_box()));
+        }
+        if let resvg::usvg::Node::Group(g) = node {
+            boxes_with_id(g, prefix, out);
+        }
+    }
+}
+
+/// map.svg (and so map.png) on Amsterdam as resvg lays it out with the
+/// embedded fonts: every site label lies inside the map frame and no two
+/// overlap, measured on the rendered text.
+#[test]
+fn amsterdam_map_labels_are_inside_the_frame_and_do_not_overlap() {
+    let svg = std::fs::read_to_string(amsterdam_geojson().join("map.svg")).unwrap();
+    let mut opt = resvg::usvg::Options::default();
+    for font in ["assets/DejaVuSans.ttf", "assets/DejaVuSans-Bold.ttf"] {
+        opt.fontdb_mut()
+            .load_font_data(std::fs::read(root().join(font)).unwrap());
+    }
+    let tree = resvg::usvg::Tree::from_str(&svg, &opt).unwrap();
+    let mut frame = Vec::new();
+    boxes_with_id(tree.root(), "map-frame", &mut frame);
+    let frame = frame.first().expect("the map frame").1;
+    let mut labels = Vec::new();
+    boxes_with_id(tree.root(), "site-label-", &mut labels);
+    assert!(labels.len() >= 5, "only {} site labels", labels.len());
+    for (id, b) in &labels {
+        assert!(
+            b.left() >= frame.left()
+                && b.right() <= frame.right()
+                && b.top() >= frame.top()
+                && b.bottom() <= frame.bottom(),
+            "{id} is cut at the frame: {b:?} outside {frame:?}"
+        );
+    }
+    for (i, (a, ab)) in labels.iter().enumerate() {
+        for (b, bb) in &labels[i + 1..] {
+            let overlap = ab.left() < bb.right()
+                && bb.left() < ab.right()
+                && ab.top() < bb.bottom()
+                && bb.top() < ab.bottom();
+            assert!(!overlap, "{a} {ab:?} overlaps {b} {bb:?}");
+        }
+    }
+    // Labels read as names or homes, never as a bare BAG id.
+    assert!(!svg.contains(">0363"), "a label shows a BAG id");
 }

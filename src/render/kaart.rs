@@ -224,9 +224,12 @@ fn push_polygons(out: &mut String, ps: &[Polygon]) {
     out.push(']');
 }
 
+/// One group's verdict as written: score, verdict number, reason part numbers.
+type GroupRow = Option<(i64, Option<usize>, Vec<usize>)>;
+
 /// One building row: `[id, name, use, zone, geometry, walk, per group]`,
 /// written straight to text (a city has tens of thousands).
-fn push_building(out: &mut String, b: &KaartBuilding, parts: &[Option<(i64, Option<usize>, Vec<usize>)>]) {
+fn push_building(out: &mut String, b: &KaartBuilding, parts: &[GroupRow]) {
     use std::fmt::Write;
     out.push('[');
     push_str(out, &b.id);
@@ -289,7 +292,7 @@ pub fn data(input: &KaartInput) -> String {
     // Reason parts, numbered in order of first appearance (deterministic).
     let mut reason_index: HashMap<&str, usize> = HashMap::new();
     let mut reasons: Vec<&str> = Vec::new();
-    let parts: Vec<Vec<Option<(i64, Option<usize>, Vec<usize>)>>> = input
+    let parts: Vec<Vec<GroupRow>> = input
         .buildings
         .iter()
         .map(|b| {
@@ -307,7 +310,11 @@ pub fn data(input: &KaartInput) -> String {
                                 })
                             })
                             .collect();
-                        let score = if score.is_finite() { score.round() as i64 } else { 0 };
+                        let score = if score.is_finite() {
+                            score.round() as i64
+                        } else {
+                            0
+                        };
                         (score, verdicts.iter().position(|v| v == verdict), ids)
                     })
                 })
@@ -327,7 +334,8 @@ pub fn data(input: &KaartInput) -> String {
     let mut meta = meta(input);
     meta["reasons"] = json!(reasons);
     let meta = meta.to_string();
-    let mut out = String::with_capacity(meta.len() + rows.iter().map(|r| r.len() + 2).sum::<usize>() + 32);
+    let mut out =
+        String::with_capacity(meta.len() + rows.iter().map(|r| r.len() + 2).sum::<usize>() + 32);
     // `meta` is an object: open it again to add the rows as its last member.
     out.push_str(&meta[..meta.len() - 1]);
     out.push_str(",\"buildings\":[\n");
@@ -525,7 +533,12 @@ mod tests {
                 name: Some("Café </script>".into()),
                 usage: "retail",
                 zone: Some(ZoneCharacter::Rust),
-                footprint: vec![vec![vec![[4.0, 52.0], [4.1, 52.0], [4.1, 52.1], [4.0, 52.0]]]],
+                footprint: vec![vec![vec![
+                    [4.0, 52.0],
+                    [4.1, 52.0],
+                    [4.1, 52.1],
+                    [4.0, 52.0],
+                ]]],
                 walk_m: vec![Some(120.4)],
                 per_group: vec![],
             }],
@@ -538,7 +551,11 @@ mod tests {
         };
         let page = html(&input);
         assert!(page.contains("Café <\\/script>"));
-        assert_eq!(page.matches("</script>").count(), 3, "only the three closing tags");
+        assert_eq!(
+            page.matches("</script>").count(),
+            3,
+            "only the three closing tags"
+        );
         assert!(page.contains("t &lt;/script&gt; &amp; co"));
         // Nothing is fetched: no src/href attribute and no url() pointing anywhere.
         assert!(!page.contains(" src=\""), "no external script");
