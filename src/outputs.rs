@@ -31,6 +31,11 @@ pub const ATTRIBUTION: &str =
 /// renderer refuses documents of more than about a million nodes.
 pub const MAP_MAX_BUILDINGS: usize = 100_000;
 
+/// At most this many buildings go into kaart.html (about 270 bytes each);
+/// above it the page holds only the sites' buildings and says so. At 70,000
+/// the page is 19 MB and interactive in headless Chromium in 2.5 s.
+pub const KAART_MAX_BUILDINGS: usize = 150_000;
+
 /// Width of map.svg / map.png in pixels.
 pub const MAP_WIDTH_PX: u32 = 1600;
 
@@ -318,12 +323,21 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
         .iter()
         .map(|k| crate::network::KindDistances::find(&plan.walk, *k))
         .collect();
-    let buildings = plan
-        .layers
-        .buildings
+    // Above KAART_MAX_BUILDINGS the page holds the sites' buildings only.
+    let all = plan.layers.buildings.len() <= KAART_MAX_BUILDINGS;
+    let keep: Vec<usize> = if all {
+        (0..plan.layers.buildings.len()).collect()
+    } else {
+        let mut v: Vec<usize> = plan.sites.iter().map(|s| s.building).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let position = |i: usize| keep.binary_search(&i).ok();
+    let buildings = keep
         .par_iter()
-        .enumerate()
-        .map(|(i, b)| {
+        .map(|&i| {
+            let b = &plan.layers.buildings[i];
             Ok(render::kaart::KaartBuilding {
                 id: b.id.clone(),
                 name: b.name.clone(),
@@ -348,11 +362,12 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
     let sites = plan
         .sites
         .iter()
-        .map(|s| {
+        .filter_map(|s| Some((s, position(s.building)?)))
+        .map(|(s, building)| {
             let c = &s.components;
             render::kaart::KaartSite {
                 rank: s.rank,
-                building: s.building,
+                building,
                 kind: s.kind.as_str(),
                 potential: s.potential,
                 components: vec![
@@ -382,9 +397,17 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
         .unwrap_or_else(|| group.clone());
     Ok(render::kaart::KaartInput {
         title: format!("binnenstad: {}", scenario.name),
-        subtitle: format!(
-            "Klik op een gebouw voor het oordeel per doelgroep en de loopminuten; gebouwen gekleurd voor {label}."
-        ),
+        subtitle: if all {
+            format!(
+                "Klik op een gebouw voor het oordeel per doelgroep en de loopminuten; gebouwen gekleurd voor {label}."
+            )
+        } else {
+            format!(
+                "Alleen de gebouwen van de transformatielocaties ({} van {} gebouwen; zie buildings.geojson in QGIS voor alle); gekleurd voor {label}.",
+                crate::labels::nl_number(keep.len() as f64, 0),
+                crate::labels::nl_number(plan.layers.buildings.len() as f64, 0)
+            )
+        },
         attribution: ATTRIBUTION.to_string(),
         kinds,
         unknown: plan
