@@ -141,6 +141,7 @@ fn plan_on_amsterdam_writes_everything() {
         "map.svg",
         "map.png",
         "report.html",
+        "kaart.html",
         "summary.json",
     ] {
         assert!(out.join(f).is_file(), "{f} missing");

@@ -366,6 +366,7 @@ fn geopackage_has_every_layer_and_style_and_is_deterministic() {
             ".binnenstad-output",
             "binnenstad.gpkg",
             "binnenstad.qgs",
+            "kaart.html",
             "map.png",
             "map.svg",
             "report.html",
