@@ -311,12 +311,16 @@ pub fn sites(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
         .collect()
 }
 
-/// "3. Kalverstraat 12: 6 starters" — the label on the map and in QGIS.
+/// "3. Kalverstraat 12: 6 starters", or without a name or address "3. 6
+/// starters" (the id is in its own column) — the label in QGIS.
 fn site_label(rank: usize, b: &crate::model::Building, group: Option<&str>, homes: u32) -> String {
-    let name = b.name.clone().unwrap_or_else(|| b.id.clone());
-    match group {
-        Some(g) => format!("{rank}. {name}: {homes} {g}"),
-        None => format!("{rank}. {name}: geen doelgroep"),
+    let what = match group {
+        Some(g) => format!("{homes} {g}"),
+        None => "geen doelgroep".to_string(),
+    };
+    match &b.name {
+        Some(name) => format!("{rank}. {name}: {what}"),
+        None => format!("{rank}. {what}"),
     }
 }
 

@@ -56,6 +56,7 @@ pub mod crs;
 pub mod error;
 pub mod export;
 pub mod io;
+pub mod labels;
 pub mod model;
 pub mod network;
 pub mod outputs;

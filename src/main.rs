@@ -567,6 +567,21 @@ fn cmd_plan(
         errln!("{:<14} {:>9.3} s", "total", start.elapsed().as_secs_f64());
     }
     outln!("wrote {}", written.display());
+    // What to open, not only where it went.
+    for (file, what) in [
+        (
+            "kaart.html",
+            "klikbare kaart: oordeel, redenen en loopminuten per gebouw",
+        ),
+        (
+            "report.html",
+            "rapport: cijfers, beste locaties, gegevensproblemen",
+        ),
+        ("map.png", "kaart als afbeelding"),
+        ("binnenstad.qgs", "QGIS-project met alle lagen, opgemaakt"),
+    ] {
+        outln!("  open {:<40} {what}", written.join(file).display());
+    }
     Ok(())
 }
 

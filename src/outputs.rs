@@ -2,7 +2,8 @@
 //!
 //! GeoJSON layers (with a `.qml` sidecar each, which QGIS applies on load),
 //! `binnenstad.qgs` (a project that opens every layer styled), `map.svg` and
-//! `map.png` (the annotated map), `report.html` (self-contained) and
+//! `map.png` (the annotated map), `report.html` (self-contained), `kaart.html`
+//! (the interactive map, self-contained: [`render::kaart`]) and
 //! `summary.json` (every figure).
 //!
 //! With [`Format::Gpkg`] the layers go into one `binnenstad.gpkg` instead
@@ -22,13 +23,18 @@ use std::time::{Duration, Instant};
 
 /// The attribution every map and file carries.
 pub const ATTRIBUTION: &str =
-    "© OpenStreetMap contributors (ODbL) and the data sources named in the map folder's README";
+    "© OpenStreetMap contributors (ODbL) en de bronnen in de README van de kaartmap";
 
 /// At most this many buildings are drawn on map.svg / map.png. Above it, every
 /// k-th building (in input order) is drawn and the subtitle says so: at 1600 px a
 /// city of a million buildings gives each well under a pixel, and the SVG
 /// renderer refuses documents of more than about a million nodes.
 pub const MAP_MAX_BUILDINGS: usize = 100_000;
+
+/// At most this many buildings go into kaart.html (about 270 bytes each);
+/// above it the page holds only the sites' buildings and says so. At 70,000
+/// the page is 19 MB and interactive in headless Chromium in 2.5 s.
+pub const KAART_MAX_BUILDINGS: usize = 150_000;
 
 /// Width of map.svg / map.png in pixels.
 pub const MAP_WIDTH_PX: u32 = 1600;
@@ -227,10 +233,13 @@ pub fn map_data(plan: &Plan, scenario: &Scenario) -> MapData {
             .take(scenario.output.top_sites)
             .filter_map(|s| {
                 let b = plan.layers.buildings.get(s.building)?;
-                let name = b.name.clone().unwrap_or_else(|| b.id.clone());
-                let what = match &s.best_group {
-                    Some(g) => format!("{name}: {} {g}", s.best_homes),
-                    None => name,
+                // Name or address when known; else only the homes (the
+                // circle carries the rank, the report's table the id).
+                let what = match (&b.name, &s.best_group) {
+                    (Some(n), Some(g)) => format!("{n}: {} {g}", s.best_homes),
+                    (Some(n), None) => n.clone(),
+                    (None, Some(g)) => format!("{} {g}", s.best_homes),
+                    (None, None) => String::new(),
                 };
                 Some((b.anchor(), s.rank, what))
             })
@@ -267,6 +276,223 @@ fn fmt_int(n: usize) -> String {
     out
 }
 
+/// A multipolygon in the working CRS as kaart.html polygons: simplified by
+/// `epsilon_m` (Douglas-Peucker; a ring that would fall below a triangle is
+/// kept whole) and converted to WGS84 lon/lat.
+fn kaart_polygons(
+    mp: &geo::MultiPolygon<f64>,
+    epsilon_m: f64,
+    to_wgs: &GeoJsonWriter,
+) -> Result<Vec<render::kaart::Polygon>> {
+    use geo::Simplify;
+    let ring = |r: &geo::LineString<f64>| -> Result<Vec<[f64; 2]>> {
+        let simple = r.simplify(epsilon_m);
+        let r = if simple.0.len() >= 4 { &simple } else { r };
+        r.0.iter().map(|c| to_wgs.coord(*c)).collect()
+    };
+    mp.0.iter()
+        .map(|p| {
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .map(ring)
+                .collect()
+        })
+        .collect()
+}
+
+/// The data of kaart.html: every building with its verdicts, reasons and
+/// walking distances, zones, sites, amenities, horeca, coverage and streets,
+/// in WGS84 (see [`render::kaart`]).
+pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::KaartInput> {
+    use rayon::prelude::*;
+    // The layers' converter: exact, or interpolated on a checked lattice.
+    let to_wgs = writer(plan, Crs::WGS84)?;
+    let point = |p: &geo::Point<f64>| to_wgs.coord(p.0);
+    // The kinds some group needs, in the order of the walk table.
+    let kinds: Vec<crate::model::AmenityKind> = plan
+        .walk_kinds(scenario)
+        .into_iter()
+        .filter(|k| {
+            scenario
+                .groups
+                .iter()
+                .any(|g| g.needs_minutes.contains_key(k))
+        })
+        .collect();
+    let walk: Vec<_> = kinds
+        .iter()
+        .map(|k| crate::network::KindDistances::find(&plan.walk, *k))
+        .collect();
+    // Above KAART_MAX_BUILDINGS the page holds the sites' buildings only.
+    let all = plan.layers.buildings.len() <= KAART_MAX_BUILDINGS;
+    let keep: Vec<usize> = if all {
+        (0..plan.layers.buildings.len()).collect()
+    } else {
+        let mut v: Vec<usize> = plan.sites.iter().map(|s| s.building).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let position = |i: usize| keep.binary_search(&i).ok();
+    let buildings = keep
+        .par_iter()
+        .map(|&i| {
+            let b = &plan.layers.buildings[i];
+            Ok(render::kaart::KaartBuilding {
+                id: b.id.clone(),
+                name: b.name.clone(),
+                usage: b.usage.as_str(),
+                zone: plan.zoning.buildings.get(i).map(|z| z.zone),
+                footprint: kaart_polygons(&b.footprint, 0.3, &to_wgs)?,
+                walk_m: walk
+                    .iter()
+                    .map(|kd| kd.and_then(|k| k.metres.get(i).copied().flatten()))
+                    .collect(),
+                per_group: (0..scenario.groups.len())
+                    .map(|gi| {
+                        plan.assessments
+                            .get(i)
+                            .and_then(|per| per.get(gi))
+                            .map(|a| (a.score, a.verdict.as_str(), a.reasons()))
+                    })
+                    .collect(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let sites = plan
+        .sites
+        .iter()
+        .filter_map(|s| Some((s, position(s.building)?)))
+        .map(|(s, building)| {
+            let c = &s.components;
+            render::kaart::KaartSite {
+                rank: s.rank,
+                building,
+                kind: s.kind.as_str(),
+                potential: s.potential,
+                components: vec![
+                    ("c_suitability", c.suitability),
+                    ("c_vacancy", c.vacancy),
+                    ("c_location", c.location),
+                    ("c_fit", c.fit),
+                    ("c_monument", c.monument),
+                    ("c_data", c.data),
+                ],
+                best_group: s.best_group.clone(),
+                best_score: s.best_score,
+                homes: scenario
+                    .groups
+                    .iter()
+                    .map(|g| s.homes.get(&g.name).copied().unwrap_or(0))
+                    .collect(),
+                usable_m2: s.usable_m2,
+                conditions: s.conditions.clone(),
+            }
+        })
+        .collect();
+    let group = &scenario.output.map_group;
+    let label = scenario
+        .group(group)
+        .map(|g| g.label.clone())
+        .unwrap_or_else(|| group.clone());
+    Ok(render::kaart::KaartInput {
+        title: format!("binnenstad: {}", scenario.name),
+        subtitle: if all {
+            format!(
+                "Klik op een gebouw voor het oordeel per doelgroep en de loopminuten; gebouwen gekleurd voor {label}."
+            )
+        } else {
+            format!(
+                "Alleen de gebouwen van de transformatielocaties ({} van {} gebouwen; zie buildings.geojson in QGIS voor alle); gekleurd voor {label}.",
+                crate::labels::nl_number(keep.len() as f64, 0),
+                crate::labels::nl_number(plan.layers.buildings.len() as f64, 0)
+            )
+        },
+        attribution: ATTRIBUTION.to_string(),
+        kinds,
+        unknown: plan
+            .suitability
+            .unknown_needs
+            .iter()
+            .map(|(k, _)| *k)
+            .collect(),
+        groups: scenario
+            .groups
+            .iter()
+            .map(|g| render::kaart::KaartGroup {
+                key: g.name.clone(),
+                label: g.label.clone(),
+                walk_speed_kmh: g.walk_speed_kmh,
+                needs: g.needs_minutes.iter().map(|(k, m)| (*k, *m)).collect(),
+            })
+            .collect(),
+        map_group: group.clone(),
+        buildings,
+        zones: plan
+            .zoning
+            .zones
+            .iter()
+            .map(|z| {
+                Ok((
+                    z.character,
+                    kaart_polygons(&geo::MultiPolygon(vec![z.area.clone()]), 1.0, &to_wgs)?,
+                ))
+            })
+            .collect::<Result<_>>()?,
+        sites,
+        amenities: plan
+            .layers
+            .amenities
+            .iter()
+            .map(|a| Ok((point(&a.point)?, a.kind, a.name.clone())))
+            .collect::<Result<_>>()?,
+        horeca: plan
+            .layers
+            .horeca
+            .iter()
+            .map(|h| {
+                Ok((
+                    point(&h.point)?,
+                    h.category.number(),
+                    h.kind.clone(),
+                    h.name.clone(),
+                ))
+            })
+            .collect::<Result<_>>()?,
+        coverage: plan
+            .coverage
+            .iter()
+            .map(|c| {
+                let minutes = scenario
+                    .group(&c.group)
+                    .and_then(|g| g.needs_minutes.get(&c.kind).copied())
+                    .unwrap_or(f64::NAN);
+                Ok((
+                    c.group.clone(),
+                    c.kind,
+                    minutes,
+                    c.share_inside,
+                    kaart_polygons(&c.area, 1.0, &to_wgs)?,
+                ))
+            })
+            .collect::<Result<_>>()?,
+        streets: plan
+            .layers
+            .streets
+            .iter()
+            .map(|s| {
+                use geo::Simplify;
+                s.line
+                    .simplify(0.5)
+                    .0
+                    .iter()
+                    .map(|c| to_wgs.coord(*c))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?,
+    })
+}
+
 /// The report's contents.
 pub fn report_input(
     plan: &Plan,
@@ -297,7 +523,10 @@ pub fn report_input(
     for g in &scenario.groups {
         figures.push((
             format!("Loopsnelheid {}", g.label),
-            format!("{} km/u", g.walk_speed_kmh),
+            format!(
+                "{} km/u",
+                crate::labels::nl_number(g.walk_speed_kmh, 1).trim_end_matches(",0")
+            ),
         ));
     }
     for line in &plan.interventions {
@@ -307,7 +536,10 @@ pub fn report_input(
         .coverage
         .iter()
         .map(|c| report::CoverageRow {
-            group: c.group.clone(),
+            group: scenario
+                .group(&c.group)
+                .map(|g| g.label.clone())
+                .unwrap_or_else(|| c.group.clone()),
             kind: c.kind.as_str().to_string(),
             minutes: scenario
                 .group(&c.group)
@@ -340,7 +572,16 @@ pub fn report_input(
                 rank: s.rank,
                 building_id: b.id.clone(),
                 label: b.name.clone().unwrap_or_default(),
-                best_group: s.best_group.clone().unwrap_or_else(|| "geen".into()),
+                best_group: s
+                    .best_group
+                    .as_ref()
+                    .map(|g| {
+                        scenario
+                            .group(g)
+                            .map(|x| x.label.clone())
+                            .unwrap_or_else(|| g.clone())
+                    })
+                    .unwrap_or_else(|| "geen".into()),
                 homes: s.best_homes,
                 usable_m2: s.usable_m2,
                 score: s.best_score,
@@ -547,6 +788,7 @@ pub fn write_all(
         progress.start("write report", None);
         put(sink, "map.png", &drawn.png)?;
         put(sink, "report.html", drawn.report.as_bytes())?;
+        put(sink, "kaart.html", drawn.kaart.as_bytes())?;
         put(sink, "map.svg", drawn.svg.as_bytes())?;
         let summary = export::summary(plan, scenario);
         let text = serde_json::to_string_pretty(&summary)
@@ -581,6 +823,7 @@ struct Drawn {
     svg: String,
     png: Vec<u8>,
     report: String,
+    kaart: String,
     timings: Vec<(&'static str, Duration)>,
 }
 
@@ -592,14 +835,18 @@ fn draw_map_and_report(plan: &Plan, scenario: &Scenario) -> Result<Drawn> {
     let t2 = Instant::now();
     let report = render::report::html(&report_input(plan, scenario, Some(svg.clone())));
     let t3 = Instant::now();
+    let kaart = render::kaart::html(&kaart_input(plan, scenario)?);
+    let t4 = Instant::now();
     Ok(Drawn {
         svg,
         png,
         report,
+        kaart,
         timings: vec![
             ("map.svg", t1 - t0),
             ("map.png", t2 - t1),
             ("report.html", t3 - t2),
+            ("kaart.html", t4 - t3),
         ],
     })
 }

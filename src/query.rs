@@ -67,7 +67,14 @@ pub fn parse_lonlat(text: &str, working: Crs) -> Result<Option<Point<f64>>> {
         return Ok(None);
     };
     if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
-        return Err(Error::Usage(format!("{text} is not LON,LAT in degrees")));
+        // Metres in the Dutch grid (RD New, X,Y as QGIS shows them) are understood too.
+        if (-7_000.0..=300_000.0).contains(&lon) && (289_000.0..=629_000.0).contains(&lat) {
+            let (x, y) = Transformer::new(Crs::RD_NEW, working)?.convert(lon, lat)?;
+            return Ok(Some(Point::new(x, y)));
+        }
+        return Err(Error::Usage(format!(
+            "{text} is neither LON,LAT in degrees nor RD New X,Y in metres"
+        )));
     }
     let (x, y) = Transformer::new(Crs::WGS84, working)?.convert(lon, lat)?;
     Ok(Some(Point::new(x, y)))
@@ -113,13 +120,20 @@ pub fn find_building(plan: &Plan, text: &str) -> Result<usize> {
 }
 
 /// The building with this id, as given or in its 16-digit BAG form
-/// ([`crate::model::bag_pand_id`]).
+/// ([`crate::model::bag_pand_id`]), or else the first (in input order) whose
+/// name or address is `text` (case aside: `staalkade 1`).
 fn building_by_id(plan: &Plan, text: &str) -> Option<usize> {
     let id = crate::model::bag_pand_id(text);
-    plan.layers
-        .buildings
+    let buildings = &plan.layers.buildings;
+    buildings
         .iter()
         .position(|b| b.id == id || b.id == text)
+        .or_else(|| {
+            let name = text.trim().to_lowercase();
+            buildings
+                .iter()
+                .position(|b| b.name.as_deref().is_some_and(|n| n.to_lowercase() == name))
+        })
 }
 
 /// When `text` is a coordinate pair outside the buildings' extent whose swap
@@ -160,7 +174,7 @@ pub fn find_point(plan: &Plan, text: &str) -> Result<Point<f64>> {
     match building_by_id(plan, text).map(|i| &plan.layers.buildings[i]) {
         Some(b) => Ok(b.anchor()),
         None => Err(Error::Usage(format!(
-            "\"{text}\" is neither LON,LAT nor a building id"
+            "\"{text}\" is neither LON,LAT, RD X,Y, a building id nor a building's name or address"
         ))),
     }
 }
@@ -1128,7 +1142,10 @@ pub fn suggest(
     for s in &plan.sites {
         if let Some(b) = plan.layers.buildings.get(s.building) {
             points.push(b.anchor());
-            labels.push(format!("site {}", b.id));
+            labels.push(match &b.name {
+                Some(name) => format!("locatie {name} ({})", b.id),
+                None => format!("locatie {}", b.id),
+            });
         }
     }
     for st in &plan.layers.streets {
@@ -1138,7 +1155,11 @@ pub fn suggest(
             let at = (k as f64 * SUGGEST_STREET_SPACING_M).min(len);
             if let Some(p) = Euclidean.point_at_distance_from_start(&st.line, at) {
                 points.push(p);
-                labels.push(format!("street {} at {:.0} m", st.id, at));
+                // A street by its name ("Kalverstraat op 120 m"), by its id when unnamed.
+                labels.push(match &st.name {
+                    Some(name) => format!("{name} op {at:.0} m ({})", st.id),
+                    None => format!("straat {} op {at:.0} m", st.id),
+                });
             }
         }
     }

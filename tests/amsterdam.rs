@@ -141,6 +141,7 @@ fn plan_on_amsterdam_writes_everything() {
         "map.svg",
         "map.png",
         "report.html",
+        "kaart.html",
         "summary.json",
     ] {
         assert!(out.join(f).is_file(), "{f} missing");
@@ -404,4 +405,52 @@ fn swapped_coordinates_and_bag_id_forms() {
     );
     let v = site("NL.IMBAG.Pand.0363100012168052");
     assert_eq!(v["building_id"], "0363100012168052");
+}
+
+/// `--from` also takes RD New X,Y in metres (as QGIS shows them in the Dutch
+/// grid) and a building's name or address: the same answer as LON,LAT there.
+#[test]
+fn reach_from_rd_metres_and_from_an_address() {
+    let json = |from: &str| {
+        let r = run(&[
+            "reach",
+            "scenarios/amsterdam-centrum.toml",
+            "--from",
+            from,
+            "--json",
+        ]);
+        assert_eq!(r.code, 0, "--from {from}: {}", r.stderr);
+        serde_json::from_str::<Value>(&r.stdout).unwrap()
+    };
+    // Amsterdam, 121400,487400 in RD New = 4.8938039,52.3734457 (PROJ).
+    let rd = json("121400,487400");
+    let wgs = json("4.8938039,52.3734457");
+    let rows = |v: &Value| -> Vec<(String, Option<String>)> {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["kind"].to_string(),
+                    r["amenity_id"].as_str().map(String::from),
+                )
+            })
+            .collect()
+    };
+    assert!(!rows(&rd).is_empty());
+    assert_eq!(rows(&rd), rows(&wgs), "the same nearest amenities");
+    for (a, b) in rd["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(wgs["rows"].as_array().unwrap())
+    {
+        if let (Some(a), Some(b)) = (a["metres"].as_f64(), b["metres"].as_f64()) {
+            assert!((a - b).abs() < 0.5, "{a} m from RD, {b} m from LON,LAT");
+        }
+    }
+    let by_name = json("staalkade 1");
+    let by_id = json("0363020000818150");
+    assert_eq!(by_name, by_id);
 }

@@ -62,7 +62,7 @@ fn amsterdam(cell: &'static OnceLock<PathBuf>, name: &str, extra: &[&str]) -> &'
     })
 }
 
-fn amsterdam_geojson() -> &'static Path {
+pub(crate) fn amsterdam_geojson() -> &'static Path {
     static CELL: OnceLock<PathBuf> = OnceLock::new();
     amsterdam(&CELL, "amsterdam-geojson", &[])
 }
@@ -366,6 +366,7 @@ fn geopackage_has_every_layer_and_style_and_is_deterministic() {
             ".binnenstad-output",
             "binnenstad.gpkg",
             "binnenstad.qgs",
+            "kaart.html",
             "map.png",
             "map.svg",
             "report.html",
@@ -568,7 +569,7 @@ fn qgis_check_catches_a_style_on_a_missing_field() {
 }
 
 /// Share of pixels that are not (near) white, and the number of distinct colours.
-fn ink(png: &[u8]) -> (f64, usize) {
+pub(crate) fn ink(png: &[u8]) -> (f64, usize) {
     let pixmap = resvg::tiny_skia::Pixmap::decode_png(png).expect("a PNG");
     let mut inked = 0usize;
     let mut colours = std::collections::HashSet::new();

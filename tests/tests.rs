@@ -12,6 +12,7 @@ mod clients;
 mod concurrency;
 mod delft;
 mod determinism;
+mod kaart;
 mod maps;
 mod network_cases;
 mod network_oracle;

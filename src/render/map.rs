@@ -302,16 +302,36 @@ fn metres_label(m: f64) -> String {
     }
 }
 
-/// A site label: bold 11 px text with a white halo, legible over any fill.
-fn halo_text(out: &mut String, x: f64, y: f64, colour: Rgba, text: &str) {
-    let _ = writeln!(
-        out,
-        "<text x=\"{}\" y=\"{}\" font-size=\"11\" font-weight=\"bold\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
-        num(x, 1),
-        num(y, 1),
-        colour.hex(),
-        xml_escape(text)
-    );
+/// Font size (px) of site labels.
+const LABEL_SIZE: f64 = 11.0;
+
+/// An upper bound of a bold DejaVu Sans label's width at [`LABEL_SIZE`]: the
+/// widest glyphs (`M`, `W`) are 0.95 em, digits and most letters about 0.7 em
+/// bold; 0.72 em per character plus the 3 px halo keeps real labels inside it
+/// (the tests measure the rendered text).
+fn label_width(text: &str) -> f64 {
+    text.chars().count() as f64 * LABEL_SIZE * 0.72 + 3.0
+}
+
+/// A box in map pixels, for label placement.
+#[derive(Debug, Clone, Copy)]
+struct LabelBox {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+impl LabelBox {
+    fn new(x0: f64, y0: f64, x1: f64, y1: f64) -> Self {
+        LabelBox { x0, y0, x1, y1 }
+    }
+    fn overlaps(&self, o: &LabelBox) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+    fn contains(&self, o: &LabelBox) -> bool {
+        o.x0 >= self.x0 && o.x1 <= self.x1 && o.y0 >= self.y0 && o.y1 <= self.y1
+    }
 }
 
 /// One legend row: a swatch and a label.
@@ -355,17 +375,17 @@ fn legend_sections(map: &MapData) -> Vec<Section> {
             .iter()
             .any(|(_, v)| !palette::VERDICTS.contains(&v.as_deref().unwrap_or("")))
         {
-            rows.push((Swatch::Fill(palette::verdict(None)), "no verdict".into()));
+            rows.push((Swatch::Fill(palette::verdict(None)), "geen oordeel".into()));
         }
         out.push(Section {
-            title: "Buildings: verdict",
+            title: "Gebouwen: oordeel",
             rows,
         });
     }
     if !map.sites.is_empty() {
         out.push(Section {
-            title: "Transformation sites",
-            rows: vec![(Swatch::Site, "site, by rank".into())],
+            title: "Transformatielocaties",
+            rows: vec![(Swatch::Site, "locatie, met rangnummer".into())],
         });
     }
     if !map.horeca.is_empty() {
@@ -380,7 +400,7 @@ fn legend_sections(map: &MapData) -> Vec<Section> {
                     let (colour, size) = palette::horeca(c);
                     (
                         Swatch::Circle(colour, size * 1.25, None),
-                        palette::horeca_label(c).replace("horeca ", ""),
+                        crate::labels::horeca_category(c).replace("horeca ", ""),
                     )
                 })
                 .collect(),
@@ -388,14 +408,14 @@ fn legend_sections(map: &MapData) -> Vec<Section> {
     }
     if !map.amenities.is_empty() {
         out.push(Section {
-            title: "Amenities",
+            title: "Voorzieningen",
             rows: AmenityKind::ALL
                 .iter()
                 .filter(|k| map.amenities.iter().any(|(_, a)| a == *k))
                 .map(|k| {
                     (
                         Swatch::Circle(palette::amenity(*k), 7.5, Some(palette::amenity_code(*k))),
-                        palette::amenity_label(*k),
+                        crate::labels::amenity_kind(*k).to_string(),
                     )
                 })
                 .collect(),
@@ -403,8 +423,8 @@ fn legend_sections(map: &MapData) -> Vec<Section> {
     }
     if !map.streets.is_empty() {
         out.push(Section {
-            title: "Streets",
-            rows: vec![(Swatch::Line(palette::STREET), "walkable street".into())],
+            title: "Straten",
+            rows: vec![(Swatch::Line(palette::STREET), "beloopbare straat".into())],
         });
     }
     if !map.data_gaps.is_empty() {
@@ -480,7 +500,7 @@ fn draw_legend(out: &mut String, sections: &[Section], x: f64, y: f64) {
     );
     let _ = writeln!(
         out,
-        "<text x=\"{}\" y=\"{}\" font-size=\"14\" font-weight=\"bold\" fill=\"{}\">Legend</text>",
+        "<text x=\"{}\" y=\"{}\" font-size=\"14\" font-weight=\"bold\" fill=\"{}\">Legenda</text>",
         num(x + 10.0, 1),
         num(y + 20.0, 1),
         palette::INK.hex()
@@ -801,17 +821,89 @@ pub fn svg(map: &MapData, width_px: u32) -> String {
     s.push_str("</g>\n");
 
     // Sites: numbered circles with labels, best rank drawn last (on top).
+    // Labels are placed best rank first, each at the first of four positions
+    // around its circle where it stays inside the frame and overlaps no label
+    // and no circle placed before it; a label with no such place is left out
+    // (the number stays: the report's table names every site).
     s.push_str("<g id=\"sites\">\n");
-    let mut sites: Vec<&(Point<f64>, usize, String)> =
-        map.sites.iter().filter(|(p, _, _)| finite(p)).collect();
-    sites.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
-    for (p, rank, label) in sites {
+    let mut sites: Vec<&(Point<f64>, usize, String)> = map
+        .sites
+        .iter()
+        .filter(|(p, _, _)| finite(p))
+        .filter(|(p, _, _)| {
+            let (x, y) = f.px(p.x(), p.y());
+            f.inside((x, y), 10.0)
+        })
+        .collect();
+    sites.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.2.cmp(&b.2)));
+    let circles: Vec<LabelBox> = sites
+        .iter()
+        .map(|(p, _, _)| {
+            let (x, y) = f.px(p.x(), p.y());
+            LabelBox::new(x - 10.0, y - 10.0, x + 10.0, y + 10.0)
+        })
+        .collect();
+    let frame = LabelBox::new(f.x0 + 2.0, f.y0 + 2.0, f.x0 + f.w - 2.0, f.y0 + f.h - 2.0);
+    let mut placed: Vec<LabelBox> = Vec::new();
+    let mut labels: Vec<Option<(f64, f64, &'static str)>> = Vec::with_capacity(sites.len());
+    for (i, (p, _, label)) in sites.iter().enumerate() {
         let (x, y) = f.px(p.x(), p.y());
-        if f.inside((x, y), 10.0) {
-            site_symbol(&mut s, x, y, 10.0, &rank.to_string());
-            if !label.is_empty() {
-                halo_text(&mut s, x + 13.0, y + 4.0, palette::SITE, label);
-            }
+        let w = label_width(label);
+        let candidates = [
+            (
+                x + 13.0,
+                y + 4.0,
+                "start",
+                LabelBox::new(x + 13.0, y - 8.0, x + 13.0 + w, y + 7.0),
+            ),
+            (
+                x - 13.0,
+                y + 4.0,
+                "end",
+                LabelBox::new(x - 13.0 - w, y - 8.0, x - 13.0, y + 7.0),
+            ),
+            (
+                x,
+                y - 14.0,
+                "middle",
+                LabelBox::new(x - w / 2.0, y - 26.0, x + w / 2.0, y - 11.0),
+            ),
+            (
+                x,
+                y + 23.0,
+                "middle",
+                LabelBox::new(x - w / 2.0, y + 11.0, x + w / 2.0, y + 26.0),
+            ),
+        ];
+        let spot = (!label.is_empty())
+            .then(|| {
+                candidates.into_iter().find(|(_, _, _, b)| {
+                    frame.contains(b)
+                        && !placed.iter().any(|o| o.overlaps(b))
+                        && !circles
+                            .iter()
+                            .enumerate()
+                            .any(|(j, c)| j != i && c.overlaps(b))
+                })
+            })
+            .flatten();
+        labels.push(spot.map(|(tx, ty, anchor, b)| {
+            placed.push(b);
+            (tx, ty, anchor)
+        }));
+    }
+    for ((p, rank, label), spot) in sites.iter().zip(&labels).rev() {
+        let (x, y) = f.px(p.x(), p.y());
+        site_symbol(&mut s, x, y, 10.0, &rank.to_string());
+        if let Some((tx, ty, anchor)) = spot {
+            let _ = writeln!(
+                s,
+                "<text id=\"site-label-{rank}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" font-size=\"{LABEL_SIZE}\" font-weight=\"bold\" fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
+                num(*tx, 1),
+                num(*ty, 1),
+                palette::SITE.hex(),
+                xml_escape(label)
+            );
         }
     }
     s.push_str("</g>\n</g>\n");
@@ -979,8 +1071,8 @@ mod tests {
         let all = root.all_text();
         assert!(all.contains(DEFAULT_ATTRIBUTION));
         assert!(all.contains(r#"Café "De <Nacht>" & Co"#));
-        assert!(all.contains("Legend"));
-        assert!(all.contains("playground"));
+        assert!(all.contains("Legenda"));
+        assert!(all.contains("speeltuin"));
         // Scale bar: 100 m over ~558 px; a fifth is ~20 m → 20 m.
         assert!(all.contains("20 m"), "{all}");
         // North up: the building at y=60..80 is above the street at y=50.

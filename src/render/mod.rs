@@ -16,6 +16,7 @@
 //! - [`map`]: map.svg (and map.png through resvg with an embedded font).
 //! - [`report`]: report.html, one self-contained file.
 
+pub mod kaart;
 pub mod map;
 pub mod palette;
 pub mod qgs;

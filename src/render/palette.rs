@@ -114,37 +114,39 @@ pub fn amenity(k: AmenityKind) -> Rgba {
     }
 }
 
-/// The short code drawn inside an amenity's circle (explained in the legend).
+/// The short code drawn inside an amenity's circle, from its Dutch name
+/// (`Ha` huisarts, `St` speeltuin; explained in the legend).
 pub fn amenity_code(k: AmenityKind) -> &'static str {
     use AmenityKind::*;
     match k {
         Supermarket => "Su",
         Bakery => "Ba",
-        Butcher => "Bu",
+        Butcher => "Sl",
         Greengrocer => "Gr",
         Marketplace => "M",
-        Gp => "GP",
-        Pharmacy => "Ph",
-        Dentist => "De",
-        Care => "C",
-        Daycare => "Dc",
-        PrimarySchool => "PS",
-        SecondarySchool => "SS",
-        Playground => "Pl",
+        Gp => "Ha",
+        Pharmacy => "Ap",
+        Dentist => "Ta",
+        Care => "Z",
+        Daycare => "Ko",
+        PrimarySchool => "Bs",
+        SecondarySchool => "Ms",
+        Playground => "St",
         Park => "P",
-        Library => "L",
-        CommunityCentre => "CC",
+        Library => "Bi",
+        CommunityCentre => "Bh",
         Theatre => "Th",
-        Cinema => "Ci",
+        Cinema => "Bc",
         Sports => "Sp",
-        TransitStop => "T",
-        Square => "Sq",
+        TransitStop => "OV",
+        Square => "Pl",
     }
 }
 
-/// A readable label for an amenity kind (`primary_school` → `primary school`).
+/// A readable label for an amenity kind: its Dutch name (`primary_school` →
+/// `basisschool`), from [`crate::labels`].
 pub fn amenity_label(k: AmenityKind) -> String {
-    k.as_str().replace('_', " ")
+    crate::labels::amenity_kind(k).to_string()
 }
 
 /// Colour and marker size (millimetres in QGIS, doubled to pixels on the map)
@@ -158,13 +160,9 @@ pub fn horeca(category: u8) -> (Rgba, f64) {
     }
 }
 
-/// A readable label for a horeca category.
+/// A readable label for a horeca category, from [`crate::labels`].
 pub fn horeca_label(category: u8) -> &'static str {
-    match category {
-        3 => "horeca cat. 3 (heavy)",
-        2 => "horeca cat. 2 (medium)",
-        _ => "horeca cat. 1 (light)",
-    }
+    crate::labels::horeca_category(category)
 }
 
 #[cfg(test)]

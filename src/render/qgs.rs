@@ -10,7 +10,8 @@
 //!
 //! The GeoJSON layers are WGS84 (EPSG:4326, RFC 7946) unless `--output-crs` chose
 //! another, which each layer then names by its EPSG id; the project shows them in
-//! Web Mercator (EPSG:3857) so the map is not stretched at Dutch latitudes.
+//! Web Mercator (EPSG:3857) so the map is not stretched at Dutch latitudes;
+//! layers written in a projected CRS (`--output-crs EPSG:28992`) open in that CRS.
 //! The attribution is the project's rights metadata and is repeated in its
 //! abstract. No timestamps or absolute paths: the file is deterministic.
 
@@ -91,6 +92,40 @@ fn to_mercator(lon: f64, lat: f64) -> (f64, f64) {
     (x, y)
 }
 
+/// When every layer is in one projected CRS: its `<spatialrefsys>` (QGIS
+/// resolves it from the authority id), its authority id, and `extent_wgs84`
+/// converted into it (`[min_x, min_y, max_x, max_y]`). `None` for WGS84 layers,
+/// mixed CRSs, or a CRS the extent cannot be converted into.
+fn project_crs(layers: &[QgsLayer], extent_wgs84: [f64; 4]) -> Option<(String, String, [f64; 4])> {
+    let epsg = layers.first()?.epsg;
+    if epsg == 4326 || layers.iter().any(|l| l.epsg != epsg) {
+        return None;
+    }
+    let crs = crate::crs::Crs::from_epsg(epsg).ok()?;
+    if crs.is_geographic() {
+        return None;
+    }
+    let t = crate::crs::Transformer::new(crate::crs::Crs::WGS84, crs).ok()?;
+    let [w, south, e, north] = extent_wgs84;
+    let mut xs = Vec::new();
+    let mut ys = Vec::new();
+    for (lon, lat) in [(w, south), (e, south), (e, north), (w, north)] {
+        let (x, y) = t.convert(lon, lat).ok()?;
+        xs.push(x);
+        ys.push(y);
+    }
+    let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let srs = format!(
+        "<spatialrefsys nativeFormat=\"Wkt\"><wkt></wkt><proj4></proj4><srsid>0</srsid><srid>{epsg}</srid><authid>EPSG:{epsg}</authid><description></description><projectionacronym></projectionacronym><ellipsoidacronym></ellipsoidacronym><geographicflag>false</geographicflag></spatialrefsys>"
+    );
+    Some((
+        srs,
+        format!("EPSG:{epsg}"),
+        [min(&xs), min(&ys), max(&xs), max(&ys)],
+    ))
+}
+
 /// The inside of a QML document (the children of `<qgis>`) and whether it
 /// enables labels. Anything that is not a QML document gives an empty style
 /// (QGIS then uses its default).
@@ -147,7 +182,19 @@ pub fn project(
     s.push_str("  <homePath path=\"\"/>\n");
     let _ = writeln!(s, "  <title>{title_e}</title>");
     s.push_str("  <projectFlags set=\"\"/>\n");
-    let _ = writeln!(s, "  <projectCrs>{MERCATOR_SRS}</projectCrs>");
+    // The project opens in the layers' CRS when they are written in a projected
+    // one (`--output-crs EPSG:28992`); in Web Mercator when they are in WGS84.
+    let projected = project_crs(layers, extent_wgs84);
+    let (project_srs, project_auth, canvas) = match &projected {
+        Some((srs, auth, extent)) => (srs.as_str(), auth.as_str(), *extent),
+        None => {
+            let [w, south, e, north] = extent_wgs84;
+            let (x0, y0) = to_mercator(w, south);
+            let (x1, y1) = to_mercator(e, north);
+            (MERCATOR_SRS, "EPSG:3857", [x0, y0, x1, y1])
+        }
+    };
+    let _ = writeln!(s, "  <projectCrs>{project_srs}</projectCrs>");
 
     // Layer tree: groups in the order their first layer is drawn.
     let mut groups: Vec<&str> = Vec::new();
@@ -187,12 +234,11 @@ pub fn project(
     s.push_str("    </custom-order>\n  </layer-tree-group>\n");
 
     // Canvas: the extent in project CRS.
+    let [x0, y0, x1, y1] = canvas;
     let [w, south, e, north] = extent_wgs84;
-    let (x0, y0) = to_mercator(w, south);
-    let (x1, y1) = to_mercator(e, north);
     let _ = writeln!(
         s,
-        "  <mapcanvas name=\"theMapCanvas\" annotationsVisible=\"1\">\n    <units>meters</units>\n    <extent><xmin>{}</xmin><ymin>{}</ymin><xmax>{}</xmax><ymax>{}</ymax></extent>\n    <rotation>0</rotation>\n    <destinationsrs>{MERCATOR_SRS}</destinationsrs>\n    <rendermaptile>0</rendermaptile>\n  </mapcanvas>",
+        "  <mapcanvas name=\"theMapCanvas\" annotationsVisible=\"1\">\n    <units>meters</units>\n    <extent><xmin>{}</xmin><ymin>{}</ymin><xmax>{}</xmax><ymax>{}</ymax></extent>\n    <rotation>0</rotation>\n    <destinationsrs>{project_srs}</destinationsrs>\n    <rendermaptile>0</rendermaptile>\n  </mapcanvas>",
         num(x0.min(x1), 2),
         num(y0.min(y1), 2),
         num(x0.max(x1), 2),
@@ -243,7 +289,10 @@ pub fn project(
     }
     s.push_str("  </layerorder>\n");
     // QGIS reads <projectCrs> only when ProjectionsEnabled is set.
-    s.push_str("  <properties>\n    <Paths><Absolute type=\"bool\">false</Absolute></Paths>\n    <SpatialRefSys><ProjectionsEnabled type=\"int\">1</ProjectionsEnabled><ProjectCrs type=\"QString\">EPSG:3857</ProjectCrs></SpatialRefSys>\n");
+    let _ = writeln!(
+        s,
+        "  <properties>\n    <Paths><Absolute type=\"bool\">false</Absolute></Paths>\n    <SpatialRefSys><ProjectionsEnabled type=\"int\">1</ProjectionsEnabled><ProjectCrs type=\"QString\">{project_auth}</ProjectCrs></SpatialRefSys>"
+    );
     let _ = writeln!(
         s,
         "    <WMSServiceTitle type=\"QString\">{title_e}</WMSServiceTitle>\n    <WMSContactOrganization type=\"QString\">{attribution_e}</WMSContactOrganization>"
@@ -368,6 +417,25 @@ mod tests {
                 "© OpenStreetMap contributors & BAG",
             )
         );
+    }
+
+    #[test]
+    fn rd_layers_open_in_an_rd_project() {
+        let mut ls = layers();
+        for l in &mut ls {
+            l.epsg = 28992;
+        }
+        let text = project(&ls, [4.88, 52.36, 4.91, 52.38], "t", "a");
+        assert!(text.contains("<ProjectCrs type=\"QString\">EPSG:28992</ProjectCrs>"));
+        assert!(!text.contains("EPSG:3857"), "no Web Mercator left");
+        let canvas = &text[text.find("<mapcanvas").unwrap()..];
+        let xmin: f64 = canvas[canvas.find("<xmin>").unwrap() + 6..canvas.find("</xmin>").unwrap()]
+            .parse()
+            .unwrap();
+        assert!((119_000.0..122_000.0).contains(&xmin), "RD metres: {xmin}");
+        // WGS84 layers keep the Web Mercator project.
+        let text = project(&layers(), [4.88, 52.36, 4.91, 52.38], "t", "a");
+        assert!(text.contains("<ProjectCrs type=\"QString\">EPSG:3857</ProjectCrs>"));
     }
 
     #[test]

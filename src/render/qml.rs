@@ -367,7 +367,7 @@ pub fn buildings(group: &str) -> String {
     // An empty value is QGIS's "all other values" category.
     cats.push(Category {
         value: String::new(),
-        label: "no verdict".to_string(),
+        label: "geen oordeel (geen woongebouw)".to_string(),
         symbol: fill_symbol("#", palette::verdict(None), outline, 0.1),
     });
     let attr = format!("verdict_{group}");
@@ -431,7 +431,7 @@ pub fn amenities() -> String {
         .collect();
     cats.push(Category {
         value: String::new(),
-        label: "other".to_string(),
+        label: "overig".to_string(),
         symbol: marker_symbol("#", Rgba::rgb(150, 150, 150), white, 2.4, 0.3),
     });
     document(GeomKind::Point, &categorized("kind", cats), None, "name")

@@ -9,6 +9,7 @@
 
 use super::palette;
 use super::{num, xml_escape};
+use crate::labels::nl_number;
 use crate::model::ZoneCharacter;
 use std::fmt::Write as _;
 
@@ -160,21 +161,13 @@ fn td_n(out: &mut String, text: &str) {
     let _ = write!(out, "<td class=\"n\">{}</td>", xml_escape(text));
 }
 
-/// An integer with thin-space thousands separators (`12 345`).
+/// An integer in Dutch prose (`12.345`).
 fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{202f}');
-        }
-        out.push(c);
-    }
-    out
+    nl_number(n as f64, 0)
 }
 
 fn percent(share: f64) -> String {
-    format!("{} %", num((share * 100.0).clamp(0.0, 100.0), 1))
+    format!("{} %", nl_number((share * 100.0).clamp(0.0, 100.0), 1))
 }
 
 /// The report as one HTML document.
@@ -207,7 +200,7 @@ pub fn html(input: &ReportInput) -> String {
     }
 
     if let Some(svg) = &input.map_svg {
-        s.push_str("<h2 id=\"map\">Map</h2>\n<div class=\"map\">\n");
+        s.push_str("<h2 id=\"map\">Kaart</h2>\n<div class=\"map\">\n");
         // The SVG is our own output (escaped where it holds data); drop an XML
         // declaration if one is there, HTML does not want it.
         let svg = match svg.find("<svg") {
@@ -218,26 +211,26 @@ pub fn html(input: &ReportInput) -> String {
         s.push_str("</div>\n");
     }
 
-    s.push_str("<h2 id=\"coverage\">Coverage per group</h2>\n");
+    s.push_str("<h2 id=\"coverage\">Loopbereik per doelgroep</h2>\n");
     if input.coverage.is_empty() {
-        s.push_str("<p>No coverage figures.</p>\n");
+        s.push_str("<p>Geen cijfers over loopbereik.</p>\n");
     } else {
         table_open(
             &mut s,
             &[
-                ("group", false),
-                ("amenity", false),
-                ("within (min)", true),
-                ("dwellings inside", true),
-                ("dwellings outside", true),
-                ("share inside", true),
+                ("doelgroep", false),
+                ("voorziening", false),
+                ("binnen (min)", true),
+                ("woningen binnen bereik", true),
+                ("woningen buiten bereik", true),
+                ("aandeel binnen bereik", true),
             ],
         );
         for r in &input.coverage {
             s.push_str("<tr>");
             td(&mut s, &r.group);
-            td(&mut s, &r.kind.replace('_', " "));
-            td_n(&mut s, &num(r.minutes, 1));
+            td(&mut s, crate::labels::amenity_key(&r.kind));
+            td_n(&mut s, &crate::labels::minutes(r.minutes));
             td_n(&mut s, &thousands(r.homes_inside));
             td_n(&mut s, &thousands(r.homes_outside));
             if let Some(caveat) = r.caveat {
@@ -256,20 +249,20 @@ pub fn html(input: &ReportInput) -> String {
         s.push_str("</tbody></table>\n");
     }
 
-    s.push_str("<h2 id=\"sites\">Top transformation sites</h2>\n");
+    s.push_str("<h2 id=\"sites\">Beste transformatielocaties</h2>\n");
     if input.sites.is_empty() {
-        s.push_str("<p>No transformation sites.</p>\n");
+        s.push_str("<p>Geen transformatielocaties.</p>\n");
     } else {
         table_open(
             &mut s,
             &[
                 ("#", true),
-                ("building", false),
-                ("best group", false),
-                ("homes", true),
-                ("usable m²", true),
+                ("gebouw", false),
+                ("beste doelgroep", false),
+                ("woningen", true),
+                ("bruikbaar m²", true),
                 ("score", true),
-                ("reasons", false),
+                ("redenen", false),
             ],
         );
         for r in &input.sites {
@@ -287,8 +280,8 @@ pub fn html(input: &ReportInput) -> String {
             );
             td(&mut s, &r.best_group);
             td_n(&mut s, &thousands(u64::from(r.homes)));
-            td_n(&mut s, &num(r.usable_m2, 0));
-            td_n(&mut s, &num(r.score, 0));
+            td_n(&mut s, &nl_number(r.usable_m2, 0));
+            td_n(&mut s, &nl_number(r.score, 0));
             s.push_str("<td><ul class=\"reasons\">");
             for reason in &r.reasons {
                 let _ = write!(s, "<li>{}</li>", xml_escape(reason));
@@ -300,16 +293,16 @@ pub fn html(input: &ReportInput) -> String {
 
     s.push_str("<h2 id=\"zones\">Zones</h2>\n");
     if input.zones.is_empty() {
-        s.push_str("<p>No zones.</p>\n");
+        s.push_str("<p>Geen zones.</p>\n");
     } else {
         table_open(
             &mut s,
             &[
                 ("zone", false),
-                ("polygons", true),
-                ("area (ha)", true),
-                ("buildings", true),
-                ("mean reuring index", true),
+                ("vlakken", true),
+                ("oppervlak (ha)", true),
+                ("gebouwen", true),
+                ("gemiddelde reuringindex", true),
             ],
         );
         for r in &input.zones {
@@ -328,17 +321,17 @@ pub fn html(input: &ReportInput) -> String {
                 xml_escape(&r.zone)
             );
             td_n(&mut s, &r.polygons.to_string());
-            td_n(&mut s, &num(r.area_m2 / 10_000.0, 2));
+            td_n(&mut s, &nl_number(r.area_m2 / 10_000.0, 2));
             td_n(&mut s, &thousands(r.buildings as u64));
-            td_n(&mut s, &num(r.mean_index, 2));
+            td_n(&mut s, &nl_number(r.mean_index, 2));
             s.push_str("</tr>\n");
         }
         s.push_str("</tbody></table>\n");
     }
 
-    s.push_str("<h2 id=\"problems\">Data problems</h2>\n");
+    s.push_str("<h2 id=\"problems\">Gegevensproblemen</h2>\n");
     if input.diagnostics.is_empty() {
-        s.push_str("<p>No data problems found.</p>\n");
+        s.push_str("<p>Geen gegevensproblemen gevonden.</p>\n");
     } else {
         let errors = input
             .diagnostics
@@ -347,17 +340,17 @@ pub fn html(input: &ReportInput) -> String {
             .count();
         let _ = writeln!(
             s,
-            "<p>{} errors, {} warnings.</p>",
+            "<p>{} fouten, {} waarschuwingen.</p>",
             errors,
             input.diagnostics.len() - errors
         );
         table_open(
             &mut s,
             &[
-                ("severity", false),
-                ("layer", false),
-                ("feature", false),
-                ("problem", false),
+                ("ernst", false),
+                ("laag", false),
+                ("object", false),
+                ("probleem", false),
             ],
         );
         for d in &input.diagnostics {
@@ -369,7 +362,11 @@ pub fn html(input: &ReportInput) -> String {
             let _ = write!(
                 s,
                 "<tr><td class=\"{class}\">{}</td>",
-                xml_escape(&d.severity)
+                xml_escape(match d.severity.as_str() {
+                    "error" => "fout",
+                    "warning" => "waarschuwing",
+                    other => other,
+                })
             );
             td(&mut s, &d.layer);
             td(&mut s, &d.feature);
@@ -386,7 +383,7 @@ pub fn html(input: &ReportInput) -> String {
     };
     let _ = writeln!(
         s,
-        "<footer id=\"attribution\">Data: {}. Made with binnenstad.</footer>",
+        "<footer id=\"attribution\">Gegevens: {}. Gemaakt met binnenstad; klik in kaart.html op een gebouw voor het oordeel per doelgroep.</footer>",
         xml_escape(attribution)
     );
     s.push_str("</main>\n</body>\n</html>\n");
@@ -453,13 +450,13 @@ mod tests {
         assert!(!h.contains("<?xml"));
         assert!(!h.contains(NASTY));
         assert!(h.contains("Café &quot;De &lt;Nacht&gt;&quot; &amp; Co"));
-        assert!(h.contains("12\u{202f}345"));
-        assert!(h.contains("99.6 %"));
+        assert!(h.contains("12.345"));
+        assert!(h.contains("99,6 %"));
         assert!(h.contains("heavy horeca &lt; 150 m"));
-        assert!(h.contains("primary school"));
-        assert!(h.contains("12.35")); // ha
+        assert!(h.contains("basisschool"));
+        assert!(h.contains("12,35")); // ha
         assert!(h.contains("© OpenStreetMap contributors"));
-        assert!(h.contains("1 errors, 0 warnings"));
+        assert!(h.contains("1 fouten, 0 waarschuwingen"));
         // Well-formed enough for an XML parser once the doctype and void tags are set aside.
         let body = h
             .replace("<!DOCTYPE html>", "")
@@ -476,15 +473,15 @@ mod tests {
     #[test]
     fn empty_report_still_renders() {
         let h = html(&ReportInput::default());
-        assert!(h.contains("No coverage figures."));
-        assert!(h.contains("No data problems found."));
+        assert!(h.contains("Geen cijfers over loopbereik."));
+        assert!(h.contains("Geen gegevensproblemen gevonden."));
     }
 
     #[test]
     fn thousands_separators() {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1\u{202f}000");
-        assert_eq!(thousands(1_234_567), "1\u{202f}234\u{202f}567");
+        assert_eq!(thousands(1000), "1.000");
+        assert_eq!(thousands(1_234_567), "1.234.567");
     }
 }

@@ -410,52 +410,16 @@ impl Assessment {
     }
 }
 
-/// The Dutch word for an amenity kind, as used in reasons (`speeltuin`).
-///
-/// Matches on [`AmenityKind::as_str`] so kinds added later fall back to their
-/// canonical English name instead of failing to compile.
+/// The Dutch word for an amenity kind, as used in reasons (`speeltuin`): the
+/// one label table, [`crate::labels::amenity_kind`].
 pub fn kind_nl(kind: AmenityKind) -> &'static str {
-    match kind.as_str() {
-        "supermarket" => "supermarkt",
-        "bakery" => "bakker",
-        "butcher" => "slager",
-        "greengrocer" => "groenteboer",
-        "marketplace" => "markt",
-        "gp" => "huisarts",
-        "pharmacy" => "apotheek",
-        "dentist" => "tandarts",
-        "care" => "zorg",
-        "daycare" => "kinderopvang",
-        "primary_school" => "basisschool",
-        "secondary_school" => "middelbare school",
-        "playground" => "speeltuin",
-        "park" => "park",
-        "library" => "bibliotheek",
-        "community_centre" => "buurthuis",
-        "theatre" => "theater",
-        "cinema" => "bioscoop",
-        "sports" => "sport",
-        "transit_stop" => "ov-halte",
-        "square" => "plein",
-        other => other,
-    }
+    crate::labels::amenity_kind(kind)
 }
 
-/// The Dutch word for a horeca kind (`nightclub` → `nachtclub`); unknown kinds as given.
+/// The Dutch word for a horeca kind (`nightclub` → `nachtclub`); unknown kinds
+/// as given. See [`crate::labels::horeca_kind`].
 pub fn horeca_kind_nl(kind: &str) -> &str {
-    match kind {
-        "restaurant" => "restaurant",
-        "cafe" => "lunchroom",
-        "fast_food" => "snackbar",
-        "ice_cream" => "ijssalon",
-        "food_court" => "foodcourt",
-        "pub" => "café",
-        "bar" => "bar",
-        "biergarten" => "biergarten",
-        "nightclub" => "nachtclub",
-        "discotheque" => "discotheek",
-        other => other,
-    }
+    crate::labels::horeca_kind(kind)
 }
 
 fn zone_rank(z: ZoneCharacter) -> u8 {

@@ -1,0 +1,222 @@
+//! The Dutch labels of the keys in files and scenarios: one table for every
+//! output a person reads (report.html, kaart.html, map.png, the QGIS legend,
+//! messages).
+//!
+//! Keys stay as they are in files and scenarios (`primary_school`,
+//! `leegstaande_units`, `gezinnen`); what a planner reads is the label. A key
+//! without an entry is shown as given, so a kind added later still reads.
+
+use crate::model::{AmenityKind, BuildingUse, ZoneCharacter};
+
+/// The Dutch name of an amenity kind (`primary_school` → `basisschool`).
+pub fn amenity_kind(kind: AmenityKind) -> &'static str {
+    amenity_key(kind.as_str())
+}
+
+/// [`amenity_kind`] by key; unknown keys as given.
+pub fn amenity_key(key: &str) -> &str {
+    match key {
+        "supermarket" => "supermarkt",
+        "bakery" => "bakker",
+        "butcher" => "slager",
+        "greengrocer" => "groenteboer",
+        "marketplace" => "markt",
+        "gp" => "huisarts",
+        "pharmacy" => "apotheek",
+        "dentist" => "tandarts",
+        "care" => "zorg",
+        "daycare" => "kinderopvang",
+        "primary_school" => "basisschool",
+        "secondary_school" => "middelbare school",
+        "playground" => "speeltuin",
+        "park" => "park",
+        "library" => "bibliotheek",
+        "community_centre" => "buurthuis",
+        "theatre" => "theater",
+        "cinema" => "bioscoop",
+        "sports" => "sport",
+        "transit_stop" => "ov-halte",
+        "square" => "plein",
+        other => other,
+    }
+}
+
+/// The Dutch word for a horeca kind (`nightclub` → `nachtclub`); unknown kinds as given.
+pub fn horeca_kind(kind: &str) -> &str {
+    match kind {
+        "restaurant" => "restaurant",
+        "cafe" => "lunchroom",
+        "fast_food" => "snackbar",
+        "ice_cream" => "ijssalon",
+        "food_court" => "foodcourt",
+        "pub" => "café",
+        "bar" => "bar",
+        "biergarten" => "biergarten",
+        "nightclub" => "nachtclub",
+        "discotheque" => "discotheek",
+        other => other,
+    }
+}
+
+/// A horeca category 1 (light), 2 (medium) or 3 (heavy), as plans name them.
+pub fn horeca_category(category: u8) -> &'static str {
+    match category {
+        3 => "horeca cat. 3 (zwaar)",
+        2 => "horeca cat. 2 (middel)",
+        _ => "horeca cat. 1 (licht)",
+    }
+}
+
+/// The Dutch name of a building use (`retail` → `winkel`).
+pub fn building_use(usage: BuildingUse) -> &'static str {
+    use_key(usage.as_str())
+}
+
+/// [`building_use`] by key; unknown keys as given.
+pub fn use_key(key: &str) -> &str {
+    match key {
+        "residential" => "wonen",
+        "retail" => "winkel",
+        "horeca" => "horeca",
+        "office" => "kantoor",
+        "culture" => "cultuur",
+        "education" => "onderwijs",
+        "healthcare" => "zorg",
+        "industry" => "bedrijf",
+        "mixed" => "gemengd gebruik",
+        "other" => "overig",
+        other => other,
+    }
+}
+
+/// A transformation site type (`boven_winkels` → `boven winkels`).
+pub fn site_type(key: &str) -> &str {
+    match key {
+        "leegstand" => "leegstand (heel gebouw)",
+        "leegstaande_units" => "leegstaande units",
+        "boven_winkels" => "boven winkels",
+        "aanloopstraat" => "aanloopstraat",
+        "kantoor" => "kantoor",
+        "overig" => "overig",
+        other => other,
+    }
+}
+
+/// A zone character: rust, gemengd, reuring (the field's own words).
+pub fn zone(z: ZoneCharacter) -> &'static str {
+    z.as_str()
+}
+
+/// The score components of a site, by their key in sites.geojson.
+pub fn site_component(key: &str) -> &str {
+    match key {
+        "c_suitability" => "geschiktheid",
+        "c_vacancy" => "leegstand",
+        "c_location" => "ligging",
+        "c_fit" => "past bij doelgroep",
+        "c_monument" => "monument",
+        "c_data" => "datakwaliteit",
+        other => other,
+    }
+}
+
+/// A number in Dutch prose: `.` between thousands, `,` before decimals
+/// (`1234.5` with 1 decimal → `1.234,5`); trailing zeros are kept, `-0` is `0`.
+/// Data files keep plain numbers; this is for text people read.
+///
+/// # Examples
+/// ```
+/// use binnenstad::labels::nl_number;
+/// assert_eq!(nl_number(1234.5, 1), "1.234,5");
+/// assert_eq!(nl_number(-0.01, 0), "0");
+/// assert_eq!(nl_number(1_000_000.0, 0), "1.000.000");
+/// ```
+pub fn nl_number(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "–".to_string();
+    }
+    let s = format!("{:.decimals$}", v.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut out = String::new();
+    let zero = s.chars().all(|c| c == '0' || c == '.');
+    if v < 0.0 && !zero {
+        out.push('-');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
+/// Walking minutes in prose: whole minutes, rounded to the nearest (the one
+/// rounding rule for minutes in every text output).
+pub fn minutes(m: f64) -> String {
+    nl_number(m.round(), 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words that are the same in Dutch and English (or a proper Dutch loan).
+    const SAME_WORD: [&str; 3] = ["park", "restaurant", "bar"];
+
+    #[test]
+    fn every_amenity_kind_has_a_dutch_label() {
+        for k in AmenityKind::ALL {
+            let nl = amenity_kind(*k);
+            assert!(
+                nl != k.as_str() || SAME_WORD.contains(&nl),
+                "{} has no Dutch label",
+                k.as_str()
+            );
+            assert!(!nl.contains('_'), "{nl}");
+        }
+    }
+
+    #[test]
+    fn every_building_use_and_site_type_has_a_dutch_label() {
+        for u in BuildingUse::ALL {
+            let nl = building_use(*u);
+            assert!(nl != u.as_str() || nl == "horeca", "{}", u.as_str());
+        }
+        for t in [
+            "leegstand",
+            "leegstaande_units",
+            "boven_winkels",
+            "aanloopstraat",
+            "kantoor",
+            "overig",
+        ] {
+            assert!(!site_type(t).contains('_'), "{t}");
+        }
+        for k in [
+            "c_suitability",
+            "c_vacancy",
+            "c_location",
+            "c_fit",
+            "c_monument",
+            "c_data",
+        ] {
+            assert_ne!(site_component(k), k);
+        }
+    }
+
+    #[test]
+    fn dutch_numbers() {
+        assert_eq!(nl_number(0.0, 0), "0");
+        assert_eq!(nl_number(999.0, 0), "999");
+        assert_eq!(nl_number(1000.0, 0), "1.000");
+        assert_eq!(nl_number(10.25, 1), "10,2");
+        assert_eq!(nl_number(-1234.56, 2), "-1.234,56");
+        assert_eq!(minutes(10.5), "11");
+        assert_eq!(minutes(10.3), "10");
+    }
+}

@@ -1,0 +1,565 @@
+//! kaart.html: the interactive map a planner clicks, one self-contained file.
+//!
+//! The page embeds Leaflet (vendored in `assets/leaflet/`, BSD-2-Clause, with
+//! its licence; `assets/update-leaflet.sh` updates it from the npm registry),
+//! its own script (`assets/kaart.js`) and style (`assets/kaart.css`), and the
+//! plan's data as one compact JSON document. No tiles, no CDN: it opens from
+//! disk with no network, so a copy of the output folder works offline.
+//!
+//! # The data (`<script type="application/json" id="kaart-data">`)
+//! - Positions are WGS84 in whole microdegrees (1e-6°, about 0.1 m), each
+//!   ring as a flat list `[x0, y0, dx1, dy1, ...]` of differences to the
+//!   previous position (small integers compress the text by about half).
+//! - Building rows are arrays, not objects: `[id, name, use, zone, geometry,
+//!   walk metres per kind in `kinds`, per group null | [score, verdict, [reason
+//!   numbers]]]`. Reasons are split at `"; "` into parts, and every distinct
+//!   part is written once in `reasons` (most repeat: "plint in
+//!   kernwinkelgebied blijft open ...").
+//! - `labels` is the one table of Dutch names for every key the rows hold
+//!   (amenity kinds, uses, zones, verdicts, site types, score components), from
+//!   [`crate::labels`].
+//!
+//! # Staying responsive at 70,000 buildings
+//! Geometry is simplified before it is written (Douglas-Peucker, 0.3 m for
+//! buildings and 1 m for zones and coverage, in the metric working CRS);
+//! Leaflet draws on one canvas (`preferCanvas`); buildings are not interactive
+//! layers (a canvas hit test over 70,000 paths on every mouse move is what
+//! makes big maps slow): a click is answered by the page's own grid index over
+//! the building boxes and a point-in-polygon test.
+
+use crate::labels;
+use crate::model::{AmenityKind, ZoneCharacter};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// A polygon (outer ring first, then holes) of WGS84 lon/lat positions.
+pub type Polygon = Vec<Vec<[f64; 2]>>;
+
+/// Everything kaart.html shows. Geometry is WGS84 (lon, lat), already simplified.
+pub struct KaartInput {
+    /// Page title.
+    pub title: String,
+    /// What the map shows, one line.
+    pub subtitle: String,
+    /// Attribution shown on the map.
+    pub attribution: String,
+    /// The amenity kinds whose walking distance each building row carries, in order.
+    pub kinds: Vec<AmenityKind>,
+    /// Kinds the map has (almost) no data for: a need for them is onbekend, not unmet.
+    pub unknown: Vec<AmenityKind>,
+    /// The doelgroepen, in scenario order.
+    pub groups: Vec<KaartGroup>,
+    /// The group the buildings are coloured for when the page opens.
+    pub map_group: String,
+    /// Every building.
+    pub buildings: Vec<KaartBuilding>,
+    /// Zone polygons.
+    pub zones: Vec<(ZoneCharacter, Vec<Polygon>)>,
+    /// Transformation sites, by rank.
+    pub sites: Vec<KaartSite>,
+    /// Amenities: position, kind, name.
+    pub amenities: Vec<([f64; 2], AmenityKind, Option<String>)>,
+    /// Horeca: position, category (1-3), kind key, name.
+    pub horeca: Vec<([f64; 2], u8, String, Option<String>)>,
+    /// Walkable coverage per group and need: group key, kind, minutes, share of homes inside, area.
+    pub coverage: Vec<(String, AmenityKind, f64, f64, Vec<Polygon>)>,
+    /// Street centre lines (context: the page has no background tiles).
+    pub streets: Vec<Vec<[f64; 2]>>,
+}
+
+/// A doelgroep as the page needs it.
+pub struct KaartGroup {
+    /// Key (`gezinnen`).
+    pub key: String,
+    /// Label (`Gezinnen`).
+    pub label: String,
+    /// Walking speed in km/h.
+    pub walk_speed_kmh: f64,
+    /// Needs: amenity kind and the maximum walking minutes.
+    pub needs: Vec<(AmenityKind, f64)>,
+}
+
+/// One building.
+pub struct KaartBuilding {
+    /// Stable id.
+    pub id: String,
+    /// Name or address.
+    pub name: Option<String>,
+    /// Use key (`retail`).
+    pub usage: &'static str,
+    /// Zone it lies in.
+    pub zone: Option<ZoneCharacter>,
+    /// Footprint polygons (WGS84).
+    pub footprint: Vec<Polygon>,
+    /// Walking distance (m) to the nearest amenity of each of [`KaartInput::kinds`].
+    pub walk_m: Vec<Option<f64>>,
+    /// Per group (scenario order): score 0-100, verdict key, reasons ("; "-joined);
+    /// `None` for a building no one can live in.
+    pub per_group: Vec<Option<(f64, &'static str, String)>>,
+}
+
+/// One transformation site.
+pub struct KaartSite {
+    /// 1-based rank.
+    pub rank: usize,
+    /// Index into [`KaartInput::buildings`].
+    pub building: usize,
+    /// Site type key (`boven_winkels`).
+    pub kind: &'static str,
+    /// Potential 0-100.
+    pub potential: f64,
+    /// Score components (key as in sites.geojson, value 0-1).
+    pub components: Vec<(&'static str, f64)>,
+    /// Best group key.
+    pub best_group: Option<String>,
+    /// Best group's score.
+    pub best_score: f64,
+    /// Homes per group key (scenario order).
+    pub homes: Vec<u32>,
+    /// Usable floor area (m²).
+    pub usable_m2: f64,
+    /// Conditions (Dutch).
+    pub conditions: Vec<String>,
+}
+
+const LEAFLET_JS: &str = include_str!("../../assets/leaflet/leaflet.js");
+const LEAFLET_CSS: &str = include_str!("../../assets/leaflet/leaflet.css");
+const LEAFLET_LICENSE: &str = include_str!("../../assets/leaflet/LICENSE");
+const KAART_JS: &str = include_str!("../../assets/kaart.js");
+const KAART_CSS: &str = include_str!("../../assets/kaart.css");
+
+/// Whole microdegrees.
+fn micro(v: f64) -> i64 {
+    (v * 1e6).round() as i64
+}
+
+/// A ring as `[x0, y0, dx1, dy1, ...]` in microdegrees; repeated positions
+/// (after rounding) are dropped, so the closing position is left out too.
+fn ring(coords: &[[f64; 2]]) -> Vec<i64> {
+    let mut out = Vec::with_capacity(coords.len() * 2);
+    let (mut px, mut py) = (0i64, 0i64);
+    let mut first = true;
+    let n = match coords {
+        [a, .., b] if a == b => coords.len() - 1,
+        _ => coords.len(),
+    };
+    for c in &coords[..n] {
+        let (x, y) = (micro(c[0]), micro(c[1]));
+        if !first && x == px && y == py {
+            continue;
+        }
+        if first {
+            out.push(x);
+            out.push(y);
+        } else {
+            out.push(x - px);
+            out.push(y - py);
+        }
+        first = false;
+        px = x;
+        py = y;
+    }
+    out
+}
+
+fn polygons(ps: &[Polygon]) -> Value {
+    Value::Array(
+        ps.iter()
+            .map(|p| Value::Array(p.iter().map(|r| json!(ring(r))).collect()))
+            .collect(),
+    )
+}
+
+fn point(p: [f64; 2]) -> Value {
+    json!([micro(p[0]), micro(p[1])])
+}
+
+/// A number rounded to `decimals` as JSON (integers without `.0`).
+fn round(v: f64, decimals: i32) -> Value {
+    if !v.is_finite() {
+        return Value::Null;
+    }
+    let f = 10f64.powi(decimals);
+    let r = (v * f).round() / f;
+    if decimals == 0 || r.fract() == 0.0 {
+        json!(r as i64)
+    } else {
+        json!(r)
+    }
+}
+
+/// Writes a JSON string (escaped by serde_json).
+fn push_str(out: &mut String, v: &str) {
+    // Serializing a &str cannot fail.
+    out.push_str(&serde_json::to_string(v).unwrap_or_default());
+}
+
+fn push_ints(out: &mut String, v: &[i64]) {
+    use std::fmt::Write;
+    out.push('[');
+    for (i, n) in v.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{n}");
+    }
+    out.push(']');
+}
+
+fn push_polygons(out: &mut String, ps: &[Polygon]) {
+    out.push('[');
+    for (i, p) in ps.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        for (j, r) in p.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            push_ints(out, &ring(r));
+        }
+        out.push(']');
+    }
+    out.push(']');
+}
+
+/// One group's verdict as written: score, verdict number, reason part numbers.
+type GroupRow = Option<(i64, Option<usize>, Vec<usize>)>;
+
+/// One building row: `[id, name, use, zone, geometry, walk, per group]`,
+/// written straight to text (a city has tens of thousands).
+fn push_building(out: &mut String, b: &KaartBuilding, parts: &[GroupRow]) {
+    use std::fmt::Write;
+    out.push('[');
+    push_str(out, &b.id);
+    out.push(',');
+    match &b.name {
+        Some(n) => push_str(out, n),
+        None => out.push_str("null"),
+    }
+    out.push(',');
+    push_str(out, b.usage);
+    out.push(',');
+    match b.zone {
+        Some(z) => push_str(out, z.as_str()),
+        None => out.push_str("null"),
+    }
+    out.push(',');
+    push_polygons(out, &b.footprint);
+    out.push_str(",[");
+    for (i, m) in b.walk_m.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match m {
+            Some(m) if m.is_finite() => {
+                let _ = write!(out, "{}", m.round() as i64);
+            }
+            _ => out.push_str("null"),
+        }
+    }
+    out.push_str("],[");
+    for (i, g) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match g {
+            None => out.push_str("null"),
+            Some((score, verdict, reasons)) => {
+                let _ = write!(out, "[{score},");
+                match verdict {
+                    Some(v) => {
+                        let _ = write!(out, "{v}");
+                    }
+                    None => out.push_str("null"),
+                }
+                out.push(',');
+                push_ints(out, &reasons.iter().map(|r| *r as i64).collect::<Vec<_>>());
+                out.push(']');
+            }
+        }
+    }
+    out.push_str("]]");
+}
+
+/// The data document the page reads, as JSON text (see the module docs for
+/// its shape). Building rows are written by hand, in parallel: through
+/// `serde_json::Value` they took seconds at 70,000 buildings.
+pub fn data(input: &KaartInput) -> String {
+    use rayon::prelude::*;
+    let verdicts = crate::render::palette::VERDICTS;
+    // Reason parts, numbered in order of first appearance (deterministic).
+    let mut reason_index: HashMap<&str, usize> = HashMap::new();
+    let mut reasons: Vec<&str> = Vec::new();
+    let parts: Vec<Vec<GroupRow>> = input
+        .buildings
+        .iter()
+        .map(|b| {
+            b.per_group
+                .iter()
+                .map(|g| {
+                    g.as_ref().map(|(score, verdict, text)| {
+                        let ids = text
+                            .split("; ")
+                            .filter(|p| !p.is_empty())
+                            .map(|p| {
+                                *reason_index.entry(p).or_insert_with(|| {
+                                    reasons.push(p);
+                                    reasons.len() - 1
+                                })
+                            })
+                            .collect();
+                        let score = if score.is_finite() {
+                            score.round() as i64
+                        } else {
+                            0
+                        };
+                        (score, verdicts.iter().position(|v| v == verdict), ids)
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let rows: Vec<String> = input
+        .buildings
+        .par_iter()
+        .zip(parts.par_iter())
+        .map(|(b, p)| {
+            let mut s = String::with_capacity(256);
+            push_building(&mut s, b, p);
+            s
+        })
+        .collect();
+    let mut meta = meta(input);
+    meta["reasons"] = json!(reasons);
+    let meta = meta.to_string();
+    let mut out =
+        String::with_capacity(meta.len() + rows.iter().map(|r| r.len() + 2).sum::<usize>() + 32);
+    // `meta` is an object: open it again to add the rows as its last member.
+    out.push_str(&meta[..meta.len() - 1]);
+    out.push_str(",\"buildings\":[\n");
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str(r);
+    }
+    out.push_str("]}");
+    out
+}
+
+/// Everything but the building rows.
+fn meta(input: &KaartInput) -> Value {
+    let verdicts = crate::render::palette::VERDICTS;
+    let kinds: Vec<&str> = input.kinds.iter().map(|k| k.as_str()).collect();
+    let mut kind_labels = serde_json::Map::new();
+    for k in AmenityKind::ALL {
+        kind_labels.insert(k.as_str().into(), json!(labels::amenity_kind(*k)));
+    }
+    let mut use_labels = serde_json::Map::new();
+    for u in crate::model::BuildingUse::ALL {
+        use_labels.insert(u.as_str().into(), json!(labels::building_use(*u)));
+    }
+    let mut horeca_labels = serde_json::Map::new();
+    for (_, _, kind, _) in &input.horeca {
+        horeca_labels.insert(kind.clone(), json!(labels::horeca_kind(kind)));
+    }
+    let site_types = [
+        "leegstand",
+        "leegstaande_units",
+        "boven_winkels",
+        "aanloopstraat",
+        "kantoor",
+        "overig",
+    ];
+    let components = [
+        "c_suitability",
+        "c_vacancy",
+        "c_location",
+        "c_fit",
+        "c_monument",
+        "c_data",
+    ];
+    let zone_colours: serde_json::Map<String, Value> = ZoneCharacter::ALL
+        .iter()
+        .map(|z| {
+            (
+                z.as_str().to_string(),
+                json!(crate::render::palette::zone(*z).hex()),
+            )
+        })
+        .collect();
+    json!({
+        "title": input.title,
+        "subtitle": input.subtitle,
+        "attribution": input.attribution,
+        "map_group": input.map_group,
+        "kinds": kinds,
+        "unknown": input.unknown.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "groups": input.groups.iter().map(|g| json!({
+            "key": g.key,
+            "label": g.label,
+            "m_per_min": round(g.walk_speed_kmh * 1000.0 / 60.0, 3),
+            "needs": g.needs.iter().map(|(k, m)| {
+                json!([k.as_str(), round(*m, 1)])
+            }).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "labels": {
+            "kind": kind_labels,
+            "use": use_labels,
+            "horeca": horeca_labels,
+            "horeca_category": ([1u8, 2, 3].map(labels::horeca_category)),
+            "zone": ZoneCharacter::ALL.iter().map(|z| labels::zone(*z)).collect::<Vec<_>>(),
+            "verdict": verdicts,
+            "site_type": site_types.iter().map(|t| (t.to_string(), json!(labels::site_type(t)))).collect::<serde_json::Map<_, _>>(),
+            "component": components.iter().map(|c| (c.to_string(), json!(labels::site_component(c)))).collect::<serde_json::Map<_, _>>(),
+        },
+        "colours": {
+            "zone": zone_colours,
+            "verdict": verdicts.iter().map(|v| crate::render::palette::verdict(Some(v)).hex()).collect::<Vec<_>>(),
+            "none": crate::render::palette::verdict(None).hex(),
+            "kind": AmenityKind::ALL.iter().map(|k| (k.as_str().to_string(), json!(crate::render::palette::amenity(*k).hex()))).collect::<serde_json::Map<_, _>>(),
+            "horeca": ([1u8, 2, 3].map(|c| crate::render::palette::horeca(c).0.hex())),
+            "site": crate::render::palette::SITE.hex(),
+            "coverage": crate::render::palette::COVERAGE.hex(),
+            "street": crate::render::palette::STREET.hex(),
+        },
+        "zones": input.zones.iter().map(|(z, ps)| json!([z.as_str(), polygons(ps)])).collect::<Vec<_>>(),
+        "sites": input.sites.iter().map(|s| json!([
+            s.rank,
+            s.building,
+            s.kind,
+            round(s.potential, 1),
+            s.components.iter().map(|(k, v)| json!([k, round(*v, 2)])).collect::<Vec<_>>(),
+            s.best_group,
+            round(s.best_score, 0),
+            s.homes,
+            round(s.usable_m2, 0),
+            s.conditions,
+        ])).collect::<Vec<_>>(),
+        "amenities": input.amenities.iter().map(|(p, k, n)| json!([point(*p), k.as_str(), n])).collect::<Vec<_>>(),
+        "horeca": input.horeca.iter().map(|(p, c, k, n)| json!([point(*p), c, k, n])).collect::<Vec<_>>(),
+        "coverage": input.coverage.iter().map(|(g, k, m, share, ps)| json!([g, k.as_str(), round(*m, 1), round(*share, 3), polygons(ps)])).collect::<Vec<_>>(),
+        "streets": input.streets.iter().map(|l| json!(ring(l))).collect::<Vec<_>>(),
+    })
+}
+
+/// kaart.html: Leaflet, the page's script and style, and [`data`], inline.
+pub fn html(input: &KaartInput) -> String {
+    // `</` cannot appear inside a <script> element; `<\/` is the same JSON string.
+    let data = data(input).replace("</", "<\\/");
+    let title = crate::render::xml_escape(&input.title);
+    let mut out = String::with_capacity(data.len() + LEAFLET_JS.len() + 64 * 1024);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str(&format!("<title>{title} – kaart</title>\n"));
+    out.push_str("<style>\n");
+    out.push_str(LEAFLET_CSS);
+    out.push_str("\n</style>\n<style>\n");
+    out.push_str(KAART_CSS);
+    out.push_str("\n</style>\n</head>\n<body>\n");
+    out.push_str(BODY);
+    out.push_str("<script type=\"application/json\" id=\"kaart-data\">");
+    out.push_str(&data);
+    out.push_str("</script>\n<script>\n/* Leaflet ");
+    out.push_str(include_str!("../../assets/leaflet/VERSION").trim());
+    out.push_str(", https://leafletjs.com\n");
+    out.push_str(&LEAFLET_LICENSE.replace("*/", "* /"));
+    out.push_str("*/\n");
+    out.push_str(LEAFLET_JS);
+    out.push_str("\n</script>\n<script>\n");
+    out.push_str(KAART_JS);
+    out.push_str("\n</script>\n</body>\n</html>\n");
+    out
+}
+
+/// The page's static markup: the side panel, the map, the sites table.
+const BODY: &str = r#"<div id="app">
+<aside id="paneel">
+  <h1 id="titel"></h1>
+  <p id="ondertitel"></p>
+  <label class="blok">Zoeken (adres, naam, id of #rang)
+    <input id="zoek" type="search" autocomplete="off" placeholder="bijv. Kalverstraat 1 of 0363…">
+  </label>
+  <ul id="zoekresultaten"></ul>
+  <fieldset id="lagen"><legend>Lagen</legend></fieldset>
+  <label class="blok">Gebouwen gekleurd voor doelgroep
+    <select id="doelgroep"></select>
+  </label>
+  <label class="blok">Loopbereik (doelgroep: voorziening)
+    <select id="bereik"><option value="">geen</option></select>
+  </label>
+  <div id="legenda"></div>
+  <section id="info" aria-live="polite"><p class="zacht">Klik op een gebouw, locatie of voorziening.</p></section>
+</aside>
+<main id="kaart"></main>
+<aside id="locaties">
+  <h2>Transformatielocaties</h2>
+  <p class="zacht">Klik op een rij om naar de locatie te gaan.</p>
+  <table id="locatietabel"><thead><tr><th>#</th><th>gebouw</th><th>type</th><th>beste doelgroep</th><th>woningen</th><th>score</th></tr></thead><tbody></tbody></table>
+</aside>
+</div>
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rings_are_microdegree_differences_without_the_closing_position() {
+        let r = ring(&[
+            [4.8976650, 52.3676252],
+            [4.8976726, 52.3676564],
+            [4.8976726, 52.3676564],
+            [4.8974591, 52.3676758],
+            [4.8976650, 52.3676252],
+        ]);
+        assert_eq!(r, vec![4897665, 52367625, 8, 31, -214, 20]);
+    }
+
+    #[test]
+    fn the_page_holds_its_library_and_no_address_outside() {
+        let input = KaartInput {
+            title: "t </script> & co".into(),
+            subtitle: String::new(),
+            attribution: "© OpenStreetMap contributors".into(),
+            kinds: vec![AmenityKind::Playground],
+            unknown: vec![],
+            groups: vec![],
+            map_group: String::new(),
+            buildings: vec![KaartBuilding {
+                id: "b1".into(),
+                name: Some("Café </script>".into()),
+                usage: "retail",
+                zone: Some(ZoneCharacter::Rust),
+                footprint: vec![vec![vec![
+                    [4.0, 52.0],
+                    [4.1, 52.0],
+                    [4.1, 52.1],
+                    [4.0, 52.0],
+                ]]],
+                walk_m: vec![Some(120.4)],
+                per_group: vec![],
+            }],
+            zones: vec![],
+            sites: vec![],
+            amenities: vec![],
+            horeca: vec![],
+            coverage: vec![],
+            streets: vec![],
+        };
+        let page = html(&input);
+        assert!(page.contains("Café <\\/script>"));
+        assert_eq!(
+            page.matches("</script>").count(),
+            3,
+            "only the three closing tags"
+        );
+        assert!(page.contains("t &lt;/script&gt; &amp; co"));
+        // Nothing is fetched: no src/href attribute and no url() pointing anywhere.
+        assert!(!page.contains(" src=\""), "no external script");
+        assert!(!page.contains("<link"), "no external style");
+        assert!(!page.contains("sourceMappingURL"));
+    }
+}
