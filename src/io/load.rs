@@ -1378,6 +1378,11 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
         let lines: Vec<LineString<f64>> = match &item.geometry {
             Geometry::LineString(l) => vec![l.clone()],
             Geometry::MultiLineString(ml) => ml.0.clone(),
+            // A walkable area (a square drawn as a polygon) is walked along the
+            // outlines of its rings, outer and inner, as `import osm` writes a
+            // multipolygon square: never across it (maps/README.md).
+            Geometry::Polygon(p) => rings_of(std::slice::from_ref(p)),
+            Geometry::MultiPolygon(mp) => rings_of(&mp.0),
             other => {
                 cx.diag(
                     Severity::Error,
@@ -1385,7 +1390,7 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
                     Some(&item.id),
                     "wrong_geometry_type",
                     format!(
-                        "is a {}, expected LineString or MultiLineString; skipped",
+                        "is a {}, expected LineString, MultiLineString or (a walkable area) Polygon; skipped",
                         geometry_name(other)
                     ),
                 );
@@ -1424,6 +1429,15 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
         }
     }
     out
+}
+
+/// Every ring of the polygons (exterior, then interiors), as lines.
+fn rings_of(polygons: &[Polygon<f64>]) -> Vec<LineString<f64>> {
+    polygons
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .cloned()
+        .collect()
 }
 
 /// A street's grade from `bridge`, `tunnel`, `layer` and `level`, read as the

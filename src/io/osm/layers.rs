@@ -115,7 +115,7 @@ pub(crate) fn build(data: &OsmData, options: &ImportOptions, file: &str) -> Buil
     let amenities = amenity_layer(&pois);
     let businesses = business_layer(&pois);
     let buildings = building_layer(data, &multipolygons, &mut diags, &keep);
-    let streets = street_layer(data, &mut diags, &keep);
+    let streets = street_layer(data, &multipolygons, &mut diags, &keep);
     let shops: Vec<(f64, f64)> = pois
         .iter()
         .filter(|p| tags::is_active_shop(p.tags))
@@ -212,6 +212,7 @@ fn assemble_relations(
             continue;
         }
         if !(tags::is_building(&r.tags)
+            || tags::is_walkable(&r.tags)
             || r.tags.is("landuse", "retail")
             || is_poi(&r.tags)
             || tags::public_grounds(&r.tags).is_some())
@@ -873,8 +874,13 @@ fn merge_panden(shapes: Vec<BuildingShape<'_>>) -> Vec<BuildingShape<'_>> {
     out
 }
 
+/// Walkable ways as lines, then walkable multipolygon relations (a
+/// `highway=pedestrian` square with a fountain cut out) as the outlines of
+/// all their rings, outer and inner, in one MultiLineString: an area is walked
+/// along its edge, as a closed way area is, never across (see maps/README.md).
 fn street_layer(
     data: &OsmData,
+    multipolygons: &HashMap<i64, MultiPolygon<f64>>,
     diags: &mut Diagnostics,
     keep: &dyn Fn(&geo::Geometry<f64>) -> bool,
 ) -> Vec<Feature> {
@@ -918,28 +924,62 @@ fn street_layer(
         if !keep(&geo::Geometry::LineString(ls)) {
             continue;
         }
-        let t = &w.tags;
-        let flag = |k: &str| t.get(k).is_some_and(|v| v != "no");
         let id = format!("way/{}", w.id);
-        let mut props = Map::new();
-        props.insert("id".into(), json!(id));
-        props.insert("highway".into(), opt_str(t.get("highway")));
-        props.insert("name".into(), opt_str(t.get("name")));
-        props.insert("foot".into(), opt_str(t.get("foot")));
-        props.insert("bridge".into(), json!(flag("bridge")));
-        props.insert("tunnel".into(), json!(flag("tunnel")));
-        props.insert(
-            "layer".into(),
-            json!(
-                t.get("layer")
-                    .and_then(|v| v.trim().parse::<i64>().ok())
-                    .unwrap_or(0)
-            ),
-        );
-        props.insert("area".into(), json!(t.is("area", "yes")));
+        let props = street_props(&id, &w.tags, w.tags.is("area", "yes"));
         out.push(feature(id, line_geometry(line), props));
     }
+    for r in &data.relations {
+        if !(is_multipolygon(r) && tags::is_walkable(&r.tags)) {
+            continue;
+        }
+        // Not assembled: a diagnostic was written by assemble_relations.
+        let Some(shape) = multipolygons.get(&r.id) else {
+            continue;
+        };
+        if !keep(&geo::Geometry::MultiPolygon(shape.clone())) {
+            continue;
+        }
+        let rings: Vec<Vec<geojson::Position>> = shape
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .filter(|ring| ring.0.len() >= 2)
+            .map(geom::ring_positions)
+            .collect();
+        if rings.is_empty() {
+            continue;
+        }
+        let id = format!("relation/{}", r.id);
+        let props = street_props(&id, &r.tags, true);
+        let geometry = geojson::Geometry::new(geojson::GeometryValue::MultiLineString { coordinates: rings });
+        out.push(feature(id, geometry, props));
+    }
     out
+}
+
+/// A street's properties as maps/README.md lists them. `bridge` / `tunnel`
+/// are true for any value but `no`; `layer` is the integer OSM gives (0 when
+/// absent or not an integer); `level` is written as tagged (the loader
+/// normalises it), null when absent.
+fn street_props(id: &str, t: &Tags, area: bool) -> Map<String, Value> {
+    let flag = |k: &str| t.get(k).is_some_and(|v| v != "no");
+    let mut props = Map::new();
+    props.insert("id".into(), json!(id));
+    props.insert("highway".into(), opt_str(t.get("highway")));
+    props.insert("name".into(), opt_str(t.get("name")));
+    props.insert("foot".into(), opt_str(t.get("foot")));
+    props.insert("bridge".into(), json!(flag("bridge")));
+    props.insert("tunnel".into(), json!(flag("tunnel")));
+    props.insert(
+        "layer".into(),
+        json!(
+            t.get("layer")
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .unwrap_or(0)
+        ),
+    );
+    props.insert("level".into(), opt_str(t.get("level")));
+    props.insert("area".into(), json!(area));
+    props
 }
 
 /// Tagged `landuse=retail` is the core when it holds at least this share of

@@ -491,3 +491,20 @@ fn pbf_relation_with_unknown_member_type_is_an_error_naming_the_relation() {
         "{text}"
     );
 }
+
+#[test]
+fn streets_carry_their_level_as_tagged() {
+    let body = r#"
+  <node id="1" lat="52.3700" lon="4.8900"/><node id="2" lat="52.3700" lon="4.8910"/>
+  <node id="3" lat="52.3710" lon="4.8910"/>
+  <way id="1"><nd ref="1"/><nd ref="2"/>
+    <tag k="highway" v="footway"/><tag k="tunnel" v="yes"/><tag k="level" v="-1"/></way>
+  <way id="2"><nd ref="2"/><nd ref="3"/><tag k="highway" v="footway"/></way>"#;
+    let (layers, _) = import_bytes("level.osm", osm(body).as_bytes()).expect("imports");
+    assert_eq!(prop(find(&layers.streets, "way/1"), "level"), "-1");
+    assert_eq!(prop(find(&layers.streets, "way/1"), "tunnel"), true);
+    assert_eq!(
+        prop(find(&layers.streets, "way/2"), "level"),
+        serde_json::Value::Null
+    );
+}
