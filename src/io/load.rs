@@ -12,6 +12,7 @@
 //! (wrong geometry type, empty geometry, unreadable value) becomes a
 //! [`Diagnostic`] and is skipped or given a documented default.
 
+use super::number::{self, Quantity};
 use crate::crs::{Crs, Interpolating, Transformer};
 use crate::error::{Diagnostic, Error, FeatureRef, Result, Severity};
 use crate::model::*;
@@ -965,6 +966,36 @@ fn point_feature(cx: &mut LayerCx, item: &Item) -> Option<Point<f64>> {
     p
 }
 
+/// A floor count, height, floor area or year read by [`crate::io::number::read`];
+/// what was not a plain value in range is a warning naming the property as
+/// written in the file: `bad_value` when ignored, `number_read_as` when used
+/// adjusted (`2.5` floors read as 2).
+fn quantity(cx: &mut LayerCx, item: &Item, field: &str, q: Quantity) -> Option<f64> {
+    let text = match item.props.raw(field)? {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let reading = number::read(q, &text);
+    if let Some(note) = &reading.note {
+        cx.diag(
+            Severity::Warning,
+            item.index,
+            Some(&item.id),
+            if reading.value.is_none() {
+                "bad_value"
+            } else {
+                "number_read_as"
+            },
+            format!(
+                "property \"{}\" = {text}: {note}",
+                item.props.source.field(field)
+            ),
+        );
+    }
+    reading.value
+}
+
 fn bad_value(cx: &mut LayerCx, item: &Item, field: &str, text: &str, what: &str) {
     cx.diag(
         Severity::Warning,
@@ -1038,55 +1069,15 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
             }
             u
         });
-        // A value outside what a building can have is reported and ignored,
-        // never silently replaced (the default then applies, flagged estimated).
-        fn in_range(
-            cx: &mut LayerCx,
-            item: &Item,
-            field: &str,
-            v: Option<f64>,
-            (lo, hi): (f64, f64),
-            what: &str,
-        ) -> Option<f64> {
-            match v {
-                Some(x) if !(lo..=hi).contains(&x) => {
-                    bad_value(cx, item, field, &x.to_string(), what);
-                    None
-                }
-                other => other,
-            }
-        }
-        let floors_given = match p.number("floors") {
-            Ok(v) => in_range(
-                cx,
-                item,
-                "floors",
-                v,
-                (1.0, 200.0),
-                "a number of floors (1-200)",
-            ),
-            Err(t) => {
-                bad_value(cx, item, "floors", &t, "a number of floors");
-                None
-            }
-        };
-        let height = match p.number("height_m") {
-            Ok(v) => in_range(
-                cx,
-                item,
-                "height_m",
-                v,
-                (0.5, 1000.0),
-                "a height in metres (0.5-1000)",
-            ),
-            Err(t) => {
-                bad_value(cx, item, "height_m", &t, "a height in metres");
-                None
-            }
-        };
+        // Floors, height, floor area and year by the one rule shared with
+        // `import osm` (crate::io::number): what is not a plain value in range
+        // is reported; an impossible value is ignored, never silently replaced
+        // (the default then applies, flagged estimated).
+        let floors_given = quantity(cx, item, "floors", Quantity::Floors);
+        let height = quantity(cx, item, "height_m", Quantity::HeightM);
         let floors = match (floors_given, height) {
             (Some(f), _) => Valued {
-                value: f.round() as u32,
+                value: f as u32,
                 estimated: false,
             },
             (None, Some(h)) => Valued {
@@ -1098,35 +1089,15 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
                 estimated: true,
             },
         };
-        let floor_area_m2 = match p.number("floor_area_m2") {
-            Ok(Some(a)) if a > 0.0 && a <= 5e6 => Valued {
+        let floor_area_m2 = match quantity(cx, item, "floor_area_m2", Quantity::AreaM2) {
+            Some(a) => Valued {
                 value: a,
                 estimated: false,
             },
-            Ok(Some(a)) => {
-                bad_value(
-                    cx,
-                    item,
-                    "floor_area_m2",
-                    &a.to_string(),
-                    "a floor area in m² (above 0, at most 5,000,000)",
-                );
-                Valued {
-                    value: footprint.unsigned_area() * floors.value as f64,
-                    estimated: true,
-                }
-            }
-            Ok(_) => Valued {
+            None => Valued {
                 value: footprint.unsigned_area() * floors.value as f64,
                 estimated: true,
             },
-            Err(t) => {
-                bad_value(cx, item, "floor_area_m2", &t, "an area in m²");
-                Valued {
-                    value: footprint.unsigned_area() * floors.value as f64,
-                    estimated: true,
-                }
-            }
         };
         let mut flag = |field: &str| match p.boolean(field) {
             Ok(v) => v,
@@ -1138,29 +1109,7 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
         let vacant_flag = flag("vacant").unwrap_or(false);
         let monument = flag("monument").unwrap_or(false);
         let lift = flag("lift");
-        let year_given = match p.number("year") {
-            Ok(v) => v.map(|y| y as i64),
-            Err(t) => {
-                // start_date like "1885-03" or "C17": take the first four digits.
-                let digits: String = t.chars().filter(char::is_ascii_digit).take(4).collect();
-                digits.parse().ok().filter(|_| digits.len() == 4)
-            }
-        };
-        let year = year_given.and_then(construction_year);
-        // BAG's placeholders (1005, 9999) mean unknown; other years out of range are reported.
-        if let Some(y) = year_given
-            && year.is_none()
-            && y != 1005
-            && y != 9999
-        {
-            bad_value(
-                cx,
-                item,
-                "year",
-                &y.to_string(),
-                "a construction year (1000-2100)",
-            );
-        }
+        let year = quantity(cx, item, "year", Quantity::Year).map(|y| y as i32);
         let building_type = p.text("building");
         let non_dwelling = match p.boolean("non_dwelling") {
             Ok(Some(v)) => v,
@@ -2203,6 +2152,108 @@ mod tests {
             ["wrong_geometry_type", "duplicate_id", "empty_geometry"],
             "{diags:?}"
         );
+    }
+
+    /// Buildings of a GeoJSON text in RD New, with the diagnostics.
+    fn buildings_of(text: &str) -> (Vec<Building>, Vec<Diagnostic>) {
+        let raw = parse_layer("buildings", Path::new("t.geojson"), text).unwrap();
+        let src = source("buildings");
+        let (extent, positions) = source_extent(&raw);
+        let t = interpolating(raw.crs, Crs::RD_NEW, extent, positions).unwrap();
+        let mut cx = LayerCx {
+            layer: &raw,
+            diagnostics: Vec::new(),
+        };
+        let items = convert_layer(&raw, &src, &t, &mut cx).unwrap();
+        let b = load_buildings(&mut cx, &items);
+        (b, cx.diagnostics)
+    }
+
+    /// The problem text after `= VALUE: `, and the code, of the one number
+    /// diagnostic (if any).
+    fn number_note(diags: &[Diagnostic], text: &str) -> Option<(&'static str, String)> {
+        let d = diags
+            .iter()
+            .find(|d| matches!(d.code, "bad_value" | "number_read_as"))?;
+        let (_, note) = d
+            .message
+            .split_once(&format!("= {text}: "))
+            .expect("= value: note");
+        Some((d.code, note.to_string()))
+    }
+
+    /// One rule for floors, heights and years (crate::io::number): each form
+    /// gives the same building and the same diagnostic whether it comes in a
+    /// GeoJSON property or through `import osm` (then loaded).
+    #[test]
+    fn numbers_read_alike_through_the_loader_and_import_osm() {
+        // (GeoJSON property, OSM key, text, floors, floors estimated, year)
+        let cases: &[(&str, &str, &str, u32, bool, Option<i32>)] = &[
+            ("floors", "building:levels", "3", 3, false, None),
+            ("floors", "building:levels", "2.5", 2, false, None),
+            ("floors", "building:levels", "3;4", 3, false, None),
+            ("floors", "building:levels", "3-4", 3, false, None),
+            ("floors", "building:levels", "<4", 3, true, None),
+            ("floors", "building:levels", "veel", 3, true, None),
+            ("floors", "building:levels", "1e9", 3, true, None),
+            ("floors", "building:levels", "-3", 3, true, None),
+            ("floors", "building:levels", "0", 3, true, None),
+            ("height_m", "height", "12 m", 4, true, None),
+            ("height_m", "height", "12,5", 4, true, None),
+            ("height_m", "height", "-5", 3, true, None),
+            ("height_m", "height", "40'", 3, true, None),
+            ("year", "start_date", "1885-03-01", 3, true, Some(1885)),
+            ("year", "start_date", "1900-1910", 3, true, Some(1900)),
+            ("year", "start_date", "99999999999", 3, true, None),
+            ("year", "start_date", "C17", 3, true, None),
+        ];
+        for &(field, key, text, floors, estimated, year) in cases {
+            let geojson = format!(
+                r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"way/1","properties":{{"use":"residential","{field}":"{text}"}},"geometry":{{"type":"Polygon","coordinates":{SQUARE}}}}}]}}"#
+            );
+            let (b, loader_diags) = buildings_of(&geojson);
+            assert_eq!(b.len(), 1, "{text}");
+            assert_eq!(b[0].floors.value, floors, "{field} = {text}");
+            assert_eq!(b[0].floors.estimated, estimated, "{field} = {text}");
+            assert_eq!(b[0].year, year, "{field} = {text}");
+
+            let osm = format!(
+                r#"<?xml version="1.0"?><osm version="0.6">
+<node id="1" lat="52.37" lon="4.90"/><node id="2" lat="52.37" lon="4.9001"/>
+<node id="3" lat="52.3701" lon="4.9001"/><node id="4" lat="52.3701" lon="4.90"/>
+<way id="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+<tag k="building" v="apartments"/><tag k="{key}" v="{text}"/></way></osm>"#
+            );
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("n.osm");
+            std::fs::write(&path, osm).unwrap();
+            let (layers, report) =
+                crate::io::osm::import(&path, &crate::io::osm::ImportOptions::default())
+                    .unwrap();
+            let text_out = serde_json::to_string(&layers.buildings).unwrap();
+            let (ib, _) = buildings_of(&text_out);
+            assert_eq!(ib.len(), 1, "{text}");
+            assert_eq!(ib[0].floors.value, floors, "import {key} = {text}");
+            assert_eq!(ib[0].year, year, "import {key} = {text}");
+            let import_note = number_note(&report.diagnostics, text);
+            assert_eq!(
+                number_note(&loader_diags, text),
+                import_note,
+                "{field} / {key} = {text}"
+            );
+            // A plain value is no diagnostic; every other form is one.
+            assert_eq!(
+                import_note.is_none(),
+                matches!(text, "3" | "12 m" | "12,5" | "1885-03-01"),
+                "{text}"
+            );
+        }
+        // A JSON number reads as its text does.
+        let (b, d) = buildings_of(&format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"a","properties":{{"use":"residential","floors":2.5}},"geometry":{{"type":"Polygon","coordinates":{SQUARE}}}}}]}}"#
+        ));
+        assert_eq!(b[0].floors.value, 2);
+        assert_eq!(number_note(&d, "2.5").unwrap().0, "number_read_as");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Input and output: the only module that touches files.
 //!
 //! - [`load`]: GeoJSON layers → [`crate::model::Layers`] in the working CRS.
+//! - [`number`]: one reading of floors, heights, floor areas and years (both paths).
 //! - [`osm`]: OpenStreetMap (.osm, .osm.gz, .osm.pbf) → GeoJSON layers.
 //! - [`write`](mod@write): model geometry → RFC 7946 GeoJSON text.
 //! - [`gpkg`]: output features → one GeoPackage with the QGIS styles.
@@ -9,6 +10,7 @@
 
 pub mod gpkg;
 pub mod load;
+pub mod number;
 pub mod osm;
 pub mod output;
 pub mod validity;

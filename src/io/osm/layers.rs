@@ -14,6 +14,7 @@ use super::geom::{
 };
 use super::{ImportOptions, OsmLayers, hours, retail_core, tags};
 use crate::error::{Diagnostic, Severity};
+use crate::io::number::{self, Quantity};
 use crate::model::{AmenityKind, BuildingUse, HorecaCategory};
 use geo::{
     BoundingRect, ChamberlainDuquetteArea, Coord, Distance, Haversine, InteriorPoint, Intersects,
@@ -673,11 +674,25 @@ fn building_layer(
             .or(b.get("building"))
             .unwrap_or("yes");
         let own = b.tags.iter().find_map(|t| tags::poi_use(t));
-        let floors = b
-            .get("building:levels")
-            .and_then(tags::leading_number)
-            .filter(|v| *v >= 0.0 && *v < 1000.0)
-            .map(|v| v.floor() as u32);
+        // Floors, height and year by the loader's rule (crate::io::number),
+        // with the same problem text, so both paths read a value alike.
+        let element = b.osm_ids[0].clone();
+        let mut number = |key: &str, q: Quantity| {
+            let text = b.get(key)?;
+            let reading = number::read(q, text);
+            if let Some(note) = &reading.note {
+                let code = if reading.value.is_none() {
+                    "bad_value"
+                } else {
+                    "number_read_as"
+                };
+                diags.warn("buildings", code, format!("{element}: {key} = {text}: {note}"));
+            }
+            reading.value
+        };
+        let floors = number("building:levels", Quantity::Floors).map(|v| v as u32);
+        let height_m = number("height", Quantity::HeightM);
+        let year = number("start_date", Quantity::Year).map(|y| y as i32);
         let (usage, source, ground) = match tags::building_type_use(building) {
             Some(BuildingUse::Residential) => {
                 let mut plint = street_uses.clone();
@@ -777,18 +792,8 @@ fn building_layer(
             opt_str(ground.map(BuildingUse::as_str)),
         );
         props.insert("floors".into(), json!(floors));
-        props.insert(
-            "height_m".into(),
-            json!(b.get("height").and_then(tags::leading_number)),
-        );
-        props.insert(
-            "year".into(),
-            json!(
-                b.get("start_date")
-                    .and_then(tags::year)
-                    .and_then(|y| crate::model::construction_year(i64::from(y)))
-            ),
-        );
+        props.insert("height_m".into(), json!(height_m));
+        props.insert("year".into(), json!(year));
         props.insert(
             "monument".into(),
             json!(b.tags.iter().any(|t| tags::is_monument(t))),
