@@ -353,3 +353,44 @@ fn a_stderr_that_cannot_be_written_is_no_panic() {
         assert_eq!(out.code(), Some(expected), "{args:?}");
     }
 }
+
+/// Case 08b: street/bridge passes over the main network without meeting it, a
+/// cut-off part the run warns about, holding one home. `suggest` used to put
+/// the supermarket there ("street street/bridge at 0 m", serving that one
+/// home); candidates on cut-off parts are now left out and the homes there named.
+#[test]
+fn suggest_leaves_out_candidates_on_cut_off_parts_and_names_their_homes() {
+    let scenario = fixture("network/08b-crossings-noded/scenario.toml");
+    let v = json_of(&[
+        "suggest",
+        scenario.to_str().unwrap(),
+        "--amenity",
+        "supermarket",
+        "--count",
+        "2",
+        "--json",
+    ]);
+    let picks = v["suggestions"].as_array().unwrap();
+    assert!(
+        picks
+            .iter()
+            .all(|p| !p["candidate"].as_str().unwrap().contains("street/bridge")),
+        "{picks:?}"
+    );
+    // street/bridge is 400 m: candidates every 50 m, 0..=400 m.
+    assert_eq!(v["candidates_off_network"], 9);
+    assert_eq!(v["homes_off_network"], serde_json::json!(["home-bridge"]));
+    // home-c and home-t are within reach already; home-bridge cannot be reached.
+    assert!(picks.is_empty(), "{picks:?}");
+    let r = run(&[
+        "suggest",
+        scenario.to_str().unwrap(),
+        "--amenity",
+        "supermarket",
+        "--count",
+        "2",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("home-bridge"), "{}", r.stdout);
+    assert!(r.stdout.contains("9 kandidaten op een"), "{}", r.stdout);
+}
