@@ -621,6 +621,9 @@ pub struct Reach {
     pub walk_speed_kmh: f64,
     /// Per kind present, and per need of the group.
     pub rows: Vec<ReachRow>,
+    /// Set when the start joins a part of the walking network cut off from the
+    /// main one: how long that part is (m). Distances then stay within it.
+    pub start_off_network_m: Option<f64>,
     /// Routes per kind (working CRS), not serialised.
     #[serde(skip)]
     pub routes: Vec<(AmenityKind, LineString<f64>)>,
@@ -671,10 +674,19 @@ pub fn reach(
             amenity_name: amenity.and_then(|a| a.name.clone()),
         });
     }
+    let main = plan.network.main_component();
+    let start_off_network_m = plan
+        .network
+        .snap(from)
+        .and_then(|s| plan.network.component_of_edge(s.edge))
+        .filter(|&c| main.is_some_and(|m| m != c))
+        .and_then(|c| plan.network.components().get(c))
+        .map(|c| c.length_m.round());
     Ok(Reach {
         group: group.name.clone(),
         walk_speed_kmh: group.walk_speed_kmh,
         rows,
+        start_off_network_m,
         routes,
     })
 }
@@ -688,6 +700,12 @@ impl Reach {
             "lopen voor {} ({} km/u)",
             self.group, self.walk_speed_kmh
         );
+        if let Some(m) = self.start_off_network_m {
+            let _ = writeln!(
+                s,
+                "let op: het startpunt ligt aan een van het hoofdnetwerk afgesneden stuk straat ({m:.0} m); afstanden alleen binnen dat stuk"
+            );
+        }
         let _ = writeln!(
             s,
             "{:<18} {:>8} {:>6} {:>6}  {:<9} naar",

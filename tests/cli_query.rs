@@ -394,3 +394,34 @@ fn suggest_leaves_out_candidates_on_cut_off_parts_and_names_their_homes() {
     assert!(r.stdout.contains("home-bridge"), "{}", r.stdout);
     assert!(r.stdout.contains("9 kandidaten op een"), "{}", r.stdout);
 }
+
+/// A route from a start on a cut-off part (case 08b's street/bridge) is named
+/// as such, in the table and in JSON (`start_off_network_m`: that part's length).
+#[test]
+fn reach_names_a_start_on_a_cut_off_part() {
+    let scenario = fixture("network/08b-crossings-noded/scenario.toml");
+    let args = |json: bool| {
+        let mut a = vec![
+            "reach".to_string(),
+            scenario.to_str().unwrap().to_string(),
+            "--from".into(),
+            "4.89238,52.3699".into(),
+        ];
+        if json {
+            a.push("--json".into());
+        }
+        a
+    };
+    let v = json_of(&args(true).iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(v["start_off_network_m"], 400.0);
+    let r = run(&args(false).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(r.stdout.contains("afgesneden stuk straat (400 m)"), "{}", r.stdout);
+    let v = json_of(&[
+        "reach",
+        scenario.to_str().unwrap(),
+        "--from",
+        "4.8905,52.36984",
+        "--json",
+    ]);
+    assert!(v["start_off_network_m"].is_null());
+}
