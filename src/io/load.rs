@@ -1556,18 +1556,115 @@ fn extent_wgs84(raw: &RawLayer, extent: Extent) -> Result<Option<[f64; 4]>> {
     Ok(Some([w, s, e, n]))
 }
 
-/// Chooses the working CRS: the scenario's, or the UTM zone of the buildings' centre.
-fn working_crs(scenario: &Scenario, buildings_extent: Option<[f64; 4]>) -> Result<Crs> {
+/// A building whose centre lies farther than this from the median centre of
+/// all buildings (km) is not part of the bulk of the data: `crs = "auto"`
+/// chooses the UTM zone, and checks its scale error, without it. A city
+/// centre spans a few km; 50 km leaves room for any study area while a
+/// swapped lat/lon (thousands of km off) or a stray feature stays out.
+pub const FAR_FROM_BULK_KM: f64 = 50.0;
+
+/// Where the bulk of the buildings lies (WGS84): the median of their centres
+/// (per coordinate, so one far-off building cannot move it), the extent of
+/// the buildings within [`FAR_FROM_BULK_KM`] of it, and the others, named.
+struct Bulk {
+    centre: (f64, f64),
+    extent: Option<[f64; 4]>,
+    far: Vec<Diagnostic>,
+}
+
+fn buildings_bulk(raw: &RawLayer) -> Result<Option<Bulk>> {
+    use geo::{Distance, Haversine};
+    let t = if raw.crs == Crs::WGS84 {
+        None
+    } else {
+        Some(Transformer::new(raw.crs, Crs::WGS84)?)
+    };
+    let centres: Vec<(usize, f64, f64)> = raw
+        .features
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match &f.geometry {
+            SourceGeometry::Ok { geometry, .. } => {
+                let c = geometry.bounding_rect()?.center();
+                let (x, y) = match &t {
+                    Some(t) => t.convert(c.x, c.y).ok()?,
+                    None => (c.x, c.y),
+                };
+                (x.is_finite() && y.is_finite()).then_some((i, x, y))
+            }
+            _ => None,
+        })
+        .collect();
+    if centres.is_empty() {
+        return Ok(None);
+    }
+    let median = |mut v: Vec<f64>| {
+        let k = v.len() / 2;
+        *v.select_nth_unstable_by(k, f64::total_cmp).1
+    };
+    let centre = (
+        median(centres.iter().map(|c| c.1).collect()),
+        median(centres.iter().map(|c| c.2).collect()),
+    );
+    let mid = Point::new(centre.0, centre.1);
+    let mut extent: Option<[f64; 4]> = None;
+    let mut far = Vec::new();
+    for &(i, x, y) in &centres {
+        let km = Haversine.distance(mid, Point::new(x, y)) / 1000.0;
+        if km > FAR_FROM_BULK_KM {
+            far.push(Diagnostic {
+                severity: Severity::Warning,
+                layer: raw.name.clone(),
+                file: Some(raw.path.display().to_string()),
+                feature: Some(FeatureRef {
+                    index: i,
+                    id: raw.features[i].id.as_ref().map(|id| match id {
+                        geojson::feature::Id::String(s) => s.clone(),
+                        geojson::feature::Id::Number(n) => n.to_string(),
+                    }),
+                }),
+                code: "far_from_bulk",
+                message: format!(
+                    "lies {km:.0} km from the median centre of the buildings ({:.4}, {:.4}; lat/lon swapped?); left out when crs = \"auto\" chooses the working CRS",
+                    centre.0, centre.1
+                ),
+            });
+            continue;
+        }
+        extent = Some(match extent {
+            None => [x, y, x, y],
+            Some([w, s, e, n]) => [w.min(x), s.min(y), e.max(x), n.max(y)],
+        });
+    }
+    Ok(Some(Bulk {
+        centre,
+        extent,
+        far,
+    }))
+}
+
+/// Chooses the working CRS: the scenario's, or (`crs = "auto"`) the UTM zone
+/// of the median centre of the buildings (see [`Bulk`]).
+fn working_crs(
+    scenario: &Scenario,
+    buildings_extent: Option<[f64; 4]>,
+    bulk: Option<&Bulk>,
+) -> Result<Crs> {
     let crs = match &scenario.crs {
         CrsChoice::Epsg(text) => Crs::parse(text).map_err(|e| Error::Scenario {
             path: scenario.path.clone(),
             key: "crs".into(),
             message: e.to_string(),
         })?,
-        CrsChoice::Auto => match buildings_extent {
-            Some([w, s, e, n]) => Crs::utm_for((w + e) / 2.0, (s + n) / 2.0),
+        CrsChoice::Auto => match bulk {
+            Some(b) => Crs::utm_for(b.centre.0, b.centre.1),
             None => Crs::utm_for(0.0, 0.0),
         },
+    };
+    // With "auto" the scale check covers the bulk; far-off buildings are named.
+    let buildings_extent = match (&scenario.crs, bulk) {
+        (CrsChoice::Auto, Some(b)) => b.extent,
+        _ => buildings_extent,
     };
     if crs.is_geographic() {
         return Err(Error::Scenario {
@@ -1665,14 +1762,18 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
         .zip(&source_extents)
         .map(|(r, (e, _))| r.as_ref().map_or(Ok(None), |r| extent_wgs84(r, *e)))
         .collect::<Result<_>>()?;
-    let crs = working_crs(scenario, extents[0])?;
+    let bulk = match (&scenario.crs, &raws[0]) {
+        (CrsChoice::Auto, Some(raw)) => buildings_bulk(raw)?,
+        _ => None,
+    };
+    let crs = working_crs(scenario, extents[0], bulk.as_ref())?;
     // One conversion per source CRS, over the union of its layers' extents, so
     // a position two layers share (a building corner on a retail core's edge)
     // converts to the same point in both.
     let mut conversions: Vec<(Crs, Interpolating)> = Vec::new();
     let mut layers = Layers::default();
     let mut info = Vec::new();
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = bulk.map(|b| b.far).unwrap_or_default();
     for ((source, raw), extent) in scenario.layers.iter().zip(&raws).zip(extents) {
         let Some(raw) = raw else {
             info.push(LayerInfo {
