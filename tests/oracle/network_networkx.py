@@ -17,8 +17,8 @@ An independent implementation of the contract in src/network (not a port of it):
 - per kind, one networkx multi_source_dijkstra from the amenities' nodes.
 
 Fixtures: network_fixture.json (crossings off) and network_junctions_fixture.json
-(T-junctions, a near miss, a bridge over a street; run with node_crossings off
-and on).
+(T-junctions, a near miss, a bridge over a street, a multipolygon square whose
+rings are walked as lines; run with node_crossings off and on).
 
 Run: python3 tests/oracle/network_networkx.py  (writes the *_expected.json files)
 """
@@ -117,8 +117,12 @@ def t_junctions(lines, grades, tol):
 def compute(fx, node_crossings):
     tol = fx["snap_tolerance_m"]
     max_conn = fx["max_connector_m"]
-    lines = [[tuple(map(float, c)) for c in s["coords"]] for s in fx["streets"]]
-    grades = [grade(s) for s in fx["streets"]]
+    # A walkable area (a square as a multipolygon) is walked along each ring.
+    lines, grades = [], []
+    for s in fx["streets"]:
+        for part in s.get("rings", [s.get("coords")]):
+            lines.append([tuple(map(float, c)) for c in part])
+            grades.append(grade(s))
     if node_crossings:
         lines = crossings(lines, grades)
     lines = t_junctions(lines, grades, tol)
