@@ -1305,7 +1305,11 @@ impl Suggest {
                 "{} gebouwen met woningen liggen aan een afgesneden stuk straat, buiten bereik van elke plek: {}{}",
                 self.homes_off_network.len(),
                 shown.join(", "),
-                if more > 0 { format!(" en {more} meer") } else { String::new() }
+                if more > 0 {
+                    format!(" en {more} meer")
+                } else {
+                    String::new()
+                }
             );
         }
         s

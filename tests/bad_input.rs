@@ -541,7 +541,11 @@ const CASES: &[Case] = &[
             )
         },
         args: &["--strict"],
-        expect: &["streets.geojson", "feature 0 (id street/west-east)", "closed it"],
+        expect: &[
+            "streets.geojson",
+            "feature 0 (id street/west-east)",
+            "closed it",
+        ],
     },
     Case {
         name: "street layer that is not an integer",

@@ -91,7 +91,10 @@ fn crs_auto_comes_from_the_bulk_and_names_a_swapped_building() {
     assert_eq!(far.len(), 1, "{far:?}");
     assert_eq!(far[0]["feature"]["id"], "swapped");
     assert!(
-        far[0]["message"].as_str().unwrap().contains("lat/lon swapped?"),
+        far[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("lat/lon swapped?"),
         "{far:?}"
     );
 }

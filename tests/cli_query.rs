@@ -415,7 +415,11 @@ fn reach_names_a_start_on_a_cut_off_part() {
     let v = json_of(&args(true).iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(v["start_off_network_m"], 400.0);
     let r = run(&args(false).iter().map(String::as_str).collect::<Vec<_>>());
-    assert!(r.stdout.contains("afgesneden stuk straat (400 m)"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("afgesneden stuk straat (400 m)"),
+        "{}",
+        r.stdout
+    );
     let v = json_of(&[
         "reach",
         scenario.to_str().unwrap(),

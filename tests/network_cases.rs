@@ -117,7 +117,10 @@ fn multipolygon_squares_are_walked_along_their_outline_in_both_paths() {
     let by_id = features_by_id(&streets);
     let square = &by_id["relation/20"];
     assert_eq!(square["geometry"]["type"], "MultiLineString");
-    assert_eq!(square["geometry"]["coordinates"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        square["geometry"]["coordinates"].as_array().unwrap().len(),
+        2
+    );
     assert_eq!(square["properties"]["area"], true);
     assert_eq!(square["properties"]["highway"], "pedestrian");
 

@@ -2289,7 +2289,8 @@ mod tests {
     #[test]
     fn numbers_read_alike_through_the_loader_and_import_osm() {
         // (GeoJSON property, OSM key, text, floors, floors estimated, year)
-        let cases: &[(&str, &str, &str, u32, bool, Option<i32>)] = &[
+        type Case<'a> = (&'a str, &'a str, &'a str, u32, bool, Option<i32>);
+        let cases: &[Case] = &[
             ("floors", "building:levels", "3", 3, false, None),
             ("floors", "building:levels", "2.5", 2, false, None),
             ("floors", "building:levels", "3;4", 3, false, None),
@@ -2329,8 +2330,7 @@ mod tests {
             let path = dir.path().join("n.osm");
             std::fs::write(&path, osm).unwrap();
             let (layers, report) =
-                crate::io::osm::import(&path, &crate::io::osm::ImportOptions::default())
-                    .unwrap();
+                crate::io::osm::import(&path, &crate::io::osm::ImportOptions::default()).unwrap();
             let text_out = serde_json::to_string(&layers.buildings).unwrap();
             let (ib, _) = buildings_of(&text_out);
             assert_eq!(ib.len(), 1, "{text}");

@@ -280,7 +280,10 @@ mod tests {
         }
         assert_eq!(r(Quantity::HeightM, "12;15 m").0, Some(12.0));
         assert_eq!(r(Quantity::Year, "1900-1910").0, Some(1900.0));
-        assert_eq!(r(Quantity::Year, "1900.5").1.as_deref(), Some("not a whole year; ignored"));
+        assert_eq!(
+            r(Quantity::Year, "1900.5").1.as_deref(),
+            Some("not a whole year; ignored")
+        );
     }
 
     #[test]
@@ -298,14 +301,22 @@ mod tests {
         refused(Quantity::Floors, "inf", "not a number; ignored");
         refused(Quantity::Floors, "NaN", "not a number; ignored");
         refused(Quantity::Floors, "3 cm", "not a number; ignored");
-        refused(Quantity::Floors, "1000000000", "outside 1-200 floors; ignored");
+        refused(
+            Quantity::Floors,
+            "1000000000",
+            "outside 1-200 floors; ignored",
+        );
         refused(Quantity::Floors, "-3", "outside 1-200 floors; ignored");
         refused(Quantity::Floors, "0", "outside 1-200 floors; ignored");
         refused(Quantity::Floors, "0.5", "outside 1-200 floors; ignored");
         refused(Quantity::HeightM, "-5", "outside 0.5-1000 m; ignored");
         refused(Quantity::AreaM2, "-100", "outside 0-5,000,000 m²; ignored");
         refused(Quantity::AreaM2, "1e308", "outside 0-5,000,000 m²; ignored");
-        refused(Quantity::Year, "99999999999", "outside the years 1000-2100; ignored");
+        refused(
+            Quantity::Year,
+            "99999999999",
+            "outside the years 1000-2100; ignored",
+        );
         refused(Quantity::Year, "C17", "not a number; ignored");
     }
 }

@@ -1198,7 +1198,10 @@ mod tests {
         map.subtitle = long.clone();
         map.sites[0].2 = long.clone();
         let svg = svg(&map, 800);
-        assert!(!svg.contains(&"Ä".repeat(MAX_LABEL_CHARS)), "nothing drawn longer");
+        assert!(
+            !svg.contains(&"Ä".repeat(MAX_LABEL_CHARS)),
+            "nothing drawn longer"
+        );
         // Each drawn run of the name is MAX_LABEL_CHARS - 1 characters and `…`.
         let run = format!("{}…", "Ä".repeat(MAX_LABEL_CHARS - 1));
         assert_eq!(

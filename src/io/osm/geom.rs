@@ -7,8 +7,8 @@
 
 use super::data::{MemberType, OsmData, Relation, Way};
 use geo::{
-    Area, Contains, Coord, InteriorPoint, Intersects, LineString, MultiPolygon, Orient, Point, Polygon,
-    orient::Direction,
+    Area, Contains, Coord, InteriorPoint, Intersects, LineString, MultiPolygon, Orient, Point,
+    Polygon, orient::Direction,
 };
 use std::collections::HashMap;
 

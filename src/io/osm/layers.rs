@@ -686,7 +686,11 @@ fn building_layer(
                 } else {
                     "number_read_as"
                 };
-                diags.warn("buildings", code, format!("{element}: {key} = {text}: {note}"));
+                diags.warn(
+                    "buildings",
+                    code,
+                    format!("{element}: {key} = {text}: {note}"),
+                );
             }
             reading.value
         };
@@ -955,7 +959,8 @@ fn street_layer(
         }
         let id = format!("relation/{}", r.id);
         let props = street_props(&id, &r.tags, true);
-        let geometry = geojson::Geometry::new(geojson::GeometryValue::MultiLineString { coordinates: rings });
+        let geometry =
+            geojson::Geometry::new(geojson::GeometryValue::MultiLineString { coordinates: rings });
         out.push(feature(id, geometry, props));
     }
     out

@@ -517,7 +517,10 @@ fn a_courtyard_goes_to_the_outer_ring_around_it_not_to_a_building_inside_it() {
             .iter()
             .enumerate()
             .map(|(k, (lon, lat))| {
-                format!(r#"<node id="{}" lat="{lat}" lon="{lon}"/>"#, first + k as i64)
+                format!(
+                    r#"<node id="{}" lat="{lat}" lon="{lon}"/>"#,
+                    first + k as i64
+                )
             })
             .collect::<String>();
         let mut refs: String = (0..pts.len())
