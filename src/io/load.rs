@@ -1323,13 +1323,16 @@ fn load_amenities(cx: &mut LayerCx, items: &[Item]) -> Vec<Amenity> {
 
 fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
     let mut out = Vec::new();
+    // Inner rings of walkable areas: (index in `out`), kept only when joined.
+    let mut inner: Vec<usize> = Vec::new();
     for item in items {
-        let lines: Vec<LineString<f64>> = match &item.geometry {
-            Geometry::LineString(l) => vec![l.clone()],
-            Geometry::MultiLineString(ml) => ml.0.clone(),
-            // A walkable area (a square drawn as a polygon) is walked along the
-            // outlines of its rings, outer and inner, as `import osm` writes a
-            // multipolygon square: never across it (maps/README.md).
+        // A walkable area (a square drawn as a polygon, or mapped as a
+        // multipolygon and written so by `import osm`) is walked along its
+        // rings, never across it (maps/README.md): every outer ring, and an
+        // inner ring (a fountain, a tree bed) only where another line meets it.
+        let (lines, inner_from): (Vec<LineString<f64>>, Vec<bool>) = match &item.geometry {
+            Geometry::LineString(l) => (vec![l.clone()], vec![false]),
+            Geometry::MultiLineString(ml) => (ml.0.clone(), vec![false; ml.0.len()]),
             Geometry::Polygon(p) => rings_of(std::slice::from_ref(p)),
             Geometry::MultiPolygon(mp) => rings_of(&mp.0),
             other => {
@@ -1352,7 +1355,7 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
         }
         let grade = street_grade(cx, item);
         let parts = lines.len();
-        for (k, mut line) in lines.into_iter().enumerate() {
+        for (k, (mut line, is_inner)) in lines.into_iter().zip(inner_from).enumerate() {
             line.0.dedup();
             if line.0.len() < 2 {
                 cx.diag(
@@ -1375,17 +1378,76 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
                 name: item.props.text("name"),
                 grade: grade.clone(),
             });
+            if is_inner {
+                inner.push(out.len() - 1);
+            }
         }
     }
-    out
+    drop_unjoined_rings(out, &inner)
 }
 
-/// Every ring of the polygons (exterior, then interiors), as lines.
-fn rings_of(polygons: &[Polygon<f64>]) -> Vec<LineString<f64>> {
+/// Every ring of the polygons (exterior, then interiors), as lines, each
+/// flagged true when it is an interior ring.
+fn rings_of(polygons: &[Polygon<f64>]) -> (Vec<LineString<f64>>, Vec<bool>) {
     polygons
         .iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .cloned()
+        .flat_map(|p| {
+            std::iter::once((p.exterior().clone(), false))
+                .chain(p.interiors().iter().map(|r| (r.clone(), true)))
+        })
+        .unzip()
+}
+
+/// Leaves out the inner rings of walkable areas (`streets[i]` for `i` in
+/// `inner`) that no other line meets, keeping the order of the rest: a
+/// ring meets another line when a vertex of that line lies within the default
+/// snap tolerance (0.5 m) of the ring. An inner ring nothing meets is the edge
+/// of an obstacle reached only across the open square, which the network does
+/// not model; kept, it would be an island that catches the amenities and
+/// buildings nearest to it (a market stall ring on Waterlooplein) and cut
+/// them off. Near-linear: one R-tree over the few inner rings.
+pub fn drop_unjoined_rings(streets: Vec<Street>, inner: &[usize]) -> Vec<Street> {
+    use geo::{BoundingRect, Distance, Euclidean};
+    use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
+    if inner.is_empty() {
+        return streets;
+    }
+    let tol = crate::scenario::NetworkSettings::default().snap_tolerance_m;
+    let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = inner
+        .iter()
+        .filter_map(|&i| {
+            let r = streets[i].line.bounding_rect()?;
+            Some(GeomWithData::new(
+                Rectangle::from_corners(
+                    [r.min().x - tol, r.min().y - tol],
+                    [r.max().x + tol, r.max().y + tol],
+                ),
+                i,
+            ))
+        })
+        .collect();
+    let tree = RTree::bulk_load(boxes);
+    let mut joined = vec![false; streets.len()];
+    for (j, s) in streets.iter().enumerate() {
+        for c in &s.line.0 {
+            let p = [c.x, c.y];
+            for hit in tree.locate_in_envelope_intersecting(&AABB::from_point(p)) {
+                let i = hit.data;
+                if i != j
+                    && !joined[i]
+                    && Euclidean.distance(&Point::from(*c), &streets[i].line) <= tol
+                {
+                    joined[i] = true;
+                }
+            }
+        }
+    }
+    let is_inner: std::collections::HashSet<usize> = inner.iter().copied().collect();
+    streets
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !is_inner.contains(i) || joined[*i])
+        .map(|(_, s)| s)
         .collect()
 }
 

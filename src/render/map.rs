@@ -302,10 +302,11 @@ fn metres_label(m: f64) -> String {
     }
 }
 
-/// Longest text drawn on the map (characters): longer text from data (a
+/// Longest text drawn on the map (characters; well above the tool's own longest
+/// line, a subtitle of about 100, so only text from data is cut): longer text (a
 /// 100,000-character name) ends in an ellipsis, so layout and rasterising stay
 /// cheap and the label stays on the page.
-pub const MAX_LABEL_CHARS: usize = 80;
+pub const MAX_LABEL_CHARS: usize = 160;
 
 /// `text` cut to [`MAX_LABEL_CHARS`] characters, the last one `…`.
 pub fn clip_label(text: &str) -> std::borrow::Cow<'_, str> {

@@ -117,12 +117,29 @@ def t_junctions(lines, grades, tol):
 def compute(fx, node_crossings):
     tol = fx["snap_tolerance_m"]
     max_conn = fx["max_connector_m"]
-    # A walkable area (a square as a multipolygon) is walked along each ring.
-    lines, grades = [], []
+    # A walkable area (a square as a multipolygon) is walked along its outer
+    # ring, and along an inner ring only when a vertex of another line lies
+    # within the tolerance of it (otherwise it is left out).
+    lines, grades, inner = [], [], []
     for s in fx["streets"]:
-        for part in s.get("rings", [s.get("coords")]):
+        parts = s.get("rings", [s.get("coords")])
+        for k, part in enumerate(parts):
             lines.append([tuple(map(float, c)) for c in part])
             grades.append(grade(s))
+            inner.append("rings" in s and k > 0)
+
+    def meets(i):
+        ring = lines[i]
+        return any(
+            closest(a, b, v)[2] <= tol
+            for j, other in enumerate(lines) if j != i
+            for v in other
+            for a, b in zip(ring, ring[1:])
+        )
+
+    keep = [not inner[i] or meets(i) for i in range(len(lines))]
+    lines = [l for l, k in zip(lines, keep) if k]
+    grades = [g for g, k in zip(grades, keep) if k]
     if node_crossings:
         lines = crossings(lines, grades)
     lines = t_junctions(lines, grades, tol)

@@ -273,7 +273,7 @@ fn position(c: Coord<f64>) -> geojson::Position {
     geojson::Position::from([round7(c.x), round7(c.y)])
 }
 
-pub(crate) fn ring_positions(ring: &LineString<f64>) -> Vec<geojson::Position> {
+fn ring_positions(ring: &LineString<f64>) -> Vec<geojson::Position> {
     ring.coords().map(|c| position(*c)).collect()
 }
 

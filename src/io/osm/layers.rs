@@ -884,9 +884,9 @@ fn merge_panden(shapes: Vec<BuildingShape<'_>>) -> Vec<BuildingShape<'_>> {
 }
 
 /// Walkable ways as lines, then walkable multipolygon relations (a
-/// `highway=pedestrian` square with a fountain cut out) as the outlines of
-/// all their rings, outer and inner, in one MultiLineString: an area is walked
-/// along its edge, as a closed way area is, never across (see maps/README.md).
+/// `highway=pedestrian` square with a fountain cut out) as their (Multi)Polygon:
+/// the loader walks an area along its edge, as a closed way area, never
+/// across (see maps/README.md).
 fn street_layer(
     data: &OsmData,
     multipolygons: &HashMap<i64, MultiPolygon<f64>>,
@@ -948,19 +948,11 @@ fn street_layer(
         if !keep(&geo::Geometry::MultiPolygon(shape.clone())) {
             continue;
         }
-        let rings: Vec<Vec<geojson::Position>> = shape
-            .iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .filter(|ring| ring.0.len() >= 2)
-            .map(geom::ring_positions)
-            .collect();
-        if rings.is_empty() {
-            continue;
-        }
         let id = format!("relation/{}", r.id);
         let props = street_props(&id, &r.tags, true);
-        let geometry =
-            geojson::Geometry::new(geojson::GeometryValue::MultiLineString { coordinates: rings });
+        // As a (Multi)Polygon: the loader walks its outer rings, and an inner
+        // ring where another line meets it (maps/README.md).
+        let geometry = polygon_geometry(shape);
         out.push(feature(id, geometry, props));
     }
     out
