@@ -1323,14 +1323,14 @@ fn load_amenities(cx: &mut LayerCx, items: &[Item]) -> Vec<Amenity> {
 
 fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
     let mut out = Vec::new();
-    // Inner rings of walkable areas: (index in `out`), kept only when joined.
-    let mut inner: Vec<usize> = Vec::new();
+    // Rings of walkable areas (index in `out`), kept only when met.
+    let mut rings: Vec<usize> = Vec::new();
     for item in items {
         // A walkable area (a square drawn as a polygon, or mapped as a
         // multipolygon and written so by `import osm`) is walked along its
-        // rings, never across it (maps/README.md): every outer ring, and an
-        // inner ring (a fountain, a tree bed) only where another line meets it.
-        let (lines, inner_from): (Vec<LineString<f64>>, Vec<bool>) = match &item.geometry {
+        // rings, never across it (maps/README.md): each ring (the outline, a
+        // fountain, a tree bed) where another line meets it.
+        let (lines, ring_flags): (Vec<LineString<f64>>, Vec<bool>) = match &item.geometry {
             Geometry::LineString(l) => (vec![l.clone()], vec![false]),
             Geometry::MultiLineString(ml) => (ml.0.clone(), vec![false; ml.0.len()]),
             Geometry::Polygon(p) => rings_of(std::slice::from_ref(p)),
@@ -1355,7 +1355,7 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
         }
         let grade = street_grade(cx, item);
         let parts = lines.len();
-        for (k, (mut line, is_inner)) in lines.into_iter().zip(inner_from).enumerate() {
+        for (k, (mut line, is_ring)) in lines.into_iter().zip(ring_flags).enumerate() {
             line.0.dedup();
             if line.0.len() < 2 {
                 cx.diag(
@@ -1378,34 +1378,34 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
                 name: item.props.text("name"),
                 grade: grade.clone(),
             });
-            if is_inner {
-                inner.push(out.len() - 1);
+            if is_ring {
+                rings.push(out.len() - 1);
             }
         }
     }
-    drop_unjoined_rings(out, &inner)
+    drop_unjoined_rings(out, &rings)
 }
 
 /// Every ring of the polygons (exterior, then interiors), as lines, each
-/// flagged true when it is an interior ring.
+/// flagged as a ring (kept only where met, see [`drop_unjoined_rings`]).
 fn rings_of(polygons: &[Polygon<f64>]) -> (Vec<LineString<f64>>, Vec<bool>) {
     polygons
         .iter()
-        .flat_map(|p| {
-            std::iter::once((p.exterior().clone(), false))
-                .chain(p.interiors().iter().map(|r| (r.clone(), true)))
-        })
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .map(|r| (r.clone(), true))
         .unzip()
 }
 
-/// Leaves out the inner rings of walkable areas (`streets[i]` for `i` in
-/// `inner`) that no other line meets, keeping the order of the rest: a
-/// ring meets another line when a vertex of that line lies within the default
-/// snap tolerance (0.5 m) of the ring. An inner ring nothing meets is the edge
-/// of an obstacle reached only across the open square, which the network does
-/// not model; kept, it would be an island that catches the amenities and
-/// buildings nearest to it (a market stall ring on Waterlooplein) and cut
-/// them off. Near-linear: one R-tree over the few inner rings.
+/// Leaves out the rings of walkable areas (`streets[i]` for `i` in `inner`)
+/// that no other line meets, keeping the order of the rest: a ring meets
+/// another line (a street, or another ring of an area) when a vertex of that
+/// line lies within the default snap tolerance (0.5 m) of the ring; a ring
+/// met only by rings counts when one of those is met by a street. An inner
+/// ring nothing meets is the edge of an obstacle reached only across the open
+/// square, which the network does not model; an outline nothing meets is a
+/// square mapped apart from its streets. Kept, either would be an island that
+/// catches the amenities and buildings nearest to it (a market stall ring on
+/// Waterlooplein) and cuts them off. Near-linear: one R-tree over the rings.
 pub fn drop_unjoined_rings(streets: Vec<Street>, inner: &[usize]) -> Vec<Street> {
     use geo::{BoundingRect, Distance, Euclidean};
     use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
@@ -1427,26 +1427,48 @@ pub fn drop_unjoined_rings(streets: Vec<Street>, inner: &[usize]) -> Vec<Street>
         })
         .collect();
     let tree = RTree::bulk_load(boxes);
+    let is_ring: std::collections::HashSet<usize> = inner.iter().copied().collect();
+    // joined[i]: ring i meets a street (not a ring); pairs: rings that meet.
     let mut joined = vec![false; streets.len()];
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
     for (j, s) in streets.iter().enumerate() {
         for c in &s.line.0 {
             let p = [c.x, c.y];
             for hit in tree.locate_in_envelope_intersecting(&AABB::from_point(p)) {
                 let i = hit.data;
-                if i != j
-                    && !joined[i]
-                    && Euclidean.distance(&Point::from(*c), &streets[i].line) <= tol
-                {
+                if i == j || Euclidean.distance(&Point::from(*c), &streets[i].line) > tol {
+                    continue;
+                }
+                if is_ring.contains(&j) {
+                    pairs.push((i, j));
+                } else {
                     joined[i] = true;
                 }
             }
         }
     }
-    let is_inner: std::collections::HashSet<usize> = inner.iter().copied().collect();
+    // A ring met only by rings that reach no street (areas drawn apart from
+    // the streets, touching each other) is left out too.
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut next: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    for &(i, j) in &pairs {
+        next.entry(i).or_default().push(j);
+        next.entry(j).or_default().push(i);
+    }
+    let mut queue: Vec<usize> = inner.iter().copied().filter(|&i| joined[i]).collect();
+    while let Some(i) = queue.pop() {
+        for &k in next.get(&i).map(Vec::as_slice).unwrap_or(&[]) {
+            if !joined[k] {
+                joined[k] = true;
+                queue.push(k);
+            }
+        }
+    }
     streets
         .into_iter()
         .enumerate()
-        .filter(|(i, _)| !is_inner.contains(i) || joined[*i])
+        .filter(|(i, _)| !is_ring.contains(i) || joined[*i])
         .map(|(_, s)| s)
         .collect()
 }

@@ -117,27 +117,31 @@ def t_junctions(lines, grades, tol):
 def compute(fx, node_crossings):
     tol = fx["snap_tolerance_m"]
     max_conn = fx["max_connector_m"]
-    # A walkable area (a square as a multipolygon) is walked along its outer
-    # ring, and along an inner ring only when a vertex of another line lies
-    # within the tolerance of it (otherwise it is left out).
-    lines, grades, inner = [], [], []
+    # A walkable area (a square as a multipolygon) is walked along each ring
+    # that a street meets (a vertex of it within the tolerance of the ring), or
+    # that meets such a ring; other rings are left out.
+    lines, grades, ring = [], [], []
     for s in fx["streets"]:
         parts = s.get("rings", [s.get("coords")])
-        for k, part in enumerate(parts):
+        for part in parts:
             lines.append([tuple(map(float, c)) for c in part])
             grades.append(grade(s))
-            inner.append("rings" in s and k > 0)
+            ring.append("rings" in s)
 
-    def meets(i):
-        ring = lines[i]
-        return any(
-            closest(a, b, v)[2] <= tol
-            for j, other in enumerate(lines) if j != i
-            for v in other
-            for a, b in zip(ring, ring[1:])
-        )
+    def meets(i, j):
+        """A vertex of line j lies within the tolerance of line i."""
+        return any(closest(a, b, v)[2] <= tol for v in lines[j] for a, b in zip(lines[i], lines[i][1:]))
 
-    keep = [not inner[i] or meets(i) for i in range(len(lines))]
+    met = {i for i in range(len(lines)) if ring[i]
+           and any(not ring[j] and meets(i, j) for j in range(len(lines)) if j != i)}
+    grown = True
+    while grown:
+        grown = False
+        for i in range(len(lines)):
+            if ring[i] and i not in met and any(j in met and (meets(i, j) or meets(j, i)) for j in range(len(lines)) if j != i):
+                met.add(i)
+                grown = True
+    keep = [not ring[i] or i in met for i in range(len(lines))]
     lines = [l for l, k in zip(lines, keep) if k]
     grades = [g for g, k in zip(grades, keep) if k]
     if node_crossings:
