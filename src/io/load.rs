@@ -910,8 +910,16 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
         && let Some(first) = crate::io::validity::first_problem(&mp)
     {
         let raw = mp.unsigned_area();
-        mp = crate::io::validity::make_valid(&mp);
-        let (severity, outcome) = if mp.0.is_empty() || mp.unsigned_area() <= 0.0 {
+        let repaired = crate::io::validity::try_make_valid(&mp);
+        let failed = repaired.is_none();
+        mp = repaired.unwrap_or_else(|| MultiPolygon::new(Vec::new()));
+        let (severity, outcome) = if failed {
+            (
+                Severity::Error,
+                "the repair failed (the polygon overlay gave up on these rings); skipped"
+                    .to_string(),
+            )
+        } else if mp.0.is_empty() || mp.unsigned_area() <= 0.0 {
             (
                 Severity::Error,
                 "nothing is left after repair; skipped".to_string(),
@@ -2439,6 +2447,26 @@ mod tests {
         ));
         assert_eq!(b[0].floors.value, 2);
         assert_eq!(number_note(&d, "2.5").unwrap().0, "number_read_as");
+    }
+
+    /// Found by fuzzing (geojson_layer, 2026-12-01): a degenerate building
+    /// ring made geo's boolean overlay (i_overlay 4.5.2) panic inside the
+    /// polygon repair. Now the repair's failure skips the feature, named.
+    #[test]
+    fn a_ring_the_overlay_cannot_repair_is_skipped_not_a_panic() {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/fuzz/geojson_overlay_panic.geojson"),
+        )
+        .unwrap();
+        let (diags, n) = convert("buildings", &text).unwrap();
+        assert_eq!(n, 0, "{diags:?}");
+        let d = diags
+            .iter()
+            .find(|d| d.code == "invalid_geometry")
+            .expect("named");
+        assert_eq!(d.feature.as_ref().map(|f| f.index), Some(0));
+        assert!(d.message.contains("the repair failed"), "{}", d.message);
     }
 
     #[test]

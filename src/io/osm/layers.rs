@@ -869,7 +869,16 @@ fn merge_panden(shapes: Vec<BuildingShape<'_>>) -> Vec<BuildingShape<'_>> {
         }) {
             Some(Ok(i)) => {
                 let first = &mut out[i];
-                first.shape = first.shape.union(&s.shape);
+                // geo's overlay can panic on degenerate rings (see
+                // io::validity::try_make_valid): then both parts are kept as
+                // drawn, and the loader repairs the footprint or names it.
+                let (a, b) = (&first.shape, &s.shape);
+                let union = std::panic::catch_unwind(|| a.union(b)).unwrap_or_else(|_| {
+                    let mut both = a.clone();
+                    both.0.extend(b.0.iter().cloned());
+                    both
+                });
+                first.shape = union;
                 first.osm_ids.extend(s.osm_ids);
                 first.tags.extend(s.tags);
             }
