@@ -635,6 +635,9 @@ pub struct Reach {
     pub walk_speed_kmh: f64,
     /// Per kind present, and per need of the group.
     pub rows: Vec<ReachRow>,
+    /// Set when the start joins a part of the walking network cut off from the
+    /// main one: how long that part is (m). Distances then stay within it.
+    pub start_off_network_m: Option<f64>,
     /// Routes per kind (working CRS), not serialised.
     #[serde(skip)]
     pub routes: Vec<(AmenityKind, LineString<f64>)>,
@@ -685,10 +688,19 @@ pub fn reach(
             amenity_name: amenity.and_then(|a| a.name.clone()),
         });
     }
+    let main = plan.network.main_component();
+    let start_off_network_m = plan
+        .network
+        .snap(from)
+        .and_then(|s| plan.network.component_of_edge(s.edge))
+        .filter(|&c| main.is_some_and(|m| m != c))
+        .and_then(|c| plan.network.components().get(c))
+        .map(|c| c.length_m.round());
     Ok(Reach {
         group: group.name.clone(),
         walk_speed_kmh: group.walk_speed_kmh,
         rows,
+        start_off_network_m,
         routes,
     })
 }
@@ -702,6 +714,12 @@ impl Reach {
             "lopen voor {} ({} km/u)",
             self.group, self.walk_speed_kmh
         );
+        if let Some(m) = self.start_off_network_m {
+            let _ = writeln!(
+                s,
+                "let op: het startpunt ligt aan een van het hoofdnetwerk afgesneden stuk straat ({m:.0} m); afstanden alleen binnen dat stuk"
+            );
+        }
         let _ = writeln!(
             s,
             "{:<18} {:>8} {:>6} {:>6}  {:<9} naar",
@@ -1091,8 +1109,14 @@ pub struct Suggest {
     pub homes: usize,
     /// Homes already within reach of an existing amenity of the kind.
     pub homes_covered_before: usize,
-    /// Candidate locations considered.
+    /// Candidate locations considered (on the main network).
     pub candidates: usize,
+    /// Candidate locations left out: they join a part of the walking network
+    /// cut off from the main one (named in the run's `island` warnings).
+    pub candidates_off_network: usize,
+    /// Ids of the buildings with homes that join such a cut-off part, sorted:
+    /// no location on the main network brings them within reach.
+    pub homes_off_network: Vec<String>,
     /// The picks, in order.
     pub suggestions: Vec<Suggestion>,
 }
@@ -1163,10 +1187,44 @@ pub fn suggest(
             }
         }
     }
+    // A candidate that joins a part of the network cut off from the main one
+    // (the run warns about those parts) is no answer: it would serve only the
+    // few homes on that piece. Such candidates are left out and counted; so are
+    // the homes there, which no candidate on the main network can reach.
+    let main = plan.network.main_component();
+    let off_main = |snaps: Vec<Option<network::Snap>>| -> Vec<bool> {
+        snaps
+            .into_iter()
+            .map(|s| {
+                s.is_some_and(|s| {
+                    s.connector_m <= scenario.network.max_connector_m
+                        && main.is_some()
+                        && plan.network.component_of_edge(s.edge) != main
+                })
+            })
+            .collect()
+    };
+    let candidate_off = off_main(plan.network.snap_all(&points));
+    let candidates_off_network = candidate_off.iter().filter(|&&o| o).count();
+    let (points, labels): (Vec<Point<f64>>, Vec<String>) = points
+        .into_iter()
+        .zip(labels)
+        .zip(&candidate_off)
+        .filter(|(_, off)| !**off)
+        .map(|(pl, _)| pl)
+        .unzip();
     let targets: Vec<Point<f64>> = homes
         .iter()
         .map(|&i| plan.layers.buildings[i].anchor())
         .collect();
+    let home_off = off_main(plan.network.snap_all(&targets));
+    let mut homes_off_network: Vec<String> = homes
+        .iter()
+        .zip(&home_off)
+        .filter(|(_, off)| **off)
+        .map(|(&i, _)| plan.layers.buildings[i].id.clone())
+        .collect();
+    homes_off_network.sort();
     let reach = network::within(
         &plan.network,
         &points,
@@ -1208,6 +1266,8 @@ pub fn suggest(
         homes: total_dwellings,
         homes_covered_before: covered_before,
         candidates: points.len(),
+        candidates_off_network,
+        homes_off_network,
         suggestions,
     })
 }
@@ -1245,6 +1305,33 @@ impl Suggest {
         }
         if self.suggestions.is_empty() {
             let _ = writeln!(s, "geen plek brengt nog woningen binnen bereik");
+        }
+        if self.candidates_off_network > 0 {
+            let _ = writeln!(
+                s,
+                "{} kandidaten op een van het hoofdnetwerk afgesneden stuk straat niet meegeteld (`binnenstad check` noemt die stukken: island)",
+                self.candidates_off_network
+            );
+        }
+        if !self.homes_off_network.is_empty() {
+            let shown: Vec<&str> = self
+                .homes_off_network
+                .iter()
+                .take(5)
+                .map(String::as_str)
+                .collect();
+            let more = self.homes_off_network.len().saturating_sub(5);
+            let _ = writeln!(
+                s,
+                "{} gebouwen met woningen liggen aan een afgesneden stuk straat, buiten bereik van elke plek: {}{}",
+                self.homes_off_network.len(),
+                shown.join(", "),
+                if more > 0 {
+                    format!(" en {more} meer")
+                } else {
+                    String::new()
+                }
+            );
         }
         s
     }

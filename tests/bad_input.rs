@@ -160,12 +160,14 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
-        name: "polygon in the streets layer",
+        // A Polygon street is a walkable area (walked along its rings); a
+        // Point is no street.
+        name: "point in the streets layer",
         mutate: |d| {
             first_geometry(
                 d,
                 "streets",
-                json!({"type": "Polygon", "coordinates": [[[4.9, 52.37], [4.901, 52.37], [4.901, 52.371], [4.9, 52.37]]]}),
+                json!({"type": "Point", "coordinates": [4.9, 52.37]}),
             )
         },
         args: &["--strict"],
@@ -360,6 +362,238 @@ const CASES: &[Case] = &[
             "feature 2 (id shop-vacant)",
             "\"floors\" = veel",
         ],
+    },
+    Case {
+        name: "floors as a fraction",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][2]["properties"]["floors"] = json!("2.5")
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 2 (id shop-vacant)",
+            "\"floors\" = 2.5: a fraction; read as 2 whole floors",
+        ],
+    },
+    Case {
+        name: "floors as a list",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][2]["properties"]["floors"] = json!("3;4")
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 2 (id shop-vacant)",
+            "\"floors\" = 3;4: a list or range; read as the lowest, 3",
+        ],
+    },
+    Case {
+        name: "floors as a range",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][2]["properties"]["floors"] = json!("3-4")
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 2 (id shop-vacant)",
+            "\"floors\" = 3-4: a list or range; read as the lowest, 3",
+        ],
+    },
+    Case {
+        name: "floors as a bound",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][2]["properties"]["floors"] = json!("<4")
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 2 (id shop-vacant)",
+            "\"floors\" = <4: a bound, not a value; ignored",
+        ],
+    },
+    Case {
+        name: "a billion floors",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][2]["properties"]["floors"] = json!(1e9)
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 2 (id shop-vacant)",
+            "outside 1-200 floors; ignored",
+        ],
+    },
+    Case {
+        name: "negative floors",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][2]["properties"]["floors"] = json!(-3)
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 2 (id shop-vacant)",
+            "\"floors\" = -3: outside 1-200 floors; ignored",
+        ],
+    },
+    Case {
+        name: "zero floors",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][2]["properties"]["floors"] = json!(0)
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 2 (id shop-vacant)",
+            "\"floors\" = 0: outside 1-200 floors; ignored",
+        ],
+    },
+    Case {
+        name: "negative height",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][2]["properties"]["height_m"] = json!(-5)
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 2 (id shop-vacant)",
+            "\"height_m\" = -5: outside 0.5-1000 m; ignored",
+        ],
+    },
+    Case {
+        name: "height in feet",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][2]["properties"]["height_m"] = json!("40 ft")
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 2 (id shop-vacant)",
+            "\"height_m\" = 40 ft: in feet; give metres; ignored",
+        ],
+    },
+    Case {
+        name: "negative floor area",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][2]["properties"]["floor_area_m2"] = json!(-100)
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 2 (id shop-vacant)",
+            "\"floor_area_m2\" = -100: outside 0-5,000,000 m²; ignored",
+        ],
+    },
+    Case {
+        name: "floor area of 1e308",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][2]["properties"]["floor_area_m2"] = json!(1e308)
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 2 (id shop-vacant)",
+            "outside 0-5,000,000 m²; ignored",
+        ],
+    },
+    Case {
+        name: "year 99999999999",
+        mutate: |d| {
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                v["features"][2]["properties"]["year"] = json!(99999999999u64)
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "buildings.geojson",
+            "feature 2 (id shop-vacant)",
+            "\"year\" = 99999999999: outside the years 1000-2100; ignored",
+        ],
+    },
+    Case {
+        name: "unclosed ring in a polygon street (a walkable area)",
+        mutate: |d| {
+            first_geometry(
+                d,
+                "streets",
+                json!({"type": "Polygon", "coordinates": [[[4.9, 52.37], [4.901, 52.37], [4.901, 52.371], [4.9, 52.371]]]}),
+            )
+        },
+        args: &["--strict"],
+        expect: &[
+            "streets.geojson",
+            "feature 0 (id street/west-east)",
+            "closed it",
+        ],
+    },
+    Case {
+        name: "street layer that is not an integer",
+        mutate: |d| {
+            edit_json(d, "tiny/streets.geojson", |v| {
+                v["features"][0]["properties"]["layer"] = json!("hoog")
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "streets.geojson",
+            "feature 0 (id street/west-east)",
+            "\"layer\" = hoog",
+            "integer layer",
+        ],
+    },
+    Case {
+        name: "bridge that is a list",
+        mutate: |d| {
+            edit_json(d, "tiny/streets.geojson", |v| {
+                v["features"][0]["properties"]["bridge"] = json!([1])
+            })
+        },
+        args: &["--strict"],
+        expect: &[
+            "streets.geojson",
+            "feature 0 (id street/west-east)",
+            "\"bridge\" = [1]",
+            "yes/no",
+        ],
+    },
+    Case {
+        name: "crs auto with one building lat/lon swapped",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("crs = \"EPSG:28992\"", "crs = \"auto\"");
+            write(d, "tiny.toml", &text);
+            edit_json(d, "tiny/buildings.geojson", |v| {
+                let mut f = v["features"][0].clone();
+                f["id"] = json!("swapped");
+                f["properties"]["id"] = json!("swapped");
+                f["geometry"] = json!({"type": "Polygon", "coordinates": [[[52.37, 4.9], [52.37, 4.9002], [52.3702, 4.9002], [52.37, 4.9]]]});
+                v["features"].as_array_mut().unwrap().push(f);
+            })
+        },
+        args: &["--strict"],
+        expect: &["buildings.geojson", "(id swapped)", "lat/lon swapped?"],
     },
     Case {
         name: "missing layer",
@@ -662,7 +896,7 @@ fn bad_input_corpus() {
         );
         ran += 1;
     }
-    assert!(ran >= 45, "only {ran} cases ran");
+    assert!(ran >= 61, "only {ran} cases ran");
 }
 
 #[test]

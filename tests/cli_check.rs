@@ -45,3 +45,56 @@ fn check_json_names_duplicate_ids_and_exits_1() {
     assert_eq!(d["feature"]["index"], 6);
     assert_eq!(d["feature"]["id"], "home-west");
 }
+
+/// `crs = "auto"` takes the UTM zone from the median centre of the buildings:
+/// one building with lat/lon swapped (lon 52, 4,000 km east) used to move the
+/// extent's centre, and so the working CRS, to zone 35N (every area and
+/// distance changed). Now the zone stays 31N and the building is named.
+#[test]
+fn crs_auto_comes_from_the_bulk_and_names_a_swapped_building() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
+    let toml = std::fs::read_to_string(fixture("tiny.toml"))
+        .unwrap()
+        .replace("crs = \"EPSG:28992\"", "crs = \"auto\"");
+    let scenario = dir.path().join("tiny.toml");
+    std::fs::write(&scenario, toml).unwrap();
+    let check = || run(&["check", scenario.to_str().unwrap()]);
+    let r = check();
+    assert!(r.stdout.contains("working CRS EPSG:32631"), "{}", r.stdout);
+
+    let path = dir.path().join("tiny/buildings.geojson");
+    let mut v = read_json(&path);
+    let mut swapped = v["features"][0].clone();
+    fn swap(c: &mut serde_json::Value) {
+        match c.as_array_mut() {
+            Some(a) if a.len() == 2 && a[0].is_number() => a.swap(0, 1),
+            Some(a) => a.iter_mut().for_each(swap),
+            None => {}
+        }
+    }
+    swap(&mut swapped["geometry"]["coordinates"]);
+    swapped["id"] = "swapped".into();
+    swapped["properties"]["id"] = "swapped".into();
+    v["features"].as_array_mut().unwrap().push(swapped);
+    std::fs::write(&path, v.to_string()).unwrap();
+    let r = check();
+    assert!(r.stdout.contains("working CRS EPSG:32631"), "{}", r.stdout);
+    let r = run(&["check", "--json", scenario.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let far: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "far_from_bulk")
+        .collect();
+    assert_eq!(far.len(), 1, "{far:?}");
+    assert_eq!(far[0]["feature"]["id"], "swapped");
+    assert!(
+        far[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("lat/lon swapped?"),
+        "{far:?}"
+    );
+}

@@ -353,3 +353,79 @@ fn a_stderr_that_cannot_be_written_is_no_panic() {
         assert_eq!(out.code(), Some(expected), "{args:?}");
     }
 }
+
+/// Case 08b: street/bridge passes over the main network without meeting it, a
+/// cut-off part the run warns about, holding one home. `suggest` used to put
+/// the supermarket there ("street street/bridge at 0 m", serving that one
+/// home); candidates on cut-off parts are now left out and the homes there named.
+#[test]
+fn suggest_leaves_out_candidates_on_cut_off_parts_and_names_their_homes() {
+    let scenario = fixture("network/08b-crossings-noded/scenario.toml");
+    let v = json_of(&[
+        "suggest",
+        scenario.to_str().unwrap(),
+        "--amenity",
+        "supermarket",
+        "--count",
+        "2",
+        "--json",
+    ]);
+    let picks = v["suggestions"].as_array().unwrap();
+    assert!(
+        picks
+            .iter()
+            .all(|p| !p["candidate"].as_str().unwrap().contains("street/bridge")),
+        "{picks:?}"
+    );
+    // street/bridge is 400 m: candidates every 50 m, 0..=400 m.
+    assert_eq!(v["candidates_off_network"], 9);
+    assert_eq!(v["homes_off_network"], serde_json::json!(["home-bridge"]));
+    // home-c and home-t are within reach already; home-bridge cannot be reached.
+    assert!(picks.is_empty(), "{picks:?}");
+    let r = run(&[
+        "suggest",
+        scenario.to_str().unwrap(),
+        "--amenity",
+        "supermarket",
+        "--count",
+        "2",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("home-bridge"), "{}", r.stdout);
+    assert!(r.stdout.contains("9 kandidaten op een"), "{}", r.stdout);
+}
+
+/// A route from a start on a cut-off part (case 08b's street/bridge) is named
+/// as such, in the table and in JSON (`start_off_network_m`: that part's length).
+#[test]
+fn reach_names_a_start_on_a_cut_off_part() {
+    let scenario = fixture("network/08b-crossings-noded/scenario.toml");
+    let args = |json: bool| {
+        let mut a = vec![
+            "reach".to_string(),
+            scenario.to_str().unwrap().to_string(),
+            "--from".into(),
+            "4.89238,52.3699".into(),
+        ];
+        if json {
+            a.push("--json".into());
+        }
+        a
+    };
+    let v = json_of(&args(true).iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(v["start_off_network_m"], 400.0);
+    let r = run(&args(false).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        r.stdout.contains("afgesneden stuk straat (400 m)"),
+        "{}",
+        r.stdout
+    );
+    let v = json_of(&[
+        "reach",
+        scenario.to_str().unwrap(),
+        "--from",
+        "4.8905,52.36984",
+        "--json",
+    ]);
+    assert!(v["start_off_network_m"].is_null());
+}

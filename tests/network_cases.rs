@@ -99,3 +99,54 @@ fn near_misses_and_t_junctions_join_after_import_osm() {
     assert_eq!(walk("way/60"), Some(393.0), "home-tshort");
     assert_eq!(walk("way/70"), Some(293.0), "home-ttouch");
 }
+
+/// A `highway=pedestrian` square mapped as a `type=multipolygon` relation with
+/// an inner ring is walked along its outline like the closed-way square beside
+/// it (case 09): 565 m for way/40. `import osm` writes it as a Polygon with a
+/// hole; the same square drawn as a MultiPolygon gives the same. The inner
+/// ring, which no line meets, is left out (no island warning).
+#[test]
+fn multipolygon_squares_are_walked_along_their_outline_in_both_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("network/09-pedestrian-square-area"), dir.path());
+    let r = run_in(
+        dir.path(),
+        &["import", "osm", "input.osm", "--out", "layers"],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let streets = read_json(&dir.path().join("layers/streets.geojson"));
+    let by_id = features_by_id(&streets);
+    let square = &by_id["relation/20"];
+    assert_eq!(square["geometry"]["type"], "Polygon");
+    assert_eq!(
+        square["geometry"]["coordinates"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(square["properties"]["area"], true);
+    assert_eq!(square["properties"]["highway"], "pedestrian");
+
+    let walk_of_way_40 = |out: &str| {
+        let r = run_in(dir.path(), &["plan", "scenario.toml", "--out", out]);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        // The inner ring (way/12) meets no line: left out, so no island.
+        assert!(!r.stderr.contains("relation/20#1"), "{}", r.stderr);
+        let v = read_json(&dir.path().join(out).join("buildings.geojson"));
+        features_by_id(&v)["way/40"]["properties"]["walk_m_supermarket"].as_f64()
+    };
+    assert_eq!(walk_of_way_40("out-osm"), Some(565.0));
+
+    // The GeoJSON path as a user might draw it: a MultiPolygon.
+    let mut streets = streets;
+    for f in streets["features"].as_array_mut().unwrap() {
+        if f["id"] == "relation/20" {
+            let rings = f["geometry"]["coordinates"].clone();
+            f["geometry"] = serde_json::json!({"type": "MultiPolygon", "coordinates": [rings]});
+        }
+    }
+    std::fs::write(
+        dir.path().join("layers/streets.geojson"),
+        serde_json::to_string(&streets).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(walk_of_way_40("out-geojson"), Some(565.0));
+}

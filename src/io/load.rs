@@ -12,6 +12,7 @@
 //! (wrong geometry type, empty geometry, unreadable value) becomes a
 //! [`Diagnostic`] and is skipped or given a documented default.
 
+use super::number::{self, Quantity};
 use crate::crs::{Crs, Interpolating, Transformer};
 use crate::error::{Diagnostic, Error, FeatureRef, Result, Severity};
 use crate::model::*;
@@ -909,8 +910,16 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
         && let Some(first) = crate::io::validity::first_problem(&mp)
     {
         let raw = mp.unsigned_area();
-        mp = crate::io::validity::make_valid(&mp);
-        let (severity, outcome) = if mp.0.is_empty() || mp.unsigned_area() <= 0.0 {
+        let repaired = crate::io::validity::try_make_valid(&mp);
+        let failed = repaired.is_none();
+        mp = repaired.unwrap_or_else(|| MultiPolygon::new(Vec::new()));
+        let (severity, outcome) = if failed {
+            (
+                Severity::Error,
+                "the repair failed (the polygon overlay gave up on these rings); skipped"
+                    .to_string(),
+            )
+        } else if mp.0.is_empty() || mp.unsigned_area() <= 0.0 {
             (
                 Severity::Error,
                 "nothing is left after repair; skipped".to_string(),
@@ -963,6 +972,36 @@ fn point_feature(cx: &mut LayerCx, item: &Item) -> Option<Point<f64>> {
         );
     }
     p
+}
+
+/// A floor count, height, floor area or year read by [`crate::io::number::read`];
+/// what was not a plain value in range is a warning naming the property as
+/// written in the file: `bad_value` when ignored, `number_read_as` when used
+/// adjusted (`2.5` floors read as 2).
+fn quantity(cx: &mut LayerCx, item: &Item, field: &str, q: Quantity) -> Option<f64> {
+    let text = match item.props.raw(field)? {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let reading = number::read(q, &text);
+    if let Some(note) = &reading.note {
+        cx.diag(
+            Severity::Warning,
+            item.index,
+            Some(&item.id),
+            if reading.value.is_none() {
+                "bad_value"
+            } else {
+                "number_read_as"
+            },
+            format!(
+                "property \"{}\" = {text}: {note}",
+                item.props.source.field(field)
+            ),
+        );
+    }
+    reading.value
 }
 
 fn bad_value(cx: &mut LayerCx, item: &Item, field: &str, text: &str, what: &str) {
@@ -1038,55 +1077,15 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
             }
             u
         });
-        // A value outside what a building can have is reported and ignored,
-        // never silently replaced (the default then applies, flagged estimated).
-        fn in_range(
-            cx: &mut LayerCx,
-            item: &Item,
-            field: &str,
-            v: Option<f64>,
-            (lo, hi): (f64, f64),
-            what: &str,
-        ) -> Option<f64> {
-            match v {
-                Some(x) if !(lo..=hi).contains(&x) => {
-                    bad_value(cx, item, field, &x.to_string(), what);
-                    None
-                }
-                other => other,
-            }
-        }
-        let floors_given = match p.number("floors") {
-            Ok(v) => in_range(
-                cx,
-                item,
-                "floors",
-                v,
-                (1.0, 200.0),
-                "a number of floors (1-200)",
-            ),
-            Err(t) => {
-                bad_value(cx, item, "floors", &t, "a number of floors");
-                None
-            }
-        };
-        let height = match p.number("height_m") {
-            Ok(v) => in_range(
-                cx,
-                item,
-                "height_m",
-                v,
-                (0.5, 1000.0),
-                "a height in metres (0.5-1000)",
-            ),
-            Err(t) => {
-                bad_value(cx, item, "height_m", &t, "a height in metres");
-                None
-            }
-        };
+        // Floors, height, floor area and year by the one rule shared with
+        // `import osm` (crate::io::number): what is not a plain value in range
+        // is reported; an impossible value is ignored, never silently replaced
+        // (the default then applies, flagged estimated).
+        let floors_given = quantity(cx, item, "floors", Quantity::Floors);
+        let height = quantity(cx, item, "height_m", Quantity::HeightM);
         let floors = match (floors_given, height) {
             (Some(f), _) => Valued {
-                value: f.round() as u32,
+                value: f as u32,
                 estimated: false,
             },
             (None, Some(h)) => Valued {
@@ -1098,35 +1097,15 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
                 estimated: true,
             },
         };
-        let floor_area_m2 = match p.number("floor_area_m2") {
-            Ok(Some(a)) if a > 0.0 && a <= 5e6 => Valued {
+        let floor_area_m2 = match quantity(cx, item, "floor_area_m2", Quantity::AreaM2) {
+            Some(a) => Valued {
                 value: a,
                 estimated: false,
             },
-            Ok(Some(a)) => {
-                bad_value(
-                    cx,
-                    item,
-                    "floor_area_m2",
-                    &a.to_string(),
-                    "a floor area in m² (above 0, at most 5,000,000)",
-                );
-                Valued {
-                    value: footprint.unsigned_area() * floors.value as f64,
-                    estimated: true,
-                }
-            }
-            Ok(_) => Valued {
+            None => Valued {
                 value: footprint.unsigned_area() * floors.value as f64,
                 estimated: true,
             },
-            Err(t) => {
-                bad_value(cx, item, "floor_area_m2", &t, "an area in m²");
-                Valued {
-                    value: footprint.unsigned_area() * floors.value as f64,
-                    estimated: true,
-                }
-            }
         };
         let mut flag = |field: &str| match p.boolean(field) {
             Ok(v) => v,
@@ -1138,29 +1117,7 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
         let vacant_flag = flag("vacant").unwrap_or(false);
         let monument = flag("monument").unwrap_or(false);
         let lift = flag("lift");
-        let year_given = match p.number("year") {
-            Ok(v) => v.map(|y| y as i64),
-            Err(t) => {
-                // start_date like "1885-03" or "C17": take the first four digits.
-                let digits: String = t.chars().filter(char::is_ascii_digit).take(4).collect();
-                digits.parse().ok().filter(|_| digits.len() == 4)
-            }
-        };
-        let year = year_given.and_then(construction_year);
-        // BAG's placeholders (1005, 9999) mean unknown; other years out of range are reported.
-        if let Some(y) = year_given
-            && year.is_none()
-            && y != 1005
-            && y != 9999
-        {
-            bad_value(
-                cx,
-                item,
-                "year",
-                &y.to_string(),
-                "a construction year (1000-2100)",
-            );
-        }
+        let year = quantity(cx, item, "year", Quantity::Year).map(|y| y as i32);
         let building_type = p.text("building");
         let non_dwelling = match p.boolean("non_dwelling") {
             Ok(Some(v)) => v,
@@ -1374,10 +1331,18 @@ fn load_amenities(cx: &mut LayerCx, items: &[Item]) -> Vec<Amenity> {
 
 fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
     let mut out = Vec::new();
+    // Rings of walkable areas (index in `out`), kept only when met.
+    let mut rings: Vec<usize> = Vec::new();
     for item in items {
-        let lines: Vec<LineString<f64>> = match &item.geometry {
-            Geometry::LineString(l) => vec![l.clone()],
-            Geometry::MultiLineString(ml) => ml.0.clone(),
+        // A walkable area (a square drawn as a polygon, or mapped as a
+        // multipolygon and written so by `import osm`) is walked along its
+        // rings, never across it (maps/README.md): each ring (the outline, a
+        // fountain, a tree bed) where another line meets it.
+        let (lines, ring_flags): (Vec<LineString<f64>>, Vec<bool>) = match &item.geometry {
+            Geometry::LineString(l) => (vec![l.clone()], vec![false]),
+            Geometry::MultiLineString(ml) => (ml.0.clone(), vec![false; ml.0.len()]),
+            Geometry::Polygon(p) => rings_of(std::slice::from_ref(p)),
+            Geometry::MultiPolygon(mp) => rings_of(&mp.0),
             other => {
                 cx.diag(
                     Severity::Error,
@@ -1385,7 +1350,7 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
                     Some(&item.id),
                     "wrong_geometry_type",
                     format!(
-                        "is a {}, expected LineString or MultiLineString; skipped",
+                        "is a {}, expected LineString, MultiLineString or (a walkable area) Polygon; skipped",
                         geometry_name(other)
                     ),
                 );
@@ -1398,7 +1363,7 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
         }
         let grade = street_grade(cx, item);
         let parts = lines.len();
-        for (k, mut line) in lines.into_iter().enumerate() {
+        for (k, (mut line, is_ring)) in lines.into_iter().zip(ring_flags).enumerate() {
             line.0.dedup();
             if line.0.len() < 2 {
                 cx.diag(
@@ -1421,9 +1386,99 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
                 name: item.props.text("name"),
                 grade: grade.clone(),
             });
+            if is_ring {
+                rings.push(out.len() - 1);
+            }
         }
     }
-    out
+    drop_unjoined_rings(out, &rings)
+}
+
+/// Every ring of the polygons (exterior, then interiors), as lines, each
+/// flagged as a ring (kept only where met, see [`drop_unjoined_rings`]).
+fn rings_of(polygons: &[Polygon<f64>]) -> (Vec<LineString<f64>>, Vec<bool>) {
+    polygons
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .map(|r| (r.clone(), true))
+        .unzip()
+}
+
+/// Leaves out the rings of walkable areas (`streets[i]` for `i` in `inner`)
+/// that no other line meets, keeping the order of the rest: a ring meets
+/// another line (a street, or another ring of an area) when a vertex of that
+/// line lies within the default snap tolerance (0.5 m) of the ring; a ring
+/// met only by rings counts when one of those is met by a street. An inner
+/// ring nothing meets is the edge of an obstacle reached only across the open
+/// square, which the network does not model; an outline nothing meets is a
+/// square mapped apart from its streets. Kept, either would be an island that
+/// catches the amenities and buildings nearest to it (a market stall ring on
+/// Waterlooplein) and cuts them off. Near-linear: one R-tree over the rings.
+pub fn drop_unjoined_rings(streets: Vec<Street>, inner: &[usize]) -> Vec<Street> {
+    use geo::{BoundingRect, Distance, Euclidean};
+    use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
+    if inner.is_empty() {
+        return streets;
+    }
+    let tol = crate::scenario::NetworkSettings::default().snap_tolerance_m;
+    let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = inner
+        .iter()
+        .filter_map(|&i| {
+            let r = streets[i].line.bounding_rect()?;
+            Some(GeomWithData::new(
+                Rectangle::from_corners(
+                    [r.min().x - tol, r.min().y - tol],
+                    [r.max().x + tol, r.max().y + tol],
+                ),
+                i,
+            ))
+        })
+        .collect();
+    let tree = RTree::bulk_load(boxes);
+    let is_ring: std::collections::HashSet<usize> = inner.iter().copied().collect();
+    // joined[i]: ring i meets a street (not a ring); pairs: rings that meet.
+    let mut joined = vec![false; streets.len()];
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (j, s) in streets.iter().enumerate() {
+        for c in &s.line.0 {
+            let p = [c.x, c.y];
+            for hit in tree.locate_in_envelope_intersecting(&AABB::from_point(p)) {
+                let i = hit.data;
+                if i == j || Euclidean.distance(&Point::from(*c), &streets[i].line) > tol {
+                    continue;
+                }
+                if is_ring.contains(&j) {
+                    pairs.push((i, j));
+                } else {
+                    joined[i] = true;
+                }
+            }
+        }
+    }
+    // A ring met only by rings that reach no street (areas drawn apart from
+    // the streets, touching each other) is left out too.
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut next: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    for &(i, j) in &pairs {
+        next.entry(i).or_default().push(j);
+        next.entry(j).or_default().push(i);
+    }
+    let mut queue: Vec<usize> = inner.iter().copied().filter(|&i| joined[i]).collect();
+    while let Some(i) = queue.pop() {
+        for &k in next.get(&i).map(Vec::as_slice).unwrap_or(&[]) {
+            if !joined[k] {
+                joined[k] = true;
+                queue.push(k);
+            }
+        }
+    }
+    streets
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !is_ring.contains(i) || joined[*i])
+        .map(|(_, s)| s)
+        .collect()
 }
 
 /// A street's grade from `bridge`, `tunnel`, `layer` and `level`, read as the
@@ -1593,18 +1648,115 @@ fn extent_wgs84(raw: &RawLayer, extent: Extent) -> Result<Option<[f64; 4]>> {
     Ok(Some([w, s, e, n]))
 }
 
-/// Chooses the working CRS: the scenario's, or the UTM zone of the buildings' centre.
-fn working_crs(scenario: &Scenario, buildings_extent: Option<[f64; 4]>) -> Result<Crs> {
+/// A building whose centre lies farther than this from the median centre of
+/// all buildings (km) is not part of the bulk of the data: `crs = "auto"`
+/// chooses the UTM zone, and checks its scale error, without it. A city
+/// centre spans a few km; 50 km leaves room for any study area while a
+/// swapped lat/lon (thousands of km off) or a stray feature stays out.
+pub const FAR_FROM_BULK_KM: f64 = 50.0;
+
+/// Where the bulk of the buildings lies (WGS84): the median of their centres
+/// (per coordinate, so one far-off building cannot move it), the extent of
+/// the buildings within [`FAR_FROM_BULK_KM`] of it, and the others, named.
+struct Bulk {
+    centre: (f64, f64),
+    extent: Option<[f64; 4]>,
+    far: Vec<Diagnostic>,
+}
+
+fn buildings_bulk(raw: &RawLayer) -> Result<Option<Bulk>> {
+    use geo::{Distance, Haversine};
+    let t = if raw.crs == Crs::WGS84 {
+        None
+    } else {
+        Some(Transformer::new(raw.crs, Crs::WGS84)?)
+    };
+    let centres: Vec<(usize, f64, f64)> = raw
+        .features
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match &f.geometry {
+            SourceGeometry::Ok { geometry, .. } => {
+                let c = geometry.bounding_rect()?.center();
+                let (x, y) = match &t {
+                    Some(t) => t.convert(c.x, c.y).ok()?,
+                    None => (c.x, c.y),
+                };
+                (x.is_finite() && y.is_finite()).then_some((i, x, y))
+            }
+            _ => None,
+        })
+        .collect();
+    if centres.is_empty() {
+        return Ok(None);
+    }
+    let median = |mut v: Vec<f64>| {
+        let k = v.len() / 2;
+        *v.select_nth_unstable_by(k, f64::total_cmp).1
+    };
+    let centre = (
+        median(centres.iter().map(|c| c.1).collect()),
+        median(centres.iter().map(|c| c.2).collect()),
+    );
+    let mid = Point::new(centre.0, centre.1);
+    let mut extent: Option<[f64; 4]> = None;
+    let mut far = Vec::new();
+    for &(i, x, y) in &centres {
+        let km = Haversine.distance(mid, Point::new(x, y)) / 1000.0;
+        if km > FAR_FROM_BULK_KM {
+            far.push(Diagnostic {
+                severity: Severity::Warning,
+                layer: raw.name.clone(),
+                file: Some(raw.path.display().to_string()),
+                feature: Some(FeatureRef {
+                    index: i,
+                    id: raw.features[i].id.as_ref().map(|id| match id {
+                        geojson::feature::Id::String(s) => s.clone(),
+                        geojson::feature::Id::Number(n) => n.to_string(),
+                    }),
+                }),
+                code: "far_from_bulk",
+                message: format!(
+                    "lies {km:.0} km from the median centre of the buildings ({:.4}, {:.4}; lat/lon swapped?); left out when crs = \"auto\" chooses the working CRS",
+                    centre.0, centre.1
+                ),
+            });
+            continue;
+        }
+        extent = Some(match extent {
+            None => [x, y, x, y],
+            Some([w, s, e, n]) => [w.min(x), s.min(y), e.max(x), n.max(y)],
+        });
+    }
+    Ok(Some(Bulk {
+        centre,
+        extent,
+        far,
+    }))
+}
+
+/// Chooses the working CRS: the scenario's, or (`crs = "auto"`) the UTM zone
+/// of the median centre of the buildings (see [`Bulk`]).
+fn working_crs(
+    scenario: &Scenario,
+    buildings_extent: Option<[f64; 4]>,
+    bulk: Option<&Bulk>,
+) -> Result<Crs> {
     let crs = match &scenario.crs {
         CrsChoice::Epsg(text) => Crs::parse(text).map_err(|e| Error::Scenario {
             path: scenario.path.clone(),
             key: "crs".into(),
             message: e.to_string(),
         })?,
-        CrsChoice::Auto => match buildings_extent {
-            Some([w, s, e, n]) => Crs::utm_for((w + e) / 2.0, (s + n) / 2.0),
+        CrsChoice::Auto => match bulk {
+            Some(b) => Crs::utm_for(b.centre.0, b.centre.1),
             None => Crs::utm_for(0.0, 0.0),
         },
+    };
+    // With "auto" the scale check covers the bulk; far-off buildings are named.
+    let buildings_extent = match (&scenario.crs, bulk) {
+        (CrsChoice::Auto, Some(b)) => b.extent,
+        _ => buildings_extent,
     };
     if crs.is_geographic() {
         return Err(Error::Scenario {
@@ -1702,14 +1854,18 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
         .zip(&source_extents)
         .map(|(r, (e, _))| r.as_ref().map_or(Ok(None), |r| extent_wgs84(r, *e)))
         .collect::<Result<_>>()?;
-    let crs = working_crs(scenario, extents[0])?;
+    let bulk = match (&scenario.crs, &raws[0]) {
+        (CrsChoice::Auto, Some(raw)) => buildings_bulk(raw)?,
+        _ => None,
+    };
+    let crs = working_crs(scenario, extents[0], bulk.as_ref())?;
     // One conversion per source CRS, over the union of its layers' extents, so
     // a position two layers share (a building corner on a retail core's edge)
     // converts to the same point in both.
     let mut conversions: Vec<(Crs, Interpolating)> = Vec::new();
     let mut layers = Layers::default();
     let mut info = Vec::new();
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = bulk.map(|b| b.far).unwrap_or_default();
     for ((source, raw), extent) in scenario.layers.iter().zip(&raws).zip(extents) {
         let Some(raw) = raw else {
             info.push(LayerInfo {
@@ -2189,6 +2345,128 @@ mod tests {
             ["wrong_geometry_type", "duplicate_id", "empty_geometry"],
             "{diags:?}"
         );
+    }
+
+    /// Buildings of a GeoJSON text in RD New, with the diagnostics.
+    fn buildings_of(text: &str) -> (Vec<Building>, Vec<Diagnostic>) {
+        let raw = parse_layer("buildings", Path::new("t.geojson"), text).unwrap();
+        let src = source("buildings");
+        let (extent, positions) = source_extent(&raw);
+        let t = interpolating(raw.crs, Crs::RD_NEW, extent, positions).unwrap();
+        let mut cx = LayerCx {
+            layer: &raw,
+            diagnostics: Vec::new(),
+        };
+        let items = convert_layer(&raw, &src, &t, &mut cx).unwrap();
+        let b = load_buildings(&mut cx, &items);
+        (b, cx.diagnostics)
+    }
+
+    /// The problem text after `= VALUE: `, and the code, of the one number
+    /// diagnostic (if any).
+    fn number_note(diags: &[Diagnostic], text: &str) -> Option<(&'static str, String)> {
+        let d = diags
+            .iter()
+            .find(|d| matches!(d.code, "bad_value" | "number_read_as"))?;
+        let (_, note) = d
+            .message
+            .split_once(&format!("= {text}: "))
+            .expect("= value: note");
+        Some((d.code, note.to_string()))
+    }
+
+    /// One rule for floors, heights and years (crate::io::number): each form
+    /// gives the same building and the same diagnostic whether it comes in a
+    /// GeoJSON property or through `import osm` (then loaded).
+    #[test]
+    fn numbers_read_alike_through_the_loader_and_import_osm() {
+        // (GeoJSON property, OSM key, text, floors, floors estimated, year)
+        type Case<'a> = (&'a str, &'a str, &'a str, u32, bool, Option<i32>);
+        let cases: &[Case] = &[
+            ("floors", "building:levels", "3", 3, false, None),
+            ("floors", "building:levels", "2.5", 2, false, None),
+            ("floors", "building:levels", "3;4", 3, false, None),
+            ("floors", "building:levels", "3-4", 3, false, None),
+            ("floors", "building:levels", "<4", 3, true, None),
+            ("floors", "building:levels", "veel", 3, true, None),
+            ("floors", "building:levels", "1e9", 3, true, None),
+            ("floors", "building:levels", "-3", 3, true, None),
+            ("floors", "building:levels", "0", 3, true, None),
+            ("height_m", "height", "12 m", 4, true, None),
+            ("height_m", "height", "12,5", 4, true, None),
+            ("height_m", "height", "-5", 3, true, None),
+            ("height_m", "height", "40'", 3, true, None),
+            ("year", "start_date", "1885-03-01", 3, true, Some(1885)),
+            ("year", "start_date", "1900-1910", 3, true, Some(1900)),
+            ("year", "start_date", "99999999999", 3, true, None),
+            ("year", "start_date", "C17", 3, true, None),
+        ];
+        for &(field, key, text, floors, estimated, year) in cases {
+            let geojson = format!(
+                r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"way/1","properties":{{"use":"residential","{field}":"{text}"}},"geometry":{{"type":"Polygon","coordinates":{SQUARE}}}}}]}}"#
+            );
+            let (b, loader_diags) = buildings_of(&geojson);
+            assert_eq!(b.len(), 1, "{text}");
+            assert_eq!(b[0].floors.value, floors, "{field} = {text}");
+            assert_eq!(b[0].floors.estimated, estimated, "{field} = {text}");
+            assert_eq!(b[0].year, year, "{field} = {text}");
+
+            let osm = format!(
+                r#"<?xml version="1.0"?><osm version="0.6">
+<node id="1" lat="52.37" lon="4.90"/><node id="2" lat="52.37" lon="4.9001"/>
+<node id="3" lat="52.3701" lon="4.9001"/><node id="4" lat="52.3701" lon="4.90"/>
+<way id="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+<tag k="building" v="apartments"/><tag k="{key}" v="{text}"/></way></osm>"#
+            );
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("n.osm");
+            std::fs::write(&path, osm).unwrap();
+            let (layers, report) =
+                crate::io::osm::import(&path, &crate::io::osm::ImportOptions::default()).unwrap();
+            let text_out = serde_json::to_string(&layers.buildings).unwrap();
+            let (ib, _) = buildings_of(&text_out);
+            assert_eq!(ib.len(), 1, "{text}");
+            assert_eq!(ib[0].floors.value, floors, "import {key} = {text}");
+            assert_eq!(ib[0].year, year, "import {key} = {text}");
+            let import_note = number_note(&report.diagnostics, text);
+            assert_eq!(
+                number_note(&loader_diags, text),
+                import_note,
+                "{field} / {key} = {text}"
+            );
+            // A plain value is no diagnostic; every other form is one.
+            assert_eq!(
+                import_note.is_none(),
+                matches!(text, "3" | "12 m" | "12,5" | "1885-03-01"),
+                "{text}"
+            );
+        }
+        // A JSON number reads as its text does.
+        let (b, d) = buildings_of(&format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"a","properties":{{"use":"residential","floors":2.5}},"geometry":{{"type":"Polygon","coordinates":{SQUARE}}}}}]}}"#
+        ));
+        assert_eq!(b[0].floors.value, 2);
+        assert_eq!(number_note(&d, "2.5").unwrap().0, "number_read_as");
+    }
+
+    /// Found by fuzzing (geojson_layer, 2026-12-01): a degenerate building
+    /// ring made geo's boolean overlay (i_overlay 4.5.2) panic inside the
+    /// polygon repair. Now the repair's failure skips the feature, named.
+    #[test]
+    fn a_ring_the_overlay_cannot_repair_is_skipped_not_a_panic() {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/fuzz/geojson_overlay_panic.geojson"),
+        )
+        .unwrap();
+        let (diags, n) = convert("buildings", &text).unwrap();
+        assert_eq!(n, 0, "{diags:?}");
+        let d = diags
+            .iter()
+            .find(|d| d.code == "invalid_geometry")
+            .expect("named");
+        assert_eq!(d.feature.as_ref().map(|f| f.index), Some(0));
+        assert!(d.message.contains("the repair failed"), "{}", d.message);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! - [`bag`]: Kadaster's LV BAG extract (and the 3D BAG) → the buildings layer.
 //! - [`load`]: GeoJSON layers → [`crate::model::Layers`] in the working CRS.
+//! - [`number`]: one reading of floors, heights, floor areas and years (both paths).
 //! - [`osm`]: OpenStreetMap (.osm, .osm.gz, .osm.pbf) → GeoJSON layers.
 //! - [`write`](mod@write): model geometry → RFC 7946 GeoJSON text.
 //! - [`gpkg`]: output features → one GeoPackage with the QGIS styles.
@@ -11,6 +12,7 @@
 pub mod bag;
 pub mod gpkg;
 pub mod load;
+pub mod number;
 pub mod osm;
 pub mod output;
 pub mod validity;

@@ -143,6 +143,18 @@ fn polygon_problem(polygon: &Polygon<f64>) -> Option<InvalidPolygon> {
 /// assert_eq!(make_valid(&bowtie).unsigned_area(), 50.0);
 /// ```
 pub fn make_valid(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    try_make_valid(mp).unwrap_or_else(|| MultiPolygon::new(Vec::new()))
+}
+
+/// [`make_valid`], or `None` when the overlay fails: geo 0.33's boolean
+/// operations (i_overlay 4.5.2) panic on some degenerate rings (an index out
+/// of bounds in `bind/solver.rs`, found by fuzzing the loader); the panic is
+/// caught so that the caller can skip the feature and name it.
+pub fn try_make_valid(mp: &MultiPolygon<f64>) -> Option<MultiPolygon<f64>> {
+    std::panic::catch_unwind(|| overlay_even_odd(mp)).ok()
+}
+
+fn overlay_even_odd(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     use geo::BooleanOps;
     let finite = |r: &LineString<f64>| {
         r.0.len() >= 4 && r.0.iter().all(|c| c.x.is_finite() && c.y.is_finite())

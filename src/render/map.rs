@@ -302,6 +302,20 @@ fn metres_label(m: f64) -> String {
     }
 }
 
+/// Longest text drawn on the map (characters; well above the tool's own longest
+/// line, a subtitle of about 100, so only text from data is cut): longer text (a
+/// 100,000-character name) ends in an ellipsis, so layout and rasterising stay
+/// cheap and the label stays on the page.
+pub const MAX_LABEL_CHARS: usize = 160;
+
+/// `text` cut to [`MAX_LABEL_CHARS`] characters, the last one `…`.
+pub fn clip_label(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_LABEL_CHARS - 1) {
+        Some((i, _)) if text[i..].chars().nth(1).is_some() => format!("{}…", &text[..i]).into(),
+        _ => text.into(),
+    }
+}
+
 /// Font size (px) of site labels.
 const LABEL_SIZE: f64 = 11.0;
 
@@ -580,7 +594,7 @@ fn draw_legend(out: &mut String, sections: &[Section], x: f64, y: f64) {
                 num(x + 40.0, 1),
                 num(mid + 4.0, 1),
                 palette::INK.hex(),
-                xml_escape(label)
+                xml_escape(&clip_label(label))
             );
         }
     }
@@ -689,7 +703,7 @@ pub fn svg(map: &MapData, width_px: u32) -> String {
         w = num(f.width, 1),
         h = num(f.height, 1)
     );
-    let _ = writeln!(s, "<title>{}</title>", xml_escape(&map.title));
+    let _ = writeln!(s, "<title>{}</title>", xml_escape(&clip_label(&map.title)));
     let _ = writeln!(
         s,
         "<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>",
@@ -702,7 +716,7 @@ pub fn svg(map: &MapData, width_px: u32) -> String {
         num(MARGIN, 1),
         num(MARGIN + 22.0, 1),
         palette::INK.hex(),
-        xml_escape(&map.title)
+        xml_escape(&clip_label(&map.title))
     );
     let _ = writeln!(
         s,
@@ -710,7 +724,7 @@ pub fn svg(map: &MapData, width_px: u32) -> String {
         num(MARGIN, 1),
         num(MARGIN + 44.0, 1),
         palette::INK_SOFT.hex(),
-        xml_escape(&map.subtitle)
+        xml_escape(&clip_label(&map.subtitle))
     );
     let _ = writeln!(
         s,
@@ -848,7 +862,7 @@ pub fn svg(map: &MapData, width_px: u32) -> String {
     let mut labels: Vec<Option<(f64, f64, &'static str)>> = Vec::with_capacity(sites.len());
     for (i, (p, _, label)) in sites.iter().enumerate() {
         let (x, y) = f.px(p.x(), p.y());
-        let w = label_width(label);
+        let w = label_width(&clip_label(label));
         let candidates = [
             (
                 x + 13.0,
@@ -902,7 +916,7 @@ pub fn svg(map: &MapData, width_px: u32) -> String {
                 num(*tx, 1),
                 num(*ty, 1),
                 palette::SITE.hex(),
-                xml_escape(label)
+                xml_escape(&clip_label(label))
             );
         }
     }
@@ -1258,5 +1272,40 @@ mod tests {
         let text = svg(&m, 10);
         testxml::parse(&text).unwrap();
         assert!(png(&text).is_ok());
+    }
+
+    /// A 100,000-character name (issue 15: map.png took 13 s) is drawn cut to
+    /// MAX_LABEL_CHARS with an ellipsis as the title and the subtitle, and as a
+    /// site label only where the cut label fits; short text is drawn whole.
+    #[test]
+    fn long_text_from_data_is_cut_with_an_ellipsis() {
+        let long = "Ä".repeat(100_000);
+        assert_eq!(clip_label("Kalverstraat 1"), "Kalverstraat 1");
+        let exact = "x".repeat(MAX_LABEL_CHARS);
+        assert_eq!(clip_label(&exact), exact.as_str());
+        let cut = clip_label(&long);
+        assert_eq!(cut.chars().count(), MAX_LABEL_CHARS);
+        assert!(cut.ends_with('…'));
+        let mut map = tiny();
+        map.title = long.clone();
+        map.subtitle = long.clone();
+        map.sites[0].2 = long.clone();
+        let svg = svg(&map, 800);
+        assert!(
+            !svg.contains(&"Ä".repeat(MAX_LABEL_CHARS)),
+            "nothing drawn longer"
+        );
+        // Each drawn run of the name is MAX_LABEL_CHARS - 1 characters and `…`;
+        // the site label, even cut, is wider than the frame, so it is left out
+        // (labels are placed only where they fit).
+        let run = format!("{}…", "Ä".repeat(MAX_LABEL_CHARS - 1));
+        assert_eq!(
+            svg.matches(&run).count(),
+            3,
+            "title element, title, subtitle"
+        );
+        assert!(!svg.contains("site-label-1\""));
+        assert_eq!(svg.matches('Ä').count(), 3 * (MAX_LABEL_CHARS - 1));
+        assert!(svg.len() < 200_000, "{} bytes", svg.len());
     }
 }

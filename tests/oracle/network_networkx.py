@@ -17,8 +17,8 @@ An independent implementation of the contract in src/network (not a port of it):
 - per kind, one networkx multi_source_dijkstra from the amenities' nodes.
 
 Fixtures: network_fixture.json (crossings off) and network_junctions_fixture.json
-(T-junctions, a near miss, a bridge over a street; run with node_crossings off
-and on).
+(T-junctions, a near miss, a bridge over a street, a multipolygon square whose
+rings are walked as lines; run with node_crossings off and on).
 
 Run: python3 tests/oracle/network_networkx.py  (writes the *_expected.json files)
 """
@@ -117,8 +117,33 @@ def t_junctions(lines, grades, tol):
 def compute(fx, node_crossings):
     tol = fx["snap_tolerance_m"]
     max_conn = fx["max_connector_m"]
-    lines = [[tuple(map(float, c)) for c in s["coords"]] for s in fx["streets"]]
-    grades = [grade(s) for s in fx["streets"]]
+    # A walkable area (a square as a multipolygon) is walked along each ring
+    # that a street meets (a vertex of it within the tolerance of the ring), or
+    # that meets such a ring; other rings are left out.
+    lines, grades, ring = [], [], []
+    for s in fx["streets"]:
+        parts = s.get("rings", [s.get("coords")])
+        for part in parts:
+            lines.append([tuple(map(float, c)) for c in part])
+            grades.append(grade(s))
+            ring.append("rings" in s)
+
+    def meets(i, j):
+        """A vertex of line j lies within the tolerance of line i."""
+        return any(closest(a, b, v)[2] <= tol for v in lines[j] for a, b in zip(lines[i], lines[i][1:]))
+
+    met = {i for i in range(len(lines)) if ring[i]
+           and any(not ring[j] and meets(i, j) for j in range(len(lines)) if j != i)}
+    grown = True
+    while grown:
+        grown = False
+        for i in range(len(lines)):
+            if ring[i] and i not in met and any(j in met and (meets(i, j) or meets(j, i)) for j in range(len(lines)) if j != i):
+                met.add(i)
+                grown = True
+    keep = [not ring[i] or i in met for i in range(len(lines))]
+    lines = [l for l, k in zip(lines, keep) if k]
+    grades = [g for g, k in zip(grades, keep) if k]
     if node_crossings:
         lines = crossings(lines, grades)
     lines = t_junctions(lines, grades, tol)

@@ -10,6 +10,8 @@ Prints one JSON object per file (keyed by file name) with:
                        the horeca list (ways/relations counted even if incomplete)
   walkable_ways        ways passing the walkability rule (same rule as src/io/osm/tags.rs)
   walkable_ways_drawable  of those, ways with >= 2 consecutive nodes present
+  walkable_areas       type=multipolygon relations passing the walkability rule (a
+                       highway=pedestrian square) whose member ways and nodes are all present
   active_shops         nodes/ways/relations with shop=* (not no/vacant, not vacant/disused)
   landuse_retail       closed ways and multipolygon relations with landuse=retail
 Written independently of the Rust code; keep the rules in step with maps/README.md.
@@ -65,7 +67,7 @@ def count(path):
             members = [(m.type, m.ref) for m in o.members]
             rels.append(("r", o.id, dict(o.tags), members))
     out = {"buildings": 0, "buildings_complete": 0, "horeca": {}, "walkable_ways": 0,
-           "walkable_ways_drawable": 0, "active_shops": 0, "landuse_retail": 0}
+           "walkable_ways_drawable": 0, "walkable_areas": 0, "active_shops": 0, "landuse_retail": 0}
     for kind, oid, t, extra in rels:
         closed = kind == "w" and len(extra) >= 4 and extra[0] == extra[-1]
         mp = kind == "r" and t.get("type") == "multipolygon"
@@ -94,6 +96,8 @@ def count(path):
                 run = run + 1 if r in nodes else 0
                 best = max(best, run)
             out["walkable_ways_drawable"] += best >= 2
+        if mp and walkable(t):
+            out["walkable_areas"] += complete
     out["horeca"] = dict(sorted(out["horeca"].items()))
     out["horeca_total"] = sum(out["horeca"].values())
     return out

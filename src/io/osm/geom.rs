@@ -7,8 +7,8 @@
 
 use super::data::{MemberType, OsmData, Relation, Way};
 use geo::{
-    Area, Contains, Coord, InteriorPoint, LineString, MultiPolygon, Orient, Point, Polygon,
-    orient::Direction,
+    Area, Contains, Coord, InteriorPoint, Intersects, LineString, MultiPolygon, Orient, Point,
+    Polygon, orient::Direction,
 };
 use std::collections::HashMap;
 
@@ -197,15 +197,41 @@ pub(crate) fn assemble_multipolygon(
     if polygons.is_empty() {
         return Err(AssemblyError::Empty);
     }
+    // Each inner ring goes to the smallest outer ring that holds all of it. A
+    // point inside the hole is not enough: a courtyard may hold another outer
+    // ring (a building in the courtyard, relation/1828586 in Copenhagen), and
+    // the hole must not be given to that one.
+    let shells: Vec<(Polygon<f64>, f64)> = polygons
+        .iter()
+        .map(|p| {
+            let shell = Polygon::new(p.exterior().clone(), vec![]);
+            let area = shell.unsigned_area();
+            (shell, area)
+        })
+        .collect();
     for ring in &inner_rings {
         let Some(hole) = ring_polygon(to_coords(ring)) else {
             continue;
         };
-        let Some(probe) = hole.interior_point() else {
-            continue;
+        let holds = |shell: &Polygon<f64>| {
+            hole.exterior()
+                .coords()
+                .all(|c| shell.intersects(&Point::from(*c)))
         };
-        if let Some(outer) = polygons.iter_mut().find(|p| p.contains(&probe)) {
-            outer.interiors_push(hole.exterior().clone());
+        let best = shells
+            .iter()
+            .enumerate()
+            .filter(|(_, (shell, _))| holds(shell))
+            .min_by(|a, b| a.1.1.total_cmp(&b.1.1).then(a.0.cmp(&b.0)))
+            .map(|(i, _)| i)
+            .or_else(|| {
+                // No outer holds the whole ring (a ring crossing its shell):
+                // the outer around a point inside the hole, as before.
+                let probe = hole.interior_point()?;
+                polygons.iter().position(|p| p.contains(&probe))
+            });
+        if let Some(i) = best {
+            polygons[i].interiors_push(hole.exterior().clone());
         }
     }
     Ok(MultiPolygon(polygons))

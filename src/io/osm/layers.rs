@@ -14,6 +14,7 @@ use super::geom::{
 };
 use super::{ImportOptions, OsmLayers, hours, retail_core, tags};
 use crate::error::{Diagnostic, Severity};
+use crate::io::number::{self, Quantity};
 use crate::model::{AmenityKind, BuildingUse, HorecaCategory};
 use geo::{
     BoundingRect, ChamberlainDuquetteArea, Coord, Distance, Haversine, InteriorPoint, Intersects,
@@ -115,7 +116,7 @@ pub(crate) fn build(data: &OsmData, options: &ImportOptions, file: &str) -> Buil
     let amenities = amenity_layer(&pois);
     let businesses = business_layer(&pois);
     let buildings = building_layer(data, &multipolygons, &mut diags, &keep);
-    let streets = street_layer(data, &mut diags, &keep);
+    let streets = street_layer(data, &multipolygons, &mut diags, &keep);
     let shops: Vec<(f64, f64)> = pois
         .iter()
         .filter(|p| tags::is_active_shop(p.tags))
@@ -212,6 +213,7 @@ fn assemble_relations(
             continue;
         }
         if !(tags::is_building(&r.tags)
+            || tags::is_walkable(&r.tags)
             || r.tags.is("landuse", "retail")
             || is_poi(&r.tags)
             || tags::public_grounds(&r.tags).is_some())
@@ -672,11 +674,29 @@ fn building_layer(
             .or(b.get("building"))
             .unwrap_or("yes");
         let own = b.tags.iter().find_map(|t| tags::poi_use(t));
-        let floors = b
-            .get("building:levels")
-            .and_then(tags::leading_number)
-            .filter(|v| *v >= 0.0 && *v < 1000.0)
-            .map(|v| v.floor() as u32);
+        // Floors, height and year by the loader's rule (crate::io::number),
+        // with the same problem text, so both paths read a value alike.
+        let element = b.osm_ids[0].clone();
+        let mut number = |key: &str, q: Quantity| {
+            let text = b.get(key)?;
+            let reading = number::read(q, text);
+            if let Some(note) = &reading.note {
+                let code = if reading.value.is_none() {
+                    "bad_value"
+                } else {
+                    "number_read_as"
+                };
+                diags.warn(
+                    "buildings",
+                    code,
+                    format!("{element}: {key} = {text}: {note}"),
+                );
+            }
+            reading.value
+        };
+        let floors = number("building:levels", Quantity::Floors).map(|v| v as u32);
+        let height_m = number("height", Quantity::HeightM);
+        let year = number("start_date", Quantity::Year).map(|y| y as i32);
         let (usage, source, ground) = match tags::building_type_use(building) {
             Some(BuildingUse::Residential) => {
                 let mut plint = street_uses.clone();
@@ -776,18 +796,8 @@ fn building_layer(
             opt_str(ground.map(BuildingUse::as_str)),
         );
         props.insert("floors".into(), json!(floors));
-        props.insert(
-            "height_m".into(),
-            json!(b.get("height").and_then(tags::leading_number)),
-        );
-        props.insert(
-            "year".into(),
-            json!(
-                b.get("start_date")
-                    .and_then(tags::year)
-                    .and_then(|y| crate::model::construction_year(i64::from(y)))
-            ),
-        );
+        props.insert("height_m".into(), json!(height_m));
+        props.insert("year".into(), json!(year));
         props.insert(
             "monument".into(),
             json!(b.tags.iter().any(|t| tags::is_monument(t))),
@@ -859,7 +869,16 @@ fn merge_panden(shapes: Vec<BuildingShape<'_>>) -> Vec<BuildingShape<'_>> {
         }) {
             Some(Ok(i)) => {
                 let first = &mut out[i];
-                first.shape = first.shape.union(&s.shape);
+                // geo's overlay can panic on degenerate rings (see
+                // io::validity::try_make_valid): then both parts are kept as
+                // drawn, and the loader repairs the footprint or names it.
+                let (a, b) = (&first.shape, &s.shape);
+                let union = std::panic::catch_unwind(|| a.union(b)).unwrap_or_else(|_| {
+                    let mut both = a.clone();
+                    both.0.extend(b.0.iter().cloned());
+                    both
+                });
+                first.shape = union;
                 first.osm_ids.extend(s.osm_ids);
                 first.tags.extend(s.tags);
             }
@@ -873,8 +892,13 @@ fn merge_panden(shapes: Vec<BuildingShape<'_>>) -> Vec<BuildingShape<'_>> {
     out
 }
 
+/// Walkable ways as lines, then walkable multipolygon relations (a
+/// `highway=pedestrian` square with a fountain cut out) as their (Multi)Polygon:
+/// the loader walks an area along its edge, as a closed way area, never
+/// across (see maps/README.md).
 fn street_layer(
     data: &OsmData,
+    multipolygons: &HashMap<i64, MultiPolygon<f64>>,
     diags: &mut Diagnostics,
     keep: &dyn Fn(&geo::Geometry<f64>) -> bool,
 ) -> Vec<Feature> {
@@ -918,28 +942,55 @@ fn street_layer(
         if !keep(&geo::Geometry::LineString(ls)) {
             continue;
         }
-        let t = &w.tags;
-        let flag = |k: &str| t.get(k).is_some_and(|v| v != "no");
         let id = format!("way/{}", w.id);
-        let mut props = Map::new();
-        props.insert("id".into(), json!(id));
-        props.insert("highway".into(), opt_str(t.get("highway")));
-        props.insert("name".into(), opt_str(t.get("name")));
-        props.insert("foot".into(), opt_str(t.get("foot")));
-        props.insert("bridge".into(), json!(flag("bridge")));
-        props.insert("tunnel".into(), json!(flag("tunnel")));
-        props.insert(
-            "layer".into(),
-            json!(
-                t.get("layer")
-                    .and_then(|v| v.trim().parse::<i64>().ok())
-                    .unwrap_or(0)
-            ),
-        );
-        props.insert("area".into(), json!(t.is("area", "yes")));
+        let props = street_props(&id, &w.tags, w.tags.is("area", "yes"));
         out.push(feature(id, line_geometry(line), props));
     }
+    for r in &data.relations {
+        if !(is_multipolygon(r) && tags::is_walkable(&r.tags)) {
+            continue;
+        }
+        // Not assembled: a diagnostic was written by assemble_relations.
+        let Some(shape) = multipolygons.get(&r.id) else {
+            continue;
+        };
+        if !keep(&geo::Geometry::MultiPolygon(shape.clone())) {
+            continue;
+        }
+        let id = format!("relation/{}", r.id);
+        let props = street_props(&id, &r.tags, true);
+        // As a (Multi)Polygon: the loader walks its outer rings, and an inner
+        // ring where another line meets it (maps/README.md).
+        let geometry = polygon_geometry(shape);
+        out.push(feature(id, geometry, props));
+    }
     out
+}
+
+/// A street's properties as maps/README.md lists them. `bridge` / `tunnel`
+/// are true for any value but `no`; `layer` is the integer OSM gives (0 when
+/// absent or not an integer); `level` is written as tagged (the loader
+/// normalises it), null when absent.
+fn street_props(id: &str, t: &Tags, area: bool) -> Map<String, Value> {
+    let flag = |k: &str| t.get(k).is_some_and(|v| v != "no");
+    let mut props = Map::new();
+    props.insert("id".into(), json!(id));
+    props.insert("highway".into(), opt_str(t.get("highway")));
+    props.insert("name".into(), opt_str(t.get("name")));
+    props.insert("foot".into(), opt_str(t.get("foot")));
+    props.insert("bridge".into(), json!(flag("bridge")));
+    props.insert("tunnel".into(), json!(flag("tunnel")));
+    props.insert(
+        "layer".into(),
+        json!(
+            t.get("layer")
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .unwrap_or(0)
+        ),
+    );
+    props.insert("level".into(), opt_str(t.get("level")));
+    props.insert("area".into(), json!(area));
+    props
 }
 
 /// Tagged `landuse=retail` is the core when it holds at least this share of

@@ -664,27 +664,6 @@ pub(crate) fn leading_number(value: &str) -> Option<f64> {
     n.is_finite().then_some(n)
 }
 
-/// The first run of exactly four digits in a date (`"1852"`, `"~1650"`,
-/// `"2018-07-21"`, `"before 1900"`).
-pub(crate) fn year(value: &str) -> Option<i32> {
-    let bytes = value.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i].is_ascii_digit() {
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_digit() {
-                i += 1;
-            }
-            if i - start == 4 {
-                return value[start..i].parse().ok();
-            }
-        } else {
-            i += 1;
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -699,14 +678,11 @@ mod tests {
     }
 
     #[test]
-    fn parses_numbers_and_years() {
+    fn parses_leading_numbers() {
         assert_eq!(leading_number("12 m"), Some(12.0));
         assert_eq!(leading_number("12,5"), Some(12.5));
         assert_eq!(leading_number("40'"), None);
         assert_eq!(leading_number("tall"), None);
-        assert_eq!(year("2018-07-21"), Some(2018));
-        assert_eq!(year("~1650"), Some(1650));
-        assert_eq!(year("C17"), None);
     }
 
     #[test]

@@ -491,3 +491,101 @@ fn pbf_relation_with_unknown_member_type_is_an_error_naming_the_relation() {
         "{text}"
     );
 }
+
+#[test]
+fn streets_carry_their_level_as_tagged() {
+    let body = r#"
+  <node id="1" lat="52.3700" lon="4.8900"/><node id="2" lat="52.3700" lon="4.8910"/>
+  <node id="3" lat="52.3710" lon="4.8910"/>
+  <way id="1"><nd ref="1"/><nd ref="2"/>
+    <tag k="highway" v="footway"/><tag k="tunnel" v="yes"/><tag k="level" v="-1"/></way>
+  <way id="2"><nd ref="2"/><nd ref="3"/><tag k="highway" v="footway"/></way>"#;
+    let (layers, _) = import_bytes("level.osm", osm(body).as_bytes()).expect("imports");
+    assert_eq!(prop(find(&layers.streets, "way/1"), "level"), "-1");
+    assert_eq!(prop(find(&layers.streets, "way/1"), "tunnel"), true);
+    assert!(prop(find(&layers.streets, "way/2"), "level").is_null());
+}
+
+/// relation/1828586 in Copenhagen: a block (outer ring C) around a courtyard
+/// (inner ring B) holding another building (outer ring A). The courtyard used
+/// to be given to A, the first outer around a point inside it, so A came out
+/// as a shell with a hole larger than itself and C without its courtyard.
+#[test]
+fn a_courtyard_goes_to_the_outer_ring_around_it_not_to_a_building_inside_it() {
+    let ring = |first: i64, pts: &[(f64, f64)]| -> (String, String) {
+        let nodes = pts
+            .iter()
+            .enumerate()
+            .map(|(k, (lon, lat))| {
+                format!(
+                    r#"<node id="{}" lat="{lat}" lon="{lon}"/>"#,
+                    first + k as i64
+                )
+            })
+            .collect::<String>();
+        let mut refs: String = (0..pts.len())
+            .map(|k| format!(r#"<nd ref="{}"/>"#, first + k as i64))
+            .collect();
+        refs.push_str(&format!(r#"<nd ref="{first}"/>"#));
+        (nodes, refs)
+    };
+    // Listed A, B, C as in the relation's data: the building in the courtyard first.
+    let a = ring(
+        100,
+        &[
+            (12.5990102, 55.6676446),
+            (12.5991898, 55.6673854),
+            (12.5996722, 55.6674917),
+            (12.5995332, 55.6676923),
+            (12.5993037, 55.6676417),
+            (12.5992631, 55.6677003),
+        ],
+    );
+    let b = ring(
+        200,
+        &[
+            (12.5986495, 55.6679162),
+            (12.5995816, 55.6677975),
+            (12.5998217, 55.6674632),
+            (12.5991069, 55.667299),
+            (12.5985834, 55.6678393),
+        ],
+    );
+    let c = ring(
+        300,
+        &[
+            (12.5985007, 55.6680335),
+            (12.5983411, 55.667824),
+            (12.5990076, 55.6671644),
+            (12.6000724, 55.6673989),
+            (12.5997533, 55.6678777),
+        ],
+    );
+    let body = format!(
+        r#"{}{}{}
+  <way id="1">{}</way><way id="2">{}</way><way id="3">{}</way>
+  <relation id="1828586"><member type="way" ref="1" role="outer"/>
+    <member type="way" ref="2" role="inner"/><member type="way" ref="3" role="outer"/>
+    <tag k="type" v="multipolygon"/><tag k="building" v="yes"/></relation>"#,
+        a.0, b.0, c.0, a.1, b.1, c.1
+    );
+    let (layers, _) = import_bytes("court.osm", osm(&body).as_bytes()).expect("imports");
+    let f = find(&layers.buildings, "relation/1828586");
+    let Some(geojson::GeometryValue::MultiPolygon { coordinates }) =
+        f.geometry.as_ref().map(|g| &g.value)
+    else {
+        panic!("a multipolygon building");
+    };
+    let rings: Vec<(usize, usize)> = coordinates
+        .iter()
+        .map(|p| (p[0].len(), p.len() - 1))
+        .collect();
+    // (exterior vertices incl. closing, holes): C holds the courtyard, A none.
+    assert_eq!(rings, [(7, 0), (6, 1)], "{coordinates:?}");
+    let mp: geo::MultiPolygon<f64> = geo::Geometry::<f64>::try_from(f.geometry.clone().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    use geo::Validation;
+    assert!(mp.is_valid(), "{:?}", mp.validation_errors());
+}
