@@ -69,6 +69,7 @@ fn main() {
                     value: w * w * f64::from(floors),
                     estimated: true,
                 },
+                floor_area_usable: false,
                 vacant: rng.below(10) == 0,
                 monument: rng.below(20) == 0,
                 lift: [Some(true), Some(false), None][rng.below(3) as usize],

@@ -152,6 +152,10 @@ pub struct Building {
     pub floors: Valued<u32>,
     /// Gross floor area in m² (from data or footprint × floors).
     pub floor_area_m2: Valued<f64>,
+    /// Whether `floor_area_m2` is already usable floor area (the BAG's
+    /// gebruiksoppervlakte, NEN 2580: `floor_area_source = "bag_oppervlakte"`),
+    /// so the sites step takes it whole instead of `sites.usable_share` of it.
+    pub floor_area_usable: bool,
     /// Leegstand: registered or tagged as vacant.
     pub vacant: bool,
     /// Listed building (rijks- or gemeentelijk monument).
@@ -263,6 +267,7 @@ impl Building {
                 value: area,
                 estimated: true,
             },
+            floor_area_usable: false,
             vacant: false,
             monument: false,
             lift: None,

@@ -935,7 +935,12 @@ pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison
                 (Some(g), _) | (None, Some((_, g))) => (g.name.clone(), g.unit_m2),
                 (None, None) => ("geen doelgroep".to_string(), 60.0),
             };
-            let homes = (bld.floor_area_m2.value * b.1.sites.usable_share / unit).floor() as u32;
+            let share = if bld.floor_area_usable {
+                1.0
+            } else {
+                b.1.sites.usable_share
+            };
+            let homes = (bld.floor_area_m2.value * share / unit).floor() as u32;
             *homes_added.entry(group).or_insert(0) += homes;
         }
     }

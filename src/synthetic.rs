@@ -375,6 +375,7 @@ pub fn city(buildings: usize, seed: u64) -> Layers {
                         value: area * floors as f64,
                         estimated: true,
                     },
+                    floor_area_usable: false,
                     vacant: rng.unit() < 0.03,
                     monument: rel < 0.3 && rng.unit() < 0.1,
                     lift: None,

@@ -641,5 +641,7 @@ fn amsterdam_joins_the_bag_and_plan_uses_its_units() {
     let sites = read_json(&out.join("sites.geojson"));
     let first = &sites["features"][0]["properties"];
     assert_eq!(first["building_id"], "0363100012169213", "{first}");
-    assert_eq!(first["usable_m2"], 600.0, "750 m² × usable_share 0.8");
+    // The BAG's oppervlakte is usable area (NEN 2580): taken whole, not
+    // reduced by `usable_share` (0.8) as a gross area is.
+    assert_eq!(first["usable_m2"], 750.0, "750 m² oppervlakte, whole");
 }

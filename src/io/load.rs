@@ -1187,6 +1187,8 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
             ground_floor_use,
             floors,
             floor_area_m2,
+            floor_area_usable: !floor_area_m2.estimated
+                && p.text("floor_area_source").as_deref() == Some("bag_oppervlakte"),
             vacant,
             monument,
             lift,

@@ -214,6 +214,7 @@ mod tests {
                     value: 300.0,
                     estimated: false,
                 },
+                floor_area_usable: false,
                 vacant: true,
                 monument: false,
                 lift: None,

@@ -24,7 +24,8 @@
 //! take that voorziening away. The first type that applies, in the order above.
 //!
 //! # Homes
-//! Usable area × `usable_share` / the group's `unit_m2` (rounded down), on the
+//! Usable area (gross floor area × `usable_share`, or the BAG's oppervlakte whole:
+//! it is usable area already, NEN 2580) / the group's `unit_m2` (rounded down), on the
 //! floors the group's assessment allows: a step-free group without a lift gets
 //! the ground floor only; no floors gives 0. The best group: the highest
 //! suitability score among groups not ongeschikt that get at least one home.
@@ -292,7 +293,13 @@ pub fn sites(
             _ if in_core => area - storey,
             _ => area,
         };
-        let usable_m2 = gross * settings.usable_share;
+        // The BAG's oppervlakte is usable floor area already (NEN 2580).
+        let share = if b.floor_area_usable {
+            1.0
+        } else {
+            settings.usable_share
+        };
+        let usable_m2 = gross * share;
         let usable_estimated = b.floor_area_m2.estimated || (in_core && b.floors.estimated);
 
         let mut homes = BTreeMap::new();
@@ -300,7 +307,7 @@ pub fn sites(
         for (a, g) in per_group.iter().zip(groups) {
             let usable = match a.floors {
                 FloorsAdvice::AllFloors | FloorsAdvice::UpperFloorsOnly => usable_m2,
-                FloorsAdvice::GroundFloorOnly => (storey * settings.usable_share).min(usable_m2),
+                FloorsAdvice::GroundFloorOnly => (storey * share).min(usable_m2),
                 FloorsAdvice::NoFloors => 0.0,
             };
             let n = if g.unit_m2 > 0.0 && usable > 0.0 {
@@ -462,6 +469,7 @@ mod tests {
                 value: 300.0,
                 estimated: false,
             },
+            floor_area_usable: false,
             vacant,
             monument: false,
             lift: Some(true),
@@ -508,6 +516,27 @@ mod tests {
         };
         let a = assess_all(layers, facts, &groups, &settings);
         sites(layers, facts, &a, &groups, &site_settings())
+    }
+
+    /// The BAG's oppervlakte is usable area already: taken whole, where a gross
+    /// floor area gives `usable_share` of it.
+    #[test]
+    fn bag_oppervlakte_is_not_reduced_again() {
+        let mut bag = building("bag", 0.0, BuildingUse::Office, true);
+        bag.floor_area_usable = true;
+        let layers = Layers {
+            buildings: vec![bag, building("gross", 20.0, BuildingUse::Office, true)],
+            ..Layers::default()
+        };
+        let s = run(&layers, &[facts(false), facts(false)]);
+        let usable = |id: &str| {
+            s.iter()
+                .find(|x| layers.buildings[x.building].id == id)
+                .expect("site")
+                .usable_m2
+        };
+        assert!((usable("bag") - 300.0).abs() < 1e-9);
+        assert!((usable("gross") - 240.0).abs() < 1e-9);
     }
 
     #[test]

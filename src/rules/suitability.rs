@@ -1324,6 +1324,7 @@ mod tests {
                 value: 300.0,
                 estimated: false,
             },
+            floor_area_usable: false,
             vacant: true,
             monument: false,
             lift: Some(true),
