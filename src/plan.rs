@@ -117,6 +117,8 @@ pub const NO_DATA: &str = "onbekend (geen data)";
 /// km²), so fewer means the map, not the town, lacks them.
 pub const MIN_MAPPED_PER_KM2: f64 = 1.0;
 
+pub use crate::model::{MONUMENT_DATA_MIN_SHARE, monument_data};
+
 /// The same floor for district-level voorzieningen (library, theatre, cinema,
 /// care, community centre, secondary school, sports, park, market, dentist,
 /// square): one per 5 km².
@@ -341,7 +343,7 @@ pub fn run_with(
     diagnostics.append(&mut gap_diags);
     let suitability_settings = crate::scenario::SuitabilitySettings {
         unknown_needs,
-        monument_data: layers.buildings.iter().any(|b| b.monument),
+        monument_data: monument_data(&layers.buildings),
         ..scenario.suitability.clone()
     };
     progress.start("distances", None);
@@ -413,4 +415,48 @@ pub fn run_with(
         diagnostics,
         timings: clock.timings,
     })
+}
+
+#[cfg(test)]
+mod monument_tests {
+    use super::*;
+    use crate::model::{Building, BuildingUse};
+
+    fn buildings(marked: usize, all: usize, sheds: usize) -> Vec<Building> {
+        let mut out: Vec<Building> = (0..all)
+            .map(|i| {
+                let mut b = Building::new(
+                    i.to_string(),
+                    geo::MultiPolygon(vec![]),
+                    BuildingUse::Residential,
+                );
+                b.monument = i < marked;
+                b
+            })
+            .collect();
+        out.extend((0..sheds).map(|i| {
+            let mut b = Building::new(
+                format!("s{i}"),
+                geo::MultiPolygon(vec![]),
+                BuildingUse::Other,
+            );
+            b.non_dwelling = true;
+            b
+        }));
+        out
+    }
+
+    /// Amsterdam's OpenStreetMap marks 8 of 2,073: too few to read silence as
+    /// "geen monument"; a register export marking a quarter is read.
+    #[test]
+    fn monument_marks_count_only_when_enough() {
+        assert!(!monument_data(&buildings(8, 2073, 0)));
+        assert!(!monument_data(&buildings(0, 100, 0)));
+        assert!(!monument_data(&[]));
+        assert!(monument_data(&buildings(5, 100, 0)));
+        assert!(monument_data(&buildings(500, 2000, 0)));
+        // Sheds are not counted: 5 of 100 houses with 900 sheds is still 5%.
+        assert!(monument_data(&buildings(5, 100, 900)));
+        assert!(!monument_data(&buildings(4, 100, 0)));
+    }
 }

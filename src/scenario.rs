@@ -350,9 +350,9 @@ pub struct SuitabilitySettings {
     /// are mapped: a need of such a kind is "onbekend (geen data)", not failed
     /// and not in the score. Not a scenario key: the plan fills it from the data.
     pub unknown_needs: Vec<(AmenityKind, u32)>,
-    /// The map says which buildings are monuments (at least one is). Without
-    /// any, monument status is unknown: not "geen monument". Filled by the plan;
-    /// `true` from the scenario.
+    /// The map says which buildings are monuments (enough are marked:
+    /// [`crate::plan::monument_data`]). Without that, monument status is
+    /// unknown: not "geen monument". Filled by the plan; `true` from the scenario.
     pub monument_data: bool,
 }
 

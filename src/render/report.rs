@@ -231,8 +231,14 @@ pub fn html(input: &ReportInput) -> String {
             td(&mut s, &r.group);
             td(&mut s, crate::labels::amenity_key(&r.kind));
             td_n(&mut s, &crate::labels::minutes(r.minutes));
-            td_n(&mut s, &thousands(r.homes_inside));
-            td_n(&mut s, &thousands(r.homes_outside));
+            if r.caveat == Some(crate::plan::NO_DATA) {
+                // Without data no home is inside or outside: not 0 and all.
+                td_n(&mut s, "–");
+                td_n(&mut s, "–");
+            } else {
+                td_n(&mut s, &thousands(r.homes_inside));
+                td_n(&mut s, &thousands(r.homes_outside));
+            }
             if let Some(caveat) = r.caveat {
                 td_n(&mut s, caveat);
             } else {
@@ -468,6 +474,19 @@ mod tests {
             );
         crate::render::testxml::parse(&body).unwrap();
         assert_eq!(h, html(&input()));
+    }
+
+    /// A need without data shows no homes inside or outside (not "0 inside,
+    /// all outside" beside "onbekend").
+    #[test]
+    fn coverage_without_data_counts_no_homes() {
+        let mut i = input();
+        i.coverage[0].homes_inside = 0;
+        i.coverage[0].homes_outside = 6_121;
+        i.coverage[0].caveat = Some(crate::plan::NO_DATA);
+        let h = html(&i);
+        assert!(!h.contains("6.121"), "{h}");
+        assert!(h.contains(crate::plan::NO_DATA));
     }
 
     #[test]

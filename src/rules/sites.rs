@@ -41,7 +41,8 @@
 //! - `fit`: the share of the usable area the best group's homes fill
 //!   (homes × unit size / usable area; 0 without a home);
 //! - `monument`: 0 for a monument (transformation is harder), else 1; left out
-//!   (weight 0) when the map marks no building as a monument (status unknown);
+//!   (weight 0) when the map marks too few buildings as monuments to be read as
+//!   complete (`model::monument_data`: status unknown);
 //! - `data`: the share of floors, floor area and use that came from the data
 //!   rather than a default.
 //!
@@ -266,9 +267,11 @@ pub fn sites(
             })
     };
     let mut w = settings.weights;
-    // No building marked as a monument: the status is unknown, so the component
-    // drops out rather than counting every building as "no monument".
-    if !layers.buildings.iter().any(|b| b.monument) {
+    // Too few buildings marked as monuments to read the rest as "no monument"
+    // (`model::monument_data`): the status is unknown, so the component drops
+    // out rather than counting every building as "no monument".
+    let monument_known = crate::model::monument_data(&layers.buildings);
+    if !monument_known {
         w.monument = 0.0;
     }
     let mut out = Vec::new();
@@ -381,6 +384,8 @@ pub fn sites(
         }
         if b.monument {
             conditions.push("monument: transformatie mogelijk maar lastiger".to_string());
+        } else if !monument_known {
+            conditions.push("monumentstatus onbekend (niet in de kaart)".to_string());
         }
         if usable_estimated {
             conditions.push("vloeroppervlak geschat".to_string());
@@ -560,7 +565,11 @@ mod tests {
         assert_eq!(out.homes["starters"], 4);
         assert_eq!(out.homes["gezinnen"], 2);
         assert_eq!(out.homes["studenten"], 8);
-        assert!(out.conditions.is_empty(), "{:?}", out.conditions);
+        // No building in this map is marked as a monument: the status is unknown.
+        assert_eq!(
+            out.conditions,
+            vec!["monumentstatus onbekend (niet in de kaart)".to_string()]
+        );
         // Core: ground floor (100 m²) stays shop → (300 − 100) × 0.8 = 160 m².
         let core = get("core");
         assert!((core.usable_m2 - 160.0).abs() < 1e-9);

@@ -1106,7 +1106,8 @@ fn assess_near(
         );
     }
 
-    // Monument: unknown when the map marks no building as one.
+    // Monument: unknown when the map marks too few buildings to be read as
+    // complete (`plan::monument_data`).
     let status = if building.monument {
         Status::Warn
     } else if !settings.monument_data {

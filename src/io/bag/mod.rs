@@ -15,6 +15,7 @@
 //!   gebruik (niet ingemeten)`, `Verbouwing pand`, `Sloopvergunning verleend`
 //!   (still standing) and `Pand buiten gebruik` (standing, out of use: not
 //!   the same as vacancy). Not existing: `Bouwvergunning verleend` (planned),
+//!   `Bouw gestart` (under construction: its units are still `gevormd`),
 //!   `Niet gerealiseerd pand`, `Pand gesloopt`, `Pand ten onrechte opgevoerd`.
 //!   Only existing panden become buildings; the others are counted.
 //! - **Existing units** ([`unit_exists`]): `Verblijfsobject in gebruik`, `...
@@ -102,6 +103,7 @@ pub fn pand_exists(status: &str) -> Option<bool> {
         | "Sloopvergunning verleend"
         | "Pand buiten gebruik" => Some(true),
         "Bouwvergunning verleend"
+        | "Bouw gestart"
         | "Niet gerealiseerd pand"
         | "Pand gesloopt"
         | "Pand ten onrechte opgevoerd" => Some(false),
@@ -903,6 +905,8 @@ mod tests {
         assert_eq!(pand_exists("Pand buiten gebruik"), Some(true));
         assert_eq!(pand_exists("Pand gesloopt"), Some(false));
         assert_eq!(pand_exists("Bouwvergunning verleend"), Some(false));
+        // A real catalogue status (Doesburg 2015: 88 panden): under construction.
+        assert_eq!(pand_exists("Bouw gestart"), Some(false));
         assert_eq!(unit_exists("Verblijfsobject gevormd"), Some(false));
         assert_eq!(unit_exists("Verblijfsobject buiten gebruik"), Some(true));
         assert_eq!(pand_exists("Pand in aanbouw"), None);
