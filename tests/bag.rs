@@ -433,6 +433,40 @@ fn zips_inside_zips_read_as_the_bare_files() {
     assert_eq!(f["0221100000312938"]["dwellings"], 1);
 }
 
+/// An import that finds no current pand says so, with the way out (`--date`);
+/// PND files without VBO files say that units come only with the VBO files.
+#[test]
+fn an_empty_or_unitless_import_says_why() {
+    let Some(data) = bag_data() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    // Its one voorkomen ended on 2019-01-08 (SOURCE.txt).
+    let bad = data.join("doesburg-lvbag-2020/pand-gml-bad.xml");
+    let r = import_bag(&[bad.to_str().unwrap()], &tmp.path().join("a"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("1 pand voorkomen(s) read, none valid today")
+            && r.stderr.contains("--date"),
+        "{}",
+        r.stderr
+    );
+    let r = import_bag(
+        &[bad.to_str().unwrap(), "--date", "2018-12-01"],
+        &tmp.path().join("b"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("none valid"), "{}", r.stderr);
+    let pnd = data.join("doesburg-lvbag-2020/0221PND15092020.zip");
+    let r = import_bag(&[pnd.to_str().unwrap()], &tmp.path().join("c"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("no verblijfsobject (VBO) file read: the 7227 existing panden"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn mutation_files_broken_xml_and_foreign_folders_are_refused_by_name() {
     let tmp = tempfile::tempdir().unwrap();

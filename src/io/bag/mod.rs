@@ -577,6 +577,47 @@ pub fn read_extract(paths: &[PathBuf], options: &BagOptions) -> Result<BagExtrac
             ),
         });
     }
+    // Voorkomens read but none valid: a historic extract (or a --date outside
+    // it) gives an empty map, which must not pass in silence.
+    let voorkomens = counts.get("pand_voorkomens").copied().unwrap_or(0);
+    if panden.is_empty() && voorkomens > 0 {
+        let when = match options.date {
+            Some(d) => format!(
+                "on the --date given ({}-{:02}-{:02})",
+                d / 10_000,
+                d / 100 % 100,
+                d % 100
+            ),
+            None => "today: every one has an eindGeldigheid".to_string(),
+        };
+        diags.push(Diagnostic {
+            severity: Severity::Warning,
+            layer: "buildings".into(),
+            file: None,
+            feature: None,
+            code: "no_current_panden",
+            message: format!(
+                "{voorkomens} pand voorkomen(s) read, none valid {when}; give --date YYYY-MM-DD \
+                 for a day the extract covers"
+            ),
+        });
+    }
+    // PND files without VBO files: no units, so no dwellings and no use from
+    // the register; say what to add.
+    if !units_read && !panden.is_empty() {
+        diags.push(Diagnostic {
+            severity: Severity::Warning,
+            layer: "buildings".into(),
+            file: None,
+            feature: None,
+            code: "no_units",
+            message: format!(
+                "no verblijfsobject (VBO) file read: the {existing} existing panden have no \
+                 units, so use and dwellings are not from the register (plan estimates them); \
+                 add the extract's VBO files (9999VBO*.zip or *VBO*.xml)"
+            ),
+        });
+    }
     let units = mixes
         .into_iter()
         .map(|(id, m)| (format!("{id:016}"), m))
