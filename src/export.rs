@@ -355,10 +355,7 @@ pub fn coverage(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
         .coverage
         .iter()
         .map(|c| {
-            let minutes = scenario
-                .group(&c.group)
-                .and_then(|g| g.needs_minutes.get(&c.kind).copied())
-                .unwrap_or(f64::NAN);
+            let minutes = scenario.need_minutes(&c.group, c.kind);
             let id = format!("{}/{}", c.group, c.kind);
             let mut p = Map::new();
             p.insert("coverage_id".into(), json!(id));

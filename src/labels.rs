@@ -187,14 +187,7 @@ mod tests {
             let nl = building_use(*u);
             assert!(nl != u.as_str() || nl == "horeca", "{}", u.as_str());
         }
-        for t in [
-            "leegstand",
-            "leegstaande_units",
-            "boven_winkels",
-            "aanloopstraat",
-            "kantoor",
-            "overig",
-        ] {
+        for t in crate::rules::sites::SiteType::ALL.map(|t| t.as_str()) {
             assert!(!site_type(t).contains('_'), "{t}");
         }
         for k in [

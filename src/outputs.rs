@@ -463,10 +463,7 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
             .coverage
             .iter()
             .map(|c| {
-                let minutes = scenario
-                    .group(&c.group)
-                    .and_then(|g| g.needs_minutes.get(&c.kind).copied())
-                    .unwrap_or(f64::NAN);
+                let minutes = scenario.need_minutes(&c.group, c.kind);
                 Ok((
                     c.group.clone(),
                     c.kind,
@@ -541,10 +538,7 @@ pub fn report_input(
                 .map(|g| g.label.clone())
                 .unwrap_or_else(|| c.group.clone()),
             kind: c.kind.as_str().to_string(),
-            minutes: scenario
-                .group(&c.group)
-                .and_then(|g| g.needs_minutes.get(&c.kind).copied())
-                .unwrap_or(f64::NAN),
+            minutes: scenario.need_minutes(&c.group, c.kind),
             homes_inside: c.homes_inside as u64,
             homes_outside: c.homes_outside as u64,
             share_inside: c.share_inside,

@@ -630,6 +630,14 @@ impl Scenario {
         self.groups.iter().find(|g| g.name == name)
     }
 
+    /// The minutes a group needs an amenity kind within (its `needs`); NaN for a
+    /// group or kind the scenario does not list.
+    pub fn need_minutes(&self, group: &str, kind: AmenityKind) -> f64 {
+        self.group(group)
+            .and_then(|g| g.needs_minutes.get(&kind).copied())
+            .unwrap_or(f64::NAN)
+    }
+
     /// The source of a layer by name.
     pub fn layer(&self, name: &str) -> Option<&LayerSource> {
         self.layers.iter().find(|l| l.name == name)

@@ -365,14 +365,7 @@ fn meta(input: &KaartInput) -> Value {
     for (_, _, kind, _) in &input.horeca {
         horeca_labels.insert(kind.clone(), json!(labels::horeca_kind(kind)));
     }
-    let site_types = [
-        "leegstand",
-        "leegstaande_units",
-        "boven_winkels",
-        "aanloopstraat",
-        "kantoor",
-        "overig",
-    ];
+    let site_types = crate::rules::sites::SiteType::ALL.map(|t| t.as_str());
     let components = [
         "c_suitability",
         "c_vacancy",

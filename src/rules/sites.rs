@@ -83,6 +83,16 @@ pub enum SiteType {
 }
 
 impl SiteType {
+    /// Every site type, in the order of the module docs.
+    pub const ALL: [SiteType; 6] = [
+        SiteType::Leegstand,
+        SiteType::LeegstaandeUnits,
+        SiteType::BovenWinkels,
+        SiteType::Aanloopstraat,
+        SiteType::Kantoor,
+        SiteType::Overig,
+    ];
+
     /// `leegstand`, `leegstaande_units`, `boven_winkels`, `aanloopstraat`, `kantoor`, `overig`.
     pub fn as_str(self) -> &'static str {
         match self {
