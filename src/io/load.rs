@@ -22,6 +22,7 @@ use geo::{
 };
 use geojson::{GeometryValue, Position};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -48,14 +49,27 @@ pub struct RawLayer {
 /// One feature of a layer file as read: its positions checked and held as geo
 /// types in the file's CRS (a few contiguous arrays instead of the parser's one
 /// allocation per position: a million buildings take a fraction of the memory).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct SourceFeature {
     /// The Feature's `id` member.
     pub id: Option<geojson::feature::Id>,
-    /// The Feature's properties.
-    pub properties: Option<serde_json::Map<String, Value>>,
+    /// The Feature's properties: the JSON text of an object, kept as text and
+    /// parsed when the feature is converted (see [`SourceFeature::properties`]).
+    /// A parsed map costs about 1 KB per feature, so a million buildings held
+    /// as maps from the parse to the conversion took about 1 GB more at peak.
+    pub properties_json: Option<Box<RawValue>>,
     /// The geometry, or why there is none to use.
     pub geometry: SourceGeometry,
+}
+
+impl PartialEq for SourceFeature {
+    /// The same id, geometry and properties (compared parsed, so whitespace
+    /// and key order in the text do not count).
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.geometry == other.geometry
+            && self.properties() == other.properties()
+    }
 }
 
 /// A feature's geometry as read (see [`SourceFeature`]).
@@ -91,10 +105,61 @@ impl SourceFeature {
         };
         SourceFeature {
             id: f.id,
-            properties: f.properties,
+            properties_json: f
+                .properties
+                .and_then(|p| serde_json::value::to_raw_value(&p).ok()),
             geometry,
         }
     }
+
+    /// A feature from [`parse_parallel`]'s borrowed parse: `properties` is
+    /// the JSON text of an object (checked by the caller).
+    fn from_fast(f: FastFeature<'_>, crs: Crs, declared: bool) -> Self {
+        let geometry = match &f.geometry {
+            None => SourceGeometry::Missing,
+            Some(g) => match check_positions(&g.value, crs, declared) {
+                Some(problem) => SourceGeometry::BadPosition(problem),
+                None => SourceGeometry::Ok {
+                    geometry: to_geo_as_is(&g.value),
+                    unclosed: has_unclosed_ring(&g.value),
+                },
+            },
+        };
+        SourceFeature {
+            id: f.id,
+            properties_json: f.properties.map(ToOwned::to_owned),
+            geometry,
+        }
+    }
+
+    /// The properties, parsed (None when the Feature has none).
+    pub fn properties(&self) -> Option<serde_json::Map<String, Value>> {
+        self.properties_json
+            .as_ref()
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+    }
+}
+
+/// A Feature as [`parse_parallel`] reads it: the properties are borrowed as
+/// text, not parsed into a map (that waits for the conversion, one feature
+/// at a time). Members other than these (bbox, foreign members) are not used.
+#[derive(serde::Deserialize)]
+struct FastFeature<'a> {
+    #[serde(rename = "type")]
+    #[allow(dead_code)]
+    kind: FeatureTag,
+    #[serde(default)]
+    geometry: Option<geojson::Geometry>,
+    #[serde(default)]
+    id: Option<geojson::feature::Id>,
+    #[serde(default, borrow)]
+    properties: Option<&'a RawValue>,
+}
+
+/// `"type": "Feature"` and nothing else.
+#[derive(serde::Deserialize)]
+enum FeatureTag {
+    Feature,
 }
 
 /// What was loaded for one layer.
@@ -289,11 +354,14 @@ fn parse_parallel(name: &str, path: &Path, text: &str) -> Option<RawLayer> {
     let features = elements
         .into_par_iter()
         .map(|r| {
-            serde_json::from_str::<geojson::Feature>(&text[r])
-                .map(|f| SourceFeature::new(f, crs, crs_declared))
+            let f = serde_json::from_str::<FastFeature>(&text[r]).ok()?;
+            // Properties that are not an object: the careful way names it.
+            if f.properties.is_some_and(|p| !p.get().starts_with('{')) {
+                return None;
+            }
+            Some(SourceFeature::from_fast(f, crs, crs_declared))
         })
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .ok()?;
+        .collect::<Option<Vec<_>>>()?;
     Some(RawLayer {
         name: name.to_string(),
         path: path.to_path_buf(),
@@ -539,14 +607,24 @@ fn to_geo_as_is(value: &GeometryValue) -> Geometry<f64> {
 }
 
 /// Reads typed property values through the scenario's field mapping.
+/// One feature's properties, parsed when the feature is converted and
+/// dropped with it (see [`SourceFeature::properties_json`]).
 struct Props<'a> {
     source: &'a LayerSource,
-    props: Option<&'a serde_json::Map<String, Value>>,
+    props: Option<serde_json::Map<String, Value>>,
 }
 
 impl<'a> Props<'a> {
-    fn raw(&self, canonical: &str) -> Option<&'a Value> {
-        self.props?
+    /// Parses a feature's properties text (checked to be an object when read).
+    fn parse(source: &'a LayerSource, json: Option<&RawValue>) -> Self {
+        Props {
+            source,
+            props: json.and_then(|raw| serde_json::from_str(raw.get()).ok()),
+        }
+    }
+    fn raw(&self, canonical: &str) -> Option<&Value> {
+        self.props
+            .as_ref()?
             .get(self.source.field(canonical))
             .filter(|v| !v.is_null())
     }
@@ -681,7 +759,24 @@ impl LayerCx<'_> {
 }
 
 /// The feature's stable id: the mapped `id` property, else the Feature `id`, else `<layer>/<index>`.
-fn feature_id(f: &SourceFeature, props: &Props, layer: &str, index: usize) -> (String, bool) {
+fn feature_id(
+    f: &SourceFeature,
+    source: &LayerSource,
+    layer: &str,
+    index: usize,
+) -> (String, bool) {
+    let mapped = f
+        .properties_json
+        .as_deref()
+        .and_then(|raw| property_of(raw, source.field("id")));
+    let props = Props {
+        source,
+        props: mapped.map(|v| {
+            let mut m = serde_json::Map::new();
+            m.insert(source.field("id").to_string(), v);
+            m
+        }),
+    };
     if let Some(id) = props.text("id") {
         return (id, true);
     }
@@ -692,12 +787,59 @@ fn feature_id(f: &SourceFeature, props: &Props, layer: &str, index: usize) -> (S
     }
 }
 
-/// A converted feature with its id and properties reader.
+/// One property of a properties object, read without parsing the others
+/// (the last one of that name, as a parsed map keeps it).
+fn property_of(raw: &RawValue, key: &str) -> Option<Value> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+    struct One<'k>(&'k str);
+    impl<'de> Visitor<'de> for One<'_> {
+        type Value = Option<Value>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(k) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if k == self.0 {
+                    found = Some(map.next_value::<Value>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for One<'_> {
+        type Value = Option<Value>;
+        fn deserialize<D: serde::Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> std::result::Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    One(key).deserialize(&mut de).ok().flatten()
+}
+
+/// A converted feature with its id; its properties are parsed with
+/// [`Item::props`] where the feature is built.
 struct Item<'a> {
     index: usize,
     id: String,
     geometry: Geometry<f64>,
-    props: Props<'a>,
+    source: &'a LayerSource,
+    json: Option<&'a RawValue>,
+}
+
+impl<'a> Item<'a> {
+    /// The feature's properties, parsed (keep the result while building the feature).
+    fn props(&self) -> Props<'a> {
+        Props::parse(self.source, self.json)
+    }
 }
 
 /// Validates and reprojects all features of a layer; bad features become
@@ -721,11 +863,7 @@ fn convert_layer<'a>(
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.features.len());
     let mut items = Vec::with_capacity(raw.features.len());
     for (index, (f, geometry)) in raw.features.iter().zip(reprojected).enumerate() {
-        let props = Props {
-            source,
-            props: f.properties.as_ref(),
-        };
-        let (id, has_id) = feature_id(f, &props, &raw.name, index);
+        let (id, has_id) = feature_id(f, source, &raw.name, index);
         if !has_id {
             cx.diag(
                 Severity::Warning,
@@ -802,7 +940,8 @@ fn convert_layer<'a>(
             index,
             id,
             geometry,
-            props,
+            source,
+            json: f.properties_json.as_deref(),
         });
     }
     Ok(items)
@@ -978,8 +1117,8 @@ fn point_feature(cx: &mut LayerCx, item: &Item) -> Option<Point<f64>> {
 /// what was not a plain value in range is a warning naming the property as
 /// written in the file: `bad_value` when ignored, `number_read_as` when used
 /// adjusted (`2.5` floors read as 2).
-fn quantity(cx: &mut LayerCx, item: &Item, field: &str, q: Quantity) -> Option<f64> {
-    let text = match item.props.raw(field)? {
+fn quantity(cx: &mut LayerCx, item: &Item, p: &Props, field: &str, q: Quantity) -> Option<f64> {
+    let text = match p.raw(field)? {
         Value::Number(n) => n.to_string(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -995,10 +1134,7 @@ fn quantity(cx: &mut LayerCx, item: &Item, field: &str, q: Quantity) -> Option<f
             } else {
                 "number_read_as"
             },
-            format!(
-                "property \"{}\" = {text}: {note}",
-                item.props.source.field(field)
-            ),
+            format!("property \"{}\" = {text}: {note}", item.source.field(field)),
         );
     }
     reading.value
@@ -1012,7 +1148,7 @@ fn bad_value(cx: &mut LayerCx, item: &Item, field: &str, text: &str, what: &str)
         "bad_value",
         format!(
             "property \"{}\" = {text} is not {what}; ignored",
-            item.props.source.field(field)
+            item.source.field(field)
         ),
     );
 }
@@ -1047,7 +1183,7 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
         let Some(footprint) = polygon_feature(cx, item) else {
             continue;
         };
-        let p = &item.props;
+        let p = &item.props();
         let usage = match p.text("use") {
             Some(t) => parse_use(&t).unwrap_or_else(|| {
                 bad_value(
@@ -1081,8 +1217,8 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
         // `import osm` (crate::io::number): what is not a plain value in range
         // is reported; an impossible value is ignored, never silently replaced
         // (the default then applies, flagged estimated).
-        let floors_given = quantity(cx, item, "floors", Quantity::Floors);
-        let height = quantity(cx, item, "height_m", Quantity::HeightM);
+        let floors_given = quantity(cx, item, p, "floors", Quantity::Floors);
+        let height = quantity(cx, item, p, "height_m", Quantity::HeightM);
         let floors = match (floors_given, height) {
             (Some(f), _) => Valued {
                 value: f as u32,
@@ -1097,7 +1233,7 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
                 estimated: true,
             },
         };
-        let floor_area_m2 = match quantity(cx, item, "floor_area_m2", Quantity::AreaM2) {
+        let floor_area_m2 = match quantity(cx, item, p, "floor_area_m2", Quantity::AreaM2) {
             Some(a) => Valued {
                 value: a,
                 estimated: false,
@@ -1117,7 +1253,7 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
         let vacant_flag = flag("vacant").unwrap_or(false);
         let monument = flag("monument").unwrap_or(false);
         let lift = flag("lift");
-        let year = quantity(cx, item, "year", Quantity::Year).map(|y| y as i32);
+        let year = quantity(cx, item, p, "year", Quantity::Year).map(|y| y as i32);
         let building_type = p.text("building");
         let non_dwelling = match p.boolean("non_dwelling") {
             Ok(Some(v)) => v,
@@ -1214,7 +1350,7 @@ fn load_horeca(cx: &mut LayerCx, items: &[Item]) -> Vec<Horeca> {
         let Some(point) = point_feature(cx, item) else {
             continue;
         };
-        let p = &item.props;
+        let p = &item.props();
         let kind = p.text("kind").map(|k| k.to_ascii_lowercase());
         let category = match p.number("category") {
             Ok(Some(n)) if n.fract() == 0.0 && (1.0..=3.0).contains(&n) => {
@@ -1296,7 +1432,8 @@ fn load_amenities(cx: &mut LayerCx, items: &[Item]) -> Vec<Amenity> {
         let Some(point) = point_feature(cx, item) else {
             continue;
         };
-        let kind = match item.props.text("kind") {
+        let p = &item.props();
+        let kind = match p.text("kind") {
             Some(k) => match crate::io::osm::tags::amenity_kind_text(&k) {
                 Some(kind) => kind,
                 None => {
@@ -1325,7 +1462,7 @@ fn load_amenities(cx: &mut LayerCx, items: &[Item]) -> Vec<Amenity> {
             id: item.id.clone(),
             point,
             kind,
-            name: item.props.text("name"),
+            name: p.text("name"),
         });
     }
     out
@@ -1359,11 +1496,12 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
                 continue;
             }
         };
-        let foot = item.props.text("foot").map(|f| f.to_ascii_lowercase());
+        let p = &item.props();
+        let foot = p.text("foot").map(|f| f.to_ascii_lowercase());
         if matches!(foot.as_deref(), Some("no" | "private")) {
             continue;
         }
-        let grade = street_grade(cx, item);
+        let grade = street_grade(cx, item, p);
         let parts = lines.len();
         for (k, (mut line, is_ring)) in lines.into_iter().zip(ring_flags).enumerate() {
             line.0.dedup();
@@ -1384,8 +1522,8 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
                     format!("{}#{}", item.id, k)
                 },
                 line,
-                highway: item.props.text("highway"),
-                name: item.props.text("name"),
+                highway: p.text("highway"),
+                name: p.text("name"),
                 grade: grade.clone(),
             });
             if is_ring {
@@ -1488,8 +1626,8 @@ pub fn drop_unjoined_rings(streets: Vec<Street>, inner: &[usize]) -> Vec<Street>
 /// but `no` / `false` / `0` (`bridge=viaduct` is a bridge); `layer` is an
 /// integer (-5..5 in OSM; anything else is reported and read as 0); `level`
 /// is kept as written, numbers normalised ([`Grade::level_from`]).
-fn street_grade(cx: &mut LayerCx, item: &Item) -> Grade {
-    let flag = |cx: &mut LayerCx, canonical: &str| match item.props.raw(canonical) {
+fn street_grade(cx: &mut LayerCx, item: &Item, p: &Props) -> Grade {
+    let flag = |cx: &mut LayerCx, canonical: &str| match p.raw(canonical) {
         None => false,
         Some(Value::Bool(b)) => *b,
         Some(Value::Number(n)) => n.as_f64() != Some(0.0),
@@ -1504,7 +1642,7 @@ fn street_grade(cx: &mut LayerCx, item: &Item) -> Grade {
     };
     let bridge = flag(cx, "bridge");
     let tunnel = flag(cx, "tunnel");
-    let layer = match item.props.number("layer") {
+    let layer = match p.number("layer") {
         Ok(None) => 0,
         Ok(Some(v)) if v.fract() == 0.0 && v.abs() <= 100.0 => v as i32,
         Ok(Some(v)) => {
@@ -1520,7 +1658,7 @@ fn street_grade(cx: &mut LayerCx, item: &Item) -> Grade {
         bridge,
         tunnel,
         layer,
-        level: item.props.text("level").and_then(|t| Grade::level_from(&t)),
+        level: p.text("level").and_then(|t| Grade::level_from(&t)),
     }
 }
 
@@ -1532,7 +1670,7 @@ fn load_retail_core(cx: &mut LayerCx, items: &[Item]) -> Vec<RetailCore> {
             Some(RetailCore {
                 id: item.id.clone(),
                 area,
-                name: item.props.text("name"),
+                name: item.props().text("name"),
             })
         })
         .collect()
@@ -1544,7 +1682,7 @@ fn load_businesses(cx: &mut LayerCx, items: &[Item]) -> Vec<Business> {
         let Some(point) = point_feature(cx, item) else {
             continue;
         };
-        let p = &item.props;
+        let p = &item.props();
         let milieucategorie = p.text("milieucategorie").and_then(|t| {
             let m = Milieucategorie::parse(&t);
             if m.is_none() {
@@ -1593,7 +1731,8 @@ fn load_plan_zones(cx: &mut LayerCx, items: &[Item]) -> Vec<PlanZone> {
         let Some(area) = polygon_feature(cx, item) else {
             continue;
         };
-        let zone = match item.props.text("zone") {
+        let p = &item.props();
+        let zone = match p.text("zone") {
             Some(z) => match ZoneCharacter::parse(&z) {
                 Some(zone) => zone,
                 None => {
@@ -1616,7 +1755,7 @@ fn load_plan_zones(cx: &mut LayerCx, items: &[Item]) -> Vec<PlanZone> {
             id: item.id.clone(),
             area,
             zone,
-            name: item.props.text("name"),
+            name: p.text("name"),
         });
     }
     out
@@ -1868,7 +2007,8 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
     let mut layers = Layers::default();
     let mut info = Vec::new();
     let mut diagnostics = bulk.map(|b| b.far).unwrap_or_default();
-    for ((source, raw), extent) in scenario.layers.iter().zip(&raws).zip(extents) {
+    let source_crs: Vec<Option<Crs>> = raws.iter().map(|r| r.as_ref().map(|r| r.crs)).collect();
+    for ((source, raw), extent) in scenario.layers.iter().zip(&mut raws).zip(extents) {
         let Some(raw) = raw else {
             info.push(LayerInfo {
                 name: source.name.clone(),
@@ -1884,10 +2024,10 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
         let k = match conversions.iter().position(|(c, _)| *c == raw.crs) {
             Some(k) => k,
             None => {
-                let (extent, positions) = raws
+                let (extent, positions) = source_crs
                     .iter()
                     .zip(&source_extents)
-                    .filter(|(r, _)| r.as_ref().is_some_and(|r| r.crs == raw.crs))
+                    .filter(|(c, _)| **c == Some(raw.crs))
                     .fold((Extent::EMPTY, 0), |(a, n), (_, (b, m))| {
                         (a.merge(*b), n + m)
                     });
@@ -1897,11 +2037,16 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
         };
         let (loaded, mut found) = build_layer(raw, source, &conversions[k].1, &mut layers)?;
         diagnostics.append(&mut found);
+        // The layer is built: its parsed features go (freed by a worker while
+        // the next layer is built), so two layers' parses are never held at once.
+        let features_in_file = raw.features.len();
+        let parsed = std::mem::take(&mut raw.features);
+        rayon::spawn(move || drop(parsed));
         info.push(LayerInfo {
             name: source.name.clone(),
             file: source.path.display().to_string(),
             present: true,
-            features_in_file: raw.features.len(),
+            features_in_file,
             features_loaded: loaded,
             crs: raw.crs.to_string(),
             extent_wgs84: extent,
@@ -2233,6 +2378,33 @@ mod tests {
         let raw = parse_parallel("x", Path::new("t.geojson"), tricky).unwrap();
         assert_eq!(raw.crs, Crs::RD_NEW);
         assert_eq!(raw.features.len(), 2);
+    }
+
+    #[test]
+    fn one_property_is_read_as_the_parsed_map_holds_it() {
+        let raw = |t: &str| serde_json::value::RawValue::from_string(t.to_string()).unwrap();
+        let text = r#"{"a":{"id":"nested"},"id":"first","b":[1,{"id":2}],"i\u0064":"last"}"#;
+        let map: serde_json::Map<String, Value> = serde_json::from_str(text).unwrap();
+        // The last of duplicate keys wins, escaped keys count, nested ones do not.
+        assert_eq!(property_of(&raw(text), "id"), map.get("id").cloned());
+        assert_eq!(property_of(&raw(text), "id"), Some(Value::from("last")));
+        assert_eq!(property_of(&raw(r#"{"x":1}"#), "id"), None);
+        assert_eq!(
+            property_of(&raw(r#"{"id":12.5}"#), "id"),
+            Some(serde_json::json!(12.5))
+        );
+    }
+
+    #[test]
+    fn properties_that_are_not_an_object_go_the_careful_way_and_are_named() {
+        let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":[1],"geometry":null}]}"#;
+        assert!(parse_parallel("buildings", Path::new("b.geojson"), text).is_none());
+        let e = parse_layer("buildings", Path::new("b.geojson"), text).unwrap_err();
+        let message = e.to_string();
+        assert!(
+            message.contains("b.geojson") && message.contains("not a valid GeoJSON Feature"),
+            "{message}"
+        );
     }
 
     #[test]
