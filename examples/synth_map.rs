@@ -4,6 +4,8 @@
 //! ```sh
 //! cargo run --release --example synth_map -- --buildings 70000 --out /tmp/synth70k
 //! binnenstad plan /tmp/synth70k/scenario.toml --timings
+//! # a country of 10 centres, 5 million buildings (binnenstad::synthetic::country)
+//! cargo run --release --example synth_map -- --buildings 5000000 --centres 10 --out /tmp/synth5m
 //! ```
 //!
 //! Layers are GeoJSON in RD New with the legacy `crs` member
@@ -17,14 +19,24 @@ use binnenstad::crs::Crs;
 use std::path::{Path, PathBuf};
 
 /// Writes the map folder and `scenario.toml` into `out`.
-fn write_map(buildings: usize, seed: u64, crs: Crs, out: &Path) -> Result<()> {
-    let layers = binnenstad::synthetic::city(buildings, seed);
+fn write_map(buildings: usize, centres: usize, seed: u64, crs: Crs, out: &Path) -> Result<()> {
+    let (layers, what) = if centres > 1 {
+        (
+            binnenstad::synthetic::country(buildings, centres, seed),
+            format!("country({buildings}, {centres}, {seed})"),
+        )
+    } else {
+        (
+            binnenstad::synthetic::city(buildings, seed),
+            format!("city({buildings}, {seed})"),
+        )
+    };
     binnenstad::io::write::map_folder(&layers, &out.join("map"), crs, Crs::RD_NEW)?;
     let scenario = format!(
-        "# Synthetic city: binnenstad::synthetic::city({buildings}, {seed}), written by examples/synth_map.rs.\n\
+        "# Synthetic map: binnenstad::synthetic::{what}, written by examples/synth_map.rs.\n\
          version = 1\n\
          name = \"synth-{buildings}\"\n\
-         description = \"Synthetic city centre with {buildings} buildings (seed {seed})\"\n\
+         description = \"Synthetic {what}: {buildings} buildings\"\n\
          area = \"map\"\n\
          crs = \"EPSG:28992\"\n"
     );
@@ -36,6 +48,7 @@ fn main() -> Result<()> {
     let mut buildings: Option<usize> = None;
     let mut out: Option<PathBuf> = None;
     let mut seed = 42u64;
+    let mut centres = 1usize;
     let mut crs = Crs::RD_NEW;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -44,16 +57,17 @@ fn main() -> Result<()> {
             "--buildings" => buildings = Some(value()?.parse().context("--buildings")?),
             "--out" => out = Some(PathBuf::from(value()?)),
             "--seed" => seed = value()?.parse().context("--seed")?,
+            "--centres" => centres = value()?.parse().context("--centres")?,
             "--wgs84" => crs = Crs::WGS84,
             other => bail!(
-                "unknown argument {other}; usage: synth_map --buildings N --out DIR [--seed S] [--wgs84]"
+                "unknown argument {other}; usage: synth_map --buildings N --out DIR [--centres K] [--seed S] [--wgs84]"
             ),
         }
     }
     let (Some(buildings), Some(out)) = (buildings, out) else {
-        bail!("usage: synth_map --buildings N --out DIR [--seed S] [--wgs84]");
+        bail!("usage: synth_map --buildings N --out DIR [--centres K] [--seed S] [--wgs84]");
     };
-    write_map(buildings, seed, crs, &out)?;
+    write_map(buildings, centres, seed, crs, &out)?;
     println!("wrote {}", out.join("scenario.toml").display());
     Ok(())
 }

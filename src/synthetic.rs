@@ -420,9 +420,115 @@ pub fn city(buildings: usize, seed: u64) -> Layers {
     layers
 }
 
+/// A synthetic country: `centres` cities ([`city`], seeds `seed`, `seed + 1`,
+/// ...) of `buildings / centres` buildings each (the first ones get the
+/// remainder), laid out on a grid across the Netherlands in RD New with gaps of
+/// open land between them (at least 10 km, as between Dutch towns), every id
+/// prefixed with its centre (`c3/synth/b/17`). For the national-scale benchmark
+/// (`examples/synth_map.rs --centres K`): the same arguments always give the
+/// same layers.
+pub fn country(buildings: usize, centres: usize, seed: u64) -> Layers {
+    use geo::{BoundingRect, Translate};
+    let centres = centres.max(1);
+    let cols = (centres as f64).sqrt().ceil() as usize;
+    let mut out = Layers::default();
+    // The largest city's footprint sets the spacing of the grid.
+    let mut spacing = 0.0f64;
+    let mut cities = Vec::with_capacity(centres);
+    for c in 0..centres {
+        let n = buildings / centres + usize::from(c < buildings % centres);
+        let layers = city(n, seed.wrapping_add(c as u64));
+        if let Some(r) = crate::io::load::buildings_rect(&layers) {
+            spacing = spacing.max(r.width().max(r.height()));
+        }
+        cities.push(layers);
+    }
+    let spacing = spacing + 10_000.0;
+    // Centred on the country's middle (RD 155 000, 463 000, near Amersfoort).
+    let rows = centres.div_ceil(cols);
+    let x0 = 155_000.0 - (cols as f64 - 1.0) * spacing / 2.0;
+    let y0 = 463_000.0 - (rows as f64 - 1.0) * spacing / 2.0;
+    for (c, mut layers) in cities.into_iter().enumerate() {
+        let (dx, dy) = (
+            x0 + (c % cols) as f64 * spacing - CENTRE.0,
+            y0 + (c / cols) as f64 * spacing - CENTRE.1,
+        );
+        let prefix = |id: &mut String| *id = format!("c{c}/{id}");
+        for b in &mut layers.buildings {
+            b.footprint.translate_mut(dx, dy);
+            prefix(&mut b.id);
+        }
+        for s in &mut layers.streets {
+            s.line.translate_mut(dx, dy);
+            prefix(&mut s.id);
+        }
+        for a in &mut layers.amenities {
+            a.point.translate_mut(dx, dy);
+            prefix(&mut a.id);
+        }
+        for h in &mut layers.horeca {
+            h.point.translate_mut(dx, dy);
+            prefix(&mut h.id);
+        }
+        for r in &mut layers.retail_core {
+            r.area.translate_mut(dx, dy);
+            prefix(&mut r.id);
+        }
+        debug_assert!(
+            layers
+                .buildings
+                .iter()
+                .all(|b| b.footprint.bounding_rect().is_some())
+        );
+        out.buildings.append(&mut layers.buildings);
+        out.streets.append(&mut layers.streets);
+        out.amenities.append(&mut layers.amenities);
+        out.horeca.append(&mut layers.horeca);
+        out.retail_core.append(&mut layers.retail_core);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn country_is_centres_apart_with_unique_ids() {
+        let c = country(3001, 3, 7);
+        assert_eq!(c.buildings.len(), 3001);
+        assert_eq!(c.retail_core.len(), 3);
+        let ids: std::collections::HashSet<&str> =
+            c.buildings.iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(ids.len(), 3001);
+        // The same city as `city` alone, moved: areas are unchanged.
+        use geo::Area;
+        let one = city(1001, 7);
+        let moved: f64 = c.buildings[..1001]
+            .iter()
+            .map(|b| b.footprint.unsigned_area())
+            .sum();
+        let alone: f64 = one
+            .buildings
+            .iter()
+            .map(|b| b.footprint.unsigned_area())
+            .sum();
+        assert!((moved - alone).abs() < 1e-6 * alone);
+        // Centres are at least 10 km apart (open land between the towns).
+        let r = |b: &[crate::model::Building]| {
+            let l = Layers {
+                buildings: b.to_vec(),
+                ..Layers::default()
+            };
+            crate::io::load::buildings_rect(&l).unwrap()
+        };
+        let (a, b) = (r(&c.buildings[..1001]), r(&c.buildings[1001..2001]));
+        assert!(b.min().x - a.max().x >= 10_000.0 - 1e-6, "{a:?} {b:?}");
+        assert_eq!(
+            country(3001, 3, 7).buildings[2500].footprint,
+            c.buildings[2500].footprint
+        );
+    }
 
     #[test]
     fn city_is_deterministic_and_sized() {
