@@ -702,11 +702,45 @@ const ROUTE_FILE: binnenstad::io::output::FileKind = binnenstad::io::output::Fil
     flag: "--route-out",
     collection: "routes",
 };
-/// `isochrone --out`: replaces only an isochrone file binnenstad wrote.
+/// `isochrone --out FILE`: the bands (polygons); replaces only an isochrone
+/// file binnenstad wrote.
 const ISOCHRONE_FILE: binnenstad::io::output::FileKind = binnenstad::io::output::FileKind {
     flag: "--out",
     collection: "isochrone",
 };
+/// The reached street pieces (lines), in a sibling of FILE ([`isochrone_files`]).
+const ISOCHRONE_STREETS_FILE: binnenstad::io::output::FileKind = binnenstad::io::output::FileKind {
+    flag: "--out",
+    collection: "isochrone_straten",
+};
+
+/// The four files of `isochrone --out FILE`, one geometry type per layer, each
+/// with the QGIS style QGIS applies when it opens the layer (same stem, `.qml`):
+/// `iso.geojson` → bands `iso.geojson` + `iso.qml`, streets
+/// `iso.straten.geojson` + `iso.straten.qml`.
+fn isochrone_files(file: &Path) -> [(PathBuf, binnenstad::io::output::FileKind); 4] {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "isochrone".into());
+    let ext = file
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "geojson".into());
+    let beside = |name: String| file.with_file_name(name);
+    [
+        (file.to_path_buf(), ISOCHRONE_FILE),
+        (beside(format!("{stem}.qml")), ISOCHRONE_FILE),
+        (
+            beside(format!("{stem}.straten.{ext}")),
+            ISOCHRONE_STREETS_FILE,
+        ),
+        (
+            beside(format!("{stem}.straten.qml")),
+            ISOCHRONE_STREETS_FILE,
+        ),
+    ]
+}
 
 fn cmd_reach(
     path: &Path,
@@ -782,11 +816,13 @@ fn cmd_isochrone(
             .iter()
             .any(|m| !m.is_finite() || *m <= 0.0 || *m > 240.0)
     {
-        bail!("--minutes: give positive minutes up to 240, e.g. 5,10,15");
+        bail!("--minutes: geef positieve minuten tot en met 240, bijvoorbeeld 5,10,15");
     }
     let scenario = Scenario::load(path)?;
-    if let Some(file) = &out {
-        binnenstad::io::output::check_file(file, &inputs_of(&scenario), ISOCHRONE_FILE)?;
+    // Every file is refused before the plan, not after; none is written then.
+    let files = out.as_deref().map(isochrone_files);
+    for (file, kind) in files.iter().flatten() {
+        binnenstad::io::output::check_file(file, &inputs_of(&scenario), *kind)?;
     }
     let plan = plan_of(&scenario, false)?;
     let g = group_of(
@@ -802,8 +838,9 @@ fn cmd_isochrone(
         binnenstad::plan::COVERAGE_BUFFER_M,
         scenario.network.max_connector_m,
     )
-    .map_err(|e| anyhow::anyhow!("cannot start there: {e}"))?;
-    let mut features = Vec::new();
+    .map_err(|e| anyhow::anyhow!("kan daar niet beginnen: {e}"))?;
+    let mut areas = Vec::new();
+    let mut streets = Vec::new();
     outln!(
         "{:>6} {:>8} {:>12} {:>10}",
         "min",
@@ -816,40 +853,73 @@ fn cmd_isochrone(
         let area = band.area.unsigned_area();
         let length: f64 = band.segments.0.iter().map(|l| Euclidean.length(l)).sum();
         outln!(
-            "{:>6} {:>8.0} {:>12.0} {:>10.0}",
-            m,
-            band.max_m,
-            area,
-            length
+            "{:>6} {:>8} {:>12} {:>10}",
+            binnenstad::labels::nl_number(*m, if m.fract() == 0.0 { 0 } else { 1 }),
+            binnenstad::labels::nl_number(band.max_m, 0),
+            binnenstad::labels::nl_number(area, 0),
+            binnenstad::labels::nl_number(length, 0)
         );
-        for (what, geometry) in [
-            ("area", geo::Geometry::MultiPolygon(band.area.clone())),
-            (
-                "streets",
-                geo::Geometry::MultiLineString(band.segments.clone()),
-            ),
-        ] {
+        let props = || {
             let mut props = serde_json::Map::new();
             props.insert("minutes".into(), serde_json::json!(m));
             props.insert("metres".into(), serde_json::json!(band.max_m.round()));
             props.insert("group".into(), serde_json::json!(g.name));
-            props.insert("part".into(), serde_json::json!(what));
-            features.push(binnenstad::io::write::OutFeature {
-                id: format!("{m}min/{what}"),
-                geometry,
-                properties: props,
-            });
-        }
+            props
+        };
+        areas.push(binnenstad::io::write::OutFeature {
+            id: format!("{m}min/gebied"),
+            geometry: geo::Geometry::MultiPolygon(band.area.clone()),
+            properties: props(),
+        });
+        streets.push(binnenstad::io::write::OutFeature {
+            id: format!("{m}min/straten"),
+            geometry: geo::Geometry::MultiLineString(band.segments.clone()),
+            properties: props(),
+        });
     }
-    if let Some(file) = out {
+    if let Some(files) = files {
+        // The largest band first, so QGIS draws the nearer bands over it.
+        areas.reverse();
+        streets.reverse();
         let writer = binnenstad::io::write::GeoJsonWriter::new(plan.working_crs, Crs::WGS84)?;
-        binnenstad::io::output::write_file(
-            &file,
-            writer.collection("isochrone", &features)?.as_bytes(),
-            &inputs_of(&scenario),
-            ISOCHRONE_FILE,
-        )?;
-        outln!("wrote {}", file.display());
+        let style = |geometry| binnenstad::render::qml::isochrone(minutes, geometry);
+        use binnenstad::render::qml::GeomKind;
+        let texts = [
+            writer.collection(ISOCHRONE_FILE.collection, &areas)?,
+            binnenstad::io::output::mark_style(
+                &style(GeomKind::Polygon),
+                ISOCHRONE_FILE.collection,
+            ),
+            writer.collection(ISOCHRONE_STREETS_FILE.collection, &streets)?,
+            binnenstad::io::output::mark_style(
+                &style(GeomKind::Line),
+                ISOCHRONE_STREETS_FILE.collection,
+            ),
+        ];
+        for ((file, kind), text) in files.iter().zip(&texts) {
+            binnenstad::io::output::write_file(
+                file,
+                text.as_bytes(),
+                &inputs_of(&scenario),
+                *kind,
+            )?;
+        }
+        let [
+            (bands, _),
+            (bands_style, _),
+            (streets, _),
+            (streets_style, _),
+        ] = &files;
+        outln!(
+            "geschreven: {} (gebieden per band, vlakken; opmaak {})",
+            bands.display(),
+            bands_style.display()
+        );
+        outln!(
+            "geschreven: {} (bereikte straten per band, lijnen; opmaak {})",
+            streets.display(),
+            streets_style.display()
+        );
     }
     Ok(())
 }
