@@ -283,7 +283,7 @@ macro_rules! outln {
 struct StdoutFailed(std::io::Error);
 impl std::fmt::Display for StdoutFailed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot write to standard output: {}", self.0)
+        write!(f, "kan niet naar de standaarduitvoer schrijven: {}", self.0)
     }
 }
 impl std::error::Error for StdoutFailed {}
@@ -304,7 +304,11 @@ fn stdout_failed(e: &StdoutFailed) -> ExitCode {
 struct ChecksFailed(usize);
 impl std::fmt::Display for ChecksFailed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} data error(s) found", self.0)
+        write!(
+            f,
+            "{} in de gegevens gevonden",
+            binnenstad::labels::aantal(self.0 as u64, "fout", "fouten")
+        )
     }
 }
 impl std::error::Error for ChecksFailed {}
@@ -421,12 +425,12 @@ fn run(cli: Cli) -> Result<()> {
                     .map(|k| k.as_str())
                     .collect();
                 anyhow::anyhow!(
-                    "--amenity {amenity}: unknown kind (expected one of {})",
+                    "--amenity {amenity}: onbekende soort (verwacht een van {})",
                     kinds.join(", ")
                 )
             })?;
             if count == 0 {
-                bail!("--count must be at least 1");
+                bail!("--count moet minstens 1 zijn");
             }
             let (scenario, plan) = plan_for(&scenario, false)?;
             let g = group_of(
@@ -493,14 +497,54 @@ fn print_diagnostics(diagnostics: &[binnenstad::Diagnostic], limit: usize, all_o
     }
     if diagnostics.len() > limit {
         errln!(
-            "... and {} more (all of them: {all_of_them})",
+            "... en nog {} (alle: {all_of_them})",
             diagnostics.len() - limit
         );
     }
 }
 
 /// Where the diagnostics of a plan are all listed.
-const CHECK_LISTS_ALL: &str = "`binnenstad check --json`, or the report";
+const CHECK_LISTS_ALL: &str = "`binnenstad check --json`, of het rapport";
+
+/// Every data problem of a plan, one per line, in the output folder (written
+/// only when there are problems; report.html lists them too).
+const PROBLEMS_FILE: &str = "problemen.txt";
+
+/// The data problems of a plan as one line: how many, of what kind (most
+/// frequent first), and where to read them all.
+fn problems_line(diagnostics: &[binnenstad::Diagnostic], file: &Path) -> String {
+    use binnenstad::labels::{aantal, diagnostic};
+    let mut by_code: std::collections::BTreeMap<&str, u64> = Default::default();
+    for d in diagnostics {
+        *by_code.entry(diagnostic(d.code)).or_default() += 1;
+    }
+    let mut kinds: Vec<(&str, u64)> = by_code.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n}× {k}")).collect();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count() as u64;
+    let warnings = diagnostics.len() as u64 - errors;
+    let mut counts = Vec::new();
+    if errors > 0 {
+        counts.push(aantal(errors, "fout", "fouten"));
+    }
+    if warnings > 0 {
+        counts.push(aantal(warnings, "waarschuwing", "waarschuwingen"));
+    }
+    format!(
+        "let op: {} ({}: {}); alle in {} en in report.html onder Gegevensproblemen",
+        aantal(
+            diagnostics.len() as u64,
+            "gegevensprobleem",
+            "gegevensproblemen"
+        ),
+        counts.join(", "),
+        kinds.join(", "),
+        file.display()
+    )
+}
 
 /// Every data problem `import osm` found, one per line, in the map folder it writes.
 const IMPORT_PROBLEMS_FILE: &str = "import_problems.txt";
@@ -536,7 +580,6 @@ fn cmd_plan(
     let bars = Bars::new();
     let plan = plan::run_with(&scenario, loaded, true, &bars)?;
     bars.clear();
-    print_diagnostics(&plan.diagnostics, 20, CHECK_LISTS_ALL);
     let t_write = Instant::now();
     // Files go straight into the temporary folder, one at a time; the folder
     // replaces the previous outputs only when every file is written.
@@ -553,6 +596,14 @@ fn cmd_plan(
         })?;
         write_times.push((binnenstad::outputs::GPKG_FILE.to_string(), t.elapsed()));
     }
+    if !plan.diagnostics.is_empty() {
+        let mut text = String::new();
+        for d in &plan.diagnostics {
+            text.push_str(&printable(&d.to_string()));
+            text.push('\n');
+        }
+        dir.write(PROBLEMS_FILE, text)?;
+    }
     bars.clear();
     let written = dir.commit()?;
     if timings {
@@ -566,22 +617,29 @@ fn cmd_plan(
         }
         errln!("{:<14} {:>9.3} s", "total", start.elapsed().as_secs_f64());
     }
-    outln!("wrote {}", written.display());
-    // What to open, not only where it went.
-    for (file, what) in [
-        (
-            "kaart.html",
-            "klikbare kaart: oordeel, redenen en loopminuten per gebouw",
-        ),
-        (
-            "report.html",
-            "rapport: cijfers, beste locaties, gegevensproblemen",
-        ),
-        ("map.png", "kaart als afbeelding"),
-        ("binnenstad.qgs", "QGIS-project met alle lagen, opgemaakt"),
-    ] {
-        outln!("  open {:<40} {what}", written.join(file).display());
+    out!("{}", binnenstad::query::plan_summary(&plan, &scenario));
+    if !plan.diagnostics.is_empty() {
+        use std::io::Write as _;
+        // The summary first, then the one line of problems, then what to open.
+        let _ = std::io::stdout().flush();
+        errln!(
+            "{}",
+            problems_line(&plan.diagnostics, &written.join(PROBLEMS_FILE))
+        );
     }
+    outln!("geschreven: {}", written.display());
+    // What to open, not only where it went.
+    outln!(
+        "  open {:<40} klikbare kaart: oordeel, redenen en loopminuten per gebouw",
+        written.join("kaart.html").display()
+    );
+    outln!(
+        "  open {:<40} rapport: cijfers, beste locaties, gegevensproblemen",
+        written.join("report.html").display()
+    );
+    outln!(
+        "  verder: map.png (kaart als afbeelding), binnenstad.qgs (QGIS-project, alle lagen opgemaakt)"
+    );
     Ok(())
 }
 
@@ -652,8 +710,12 @@ fn plan_of(scenario: &Scenario, with_coverage: bool) -> Result<plan::Plan> {
     let plan = plan::run_with(scenario, loaded, with_coverage, &plan::Silent)?;
     if !plan.diagnostics.is_empty() {
         errln!(
-            "{} data problem(s); `binnenstad check` lists them",
-            plan.diagnostics.len()
+            "let op: {}; `binnenstad check` noemt ze alle",
+            binnenstad::labels::aantal(
+                plan.diagnostics.len() as u64,
+                "gegevensprobleem",
+                "gegevensproblemen"
+            )
         );
     }
     Ok(plan)
@@ -663,7 +725,7 @@ fn group_of<'a>(scenario: &'a Scenario, name: &str) -> Result<&'a binnenstad::sc
     scenario.group(name).ok_or_else(|| {
         let names: Vec<&str> = scenario.groups.iter().map(|g| g.name.as_str()).collect();
         anyhow::anyhow!(
-            "--group {name}: unknown doelgroep (the scenario has {})",
+            "--group {name}: onbekende doelgroep (het scenario heeft {})",
             names.join(", ")
         )
     })
@@ -691,9 +753,14 @@ fn cmd_zones(path: &Path, out: Option<PathBuf>) -> Result<()> {
             .map(|z| z.area_m2)
             .sum();
         let n = zoning.buildings.iter().filter(|b| b.zone == *c).count();
-        outln!("{:<8} {:>10.0} m²  {:>6} buildings", c.as_str(), area, n);
+        outln!(
+            "{:<8} {:>10} m²  {}",
+            c.as_str(),
+            binnenstad::labels::nl_number(area, 0),
+            binnenstad::labels::aantal(n as u64, "gebouw", "gebouwen")
+        );
     }
-    outln!("wrote {}", written.display());
+    outln!("geschreven: {}", written.display());
     Ok(())
 }
 
@@ -937,21 +1004,21 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
         outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         outln!(
-            "scenario {} — working CRS {}",
+            "scenario {} — werk-CRS {}",
             scenario.name,
             loaded.working_crs
         );
         outln!(
-            "{:<12} {:>9} {:>9}  {:<11} extent (W S E N, degrees)",
-            "layer",
-            "in file",
-            "loaded",
+            "{:<12} {:>11} {:>9}  {:<11} omvang (W Z O N, graden)",
+            "laag",
+            "in bestand",
+            "geladen",
             "CRS"
         );
         for l in &report.layers {
             if !l.present {
                 outln!(
-                    "{:<12} {:>9} {:>9}  {:<11} (absent: optional)",
+                    "{:<12} {:>11} {:>9}  {:<11} (ontbreekt: optioneel)",
                     l.name,
                     "-",
                     "-",
@@ -962,9 +1029,9 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
             let extent = l
                 .extent_wgs84
                 .map(|[w, s, e, n]| format!("{w:.5} {s:.5} {e:.5} {n:.5}"))
-                .unwrap_or_else(|| "(empty)".into());
+                .unwrap_or_else(|| "(leeg)".into());
             outln!(
-                "{:<12} {:>9} {:>9}  {:<11} {}",
+                "{:<12} {:>11} {:>9}  {:<11} {}",
                 l.name,
                 l.features_in_file,
                 l.features_loaded,
@@ -976,7 +1043,11 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
             outln!("{}", printable(line));
         }
         let warnings = report.diagnostics.len() - errors;
-        outln!("{errors} error(s), {warnings} warning(s)");
+        outln!(
+            "{}, {}",
+            binnenstad::labels::aantal(errors as u64, "fout", "fouten"),
+            binnenstad::labels::aantal(warnings as u64, "waarschuwing", "waarschuwingen")
+        );
         if std::io::stdout().is_terminal() {
             print_diagnostics(&report.diagnostics, 50, CHECK_LISTS_ALL);
         } else {
@@ -1051,16 +1122,20 @@ fn cmd_import_bag(
     }
     if !bag.diagnostics.is_empty() {
         errln!(
-            "{} data problem(s) in the BAG extract:",
-            bag.diagnostics.len()
+            "{} in het BAG-extract:",
+            binnenstad::labels::aantal(
+                bag.diagnostics.len() as u64,
+                "gegevensprobleem",
+                "gegevensproblemen"
+            )
         );
         let file = written_to.join(IMPORT_PROBLEMS_FILE);
         print_diagnostics(&bag.diagnostics, 10, &file.display().to_string());
     }
     outln!(
-        "wrote {} in {:.2} s",
+        "geschreven: {} in {} s",
         written_to.display(),
-        start.elapsed().as_secs_f64()
+        binnenstad::labels::nl_number(start.elapsed().as_secs_f64(), 2)
     );
     Ok(())
 }
@@ -1161,8 +1236,12 @@ fn cmd_import_osm(
     }
     if !report.diagnostics.is_empty() {
         errln!(
-            "{} data problem(s) in the OSM file:",
-            report.diagnostics.len()
+            "{} in het OSM-bestand:",
+            binnenstad::labels::aantal(
+                report.diagnostics.len() as u64,
+                "gegevensprobleem",
+                "gegevensproblemen"
+            )
         );
         let file = written.join(IMPORT_PROBLEMS_FILE);
         print_diagnostics(&report.diagnostics, 10, &file.display().to_string());
@@ -1172,9 +1251,9 @@ fn cmd_import_osm(
         outln!("{summary}");
     }
     outln!(
-        "wrote {} in {:.2} s",
+        "geschreven: {} in {} s",
         written.display(),
-        start.elapsed().as_secs_f64()
+        binnenstad::labels::nl_number(start.elapsed().as_secs_f64(), 2)
     );
     Ok(())
 }

@@ -114,7 +114,7 @@ impl From<&crate::Diagnostic> for DiagnosticRow {
                 crate::Severity::Warning => "warning".into(),
                 crate::Severity::Error => "error".into(),
             },
-            layer: d.layer.clone(),
+            layer: crate::labels::layer(&d.layer).to_string(),
             feature: d
                 .feature
                 .as_ref()
@@ -461,7 +461,7 @@ mod tests {
             diagnostics: vec![DiagnosticRow {
                 severity: "error".into(),
                 layer: "buildings".into(),
-                feature: "feature 3 (id <x>)".into(),
+                feature: "object 3 (id <x>)".into(),
                 message: "ring not closed".into(),
             }],
             map_svg: Some("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><text>map</text></svg>".into()),
