@@ -495,7 +495,7 @@ pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
             (*z, n as u64)
         })
         .collect();
-    zones.sort_by(|a, b| b.1.cmp(&a.1));
+    zones.sort_by_key(|z| std::cmp::Reverse(z.1));
     let zones: Vec<String> = zones
         .iter()
         .enumerate()

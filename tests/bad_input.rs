@@ -50,7 +50,7 @@ const CASES: &[Case] = &[
             write(d, "tiny/buildings.geojson", &text[..text.len() / 2]);
         },
         args: &[],
-        expect: &["buildings.geojson", "not valid JSON at line"],
+        expect: &["buildings.geojson", "geen geldige JSON op regel"],
     },
     Case {
         name: "binary garbage",
@@ -64,7 +64,7 @@ const CASES: &[Case] = &[
         name: "empty file",
         mutate: |d| write(d, "tiny/streets.geojson", ""),
         args: &[],
-        expect: &["streets.geojson", "not valid JSON"],
+        expect: &["streets.geojson", "geen geldige JSON"],
     },
     Case {
         name: "top-level array",
@@ -141,7 +141,7 @@ const CASES: &[Case] = &[
             )
         },
         args: &[],
-        expect: &["buildings.geojson", "contains no usable building"],
+        expect: &["buildings.geojson", "bevat geen bruikbaar gebouw"],
     },
     Case {
         name: "point in the buildings layer",
@@ -156,7 +156,7 @@ const CASES: &[Case] = &[
         expect: &[
             "buildings.geojson",
             "object 0 (id home-west)",
-            "is a Point, expected Polygon",
+            "is een Point, verwacht Polygon",
         ],
     },
     Case {
@@ -174,7 +174,7 @@ const CASES: &[Case] = &[
         expect: &[
             "streets.geojson",
             "object 0 (id street/west-east)",
-            "expected LineString",
+            "verwacht LineString",
         ],
     },
     Case {
@@ -210,7 +210,7 @@ const CASES: &[Case] = &[
             );
         },
         args: &[],
-        expect: &["horeca.geojson", "not valid JSON"],
+        expect: &["horeca.geojson", "geen geldige JSON"],
     },
     Case {
         name: "rd metres without a crs member",
@@ -559,7 +559,7 @@ const CASES: &[Case] = &[
             "streets.geojson",
             "object 0 (id street/west-east)",
             "\"layer\" = hoog",
-            "integer layer",
+            "geheel laagnummer",
         ],
     },
     Case {
@@ -574,7 +574,7 @@ const CASES: &[Case] = &[
             "streets.geojson",
             "object 0 (id street/west-east)",
             "\"bridge\" = [1]",
-            "yes/no",
+            "ja/nee",
         ],
     },
     Case {
@@ -593,13 +593,13 @@ const CASES: &[Case] = &[
             })
         },
         args: &["--strict"],
-        expect: &["buildings.geojson", "(id swapped)", "lat/lon swapped?"],
+        expect: &["buildings.geojson", "(id swapped)", "lat/lon verwisseld?"],
     },
     Case {
         name: "missing layer",
         mutate: |d| std::fs::remove_file(d.join("tiny/horeca.geojson")).unwrap(),
         args: &[],
-        expect: &["horeca.geojson", "layer horeca does not exist"],
+        expect: &["horeca.geojson", "laag horeca bestaat niet"],
     },
     Case {
         name: "unknown scenario key",
@@ -628,7 +628,7 @@ const CASES: &[Case] = &[
             write(d, "tiny.toml", &text);
         },
         args: &[],
-        expect: &["tiny.toml", "crs", "metres"],
+        expect: &["tiny.toml", "crs", "meters"],
     },
     Case {
         name: "web mercator working crs",
@@ -644,7 +644,7 @@ const CASES: &[Case] = &[
             "crs",
             "EPSG:3857",
             "Mercator",
-            "use EPSG:28992",
+            "gebruik EPSG:28992",
         ],
     },
     Case {
@@ -660,8 +660,8 @@ const CASES: &[Case] = &[
             "tiny.toml",
             "crs",
             "EPSG:32635",
-            "at most 1%",
-            "use EPSG:28992",
+            "hoogstens 1%",
+            "gebruik EPSG:28992",
         ],
     },
     Case {
@@ -716,8 +716,8 @@ const CASES: &[Case] = &[
         expect: &[
             "horeca.geojson",
             "object 1 (id horeca/cafe)",
-            "not valid UTF-8 at byte",
-            "line",
+            "geen geldige UTF-8 op byte",
+            "regel",
         ],
     },
     Case {
@@ -792,8 +792,8 @@ const CASES: &[Case] = &[
         expect: &[
             "buildings.geojson",
             "object 0",
-            "not valid UTF-8 at byte",
-            "column",
+            "geen geldige UTF-8 op byte",
+            "kolom",
         ],
     },
     Case {
@@ -807,7 +807,7 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "streets.geojson",
-            "not valid UTF-8 at byte 1 (line 1, column 2)",
+            "geen geldige UTF-8 op byte 1 (regel 1, kolom 2)",
         ],
     },
     Case {
@@ -820,7 +820,7 @@ const CASES: &[Case] = &[
             std::fs::write(path, bytes).unwrap();
         },
         args: &[],
-        expect: &["amenities.geojson", "not valid UTF-8 at byte 0", "UTF-16"],
+        expect: &["amenities.geojson", "geen geldige UTF-8 op byte 0", "UTF-16"],
     },
     Case {
         name: "scenario version 2",
@@ -837,7 +837,7 @@ const CASES: &[Case] = &[
         name: "explicit layer path that does not exist",
         mutate: |d| append_scenario(d, "[layers.plan_zones]\npath = \"nowhere.geojson\"\n"),
         args: &[],
-        expect: &["nowhere.geojson", "does not exist"],
+        expect: &["nowhere.geojson", "bestaat niet"],
     },
     Case {
         name: "unknown output crs",

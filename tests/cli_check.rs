@@ -94,7 +94,7 @@ fn crs_auto_comes_from_the_bulk_and_names_a_swapped_building() {
         far[0]["message"]
             .as_str()
             .unwrap()
-            .contains("lat/lon swapped?"),
+            .contains("lat/lon verwisseld?"),
         "{far:?}"
     );
 }

@@ -160,8 +160,8 @@ fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> Error {
         ""
     };
     let message = format!(
-        "not valid UTF-8 at byte {at} (line {line}, column {column}){utf16}; GeoJSON text must \
-         be UTF-8: save the file as UTF-8"
+        "geen geldige UTF-8 op byte {at} (regel {line}, kolom {column}){utf16}; GeoJSON-tekst moet \
+         UTF-8 zijn: sla het bestand op als UTF-8"
     );
     // Which feature: the lossy text is the same as the bytes up to `at`.
     let lossy = String::from_utf8_lossy(bytes);
