@@ -820,7 +820,11 @@ const CASES: &[Case] = &[
             std::fs::write(path, bytes).unwrap();
         },
         args: &[],
-        expect: &["amenities.geojson", "geen geldige UTF-8 op byte 0", "UTF-16"],
+        expect: &[
+            "amenities.geojson",
+            "geen geldige UTF-8 op byte 0",
+            "UTF-16",
+        ],
     },
     Case {
         name: "scenario version 2",

@@ -269,6 +269,25 @@ fn a_dutch_planner_reads_no_english_on_the_three_maps() {
             ("report.html".to_string(), report_text(&html)),
         ];
         let sites = read_json(&out.join("sites.geojson"));
+        // The QGIS labels count homes in Dutch, singular for one (the review
+        // saw "1 studenten").
+        for f in sites["features"].as_array().unwrap() {
+            let p = &f["properties"];
+            let label = p["label"].as_str().unwrap();
+            if let (Some(g), Some(n)) = (p["best_group"].as_str(), p["best_homes"].as_u64()) {
+                let homes = if n == 1 { "woning" } else { "woningen" };
+                // Thousands with a dot, as Dutch prose writes them.
+                let n = if n >= 1000 {
+                    format!("{}.{:03}", n / 1000, n % 1000)
+                } else {
+                    n.to_string()
+                };
+                assert!(
+                    label.ends_with(&format!(" {n} {homes} voor {g}")),
+                    "{area}: {label}"
+                );
+            }
+        }
         for f in sites["features"].as_array().unwrap().iter().take(2) {
             let id = f["properties"]["building_id"].as_str().unwrap();
             let site = run(&["site", scenario, id]);
