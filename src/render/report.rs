@@ -371,9 +371,13 @@ pub fn html(input: &ReportInput) -> String {
             .count();
         let _ = writeln!(
             s,
-            "<p>{} fouten, {} waarschuwingen.</p>",
-            errors,
-            input.diagnostics.len() - errors
+            "<p>{}, {}.</p>",
+            crate::labels::aantal(errors as u64, "fout", "fouten"),
+            crate::labels::aantal(
+                (input.diagnostics.len() - errors) as u64,
+                "waarschuwing",
+                "waarschuwingen"
+            )
         );
         table_open(
             &mut s,
@@ -487,7 +491,7 @@ mod tests {
         assert!(h.contains("basisschool"));
         assert!(h.contains("12,35")); // ha
         assert!(h.contains("© OpenStreetMap contributors"));
-        assert!(h.contains("1 fouten, 0 waarschuwingen"));
+        assert!(h.contains("1 fout, 0 waarschuwingen"));
         // Well-formed enough for an XML parser once the doctype and void tags are set aside.
         let body = h
             .replace("<!DOCTYPE html>", "")
