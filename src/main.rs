@@ -29,7 +29,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "binnenstad",
     version,
-    about = "Planning Dutch city centres: zoning, housing suitability per doelgroep, walkable amenities, transformation sites"
+    about = "Plannen voor de binnenstad: zonering rust/reuring, geschiktheid om te wonen per doelgroep, voorzieningen op loopafstand, transformatielocaties"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -39,138 +39,139 @@ struct Cli {
 /// `--format` of `plan`.
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum LayerFormat {
-    /// GeoJSON files with .qml sidecars.
+    /// GeoJSON-bestanden met een .qml-opmaak ernaast.
     Geojson,
-    /// One GeoPackage.
+    /// Eén GeoPackage.
     Gpkg,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the whole pipeline and write every output (GeoJSON, styles, map, report).
+    /// Alles doorrekenen en elke uitvoer schrijven (GeoJSON, opmaak, kaart, rapport).
     Plan {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// Output folder (default out/<scenario name>/).
+        /// Uitvoermap (standaard out/<scenarionaam>/).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// CRS of the output layers (default EPSG:4326, RFC 7946); another CRS
-        /// (e.g. EPSG:28992) gets the legacy `crs` member in GeoJSON.
+        /// CRS van de uitvoerlagen (standaard EPSG:4326, RFC 7946); een ander CRS
+        /// (bijv. EPSG:28992) krijgt het oude `crs`-lid in GeoJSON.
         #[arg(long, default_value = "EPSG:4326")]
         output_crs: String,
-        /// Layer format: `geojson` (one file per layer, .qml beside each) or
-        /// `gpkg` (one binnenstad.gpkg, styles in its layer_styles table).
+        /// Laagformaat: `geojson` (een bestand per laag, .qml ernaast) of
+        /// `gpkg` (één binnenstad.gpkg, opmaak in de tabel layer_styles).
         #[arg(long, value_enum, default_value_t = LayerFormat::Geojson)]
         format: LayerFormat,
-        /// Print the time per stage.
+        /// De tijd per stap tonen.
         #[arg(long)]
         timings: bool,
-        /// Stop at the first data problem instead of reporting it and going on.
+        /// Stoppen bij het eerste gegevensprobleem in plaats van het te melden en door te gaan.
         #[arg(long)]
         strict: bool,
     },
-    /// Compute and write just the zoning (zones.geojson, styled).
+    /// Alleen de zonering berekenen en schrijven (zones.geojson, opgemaakt).
     Zones {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// Output folder (default out/<scenario name>-zones/).
+        /// Uitvoermap (standaard out/<scenarionaam>-zones/).
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// The ranked transformation sites.
+    /// De transformatielocaties op volgorde.
     Sites {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// Rank for this doelgroep (default: each site's best group).
+        /// Rangschikken voor deze doelgroep (standaard: de beste doelgroep per locatie).
         #[arg(long)]
         group: Option<String>,
-        /// How many.
+        /// Hoeveel.
         #[arg(long, default_value_t = 20)]
         top: usize,
-        /// Print JSON.
+        /// JSON tonen.
         #[arg(long)]
         json: bool,
     },
-    /// Explain one building: every group, every criterion with its numbers.
+    /// Eén gebouw uitleggen: elke doelgroep, elk criterium met de getallen.
     Site {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// Building id, or LON,LAT (the building there or within 25 m).
+        /// Gebouw-id, LON,LAT, RD X,Y, naam of adres (het gebouw daar of binnen 25 m).
         building: String,
-        /// Print JSON.
+        /// JSON tonen.
         #[arg(long)]
         json: bool,
     },
-    /// Walking distance and time to each amenity kind from a point or building.
+    /// Loopafstand en looptijd naar elke soort voorziening vanaf een punt of gebouw.
     Reach {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// LON,LAT or a building id.
+        /// LON,LAT, RD X,Y, een gebouw-id, naam of adres.
         #[arg(long, allow_hyphen_values = true)]
         from: String,
-        /// Doelgroep for speed and needs (default: the scenario's map group).
+        /// Doelgroep voor loopsnelheid en behoeften (standaard: de kaartdoelgroep van het scenario).
         #[arg(long)]
         group: Option<String>,
-        /// Print JSON.
+        /// JSON tonen.
         #[arg(long)]
         json: bool,
-        /// Write the routes as GeoJSON to this file.
+        /// De routes als GeoJSON naar dit bestand schrijven.
         #[arg(long)]
         route_out: Option<PathBuf>,
     },
-    /// Reachable streets and area within walking minutes from a point.
+    /// Bereikbare straten en gebied binnen een aantal loopminuten vanaf een punt.
     Isochrone {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// LON,LAT or a building id.
+        /// LON,LAT, RD X,Y, een gebouw-id, naam of adres.
         #[arg(long, allow_hyphen_values = true)]
         from: String,
-        /// Minute bands, e.g. 5,10,15.
+        /// Minutenbanden, bijv. 5,10,15.
         #[arg(long, value_delimiter = ',', default_value = "5,10,15")]
         minutes: Vec<f64>,
-        /// Doelgroep for the walking speed (default: the scenario's map group).
+        /// Doelgroep voor de loopsnelheid (standaard: de kaartdoelgroep van het scenario).
         #[arg(long)]
         group: Option<String>,
-        /// Write the bands as GeoJSON to this file.
+        /// De banden als vlakken naar dit GeoJSON-bestand schrijven, de bereikte straten als
+        /// lijnen naar <naam>.straten.geojson, elk met een .qml-opmaak ernaast.
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Compare two scenarios: coverage, verdicts, homes added, zones.
+    /// Twee scenario's vergelijken: loopbereik, oordelen, woningen erbij, zones.
     Compare {
         /// Scenario A.
         a: PathBuf,
         /// Scenario B.
         b: PathBuf,
-        /// Print JSON.
+        /// JSON tonen.
         #[arg(long)]
         json: bool,
     },
-    /// The best new locations for an amenity: most homes brought within the group's reach.
+    /// De beste nieuwe plekken voor een voorziening: de meeste woningen binnen bereik van de doelgroep.
     Suggest {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// Amenity kind (playground, daycare, supermarket ...).
+        /// Soort voorziening (sleutel: playground, daycare, supermarket ...).
         #[arg(long)]
         amenity: String,
-        /// How many locations.
+        /// Hoeveel plekken.
         #[arg(long, default_value_t = 3)]
         count: usize,
-        /// Doelgroep whose walking time counts (default: the scenario's map group).
+        /// Doelgroep wier looptijd telt (standaard: de kaartdoelgroep van het scenario).
         #[arg(long)]
         group: Option<String>,
-        /// Print JSON.
+        /// JSON tonen.
         #[arg(long)]
         json: bool,
     },
-    /// Validate the inputs and report data problems (exit 1 when there are errors).
+    /// De invoer controleren en alle gegevensproblemen noemen (exitcode 1 bij fouten).
     Check {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// Print JSON instead of a table.
+        /// JSON tonen in plaats van een tabel.
         #[arg(long)]
         json: bool,
     },
-    /// Import map data into the layers binnenstad reads.
+    /// Kaartgegevens omzetten naar de lagen die binnenstad leest.
     Import {
         #[command(subcommand)]
         source: ImportSource,
@@ -179,42 +180,42 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportSource {
-    /// OpenStreetMap .osm, .osm.gz or .osm.pbf.
+    /// OpenStreetMap .osm, .osm.gz of .osm.pbf.
     Osm {
-        /// The OSM file.
+        /// Het OSM-bestand.
         file: PathBuf,
-        /// Map folder to write (e.g. maps/amsterdam-centrum).
+        /// Kaartmap om te schrijven (bijv. maps/amsterdam-centrum).
         #[arg(long)]
         out: PathBuf,
-        /// Keep only features intersecting W,S,E,N (degrees).
+        /// Alleen objecten die W,Z,O,N (graden) raken.
         #[arg(long, value_parser = parse_bbox)]
         bbox: Option<[f64; 4]>,
-        /// LV BAG extract(s) (XML, zip, zips in zips, folder): the BAG panden
-        /// become the buildings, joined to OSM by ref:bag.
+        /// LV BAG-extract(en) (XML, zip, zips in zips, map): de BAG-panden
+        /// worden de gebouwen, aan OSM gekoppeld via ref:bag.
         #[arg(long, num_args = 1..)]
         bag: Vec<PathBuf>,
-        /// Keep the BAG voorkomen valid on this date (YYYY-MM-DD) instead of the current one.
+        /// Het BAG-voorkomen dat op deze datum (JJJJ-MM-DD) gold in plaats van het huidige.
         #[arg(long, requires = "bag")]
         date: Option<String>,
-        /// 3D BAG file (CityJSON 1.x or CityJSONSeq .jsonl): floors and heights per pand.
+        /// 3D BAG-bestand (CityJSON 1.x of CityJSONSeq .jsonl): bouwlagen en hoogtes per pand.
         #[arg(long = "3dbag", requires = "bag")]
         threedbag: Option<PathBuf>,
     },
-    /// Kadaster's LV BAG 2.0 extract: the buildings layer (RD New).
+    /// LV BAG 2.0-extract van het Kadaster: de gebouwenlaag (RD New).
     Bag {
-        /// Extract files: XML, per-gemeente or national zip (zips in zips), or a folder.
+        /// Extractbestanden: XML, zip per gemeente of landelijk (zips in zips), of een map.
         #[arg(required = true)]
         extract: Vec<PathBuf>,
-        /// Map folder to write (e.g. maps/doesburg).
+        /// Kaartmap om te schrijven (bijv. maps/doesburg).
         #[arg(long)]
         out: PathBuf,
-        /// Keep only panden intersecting W,S,E,N (degrees).
+        /// Alleen panden die W,Z,O,N (graden) raken.
         #[arg(long, value_parser = parse_bbox)]
         bbox: Option<[f64; 4]>,
-        /// Keep the voorkomen valid on this date (YYYY-MM-DD) instead of the current one.
+        /// Het voorkomen dat op deze datum (JJJJ-MM-DD) gold in plaats van het huidige.
         #[arg(long)]
         date: Option<String>,
-        /// 3D BAG file (CityJSON 1.x or CityJSONSeq .jsonl): floors and heights per pand.
+        /// 3D BAG-bestand (CityJSON 1.x of CityJSONSeq .jsonl): bouwlagen en hoogtes per pand.
         #[arg(long = "3dbag")]
         threedbag: Option<PathBuf>,
     },
@@ -226,11 +227,11 @@ fn parse_bbox(text: &str) -> Result<[f64; 4], String> {
         .map(|p| {
             p.trim()
                 .parse::<f64>()
-                .map_err(|_| format!("\"{p}\" is not a number"))
+                .map_err(|_| format!("\"{p}\" is geen getal"))
         })
         .collect::<Result<_, _>>()?;
     let [w, s, e, n] = <[f64; 4]>::try_from(parts)
-        .map_err(|_| "expected W,S,E,N (four numbers in degrees)".to_string())?;
+        .map_err(|_| "verwacht W,Z,O,N (vier getallen in graden)".to_string())?;
     if !(w < e
         && s < n
         && (-180.0..=180.0).contains(&w)
@@ -239,7 +240,7 @@ fn parse_bbox(text: &str) -> Result<[f64; 4], String> {
         && (-90.0..=90.0).contains(&n))
     {
         return Err(format!(
-            "{text} is not a W,S,E,N box in degrees (west < east, south < north)"
+            "{text} is geen W,Z,O,N-vak in graden (west < oost, zuid < noord)"
         ));
     }
     Ok([w, s, e, n])
@@ -1066,7 +1067,7 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
 fn parse_date_arg(date: Option<&str>) -> Result<Option<binnenstad::io::bag::Date>> {
     date.map(|d| {
         binnenstad::io::bag::parse_date(d).ok_or_else(|| {
-            binnenstad::Error::Usage(format!("--date {d}: expected YYYY-MM-DD")).into()
+            binnenstad::Error::Usage(format!("--date {d}: verwacht JJJJ-MM-DD")).into()
         })
     })
     .transpose()
@@ -1113,12 +1114,12 @@ fn cmd_import_bag(
     for (name, n) in &bag.counts {
         outln!("{name:<22} {n:>9}");
     }
-    outln!("{:<22} {:>9}", "buildings", written.buildings);
+    outln!("{:<22} {:>9}", "gebouwen", written.buildings);
     for (status, n) in &written.left_out {
-        outln!("left out: {status}: {n}");
+        outln!("weggelaten: {status}: {n}");
     }
     if threedbag.is_some() {
-        outln!("{:<22} {:>9}", "with 3D BAG", written.measured);
+        outln!("{:<22} {:>9}", "met 3D BAG", written.measured);
     }
     if !bag.diagnostics.is_empty() {
         errln!(
@@ -1186,13 +1187,13 @@ fn cmd_import_osm(
             .extend(extract.diagnostics.iter().cloned());
         report.diagnostics.extend(join.diagnostics.iter().cloned());
         bag_summary = Some(format!(
-            "BAG: {} panden in the box ({}), {} matched to OSM by ref:bag, {} from the BAG alone, \
-             {} OSM building(s) matched no pand (left out, listed in {IMPORT_PROBLEMS_FILE}), {} with 3D BAG floors/height",
+            "BAG: {} panden in het vak ({}), {} via ref:bag aan OSM gekoppeld, {} alleen uit de BAG, \
+             {} OSM-gebouw(en) zonder pand (weggelaten, genoemd in {IMPORT_PROBLEMS_FILE}), {} met bouwlagen/hoogte uit 3D BAG",
             written.buildings,
             if extract.units_read {
-                "read"
+                "verblijfsobjecten gelezen"
             } else {
-                "none read"
+                "geen verblijfsobjecten gelezen"
             },
             join.matched,
             join.bag_only,
