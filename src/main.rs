@@ -187,7 +187,7 @@ enum ImportSource {
         /// Kaartmap om te schrijven (bijv. maps/amsterdam-centrum).
         #[arg(long)]
         out: PathBuf,
-        /// Alleen objecten die W,Z,O,N (graden) raken.
+        /// Alleen objecten die het vak W,S,E,N (west, zuid, oost, noord in graden) raken.
         #[arg(long, value_parser = parse_bbox)]
         bbox: Option<[f64; 4]>,
         /// LV BAG-extract(en) (XML, zip, zips in zips, map): de BAG-panden
@@ -209,7 +209,7 @@ enum ImportSource {
         /// Kaartmap om te schrijven (bijv. maps/doesburg).
         #[arg(long)]
         out: PathBuf,
-        /// Alleen panden die W,Z,O,N (graden) raken.
+        /// Alleen panden die het vak W,S,E,N (west, zuid, oost, noord in graden) raken.
         #[arg(long, value_parser = parse_bbox)]
         bbox: Option<[f64; 4]>,
         /// Het voorkomen dat op deze datum (JJJJ-MM-DD) gold in plaats van het huidige.
@@ -230,8 +230,9 @@ fn parse_bbox(text: &str) -> Result<[f64; 4], String> {
                 .map_err(|_| format!("\"{p}\" is geen getal"))
         })
         .collect::<Result<_, _>>()?;
-    let [w, s, e, n] = <[f64; 4]>::try_from(parts)
-        .map_err(|_| "verwacht W,Z,O,N (vier getallen in graden)".to_string())?;
+    let [w, s, e, n] = <[f64; 4]>::try_from(parts).map_err(|_| {
+        "verwacht W,S,E,N (vier getallen in graden: west, zuid, oost, noord)".to_string()
+    })?;
     if !(w < e
         && s < n
         && (-180.0..=180.0).contains(&w)
@@ -240,7 +241,7 @@ fn parse_bbox(text: &str) -> Result<[f64; 4], String> {
         && (-90.0..=90.0).contains(&n))
     {
         return Err(format!(
-            "{text} is geen W,Z,O,N-vak in graden (west < oost, zuid < noord)"
+            "{text} is geen W,S,E,N-vak in graden (west < oost, zuid < noord)"
         ));
     }
     Ok([w, s, e, n])
