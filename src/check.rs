@@ -37,7 +37,7 @@ pub fn check(scenario: &Scenario, loaded: &Loaded) -> CheckReport {
     let mut notes = Vec::new();
     if loaded.layers.retail_core.is_empty() {
         notes.push(
-            "retail_core: no kernwinkelgebied polygons; the plint rule and zoning use none (import derives one from shop density)"
+            "retail_core: geen kernwinkelgebied; de plintregel en de zonering gebruiken er geen (import leidt er een af uit de winkeldichtheid)"
                 .to_string(),
         );
     }
@@ -49,15 +49,18 @@ pub fn check(scenario: &Scenario, loaded: &Loaded) -> CheckReport {
         let main = components.iter().map(|c| c.length_m).fold(0.0, f64::max);
         let total: f64 = components.iter().map(|c| c.length_m).sum();
         notes.push(format!(
-            "streets: {} connected parts; the largest holds {:.0} of {:.0} m ({:.1}%)",
+            "streets: {} samenhangende delen; het grootste bevat {} van {} m straat ({} %)",
             components.len(),
-            main,
-            total,
-            if total > 0.0 {
-                100.0 * main / total
-            } else {
-                0.0
-            }
+            crate::labels::nl_number(main, 0),
+            crate::labels::nl_number(total, 0),
+            crate::labels::nl_number(
+                if total > 0.0 {
+                    100.0 * main / total
+                } else {
+                    0.0
+                },
+                1
+            )
         ));
     }
     // Features that join the network only through an island, or not at all.

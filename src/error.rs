@@ -25,8 +25,8 @@ pub struct FeatureRef {
 impl fmt::Display for FeatureRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.id {
-            Some(id) => write!(f, "feature {} (id {})", self.index, id),
-            None => write!(f, "feature {}", self.index),
+            Some(id) => write!(f, "object {} (id {})", self.index, id),
+            None => write!(f, "object {}", self.index),
         }
     }
 }
@@ -145,14 +145,10 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
-        write!(f, "{sev}: ")?;
+        write!(f, "{}: ", crate::labels::severity(self.severity))?;
         match &self.file {
             Some(file) => write!(f, "{file}: ")?,
-            None => write!(f, "{}: ", self.layer)?,
+            None => write!(f, "{}: ", crate::labels::layer(&self.layer))?,
         }
         if let Some(feature) = &self.feature {
             write!(f, "{feature}: ")?;

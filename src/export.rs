@@ -311,11 +311,15 @@ pub fn sites(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
         .collect()
 }
 
-/// "3. Kalverstraat 12: 6 starters", or without a name or address "3. 6
-/// starters" (the id is in its own column) — the label in QGIS.
+/// "3. Kalverstraat 12: 6 woningen voor starters", or without a name or
+/// address "3. 1 woning voor studenten" (the id is in its own column) — the
+/// label in QGIS.
 fn site_label(rank: usize, b: &crate::model::Building, group: Option<&str>, homes: u32) -> String {
     let what = match group {
-        Some(g) => format!("{homes} {g}"),
+        Some(g) => format!(
+            "{} voor {g}",
+            crate::labels::aantal(u64::from(homes), "woning", "woningen")
+        ),
         None => "geen doelgroep".to_string(),
     };
     match &b.name {

@@ -120,6 +120,88 @@ pub fn site_component(key: &str) -> &str {
     }
 }
 
+/// A count with its noun, singular for one (`aantal(1, "woning", "woningen")`
+/// → `1 woning`, 1234 → `1.234 woningen`).
+pub fn aantal(n: u64, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        nl_number(n as f64, 0),
+        if n == 1 { one } else { many }
+    )
+}
+
+/// The Dutch name of a suitability criterion by its key in `site --json` and
+/// the scenario's weights (`need.primary_school` → `behoefte basisschool`,
+/// `above_retail_core` → `boven winkels in kernwinkelgebied`); unknown keys as given.
+pub fn criterion(key: &str) -> String {
+    if let Some(kind) = key.strip_prefix("need.") {
+        return format!("behoefte {}", amenity_key(kind));
+    }
+    match key {
+        "zone" => "zone".into(),
+        "horeca_1" => "horeca cat. 1".into(),
+        "horeca_2" => "horeca cat. 2".into(),
+        "horeca_3" => "horeca cat. 3".into(),
+        "plint" => "plint".into(),
+        "above_retail_core" => "boven winkels in kernwinkelgebied".into(),
+        "vng" => "VNG-richtafstand".into(),
+        "floor" => "verdieping".into(),
+        "monument" => "monument".into(),
+        other => other.into(),
+    }
+}
+
+/// What a data problem is about, by its code (`island` → `los van het
+/// straatnetwerk`): for the one-line count after `plan`; unknown codes as given.
+pub fn diagnostic(code: &str) -> &str {
+    match code {
+        "island" => "los van het straatnetwerk",
+        "unreachable_connector" => "te ver van een looproute",
+        "missing_kind" => "voorziening ontbreekt in de kaart",
+        "unknown_use" => "gebruik onbekend",
+        "bad_value" => "onbruikbare waarde",
+        "missing_value" => "waarde ontbreekt",
+        "missing_id" => "id ontbreekt",
+        "duplicate_id" => "dubbele id",
+        "unknown_id" => "onbekende id",
+        "unknown_kind" => "onbekende soort",
+        "invalid_geometry" | "invalid_position" | "unclosed_ring" => "ongeldige geometrie",
+        "empty_geometry" => "lege geometrie",
+        "wrong_geometry_type" => "verkeerd geometrietype",
+        "far_outside" | "far_from_bulk" => "ver buiten het gebied",
+        "grid_coarsened" => "zoneringsraster grover",
+        "reprojection" => "omrekenen coördinaten mislukt",
+        "empty_network" => "geen straatnetwerk",
+        "invalid_setting" => "ongeldige instelling",
+        "no_location" => "geen locatie",
+        other => other,
+    }
+}
+
+/// The Dutch name of an input layer (`streets` → `straten`); the file keeps
+/// its key (`streets.geojson`). Unknown keys as given.
+pub fn layer(key: &str) -> &str {
+    match key {
+        "buildings" => "gebouwen",
+        "streets" => "straten",
+        "amenities" => "voorzieningen",
+        "horeca" => "horeca",
+        "retail_core" => "kernwinkelgebied",
+        "businesses" => "bedrijven",
+        "plan_zones" => "planzones",
+        "zoning" => "zonering",
+        other => other,
+    }
+}
+
+/// `waarschuwing` or `fout`.
+pub fn severity(s: crate::Severity) -> &'static str {
+    match s {
+        crate::Severity::Warning => "waarschuwing",
+        crate::Severity::Error => "fout",
+    }
+}
+
 /// A number in Dutch prose: `.` between thousands, `,` before decimals
 /// (`1234.5` with 1 decimal → `1.234,5`); trailing zeros are kept, `-0` is `0`.
 /// Data files keep plain numbers; this is for text people read.
@@ -211,5 +293,20 @@ mod tests {
         assert_eq!(nl_number(-1234.56, 2), "-1.234,56");
         assert_eq!(minutes(10.5), "11");
         assert_eq!(minutes(10.3), "10");
+        // The review of issue 17 saw "1 studenten" and "1 homes".
+        assert_eq!(aantal(1, "woning", "woningen"), "1 woning");
+        assert_eq!(aantal(0, "woning", "woningen"), "0 woningen");
+        assert_eq!(aantal(2384, "woning", "woningen"), "2.384 woningen");
+    }
+
+    #[test]
+    fn criteria_read_in_dutch() {
+        assert_eq!(criterion("need.primary_school"), "behoefte basisschool");
+        assert_eq!(
+            criterion("above_retail_core"),
+            "boven winkels in kernwinkelgebied"
+        );
+        assert_eq!(diagnostic("island"), "los van het straatnetwerk");
+        assert_eq!(layer("streets"), "straten");
     }
 }

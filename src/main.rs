@@ -29,7 +29,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "binnenstad",
     version,
-    about = "Planning Dutch city centres: zoning, housing suitability per doelgroep, walkable amenities, transformation sites"
+    about = "Plannen voor de binnenstad: zonering rust/reuring, geschiktheid om te wonen per doelgroep, voorzieningen op loopafstand, transformatielocaties"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -39,138 +39,139 @@ struct Cli {
 /// `--format` of `plan`.
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum LayerFormat {
-    /// GeoJSON files with .qml sidecars.
+    /// GeoJSON-bestanden met een .qml-opmaak ernaast.
     Geojson,
-    /// One GeoPackage.
+    /// Eén GeoPackage.
     Gpkg,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the whole pipeline and write every output (GeoJSON, styles, map, report).
+    /// Alles doorrekenen en elke uitvoer schrijven (GeoJSON, opmaak, kaart, rapport).
     Plan {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// Output folder (default out/<scenario name>/).
+        /// Uitvoermap (standaard out/<scenarionaam>/).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// CRS of the output layers (default EPSG:4326, RFC 7946); another CRS
-        /// (e.g. EPSG:28992) gets the legacy `crs` member in GeoJSON.
+        /// CRS van de uitvoerlagen (standaard EPSG:4326, RFC 7946); een ander CRS
+        /// (bijv. EPSG:28992) krijgt het oude `crs`-lid in GeoJSON.
         #[arg(long, default_value = "EPSG:4326")]
         output_crs: String,
-        /// Layer format: `geojson` (one file per layer, .qml beside each) or
-        /// `gpkg` (one binnenstad.gpkg, styles in its layer_styles table).
+        /// Laagformaat: `geojson` (een bestand per laag, .qml ernaast) of
+        /// `gpkg` (één binnenstad.gpkg, opmaak in de tabel layer_styles).
         #[arg(long, value_enum, default_value_t = LayerFormat::Geojson)]
         format: LayerFormat,
-        /// Print the time per stage.
+        /// De tijd per stap tonen.
         #[arg(long)]
         timings: bool,
-        /// Stop at the first data problem instead of reporting it and going on.
+        /// Stoppen bij het eerste gegevensprobleem in plaats van het te melden en door te gaan.
         #[arg(long)]
         strict: bool,
     },
-    /// Compute and write just the zoning (zones.geojson, styled).
+    /// Alleen de zonering berekenen en schrijven (zones.geojson, opgemaakt).
     Zones {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// Output folder (default out/<scenario name>-zones/).
+        /// Uitvoermap (standaard out/<scenarionaam>-zones/).
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// The ranked transformation sites.
+    /// De transformatielocaties op volgorde.
     Sites {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// Rank for this doelgroep (default: each site's best group).
+        /// Rangschikken voor deze doelgroep (standaard: de beste doelgroep per locatie).
         #[arg(long)]
         group: Option<String>,
-        /// How many.
+        /// Hoeveel.
         #[arg(long, default_value_t = 20)]
         top: usize,
-        /// Print JSON.
+        /// JSON tonen.
         #[arg(long)]
         json: bool,
     },
-    /// Explain one building: every group, every criterion with its numbers.
+    /// Eén gebouw uitleggen: elke doelgroep, elk criterium met de getallen.
     Site {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// Building id, or LON,LAT (the building there or within 25 m).
+        /// Gebouw-id, LON,LAT, RD X,Y, naam of adres (het gebouw daar of binnen 25 m).
         building: String,
-        /// Print JSON.
+        /// JSON tonen.
         #[arg(long)]
         json: bool,
     },
-    /// Walking distance and time to each amenity kind from a point or building.
+    /// Loopafstand en looptijd naar elke soort voorziening vanaf een punt of gebouw.
     Reach {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// LON,LAT or a building id.
+        /// LON,LAT, RD X,Y, een gebouw-id, naam of adres.
         #[arg(long, allow_hyphen_values = true)]
         from: String,
-        /// Doelgroep for speed and needs (default: the scenario's map group).
+        /// Doelgroep voor loopsnelheid en behoeften (standaard: de kaartdoelgroep van het scenario).
         #[arg(long)]
         group: Option<String>,
-        /// Print JSON.
+        /// JSON tonen.
         #[arg(long)]
         json: bool,
-        /// Write the routes as GeoJSON to this file.
+        /// De routes als GeoJSON naar dit bestand schrijven.
         #[arg(long)]
         route_out: Option<PathBuf>,
     },
-    /// Reachable streets and area within walking minutes from a point.
+    /// Bereikbare straten en gebied binnen een aantal loopminuten vanaf een punt.
     Isochrone {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// LON,LAT or a building id.
+        /// LON,LAT, RD X,Y, een gebouw-id, naam of adres.
         #[arg(long, allow_hyphen_values = true)]
         from: String,
-        /// Minute bands, e.g. 5,10,15.
+        /// Minutenbanden, bijv. 5,10,15.
         #[arg(long, value_delimiter = ',', default_value = "5,10,15")]
         minutes: Vec<f64>,
-        /// Doelgroep for the walking speed (default: the scenario's map group).
+        /// Doelgroep voor de loopsnelheid (standaard: de kaartdoelgroep van het scenario).
         #[arg(long)]
         group: Option<String>,
-        /// Write the bands as GeoJSON to this file.
+        /// De banden als vlakken naar dit GeoJSON-bestand schrijven, de bereikte straten als
+        /// lijnen naar <naam>.straten.geojson, elk met een .qml-opmaak ernaast.
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Compare two scenarios: coverage, verdicts, homes added, zones.
+    /// Twee scenario's vergelijken: loopbereik, oordelen, woningen erbij, zones.
     Compare {
         /// Scenario A.
         a: PathBuf,
         /// Scenario B.
         b: PathBuf,
-        /// Print JSON.
+        /// JSON tonen.
         #[arg(long)]
         json: bool,
     },
-    /// The best new locations for an amenity: most homes brought within the group's reach.
+    /// De beste nieuwe plekken voor een voorziening: de meeste woningen binnen bereik van de doelgroep.
     Suggest {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// Amenity kind (playground, daycare, supermarket ...).
+        /// Soort voorziening (sleutel: playground, daycare, supermarket ...).
         #[arg(long)]
         amenity: String,
-        /// How many locations.
+        /// Hoeveel plekken.
         #[arg(long, default_value_t = 3)]
         count: usize,
-        /// Doelgroep whose walking time counts (default: the scenario's map group).
+        /// Doelgroep wier looptijd telt (standaard: de kaartdoelgroep van het scenario).
         #[arg(long)]
         group: Option<String>,
-        /// Print JSON.
+        /// JSON tonen.
         #[arg(long)]
         json: bool,
     },
-    /// Validate the inputs and report data problems (exit 1 when there are errors).
+    /// De invoer controleren en alle gegevensproblemen noemen (exitcode 1 bij fouten).
     Check {
-        /// Scenario file (TOML).
+        /// Scenariobestand (TOML).
         scenario: PathBuf,
-        /// Print JSON instead of a table.
+        /// JSON tonen in plaats van een tabel.
         #[arg(long)]
         json: bool,
     },
-    /// Import map data into the layers binnenstad reads.
+    /// Kaartgegevens omzetten naar de lagen die binnenstad leest.
     Import {
         #[command(subcommand)]
         source: ImportSource,
@@ -179,42 +180,42 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportSource {
-    /// OpenStreetMap .osm, .osm.gz or .osm.pbf.
+    /// OpenStreetMap .osm, .osm.gz of .osm.pbf.
     Osm {
-        /// The OSM file.
+        /// Het OSM-bestand.
         file: PathBuf,
-        /// Map folder to write (e.g. maps/amsterdam-centrum).
+        /// Kaartmap om te schrijven (bijv. maps/amsterdam-centrum).
         #[arg(long)]
         out: PathBuf,
-        /// Keep only features intersecting W,S,E,N (degrees).
+        /// Alleen objecten die het vak W,S,E,N (west, zuid, oost, noord in graden) raken.
         #[arg(long, value_parser = parse_bbox)]
         bbox: Option<[f64; 4]>,
-        /// LV BAG extract(s) (XML, zip, zips in zips, folder): the BAG panden
-        /// become the buildings, joined to OSM by ref:bag.
+        /// LV BAG-extract(en) (XML, zip, zips in zips, map): de BAG-panden
+        /// worden de gebouwen, aan OSM gekoppeld via ref:bag.
         #[arg(long, num_args = 1..)]
         bag: Vec<PathBuf>,
-        /// Keep the BAG voorkomen valid on this date (YYYY-MM-DD) instead of the current one.
+        /// Het BAG-voorkomen dat op deze datum (JJJJ-MM-DD) gold in plaats van het huidige.
         #[arg(long, requires = "bag")]
         date: Option<String>,
-        /// 3D BAG file (CityJSON 1.x or CityJSONSeq .jsonl): floors and heights per pand.
+        /// 3D BAG-bestand (CityJSON 1.x of CityJSONSeq .jsonl): bouwlagen en hoogtes per pand.
         #[arg(long = "3dbag", requires = "bag")]
         threedbag: Option<PathBuf>,
     },
-    /// Kadaster's LV BAG 2.0 extract: the buildings layer (RD New).
+    /// LV BAG 2.0-extract van het Kadaster: de gebouwenlaag (RD New).
     Bag {
-        /// Extract files: XML, per-gemeente or national zip (zips in zips), or a folder.
+        /// Extractbestanden: XML, zip per gemeente of landelijk (zips in zips), of een map.
         #[arg(required = true)]
         extract: Vec<PathBuf>,
-        /// Map folder to write (e.g. maps/doesburg).
+        /// Kaartmap om te schrijven (bijv. maps/doesburg).
         #[arg(long)]
         out: PathBuf,
-        /// Keep only panden intersecting W,S,E,N (degrees).
+        /// Alleen panden die het vak W,S,E,N (west, zuid, oost, noord in graden) raken.
         #[arg(long, value_parser = parse_bbox)]
         bbox: Option<[f64; 4]>,
-        /// Keep the voorkomen valid on this date (YYYY-MM-DD) instead of the current one.
+        /// Het voorkomen dat op deze datum (JJJJ-MM-DD) gold in plaats van het huidige.
         #[arg(long)]
         date: Option<String>,
-        /// 3D BAG file (CityJSON 1.x or CityJSONSeq .jsonl): floors and heights per pand.
+        /// 3D BAG-bestand (CityJSON 1.x of CityJSONSeq .jsonl): bouwlagen en hoogtes per pand.
         #[arg(long = "3dbag")]
         threedbag: Option<PathBuf>,
     },
@@ -226,11 +227,12 @@ fn parse_bbox(text: &str) -> Result<[f64; 4], String> {
         .map(|p| {
             p.trim()
                 .parse::<f64>()
-                .map_err(|_| format!("\"{p}\" is not a number"))
+                .map_err(|_| format!("\"{p}\" is geen getal"))
         })
         .collect::<Result<_, _>>()?;
-    let [w, s, e, n] = <[f64; 4]>::try_from(parts)
-        .map_err(|_| "expected W,S,E,N (four numbers in degrees)".to_string())?;
+    let [w, s, e, n] = <[f64; 4]>::try_from(parts).map_err(|_| {
+        "verwacht W,S,E,N (vier getallen in graden: west, zuid, oost, noord)".to_string()
+    })?;
     if !(w < e
         && s < n
         && (-180.0..=180.0).contains(&w)
@@ -239,7 +241,7 @@ fn parse_bbox(text: &str) -> Result<[f64; 4], String> {
         && (-90.0..=90.0).contains(&n))
     {
         return Err(format!(
-            "{text} is not a W,S,E,N box in degrees (west < east, south < north)"
+            "{text} is geen W,S,E,N-vak in graden (west < oost, zuid < noord)"
         ));
     }
     Ok([w, s, e, n])
@@ -283,7 +285,7 @@ macro_rules! outln {
 struct StdoutFailed(std::io::Error);
 impl std::fmt::Display for StdoutFailed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot write to standard output: {}", self.0)
+        write!(f, "kan niet naar de standaarduitvoer schrijven: {}", self.0)
     }
 }
 impl std::error::Error for StdoutFailed {}
@@ -304,7 +306,11 @@ fn stdout_failed(e: &StdoutFailed) -> ExitCode {
 struct ChecksFailed(usize);
 impl std::fmt::Display for ChecksFailed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} data error(s) found", self.0)
+        write!(
+            f,
+            "{} in de gegevens gevonden",
+            binnenstad::labels::aantal(self.0 as u64, "fout", "fouten")
+        )
     }
 }
 impl std::error::Error for ChecksFailed {}
@@ -421,12 +427,12 @@ fn run(cli: Cli) -> Result<()> {
                     .map(|k| k.as_str())
                     .collect();
                 anyhow::anyhow!(
-                    "--amenity {amenity}: unknown kind (expected one of {})",
+                    "--amenity {amenity}: onbekende soort (verwacht een van {})",
                     kinds.join(", ")
                 )
             })?;
             if count == 0 {
-                bail!("--count must be at least 1");
+                bail!("--count moet minstens 1 zijn");
             }
             let (scenario, plan) = plan_for(&scenario, false)?;
             let g = group_of(
@@ -493,14 +499,54 @@ fn print_diagnostics(diagnostics: &[binnenstad::Diagnostic], limit: usize, all_o
     }
     if diagnostics.len() > limit {
         errln!(
-            "... and {} more (all of them: {all_of_them})",
+            "... en nog {} (alle: {all_of_them})",
             diagnostics.len() - limit
         );
     }
 }
 
 /// Where the diagnostics of a plan are all listed.
-const CHECK_LISTS_ALL: &str = "`binnenstad check --json`, or the report";
+const CHECK_LISTS_ALL: &str = "`binnenstad check --json`, of het rapport";
+
+/// Every data problem of a plan, one per line, in the output folder (written
+/// only when there are problems; report.html lists them too).
+const PROBLEMS_FILE: &str = "problemen.txt";
+
+/// The data problems of a plan as one line: how many, of what kind (most
+/// frequent first), and where to read them all.
+fn problems_line(diagnostics: &[binnenstad::Diagnostic], file: &Path) -> String {
+    use binnenstad::labels::{aantal, diagnostic};
+    let mut by_code: std::collections::BTreeMap<&str, u64> = Default::default();
+    for d in diagnostics {
+        *by_code.entry(diagnostic(d.code)).or_default() += 1;
+    }
+    let mut kinds: Vec<(&str, u64)> = by_code.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n}× {k}")).collect();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count() as u64;
+    let warnings = diagnostics.len() as u64 - errors;
+    let mut counts = Vec::new();
+    if errors > 0 {
+        counts.push(aantal(errors, "fout", "fouten"));
+    }
+    if warnings > 0 {
+        counts.push(aantal(warnings, "waarschuwing", "waarschuwingen"));
+    }
+    format!(
+        "let op: {} ({}: {}); alle in {} en in report.html onder Gegevensproblemen",
+        aantal(
+            diagnostics.len() as u64,
+            "gegevensprobleem",
+            "gegevensproblemen"
+        ),
+        counts.join(", "),
+        kinds.join(", "),
+        file.display()
+    )
+}
 
 /// Every data problem `import osm` found, one per line, in the map folder it writes.
 const IMPORT_PROBLEMS_FILE: &str = "import_problems.txt";
@@ -536,7 +582,6 @@ fn cmd_plan(
     let bars = Bars::new();
     let plan = plan::run_with(&scenario, loaded, true, &bars)?;
     bars.clear();
-    print_diagnostics(&plan.diagnostics, 20, CHECK_LISTS_ALL);
     let t_write = Instant::now();
     // Files go straight into the temporary folder, one at a time; the folder
     // replaces the previous outputs only when every file is written.
@@ -553,6 +598,14 @@ fn cmd_plan(
         })?;
         write_times.push((binnenstad::outputs::GPKG_FILE.to_string(), t.elapsed()));
     }
+    if !plan.diagnostics.is_empty() {
+        let mut text = String::new();
+        for d in &plan.diagnostics {
+            text.push_str(&printable(&d.to_string()));
+            text.push('\n');
+        }
+        dir.write(PROBLEMS_FILE, text)?;
+    }
     bars.clear();
     let written = dir.commit()?;
     if timings {
@@ -566,22 +619,29 @@ fn cmd_plan(
         }
         errln!("{:<14} {:>9.3} s", "total", start.elapsed().as_secs_f64());
     }
-    outln!("wrote {}", written.display());
-    // What to open, not only where it went.
-    for (file, what) in [
-        (
-            "kaart.html",
-            "klikbare kaart: oordeel, redenen en loopminuten per gebouw",
-        ),
-        (
-            "report.html",
-            "rapport: cijfers, beste locaties, gegevensproblemen",
-        ),
-        ("map.png", "kaart als afbeelding"),
-        ("binnenstad.qgs", "QGIS-project met alle lagen, opgemaakt"),
-    ] {
-        outln!("  open {:<40} {what}", written.join(file).display());
+    out!("{}", binnenstad::query::plan_summary(&plan, &scenario));
+    if !plan.diagnostics.is_empty() {
+        use std::io::Write as _;
+        // The summary first, then the one line of problems, then what to open.
+        let _ = std::io::stdout().flush();
+        errln!(
+            "{}",
+            problems_line(&plan.diagnostics, &written.join(PROBLEMS_FILE))
+        );
     }
+    outln!("geschreven: {}", written.display());
+    // What to open, not only where it went.
+    outln!(
+        "  open {:<40} klikbare kaart: oordeel, redenen en loopminuten per gebouw",
+        written.join("kaart.html").display()
+    );
+    outln!(
+        "  open {:<40} rapport: cijfers, beste locaties, gegevensproblemen",
+        written.join("report.html").display()
+    );
+    outln!(
+        "  verder: map.png (kaart als afbeelding), binnenstad.qgs (QGIS-project, alle lagen opgemaakt)"
+    );
     Ok(())
 }
 
@@ -652,8 +712,12 @@ fn plan_of(scenario: &Scenario, with_coverage: bool) -> Result<plan::Plan> {
     let plan = plan::run_with(scenario, loaded, with_coverage, &plan::Silent)?;
     if !plan.diagnostics.is_empty() {
         errln!(
-            "{} data problem(s); `binnenstad check` lists them",
-            plan.diagnostics.len()
+            "let op: {}; `binnenstad check` noemt ze alle",
+            binnenstad::labels::aantal(
+                plan.diagnostics.len() as u64,
+                "gegevensprobleem",
+                "gegevensproblemen"
+            )
         );
     }
     Ok(plan)
@@ -663,7 +727,7 @@ fn group_of<'a>(scenario: &'a Scenario, name: &str) -> Result<&'a binnenstad::sc
     scenario.group(name).ok_or_else(|| {
         let names: Vec<&str> = scenario.groups.iter().map(|g| g.name.as_str()).collect();
         anyhow::anyhow!(
-            "--group {name}: unknown doelgroep (the scenario has {})",
+            "--group {name}: onbekende doelgroep (het scenario heeft {})",
             names.join(", ")
         )
     })
@@ -691,9 +755,14 @@ fn cmd_zones(path: &Path, out: Option<PathBuf>) -> Result<()> {
             .map(|z| z.area_m2)
             .sum();
         let n = zoning.buildings.iter().filter(|b| b.zone == *c).count();
-        outln!("{:<8} {:>10.0} m²  {:>6} buildings", c.as_str(), area, n);
+        outln!(
+            "{:<8} {:>10} m²  {}",
+            c.as_str(),
+            binnenstad::labels::nl_number(area, 0),
+            binnenstad::labels::aantal(n as u64, "gebouw", "gebouwen")
+        );
     }
-    outln!("wrote {}", written.display());
+    outln!("geschreven: {}", written.display());
     Ok(())
 }
 
@@ -702,11 +771,45 @@ const ROUTE_FILE: binnenstad::io::output::FileKind = binnenstad::io::output::Fil
     flag: "--route-out",
     collection: "routes",
 };
-/// `isochrone --out`: replaces only an isochrone file binnenstad wrote.
+/// `isochrone --out FILE`: the bands (polygons); replaces only an isochrone
+/// file binnenstad wrote.
 const ISOCHRONE_FILE: binnenstad::io::output::FileKind = binnenstad::io::output::FileKind {
     flag: "--out",
     collection: "isochrone",
 };
+/// The reached street pieces (lines), in a sibling of FILE ([`isochrone_files`]).
+const ISOCHRONE_STREETS_FILE: binnenstad::io::output::FileKind = binnenstad::io::output::FileKind {
+    flag: "--out",
+    collection: "isochrone_straten",
+};
+
+/// The four files of `isochrone --out FILE`, one geometry type per layer, each
+/// with the QGIS style QGIS applies when it opens the layer (same stem, `.qml`):
+/// `iso.geojson` → bands `iso.geojson` + `iso.qml`, streets
+/// `iso.straten.geojson` + `iso.straten.qml`.
+fn isochrone_files(file: &Path) -> [(PathBuf, binnenstad::io::output::FileKind); 4] {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "isochrone".into());
+    let ext = file
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "geojson".into());
+    let beside = |name: String| file.with_file_name(name);
+    [
+        (file.to_path_buf(), ISOCHRONE_FILE),
+        (beside(format!("{stem}.qml")), ISOCHRONE_FILE),
+        (
+            beside(format!("{stem}.straten.{ext}")),
+            ISOCHRONE_STREETS_FILE,
+        ),
+        (
+            beside(format!("{stem}.straten.qml")),
+            ISOCHRONE_STREETS_FILE,
+        ),
+    ]
+}
 
 fn cmd_reach(
     path: &Path,
@@ -782,11 +885,13 @@ fn cmd_isochrone(
             .iter()
             .any(|m| !m.is_finite() || *m <= 0.0 || *m > 240.0)
     {
-        bail!("--minutes: give positive minutes up to 240, e.g. 5,10,15");
+        bail!("--minutes: geef positieve minuten tot en met 240, bijvoorbeeld 5,10,15");
     }
     let scenario = Scenario::load(path)?;
-    if let Some(file) = &out {
-        binnenstad::io::output::check_file(file, &inputs_of(&scenario), ISOCHRONE_FILE)?;
+    // Every file is refused before the plan, not after; none is written then.
+    let files = out.as_deref().map(isochrone_files);
+    for (file, kind) in files.iter().flatten() {
+        binnenstad::io::output::check_file(file, &inputs_of(&scenario), *kind)?;
     }
     let plan = plan_of(&scenario, false)?;
     let g = group_of(
@@ -802,8 +907,9 @@ fn cmd_isochrone(
         binnenstad::plan::COVERAGE_BUFFER_M,
         scenario.network.max_connector_m,
     )
-    .map_err(|e| anyhow::anyhow!("cannot start there: {e}"))?;
-    let mut features = Vec::new();
+    .map_err(|e| anyhow::anyhow!("kan daar niet beginnen: {e}"))?;
+    let mut areas = Vec::new();
+    let mut streets = Vec::new();
     outln!(
         "{:>6} {:>8} {:>12} {:>10}",
         "min",
@@ -816,40 +922,73 @@ fn cmd_isochrone(
         let area = band.area.unsigned_area();
         let length: f64 = band.segments.0.iter().map(|l| Euclidean.length(l)).sum();
         outln!(
-            "{:>6} {:>8.0} {:>12.0} {:>10.0}",
-            m,
-            band.max_m,
-            area,
-            length
+            "{:>6} {:>8} {:>12} {:>10}",
+            binnenstad::labels::nl_number(*m, if m.fract() == 0.0 { 0 } else { 1 }),
+            binnenstad::labels::nl_number(band.max_m, 0),
+            binnenstad::labels::nl_number(area, 0),
+            binnenstad::labels::nl_number(length, 0)
         );
-        for (what, geometry) in [
-            ("area", geo::Geometry::MultiPolygon(band.area.clone())),
-            (
-                "streets",
-                geo::Geometry::MultiLineString(band.segments.clone()),
-            ),
-        ] {
+        let props = || {
             let mut props = serde_json::Map::new();
             props.insert("minutes".into(), serde_json::json!(m));
             props.insert("metres".into(), serde_json::json!(band.max_m.round()));
             props.insert("group".into(), serde_json::json!(g.name));
-            props.insert("part".into(), serde_json::json!(what));
-            features.push(binnenstad::io::write::OutFeature {
-                id: format!("{m}min/{what}"),
-                geometry,
-                properties: props,
-            });
-        }
+            props
+        };
+        areas.push(binnenstad::io::write::OutFeature {
+            id: format!("{m}min/gebied"),
+            geometry: geo::Geometry::MultiPolygon(band.area.clone()),
+            properties: props(),
+        });
+        streets.push(binnenstad::io::write::OutFeature {
+            id: format!("{m}min/straten"),
+            geometry: geo::Geometry::MultiLineString(band.segments.clone()),
+            properties: props(),
+        });
     }
-    if let Some(file) = out {
+    if let Some(files) = files {
+        // The largest band first, so QGIS draws the nearer bands over it.
+        areas.reverse();
+        streets.reverse();
         let writer = binnenstad::io::write::GeoJsonWriter::new(plan.working_crs, Crs::WGS84)?;
-        binnenstad::io::output::write_file(
-            &file,
-            writer.collection("isochrone", &features)?.as_bytes(),
-            &inputs_of(&scenario),
-            ISOCHRONE_FILE,
-        )?;
-        outln!("wrote {}", file.display());
+        let style = |geometry| binnenstad::render::qml::isochrone(minutes, geometry);
+        use binnenstad::render::qml::GeomKind;
+        let texts = [
+            writer.collection(ISOCHRONE_FILE.collection, &areas)?,
+            binnenstad::io::output::mark_style(
+                &style(GeomKind::Polygon),
+                ISOCHRONE_FILE.collection,
+            ),
+            writer.collection(ISOCHRONE_STREETS_FILE.collection, &streets)?,
+            binnenstad::io::output::mark_style(
+                &style(GeomKind::Line),
+                ISOCHRONE_STREETS_FILE.collection,
+            ),
+        ];
+        for ((file, kind), text) in files.iter().zip(&texts) {
+            binnenstad::io::output::write_file(
+                file,
+                text.as_bytes(),
+                &inputs_of(&scenario),
+                *kind,
+            )?;
+        }
+        let [
+            (bands, _),
+            (bands_style, _),
+            (streets, _),
+            (streets_style, _),
+        ] = &files;
+        outln!(
+            "geschreven: {} (gebieden per band, vlakken; opmaak {})",
+            bands.display(),
+            bands_style.display()
+        );
+        outln!(
+            "geschreven: {} (bereikte straten per band, lijnen; opmaak {})",
+            streets.display(),
+            streets_style.display()
+        );
     }
     Ok(())
 }
@@ -867,21 +1006,21 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
         outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         outln!(
-            "scenario {} — working CRS {}",
+            "scenario {} — werk-CRS {}",
             scenario.name,
             loaded.working_crs
         );
         outln!(
-            "{:<12} {:>9} {:>9}  {:<11} extent (W S E N, degrees)",
-            "layer",
-            "in file",
-            "loaded",
+            "{:<12} {:>11} {:>9}  {:<11} omvang (W Z O N, graden)",
+            "laag",
+            "in bestand",
+            "geladen",
             "CRS"
         );
         for l in &report.layers {
             if !l.present {
                 outln!(
-                    "{:<12} {:>9} {:>9}  {:<11} (absent: optional)",
+                    "{:<12} {:>11} {:>9}  {:<11} (ontbreekt: optioneel)",
                     l.name,
                     "-",
                     "-",
@@ -892,9 +1031,9 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
             let extent = l
                 .extent_wgs84
                 .map(|[w, s, e, n]| format!("{w:.5} {s:.5} {e:.5} {n:.5}"))
-                .unwrap_or_else(|| "(empty)".into());
+                .unwrap_or_else(|| "(leeg)".into());
             outln!(
-                "{:<12} {:>9} {:>9}  {:<11} {}",
+                "{:<12} {:>11} {:>9}  {:<11} {}",
                 l.name,
                 l.features_in_file,
                 l.features_loaded,
@@ -906,7 +1045,11 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
             outln!("{}", printable(line));
         }
         let warnings = report.diagnostics.len() - errors;
-        outln!("{errors} error(s), {warnings} warning(s)");
+        outln!(
+            "{}, {}",
+            binnenstad::labels::aantal(errors as u64, "fout", "fouten"),
+            binnenstad::labels::aantal(warnings as u64, "waarschuwing", "waarschuwingen")
+        );
         if std::io::stdout().is_terminal() {
             print_diagnostics(&report.diagnostics, 50, CHECK_LISTS_ALL);
         } else {
@@ -925,7 +1068,7 @@ fn cmd_check(path: &Path, json: bool) -> Result<()> {
 fn parse_date_arg(date: Option<&str>) -> Result<Option<binnenstad::io::bag::Date>> {
     date.map(|d| {
         binnenstad::io::bag::parse_date(d).ok_or_else(|| {
-            binnenstad::Error::Usage(format!("--date {d}: expected YYYY-MM-DD")).into()
+            binnenstad::Error::Usage(format!("--date {d}: verwacht JJJJ-MM-DD")).into()
         })
     })
     .transpose()
@@ -972,25 +1115,29 @@ fn cmd_import_bag(
     for (name, n) in &bag.counts {
         outln!("{name:<22} {n:>9}");
     }
-    outln!("{:<22} {:>9}", "buildings", written.buildings);
+    outln!("{:<22} {:>9}", "gebouwen", written.buildings);
     for (status, n) in &written.left_out {
-        outln!("left out: {status}: {n}");
+        outln!("weggelaten: {status}: {n}");
     }
     if threedbag.is_some() {
-        outln!("{:<22} {:>9}", "with 3D BAG", written.measured);
+        outln!("{:<22} {:>9}", "met 3D BAG", written.measured);
     }
     if !bag.diagnostics.is_empty() {
         errln!(
-            "{} data problem(s) in the BAG extract:",
-            bag.diagnostics.len()
+            "{} in het BAG-extract:",
+            binnenstad::labels::aantal(
+                bag.diagnostics.len() as u64,
+                "gegevensprobleem",
+                "gegevensproblemen"
+            )
         );
         let file = written_to.join(IMPORT_PROBLEMS_FILE);
         print_diagnostics(&bag.diagnostics, 10, &file.display().to_string());
     }
     outln!(
-        "wrote {} in {:.2} s",
+        "geschreven: {} in {} s",
         written_to.display(),
-        start.elapsed().as_secs_f64()
+        binnenstad::labels::nl_number(start.elapsed().as_secs_f64(), 2)
     );
     Ok(())
 }
@@ -1041,13 +1188,13 @@ fn cmd_import_osm(
             .extend(extract.diagnostics.iter().cloned());
         report.diagnostics.extend(join.diagnostics.iter().cloned());
         bag_summary = Some(format!(
-            "BAG: {} panden in the box ({}), {} matched to OSM by ref:bag, {} from the BAG alone, \
-             {} OSM building(s) matched no pand (left out, listed in {IMPORT_PROBLEMS_FILE}), {} with 3D BAG floors/height",
+            "BAG: {} panden in het vak ({}), {} via ref:bag aan OSM gekoppeld, {} alleen uit de BAG, \
+             {} OSM-gebouw(en) zonder pand (weggelaten, genoemd in {IMPORT_PROBLEMS_FILE}), {} met bouwlagen/hoogte uit 3D BAG",
             written.buildings,
             if extract.units_read {
-                "read"
+                "verblijfsobjecten gelezen"
             } else {
-                "none read"
+                "geen verblijfsobjecten gelezen"
             },
             join.matched,
             join.bag_only,
@@ -1091,8 +1238,12 @@ fn cmd_import_osm(
     }
     if !report.diagnostics.is_empty() {
         errln!(
-            "{} data problem(s) in the OSM file:",
-            report.diagnostics.len()
+            "{} in het OSM-bestand:",
+            binnenstad::labels::aantal(
+                report.diagnostics.len() as u64,
+                "gegevensprobleem",
+                "gegevensproblemen"
+            )
         );
         let file = written.join(IMPORT_PROBLEMS_FILE);
         print_diagnostics(&report.diagnostics, 10, &file.display().to_string());
@@ -1102,9 +1253,9 @@ fn cmd_import_osm(
         outln!("{summary}");
     }
     outln!(
-        "wrote {} in {:.2} s",
+        "geschreven: {} in {} s",
         written.display(),
-        start.elapsed().as_secs_f64()
+        binnenstad::labels::nl_number(start.elapsed().as_secs_f64(), 2)
     );
     Ok(())
 }

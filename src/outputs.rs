@@ -578,7 +578,7 @@ pub fn report_input(
                     .unwrap_or_else(|| "geen".into()),
                 homes: s.best_homes,
                 usable_m2: s.usable_m2,
-                score: s.best_score,
+                potential: s.potential,
                 reasons,
             })
         })

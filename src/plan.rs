@@ -185,14 +185,15 @@ pub fn data_gap_diagnostics(
             feature: None,
             code: "missing_kind",
             message: format!(
-                "{} of kind {kind} in the study area ({:.2} km²), fewer than {} per km²: \
-                 the need for it is onbekend (geen data) for {}, not failed; add them to the amenities layer if they exist",
+                "{}: {} in het studiegebied ({} km²), minder dan {} per km²: \
+                 de behoefte eraan telt als onbekend (geen data) voor {}, niet als tekort; voeg ze toe aan amenities.geojson als ze er zijn",
+                crate::labels::amenity_kind(kind),
                 match mapped {
-                    0 => "no amenity".to_string(),
-                    n => format!("only {n} amenities"),
+                    0 => "geen enkele".to_string(),
+                    n => format!("maar {n}"),
                 },
-                zoning.area_km2(),
-                min_mapped_per_km2(kind),
+                crate::labels::nl_number(zoning.area_km2(), 2),
+                crate::labels::nl_number(min_mapped_per_km2(kind), 1).trim_end_matches(",0"),
                 needed_by.join(", ")
             ),
         });

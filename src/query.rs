@@ -73,7 +73,7 @@ pub fn parse_lonlat(text: &str, working: Crs) -> Result<Option<Point<f64>>> {
             return Ok(Some(Point::new(x, y)));
         }
         return Err(Error::Usage(format!(
-            "{text} is neither LON,LAT in degrees nor RD New X,Y in metres"
+            "{text} is geen LON,LAT in graden en geen RD New X,Y in meters"
         )));
     }
     let (x, y) = Transformer::new(Crs::WGS84, working)?.convert(lon, lat)?;
@@ -93,7 +93,7 @@ pub fn find_building(plan: &Plan, text: &str) -> Result<usize> {
     }
     let Some(p) = parse_lonlat(text, plan.working_crs)? else {
         return Err(Error::Usage(format!(
-            "no building with id \"{text}\" (give a building id or LON,LAT)"
+            "geen gebouw met id \"{text}\" (geef een gebouw-id of LON,LAT)"
         )));
     };
     if let Some(i) = plan
@@ -114,7 +114,7 @@ pub fn find_building(plan: &Plan, text: &str) -> Result<usize> {
         .map(|(i, _)| i)
         .ok_or_else(|| {
             Error::Usage(format!(
-                "no building at or within {PICK_RADIUS_M} m of {text}"
+                "geen gebouw op of binnen {PICK_RADIUS_M} m van {text}"
             ))
         })
 }
@@ -154,7 +154,7 @@ fn swapped_hint(plan: &Plan, text: &str) -> Option<String> {
     };
     (!inside(text) && inside(&swapped)).then(|| {
         format!(
-            "{text} lies far from the map, while {swapped} lies in it: coordinates are LON,LAT (longitude first); did you mean {swapped}?"
+            "{text} ligt ver van de kaart en {swapped} ligt erin: coördinaten zijn LON,LAT (lengtegraad eerst); bedoelt u {swapped}?"
         )
     })
 }
@@ -174,7 +174,7 @@ pub fn find_point(plan: &Plan, text: &str) -> Result<Point<f64>> {
     match building_by_id(plan, text).map(|i| &plan.layers.buildings[i]) {
         Some(b) => Ok(b.anchor()),
         None => Err(Error::Usage(format!(
-            "\"{text}\" is neither LON,LAT, RD X,Y, a building id nor a building's name or address"
+            "\"{text}\" is geen LON,LAT, RD X,Y, gebouw-id, naam of adres van een gebouw"
         ))),
     }
 }
@@ -260,7 +260,7 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
         .layers
         .buildings
         .get(building)
-        .ok_or_else(|| Error::Usage(format!("no building number {building}")))?;
+        .ok_or_else(|| Error::Usage(format!("geen gebouw met nummer {building}")))?;
     let facts = plan.building_facts(building);
     let zone = plan.zoning.buildings.get(building);
     let walking = plan
@@ -360,15 +360,15 @@ impl SiteExplanation {
         );
         let _ = writeln!(
             s,
-            "  gebruik {}, {} verdiepingen{}, {} m² bvo{}{}",
-            self.usage,
-            self.floors,
+            "  gebruik {}, {}{}, {} m² bvo{}{}",
+            crate::labels::use_key(&self.usage),
+            crate::labels::aantal(u64::from(self.floors), "bouwlaag", "bouwlagen"),
             if self.floors_estimated {
                 " (geschat)"
             } else {
                 ""
             },
-            self.floor_area_m2,
+            crate::labels::nl_number(self.floor_area_m2, 0),
             if self.vacant { ", leegstaand" } else { "" },
             if self.monument { ", monument" } else { "" }
         );
@@ -382,7 +382,7 @@ impl SiteExplanation {
             let _ = writeln!(
                 s,
                 "  woningen: {}{}",
-                self.dwellings,
+                crate::labels::nl_number(f64::from(self.dwellings), 0),
                 if self.dwellings_estimated && self.dwellings > 0 {
                     " (geschat uit het vloeroppervlak)"
                 } else {
@@ -400,14 +400,16 @@ impl SiteExplanation {
             let _ = writeln!(
                 s,
                 "  {} van {} units leeg (ca. {} m²); het gebouw zelf is in gebruik",
-                self.units_vacant, self.units, self.vacant_m2
+                self.units_vacant,
+                self.units,
+                crate::labels::nl_number(self.vacant_m2, 0)
             );
         }
         let _ = writeln!(
             s,
-            "  zone {} (reuring-index {:.2}){}{}",
+            "  zone {} (reuringindex {}){}{}",
             self.zone,
-            self.reuring_index,
+            crate::labels::nl_number(self.reuring_index, 2),
             if self.in_retail_core {
                 ", in het kernwinkelgebied"
             } else {
@@ -421,27 +423,33 @@ impl SiteExplanation {
         for w in &self.walking {
             let m = w
                 .metres
-                .map(|m| format!("{m:>7.0} m"))
+                .map(|m| format!("{:>7} m", crate::labels::nl_number(m, 0)))
                 .unwrap_or_else(|| "      – ".into());
             let _ = writeln!(
                 s,
                 "    {:<18} {m}  {}",
-                w.kind,
+                crate::labels::amenity_key(&w.kind),
                 printable(w.nearest.as_deref().unwrap_or(""))
             );
         }
         for g in &self.groups {
-            let _ = writeln!(s, "\n{}: {} (score {:.0})", g.label, g.verdict, g.score);
+            let _ = writeln!(
+                s,
+                "\n{}: {} (score {} van 100)",
+                g.label,
+                g.verdict,
+                crate::labels::nl_number(g.score, 0)
+            );
             for c in &g.criteria {
                 let _ = writeln!(
                     s,
-                    "  {:<7} {:<22} gemeten {:<24} grens {:<22} {:>4.1}/{:<4.1}{}",
+                    "  {:<8} {:<26} gemeten {:<24} grens {:<22} {:>4}/{:<4}{}",
                     status_word(c.status),
-                    c.key,
+                    crate::labels::criterion(&c.key),
                     printable(&c.measured),
                     printable(&c.threshold),
-                    c.points,
-                    c.max_points,
+                    crate::labels::nl_number(c.points, 1),
+                    crate::labels::nl_number(c.max_points, 1),
                     if c.knockout { "  knock-out" } else { "" }
                 );
                 if c.status != crate::rules::suitability::Status::Pass {
@@ -451,6 +459,110 @@ impl SiteExplanation {
         }
         s
     }
+}
+
+/// The few lines `plan` prints before the files to open (Dutch numbers):
+/// buildings and study area, buildings per zone, the buildings geschikt per
+/// doelgroep, and the sites with their homes and the best one.
+///
+/// ```text
+/// amsterdam-centrum: 2.073 gebouwen, studiegebied 0,81 km²
+///   zones: reuring 1.362 gebouwen, gemengd 378, rust 333
+///   geschikt: Gezinnen 0, Ouderen (65+) 81, Starters (25-45) 1.865, Studenten 1.940 gebouwen
+///   210 transformatielocaties, samen 2.384 woningen voor hun beste doelgroep;
+///   #1 0363100012167571 (leegstand, potentie 86,5): 4 woningen voor Starters (25-45)
+/// ```
+pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
+    use crate::labels::{aantal, nl_number};
+    let mut s = String::new();
+    let buildings = &plan.layers.buildings;
+    let _ = writeln!(
+        s,
+        "{}: {}, studiegebied {} km²",
+        scenario.name,
+        aantal(buildings.len() as u64, "gebouw", "gebouwen"),
+        nl_number(plan.zoning.area_km2(), 2)
+    );
+    let mut zones: Vec<(crate::model::ZoneCharacter, u64)> = crate::model::ZoneCharacter::ALL
+        .iter()
+        .map(|z| {
+            let n = plan
+                .zoning
+                .buildings
+                .iter()
+                .filter(|b| b.zone == *z)
+                .count();
+            (*z, n as u64)
+        })
+        .collect();
+    zones.sort_by_key(|z| std::cmp::Reverse(z.1));
+    let zones: Vec<String> = zones
+        .iter()
+        .enumerate()
+        .map(|(i, (z, n))| {
+            if i == 0 {
+                format!("{} {}", z.as_str(), aantal(*n, "gebouw", "gebouwen"))
+            } else {
+                format!("{} {}", z.as_str(), nl_number(*n as f64, 0))
+            }
+        })
+        .collect();
+    let _ = writeln!(s, "  zones: {}", zones.join(", "));
+    let geschikt: Vec<String> = scenario
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(gi, g)| {
+            let n = plan
+                .assessments
+                .iter()
+                .filter(|a| {
+                    a.get(gi)
+                        .is_some_and(|a| a.verdict == suitability::Verdict::Geschikt)
+                })
+                .count();
+            format!("{} {}", g.label, nl_number(n as f64, 0))
+        })
+        .collect();
+    if !geschikt.is_empty() {
+        let _ = writeln!(s, "  geschikt: {} gebouwen", geschikt.join(", "));
+    }
+    let homes: u64 = plan.sites.iter().map(|x| u64::from(x.best_homes)).sum();
+    let _ = write!(
+        s,
+        "  {}, samen {} voor hun beste doelgroep",
+        aantal(
+            plan.sites.len() as u64,
+            "transformatielocatie",
+            "transformatielocaties"
+        ),
+        aantal(homes, "woning", "woningen")
+    );
+    match plan.sites.first() {
+        Some(best) => {
+            let b = &buildings[best.building];
+            let name = b.name.as_deref().unwrap_or(&b.id);
+            let group = best
+                .best_group
+                .as_deref()
+                .map(|g| scenario.group(g).map_or(g, |x| x.label.as_str()));
+            let _ = writeln!(
+                s,
+                ";\n  #1 {name} ({}, potentie {}): {}",
+                crate::labels::site_type(best.kind.as_str()),
+                nl_number(best.potential, 1),
+                match group {
+                    Some(g) => format!(
+                        "{} voor {g}",
+                        aantal(u64::from(best.best_homes), "woning", "woningen")
+                    ),
+                    None => "geen doelgroep".into(),
+                }
+            );
+        }
+        None => s.push('\n'),
+    }
+    s
 }
 
 /// One row of the sites table.
@@ -558,10 +670,11 @@ pub fn sites_rows(
 
 /// The sites table as text.
 pub fn sites_table(rows: &[SiteRow]) -> String {
+    use crate::labels::nl_number;
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:>4}  {:<20} {:<28} {:<17} {:>6}  {:<28} {:<10} {:>5} {:>6} {:>8}  voorwaarden",
+        "{:>4}  {:<20} {:<28} {:<23} {:>6}  {:<28} {:<10} {:>5} {:>6} {:>8}  voorwaarden",
         "#",
         "gebouw",
         "naam",
@@ -581,20 +694,29 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
         let c = &r.components;
         let _ = writeln!(
             s,
-            "{:>4}  {:<20} {:<28} {:<17} {:>6.1}  {:<28} {:<10} {:>5.0} {:>6} {:>8.0}  {}",
+            "{:>4}  {:<20} {:<28} {:<23} {:>6}  {:<28} {:<10} {:>5} {:>6} {:>8}  {}",
             r.rank,
             printable(&r.building_id),
             name,
-            r.site_type,
-            r.potential,
-            format!(
-                "{:.2}/{:.2}/{:.2}/{:.2}/{:.0}/{:.2}",
-                c.suitability, c.vacancy, c.location, c.fit, c.monument, c.data
-            ),
+            crate::labels::site_type(&r.site_type),
+            nl_number(r.potential, 1),
+            [
+                c.suitability,
+                c.vacancy,
+                c.location,
+                c.fit,
+                c.monument,
+                c.data
+            ]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| nl_number(*v, if i == 4 { 0 } else { 2 }))
+            .collect::<Vec<_>>()
+            .join("/"),
             r.group.as_deref().unwrap_or("–"),
-            r.score,
-            r.homes,
-            r.usable_m2,
+            nl_number(r.score, 0),
+            nl_number(f64::from(r.homes), 0),
+            nl_number(r.usable_m2, 0),
             printable(&r.conditions.join("; "))
         );
     }
@@ -656,7 +778,8 @@ pub fn reach(
         &plan.layers.amenities,
         &scenario.network,
     )
-    .map_err(|e| Error::Usage(format!("cannot start there: {e}")))?;
+    .map_err(|e| Error::Usage(format!("kan daar niet beginnen: {e}")))?;
+    let gaps = crate::plan::data_gaps(&plan.layers, &plan.zoning, scenario);
     let mut rows = Vec::new();
     let mut routes = Vec::new();
     let mut kinds: Vec<AmenityKind> = results.iter().map(|r| r.kind).collect();
@@ -683,7 +806,10 @@ pub fn reach(
             metres: metres.map(|m| (m * 10.0).round() / 10.0),
             minutes: minutes.map(|m| (m * 10.0).round() / 10.0),
             max_minutes: max,
-            met: max.map(|mx| minutes.is_some_and(|m| m <= mx)),
+            // Too few of the kind in the map to judge: onbekend (null), not "no".
+            met: max
+                .filter(|_| metres.is_some() || !gaps.iter().any(|(k, _)| *k == kind))
+                .map(|mx| minutes.is_some_and(|m| m <= mx)),
             amenity_id: amenity.map(|a| a.id.clone()),
             amenity_name: amenity.and_then(|a| a.name.clone()),
         });
@@ -712,12 +838,14 @@ impl Reach {
         let _ = writeln!(
             s,
             "lopen voor {} ({} km/u)",
-            self.group, self.walk_speed_kmh
+            self.group,
+            crate::labels::nl_number(self.walk_speed_kmh, 1).trim_end_matches(",0")
         );
         if let Some(m) = self.start_off_network_m {
             let _ = writeln!(
                 s,
-                "let op: het startpunt ligt aan een van het hoofdnetwerk afgesneden stuk straat ({m:.0} m); afstanden alleen binnen dat stuk"
+                "let op: het startpunt ligt aan een van het hoofdnetwerk afgesneden stuk straat ({} m); afstanden alleen binnen dat stuk",
+                crate::labels::nl_number(m, 0)
             );
         }
         let _ = writeln!(
@@ -729,18 +857,21 @@ impl Reach {
             let _ = writeln!(
                 s,
                 "{:<18} {:>8} {:>6} {:>6}  {:<9} {}",
-                r.kind,
+                crate::labels::amenity_key(&r.kind),
                 r.metres
-                    .map(|m| format!("{m:.0}"))
+                    .map(|m| crate::labels::nl_number(m, 0))
                     .unwrap_or_else(|| "–".into()),
                 r.minutes
-                    .map(|m| format!("{m:.1}"))
+                    .map(crate::labels::minutes)
                     .unwrap_or_else(|| "–".into()),
-                r.max_minutes.map(|m| format!("{m:.0}")).unwrap_or_default(),
-                match r.met {
-                    Some(true) => "ja",
-                    Some(false) => "NEE",
-                    None => "",
+                r.max_minutes
+                    .map(crate::labels::minutes)
+                    .unwrap_or_default(),
+                match (r.met, r.max_minutes) {
+                    (Some(true), _) => "ja",
+                    (Some(false), _) => "NEE",
+                    (None, Some(_)) => "onbekend",
+                    (None, None) => "",
                 },
                 r.amenity_name
                     .clone()
@@ -811,7 +942,7 @@ fn model_changes(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Vec<String> {
                 .filter(|x| ua.get(x.id.as_str()).is_some_and(|u| *u != x.usage))
                 .count();
         let show = |u: Option<crate::model::BuildingUse>| {
-            u.map_or("geen (other blijft other)".to_string(), |u| u.to_string())
+            u.map_or("geen (overig blijft overig)".to_string(), |u| u.to_string())
         };
         out.push(format!(
             "model.unknown_use: {} → {}: {changed} gebouwen met een ander gebruik (een lezing van de data, geen transformatie)",
@@ -1280,17 +1411,18 @@ pub fn suggest(
 impl Suggest {
     /// Readable text.
     pub fn table(&self) -> String {
+        use crate::labels::{aantal, nl_number};
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "nieuwe {} voor {}: binnen {} min ({} m); {} van {} woningen al binnen bereik; {} kandidaten",
-            self.kind,
+            "nieuwe {} voor {}: binnen {} min ({} m); {} van {} al binnen bereik; {}",
+            crate::labels::amenity_key(&self.kind),
             self.group,
-            self.minutes,
-            self.threshold_m,
-            self.homes_covered_before,
-            self.homes,
-            self.candidates
+            crate::labels::minutes(self.minutes),
+            nl_number(self.threshold_m, 0),
+            nl_number(self.homes_covered_before as f64, 0),
+            aantal(self.homes as u64, "woning", "woningen"),
+            aantal(self.candidates as u64, "kandidaat", "kandidaten")
         );
         let _ = writeln!(
             s,
@@ -1300,11 +1432,11 @@ impl Suggest {
         for x in &self.suggestions {
             let _ = writeln!(
                 s,
-                "{:>3}  {:<24} {:>8} {:>7.1}%  {}",
+                "{:>3}  {:<24} {:>8} {:>8}  {}",
                 x.rank,
                 format!("{:.6},{:.6}", x.lonlat[0], x.lonlat[1]),
-                x.homes_gained,
-                x.share_after * 100.0,
+                nl_number(x.homes_gained as f64, 0),
+                format!("{} %", nl_number(x.share_after * 100.0, 1)),
                 x.candidate
             );
         }
@@ -1314,8 +1446,12 @@ impl Suggest {
         if self.candidates_off_network > 0 {
             let _ = writeln!(
                 s,
-                "{} kandidaten op een van het hoofdnetwerk afgesneden stuk straat niet meegeteld (`binnenstad check` noemt die stukken: island)",
-                self.candidates_off_network
+                "{} op een van het hoofdnetwerk afgesneden stuk straat niet meegeteld (`binnenstad check` noemt die stukken: island)",
+                aantal(
+                    self.candidates_off_network as u64,
+                    "kandidaat",
+                    "kandidaten"
+                )
             );
         }
         if !self.homes_off_network.is_empty() {
@@ -1328,8 +1464,8 @@ impl Suggest {
             let more = self.homes_off_network.len().saturating_sub(5);
             let _ = writeln!(
                 s,
-                "{} gebouwen met woningen liggen aan een afgesneden stuk straat, buiten bereik van elke plek: {}{}",
-                self.homes_off_network.len(),
+                "{} met woningen aan een afgesneden stuk straat, buiten bereik van elke plek: {}{}",
+                aantal(self.homes_off_network.len() as u64, "gebouw", "gebouwen"),
                 shown.join(", "),
                 if more > 0 {
                     format!(" en {more} meer")

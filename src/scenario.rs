@@ -806,7 +806,7 @@ pub fn default_groups() -> Vec<Doelgroep> {
         },
         Doelgroep {
             name: "gezinnen".into(),
-            label: "Gezinnen (families)".into(),
+            label: "Gezinnen".into(),
             walk_speed_kmh: 4.0,
             needs_minutes: BTreeMap::from([
                 (Playground, 5.0),

@@ -361,10 +361,10 @@ fn a_stray_point_is_named_and_does_not_ruin_the_zoning() {
     assert!(strict.stderr.contains("far outside"), "{}", strict.stderr);
     let r = run_in(dir.path(), &["plan", "s.toml", "--out", "o"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    let problems = std::fs::read_to_string(dir.path().join("o/problemen.txt")).unwrap();
     assert!(
-        r.stderr.contains(&format!("feature 5 (id {id})")),
-        "{}",
-        r.stderr
+        problems.contains(&format!("object 5 (id {id})")),
+        "{problems}"
     );
     let s = read_json(&dir.path().join("o/summary.json"));
     assert!(!r.stderr.contains("grid_coarsened") && !r.stderr.contains("cells instead"));
@@ -398,11 +398,7 @@ fn swapped_coordinates_and_bag_id_forms() {
         "52.37,4.895",
     ]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("did you mean 4.895,52.37"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("bedoelt u 4.895,52.37"), "{}", r.stderr);
     let v = site("NL.IMBAG.Pand.0363100012168052");
     assert_eq!(v["building_id"], "0363100012168052");
 }

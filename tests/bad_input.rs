@@ -50,7 +50,7 @@ const CASES: &[Case] = &[
             write(d, "tiny/buildings.geojson", &text[..text.len() / 2]);
         },
         args: &[],
-        expect: &["buildings.geojson", "not valid JSON at line"],
+        expect: &["buildings.geojson", "geen geldige JSON op regel"],
     },
     Case {
         name: "binary garbage",
@@ -64,13 +64,13 @@ const CASES: &[Case] = &[
         name: "empty file",
         mutate: |d| write(d, "tiny/streets.geojson", ""),
         args: &[],
-        expect: &["streets.geojson", "not valid JSON"],
+        expect: &["streets.geojson", "geen geldige JSON"],
     },
     Case {
         name: "top-level array",
         mutate: |d| write(d, "tiny/streets.geojson", "[1, 2]"),
         args: &[],
-        expect: &["streets.geojson", "not a GeoJSON object"],
+        expect: &["streets.geojson", "geen GeoJSON-object"],
     },
     Case {
         name: "a geometry instead of a collection",
@@ -84,7 +84,7 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "amenities.geojson",
-            "is a GeoJSON Point, expected a FeatureCollection",
+            "is een GeoJSON Point, verwacht een FeatureCollection",
         ],
     },
     Case {
@@ -97,7 +97,7 @@ const CASES: &[Case] = &[
             )
         },
         args: &[],
-        expect: &["amenities.geojson", "\"features\" is not an array"],
+        expect: &["amenities.geojson", "\"features\" is geen array"],
     },
     Case {
         name: "malformed feature",
@@ -111,8 +111,8 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "buildings.geojson",
-            "feature 0 (id home-west)",
-            "not a valid GeoJSON Feature",
+            "object 0 (id home-west)",
+            "geen geldige GeoJSON Feature",
         ],
     },
     Case {
@@ -127,8 +127,8 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "buildings.geojson",
-            "feature 0",
-            "not a valid GeoJSON Feature",
+            "object 0",
+            "geen geldige GeoJSON Feature",
         ],
     },
     Case {
@@ -141,7 +141,7 @@ const CASES: &[Case] = &[
             )
         },
         args: &[],
-        expect: &["buildings.geojson", "contains no usable building"],
+        expect: &["buildings.geojson", "bevat geen bruikbaar gebouw"],
     },
     Case {
         name: "point in the buildings layer",
@@ -155,8 +155,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 0 (id home-west)",
-            "is a Point, expected Polygon",
+            "object 0 (id home-west)",
+            "is een Point, verwacht Polygon",
         ],
     },
     Case {
@@ -173,8 +173,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "streets.geojson",
-            "feature 0 (id street/west-east)",
-            "expected LineString",
+            "object 0 (id street/west-east)",
+            "verwacht LineString",
         ],
     },
     Case {
@@ -189,7 +189,7 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "horeca.geojson",
-            "feature 0 (id horeca/nightclub)",
+            "object 0 (id horeca/nightclub)",
             "cannot be WGS84",
         ],
     },
@@ -210,7 +210,7 @@ const CASES: &[Case] = &[
             );
         },
         args: &[],
-        expect: &["horeca.geojson", "not valid JSON"],
+        expect: &["horeca.geojson", "geen geldige JSON"],
     },
     Case {
         name: "rd metres without a crs member",
@@ -224,7 +224,7 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "horeca.geojson",
-            "feature 0 (id horeca/nightclub)",
+            "object 0 (id horeca/nightclub)",
             "cannot be WGS84",
             "EPSG:28992",
         ],
@@ -241,7 +241,7 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "amenities.geojson",
-            "feature 0 (id amenity/playground)",
+            "object 0 (id amenity/playground)",
             "outside what EPSG:28992 can hold",
         ],
     },
@@ -277,8 +277,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 0 (id home-west)",
-            "has 1 number",
+            "object 0 (id home-west)",
+            "heeft 1 getal",
         ],
     },
     Case {
@@ -291,7 +291,7 @@ const CASES: &[Case] = &[
             )
         },
         args: &["--strict"],
-        expect: &["buildings.geojson", "feature 0 (id home-west)", "closed it"],
+        expect: &["buildings.geojson", "object 0 (id home-west)", "gesloten"],
     },
     Case {
         name: "self-intersecting polygon",
@@ -305,9 +305,9 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 0 (id home-west)",
-            "invalid polygon",
-            "repaired as GEOS make_valid",
+            "object 0 (id home-west)",
+            "ongeldige polygoon",
+            "hersteld zoals GEOS make_valid",
         ],
     },
     Case {
@@ -321,8 +321,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 1 (id home-west)",
-            "same id as feature 0",
+            "object 1 (id home-west)",
+            "dezelfde id als object 0",
         ],
     },
     Case {
@@ -335,7 +335,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "amenities.geojson",
-            "feature 0 (id amenity/playground)",
+            "object 0 (id amenity/playground)",
             "spaceport",
         ],
     },
@@ -347,7 +347,7 @@ const CASES: &[Case] = &[
             })
         },
         args: &["--strict"],
-        expect: &["horeca.geojson", "feature 1 (id horeca/cafe)", "category"],
+        expect: &["horeca.geojson", "object 1 (id horeca/cafe)", "category"],
     },
     Case {
         name: "floors that are not a number",
@@ -359,7 +359,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 2 (id shop-vacant)",
+            "object 2 (id shop-vacant)",
             "\"floors\" = veel",
         ],
     },
@@ -373,8 +373,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 2 (id shop-vacant)",
-            "\"floors\" = 2.5: a fraction; read as 2 whole floors",
+            "object 2 (id shop-vacant)",
+            "\"floors\" = 2.5: een breuk; gelezen als 2 hele bouwlagen",
         ],
     },
     Case {
@@ -387,8 +387,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 2 (id shop-vacant)",
-            "\"floors\" = 3;4: a list or range; read as the lowest, 3",
+            "object 2 (id shop-vacant)",
+            "\"floors\" = 3;4: een lijst of bereik; gelezen als de laagste, 3",
         ],
     },
     Case {
@@ -401,8 +401,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 2 (id shop-vacant)",
-            "\"floors\" = 3-4: a list or range; read as the lowest, 3",
+            "object 2 (id shop-vacant)",
+            "\"floors\" = 3-4: een lijst of bereik; gelezen als de laagste, 3",
         ],
     },
     Case {
@@ -415,8 +415,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 2 (id shop-vacant)",
-            "\"floors\" = <4: a bound, not a value; ignored",
+            "object 2 (id shop-vacant)",
+            "\"floors\" = <4: een grens, geen waarde; genegeerd",
         ],
     },
     Case {
@@ -429,8 +429,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 2 (id shop-vacant)",
-            "outside 1-200 floors; ignored",
+            "object 2 (id shop-vacant)",
+            "buiten 1-200 bouwlagen; genegeerd",
         ],
     },
     Case {
@@ -443,8 +443,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 2 (id shop-vacant)",
-            "\"floors\" = -3: outside 1-200 floors; ignored",
+            "object 2 (id shop-vacant)",
+            "\"floors\" = -3: buiten 1-200 bouwlagen; genegeerd",
         ],
     },
     Case {
@@ -457,8 +457,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 2 (id shop-vacant)",
-            "\"floors\" = 0: outside 1-200 floors; ignored",
+            "object 2 (id shop-vacant)",
+            "\"floors\" = 0: buiten 1-200 bouwlagen; genegeerd",
         ],
     },
     Case {
@@ -471,8 +471,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 2 (id shop-vacant)",
-            "\"height_m\" = -5: outside 0.5-1000 m; ignored",
+            "object 2 (id shop-vacant)",
+            "\"height_m\" = -5: buiten 0,5-1000 m; genegeerd",
         ],
     },
     Case {
@@ -485,8 +485,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 2 (id shop-vacant)",
-            "\"height_m\" = 40 ft: in feet; give metres; ignored",
+            "object 2 (id shop-vacant)",
+            "\"height_m\" = 40 ft: in voet; geef meters; genegeerd",
         ],
     },
     Case {
@@ -499,8 +499,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 2 (id shop-vacant)",
-            "\"floor_area_m2\" = -100: outside 0-5,000,000 m²; ignored",
+            "object 2 (id shop-vacant)",
+            "\"floor_area_m2\" = -100: buiten 0-5.000.000 m²; genegeerd",
         ],
     },
     Case {
@@ -513,8 +513,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 2 (id shop-vacant)",
-            "outside 0-5,000,000 m²; ignored",
+            "object 2 (id shop-vacant)",
+            "buiten 0-5.000.000 m²; genegeerd",
         ],
     },
     Case {
@@ -527,8 +527,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "feature 2 (id shop-vacant)",
-            "\"year\" = 99999999999: outside the years 1000-2100; ignored",
+            "object 2 (id shop-vacant)",
+            "\"year\" = 99999999999: buiten de jaren 1000-2100; genegeerd",
         ],
     },
     Case {
@@ -543,8 +543,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "streets.geojson",
-            "feature 0 (id street/west-east)",
-            "closed it",
+            "object 0 (id street/west-east)",
+            "gesloten",
         ],
     },
     Case {
@@ -557,9 +557,9 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "streets.geojson",
-            "feature 0 (id street/west-east)",
+            "object 0 (id street/west-east)",
             "\"layer\" = hoog",
-            "integer layer",
+            "geheel laagnummer",
         ],
     },
     Case {
@@ -572,9 +572,9 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "streets.geojson",
-            "feature 0 (id street/west-east)",
+            "object 0 (id street/west-east)",
             "\"bridge\" = [1]",
-            "yes/no",
+            "ja/nee",
         ],
     },
     Case {
@@ -593,13 +593,13 @@ const CASES: &[Case] = &[
             })
         },
         args: &["--strict"],
-        expect: &["buildings.geojson", "(id swapped)", "lat/lon swapped?"],
+        expect: &["buildings.geojson", "(id swapped)", "lat/lon verwisseld?"],
     },
     Case {
         name: "missing layer",
         mutate: |d| std::fs::remove_file(d.join("tiny/horeca.geojson")).unwrap(),
         args: &[],
-        expect: &["horeca.geojson", "layer horeca does not exist"],
+        expect: &["horeca.geojson", "laag horeca bestaat niet"],
     },
     Case {
         name: "unknown scenario key",
@@ -628,7 +628,7 @@ const CASES: &[Case] = &[
             write(d, "tiny.toml", &text);
         },
         args: &[],
-        expect: &["tiny.toml", "crs", "metres"],
+        expect: &["tiny.toml", "crs", "meters"],
     },
     Case {
         name: "web mercator working crs",
@@ -644,7 +644,7 @@ const CASES: &[Case] = &[
             "crs",
             "EPSG:3857",
             "Mercator",
-            "use EPSG:28992",
+            "gebruik EPSG:28992",
         ],
     },
     Case {
@@ -660,8 +660,8 @@ const CASES: &[Case] = &[
             "tiny.toml",
             "crs",
             "EPSG:32635",
-            "at most 1%",
-            "use EPSG:28992",
+            "hoogstens 1%",
+            "gebruik EPSG:28992",
         ],
     },
     Case {
@@ -715,9 +715,9 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "horeca.geojson",
-            "feature 1 (id horeca/cafe)",
-            "not valid UTF-8 at byte",
-            "line",
+            "object 1 (id horeca/cafe)",
+            "geen geldige UTF-8 op byte",
+            "regel",
         ],
     },
     Case {
@@ -791,9 +791,9 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "buildings.geojson",
-            "feature 0",
-            "not valid UTF-8 at byte",
-            "column",
+            "object 0",
+            "geen geldige UTF-8 op byte",
+            "kolom",
         ],
     },
     Case {
@@ -807,7 +807,7 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "streets.geojson",
-            "not valid UTF-8 at byte 1 (line 1, column 2)",
+            "geen geldige UTF-8 op byte 1 (regel 1, kolom 2)",
         ],
     },
     Case {
@@ -820,7 +820,11 @@ const CASES: &[Case] = &[
             std::fs::write(path, bytes).unwrap();
         },
         args: &[],
-        expect: &["amenities.geojson", "not valid UTF-8 at byte 0", "UTF-16"],
+        expect: &[
+            "amenities.geojson",
+            "geen geldige UTF-8 op byte 0",
+            "UTF-16",
+        ],
     },
     Case {
         name: "scenario version 2",
@@ -837,7 +841,7 @@ const CASES: &[Case] = &[
         name: "explicit layer path that does not exist",
         mutate: |d| append_scenario(d, "[layers.plan_zones]\npath = \"nowhere.geojson\"\n"),
         args: &[],
-        expect: &["nowhere.geojson", "does not exist"],
+        expect: &["nowhere.geojson", "bestaat niet"],
     },
     Case {
         name: "unknown output crs",

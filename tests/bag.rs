@@ -164,7 +164,7 @@ fn doesburg_panden_match_gdal_lvbag() {
     let left_out = current.len() - existing.len();
     assert_eq!(left_out, 168 + 12 + 389 + 1);
     assert!(
-        r.stdout.contains("left out: Pand gesloopt: 389"),
+        r.stdout.contains("weggelaten: Pand gesloopt: 389"),
         "{}",
         r.stdout
     );
@@ -377,7 +377,7 @@ fn the_register_rules_on_the_fixture() {
     );
     assert_eq!(f["0999100000000002"]["floor_area_m2"], 250.0);
     assert!(
-        r.stdout.contains("left out: Bouwvergunning verleend: 1"),
+        r.stdout.contains("weggelaten: Bouwvergunning verleend: 1"),
         "{}",
         r.stdout
     );
@@ -585,7 +585,7 @@ fn amsterdam_joins_the_bag_and_plan_uses_its_units() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stdout
-            .contains("12 matched to OSM by ref:bag, 0 from the BAG alone"),
+            .contains("12 via ref:bag aan OSM gekoppeld, 0 alleen uit de BAG"),
         "{}",
         r.stdout
     );

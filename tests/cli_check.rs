@@ -61,7 +61,7 @@ fn crs_auto_comes_from_the_bulk_and_names_a_swapped_building() {
     std::fs::write(&scenario, toml).unwrap();
     let check = || run(&["check", scenario.to_str().unwrap()]);
     let r = check();
-    assert!(r.stdout.contains("working CRS EPSG:32631"), "{}", r.stdout);
+    assert!(r.stdout.contains("werk-CRS EPSG:32631"), "{}", r.stdout);
 
     let path = dir.path().join("tiny/buildings.geojson");
     let mut v = read_json(&path);
@@ -79,7 +79,7 @@ fn crs_auto_comes_from_the_bulk_and_names_a_swapped_building() {
     v["features"].as_array_mut().unwrap().push(swapped);
     std::fs::write(&path, v.to_string()).unwrap();
     let r = check();
-    assert!(r.stdout.contains("working CRS EPSG:32631"), "{}", r.stdout);
+    assert!(r.stdout.contains("werk-CRS EPSG:32631"), "{}", r.stdout);
     let r = run(&["check", "--json", scenario.to_str().unwrap()]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let far: Vec<&serde_json::Value> = v["diagnostics"]
@@ -94,7 +94,7 @@ fn crs_auto_comes_from_the_bulk_and_names_a_swapped_building() {
         far[0]["message"]
             .as_str()
             .unwrap()
-            .contains("lat/lon swapped?"),
+            .contains("lat/lon verwisseld?"),
         "{far:?}"
     );
 }

@@ -42,8 +42,8 @@ fn reach_distances_are_worked_out_by_hand() {
     assert_eq!(row("primary_school")["metres"], 350.0);
     // 4.0 km/h: 350 m is 5.25 min.
     assert_eq!(row("primary_school")["minutes"], 5.3);
-    // A need with no amenity of its kind is not met.
-    assert_eq!(row("daycare")["met"], false);
+    // A need with no amenity of its kind in the map is onbekend (null), not "no".
+    assert!(row("daycare")["met"].is_null(), "{}", row("daycare"));
     assert!(row("daycare")["metres"].is_null());
 }
 
@@ -142,16 +142,67 @@ fn isochrone_grows_with_the_minutes() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // One geometry type per layer: the bands as polygons in FILE, the reached
+    // street pieces as lines beside it; each with its QGIS style (same stem).
     let v = read_json(&out);
-    let areas: Vec<&Value> = v["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["properties"]["part"] == "area")
-        .collect();
+    let mut areas: Vec<&Value> = v["features"].as_array().unwrap().iter().collect();
+    assert!(
+        areas
+            .iter()
+            .all(|f| f["geometry"]["type"] == "MultiPolygon")
+    );
+    let streets = read_json(&dir.path().join("iso.straten.geojson"));
+    let lines = streets["features"].as_array().unwrap();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines
+            .iter()
+            .all(|f| f["geometry"]["type"] == "MultiLineString")
+    );
+    for (qml, symbol) in [
+        ("iso.qml", "type=\"fill\""),
+        ("iso.straten.qml", "type=\"line\""),
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(qml)).unwrap();
+        assert!(text.contains("attr=\"minutes\""), "{qml}");
+        assert_eq!(text.matches("<range ").count(), 2, "{qml}");
+        assert_eq!(text.matches(symbol).count(), 2, "{qml}");
+        assert!(text.contains("label=\"1 – 3 min lopen\""), "{qml}");
+    }
+    for name in [
+        "iso.geojson",
+        "iso.qml",
+        "iso.straten.geojson",
+        "iso.straten.qml",
+    ] {
+        assert!(
+            r.stdout.contains(name),
+            "the message names {name}: {}",
+            r.stdout
+        );
+    }
     assert_eq!(areas.len(), 2);
+    // The largest band first, so the nearer band is drawn over it.
+    areas.reverse();
     // 1 min at 4.8 km/h (starters, the fixture's map group) = 80 m.
     assert_eq!(areas[0]["properties"]["metres"], 80.0);
+    // A style of the user's beside: refused before anything is written.
+    std::fs::write(dir.path().join("eigen.qml"), "<qgis/>").unwrap();
+    let r = run(&[
+        "isochrone",
+        tiny.to_str().unwrap(),
+        "--from",
+        "home-east",
+        "--out",
+        dir.path().join("eigen.geojson").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("eigen.qml"), "{}", r.stderr);
+    assert!(!dir.path().join("eigen.geojson").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("eigen.qml")).unwrap(),
+        "<qgis/>"
+    );
     let r = run(&[
         "isochrone",
         tiny.to_str().unwrap(),
@@ -196,7 +247,7 @@ fn suggest_puts_a_daycare_where_it_reaches_the_homes() {
         "1",
     ]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("unknown kind"), "{}", r.stderr);
+    assert!(r.stderr.contains("onbekende soort"), "{}", r.stderr);
 }
 
 #[test]
@@ -277,7 +328,10 @@ fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
         drop(reader);
         let (code, stderr) = run_with_stdout(args, writer.into());
         assert_eq!(code, 0, "{args:?} into a closed pipe:\n{stderr}");
-        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("error") && !stderr.contains("schrijven"),
+            "{args:?}: {stderr}"
+        );
         if Path::new("/dev/full").exists() {
             let full = std::fs::OpenOptions::new()
                 .write(true)
@@ -286,7 +340,7 @@ fn a_closed_pipe_ends_quietly_and_a_full_disk_is_an_error() {
             let (code, stderr) = run_with_stdout(args, full.into());
             assert_eq!(code, 2, "{args:?} > /dev/full:\n{stderr}");
             assert!(
-                stderr.contains("cannot write to standard output"),
+                stderr.contains("kan niet naar de standaarduitvoer schrijven"),
                 "{args:?}: {stderr}"
             );
         }

@@ -369,6 +369,7 @@ fn geopackage_has_every_layer_and_style_and_is_deterministic() {
             "kaart.html",
             "map.png",
             "map.svg",
+            "problemen.txt",
             "report.html",
             "summary.json"
         ],

@@ -115,7 +115,7 @@ fn a_planner_clicks_a_building_in_kaart_html_and_reads_why() {
     let minutes = clicked["minutes"].as_array().unwrap();
     let school = minutes
         .iter()
-        .find(|row| row[0] == "Gezinnen (families)" && row[1] == "basisschool")
+        .find(|row| row[0] == "Gezinnen" && row[1] == "basisschool")
         .expect("families' school row");
     assert_eq!(school[2], "11", "{school}");
     assert_eq!(school[4], "✗");

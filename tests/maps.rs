@@ -155,13 +155,28 @@ fn plan_on_copenhagen_gives_a_sensible_picture() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // One line on stderr counts the problems and says where they are; the
+    // problems file lists them all.
+    let problems = std::fs::read_to_string(out.join("problemen.txt")).unwrap();
     assert!(
-        r.stderr.contains("taken as residential"),
-        "model.unknown_use is reported"
+        problems.contains("zonder bekend gebruik als wonen genomen"),
+        "model.unknown_use is reported: {problems}"
     );
     assert!(
-        r.stderr.contains("no amenity of kind gp"),
+        problems.contains("huisarts: geen enkele in het studiegebied"),
         "the missing GPs are reported"
+    );
+    let warned: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("let op: "))
+        .collect();
+    assert_eq!(warned.len(), 1, "{}", r.stderr);
+    assert!(
+        warned[0].contains(&format!("{} gegevensproblemen", problems.lines().count()))
+            && warned[0].contains("problemen.txt"),
+        "{}",
+        warned[0]
     );
     let s = read_json(&out.join("summary.json"));
     assert_eq!(s["working_crs"], "EPSG:25832");
@@ -261,7 +276,7 @@ fn import_lists_every_problem_in_the_map_folder_and_points_there() {
     let printed: Vec<&str> = r
         .stderr
         .lines()
-        .filter(|l| l.starts_with("warning: ") || l.starts_with("error: "))
+        .filter(|l| l.starts_with("waarschuwing: ") || l.starts_with("fout: "))
         .collect();
     assert!(!printed.is_empty(), "{}", r.stderr);
     assert!(listed.lines().count() >= printed.len());

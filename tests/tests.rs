@@ -14,5 +14,6 @@ mod delft;
 mod determinism;
 mod kaart;
 mod maps;
+mod nederlands;
 mod network_cases;
 mod network_oracle;

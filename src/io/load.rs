@@ -200,7 +200,7 @@ pub struct Loaded {
 /// Bytes that are not UTF-8 stop the layer with where they are: the byte
 /// offset, line and column, and the feature (index and id) they are in.
 pub fn read_layer(name: &str, path: &Path) -> Result<RawLayer> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "cannot read layer", e))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "kan de laag niet lezen", e))?;
     let text =
         String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
     parse_layer(name, path, &text)
@@ -220,13 +220,13 @@ fn not_utf8(path: &Path, bytes: &[u8], e: std::str::Utf8Error) -> Error {
         .count()
         + 1;
     let utf16 = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        " (the file is UTF-16)"
+        " (het bestand is UTF-16)"
     } else {
         ""
     };
     let message = format!(
-        "not valid UTF-8 at byte {at} (line {line}, column {column}){utf16}; GeoJSON text must \
-         be UTF-8: save the file as UTF-8"
+        "geen geldige UTF-8 op byte {at} (regel {line}, kolom {column}){utf16}; GeoJSON-tekst moet \
+         UTF-8 zijn: sla het bestand op als UTF-8"
     );
     // Which feature: the lossy text is the same as the bytes up to `at`.
     let lossy = String::from_utf8_lossy(bytes);
@@ -276,7 +276,7 @@ pub fn parse_layer(name: &str, path: &Path, text: &str) -> Result<RawLayer> {
         Error::file(
             path,
             format!(
-                "not valid JSON at line {} column {}: {e}",
+                "geen geldige JSON op regel {} kolom {}: {e}",
                 e.line(),
                 e.column()
             ),
@@ -285,7 +285,7 @@ pub fn parse_layer(name: &str, path: &Path, text: &str) -> Result<RawLayer> {
     let Value::Object(mut top) = value else {
         return Err(Error::file(
             path,
-            "not a GeoJSON object (expected a FeatureCollection)",
+            "geen GeoJSON-object (verwacht een FeatureCollection)",
         ));
     };
     match top.get("type").and_then(Value::as_str) {
@@ -293,24 +293,24 @@ pub fn parse_layer(name: &str, path: &Path, text: &str) -> Result<RawLayer> {
         Some(other) => {
             return Err(Error::file(
                 path,
-                format!("is a GeoJSON {other}, expected a FeatureCollection"),
+                format!("is een GeoJSON {other}, verwacht een FeatureCollection"),
             ));
         }
         None => {
             return Err(Error::file(
                 path,
-                "has no \"type\": not GeoJSON (expected a FeatureCollection)",
+                "heeft geen \"type\": geen GeoJSON (verwacht een FeatureCollection)",
             ));
         }
     }
     let (crs, crs_declared) = declared_crs(path, top.get("crs"))?;
     let features = match top.remove("features") {
         Some(Value::Array(list)) => list,
-        Some(_) => return Err(Error::file(path, "\"features\" is not an array")),
+        Some(_) => return Err(Error::file(path, "\"features\" is geen array")),
         None => {
             return Err(Error::file(
                 path,
-                "FeatureCollection has no \"features\" array",
+                "FeatureCollection heeft geen array \"features\"",
             ));
         }
     };
@@ -326,7 +326,7 @@ pub fn parse_layer(name: &str, path: &Path, text: &str) -> Result<RawLayer> {
                 index,
                 id: id_hint.clone(),
             },
-            message: format!("not a valid GeoJSON Feature: {e}"),
+            message: format!("geen geldige GeoJSON Feature: {e}"),
         })?;
         out.push(SourceFeature::new(feature, crs, crs_declared));
     }
@@ -471,10 +471,10 @@ fn declared_crs(path: &Path, member: Option<&Value>) -> Result<(Crs, bool)> {
                 .and_then(|p| p.get("name"))
                 .and_then(Value::as_str)
                 .ok_or_else(|| {
-                    Error::file(path, "has a \"crs\" member without properties.name (expected e.g. urn:ogc:def:crs:EPSG::28992)")
+                    Error::file(path, "heeft een \"crs\" zonder properties.name (verwacht bijv. urn:ogc:def:crs:EPSG::28992)")
                 })?;
             let crs = Crs::parse(name)
-                .map_err(|e| Error::file(path, format!("declares crs \"{name}\": {e}")))?;
+                .map_err(|e| Error::file(path, format!("noemt crs \"{name}\": {e}")))?;
             (crs, true)
         }
     })
@@ -544,13 +544,13 @@ fn position_problem(s: &[f64], crs: Crs, declared: bool, bounds: [f64; 4]) -> Op
     let [xmin, ymin, xmax, ymax] = bounds;
     if s.len() < 2 {
         return Some(format!(
-            "position {s:?} has {} number(s); a position needs at least x and y",
+            "positie {s:?} heeft {} getal(len); een positie heeft minstens x en y nodig",
             s.len()
         ));
     }
     let (x, y) = (s[0], s[1]);
     if !x.is_finite() || !y.is_finite() {
-        return Some(format!("position [{x}, {y}] is not finite"));
+        return Some(format!("positie [{x}, {y}] is geen eindig getal"));
     }
     if x < xmin || x > xmax || y < ymin || y > ymax {
         return Some(if crs.is_geographic() && !declared {
@@ -870,7 +870,7 @@ fn convert_layer<'a>(
                 index,
                 None,
                 "missing_id",
-                format!("has no id; using \"{id}\""),
+                format!("heeft geen id; gebruikt \"{id}\""),
             );
         }
         let geometry = match (&f.geometry, geometry) {
@@ -880,7 +880,7 @@ fn convert_layer<'a>(
                     index,
                     Some(&id),
                     "empty_geometry",
-                    "has no geometry; skipped".into(),
+                    "heeft geen geometrie; overgeslagen".into(),
                 );
                 continue;
             }
@@ -901,7 +901,7 @@ fn convert_layer<'a>(
                     index,
                     Some(&id),
                     "invalid_position",
-                    format!("{problem}; skipped"),
+                    format!("{problem}; overgeslagen"),
                 );
                 continue;
             }
@@ -917,7 +917,7 @@ fn convert_layer<'a>(
                             index,
                             Some(&id),
                             "reprojection",
-                            format!("cannot reproject: {e}; skipped"),
+                            format!("kan niet omrekenen: {e}; overgeslagen"),
                         );
                         continue;
                     }
@@ -931,7 +931,7 @@ fn convert_layer<'a>(
                 index,
                 Some(&id),
                 "duplicate_id",
-                format!("has the same id as feature {first}; skipped (ids must be unique within a layer)"),
+                format!("heeft dezelfde id als object {first}; overgeslagen (een id is uniek binnen een laag)"),
             );
             continue;
         }
@@ -990,7 +990,8 @@ fn unclosed_ring(cx: &mut LayerCx, index: usize, id: &str) {
         index,
         Some(id),
         "unclosed_ring",
-        "has a polygon ring whose last position differs from its first; closed it".into(),
+        "heeft een polygoonring waarvan de laatste positie verschilt van de eerste; gesloten"
+            .into(),
     );
 }
 
@@ -1023,7 +1024,7 @@ fn geometry_name(g: &Geometry<f64>) -> &'static str {
         Geometry::Polygon(_) => "Polygon",
         Geometry::MultiPolygon(_) => "MultiPolygon",
         Geometry::GeometryCollection(_) => "GeometryCollection",
-        _ => "other geometry",
+        _ => "andere geometrie",
     }
 }
 
@@ -1036,7 +1037,7 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
             Some(&item.id),
             "wrong_geometry_type",
             format!(
-                "is a {}, expected Polygon or MultiPolygon; skipped",
+                "is een {}, verwacht Polygon of MultiPolygon; overgeslagen",
                 geometry_name(&item.geometry)
             ),
         );
@@ -1055,20 +1056,21 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
         let (severity, outcome) = if failed {
             (
                 Severity::Error,
-                "the repair failed (the polygon overlay gave up on these rings); skipped"
+                "herstel mislukt (de polygoonbewerking gaf het op bij deze ringen); overgeslagen"
                     .to_string(),
             )
         } else if mp.0.is_empty() || mp.unsigned_area() <= 0.0 {
             (
                 Severity::Error,
-                "nothing is left after repair; skipped".to_string(),
+                "na herstel blijft niets over; overgeslagen".to_string(),
             )
         } else {
             (
                 Severity::Warning,
                 format!(
-                    "repaired as GEOS make_valid does: {:.1} m² (as drawn it would measure {raw:.1} m²)",
-                    mp.unsigned_area()
+                    "hersteld zoals GEOS make_valid doet: {} m² (zoals getekend {} m²)",
+                    crate::labels::nl_number(mp.unsigned_area(), 1),
+                    crate::labels::nl_number(raw, 1)
                 ),
             )
         };
@@ -1077,7 +1079,7 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
             item.index,
             Some(&item.id),
             "invalid_geometry",
-            format!("invalid polygon ({first}); {outcome}"),
+            format!("ongeldige polygoon ({first}); {outcome}"),
         );
         if severity == Severity::Error {
             return None;
@@ -1089,7 +1091,7 @@ fn polygon_feature(cx: &mut LayerCx, item: &Item) -> Option<MultiPolygon<f64>> {
             item.index,
             Some(&item.id),
             "empty_geometry",
-            "has an empty or zero-area polygon; skipped".into(),
+            "heeft een lege polygoon of een polygoon zonder oppervlak; overgeslagen".into(),
         );
         return None;
     }
@@ -1105,7 +1107,7 @@ fn point_feature(cx: &mut LayerCx, item: &Item) -> Option<Point<f64>> {
             Some(&item.id),
             "wrong_geometry_type",
             format!(
-                "is a {}, expected a Point (or Polygon); skipped",
+                "is een {}, verwacht een Point (of Polygon); overgeslagen",
                 geometry_name(&item.geometry)
             ),
         );
@@ -1134,7 +1136,10 @@ fn quantity(cx: &mut LayerCx, item: &Item, p: &Props, field: &str, q: Quantity) 
             } else {
                 "number_read_as"
             },
-            format!("property \"{}\" = {text}: {note}", item.source.field(field)),
+            format!(
+                "eigenschap \"{}\" = {text}: {note}",
+                item.source.field(field)
+            ),
         );
     }
     reading.value
@@ -1147,7 +1152,7 @@ fn bad_value(cx: &mut LayerCx, item: &Item, field: &str, text: &str, what: &str)
         Some(&item.id),
         "bad_value",
         format!(
-            "property \"{}\" = {text} is not {what}; ignored",
+            "eigenschap \"{}\" = {text} is geen {what}; genegeerd",
             item.source.field(field)
         ),
     );
@@ -1191,7 +1196,7 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
                     item,
                     "use",
                     &t,
-                    "a known building use (residential, retail, ... or a BAG gebruiksdoel)",
+                    "bekend gebouwgebruik (residential, retail, ... of een BAG-gebruiksdoel)",
                 );
                 BuildingUse::Other
             }),
@@ -1201,7 +1206,7 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
                     item.index,
                     Some(&item.id),
                     "missing_value",
-                    "has no use; taken as other".into(),
+                    "heeft geen gebruik; als overig genomen".into(),
                 );
                 BuildingUse::Other
             }
@@ -1209,7 +1214,7 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
         let ground_floor_use = p.text("ground_floor_use").and_then(|t| {
             let u = parse_use(&t);
             if u.is_none() {
-                bad_value(cx, item, "ground_floor_use", &t, "a known building use");
+                bad_value(cx, item, "ground_floor_use", &t, "bekend gebouwgebruik");
             }
             u
         });
@@ -1290,7 +1295,7 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
         let mut count = |field: &str| match p.number(field) {
             Ok(v) => v.filter(|n| *n >= 0.0 && *n < 1e6).map(|n| n as u32),
             Err(t) => {
-                bad_value(cx, item, field, &t, "a count");
+                bad_value(cx, item, field, &t, "aantal");
                 None
             }
         };
@@ -1362,37 +1367,38 @@ fn load_horeca(cx: &mut LayerCx, items: &[Item]) -> Vec<Horeca> {
                     item,
                     "category",
                     &n.to_string(),
-                    "a horeca category 1, 2 or 3",
+                    "horecacategorie 1, 2 of 3",
                 );
                 None
             }
             Ok(None) => None,
             Err(t) => {
-                bad_value(cx, item, "category", &t, "a horeca category 1, 2 or 3");
+                bad_value(cx, item, "category", &t, "horecacategorie 1, 2 of 3");
                 None
             }
         };
-        let category =
-            match category.or_else(|| kind.as_deref().and_then(HorecaCategory::from_kind)) {
-                Some(c) => c,
-                None => {
-                    cx.diag(
+        let category = match category
+            .or_else(|| kind.as_deref().and_then(HorecaCategory::from_kind))
+        {
+            Some(c) => c,
+            None => {
+                cx.diag(
                         Severity::Warning,
                         item.index,
                         Some(&item.id),
                         "missing_value",
                         format!(
-                            "has no category and its kind ({}) gives none; taken as category 2",
-                            kind.as_deref().unwrap_or("missing")
+                            "heeft geen categorie en de soort ({}) geeft er geen; als categorie 2 genomen",
+                            kind.as_deref().unwrap_or("ontbreekt")
                         ),
                     );
-                    HorecaCategory::Medium
-                }
-            };
+                HorecaCategory::Medium
+            }
+        };
         let mut closing_minutes = p.text("closing_time").and_then(|t| {
             let c = parse_closing(&t);
             if c.is_none() {
-                bad_value(cx, item, "closing_time", &t, "a time HH:MM");
+                bad_value(cx, item, "closing_time", &t, "tijd UU:MM");
             }
             c
         });
@@ -1409,7 +1415,7 @@ fn load_horeca(cx: &mut LayerCx, items: &[Item]) -> Vec<Horeca> {
                 _ => None,
             },
             Err(t) => {
-                bad_value(cx, item, "terrace_seats", &t, "a number of seats");
+                bad_value(cx, item, "terrace_seats", &t, "aantal zitplaatsen");
                 None
             }
         };
@@ -1442,7 +1448,7 @@ fn load_amenities(cx: &mut LayerCx, items: &[Item]) -> Vec<Amenity> {
                         item.index,
                         Some(&item.id),
                         "unknown_kind",
-                        format!("kind \"{k}\" is not an amenity kind binnenstad knows; skipped"),
+                        format!("soort \"{k}\" is geen voorzieningssoort die binnenstad kent; overgeslagen"),
                     );
                     continue;
                 }
@@ -1453,7 +1459,7 @@ fn load_amenities(cx: &mut LayerCx, items: &[Item]) -> Vec<Amenity> {
                     item.index,
                     Some(&item.id),
                     "missing_value",
-                    "has no kind; skipped".into(),
+                    "heeft geen soort; overgeslagen".into(),
                 );
                 continue;
             }
@@ -1489,7 +1495,7 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
                     Some(&item.id),
                     "wrong_geometry_type",
                     format!(
-                        "is a {}, expected LineString, MultiLineString or (a walkable area) Polygon; skipped",
+                        "is een {}, verwacht LineString, MultiLineString of (een beloopbaar gebied) Polygon; overgeslagen",
                         geometry_name(other)
                     ),
                 );
@@ -1511,7 +1517,7 @@ fn load_streets(cx: &mut LayerCx, items: &[Item]) -> Vec<Street> {
                     item.index,
                     Some(&item.id),
                     "empty_geometry",
-                    "has a line with fewer than 2 distinct points; skipped".into(),
+                    "heeft een lijn met minder dan 2 verschillende punten; overgeslagen".into(),
                 );
                 continue;
             }
@@ -1636,7 +1642,7 @@ fn street_grade(cx: &mut LayerCx, item: &Item, p: &Props) -> Grade {
             "" | "no" | "false" | "0" | "nee"
         ),
         Some(other) => {
-            bad_value(cx, item, canonical, &other.to_string(), "a yes/no value");
+            bad_value(cx, item, canonical, &other.to_string(), "ja/nee-waarde");
             false
         }
     };
@@ -1646,11 +1652,11 @@ fn street_grade(cx: &mut LayerCx, item: &Item, p: &Props) -> Grade {
         Ok(None) => 0,
         Ok(Some(v)) if v.fract() == 0.0 && v.abs() <= 100.0 => v as i32,
         Ok(Some(v)) => {
-            bad_value(cx, item, "layer", &v.to_string(), "an integer layer");
+            bad_value(cx, item, "layer", &v.to_string(), "geheel laagnummer");
             0
         }
         Err(text) => {
-            bad_value(cx, item, "layer", &text, "an integer layer");
+            bad_value(cx, item, "layer", &text, "geheel laagnummer");
             0
         }
     };
@@ -1691,7 +1697,7 @@ fn load_businesses(cx: &mut LayerCx, items: &[Item]) -> Vec<Business> {
                     item,
                     "milieucategorie",
                     &t,
-                    "a VNG milieucategorie (1, 2, 3.1 ... 6)",
+                    "VNG-milieucategorie (1, 2, 3.1 ... 6)",
                 );
             }
             m
@@ -1708,7 +1714,7 @@ fn load_businesses(cx: &mut LayerCx, items: &[Item]) -> Vec<Business> {
                             item,
                             "functiemenging",
                             &t,
-                            "a functiemenging class A, B or C",
+                            "functiemengingsklasse A, B of C",
                         );
                         None
                     }
@@ -1736,7 +1742,7 @@ fn load_plan_zones(cx: &mut LayerCx, items: &[Item]) -> Vec<PlanZone> {
             Some(z) => match ZoneCharacter::parse(&z) {
                 Some(zone) => zone,
                 None => {
-                    bad_value(cx, item, "zone", &z, "rust, gemengd or reuring");
+                    bad_value(cx, item, "zone", &z, "rust, gemengd of reuring");
                     continue;
                 }
             },
@@ -1746,7 +1752,7 @@ fn load_plan_zones(cx: &mut LayerCx, items: &[Item]) -> Vec<PlanZone> {
                     item.index,
                     Some(&item.id),
                     "missing_value",
-                    "has no zone; skipped".into(),
+                    "heeft geen zone; overgeslagen".into(),
                 );
                 continue;
             }
@@ -1858,7 +1864,7 @@ fn buildings_bulk(raw: &RawLayer) -> Result<Option<Bulk>> {
                 }),
                 code: "far_from_bulk",
                 message: format!(
-                    "lies {km:.0} km from the median centre of the buildings ({:.4}, {:.4}; lat/lon swapped?); left out when crs = \"auto\" chooses the working CRS",
+                    "ligt {km:.0} km van het midden (mediaan) van de gebouwen ({:.4}, {:.4}; lat/lon verwisseld?); weggelaten zolang crs = \"auto\" het werk-CRS kiest",
                     centre.0, centre.1
                 ),
             });
@@ -1904,7 +1910,7 @@ fn working_crs(
             path: scenario.path.clone(),
             key: "crs".into(),
             message: format!(
-                "{crs} is in degrees; the working CRS must be in metres (e.g. EPSG:28992, or \"auto\")"
+                "{crs} is in graden; het werk-CRS moet in meters zijn (bijv. EPSG:28992, of \"auto\")"
             ),
         });
     }
@@ -1932,24 +1938,24 @@ fn refuse_distorting_crs(scenario: &Scenario, crs: Crs, extent: [f64; 4]) -> Res
     let [w, s, e, n] = extent;
     let (lon, lat) = ((w + e) / 2.0, (s + n) / 2.0);
     let instead = if (3.2..=7.3).contains(&lon) && (50.7..=53.7).contains(&lat) {
-        "EPSG:28992 (RD New, the Dutch grid)".to_string()
+        "EPSG:28992 (RD New, het Nederlandse raster)".to_string()
     } else {
         format!(
-            "{} (the UTM zone of the map, as crs = \"auto\" picks)",
+            "{} (de UTM-zone van de kaart, zoals crs = \"auto\" kiest)",
             Crs::utm_for(lon, lat)
         )
     };
     let what = match crs.epsg() {
-        3857 | 900913 | 3785 | 3395 | 54004 => " is a web-map Mercator: it",
+        3857 | 900913 | 3785 | 3395 | 54004 => " is een webkaart-Mercator: die",
         _ => "",
     };
     Err(Error::Scenario {
         path: scenario.path.clone(),
         key: "crs".into(),
         message: format!(
-            "{crs}{what} misstates lengths by up to {:.2}% over the buildings \
-             ({w:.4} {s:.4} {e:.4} {n:.4}, W S E N degrees), so areas and walking distances \
-             would be wrong; the working CRS may be off by at most {}%: use {instead}",
+            "{crs}{what} geeft lengtes tot {:.2}% verkeerd weer over de gebouwen \
+             ({w:.4} {s:.4} {e:.4} {n:.4}, W Z O N in graden), zodat oppervlakken en loopafstanden \
+             fout zouden zijn; het werk-CRS mag er hoogstens {}% naast zitten: gebruik {instead}",
             error * 100.0,
             MAX_SCALE_ERROR * 100.0
         ),
@@ -1978,7 +1984,7 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
             return Err(Error::file(
                 &source.path,
                 format!(
-                    "layer {} does not exist (set [layers.{}] path in the scenario)",
+                    "laag {} bestaat niet (zet [layers.{}] path in het scenario)",
                     source.name, source.name
                 ),
             ));
@@ -2053,7 +2059,7 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
         });
     }
     if let Some(u) = scenario.unknown_use {
-        let mut n = 0;
+        let mut n: u64 = 0;
         for b in layers
             .buildings
             .iter_mut()
@@ -2069,7 +2075,11 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
                 file: Some(scenario.layers[0].path.display().to_string()),
                 feature: None,
                 code: "unknown_use",
-                message: format!("{n} buildings without a known use taken as {u} (scenario key model.unknown_use)"),
+                message: format!(
+                    "{} zonder bekend gebruik als {} genomen (scenariosleutel model.unknown_use)",
+                    crate::labels::aantal(n, "gebouw", "gebouwen"),
+                    crate::labels::building_use(u)
+                ),
             });
         }
     }
@@ -2082,7 +2092,7 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
         let path = &scenario.layers[0].path;
         return Err(Error::file(
             path,
-            "contains no usable building (see the diagnostics above)",
+            "bevat geen bruikbaar gebouw (zie de gegevensproblemen hierboven)",
         ))
         .map_err(|e| attach(e, &diagnostics));
     }
@@ -2131,7 +2141,7 @@ fn apply_landmarks(
                 file: Some(scenario.path.display().to_string()),
                 feature: None,
                 code: "unknown_id",
-                message: format!("{key}: no building with id \"{id}\""),
+                message: format!("{key}: geen gebouw met id \"{id}\""),
             });
         }
     }
@@ -2187,7 +2197,7 @@ fn build_layer(
         }
         other => {
             return Err(Error::Usage(format!(
-                "unknown layer {other}: expected one of {}",
+                "onbekende laag {other}: verwacht een van {}",
                 LAYER_NAMES.join(", ")
             )));
         }
@@ -2229,7 +2239,7 @@ fn attach(e: Error, diagnostics: &[Diagnostic]) -> Error {
     match e {
         Error::File { path, message } if !diagnostics.is_empty() => Error::File {
             path,
-            message: format!("{message}; first problem: {}", diagnostics[0]),
+            message: format!("{message}; eerste probleem: {}", diagnostics[0]),
         },
         other => other,
     }
@@ -2427,7 +2437,7 @@ mod tests {
         let e = parse_layer("x", Path::new("t.geojson"), bad)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("t.geojson") && e.contains("feature 1"), "{e}");
+        assert!(e.contains("t.geojson") && e.contains("object 1"), "{e}");
         // Duplicate top-level features arrays: serde refuses, and so does the split.
         let twice = r#"{"type":"FeatureCollection","features":[],"features":[]}"#;
         assert!(parse_parallel("x", Path::new("t.geojson"), twice).is_none());
@@ -2453,7 +2463,7 @@ mod tests {
             "geometry":{"type":"Polygon","coordinates":[[[4.9,52.37],[5.1],[4.9001,52.3701],[4.9,52.37]]]}}]}"#;
         let (diags, n) = convert("buildings", text).unwrap();
         assert_eq!(n, 0);
-        assert!(diags[0].message.contains("has 1 number"), "{}", diags[0]);
+        assert!(diags[0].message.contains("heeft 1 getal"), "{}", diags[0]);
         assert_eq!(diags[0].feature.as_ref().unwrap().id.as_deref(), Some("a"));
     }
 
@@ -2464,7 +2474,7 @@ mod tests {
         let e = convert("amenities", text).unwrap_err().to_string();
         assert!(
             e.contains("t.geojson")
-                && e.contains("feature 0 (id b1)")
+                && e.contains("object 0 (id b1)")
                 && e.contains("cannot be WGS84"),
             "{e}"
         );
@@ -2489,14 +2499,17 @@ mod tests {
             "{\"type\": \"FeatureCollection\", \"features\": [",
         )
         .unwrap_err();
-        assert!(e.to_string().contains("not valid JSON at line 1"), "{e}");
+        assert!(
+            e.to_string().contains("geen geldige JSON op regel 1"),
+            "{e}"
+        );
         let e = parse_layer(
             "x",
             Path::new("t.geojson"),
             r#"{"type":"Point","coordinates":[1,2]}"#,
         )
         .unwrap_err();
-        assert!(e.to_string().contains("is a GeoJSON Point"), "{e}");
+        assert!(e.to_string().contains("is een GeoJSON Point"), "{e}");
         let e = parse_layer("x", Path::new("t.geojson"), r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:abc"}},"features":[]}"#)
             .unwrap_err();
         assert!(e.to_string().contains("EPSG:abc"), "{e}");
@@ -2640,7 +2653,7 @@ mod tests {
             .find(|d| d.code == "invalid_geometry")
             .expect("named");
         assert_eq!(d.feature.as_ref().map(|f| f.index), Some(0));
-        assert!(d.message.contains("the repair failed"), "{}", d.message);
+        assert!(d.message.contains("herstel mislukt"), "{}", d.message);
     }
 
     #[test]
@@ -2864,6 +2877,6 @@ mod tests {
     fn load_text_rejects_an_unknown_layer() {
         let text = r#"{"type":"FeatureCollection","features":[]}"#;
         let err = load_text("parking", text, Crs::RD_NEW, &source("parking")).unwrap_err();
-        assert!(err.to_string().contains("unknown layer parking"), "{err}");
+        assert!(err.to_string().contains("onbekende laag parking"), "{err}");
     }
 }

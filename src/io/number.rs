@@ -12,13 +12,13 @@
 //! | `3`, `12.5`, `1e2` | 3 | 12.5 | 1885 (`1885`) | none |
 //! | `12,5` (decimal comma) | 12 (fraction, below) | 12.5 | refused | none for height/area |
 //! | `12 m`, `12m`, `80 m2`, `80 m²` | refused | 12 / 80 (m for height, m2/m² for area) | refused | none |
-//! | `2.5` (a fraction) | **2**, whole floors (a half storey is an attic or roof storey) | 2.5 | refused | "a fraction; read as 2 whole floors" |
+//! | `2.5` (a fraction) | **2**, whole floors (a half storey is an attic or roof storey) | 2.5 | refused | "een breuk; gelezen als 2 hele bouwlagen" |
 //! | `3;4` (a list), `3-4` / `3–4` (a range) | **3**, the lowest | the lowest | the lowest | "a list/range; read as the lowest, 3" |
 //! | `1885-03-01`, `~1650`, `before 1900`, `C1885` | refused | refused | the first run of exactly four digits | none |
-//! | `<4`, `>4`, `≤4`, `≥4` (a bound) | refused | refused | refused | "a bound, not a value; ignored" |
-//! | `40'`, `40 ft` (feet) | refused | refused | refused | "in feet; give metres; ignored" |
-//! | `veel`, `inf`, `NaN`, other units | refused | refused | refused | "not a number; ignored" |
-//! | out of range | refused | refused | refused | "outside 1-200 floors; ignored" etc. |
+//! | `<4`, `>4`, `≤4`, `≥4` (a bound) | refused | refused | refused | "een grens, geen waarde; genegeerd" |
+//! | `40'`, `40 ft` (feet) | refused | refused | refused | "in voet; geef meters; genegeerd" |
+//! | `veel`, `inf`, `NaN`, other units | refused | refused | refused | "geen getal; genegeerd" |
+//! | out of range | refused | refused | refused | "buiten 1-200 bouwlagen; genegeerd" etc. |
 //! | empty, blank | absent | absent | absent | none |
 //!
 //! Ranges of the values accepted (anything else is impossible, reported and
@@ -48,10 +48,10 @@ pub enum Quantity {
 impl Quantity {
     fn range(self) -> (f64, f64, &'static str) {
         match self {
-            Quantity::Floors => (1.0, 200.0, "outside 1-200 floors"),
-            Quantity::HeightM => (0.5, 1000.0, "outside 0.5-1000 m"),
-            Quantity::AreaM2 => (f64::MIN_POSITIVE, 5e6, "outside 0-5,000,000 m²"),
-            Quantity::Year => (1000.0, 2100.0, "outside the years 1000-2100"),
+            Quantity::Floors => (1.0, 200.0, "buiten 1-200 bouwlagen"),
+            Quantity::HeightM => (0.5, 1000.0, "buiten 0,5-1000 m"),
+            Quantity::AreaM2 => (f64::MIN_POSITIVE, 5e6, "buiten 0-5.000.000 m²"),
+            Quantity::Year => (1000.0, 2100.0, "buiten de jaren 1000-2100"),
         }
     }
 
@@ -109,11 +109,11 @@ pub fn read(quantity: Quantity, text: &str) -> Reading {
         return Reading::plain(None);
     }
     if t.starts_with(['<', '>', '≤', '≥']) {
-        return Reading::refused("a bound, not a value; ignored");
+        return Reading::refused("een grens, geen waarde; genegeerd");
     }
     let lower = t.to_lowercase();
     if lower.contains('\'') || lower.contains("ft") || lower.contains("feet") {
-        return Reading::refused("in feet; give metres; ignored");
+        return Reading::refused("in voet; geef meters; genegeerd");
     }
     let values: Option<Vec<f64>> = if quantity == Quantity::Year {
         year_values(&lower)
@@ -121,7 +121,7 @@ pub fn read(quantity: Quantity, text: &str) -> Reading {
         list_values(quantity, &lower)
     };
     let Some(values) = values.filter(|v| !v.is_empty()) else {
-        return Reading::refused("not a number; ignored");
+        return Reading::refused("geen getal; genegeerd");
     };
     let several = values.len() > 1;
     let lowest = values.iter().copied().fold(f64::INFINITY, f64::min);
@@ -130,20 +130,22 @@ pub fn read(quantity: Quantity, text: &str) -> Reading {
         return Reading::plain(None);
     }
     if !(lo..=hi).contains(&lowest) {
-        return Reading::refused(format!("{outside}; ignored"));
+        return Reading::refused(format!("{outside}; genegeerd"));
     }
     let whole = matches!(quantity, Quantity::Floors | Quantity::Year);
     let value = if whole { lowest.floor() } else { lowest };
     if quantity == Quantity::Floors && value < lo {
-        return Reading::refused(format!("{outside}; ignored"));
+        return Reading::refused(format!("{outside}; genegeerd"));
     }
     let shown = format_value(value);
     let note = match (several, whole && lowest.fract() != 0.0) {
-        (true, _) => Some(format!("a list or range; read as the lowest, {shown}")),
-        (false, true) if quantity == Quantity::Floors => Some(format!(
-            "a fraction; read as {shown} whole floors (a half storey is an attic or roof storey)"
+        (true, _) => Some(format!(
+            "een lijst of bereik; gelezen als de laagste, {shown}"
         )),
-        (false, true) => return Reading::refused("not a whole year; ignored"),
+        (false, true) if quantity == Quantity::Floors => Some(format!(
+            "een breuk; gelezen als {shown} hele bouwlagen (een halve bouwlaag is een zolder of kap)"
+        )),
+        (false, true) => return Reading::refused("geen heel jaar; genegeerd"),
         (false, false) => None,
     };
     Reading {
@@ -272,17 +274,23 @@ mod tests {
     fn fractions_lists_and_ranges() {
         let (v, n) = r(Quantity::Floors, "2.5");
         assert_eq!(v, Some(2.0));
-        assert!(n.unwrap().starts_with("a fraction; read as 2 whole floors"));
+        assert!(
+            n.unwrap()
+                .starts_with("een breuk; gelezen als 2 hele bouwlagen")
+        );
         for t in ["3;4", "4;3", "3-4", "3 - 4", "3–4"] {
             let (v, n) = r(Quantity::Floors, t);
             assert_eq!(v, Some(3.0), "{t}");
-            assert_eq!(n.as_deref(), Some("a list or range; read as the lowest, 3"));
+            assert_eq!(
+                n.as_deref(),
+                Some("een lijst of bereik; gelezen als de laagste, 3")
+            );
         }
         assert_eq!(r(Quantity::HeightM, "12;15 m").0, Some(12.0));
         assert_eq!(r(Quantity::Year, "1900-1910").0, Some(1900.0));
         assert_eq!(
             r(Quantity::Year, "1900.5").1.as_deref(),
-            Some("not a whole year; ignored")
+            Some("geen heel jaar; genegeerd")
         );
     }
 
@@ -294,29 +302,37 @@ mod tests {
             assert_eq!(x.note.as_deref(), Some(note), "{t}");
             assert!(x.refused_value());
         };
-        refused(Quantity::Floors, "<4", "a bound, not a value; ignored");
-        refused(Quantity::HeightM, "40'", "in feet; give metres; ignored");
-        refused(Quantity::HeightM, "40 ft", "in feet; give metres; ignored");
-        refused(Quantity::Floors, "veel", "not a number; ignored");
-        refused(Quantity::Floors, "inf", "not a number; ignored");
-        refused(Quantity::Floors, "NaN", "not a number; ignored");
-        refused(Quantity::Floors, "3 cm", "not a number; ignored");
+        refused(Quantity::Floors, "<4", "een grens, geen waarde; genegeerd");
+        refused(Quantity::HeightM, "40'", "in voet; geef meters; genegeerd");
+        refused(
+            Quantity::HeightM,
+            "40 ft",
+            "in voet; geef meters; genegeerd",
+        );
+        refused(Quantity::Floors, "veel", "geen getal; genegeerd");
+        refused(Quantity::Floors, "inf", "geen getal; genegeerd");
+        refused(Quantity::Floors, "NaN", "geen getal; genegeerd");
+        refused(Quantity::Floors, "3 cm", "geen getal; genegeerd");
         refused(
             Quantity::Floors,
             "1000000000",
-            "outside 1-200 floors; ignored",
+            "buiten 1-200 bouwlagen; genegeerd",
         );
-        refused(Quantity::Floors, "-3", "outside 1-200 floors; ignored");
-        refused(Quantity::Floors, "0", "outside 1-200 floors; ignored");
-        refused(Quantity::Floors, "0.5", "outside 1-200 floors; ignored");
-        refused(Quantity::HeightM, "-5", "outside 0.5-1000 m; ignored");
-        refused(Quantity::AreaM2, "-100", "outside 0-5,000,000 m²; ignored");
-        refused(Quantity::AreaM2, "1e308", "outside 0-5,000,000 m²; ignored");
+        refused(Quantity::Floors, "-3", "buiten 1-200 bouwlagen; genegeerd");
+        refused(Quantity::Floors, "0", "buiten 1-200 bouwlagen; genegeerd");
+        refused(Quantity::Floors, "0.5", "buiten 1-200 bouwlagen; genegeerd");
+        refused(Quantity::HeightM, "-5", "buiten 0,5-1000 m; genegeerd");
+        refused(Quantity::AreaM2, "-100", "buiten 0-5.000.000 m²; genegeerd");
+        refused(
+            Quantity::AreaM2,
+            "1e308",
+            "buiten 0-5.000.000 m²; genegeerd",
+        );
         refused(
             Quantity::Year,
             "99999999999",
-            "outside the years 1000-2100; ignored",
+            "buiten de jaren 1000-2100; genegeerd",
         );
-        refused(Quantity::Year, "C17", "not a number; ignored");
+        refused(Quantity::Year, "C17", "geen getal; genegeerd");
     }
 }

@@ -409,10 +409,36 @@ pub fn write_file(
     })
 }
 
-/// Whether the file starts as binnenstad writes a collection named `collection`.
+/// The line that marks a QGIS style (`.qml`) binnenstad wrote beside a single
+/// output file of the collection `collection` (`<!-- binnenstad: isochrone -->`),
+/// so a later run replaces that style and never a user's own.
+fn style_marker(collection: &str) -> String {
+    format!("<!-- binnenstad: {collection} -->\n")
+}
+
+/// A QML document with the marker of `collection` after its first line (the
+/// doctype), to be written with [`write_file`] beside a single output file.
+pub fn mark_style(qml: &str, collection: &str) -> String {
+    let (first, rest) = match qml.find('\n') {
+        Some(i) => qml.split_at(i + 1),
+        None => (qml, ""),
+    };
+    format!("{first}{}{rest}", style_marker(collection))
+}
+
+/// Whether the file starts as binnenstad writes a collection named
+/// `collection` (a `.qml` path: as [`mark_style`] marks its style).
 fn is_previous_output(path: &Path, collection: &str) -> bool {
     use std::io::Read;
-    let head = format!("{{\"type\":\"FeatureCollection\",\"name\":\"{collection}\",");
+    let head = if path.extension().is_some_and(|e| e == "qml") {
+        let line = match std::fs::read_to_string(path) {
+            Ok(text) => text.lines().nth(1).map(|l| format!("{l}\n")),
+            Err(_) => None,
+        };
+        return line == Some(style_marker(collection));
+    } else {
+        format!("{{\"type\":\"FeatureCollection\",\"name\":\"{collection}\",")
+    };
     let mut buf = vec![0u8; head.len()];
     std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut buf))
@@ -592,6 +618,22 @@ mod tests {
             collection: "isochrone",
         };
         assert!(write_file(&out, text, &protected, iso).is_err());
+        // A style beside: replaced when binnenstad marked it, never a user's own.
+        let style = mark_style("<!DOCTYPE qgis>\n<qgis/>\n", "routes");
+        assert_eq!(
+            style,
+            "<!DOCTYPE qgis>\n<!-- binnenstad: routes -->\n<qgis/>\n"
+        );
+        let qml = dir.path().join("r.qml");
+        write_file(&qml, style.as_bytes(), &protected, kind).unwrap();
+        write_file(&qml, style.as_bytes(), &protected, kind).unwrap();
+        assert!(write_file(&qml, style.as_bytes(), &protected, iso).is_err());
+        let own = dir.path().join("own.qml");
+        std::fs::write(&own, "<!DOCTYPE qgis>\n<qgis/>\n").unwrap();
+        let e = write_file(&own, style.as_bytes(), &protected, kind).unwrap_err();
+        assert!(e.to_string().contains("not a routes file"), "{e}");
+        std::fs::remove_file(&own).unwrap();
+        std::fs::remove_file(&qml).unwrap();
         let mut names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .flatten()

@@ -224,14 +224,16 @@ fn clean(street: &Street) -> Result<Vec<Coord<f64>>, &'static str> {
     let mut out: Vec<Coord<f64>> = Vec::with_capacity(street.line.0.len());
     for c in &street.line.0 {
         if !in_range(*c) {
-            return Err("has a non-finite or out-of-range coordinate (beyond 1e9 m); skipped");
+            return Err(
+                "heeft een coördinaat die geen eindig getal is of buiten bereik ligt (verder dan 1e9 m); overgeslagen",
+            );
         }
         if out.last() != Some(c) {
             out.push(*c);
         }
     }
     if out.len() < 2 {
-        return Err("has zero length; skipped");
+        return Err("heeft lengte nul; overgeslagen");
     }
     Ok(out)
 }
@@ -479,8 +481,9 @@ impl WalkNetwork {
                         comp_street[i] as usize,
                         "island",
                         format!(
-                            "street lies on a network island of {:.0} m ({} edges) not connected to the main network",
-                            c.length_m, c.edges
+                            "straat ligt op een los stuk netwerk van {} m ({}), niet verbonden met het hoofdnetwerk",
+                            crate::labels::nl_number(c.length_m, 0),
+                            crate::labels::aantal(c.edges as u64, "straatdeel", "straatdelen")
                         ),
                     ));
                 }
@@ -494,7 +497,7 @@ impl WalkNetwork {
                 file: None,
                 feature: None,
                 code: "empty_network",
-                message: "no usable street: every walking distance is unknown".into(),
+                message: "geen bruikbare straat: elke loopafstand is onbekend".into(),
             });
         }
 

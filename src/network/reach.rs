@@ -17,14 +17,14 @@ use geo::{Coord, LineString, Point};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum QueryError {
     /// The network has no edges.
-    #[error("the walking network is empty")]
+    #[error("het loopnetwerk is leeg")]
     EmptyNetwork,
     /// The point is not a finite coordinate.
-    #[error("the point is not a finite coordinate")]
+    #[error("het punt is geen eindige coördinaat")]
     BadPoint,
     /// The nearest street is further than the maximum connector.
     #[error(
-        "the nearest walkable street is {connector_m:.0} m away, more than the maximum connector of {max_m:.0} m"
+        "de dichtstbijzijnde looproute ligt op {connector_m:.0} m, meer dan de maximale aansluiting van {max_m:.0} m"
     )]
     TooFar {
         /// Connector length (m).

@@ -181,7 +181,7 @@ pub(crate) fn join_features(
                     i,
                     &ids(i),
                     "no_location",
-                    "has no usable location; no walking distances".into(),
+                    "heeft geen bruikbare ligging; geen loopafstanden".into(),
                 ));
                 out.push(None);
             }
@@ -192,8 +192,9 @@ pub(crate) fn join_features(
                     &ids(i),
                     "unreachable_connector",
                     format!(
-                        "nearest walkable street is {:.0} m away (more than the maximum connector of {:.0} m); unreachable",
-                        s.connector_m, settings.max_connector_m
+                        "dichtstbijzijnde looproute ligt op {} m (meer dan de maximale aansluiting van {} m); onbereikbaar",
+                        crate::labels::nl_number(s.connector_m, 0),
+                        crate::labels::nl_number(settings.max_connector_m, 0)
                     ),
                 ));
                 out.push(None);
@@ -206,9 +207,9 @@ pub(crate) fn join_features(
                     && let Some(c) = net.components.get(comp)
                 {
                     let part = if c.island {
-                        "network island"
+                        "los stuk netwerk"
                     } else {
-                        "part of the network"
+                        "afgesneden deel van het netwerk"
                     };
                     diags.push(feature_diag(
                         layer,
@@ -216,8 +217,8 @@ pub(crate) fn join_features(
                         &ids(i),
                         "island",
                         format!(
-                            "joins a {part} ({:.0} m of street) cut off from the main network",
-                            c.length_m
+                            "sluit aan op een {part} ({} m straat), niet verbonden met het hoofdnetwerk",
+                            crate::labels::nl_number(c.length_m, 0)
                         ),
                     ));
                 }

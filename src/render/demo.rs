@@ -389,8 +389,8 @@ pub fn write_folder(dir: &std::path::Path) {
                 best_group: "gezinnen".into(),
                 homes: 12,
                 usable_m2: 900.0,
-                score: 75.0,
-                reasons: vec!["vacant".into()],
+                potential: 75.0,
+                reasons: vec!["leegstand".into()],
             })
             .collect(),
         zones: d
@@ -407,7 +407,7 @@ pub fn write_folder(dir: &std::path::Path) {
         diagnostics: vec![DiagnosticRow {
             severity: "warning".into(),
             layer: "buildings".into(),
-            feature: "feature 1".into(),
+            feature: "object 1".into(),
             message: "floors estimated".into(),
         }],
         map_svg: Some(svg),

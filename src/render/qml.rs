@@ -567,6 +567,73 @@ pub fn walk_minutes(group: &str, kind: AmenityKind) -> String {
     )
 }
 
+/// The field the isochrone styles class on: the band's walking minutes.
+pub const ISOCHRONE_FIELD: &str = "minutes";
+
+/// The style of an isochrone layer (`isochrone --out`): the bands as
+/// polygons (`geometry` = [`GeomKind::Polygon`]) or the reached street pieces
+/// as lines ([`GeomKind::Line`]), classed on [`ISOCHRONE_FIELD`], one class per
+/// band of `minutes` (sorted; class `i` holds `minutes[i-1] < m ≤ minutes[i]`),
+/// dark green for the nearest band to orange for the farthest. Polygons are
+/// half transparent so the map and the smaller bands drawn over the larger
+/// ones show through; labels read `≤ 5 min lopen`, `5 – 10 min lopen`.
+pub fn isochrone(minutes: &[f64], geometry: GeomKind) -> String {
+    const RAMP: [Rgba; 5] = [
+        Rgba::rgb(0, 104, 55),
+        Rgba::rgb(102, 189, 99),
+        Rgba::rgb(217, 239, 139),
+        Rgba::rgb(254, 224, 139),
+        Rgba::rgb(244, 109, 67),
+    ];
+    let mut m: Vec<f64> = minutes.iter().copied().filter(|x| x.is_finite()).collect();
+    m.sort_by(f64::total_cmp);
+    m.dedup();
+    let mut s = renderer_open(
+        "graduatedSymbol",
+        Some(ISOCHRONE_FIELD),
+        " graduatedMethod=\"GraduatedColor\"",
+    );
+    s.push_str("    <ranges>\n");
+    let mut lower = 0.0;
+    for (i, hi) in m.iter().enumerate() {
+        let label = if i == 0 {
+            format!("≤ {} min lopen", crate::labels::nl_number(*hi, 0))
+        } else {
+            format!(
+                "{} – {} min lopen",
+                crate::labels::nl_number(lower, 0),
+                crate::labels::nl_number(*hi, 0)
+            )
+        };
+        let _ = writeln!(
+            s,
+            "      <range lower=\"{}\" upper=\"{}\" label=\"{}\" symbol=\"{i}\" render=\"true\"/>",
+            num(lower, 6),
+            num(*hi, 6),
+            xml_escape(&label)
+        );
+        lower = *hi;
+    }
+    s.push_str("    </ranges>\n    <symbols>\n");
+    for i in 0..m.len() {
+        // Spread the classes over the ramp: two bands are dark green and orange.
+        let at = if m.len() == 1 {
+            0
+        } else {
+            i * (RAMP.len() - 1) / (m.len() - 1)
+        };
+        let c = RAMP[at];
+        let name = i.to_string();
+        s.push_str(&match geometry {
+            GeomKind::Polygon => fill_symbol(&name, c.with_alpha(90), c.darker(0.7), 0.3),
+            GeomKind::Line => line_symbol(&name, c.darker(0.85), 0.7),
+            GeomKind::Point => plain_symbol(geometry, &name, c),
+        });
+    }
+    s.push_str("    </symbols>\n    <mode name=\"manual\"/>\n    <rotation/>\n    <sizescale/>\n  </renderer-v2>\n");
+    document(geometry, &s, None, ISOCHRONE_FIELD)
+}
+
 /// One style file: the layer it belongs to (`zones` → `zones.qml` beside
 /// `zones.geojson`), its geometry and its text.
 #[derive(Debug, Clone)]
@@ -675,6 +742,27 @@ mod tests {
             .chain(renderer.find_all("range"))
         {
             assert!(names.contains(&c.attr("symbol").unwrap()));
+        }
+    }
+
+    /// `isochrone --out`: one style per layer, one class per band, in the order
+    /// of the minutes whatever order they were given in.
+    #[test]
+    fn isochrone_styles_have_a_class_per_band() {
+        for geometry in [GeomKind::Polygon, GeomKind::Line] {
+            let qml = isochrone(&[15.0, 5.0, 10.0, 10.0], geometry);
+            let root = testxml::parse(&qml).unwrap();
+            check_symbols(&root, geometry);
+            let renderer = root.child("renderer-v2").unwrap();
+            assert_eq!(renderer.attr("attr"), Some(ISOCHRONE_FIELD));
+            let ranges = renderer.find_all("range");
+            let bounds: Vec<(&str, &str)> = ranges
+                .iter()
+                .map(|r| (r.attr("lower").unwrap(), r.attr("upper").unwrap()))
+                .collect();
+            assert_eq!(bounds, [("0", "5"), ("5", "10"), ("10", "15")]);
+            assert_eq!(ranges[0].attr("label"), Some("≤ 5 min lopen"));
+            assert_eq!(ranges[2].attr("label"), Some("10 – 15 min lopen"));
         }
     }
 

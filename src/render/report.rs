@@ -71,8 +71,10 @@ pub struct SiteRow {
     pub homes: u32,
     /// Usable floor area in m².
     pub usable_m2: f64,
-    /// Score 0-100 for the best group.
-    pub score: f64,
+    /// Transformation potential 0-100: the number the list is ranked by
+    /// (`rules::sites`: weighted suitability, vacancy, location, fit, monument
+    /// and data), not the best group's suitability score.
+    pub potential: f64,
     /// Why: readable reasons.
     pub reasons: Vec<String>,
 }
@@ -112,7 +114,7 @@ impl From<&crate::Diagnostic> for DiagnosticRow {
                 crate::Severity::Warning => "warning".into(),
                 crate::Severity::Error => "error".into(),
             },
-            layer: d.layer.clone(),
+            layer: crate::labels::layer(&d.layer).to_string(),
             feature: d
                 .feature
                 .as_ref()
@@ -168,6 +170,29 @@ fn thousands(n: u64) -> String {
 
 fn percent(share: f64) -> String {
     format!("{} %", nl_number((share * 100.0).clamp(0.0, 100.0), 1))
+}
+
+/// The reasons of one site row, each once: the site's conditions and the best
+/// group's reasons (joined with `"; "`) are split into single reasons, and two
+/// that say the same thing (the same words before the first `" ("`, e.g. the
+/// plint condition of the site and the plint reason of the assessment with its
+/// floor count) are shown once, the longer (more precise) text at the place of
+/// the first.
+fn distinct_reasons(reasons: &[String]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    let stem = |r: &str| -> String { r.split(" (").next().unwrap_or(r).trim().to_string() };
+    for r in reasons.iter().flat_map(|r| r.split("; ")) {
+        let r = r.trim();
+        if r.is_empty() {
+            continue;
+        }
+        match out.iter().position(|o| stem(o) == stem(r)) {
+            Some(i) if r.len() > out[i].len() => out[i] = r,
+            Some(_) => {}
+            None => out.push(r),
+        }
+    }
+    out
 }
 
 /// The report as one HTML document.
@@ -267,29 +292,29 @@ pub fn html(input: &ReportInput) -> String {
                 ("beste doelgroep", false),
                 ("woningen", true),
                 ("bruikbaar m²", true),
-                ("score", true),
-                ("redenen", false),
+                ("transformatiepotentie (0-100)", true),
+                ("redenen en voorwaarden", false),
             ],
         );
         for r in &input.sites {
             s.push_str("<tr>");
             td_n(&mut s, &r.rank.to_string());
-            let _ = write!(
-                s,
-                "<td>{}<br><small>{}</small></td>",
-                xml_escape(if r.label.is_empty() {
-                    &r.building_id
-                } else {
-                    &r.label
-                }),
-                xml_escape(&r.building_id)
-            );
+            if r.label.is_empty() || r.label == r.building_id {
+                td(&mut s, &r.building_id);
+            } else {
+                let _ = write!(
+                    s,
+                    "<td>{}<br><small>{}</small></td>",
+                    xml_escape(&r.label),
+                    xml_escape(&r.building_id)
+                );
+            }
             td(&mut s, &r.best_group);
             td_n(&mut s, &thousands(u64::from(r.homes)));
             td_n(&mut s, &nl_number(r.usable_m2, 0));
-            td_n(&mut s, &nl_number(r.score, 0));
+            td_n(&mut s, &nl_number(r.potential, 1));
             s.push_str("<td><ul class=\"reasons\">");
-            for reason in &r.reasons {
+            for reason in distinct_reasons(&r.reasons) {
                 let _ = write!(s, "<li>{}</li>", xml_escape(reason));
             }
             s.push_str("</ul></td></tr>\n");
@@ -346,9 +371,13 @@ pub fn html(input: &ReportInput) -> String {
             .count();
         let _ = writeln!(
             s,
-            "<p>{} fouten, {} waarschuwingen.</p>",
-            errors,
-            input.diagnostics.len() - errors
+            "<p>{}, {}.</p>",
+            crate::labels::aantal(errors as u64, "fout", "fouten"),
+            crate::labels::aantal(
+                (input.diagnostics.len() - errors) as u64,
+                "waarschuwing",
+                "waarschuwingen"
+            )
         );
         table_open(
             &mut s,
@@ -423,7 +452,7 @@ mod tests {
                 best_group: "starters".into(),
                 homes: 14,
                 usable_m2: 1234.4,
-                score: 81.6,
+                potential: 81.6,
                 reasons: vec!["vacant".into(), "heavy horeca < 150 m".into()],
             }],
             zones: vec![ZoneRow {
@@ -436,7 +465,7 @@ mod tests {
             diagnostics: vec![DiagnosticRow {
                 severity: "error".into(),
                 layer: "buildings".into(),
-                feature: "feature 3 (id <x>)".into(),
+                feature: "object 3 (id <x>)".into(),
                 message: "ring not closed".into(),
             }],
             map_svg: Some("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><text>map</text></svg>".into()),
@@ -462,7 +491,7 @@ mod tests {
         assert!(h.contains("basisschool"));
         assert!(h.contains("12,35")); // ha
         assert!(h.contains("© OpenStreetMap contributors"));
-        assert!(h.contains("1 fouten, 0 waarschuwingen"));
+        assert!(h.contains("1 fout, 0 waarschuwingen"));
         // Well-formed enough for an XML parser once the doctype and void tags are set aside.
         let body = h
             .replace("<!DOCTYPE html>", "")
@@ -487,6 +516,35 @@ mod tests {
         let h = html(&i);
         assert!(!h.contains("6.121"), "{h}");
         assert!(h.contains(crate::plan::NO_DATA));
+    }
+
+    /// Amsterdam's site #1 (review of issue 17): the site's plint condition and
+    /// the assessment's plint reason were both listed; the column named
+    /// "score" showed the group score, not the potential the list is ranked by.
+    #[test]
+    fn a_site_row_shows_its_potential_and_each_reason_once() {
+        let mut i = input();
+        i.sites[0].potential = 92.4;
+        i.sites[0].reasons = vec![
+            "plint in kernwinkelgebied blijft open: alleen de verdiepingen".into(),
+            "monumentstatus onbekend (niet in de kaart)".into(),
+            "vloeroppervlak geschat".into(),
+            "plint in kernwinkelgebied blijft open: alleen de verdiepingen (2 van 3 bouwlagen); \
+             monumentstatus onbekend (de kaart markeert geen enkel gebouw als monument)"
+                .into(),
+        ];
+        let h = html(&i);
+        assert_eq!(h.matches("plint in kernwinkelgebied").count(), 1, "{h}");
+        assert!(h.contains("alleen de verdiepingen (2 van 3 bouwlagen)"));
+        assert_eq!(h.matches("monumentstatus onbekend").count(), 1);
+        assert!(h.contains("<li>vloeroppervlak geschat</li>"));
+        assert!(h.contains("transformatiepotentie (0-100)"));
+        assert!(h.contains("<td class=\"n\">92,4</td>"));
+        assert!(!h.contains(">score<"));
+        assert_eq!(
+            distinct_reasons(&["a (1)".into(), "b; a (12)".into()]),
+            ["a (12)", "b"]
+        );
     }
 
     #[test]
