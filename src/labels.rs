@@ -156,6 +156,7 @@ pub fn criterion(key: &str) -> String {
 pub fn diagnostic(code: &str) -> &str {
     match code {
         "island" => "los van het straatnetwerk",
+        "separate_network" => "eigen straatnet (andere kern)",
         "unreachable_connector" => "te ver van een looproute",
         "missing_kind" => "voorziening ontbreekt in de kaart",
         "unknown_use" => "gebruik onbekend",

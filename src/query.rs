@@ -814,12 +814,11 @@ pub fn reach(
             amenity_name: amenity.and_then(|a| a.name.clone()),
         });
     }
-    let main = plan.network.main_component();
     let start_off_network_m = plan
         .network
         .snap(from)
         .and_then(|s| plan.network.component_of_edge(s.edge))
-        .filter(|&c| main.is_some_and(|m| m != c))
+        .filter(|&c| plan.network.is_cut_off(c))
         .and_then(|c| plan.network.components().get(c))
         .map(|c| c.length_m.round());
     Ok(Reach {
@@ -1326,16 +1325,18 @@ pub fn suggest(
     // A candidate that joins a part of the network cut off from the main one
     // (the run warns about those parts) is no answer: it would serve only the
     // few homes on that piece. Such candidates are left out and counted; so are
-    // the homes there, which no candidate on the main network can reach.
-    let main = plan.network.main_component();
+    // the homes there, which no candidate on the main network can reach. A
+    // network of its own (another kern) is no such piece: its candidates count.
     let off_main = |snaps: Vec<Option<network::Snap>>| -> Vec<bool> {
         snaps
             .into_iter()
             .map(|s| {
                 s.is_some_and(|s| {
                     s.connector_m <= scenario.network.max_connector_m
-                        && main.is_some()
-                        && plan.network.component_of_edge(s.edge) != main
+                        && plan
+                            .network
+                            .component_of_edge(s.edge)
+                            .is_some_and(|c| plan.network.is_cut_off(c))
                 })
             })
             .collect()

@@ -118,7 +118,26 @@ pub struct Component {
     pub length_m: f64,
     /// A small island: shorter than `island_max_length_m` and not the largest component.
     pub island: bool,
+    /// A network of its own: not the largest component, not an island, at
+    /// least [`SEPARATE_NETWORK_MIN_M`] of street, and
+    /// nowhere within [`SEPARATE_NETWORK_GAP_M`] of another part that is no
+    /// island (a village or a town across open land, another kern of the
+    /// gemeente). Distances there are measured within it, as in the largest;
+    /// its buildings are not named as cut off. A part closer than that to
+    /// another is cut off (a bridge, a crossing or a path missing in the data).
+    pub separate: bool,
 }
+
+/// Parts of the walking network farther apart than this (m) are separate
+/// networks (see [`Component::separate`]); closer, the smaller is a part cut
+/// off by a missing link. 100 m: wider than the canals and streets a missing
+/// bridge or crossing leaves open in a Dutch centre (10-60 m), narrower than the
+/// open land between two kernen.
+pub const SEPARATE_NETWORK_GAP_M: f64 = 100.0;
+
+/// A separate network has at least this much street (m): a hamlet has more;
+/// a shorter lone piece is a part cut off (a path, a yard drawn apart).
+pub const SEPARATE_NETWORK_MIN_M: f64 = 1000.0;
 
 /// The walking network: noded, compressed, indexed. Build once, query many.
 #[derive(Debug)]
@@ -238,7 +257,95 @@ fn clean(street: &Street) -> Result<Vec<Coord<f64>>, &'static str> {
     Ok(out)
 }
 
+/// Sets [`Component::separate`]: a component that is neither the largest nor
+/// an island and has [`SEPARATE_NETWORK_MIN_M`] of street is separate when no node of it lies within
+/// [`SEPARATE_NETWORK_GAP_M`] of a street of another non-island component.
+/// Components whose boxes (grown by the gap) meet no other box are separate
+/// without looking at their nodes, so towns kilometres apart cost nothing.
+fn mark_separate(
+    components: &mut [Component],
+    largest: Option<usize>,
+    node_xy: &[Coord<f64>],
+    node_component: &[u32],
+    edge_from: &[u32],
+    segs: &RTree<Seg>,
+) {
+    use rstar::primitives::{GeomWithData, Rectangle};
+    let gap = SEPARATE_NETWORK_GAP_M;
+    let candidate = |i: usize, c: &Component| {
+        Some(i) != largest && !c.island && c.edges > 0 && c.length_m >= SEPARATE_NETWORK_MIN_M
+    };
+    if !components.iter().enumerate().any(|(i, c)| candidate(i, c)) {
+        return;
+    }
+    let mut boxes: Vec<Option<[f64; 4]>> = vec![None; components.len()];
+    for (p, &c) in node_xy.iter().zip(node_component) {
+        let b = &mut boxes[c as usize];
+        *b = Some(match *b {
+            None => [p.x, p.y, p.x, p.y],
+            Some([w, s, e, n]) => [w.min(p.x), s.min(p.y), e.max(p.x), n.max(p.y)],
+        });
+    }
+    // Boxes of every part that is no island (the largest included).
+    let others: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = components
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.island && c.edges > 0)
+        .filter_map(|(i, _)| {
+            let [w, s, e, n] = boxes[i]?;
+            Some(GeomWithData::new(
+                Rectangle::from_corners([w, s], [e, n]),
+                i,
+            ))
+        })
+        .collect();
+    let others = RTree::bulk_load(others);
+    let mut nodes_of: Vec<Vec<u32>> = vec![Vec::new(); components.len()];
+    for (n, &c) in node_component.iter().enumerate() {
+        if candidate(c as usize, &components[c as usize]) {
+            nodes_of[c as usize].push(n as u32);
+        }
+    }
+    for i in 0..components.len() {
+        if !candidate(i, &components[i]) {
+            continue;
+        }
+        let Some([w, s, e, n]) = boxes[i] else {
+            continue;
+        };
+        let near: Vec<usize> = others
+            .locate_in_envelope_intersecting(&rstar::AABB::from_corners(
+                [w - gap, s - gap],
+                [e + gap, n + gap],
+            ))
+            .map(|r| r.data)
+            .filter(|&k| k != i)
+            .collect();
+        let close = !near.is_empty()
+            && nodes_of[i].iter().any(|&node| {
+                let p = node_xy[node as usize];
+                segs.locate_in_envelope_intersecting(&rstar::AABB::from_corners(
+                    [p.x - gap, p.y - gap],
+                    [p.x + gap, p.y + gap],
+                ))
+                .any(|seg| {
+                    let k = node_component[edge_from[seg.edge as usize] as usize] as usize;
+                    near.contains(&k) && seg.distance_2(&[p.x, p.y]) <= gap * gap
+                })
+            });
+        components[i].separate = !close;
+    }
+}
+
 impl WalkNetwork {
+    /// Whether component `c` is cut off: not the largest, and not a network of
+    /// its own ([`Component::separate`]). Its buildings' distances are missing
+    /// or partial because of the data, and are named as such.
+    pub fn is_cut_off(&self, c: usize) -> bool {
+        self.main_component.is_some_and(|m| m != c)
+            && self.components.get(c).is_some_and(|k| !k.separate)
+    }
+
     /// Nodes and indexes the streets.
     ///
     /// Bad streets (non-finite coordinates, zero length) are skipped with a
@@ -455,6 +562,7 @@ impl WalkNetwork {
                     edges: 0,
                     length_m: 0.0,
                     island: false,
+                    separate: false,
                 });
             }
             *slot = comp_of_root[r];
@@ -527,6 +635,29 @@ impl WalkNetwork {
             }
         }
         let segs = RTree::bulk_load(segs);
+        mark_separate(
+            &mut components,
+            largest,
+            &node_xy,
+            &node_component,
+            &edge_from,
+            &segs,
+        );
+        for (i, c) in components.iter().enumerate() {
+            if c.separate && comp_street[i] != NONE {
+                diags.push(street_diag(
+                    streets,
+                    comp_street[i] as usize,
+                    "separate_network",
+                    format!(
+                        "straat ligt op een eigen straatnet van {} m ({}), meer dan {} m van elk ander: een andere kern of een gebied apart; loopafstanden worden daarbinnen gemeten",
+                        crate::labels::nl_number(c.length_m, 0),
+                        crate::labels::aantal(c.edges as u64, "straatdeel", "straatdelen"),
+                        SEPARATE_NETWORK_GAP_M
+                    ),
+                ));
+            }
+        }
 
         (
             WalkNetwork {

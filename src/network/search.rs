@@ -201,9 +201,11 @@ pub(crate) fn join_features(
             }
             Some(s) => {
                 let comp = net.component_of_edge(s.edge).unwrap_or(0);
-                // Every feature off the main network is named, whatever the
-                // length of its part: its distances are missing or partial.
-                if net.main_component.is_some_and(|m| m != comp)
+                // Every feature on a part cut off from the main network is
+                // named, whatever the length of its part: its distances are
+                // missing or partial. A network of its own (another kern, see
+                // `Component::separate`) is named once, by its streets.
+                if net.is_cut_off(comp)
                     && let Some(c) = net.components.get(comp)
                 {
                     let part = if c.island {

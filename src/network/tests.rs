@@ -279,6 +279,90 @@ fn islands_are_reported_and_features_on_them_flagged() {
     );
 }
 
+/// Two kernen: the town (2 km of street) and a village of 1.2 km, `gap` m
+/// north of it, each with a house and a supermarket.
+fn two_kernen(gap: f64) -> (WalkNetwork, Vec<crate::error::Diagnostic>) {
+    let y = gap;
+    let s = [
+        street("town", &[(0.0, 0.0), (2000.0, 0.0)]),
+        street("village", &[(0.0, y), (600.0, y), (600.0, y + 600.0)]),
+    ];
+    WalkNetwork::build(&s, &settings())
+}
+
+#[test]
+fn a_kern_of_its_own_is_a_separate_network_not_a_cut_off_part() {
+    let b = |y: f64| {
+        [
+            building("town_house", 100.0, -5.0),
+            building("village_house", 100.0, y + 5.0),
+        ]
+    };
+    let a = |y: f64| {
+        [
+            amenity("s_town", AmenityKind::Supermarket, 500.0, -3.0),
+            amenity("s_village", AmenityKind::Supermarket, 400.0, y + 3.0),
+        ]
+    };
+    // 2 km of open land between them: the village is a network of its own,
+    // named once (by a street), its house is not named, and both houses walk
+    // to their own supermarket.
+    let (net, diags) = two_kernen(2000.0);
+    let village = net
+        .components()
+        .iter()
+        .find(|c| c.length_m < 1500.0)
+        .unwrap();
+    assert!(village.separate && !village.island, "{village:?}");
+    assert_eq!(
+        diags
+            .iter()
+            .filter(|d| d.code == "separate_network")
+            .count(),
+        1
+    );
+    let (kd, diags) = distances(&net, &b(2000.0), &a(2000.0), &settings());
+    assert!(
+        close(kd[0].metres[0], 5.0 + 400.0 + 3.0),
+        "{:?}",
+        kd[0].metres
+    );
+    assert!(
+        close(kd[0].metres[1], 5.0 + 300.0 + 3.0),
+        "{:?}",
+        kd[0].metres
+    );
+    assert!(diags.iter().all(|d| d.code != "island"), "{diags:?}");
+    // 40 m apart (a canal without its bridge in the data): cut off, and the
+    // village house is named.
+    let (net, diags) = two_kernen(40.0);
+    assert!(net.components().iter().all(|c| !c.separate));
+    assert!(diags.iter().all(|d| d.code != "separate_network"));
+    let (_, diags) = distances(&net, &b(40.0), &a(40.0), &settings());
+    assert!(
+        diags.iter().any(|d| d.code == "island"
+            && d.feature.as_ref().unwrap().id.as_deref() == Some("village_house")),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn a_short_lone_piece_far_away_is_cut_off_not_a_kern() {
+    // 500 m of street 2 km away: too short for a kern (SEPARATE_NETWORK_MIN_M).
+    let s = [
+        street("town", &[(0.0, 0.0), (2000.0, 0.0)]),
+        street("lone", &[(0.0, 2000.0), (500.0, 2000.0)]),
+    ];
+    let (net, _) = WalkNetwork::build(&s, &settings());
+    assert!(net.components().iter().all(|c| !c.separate && !c.island));
+    let lone = net
+        .components()
+        .iter()
+        .position(|c| c.length_m < 1000.0)
+        .unwrap();
+    assert!(net.is_cut_off(lone));
+}
+
 #[test]
 fn bad_input_never_panics() {
     let (net, _) = WalkNetwork::build(&[], &settings());
