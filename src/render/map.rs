@@ -363,8 +363,8 @@ enum Swatch {
     Fill(Rgba),
     Circle(Rgba, f64, Option<&'static str>),
     Line(Rgba),
-    /// A site circle with its rank.
-    Site(usize),
+    /// A site circle with its rank (`None`: `#`, for "the rank").
+    Site(Option<usize>),
     /// Text only.
     Text,
 }
@@ -412,11 +412,11 @@ fn legend_sections(map: &MapData) -> Vec<Section> {
         // number: the legend gives each one's building id (issue 17).
         let mut unnamed: Vec<&MapSite> = map.sites.iter().filter(|s| s.name.is_none()).collect();
         unnamed.sort_by_key(|s| s.rank);
-        let rows = std::iter::once((Swatch::Site(1), "locatie, met rangnummer".to_string()))
+        let rows = std::iter::once((Swatch::Site(None), "locatie, met rangnummer".to_string()))
             .chain(
                 unnamed
                     .into_iter()
-                    .map(|s| (Swatch::Site(s.rank), format!("pand {}", s.id))),
+                    .map(|s| (Swatch::Site(Some(s.rank)), format!("pand {}", s.id))),
             )
             .collect();
         out.push(Section {
@@ -612,7 +612,10 @@ fn draw_legend(c: &mut dyn Canvas, sections: &[Section], x: f64, y: f64) {
                     };
                     c.path(&shape, None, Some(line(*colour, 1.5)));
                 }
-                Swatch::Site(rank) => site_symbol(c, sx, mid, 7.5, &rank.to_string()),
+                Swatch::Site(rank) => {
+                    let text = rank.map_or_else(|| "#".to_string(), |r| r.to_string());
+                    site_symbol(c, sx, mid, 7.5, &text)
+                }
                 Swatch::Text => {}
             }
             c.text(&plain(
@@ -828,36 +831,13 @@ fn place_labels(f: &Frame, sites: &[(&MapSite, String)]) -> Vec<Option<Placed>> 
     out
 }
 
-/// Draws the whole map on `c`: header, the clipped map (zones, streets,
-/// buildings, horeca, amenities, sites with labels), frame, north arrow,
-/// scale bar, legend and attribution, in that order (later on top).
+/// Draws the whole map on `c`: the clipped map (zones, streets,
+/// buildings, horeca, amenities, sites with labels), title and subtitle,
+/// frame, north arrow, scale bar, legend and attribution, in that order (later on top).
 fn draw(map: &MapData, f: &Frame, sections: &[Section], c: &mut dyn Canvas) {
     c.rect(None, 0.0, 0.0, f.width, f.height, Some(WHITE), None, 0.0);
-    c.text(&Text {
-        id: Some("title".into()),
-        ..plain(
-            MARGIN,
-            MARGIN + 22.0,
-            22.0,
-            true,
-            Anchor::Start,
-            palette::INK,
-            &clip_label(&map.title),
-        )
-    });
-    c.text(&Text {
-        id: Some("subtitle".into()),
-        ..plain(
-            MARGIN,
-            MARGIN + 44.0,
-            13.0,
-            false,
-            Anchor::Start,
-            palette::INK_SOFT,
-            &clip_label(&map.subtitle),
-        )
-    });
-    c.clip("map", f.x0, f.y0, f.w, f.h);
+    // Only the page background before the clip (see Canvas::clip).
+    c.clip("map", f.x0, f.y0, f.w, f.h, WHITE);
     c.rect(
         None,
         f.x0,
@@ -967,6 +947,30 @@ fn draw(map: &MapData, f: &Frame, sections: &[Section], c: &mut dyn Canvas) {
     }
     c.end_group();
     c.end_clip();
+    c.text(&Text {
+        id: Some("title".into()),
+        ..plain(
+            MARGIN,
+            MARGIN + 22.0,
+            22.0,
+            true,
+            Anchor::Start,
+            palette::INK,
+            &clip_label(&map.title),
+        )
+    });
+    c.text(&Text {
+        id: Some("subtitle".into()),
+        ..plain(
+            MARGIN,
+            MARGIN + 44.0,
+            13.0,
+            false,
+            Anchor::Start,
+            palette::INK_SOFT,
+            &clip_label(&map.subtitle),
+        )
+    });
 
     c.rect(
         Some("map-frame"),
@@ -1362,6 +1366,47 @@ mod tests {
                 assert!(differing(&direct, &without, 64) > 0.001);
             }
         }
+    }
+
+    /// Issue 17: a named site reads "name: homes"; an unnamed one reads its
+    /// homes beside its number, and the legend lists that number with the
+    /// building id (never shown as a label).
+    #[test]
+    fn unnamed_sites_are_listed_in_the_legend_with_their_building() {
+        let mut m = tiny();
+        m.sites[0].homes = "12 starters".into();
+        m.sites.push(MapSite {
+            at: Point::new(80.0, 30.0),
+            rank: 2,
+            name: None,
+            homes: "3 ouderen".into(),
+            id: "0363100012182305".into(),
+        });
+        let text = svg(&m, 800);
+        let root = testxml::parse(&text).unwrap();
+        let by_id = |id: &str| {
+            root.descendants()
+                .into_iter()
+                .find(|e| e.attr("id") == Some(id))
+                .unwrap_or_else(|| panic!("{id}"))
+                .all_text()
+        };
+        assert_eq!(
+            by_id("site-label-1"),
+            r#"Café "De <Nacht>" & Co: 12 starters"#
+        );
+        assert_eq!(by_id("site-label-2"), "3 ouderen");
+        let legend = by_id("legend");
+        assert!(legend.contains("pand 0363100012182305"), "{legend}");
+        assert!(
+            !legend.contains("pand pand-1"),
+            "named sites are not listed"
+        );
+        // The legend row's circle carries the rank.
+        assert!(
+            legend.contains("#locatie, met rangnummer2pand 0363100012182305"),
+            "{legend}"
+        );
     }
 
     #[test]

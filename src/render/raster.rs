@@ -2,7 +2,8 @@
 //!
 //! [`PixmapCanvas`] implements [`Canvas`] with tiny-skia (the rasteriser resvg
 //! uses, `resvg::tiny_skia`, 0.12): paths and circles are filled and stroked
-//! anti-aliased, the map group is clipped by a mask. Text is laid out by usvg
+//! anti-aliased; the map group is clipped by painting the page back
+//! around it (see [`Canvas::clip`]). Text is laid out by usvg
 //! (the same shaping and embedded DejaVu Sans that drew map.png from map.svg
 //! before): each distinct (text, size, weight, anchor) is laid out once into
 //! glyph outlines, which are then filled (and haloed) wherever the text is
@@ -15,7 +16,7 @@ use super::canvas::{Anchor, Canvas, FillRule, Line, Shape, Text};
 use super::palette::Rgba;
 use super::{num, xml_escape};
 use crate::error::{Error, Result};
-use resvg::tiny_skia::{self as sk, Mask, Paint, PathBuilder, Pixmap, Stroke, Transform};
+use resvg::tiny_skia::{self as sk, Paint, PathBuilder, Pixmap, Stroke, Transform};
 use resvg::usvg;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -64,7 +65,8 @@ type TextKey = (String, u32, bool, Anchor);
 /// Paints the map into a pixmap.
 pub(crate) struct PixmapCanvas {
     pixmap: Pixmap,
-    mask: Option<Mask>,
+    /// The clip rectangle (x0, y0, x1, y1) and the page colour outside it.
+    clip: Option<([f64; 4], Rgba)>,
     /// Glyph outlines per text, at baseline origin (0, 0).
     texts: HashMap<TextKey, Vec<sk::Path>>,
     options: usvg::Options<'static>,
@@ -85,7 +87,7 @@ impl PixmapCanvas {
         options.fontdb = fontdb();
         Ok(PixmapCanvas {
             pixmap,
-            mask: None,
+            clip: None,
             texts: HashMap::new(),
             options,
         })
@@ -172,23 +174,32 @@ fn sk_path(shape: &Shape) -> Option<sk::Path> {
 impl Canvas for PixmapCanvas {
     fn group(&mut self, _id: &str) {}
     fn end_group(&mut self) {}
-    fn clip(&mut self, _id: &str, x: f64, y: f64, w: f64, h: f64) {
-        let mut mask = match Mask::new(self.pixmap.width(), self.pixmap.height()) {
-            Some(m) => m,
-            None => return,
-        };
-        if let Some(r) = sk::Rect::from_xywh(x as f32, y as f32, w as f32, h as f32) {
-            mask.fill_path(
-                &PathBuilder::from_rect(r),
-                sk::FillRule::Winding,
-                true,
-                Transform::identity(),
-            );
-        }
-        self.mask = Some(mask);
+    fn clip(&mut self, _id: &str, x: f64, y: f64, w: f64, h: f64, backdrop: Rgba) {
+        self.clip = Some(([x, y, x + w, y + h], backdrop));
     }
     fn end_clip(&mut self) {
-        self.mask = None;
+        // Paint the page background back over everything outside the clip
+        // rectangle (above, below, left, right), without anti-aliasing so the
+        // edge is the rectangle's pixel edge.
+        let Some(([x0, y0, x1, y1], backdrop)) = self.clip.take() else {
+            return;
+        };
+        let (pw, ph) = (
+            f64::from(self.pixmap.width()),
+            f64::from(self.pixmap.height()),
+        );
+        let mut p = paint(backdrop);
+        p.anti_alias = false;
+        for (x, y, w, h) in [
+            (0.0, 0.0, pw, y0),
+            (0.0, y1, pw, ph - y1),
+            (0.0, y0, x0, y1 - y0),
+            (x1, y0, pw - x1, y1 - y0),
+        ] {
+            if let Some(r) = sk::Rect::from_xywh(x as f32, y as f32, w as f32, h as f32) {
+                self.pixmap.fill_rect(r, &p, Transform::identity(), None);
+            }
+        }
     }
     fn rect(
         &mut self,
@@ -216,7 +227,7 @@ impl Canvas for PixmapCanvas {
                 &paint(c),
                 sk::FillRule::Winding,
                 Transform::identity(),
-                self.mask.as_ref(),
+                None,
             );
         }
         if let Some(l) = stroke {
@@ -224,13 +235,8 @@ impl Canvas for PixmapCanvas {
                 width: l.width as f32,
                 ..Stroke::default()
             };
-            self.pixmap.stroke_path(
-                &path,
-                &paint(l.colour),
-                &s,
-                Transform::identity(),
-                self.mask.as_ref(),
-            );
+            self.pixmap
+                .stroke_path(&path, &paint(l.colour), &s, Transform::identity(), None);
         }
     }
     fn circle(&mut self, cx: f64, cy: f64, r: f64, fill: Rgba, stroke: Option<Line>) {
@@ -242,7 +248,7 @@ impl Canvas for PixmapCanvas {
             &paint(fill),
             sk::FillRule::Winding,
             Transform::identity(),
-            self.mask.as_ref(),
+            None,
         );
         if let Some(l) = stroke {
             self.pixmap.stroke_path(
@@ -250,7 +256,7 @@ impl Canvas for PixmapCanvas {
                 &paint(l.colour),
                 &self::stroke(l),
                 Transform::identity(),
-                self.mask.as_ref(),
+                None,
             );
         }
     }
@@ -261,13 +267,8 @@ impl Canvas for PixmapCanvas {
                 FillRule::NonZero => sk::FillRule::Winding,
                 FillRule::EvenOdd => sk::FillRule::EvenOdd,
             };
-            self.pixmap.fill_path(
-                &path,
-                &paint(c),
-                rule,
-                Transform::identity(),
-                self.mask.as_ref(),
-            );
+            self.pixmap
+                .fill_path(&path, &paint(c), rule, Transform::identity(), None);
         }
         if let Some(l) = stroke {
             self.pixmap.stroke_path(
@@ -275,7 +276,7 @@ impl Canvas for PixmapCanvas {
                 &paint(l.colour),
                 &self::stroke(l),
                 Transform::identity(),
-                self.mask.as_ref(),
+                None,
             );
         }
     }
@@ -292,20 +293,20 @@ impl Canvas for PixmapCanvas {
         );
         let PixmapCanvas {
             pixmap,
-            mask,
             texts,
             options,
+            ..
         } = self;
         let glyphs = texts.entry(key).or_insert_with(|| layout(options, t));
         if let Some(l) = t.halo {
             let (p, s) = (paint(l.colour), stroke(l));
             for g in glyphs.iter() {
-                pixmap.stroke_path(g, &p, &s, at, mask.as_ref());
+                pixmap.stroke_path(g, &p, &s, at, None);
             }
         }
         let fill = paint(t.fill);
         for g in glyphs.iter() {
-            pixmap.fill_path(g, &fill, sk::FillRule::Winding, at, mask.as_ref());
+            pixmap.fill_path(g, &fill, sk::FillRule::Winding, at, None);
         }
     }
 }
