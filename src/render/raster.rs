@@ -179,8 +179,8 @@ impl Canvas for PixmapCanvas {
     }
     fn end_clip(&mut self) {
         // Paint the page background back over everything outside the clip
-        // rectangle (above, below, left, right), without anti-aliasing so the
-        // edge is the rectangle's pixel edge.
+        // rectangle (above, below, left, right), without anti-aliasing: the
+        // map's layout puts the rectangle on pixel edges.
         let Some(([x0, y0, x1, y1], backdrop)) = self.clip.take() else {
             return;
         };
