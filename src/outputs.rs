@@ -758,7 +758,7 @@ pub fn write_all(
     progress: &dyn crate::plan::Progress,
 ) -> Result<Vec<(String, Duration)>> {
     // The map and the report do not depend on the layer files: they are drawn
-    // on a thread of their own while the layers are written (resvg and the PNG
+    // on a thread of their own while the layers are written (tiny-skia and the PNG
     // encoder use one core; the buildings writer uses the rest).
     std::thread::scope(|scope| {
         let drawing = scope.spawn(|| draw_map_and_report(plan, scenario));

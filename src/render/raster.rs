@@ -73,7 +73,7 @@ pub(crate) struct PixmapCanvas {
 }
 
 impl PixmapCanvas {
-    /// A white-less (transparent) pixmap of `width` × `height` pixels (rounded).
+    /// A transparent pixmap of `width` × `height` pixels (rounded).
     ///
     /// # Errors
     /// [`Error::Render`] when the size is zero or too large for tiny-skia.
