@@ -233,15 +233,19 @@ pub fn map_data(plan: &Plan, scenario: &Scenario) -> MapData {
             .take(scenario.output.top_sites)
             .filter_map(|s| {
                 let b = plan.layers.buildings.get(s.building)?;
-                // Name or address when known; else only the homes (the
-                // circle carries the rank, the report's table the id).
-                let what = match (&b.name, &s.best_group) {
-                    (Some(n), Some(g)) => format!("{n}: {} {g}", s.best_homes),
-                    (Some(n), None) => n.clone(),
-                    (None, Some(g)) => format!("{} {g}", s.best_homes),
-                    (None, None) => String::new(),
-                };
-                Some((b.anchor(), s.rank, what))
+                // Name or address when known (the map says it with the homes);
+                // else the legend lists the rank with the building id.
+                Some(render::map::MapSite {
+                    at: b.anchor(),
+                    rank: s.rank,
+                    name: b.name.clone().filter(|n| !n.trim().is_empty()),
+                    homes: s
+                        .best_group
+                        .as_ref()
+                        .map(|g| format!("{} {g}", s.best_homes))
+                        .unwrap_or_default(),
+                    id: b.id.clone(),
+                })
             })
             .collect(),
         attribution: "© OpenStreetMap contributors".into(),
@@ -754,7 +758,7 @@ pub fn write_all(
     progress: &dyn crate::plan::Progress,
 ) -> Result<Vec<(String, Duration)>> {
     // The map and the report do not depend on the layer files: they are drawn
-    // on a thread of their own while the layers are written (resvg and the PNG
+    // on a thread of their own while the layers are written (tiny-skia and the PNG
     // encoder use one core; the buildings writer uses the rest).
     std::thread::scope(|scope| {
         let drawing = scope.spawn(|| draw_map_and_report(plan, scenario));
@@ -823,9 +827,10 @@ struct Drawn {
 
 fn draw_map_and_report(plan: &Plan, scenario: &Scenario) -> Result<Drawn> {
     let t0 = Instant::now();
-    let svg = render::map::svg(&map_data(plan, scenario), MAP_WIDTH_PX);
+    let map = map_data(plan, scenario);
+    let svg = render::map::svg(&map, MAP_WIDTH_PX);
     let t1 = Instant::now();
-    let png = render::map::png(&svg)?;
+    let png = render::map::png(&map, MAP_WIDTH_PX)?;
     let t2 = Instant::now();
     let report = render::report::html(&report_input(plan, scenario, Some(svg.clone())));
     let t3 = Instant::now();

@@ -13,6 +13,7 @@ mod concurrency;
 mod delft;
 mod determinism;
 mod kaart;
+mod map;
 mod maps;
 mod nederlands;
 mod network_cases;

@@ -200,7 +200,17 @@ impl Demo {
             streets: self.streets.clone(),
             amenities: self.amenities.iter().map(|a| (a.0, a.1)).collect(),
             horeca: self.horeca.iter().map(|h| (h.0, h.1)).collect(),
-            sites: self.sites.iter().map(|s| (s.0, s.1, s.2.clone())).collect(),
+            sites: self
+                .sites
+                .iter()
+                .map(|s| super::map::MapSite {
+                    at: s.0,
+                    rank: s.1,
+                    name: Some(s.2.clone()),
+                    homes: String::new(),
+                    id: s.3.clone(),
+                })
+                .collect(),
             attribution: "© OpenStreetMap contributors".into(),
             metres_per_unit: 1.0,
             data_gaps: Vec::new(),
@@ -363,7 +373,7 @@ pub fn write_folder(dir: &std::path::Path) {
     std::fs::write(dir.join("binnenstad.qgs"), project).unwrap();
     let map = d.map_data();
     let svg = super::map::svg(&map, 1200);
-    let png = super::map::png(&svg).unwrap();
+    let png = super::map::png(&map, 1200).unwrap();
     std::fs::write(dir.join("map.svg"), &svg).unwrap();
     std::fs::write(dir.join("map.png"), png).unwrap();
     let input = ReportInput {

@@ -13,14 +13,17 @@
 //!   relies on.
 //! - [`qgs`]: a QGIS project (`binnenstad.qgs`) that opens every layer, styled,
 //!   grouped and ordered.
-//! - [`map`]: map.svg (and map.png through resvg with an embedded font).
+//! - [`map`]: map.svg and map.png, one drawing through a [`canvas::Canvas`]
+//!   written as SVG ([`canvas`]) or painted with tiny-skia ([`raster`]).
 //! - [`report`]: report.html, one self-contained file.
 
+pub(crate) mod canvas;
 pub mod kaart;
 pub mod map;
 pub mod palette;
 pub mod qgs;
 pub mod qml;
+pub(crate) mod raster;
 pub mod report;
 
 /// Escapes text for XML and HTML, in element content and in attribute values
