@@ -2412,7 +2412,7 @@ mod tests {
         let e = parse_layer("buildings", Path::new("b.geojson"), text).unwrap_err();
         let message = e.to_string();
         assert!(
-            message.contains("b.geojson") && message.contains("not a valid GeoJSON Feature"),
+            message.contains("b.geojson") && message.contains("geen geldige GeoJSON Feature"),
             "{message}"
         );
     }
