@@ -512,7 +512,7 @@ pub fn sites_rows(
                 Some(g) => {
                     let gi = scenario.groups.iter().position(|x| x.name == g.name)?;
                     let a = plan.assessments.get(s.building)?.get(gi)?;
-                    if a.verdict == crate::rules::suitability::Verdict::Ongeschikt {
+                    if !a.verdict.acceptable() {
                         return None;
                     }
                     (
@@ -588,8 +588,18 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
             r.site_type,
             r.potential,
             format!(
-                "{:.2}/{:.2}/{:.2}/{:.2}/{:.0}/{:.2}",
-                c.suitability, c.vacancy, c.location, c.fit, c.monument, c.data
+                "{:.2}/{:.2}/{:.2}/{:.2}/{}/{:.2}",
+                c.suitability,
+                c.vacancy,
+                c.location,
+                c.fit,
+                // NaN: monument status onbekend (rules::sites).
+                if c.monument.is_finite() {
+                    format!("{:.0}", c.monument)
+                } else {
+                    "onbekend".into()
+                },
+                c.data
             ),
             r.group.as_deref().unwrap_or("–"),
             r.score,
@@ -916,7 +926,7 @@ pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison
             let best = b.0.assessments.get(i).and_then(|per| {
                 per.iter()
                     .zip(&b.1.groups)
-                    .filter(|(x, _)| x.verdict != crate::rules::suitability::Verdict::Ongeschikt)
+                    .filter(|(x, _)| x.verdict.acceptable())
                     .max_by(|x, y| {
                         x.0.score
                             .total_cmp(&y.0.score)

@@ -50,7 +50,7 @@
 //! Rank: potential (to 0.1) descending; ties by vacancy, location, suitability and
 //! data (each descending), then building id: never by size alone.
 
-use super::suitability::{Assessment, BuildingFacts, FloorsAdvice, Status, Verdict};
+use super::suitability::{Assessment, BuildingFacts, FloorsAdvice, Status};
 use crate::model::{AmenityKind, Building, BuildingUse, Layers};
 use crate::scenario::{Doelgroep, SiteSettings, SiteWeights};
 use geo::{BoundingRect, Distance, Euclidean, Intersects};
@@ -63,6 +63,13 @@ use std::collections::BTreeMap;
 pub const AANLOOP_M: f64 = 300.0;
 /// From this distance (m) outside the kernwinkelgebied on, location is 0.4.
 pub const FAR_M: f64 = 1000.0;
+/// The share of the `suitability` component that is the best group's score;
+/// the rest is the breadth over all groups (module docs).
+pub const SUITABILITY_BEST_SHARE: f64 = 0.5;
+/// The `fit` component of a site whose usable area is estimated: the neutral
+/// middle (or the fit, when lower), never more, so a guess does not outrank
+/// measured data.
+pub const ESTIMATED_FIT: f64 = 0.5;
 
 /// The kind of transformation candidate (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -117,7 +124,8 @@ pub struct Components {
     pub location: f64,
     /// Fit of the usable area to the best group's unit size.
     pub fit: f64,
-    /// 0 for a monument, else 1.
+    /// 0 for a monument, else 1; NaN when the map's monument status is
+    /// onbekend (`model::monument_data`): written as null, left out of the potential.
     pub monument: f64,
     /// Share of the data that was measured, not estimated.
     pub data: f64,
@@ -125,20 +133,25 @@ pub struct Components {
 
 impl Components {
     /// The transformation potential 0-100: `100 × Σ weight × component / Σ weight`
-    /// (0 when every weight is 0).
+    /// over the components that are known (a NaN component, e.g. the monument
+    /// status onbekend, drops out with its weight); 0 when no weight is left.
     pub fn potential(&self, w: &SiteWeights) -> f64 {
-        let total = w.total();
+        let parts = [
+            (w.suitability, self.suitability),
+            (w.vacancy, self.vacancy),
+            (w.location, self.location),
+            (w.fit, self.fit),
+            (w.monument, self.monument),
+            (w.data, self.data),
+        ];
+        let (sum, total) = parts
+            .iter()
+            .filter(|(_, c)| c.is_finite())
+            .fold((0.0, 0.0), |(s, t), (w, c)| (s + w * c, t + w));
         if total <= 0.0 {
             return 0.0;
         }
-        100.0
-            * (w.suitability * self.suitability
-                + w.vacancy * self.vacancy
-                + w.location * self.location
-                + w.fit * self.fit
-                + w.monument * self.monument
-                + w.data * self.data)
-            / total
+        100.0 * sum / total
     }
 }
 
@@ -225,6 +238,34 @@ pub fn site_type(
     }
 }
 
+/// `building=*` types of halls: one tall open volume (a factory floor, a
+/// warehouse, a hangar), not a stack of storeys.
+pub const HALL_TYPES: [&str; 6] = [
+    "industrial",
+    "warehouse",
+    "manufacture",
+    "factory",
+    "hangar",
+    "depot",
+];
+
+/// True when the building is a hall (industry use or a [`HALL_TYPES`] type)
+/// whose storeys the data does not give: its homes are counted on one storey
+/// (the footprint), the estimate's storeys only as the upper end of a range.
+/// A hall of 8-12 m holds one storey of work; the documented default of 3
+/// storeys (or height / 3 m) would count a floor slab that is not there, and
+/// inserting floors is new construction (source: Dutch transformation practice,
+/// e.g. the Rijksdienst voor het Cultureel Erfgoed's guide "Herbestemming
+/// industrieel erfgoed": halls are converted by building new floors inside).
+pub fn is_estimated_hall(b: &Building) -> bool {
+    b.floors.estimated
+        && b.floors.value > 1
+        && (b.usage == BuildingUse::Industry
+            || b.building_type.as_deref().is_some_and(|t| {
+                HALL_TYPES.contains(&t.trim().to_ascii_lowercase().as_str())
+            }))
+}
+
 /// Location against the kernwinkelgebied (module docs); `None` = no core in the map.
 pub fn location_component(in_core: bool, core_distance_m: Option<f64>) -> f64 {
     match (in_core, core_distance_m) {
@@ -276,14 +317,12 @@ pub fn sites(
                 b.footprint.intersects(&geo::Point::new(x, y))
             })
     };
-    let mut w = settings.weights;
+    let w = settings.weights;
     // Too few buildings marked as monuments to read the rest as "no monument"
-    // (`model::monument_data`): the status is unknown, so the component drops
-    // out rather than counting every building as "no monument".
+    // (`model::monument_data`): the status is unknown, so the component is
+    // NaN (onbekend) and drops out, rather than counting every building as
+    // "no monument".
     let monument_known = crate::model::monument_data(&layers.buildings);
-    if !monument_known {
-        w.monument = 0.0;
-    }
     let mut out = Vec::new();
     for (i, ((b, f), per_group)) in layers
         .buildings
@@ -296,10 +335,23 @@ pub fn sites(
         let Some(kind) = site_type(b, in_core, houses_voorziening(b), settings) else {
             continue;
         };
-        let floors = f64::from(b.floors.value.max(1));
-        let area = b.floor_area_m2.value.max(0.0);
+        // A hall with guessed storeys counts one (see `is_estimated_hall`);
+        // the guess is kept for the upper end of the homes range.
+        let hall = is_estimated_hall(b);
+        let guessed_floors = b.floors.value.max(1);
+        let floors = if hall { 1.0 } else { f64::from(guessed_floors) };
+        let area_guess = b.floor_area_m2.value.max(0.0);
+        let area = if hall && b.floor_area_m2.estimated {
+            b.footprint_m2().min(area_guess)
+        } else {
+            area_guess
+        };
         let storey = area / floors;
         let gross = match kind {
+            // The vacant units' area shrinks with the building's.
+            SiteType::LeegstaandeUnits if area_guess > 0.0 => {
+                b.units.vacant_m2.max(0.0) * area / area_guess
+            }
             SiteType::LeegstaandeUnits => b.units.vacant_m2.max(0.0),
             // A mixed building's homes are upstairs already: the plint only.
             SiteType::Aanloopstraat if b.usage == BuildingUse::Mixed => storey,
@@ -314,6 +366,12 @@ pub fn sites(
         };
         let usable_m2 = gross * share;
         let usable_estimated = b.floor_area_m2.estimated || (in_core && b.floors.estimated);
+        // The homes a hall would give on its guessed storeys (upper end).
+        let hall_guess_m2 = if hall && area > 0.0 {
+            usable_m2 * area_guess / area
+        } else {
+            usable_m2
+        };
 
         let mut homes = BTreeMap::new();
         let mut best: Option<(&Assessment, u32, f64)> = None;
@@ -330,7 +388,7 @@ pub fn sites(
                 0
             };
             homes.insert(g.name.clone(), n);
-            if a.verdict == Verdict::Ongeschikt || n == 0 {
+            if !a.verdict.acceptable() || n == 0 {
                 continue;
             }
             let better = match best {
@@ -346,6 +404,19 @@ pub fn sites(
                 best = Some((a, n, fit));
             }
         }
+        // Breadth: the mean over all groups of the score of those that may
+        // live here (geschikt or voorwaardelijk, at least one home), others 0.
+        let breadth = if per_group.is_empty() {
+            0.0
+        } else {
+            per_group
+                .iter()
+                .zip(groups)
+                .filter(|(a, g)| a.verdict.acceptable() && homes.get(&g.name).is_some_and(|n| *n > 0))
+                .map(|(a, _)| a.score / 100.0)
+                .sum::<f64>()
+                / per_group.len() as f64
+        };
 
         let core_distance_m = if layers.retail_core.is_empty() {
             None
@@ -366,7 +437,11 @@ pub fn sites(
             b.usage == BuildingUse::Other,
         ];
         let components = Components {
-            suitability: best.map_or(0.0, |(a, ..)| a.score / 100.0),
+            // Half the best group's score, half the breadth over all groups.
+            suitability: best.map_or(0.0, |(a, ..)| {
+                SUITABILITY_BEST_SHARE * a.score / 100.0
+                    + (1.0 - SUITABILITY_BEST_SHARE) * breadth
+            }),
             vacancy: match kind {
                 SiteType::Leegstand => 1.0,
                 SiteType::LeegstaandeUnits => {
@@ -375,8 +450,20 @@ pub fn sites(
                 _ => 0.0,
             },
             location: location_component(in_core, core_distance_m),
-            fit: best.map_or(0.0, |(.., fit)| fit),
-            monument: if b.monument { 0.0 } else { 1.0 },
+            // A fit computed from a guessed floor area is itself a guess: it
+            // earns the neutral middle, so measured data can beat it.
+            fit: best.map_or(0.0, |(.., fit)| {
+                if usable_estimated {
+                    ESTIMATED_FIT.min(fit)
+                } else {
+                    fit
+                }
+            }),
+            monument: match (b.monument, monument_known) {
+                (true, _) => 0.0,
+                (false, true) => 1.0,
+                (false, false) => f64::NAN,
+            },
             data: estimated.iter().filter(|e| !**e).count() as f64 / estimated.len() as f64,
         };
         let potential = components.potential(&w);
@@ -389,7 +476,7 @@ pub fn sites(
         if kind == SiteType::LeegstaandeUnits {
             conditions.push(format!(
                 "{} van {} units leeg: alleen die units (ca. {:.0} m²)",
-                b.units.vacant, b.units.total, b.units.vacant_m2
+                b.units.vacant, b.units.total, gross
             ));
         }
         if b.monument {
@@ -397,8 +484,25 @@ pub fn sites(
         } else if !monument_known {
             conditions.push("monumentstatus onbekend (niet in de kaart)".to_string());
         }
-        if usable_estimated {
-            conditions.push("vloeroppervlak geschat".to_string());
+        if hall {
+            let group = best.map(|(a, ..)| a.group.to_string());
+            let upper = best
+                .zip(groups.iter().find(|g| Some(&g.name) == group.as_ref()))
+                .map(|(_, g)| (hall_guess_m2 / g.unit_m2).floor() as u32);
+            conditions.push(match (best, upper) {
+                (Some((_, n, _)), Some(m)) if m > n => format!(
+                    "hal: bouwlagen niet in de data, 1 bouwlaag aangenomen: woningen geschat {n}-{m} ({n} op 1 bouwlaag, {m} als er {guessed_floors} in passen)"
+                ),
+                _ => "hal: bouwlagen niet in de data, 1 bouwlaag aangenomen: woningen geschat".to_string(),
+            });
+        } else if usable_estimated {
+            conditions.push(if b.floors.estimated {
+                format!(
+                    "vloeroppervlak geschat ({guessed_floors} bouwlagen aangenomen): woningen geschat"
+                )
+            } else {
+                "vloeroppervlak geschat (grondvlak × bouwlagen): woningen geschat".to_string()
+            });
         }
         if let Some((a, ..)) = best {
             for c in &a.criteria {
@@ -440,6 +544,7 @@ pub fn sites(
                     .total_cmp(&x.components.suitability),
             )
             .then(y.components.data.total_cmp(&x.components.data))
+            .then(x.usable_estimated.cmp(&y.usable_estimated))
             .then_with(|| {
                 layers.buildings[x.building]
                     .id
