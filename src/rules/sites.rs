@@ -261,9 +261,9 @@ pub fn is_estimated_hall(b: &Building) -> bool {
     b.floors.estimated
         && b.floors.value > 1
         && (b.usage == BuildingUse::Industry
-            || b.building_type.as_deref().is_some_and(|t| {
-                HALL_TYPES.contains(&t.trim().to_ascii_lowercase().as_str())
-            }))
+            || b.building_type
+                .as_deref()
+                .is_some_and(|t| HALL_TYPES.contains(&t.trim().to_ascii_lowercase().as_str())))
 }
 
 /// Location against the kernwinkelgebied (module docs); `None` = no core in the map.
@@ -412,7 +412,9 @@ pub fn sites(
             per_group
                 .iter()
                 .zip(groups)
-                .filter(|(a, g)| a.verdict.acceptable() && homes.get(&g.name).is_some_and(|n| *n > 0))
+                .filter(|(a, g)| {
+                    a.verdict.acceptable() && homes.get(&g.name).is_some_and(|n| *n > 0)
+                })
                 .map(|(a, _)| a.score / 100.0)
                 .sum::<f64>()
                 / per_group.len() as f64
@@ -439,8 +441,7 @@ pub fn sites(
         let components = Components {
             // Half the best group's score, half the breadth over all groups.
             suitability: best.map_or(0.0, |(a, ..)| {
-                SUITABILITY_BEST_SHARE * a.score / 100.0
-                    + (1.0 - SUITABILITY_BEST_SHARE) * breadth
+                SUITABILITY_BEST_SHARE * a.score / 100.0 + (1.0 - SUITABILITY_BEST_SHARE) * breadth
             }),
             vacancy: match kind {
                 SiteType::Leegstand => 1.0,
@@ -744,13 +745,153 @@ mod tests {
             m.conditions,
             [
                 "monument: transformatie mogelijk maar lastiger",
-                "vloeroppervlak geschat"
+                "vloeroppervlak geschat (grondvlak × bouwlagen): woningen geschat"
             ]
         );
         let small = &s[1];
         assert_eq!(small.best_group, None);
         assert_eq!(small.best_score, 0.0);
         assert_eq!(small.homes["studenten"], 0);
+    }
+
+    /// A water tower (Copenhagen's "Vandtårn", vacant, was the #1 site) or a
+    /// town hall is no candidate unless the scenario clears the flag.
+    #[test]
+    fn landmarks_are_no_sites() {
+        let mut tower = building("tower", 0.0, BuildingUse::Mixed, true);
+        tower.landmark = Some("water_tower".into());
+        let mut hall = building("hall", 20.0, BuildingUse::Office, false);
+        hall.landmark = Some("townhall".into());
+        let layers = Layers {
+            buildings: vec![
+                tower,
+                hall,
+                building("shop", 40.0, BuildingUse::Retail, true),
+            ],
+            ..Layers::default()
+        };
+        let s = run(&layers, &[facts(false), facts(false), facts(false)]);
+        let ids: Vec<&str> = s
+            .iter()
+            .map(|x| layers.buildings[x.building].id.as_str())
+            .collect();
+        assert_eq!(ids, ["shop"]);
+    }
+
+    /// A hall with guessed storeys (a Delft industrial building got 50 homes
+    /// from 3 assumed storeys) counts one storey; the range is in the conditions.
+    #[test]
+    fn hall_with_guessed_storeys_counts_one() {
+        let mut hall = building("hall", 0.0, BuildingUse::Industry, true);
+        hall.floors = Valued {
+            value: 3,
+            estimated: true,
+        };
+        hall.floor_area_m2 = Valued {
+            value: 300.0,
+            estimated: true,
+        };
+        let mut measured = hall.clone();
+        measured.id = "measured".into();
+        measured.floors.estimated = false;
+        let layers = Layers {
+            buildings: vec![hall, measured],
+            ..Layers::default()
+        };
+        let s = run(&layers, &[facts(false), facts(false)]);
+        let get = |id: &str| {
+            s.iter()
+                .find(|x| layers.buildings[x.building].id == id)
+                .expect("site")
+        };
+        let h = get("hall");
+        // One storey: 100 m² × 0.8 = 80 m² → 1 starters home (55 m²), not 4.
+        assert!((h.usable_m2 - 80.0).abs() < 1e-9);
+        assert_eq!(h.homes["starters"], 1);
+        assert_eq!(h.homes["studenten"], 2);
+        assert!(
+            h.conditions.iter().any(|c| c.starts_with(
+                "hal: bouwlagen niet in de data, 1 bouwlaag aangenomen: woningen geschat"
+            )),
+            "{:?}",
+            h.conditions
+        );
+        // Measured storeys are taken as given.
+        assert!((get("measured").usable_m2 - 240.0).abs() < 1e-9);
+        assert!(is_estimated_hall(&layers.buildings[0]));
+        assert!(!is_estimated_hall(&layers.buildings[1]));
+    }
+
+    /// A guessed floor area must not outrank measured data: the same building
+    /// with a measured area ranks first, and its fit counts whole.
+    #[test]
+    fn estimated_area_does_not_outrank_measured() {
+        let mut guess = building("a-guess", 0.0, BuildingUse::Retail, true);
+        guess.floor_area_m2.estimated = true;
+        let measured = building("b-measured", 20.0, BuildingUse::Retail, true);
+        let layers = Layers {
+            buildings: vec![guess, measured],
+            ..Layers::default()
+        };
+        let s = run(&layers, &[facts(false), facts(false)]);
+        assert_eq!(layers.buildings[s[0].building].id, "b-measured");
+        assert!(s[1].components.fit <= ESTIMATED_FIT);
+        assert!(s[0].components.fit > ESTIMATED_FIT);
+        assert!(s[0].potential > s[1].potential);
+    }
+
+    /// Sites whose best group scores 100 tied (Copenhagen 2-10 at 66.6): the
+    /// breadth over the groups separates them.
+    #[test]
+    fn breadth_over_groups_separates_saturated_best_scores() {
+        let wide = building("a-wide", 0.0, BuildingUse::Retail, true);
+        let narrow = building("b-narrow", 20.0, BuildingUse::Retail, true);
+        let layers = Layers {
+            buildings: vec![wide, narrow],
+            horeca: vec![crate::model::Horeca {
+                id: "club".into(),
+                // 30 m from the narrow one's centre: too close for families and elderly.
+                point: geo::Point::new(25.0, 35.0),
+                kind: "nightclub".into(),
+                category: crate::model::HorecaCategory::Heavy,
+                name: None,
+                closing_minutes: None,
+                terrace_seats: None,
+            }],
+            ..Layers::default()
+        };
+        let s = run(&layers, &[facts(false), facts(false)]);
+        let get = |id: &str| {
+            s.iter()
+                .find(|x| layers.buildings[x.building].id == id)
+                .expect("site")
+        };
+        let (w, n) = (get("a-wide"), get("b-narrow"));
+        assert!(w.components.suitability > n.components.suitability);
+        assert!(w.potential > n.potential);
+        assert_eq!(layers.buildings[s[0].building].id, "a-wide");
+    }
+
+    /// Monument status onbekend is shown as onbekend (NaN, written null), not 1,
+    /// and the potential leaves it out with its weight.
+    #[test]
+    fn monument_component_onbekend_without_data() {
+        let layers = Layers {
+            buildings: vec![building("x", 0.0, BuildingUse::Retail, true)],
+            ..Layers::default()
+        };
+        let s = run(&layers, &[facts(false)]);
+        let c = s[0].components;
+        assert!(c.monument.is_nan());
+        let w = SiteWeights::default();
+        let expected = 100.0
+            * (w.suitability * c.suitability
+                + w.vacancy * c.vacancy
+                + w.location * c.location
+                + w.fit * c.fit
+                + w.data * c.data)
+            / (w.total() - w.monument);
+        assert!((s[0].potential - expected).abs() < 1e-9);
     }
 
     #[test]

@@ -1616,14 +1616,121 @@ mod tests {
         assert_eq!(c.status, Status::Unknown);
         assert_eq!((c.points, c.max_points), (0.0, 0.0));
         assert_eq!(a.score, known.score);
-        // Geschikt is not said on missing data: conditional on the gap.
+        // One gap of six needs does not block geschikt on its own (the fault:
+        // gezinnen were never geschikt in a map without daycare); the reasons
+        // name it.
         assert_eq!(known.verdict, Verdict::Geschikt);
+        assert_eq!(a.verdict, Verdict::Geschikt);
+        assert_eq!(
+            a.reasons(),
+            "kinderopvang: onbekend (geen data: de kaart bevat er geen)"
+        );
+        // Half the needs unknown: the data cannot carry geschikt.
+        let kinds: Vec<AmenityKind> = g.needs_minutes.keys().copied().collect();
+        assert_eq!(kinds.len(), 6);
+        let half = SuitabilitySettings {
+            unknown_needs: kinds[..3].iter().map(|k| (*k, 0)).collect(),
+            ..settings()
+        };
+        let a = assess(&b, &f, &layers, &g, &half, &idx);
         assert_eq!(a.verdict, Verdict::Voorwaardelijk);
+        let two = SuitabilitySettings {
+            unknown_needs: kinds[..2].iter().map(|k| (*k, 0)).collect(),
+            ..settings()
+        };
+        assert_eq!(
+            assess(&b, &f, &layers, &g, &two, &idx).verdict,
+            Verdict::Geschikt
+        );
+    }
+
+    /// A map without amenities (every need a data gap) used to give score 100
+    /// and voorwaardelijk everywhere: now onbekend, with a lower-bound score.
+    #[test]
+    fn no_amenity_data_is_onbekend_not_a_perfect_score() {
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let mut f = facts();
+        f.walk = WalkFacts::default();
+        for name in ["starters", "gezinnen", "ouderen", "studenten"] {
+            let g = group(name);
+            let gaps = SuitabilitySettings {
+                unknown_needs: g.needs_minutes.keys().map(|k| (*k, 0)).collect(),
+                ..settings()
+            };
+            let idx = HorecaIndex::new(&layers.horeca);
+            for s in [settings(), gaps] {
+                let a = assess(&b, &f, &layers, &g, &s, &idx);
+                assert_eq!(a.verdict, Verdict::Onbekend, "{name}");
+                // Needs weigh 50 of 100: what is certain is at most 50.
+                assert!(a.score <= 50.0 + 1e-9, "{name}: {}", a.score);
+                assert!(a.score > 0.0, "{name}: {}", a.score);
+            }
+        }
+    }
+
+    /// A building on a street piece cut off from the main network (an island)
+    /// reaches nothing: every need failed and it came out voorwaardelijk with
+    /// score 46 (the Amsterdam fault). Now every need is onbekend (los
+    /// netwerkdeel) and so is the verdict; a knock-out still knocks out.
+    #[test]
+    fn island_building_is_onbekend_not_voorwaardelijk() {
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let mut f = facts();
+        for k in AmenityKind::ALL {
+            f.walk.insert(*k, None);
+        }
+        for name in ["starters", "gezinnen", "ouderen", "studenten"] {
+            let a = run(&b, &f, &layers, name);
+            assert_eq!(a.verdict, Verdict::Onbekend, "{name}");
+            assert!(a.score < 50.0 + 1e-9, "{name}: {}", a.score);
+            let c = crit(&a, "need.supermarket");
+            assert_eq!(c.status, Status::Unknown);
+            assert_eq!(
+                c.reason(),
+                "supermarkt: onbekend - bereikbaarheid niet te bepalen (los netwerkdeel)"
+            );
+            assert!(!a.reasons().contains("geen supermarkt bereikbaar"));
+        }
+        // A heavy horeca next door is measured, not network data: ongeschikt.
+        let layers = Layers {
+            horeca: vec![horeca("h", 10.0, 0.0, "nightclub", Some("De Nacht"))],
+            ..Layers::default()
+        };
+        assert_eq!(
+            run(&b, &f, &layers, "gezinnen").verdict,
+            Verdict::Ongeschikt
+        );
+    }
+
+    /// Landmarks (the Stopera, a campus building, a water tower) had housing
+    /// verdicts without a word about what they are: now a knock-out that says
+    /// why, outside the score.
+    #[test]
+    fn landmark_verdict_says_why() {
+        let layers = Layers::default();
+        let mut b = building("b", 0.0, 0.0);
+        let plain = run(&b, &facts(), &layers, "starters");
+        b.landmark = Some("townhall".into());
+        let a = run(&b, &facts(), &layers, "starters");
+        assert_eq!(a.verdict, Verdict::Ongeschikt);
+        assert_eq!(a.score, plain.score);
+        let c = crit(&a, "landmark");
+        assert!(c.knockout);
+        assert_eq!(c.max_points, 0.0);
         assert!(
-            a.reasons()
-                .contains("kinderopvang: onbekend (geen data: de kaart bevat er geen)"),
+            a.reasons().starts_with(
+                "stadhuis (townhall): beeldbepalend of publiek gebouw, geen woningbouwlocatie"
+            ),
             "{}",
             a.reasons()
+        );
+        b.landmark = Some("water_tower".into());
+        assert!(
+            run(&b, &facts(), &layers, "starters")
+                .reasons()
+                .starts_with("watertoren (water_tower)")
         );
     }
 
@@ -1715,21 +1822,30 @@ mod tests {
             "speeltuin op 340 m lopen, 5.1 min (maximaal 5 min)"
         );
 
+        // Mapped but no path leads there: the network data's gap, onbekend,
+        // not a fail (every door in a city is reachable on foot).
         let a = with(None);
         let c = crit(&a, "need.playground");
-        assert_eq!(c.status, Status::Fail);
+        assert_eq!(c.status, Status::Unknown);
+        assert_eq!((c.points, c.max_points), (0.0, 0.0));
         assert_eq!(
             c.reason(),
-            "geen speeltuin bereikbaar over het looppadennet (maximaal 5 min)"
+            "speeltuin: onbekend - bereikbaarheid niet te bepalen (los netwerkdeel: geen speeltuin in de kaart is over het looppadennet met dit gebouw verbonden)"
         );
-        assert_eq!(c.measured(), "niet bereikbaar");
+        assert_eq!(
+            c.measured(),
+            "onbekend: niet verbonden over het looppadennet"
+        );
 
-        // A kind the pipeline did not fill counts as unreachable too.
+        // A kind the pipeline did not fill: the map holds none, onbekend (geen data).
         let mut f = facts();
         f.walk.remove(&AmenityKind::Playground);
+        let a = run(&b, &f, &layers, "gezinnen");
+        let c = crit(&a, "need.playground");
+        assert_eq!(c.status, Status::Unknown);
         assert_eq!(
-            crit(&run(&b, &f, &layers, "gezinnen"), "need.playground").status,
-            Status::Fail
+            c.reason(),
+            "speeltuin: onbekend (geen data: de kaart bevat er geen)"
         );
     }
 
@@ -1934,14 +2050,15 @@ mod tests {
         let idx = HorecaIndex::new(&[]);
         let starters = group("starters");
         // One need failed (12.5 of 100 points): score 87.5 but a fail → voorwaardelijk.
+        // (10 km: beyond the warning limit; unreachable would be onbekend.)
         let mut f = facts();
-        f.walk.insert(AmenityKind::Gp, None);
+        f.walk.insert(AmenityKind::Gp, Some((10_000.0, 0)));
         let a = assess(&b, &f, &layers, &starters, &settings(), &idx);
         assert!((a.score - 87.5).abs() < 1e-9);
         assert_eq!(a.verdict, Verdict::Voorwaardelijk);
         // All four needs failed: 50 → voorwaardelijk at 45, ongeschikt at 60.
         for k in starters.needs_minutes.keys() {
-            f.walk.insert(*k, None);
+            f.walk.insert(*k, Some((10_000.0, 0)));
         }
         let a = assess(&b, &f, &layers, &starters, &settings(), &idx);
         assert!((a.score - 50.0).abs() < 1e-9);

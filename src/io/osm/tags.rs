@@ -739,6 +739,28 @@ mod tests {
     }
 
     #[test]
+    fn structure_kinds() {
+        assert_eq!(
+            structure_kind(&tags(&[("man_made", "water_tower")])),
+            Some("water_tower")
+        );
+        assert_eq!(
+            structure_kind(&tags(&[("historic", "castle")])),
+            Some("palace")
+        );
+        assert_eq!(structure_kind(&tags(&[("historic", "memorial")])), None);
+        assert_eq!(structure_kind(&tags(&[("historic", "building")])), None);
+        assert_eq!(structure_kind(&tags(&[("layer", "-1")])), Some("tunnel"));
+        assert_eq!(structure_kind(&tags(&[("layer", "1")])), None);
+        assert_eq!(structure_kind(&tags(&[("bridge", "no")])), None);
+        assert_eq!(building_type_landmark("university"), Some("education"));
+        assert_eq!(
+            landmark_kind(&tags(&[("amenity", "college")])),
+            Some("education")
+        );
+    }
+
+    #[test]
     fn parses_leading_numbers() {
         assert_eq!(leading_number("12 m"), Some(12.0));
         assert_eq!(leading_number("12,5"), Some(12.5));
