@@ -28,27 +28,41 @@
 //! it is usable area already, NEN 2580) / the group's `unit_m2` (rounded down), on the
 //! floors the group's assessment allows: a step-free group without a lift gets
 //! the ground floor only; no floors gives 0. The best group: the highest
-//! suitability score among groups not ongeschikt that get at least one home.
+//! suitability score among groups geschikt or voorwaardelijk (not ongeschikt,
+//! not onbekend) that get at least one home.
+//!
+//! A hall ([`is_estimated_hall`]: industry use or a hall type, storeys not in
+//! the data) counts one storey; the conditions give the range up to the
+//! guessed storeys (`woningen geschat 16-50`). Any estimated usable area is
+//! said in the conditions (`woningen geschat`).
 //!
 //! # Transformation potential (0-100)
 //! `100 × Σ weight × component / Σ weight`, each component 0-1 and shown with the site:
-//! - `suitability`: the best group's score / 100 (0 without a best group);
+//! - `suitability`: half the best group's score / 100 and half the breadth: the
+//!   mean over all groups of score / 100 for those that may live there (geschikt
+//!   or voorwaardelijk, at least one home), 0 for the others; 0 without a best
+//!   group. A building several doelgroepen can live in is the more flexible
+//!   case (the study's key word), and the best score alone saturates at 100 in
+//!   a well-served centre (Copenhagen's sites 2-10 tied at 66.6);
 //! - `vacancy`: 1 for a vacant building; ½ + ½ × (vacant units / units) for vacant
 //!   units; 0 for a building in use;
 //! - `location`: against the kernwinkelgebied: 1 within [`AANLOOP_M`](crate::rules::sites::AANLOOP_M) outside it
 //!   (the aanloopstraten), falling linearly to 0.4 at [`FAR_M`](crate::rules::sites::FAR_M) and beyond; 0.8
 //!   inside it (upper floors only); 0.5 when the map has no kernwinkelgebied;
 //! - `fit`: the share of the usable area the best group's homes fill
-//!   (homes × unit size / usable area; 0 without a home);
-//! - `monument`: 0 for a monument (transformation is harder), else 1; left out
-//!   (weight 0) when the map marks too few buildings as monuments to be read as
-//!   complete (`model::monument_data`: status unknown);
+//!   (homes × unit size / usable area; 0 without a home); at most
+//!   [`ESTIMATED_FIT`](crate::rules::sites::ESTIMATED_FIT) when the usable
+//!   area is estimated, so a guess never outranks measured data;
+//! - `monument`: 0 for a monument (transformation is harder), else 1; NaN
+//!   (onbekend, written null) and left out with its weight when the map marks
+//!   too few buildings as monuments to be read as complete (`model::monument_data`);
 //! - `data`: the share of floors, floor area and use that came from the data
 //!   rather than a default.
 //!
 //! Weights: `[sites] weights`, defaults in [`SiteWeights`](crate::scenario::SiteWeights).
 //! Rank: potential (to 0.1) descending; ties by vacancy, location, suitability and
-//! data (each descending), then building id: never by size alone.
+//! data (each descending), then a measured usable area before an estimated one,
+//! then building id: never by size alone.
 
 use super::suitability::{Assessment, BuildingFacts, FloorsAdvice, Status};
 use crate::model::{AmenityKind, Building, BuildingUse, Layers};

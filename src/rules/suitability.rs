@@ -16,18 +16,32 @@
 //! | `needs` | `need.<kind>`: walking minutes to the nearest amenity of each needed kind |
 //! | `zone` | `zone`: zone character against `max_zone`; `vng`: businesses within their VNG guide distance |
 //! | `horeca` | `horeca_<n>`: nearest horeca of category n **or heavier** against the group's minimum distance |
-//! | `building` | `plint`, `above_retail_core`, `floor` (step-free groups only), `monument` |
+//! | `building` | `plint`, `above_retail_core`, `floor` (step-free groups only), `monument`; `landmark` (landmarks only, 0 points) |
 //!
 //! Points are continuous where the measure is ([`need_share`](crate::rules::suitability::need_share), [`horeca_share`](crate::rules::suitability::horeca_share)):
 //! a need earns full points well inside its minutes, half at the limit, none
 //! beyond limit × `warn_factor`; a horeca minimum half at the minimum, full at
 //! twice it. Other criteria: pass full, warn half, fail none. A need the map
 //! has no data for ([`SuitabilitySettings::unknown_needs`](crate::scenario::SuitabilitySettings::unknown_needs)) is
-//! [`Status::Unknown`](crate::rules::suitability::Status::Unknown): not in the score, named in the reasons. Knock-outs
-//! (zone above the maximum, horeca too close, a one-storey building in the
-//! kernwinkelgebied, homes above shops for a group that refuses them, a VNG
-//! hit) make the verdict ongeschikt whatever the score; geschikt needs the
-//! score, no fail and every need met.
+//! [`Status::Unknown`](crate::rules::suitability::Status::Unknown): not in the score, named in the reasons. So is a
+//! need whose kind the map holds but no path over the walking network leads
+//! to (`onbekend - bereikbaarheid niet te bepalen (los netwerkdeel)`): in a
+//! real centre every door is reachable on foot, so the cause is the network
+//! data, not the building. Knock-outs (zone above the maximum, horeca too
+//! close, a one-storey building in the kernwinkelgebied, homes above shops for
+//! a group that refuses them, a VNG hit, a landmark or public building) make
+//! the verdict ongeschikt whatever the score.
+//!
+//! # Verdict
+//! 1. a knock-out: ongeschikt (the knock-out's reason first);
+//! 2. every need of the group onbekend (no amenity data, no streets, a building
+//!    on a loose network part): **onbekend**, with a lower-bound score (the
+//!    unknown criteria earn nothing), never geschikt or voorwaardelijk;
+//! 3. geschikt: score ≥ `geschikt_min_score`, no fail, every judged need met,
+//!    and fewer than half of the needs onbekend (a single data gap, e.g. no
+//!    daycare mapped, is named in the reasons but does not block geschikt;
+//!    from half on the data cannot carry it);
+//! 4. voorwaardelijk: score ≥ `voorwaardelijk_min_score`; else ongeschikt.
 //!
 //! # Text on demand
 //! A criterion stores typed measurements, not sentences: the Dutch reason,
