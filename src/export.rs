@@ -166,13 +166,15 @@ fn building_props<P: PropSink>(
             p.put(&k[1], Value::Null);
             p.put(&k[2], Value::Null);
         }
-        // Needs the map has no data for are neither met nor unmet: onbekend.
+        // Needs the map has no data for, or that no path leads to (a loose
+        // network part: rules::suitability), are neither met nor unmet: onbekend.
         let unknown = &plan.suitability.unknown_needs;
-        let is_unknown = |kind| unknown.iter().any(|(k, _)| *k == kind);
-        let needs: Vec<_> = crate::network::needs(g, &plan.walk, i)
-            .into_iter()
-            .filter(|n| !is_unknown(n.kind))
-            .collect();
+        let all = crate::network::needs(g, &plan.walk, i);
+        let is_unknown = |kind| {
+            unknown.iter().any(|(k, _)| *k == kind)
+                || all.iter().any(|n| n.kind == kind && n.metres.is_none())
+        };
+        let needs: Vec<_> = all.iter().filter(|n| !is_unknown(n.kind)).collect();
         let met = needs.iter().filter(|n| n.met).count();
         let unmet: Vec<&str> = needs
             .iter()

@@ -624,7 +624,7 @@ pub fn sites_rows(
                 Some(g) => {
                     let gi = scenario.groups.iter().position(|x| x.name == g.name)?;
                     let a = plan.assessments.get(s.building)?.get(gi)?;
-                    if a.verdict == crate::rules::suitability::Verdict::Ongeschikt {
+                    if !a.verdict.acceptable() {
                         return None;
                     }
                     (
@@ -710,7 +710,14 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
             ]
             .iter()
             .enumerate()
-            .map(|(i, v)| nl_number(*v, if i == 4 { 0 } else { 2 }))
+            .map(|(i, v)| {
+                // NaN: monument status onbekend (rules::sites).
+                if v.is_finite() {
+                    nl_number(*v, if i == 4 { 0 } else { 2 })
+                } else {
+                    "onbekend".into()
+                }
+            })
             .collect::<Vec<_>>()
             .join("/"),
             r.group.as_deref().unwrap_or("–"),
@@ -1046,7 +1053,7 @@ pub fn compare_plans(a: (&Plan, &Scenario), b: (&Plan, &Scenario)) -> Comparison
             let best = b.0.assessments.get(i).and_then(|per| {
                 per.iter()
                     .zip(&b.1.groups)
-                    .filter(|(x, _)| x.verdict != crate::rules::suitability::Verdict::Ongeschikt)
+                    .filter(|(x, _)| x.verdict.acceptable())
                     .max_by(|x, y| {
                         x.0.score
                             .total_cmp(&y.0.score)

@@ -101,3 +101,45 @@ fn field_mapping_reads_a_bag_style_export() {
         r.stderr
     );
 }
+
+/// A plan whose amenities layer (or streets layer) is empty gave score 100
+/// everywhere: missing data is onbekend, never a perfect score or geschikt.
+#[test]
+fn a_plan_without_amenities_or_streets_is_onbekend_not_100() {
+    for layer in ["amenities", "streets"] {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
+        std::fs::write(
+            dir.path().join(format!("tiny/{layer}.geojson")),
+            r#"{"type":"FeatureCollection","features":[]}"#,
+        )
+        .unwrap();
+        std::fs::copy(fixture("tiny.toml"), dir.path().join("tiny.toml")).unwrap();
+        let out = dir.path().join("out");
+        let r = run_in(
+            dir.path(),
+            &["plan", "tiny.toml", "--out", out.to_str().unwrap()],
+        );
+        assert_eq!(r.code, 0, "{layer}: {}", r.stderr);
+        let b = read_json(&out.join("buildings.geojson"));
+        let mut judged = 0;
+        for f in b["features"].as_array().unwrap() {
+            let p = &f["properties"];
+            for g in ["gezinnen", "ouderen", "starters", "studenten"] {
+                let v = &p[format!("verdict_{g}")];
+                if v.is_null() {
+                    continue;
+                }
+                judged += 1;
+                assert!(
+                    v == "onbekend" || v == "ongeschikt",
+                    "{layer}: {} {g}: {v}",
+                    p["building_id"]
+                );
+                let score = p[format!("score_{g}")].as_f64().unwrap();
+                assert!(score < 100.0, "{layer}: {} {g}: {score}", p["building_id"]);
+            }
+        }
+        assert!(judged > 0, "{layer}: no building judged");
+    }
+}

@@ -63,4 +63,35 @@ fn sheds_garages_ids_and_green_on_the_delft_map() {
         homes > residential,
         "{homes} dwellings, {residential} residential buildings"
     );
+    // An industrial hall whose storeys OSM does not give got 50 starters homes
+    // from 3 assumed storeys: one storey now, the range in the conditions.
+    let sites = read_json(&out.join("sites.geojson"));
+    let hall = sites["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["properties"])
+        .find(|p| p["building_id"] == "0503100000032526")
+        .expect("the hall is a site");
+    assert!(hall["best_homes"].as_u64().unwrap() <= 20, "{hall}");
+    assert!(
+        hall["conditions"]
+            .as_str()
+            .unwrap()
+            .contains("hal: bouwlagen niet in de data, 1 bouwlaag aangenomen: woningen geschat"),
+        "{hall}"
+    );
+    // Campus buildings (landmark education) are no sites and say why.
+    for f in features {
+        let p = &f["properties"];
+        if p["landmark"] == "education" && p["non_dwelling"] == false {
+            assert_eq!(p["verdict_starters"], "ongeschikt", "{}", p["building_id"]);
+            assert!(
+                p["reasons_starters"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("onderwijsinstelling (education)")
+            );
+        }
+    }
 }

@@ -28,29 +28,43 @@
 //! it is usable area already, NEN 2580) / the group's `unit_m2` (rounded down), on the
 //! floors the group's assessment allows: a step-free group without a lift gets
 //! the ground floor only; no floors gives 0. The best group: the highest
-//! suitability score among groups not ongeschikt that get at least one home.
+//! suitability score among groups geschikt or voorwaardelijk (not ongeschikt,
+//! not onbekend) that get at least one home.
+//!
+//! A hall ([`is_estimated_hall`]: industry use or a hall type, storeys not in
+//! the data) counts one storey; the conditions give the range up to the
+//! guessed storeys (`woningen geschat 16-50`). Any estimated usable area is
+//! said in the conditions (`woningen geschat`).
 //!
 //! # Transformation potential (0-100)
 //! `100 × Σ weight × component / Σ weight`, each component 0-1 and shown with the site:
-//! - `suitability`: the best group's score / 100 (0 without a best group);
+//! - `suitability`: half the best group's score / 100 and half the breadth: the
+//!   mean over all groups of score / 100 for those that may live there (geschikt
+//!   or voorwaardelijk, at least one home), 0 for the others; 0 without a best
+//!   group. A building several doelgroepen can live in is the more flexible
+//!   case (the study's key word), and the best score alone saturates at 100 in
+//!   a well-served centre (Copenhagen's sites 2-10 tied at 66.6);
 //! - `vacancy`: 1 for a vacant building; ½ + ½ × (vacant units / units) for vacant
 //!   units; 0 for a building in use;
 //! - `location`: against the kernwinkelgebied: 1 within [`AANLOOP_M`](crate::rules::sites::AANLOOP_M) outside it
 //!   (the aanloopstraten), falling linearly to 0.4 at [`FAR_M`](crate::rules::sites::FAR_M) and beyond; 0.8
 //!   inside it (upper floors only); 0.5 when the map has no kernwinkelgebied;
 //! - `fit`: the share of the usable area the best group's homes fill
-//!   (homes × unit size / usable area; 0 without a home);
-//! - `monument`: 0 for a monument (transformation is harder), else 1; left out
-//!   (weight 0) when the map marks too few buildings as monuments to be read as
-//!   complete (`model::monument_data`: status unknown);
+//!   (homes × unit size / usable area; 0 without a home); at most
+//!   [`ESTIMATED_FIT`](crate::rules::sites::ESTIMATED_FIT) when the usable
+//!   area is estimated, so a guess never outranks measured data;
+//! - `monument`: 0 for a monument (transformation is harder), else 1; NaN
+//!   (onbekend, written null) and left out with its weight when the map marks
+//!   too few buildings as monuments to be read as complete (`model::monument_data`);
 //! - `data`: the share of floors, floor area and use that came from the data
 //!   rather than a default.
 //!
 //! Weights: `[sites] weights`, defaults in [`SiteWeights`](crate::scenario::SiteWeights).
 //! Rank: potential (to 0.1) descending; ties by vacancy, location, suitability and
-//! data (each descending), then building id: never by size alone.
+//! data (each descending), then a measured usable area before an estimated one,
+//! then building id: never by size alone.
 
-use super::suitability::{Assessment, BuildingFacts, FloorsAdvice, Status, Verdict};
+use super::suitability::{Assessment, BuildingFacts, FloorsAdvice, Status};
 use crate::model::{AmenityKind, Building, BuildingUse, Layers};
 use crate::scenario::{Doelgroep, SiteSettings, SiteWeights};
 use geo::{BoundingRect, Distance, Euclidean, Intersects};
@@ -63,6 +77,13 @@ use std::collections::BTreeMap;
 pub const AANLOOP_M: f64 = 300.0;
 /// From this distance (m) outside the kernwinkelgebied on, location is 0.4.
 pub const FAR_M: f64 = 1000.0;
+/// The share of the `suitability` component that is the best group's score;
+/// the rest is the breadth over all groups (module docs).
+pub const SUITABILITY_BEST_SHARE: f64 = 0.5;
+/// The `fit` component of a site whose usable area is estimated: the neutral
+/// middle (or the fit, when lower), never more, so a guess does not outrank
+/// measured data.
+pub const ESTIMATED_FIT: f64 = 0.5;
 
 /// The kind of transformation candidate (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -117,7 +138,8 @@ pub struct Components {
     pub location: f64,
     /// Fit of the usable area to the best group's unit size.
     pub fit: f64,
-    /// 0 for a monument, else 1.
+    /// 0 for a monument, else 1; NaN when the map's monument status is
+    /// onbekend (`model::monument_data`): written as null, left out of the potential.
     pub monument: f64,
     /// Share of the data that was measured, not estimated.
     pub data: f64,
@@ -125,20 +147,25 @@ pub struct Components {
 
 impl Components {
     /// The transformation potential 0-100: `100 × Σ weight × component / Σ weight`
-    /// (0 when every weight is 0).
+    /// over the components that are known (a NaN component, e.g. the monument
+    /// status onbekend, drops out with its weight); 0 when no weight is left.
     pub fn potential(&self, w: &SiteWeights) -> f64 {
-        let total = w.total();
+        let parts = [
+            (w.suitability, self.suitability),
+            (w.vacancy, self.vacancy),
+            (w.location, self.location),
+            (w.fit, self.fit),
+            (w.monument, self.monument),
+            (w.data, self.data),
+        ];
+        let (sum, total) = parts
+            .iter()
+            .filter(|(_, c)| c.is_finite())
+            .fold((0.0, 0.0), |(s, t), (w, c)| (s + w * c, t + w));
         if total <= 0.0 {
             return 0.0;
         }
-        100.0
-            * (w.suitability * self.suitability
-                + w.vacancy * self.vacancy
-                + w.location * self.location
-                + w.fit * self.fit
-                + w.monument * self.monument
-                + w.data * self.data)
-            / total
+        100.0 * sum / total
     }
 }
 
@@ -225,6 +252,34 @@ pub fn site_type(
     }
 }
 
+/// `building=*` types of halls: one tall open volume (a factory floor, a
+/// warehouse, a hangar), not a stack of storeys.
+pub const HALL_TYPES: [&str; 6] = [
+    "industrial",
+    "warehouse",
+    "manufacture",
+    "factory",
+    "hangar",
+    "depot",
+];
+
+/// True when the building is a hall (industry use or a [`HALL_TYPES`] type)
+/// whose storeys the data does not give: its homes are counted on one storey
+/// (the footprint), the estimate's storeys only as the upper end of a range.
+/// A hall of 8-12 m holds one storey of work; the documented default of 3
+/// storeys (or height / 3 m) would count a floor slab that is not there, and
+/// inserting floors is new construction (source: Dutch transformation practice,
+/// e.g. the Rijksdienst voor het Cultureel Erfgoed's guide "Herbestemming
+/// industrieel erfgoed": halls are converted by building new floors inside).
+pub fn is_estimated_hall(b: &Building) -> bool {
+    b.floors.estimated
+        && b.floors.value > 1
+        && (b.usage == BuildingUse::Industry
+            || b.building_type
+                .as_deref()
+                .is_some_and(|t| HALL_TYPES.contains(&t.trim().to_ascii_lowercase().as_str())))
+}
+
 /// Location against the kernwinkelgebied (module docs); `None` = no core in the map.
 pub fn location_component(in_core: bool, core_distance_m: Option<f64>) -> f64 {
     match (in_core, core_distance_m) {
@@ -276,14 +331,12 @@ pub fn sites(
                 b.footprint.intersects(&geo::Point::new(x, y))
             })
     };
-    let mut w = settings.weights;
+    let w = settings.weights;
     // Too few buildings marked as monuments to read the rest as "no monument"
-    // (`model::monument_data`): the status is unknown, so the component drops
-    // out rather than counting every building as "no monument".
+    // (`model::monument_data`): the status is unknown, so the component is
+    // NaN (onbekend) and drops out, rather than counting every building as
+    // "no monument".
     let monument_known = crate::model::monument_data(&layers.buildings);
-    if !monument_known {
-        w.monument = 0.0;
-    }
     let mut out = Vec::new();
     for (i, ((b, f), per_group)) in layers
         .buildings
@@ -296,10 +349,23 @@ pub fn sites(
         let Some(kind) = site_type(b, in_core, houses_voorziening(b), settings) else {
             continue;
         };
-        let floors = f64::from(b.floors.value.max(1));
-        let area = b.floor_area_m2.value.max(0.0);
+        // A hall with guessed storeys counts one (see `is_estimated_hall`);
+        // the guess is kept for the upper end of the homes range.
+        let hall = is_estimated_hall(b);
+        let guessed_floors = b.floors.value.max(1);
+        let floors = if hall { 1.0 } else { f64::from(guessed_floors) };
+        let area_guess = b.floor_area_m2.value.max(0.0);
+        let area = if hall && b.floor_area_m2.estimated {
+            b.footprint_m2().min(area_guess)
+        } else {
+            area_guess
+        };
         let storey = area / floors;
         let gross = match kind {
+            // The vacant units' area shrinks with the building's.
+            SiteType::LeegstaandeUnits if area_guess > 0.0 => {
+                b.units.vacant_m2.max(0.0) * area / area_guess
+            }
             SiteType::LeegstaandeUnits => b.units.vacant_m2.max(0.0),
             // A mixed building's homes are upstairs already: the plint only.
             SiteType::Aanloopstraat if b.usage == BuildingUse::Mixed => storey,
@@ -314,6 +380,12 @@ pub fn sites(
         };
         let usable_m2 = gross * share;
         let usable_estimated = b.floor_area_m2.estimated || (in_core && b.floors.estimated);
+        // The homes a hall would give on its guessed storeys (upper end).
+        let hall_guess_m2 = if hall && area > 0.0 {
+            usable_m2 * area_guess / area
+        } else {
+            usable_m2
+        };
 
         let mut homes = BTreeMap::new();
         let mut best: Option<(&Assessment, u32, f64)> = None;
@@ -330,7 +402,7 @@ pub fn sites(
                 0
             };
             homes.insert(g.name.clone(), n);
-            if a.verdict == Verdict::Ongeschikt || n == 0 {
+            if !a.verdict.acceptable() || n == 0 {
                 continue;
             }
             let better = match best {
@@ -346,6 +418,21 @@ pub fn sites(
                 best = Some((a, n, fit));
             }
         }
+        // Breadth: the mean over all groups of the score of those that may
+        // live here (geschikt or voorwaardelijk, at least one home), others 0.
+        let breadth = if per_group.is_empty() {
+            0.0
+        } else {
+            per_group
+                .iter()
+                .zip(groups)
+                .filter(|(a, g)| {
+                    a.verdict.acceptable() && homes.get(&g.name).is_some_and(|n| *n > 0)
+                })
+                .map(|(a, _)| a.score / 100.0)
+                .sum::<f64>()
+                / per_group.len() as f64
+        };
 
         let core_distance_m = if layers.retail_core.is_empty() {
             None
@@ -366,7 +453,10 @@ pub fn sites(
             b.usage == BuildingUse::Other,
         ];
         let components = Components {
-            suitability: best.map_or(0.0, |(a, ..)| a.score / 100.0),
+            // Half the best group's score, half the breadth over all groups.
+            suitability: best.map_or(0.0, |(a, ..)| {
+                SUITABILITY_BEST_SHARE * a.score / 100.0 + (1.0 - SUITABILITY_BEST_SHARE) * breadth
+            }),
             vacancy: match kind {
                 SiteType::Leegstand => 1.0,
                 SiteType::LeegstaandeUnits => {
@@ -375,8 +465,20 @@ pub fn sites(
                 _ => 0.0,
             },
             location: location_component(in_core, core_distance_m),
-            fit: best.map_or(0.0, |(.., fit)| fit),
-            monument: if b.monument { 0.0 } else { 1.0 },
+            // A fit computed from a guessed floor area is itself a guess: it
+            // earns the neutral middle, so measured data can beat it.
+            fit: best.map_or(0.0, |(.., fit)| {
+                if usable_estimated {
+                    ESTIMATED_FIT.min(fit)
+                } else {
+                    fit
+                }
+            }),
+            monument: match (b.monument, monument_known) {
+                (true, _) => 0.0,
+                (false, true) => 1.0,
+                (false, false) => f64::NAN,
+            },
             data: estimated.iter().filter(|e| !**e).count() as f64 / estimated.len() as f64,
         };
         let potential = components.potential(&w);
@@ -389,7 +491,7 @@ pub fn sites(
         if kind == SiteType::LeegstaandeUnits {
             conditions.push(format!(
                 "{} van {} units leeg: alleen die units (ca. {:.0} m²)",
-                b.units.vacant, b.units.total, b.units.vacant_m2
+                b.units.vacant, b.units.total, gross
             ));
         }
         if b.monument {
@@ -397,8 +499,25 @@ pub fn sites(
         } else if !monument_known {
             conditions.push("monumentstatus onbekend (niet in de kaart)".to_string());
         }
-        if usable_estimated {
-            conditions.push("vloeroppervlak geschat".to_string());
+        if hall {
+            let group = best.map(|(a, ..)| a.group.to_string());
+            let upper = best
+                .zip(groups.iter().find(|g| Some(&g.name) == group.as_ref()))
+                .map(|(_, g)| (hall_guess_m2 / g.unit_m2).floor() as u32);
+            conditions.push(match (best, upper) {
+                (Some((_, n, _)), Some(m)) if m > n => format!(
+                    "hal: bouwlagen niet in de data, 1 bouwlaag aangenomen: woningen geschat {n}-{m} ({n} op 1 bouwlaag, {m} als er {guessed_floors} in passen)"
+                ),
+                _ => "hal: bouwlagen niet in de data, 1 bouwlaag aangenomen: woningen geschat".to_string(),
+            });
+        } else if usable_estimated {
+            conditions.push(if b.floors.estimated {
+                format!(
+                    "vloeroppervlak geschat ({guessed_floors} bouwlagen aangenomen): woningen geschat"
+                )
+            } else {
+                "vloeroppervlak geschat (grondvlak × bouwlagen): woningen geschat".to_string()
+            });
         }
         if let Some((a, ..)) = best {
             for c in &a.criteria {
@@ -440,6 +559,7 @@ pub fn sites(
                     .total_cmp(&x.components.suitability),
             )
             .then(y.components.data.total_cmp(&x.components.data))
+            .then(x.usable_estimated.cmp(&y.usable_estimated))
             .then_with(|| {
                 layers.buildings[x.building]
                     .id
@@ -639,13 +759,153 @@ mod tests {
             m.conditions,
             [
                 "monument: transformatie mogelijk maar lastiger",
-                "vloeroppervlak geschat"
+                "vloeroppervlak geschat (grondvlak × bouwlagen): woningen geschat"
             ]
         );
         let small = &s[1];
         assert_eq!(small.best_group, None);
         assert_eq!(small.best_score, 0.0);
         assert_eq!(small.homes["studenten"], 0);
+    }
+
+    /// A water tower (Copenhagen's "Vandtårn", vacant, was the #1 site) or a
+    /// town hall is no candidate unless the scenario clears the flag.
+    #[test]
+    fn landmarks_are_no_sites() {
+        let mut tower = building("tower", 0.0, BuildingUse::Mixed, true);
+        tower.landmark = Some("water_tower".into());
+        let mut hall = building("hall", 20.0, BuildingUse::Office, false);
+        hall.landmark = Some("townhall".into());
+        let layers = Layers {
+            buildings: vec![
+                tower,
+                hall,
+                building("shop", 40.0, BuildingUse::Retail, true),
+            ],
+            ..Layers::default()
+        };
+        let s = run(&layers, &[facts(false), facts(false), facts(false)]);
+        let ids: Vec<&str> = s
+            .iter()
+            .map(|x| layers.buildings[x.building].id.as_str())
+            .collect();
+        assert_eq!(ids, ["shop"]);
+    }
+
+    /// A hall with guessed storeys (a Delft industrial building got 50 homes
+    /// from 3 assumed storeys) counts one storey; the range is in the conditions.
+    #[test]
+    fn hall_with_guessed_storeys_counts_one() {
+        let mut hall = building("hall", 0.0, BuildingUse::Industry, true);
+        hall.floors = Valued {
+            value: 3,
+            estimated: true,
+        };
+        hall.floor_area_m2 = Valued {
+            value: 300.0,
+            estimated: true,
+        };
+        let mut measured = hall.clone();
+        measured.id = "measured".into();
+        measured.floors.estimated = false;
+        let layers = Layers {
+            buildings: vec![hall, measured],
+            ..Layers::default()
+        };
+        let s = run(&layers, &[facts(false), facts(false)]);
+        let get = |id: &str| {
+            s.iter()
+                .find(|x| layers.buildings[x.building].id == id)
+                .expect("site")
+        };
+        let h = get("hall");
+        // One storey: 100 m² × 0.8 = 80 m² → 1 starters home (55 m²), not 4.
+        assert!((h.usable_m2 - 80.0).abs() < 1e-9);
+        assert_eq!(h.homes["starters"], 1);
+        assert_eq!(h.homes["studenten"], 2);
+        assert!(
+            h.conditions.iter().any(|c| c.starts_with(
+                "hal: bouwlagen niet in de data, 1 bouwlaag aangenomen: woningen geschat"
+            )),
+            "{:?}",
+            h.conditions
+        );
+        // Measured storeys are taken as given.
+        assert!((get("measured").usable_m2 - 240.0).abs() < 1e-9);
+        assert!(is_estimated_hall(&layers.buildings[0]));
+        assert!(!is_estimated_hall(&layers.buildings[1]));
+    }
+
+    /// A guessed floor area must not outrank measured data: the same building
+    /// with a measured area ranks first, and its fit counts whole.
+    #[test]
+    fn estimated_area_does_not_outrank_measured() {
+        let mut guess = building("a-guess", 0.0, BuildingUse::Retail, true);
+        guess.floor_area_m2.estimated = true;
+        let measured = building("b-measured", 20.0, BuildingUse::Retail, true);
+        let layers = Layers {
+            buildings: vec![guess, measured],
+            ..Layers::default()
+        };
+        let s = run(&layers, &[facts(false), facts(false)]);
+        assert_eq!(layers.buildings[s[0].building].id, "b-measured");
+        assert!(s[1].components.fit <= ESTIMATED_FIT);
+        assert!(s[0].components.fit > ESTIMATED_FIT);
+        assert!(s[0].potential > s[1].potential);
+    }
+
+    /// Sites whose best group scores 100 tied (Copenhagen 2-10 at 66.6): the
+    /// breadth over the groups separates them.
+    #[test]
+    fn breadth_over_groups_separates_saturated_best_scores() {
+        let wide = building("a-wide", 0.0, BuildingUse::Retail, true);
+        let narrow = building("b-narrow", 20.0, BuildingUse::Retail, true);
+        let layers = Layers {
+            buildings: vec![wide, narrow],
+            horeca: vec![crate::model::Horeca {
+                id: "club".into(),
+                // 30 m from the narrow one's centre: too close for families and elderly.
+                point: geo::Point::new(25.0, 35.0),
+                kind: "nightclub".into(),
+                category: crate::model::HorecaCategory::Heavy,
+                name: None,
+                closing_minutes: None,
+                terrace_seats: None,
+            }],
+            ..Layers::default()
+        };
+        let s = run(&layers, &[facts(false), facts(false)]);
+        let get = |id: &str| {
+            s.iter()
+                .find(|x| layers.buildings[x.building].id == id)
+                .expect("site")
+        };
+        let (w, n) = (get("a-wide"), get("b-narrow"));
+        assert!(w.components.suitability > n.components.suitability);
+        assert!(w.potential > n.potential);
+        assert_eq!(layers.buildings[s[0].building].id, "a-wide");
+    }
+
+    /// Monument status onbekend is shown as onbekend (NaN, written null), not 1,
+    /// and the potential leaves it out with its weight.
+    #[test]
+    fn monument_component_onbekend_without_data() {
+        let layers = Layers {
+            buildings: vec![building("x", 0.0, BuildingUse::Retail, true)],
+            ..Layers::default()
+        };
+        let s = run(&layers, &[facts(false)]);
+        let c = s[0].components;
+        assert!(c.monument.is_nan());
+        let w = SiteWeights::default();
+        let expected = 100.0
+            * (w.suitability * c.suitability
+                + w.vacancy * c.vacancy
+                + w.location * c.location
+                + w.fit * c.fit
+                + w.data * c.data)
+            / (w.total() - w.monument);
+        assert!((s[0].potential - expected).abs() < 1e-9);
     }
 
     #[test]

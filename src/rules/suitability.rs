@@ -16,18 +16,32 @@
 //! | `needs` | `need.<kind>`: walking minutes to the nearest amenity of each needed kind |
 //! | `zone` | `zone`: zone character against `max_zone`; `vng`: businesses within their VNG guide distance |
 //! | `horeca` | `horeca_<n>`: nearest horeca of category n **or heavier** against the group's minimum distance |
-//! | `building` | `plint`, `above_retail_core`, `floor` (step-free groups only), `monument` |
+//! | `building` | `plint`, `above_retail_core`, `floor` (step-free groups only), `monument`; `landmark` (landmarks only, 0 points) |
 //!
 //! Points are continuous where the measure is ([`need_share`](crate::rules::suitability::need_share), [`horeca_share`](crate::rules::suitability::horeca_share)):
 //! a need earns full points well inside its minutes, half at the limit, none
 //! beyond limit × `warn_factor`; a horeca minimum half at the minimum, full at
 //! twice it. Other criteria: pass full, warn half, fail none. A need the map
 //! has no data for ([`SuitabilitySettings::unknown_needs`](crate::scenario::SuitabilitySettings::unknown_needs)) is
-//! [`Status::Unknown`](crate::rules::suitability::Status::Unknown): not in the score, named in the reasons. Knock-outs
-//! (zone above the maximum, horeca too close, a one-storey building in the
-//! kernwinkelgebied, homes above shops for a group that refuses them, a VNG
-//! hit) make the verdict ongeschikt whatever the score; geschikt needs the
-//! score, no fail and every need met.
+//! [`Status::Unknown`](crate::rules::suitability::Status::Unknown): not in the score, named in the reasons. So is a
+//! need whose kind the map holds but no path over the walking network leads
+//! to (`onbekend - bereikbaarheid niet te bepalen (los netwerkdeel)`): in a
+//! real centre every door is reachable on foot, so the cause is the network
+//! data, not the building. Knock-outs (zone above the maximum, horeca too
+//! close, a one-storey building in the kernwinkelgebied, homes above shops for
+//! a group that refuses them, a VNG hit, a landmark or public building) make
+//! the verdict ongeschikt whatever the score.
+//!
+//! # Verdict
+//! 1. a knock-out: ongeschikt (the knock-out's reason first);
+//! 2. every need of the group onbekend (no amenity data, no streets, a building
+//!    on a loose network part): **onbekend**, with a lower-bound score (the
+//!    unknown criteria earn nothing), never geschikt or voorwaardelijk;
+//! 3. geschikt: score ≥ `geschikt_min_score`, no fail, every judged need met,
+//!    and fewer than half of the needs onbekend (a single data gap, e.g. no
+//!    daycare mapped, is named in the reasons but does not block geschikt;
+//!    from half on the data cannot carry it);
+//! 4. voorwaardelijk: score ≥ `voorwaardelijk_min_score`; else ongeschikt.
 //!
 //! # Text on demand
 //! A criterion stores typed measurements, not sentences: the Dutch reason,
@@ -160,23 +174,34 @@ pub enum Verdict {
     Voorwaardelijk,
     /// Unsuitable: a knock-out or a low score.
     Ongeschikt,
+    /// Cannot be judged: none of the group's needs could be judged (every
+    /// needed kind is a data gap, or the building cannot be reached over the
+    /// walking network: a loose network part). Never ongeschikt on missing
+    /// data, never geschikt either; the reasons say what is missing.
+    Onbekend,
 }
 
 impl Verdict {
-    /// `geschikt`, `voorwaardelijk` or `ongeschikt`.
+    /// `geschikt`, `voorwaardelijk`, `ongeschikt` or `onbekend`.
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Geschikt => "geschikt",
             Verdict::Voorwaardelijk => "voorwaardelijk",
             Verdict::Ongeschikt => "ongeschikt",
+            Verdict::Onbekend => "onbekend",
         }
     }
-    /// Parses `geschikt`, `voorwaardelijk` or `ongeschikt`.
+    /// True for geschikt and voorwaardelijk: a verdict a site's best group may have.
+    pub fn acceptable(self) -> bool {
+        matches!(self, Verdict::Geschikt | Verdict::Voorwaardelijk)
+    }
+    /// Parses `geschikt`, `voorwaardelijk`, `ongeschikt` or `onbekend`.
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim() {
             "geschikt" => Some(Verdict::Geschikt),
             "voorwaardelijk" => Some(Verdict::Voorwaardelijk),
             "ongeschikt" => Some(Verdict::Ongeschikt),
+            "onbekend" => Some(Verdict::Onbekend),
             _ => None,
         }
     }
@@ -256,6 +281,23 @@ pub enum Measure {
         kind: AmenityKind,
         /// How many of the kind the map holds.
         mapped: u32,
+    },
+    /// A need whose kind the map holds but no path over the walking network
+    /// leads to: the cause is the network data (a street piece cut off from the
+    /// main network, or a building or amenity too far from any street), not the
+    /// building. In a real city centre every door is reachable on foot.
+    NeedUnreachable {
+        /// The kind.
+        kind: AmenityKind,
+        /// The building reaches no amenity of any kind: it lies on a loose
+        /// network part itself (else the amenities of this kind do).
+        cut_off: bool,
+    },
+    /// A landmark or public building ([`Building::landmark`]): town hall,
+    /// station, campus, water tower ... Not housing unless the scenario says so.
+    Landmark {
+        /// The kind as the data gives it (`townhall`, `education` ...).
+        kind: Arc<str>,
     },
     /// The zone the building lies in.
     Zone {
@@ -422,6 +464,37 @@ pub fn horeca_kind_nl(kind: &str) -> &str {
     crate::labels::horeca_kind(kind)
 }
 
+/// The Dutch name of a landmark kind as the importer and loader write it
+/// ([`Building::landmark`]): `townhall` → `stadhuis`; unknown kinds read as
+/// `beeldbepalend gebouw`. Kept beside the rule that uses it (the `landmark`
+/// criterion); `labels.rs` may take it over.
+pub fn landmark_kind_nl(kind: &str) -> &'static str {
+    match kind {
+        "townhall" => "stadhuis",
+        "government" => "overheidsgebouw",
+        "station" => "station of verkeersbouwwerk",
+        "place_of_worship" => "gebedshuis",
+        "museum" => "museum",
+        "theatre" => "theater of concertzaal",
+        "fire_station" => "brandweerkazerne",
+        "courthouse" => "rechtbank",
+        "police" => "politiebureau",
+        "library" => "bibliotheek",
+        "hospital" => "ziekenhuis",
+        "palace" => "paleis of kasteel",
+        "stadium" => "stadion",
+        "department_store" => "warenhuis",
+        "education" => "onderwijsinstelling",
+        "water_tower" => "watertoren",
+        "tower" => "toren",
+        "historic" => "historisch bouwwerk",
+        "tunnel" => "tunnelbouwwerk",
+        "bridge" => "brugbouwwerk",
+        "scenario" => "door het scenario aangewezen",
+        _ => "beeldbepalend gebouw",
+    }
+}
+
 fn zone_rank(z: ZoneCharacter) -> u8 {
     match z {
         ZoneCharacter::Rust => 0,
@@ -444,9 +517,12 @@ impl Criterion {
     /// `above_retail_core`, `floor`, `monument`.
     pub fn key(&self) -> String {
         match &self.measure {
-            Measure::Need { kind, .. } | Measure::NeedUnknown { kind, .. } => {
+            Measure::Need { kind, .. }
+            | Measure::NeedUnknown { kind, .. }
+            | Measure::NeedUnreachable { kind, .. } => {
                 format!("need.{}", kind.as_str())
             }
+            Measure::Landmark { .. } => "landmark".into(),
             Measure::Zone { .. } => "zone".into(),
             Measure::Horeca { category, .. } => format!("horeca_{}", category.number()),
             Measure::Plint { .. } => "plint".into(),
@@ -473,6 +549,13 @@ impl Criterion {
                 0 => "onbekend: geen in de kaart".into(),
                 n => format!("onbekend: {n} in de kaart"),
             },
+            Measure::NeedUnreachable { cut_off, .. } => if *cut_off {
+                "onbekend: gebouw op los netwerkdeel"
+            } else {
+                "onbekend: niet verbonden over het looppadennet"
+            }
+            .into(),
+            Measure::Landmark { kind } => format!("{} ({kind})", landmark_kind_nl(kind)),
             Measure::Zone {
                 zone,
                 reuring_index,
@@ -537,6 +620,10 @@ impl Criterion {
                 num(f64::from(*warn_minutes))
             ),
             Measure::NeedUnknown { .. } => "niet te beoordelen zonder data".into(),
+            Measure::NeedUnreachable { .. } => {
+                "niet te beoordelen zonder verbonden looppadennet".into()
+            }
+            Measure::Landmark { .. } => "geen beeldbepalend of publiek gebouw".into(),
             Measure::Zone { max_zone, .. } => format!("maximaal {max_zone}"),
             Measure::Horeca {
                 category, min_m, ..
@@ -598,6 +685,24 @@ impl Criterion {
                     kind_nl(*kind)
                 ),
             },
+            Measure::NeedUnreachable { kind, cut_off } => {
+                if *cut_off {
+                    format!(
+                        "{}: onbekend - bereikbaarheid niet te bepalen (los netwerkdeel)",
+                        kind_nl(*kind)
+                    )
+                } else {
+                    format!(
+                        "{}: onbekend - bereikbaarheid niet te bepalen (los netwerkdeel: geen {} in de kaart is over het looppadennet met dit gebouw verbonden)",
+                        kind_nl(*kind),
+                        kind_nl(*kind)
+                    )
+                }
+            }
+            Measure::Landmark { kind } => format!(
+                "{} ({kind}): beeldbepalend of publiek gebouw, geen woningbouwlocatie tenzij het scenario het aanwijst (model.landmarks_remove)",
+                landmark_kind_nl(kind)
+            ),
             Measure::Zone {
                 zone,
                 reuring_index,
@@ -697,7 +802,7 @@ impl Criterion {
             Measure::Monument { monument } => if *monument {
                 "monument: transformatie mogelijk maar lastiger"
             } else if self.status == Status::Unknown {
-                "monumentstatus onbekend (de kaart markeert geen enkel gebouw als monument)"
+                "monumentstatus onbekend (de kaart markeert te weinig gebouwen als monument om de rest als geen monument te lezen)"
             } else {
                 "geen monument bekend in de data"
             }
@@ -722,13 +827,16 @@ impl Criterion {
 
 fn family(m: &Measure) -> &'static str {
     match m {
-        Measure::Need { .. } | Measure::NeedUnknown { .. } => "needs",
+        Measure::Need { .. } | Measure::NeedUnknown { .. } | Measure::NeedUnreachable { .. } => {
+            "needs"
+        }
         Measure::Zone { .. } | Measure::Vng { .. } => "zone",
         Measure::Horeca { .. } => "horeca",
         Measure::Plint { .. }
         | Measure::AboveRetailCore { .. }
         | Measure::Floor { .. }
-        | Measure::Monument { .. } => "building",
+        | Measure::Monument { .. }
+        | Measure::Landmark { .. } => "building",
     }
 }
 
@@ -912,14 +1020,18 @@ fn assess_near(
     let n_criteria = group.needs_minutes.len()
         + group.min_horeca_distance_m.len()
         + 5
-        + usize::from(group.step_free);
+        + usize::from(group.step_free)
+        + usize::from(building.landmark.is_some());
     // `criteria` is a buffer the caller may reuse (assess_all keeps one per worker).
     criteria.clear();
     criteria.reserve(n_criteria);
-    let (mut earned, mut possible) = (0.0, 0.0);
+    // `unknown`: the points the criteria without data could have earned; in
+    // the score of an onbekend verdict only (see below).
+    let (mut earned, mut possible, mut unknown) = (0.0, 0.0, 0.0);
     let mut push = |measure: Measure, status: Status, share: f64, knockout: bool| {
         // A criterion without data is not in the score.
         let max_points = if status == Status::Unknown {
+            unknown += shares.of(&measure);
             0.0
         } else {
             shares.of(&measure)
@@ -936,7 +1048,9 @@ fn assess_near(
         });
     };
 
-    // Needs: walking minutes at the group's speed.
+    // Needs: walking minutes at the group's speed. A building that reaches no
+    // amenity of any kind the map holds lies on a loose network part.
+    let cut_off = facts.walk.iter().next().is_some() && facts.walk.iter().all(|(_, w)| w.is_none());
     for (&kind, &max_minutes) in &group.needs_minutes {
         if let Some(&(_, mapped)) = settings.unknown_needs.iter().find(|(k, _)| *k == kind) {
             // No data: not failed, not in the score, named in the reasons.
@@ -949,12 +1063,28 @@ fn assess_near(
             continue;
         }
         let warn_minutes = max_minutes * settings.warn_factor;
-        let walk = facts
-            .walk
-            .get(&kind)
-            .copied()
-            .flatten()
-            .filter(|(m, _)| m.is_finite() && *m >= 0.0);
+        let Some(entry) = facts.walk.get(&kind) else {
+            // The map holds none of this kind: no data, not a fail.
+            push(
+                Measure::NeedUnknown { kind, mapped: 0 },
+                Status::Unknown,
+                0.0,
+                false,
+            );
+            continue;
+        };
+        let walk = entry.filter(|(m, _)| m.is_finite() && *m >= 0.0);
+        if walk.is_none() {
+            // The kind is mapped but no path leads to it: the network data's
+            // gap (every door in a city is reachable on foot), not a fail.
+            push(
+                Measure::NeedUnreachable { kind, cut_off },
+                Status::Unknown,
+                0.0,
+                false,
+            );
+            continue;
+        }
         let minutes = walk.map_or(f64::INFINITY, |(m, _)| group.minutes(m));
         let (status, share) = need_share(minutes, max_minutes, warn_minutes);
         push(
@@ -1124,32 +1254,66 @@ fn assess_near(
         false,
     );
 
-    let score = if possible > 0.0 {
-        (earned / possible * 100.0).clamp(0.0, 100.0)
-    } else {
-        100.0
-    };
+    // Landmark / public building: no housing verdict on its own merits; a
+    // knock-out that says why, outside the score (max 0 points).
+    if let Some(kind) = &building.landmark {
+        criteria.push(Criterion {
+            measure: Measure::Landmark {
+                kind: Arc::from(kind.as_str()),
+            },
+            status: Status::Fail,
+            points: 0.0,
+            max_points: 0.0,
+            knockout: true,
+        });
+    }
+
     let knockout = criteria.iter().any(|c| c.knockout);
     let any_fail = criteria.iter().any(|c| c.status == Status::Fail);
+    let is_need = |c: &&Criterion| family(&c.measure) == "needs";
+    let n_needs = criteria.iter().filter(is_need).count();
+    let n_unknown = criteria
+        .iter()
+        .filter(is_need)
+        .filter(|c| c.status == Status::Unknown)
+        .count();
     // A need beyond its minutes is unmet, even when it only warns: geschikt
     // means every need the map can judge is met.
-    // A need the map cannot judge leaves the verdict conditional: geschikt is
-    // not said on missing data (an empty amenities layer would make all geschikt).
-    let need_unmet = criteria.iter().any(|c| {
-        matches!(
-            c.measure,
-            Measure::Need { .. } | Measure::NeedUnknown { .. }
-        ) && c.status != Status::Pass
-    });
+    let need_unmet = criteria
+        .iter()
+        .filter(is_need)
+        .any(|c| matches!(c.status, Status::Warn | Status::Fail));
+    // Every need unknown: nothing about walking can be said (an empty
+    // amenities layer, no streets, a building on a loose network part).
+    let all_unknown = n_needs > 0 && n_unknown == n_needs;
     let verdict = if knockout {
         Verdict::Ongeschikt
-    } else if score >= settings.geschikt_min_score && !any_fail && !need_unmet {
+    } else if all_unknown {
+        Verdict::Onbekend
+    } else if possible > 0.0
+        && earned / possible * 100.0 >= settings.geschikt_min_score
+        && !any_fail
+        && !need_unmet
+        && 2 * n_unknown < n_needs.max(1)
+    {
+        // Unknown needs do not block geschikt while they are fewer than half
+        // of the group's needs (the reasons name them); from half on, the
+        // data cannot carry geschikt.
         Verdict::Geschikt
-    } else if score >= settings.voorwaardelijk_min_score {
+    } else if possible > 0.0 && earned / possible * 100.0 >= settings.voorwaardelijk_min_score {
         Verdict::Voorwaardelijk
     } else {
         Verdict::Ongeschikt
     };
+    // The score speaks for what was judged; an onbekend verdict's score is a
+    // lower bound (the unknown criteria earn nothing), so missing data never
+    // scores high. Nothing judged at all: 0.
+    let score = match verdict {
+        Verdict::Onbekend if possible + unknown > 0.0 => earned / (possible + unknown) * 100.0,
+        _ if possible > 0.0 => earned / possible * 100.0,
+        _ => 0.0,
+    }
+    .clamp(0.0, 100.0);
     Assessment {
         group: group_name.clone(),
         score,
@@ -1466,14 +1630,121 @@ mod tests {
         assert_eq!(c.status, Status::Unknown);
         assert_eq!((c.points, c.max_points), (0.0, 0.0));
         assert_eq!(a.score, known.score);
-        // Geschikt is not said on missing data: conditional on the gap.
+        // One gap of six needs does not block geschikt on its own (the fault:
+        // gezinnen were never geschikt in a map without daycare); the reasons
+        // name it.
         assert_eq!(known.verdict, Verdict::Geschikt);
+        assert_eq!(a.verdict, Verdict::Geschikt);
+        assert_eq!(
+            a.reasons(),
+            "kinderopvang: onbekend (geen data: de kaart bevat er geen)"
+        );
+        // Half the needs unknown: the data cannot carry geschikt.
+        let kinds: Vec<AmenityKind> = g.needs_minutes.keys().copied().collect();
+        assert_eq!(kinds.len(), 6);
+        let half = SuitabilitySettings {
+            unknown_needs: kinds[..3].iter().map(|k| (*k, 0)).collect(),
+            ..settings()
+        };
+        let a = assess(&b, &f, &layers, &g, &half, &idx);
         assert_eq!(a.verdict, Verdict::Voorwaardelijk);
+        let two = SuitabilitySettings {
+            unknown_needs: kinds[..2].iter().map(|k| (*k, 0)).collect(),
+            ..settings()
+        };
+        assert_eq!(
+            assess(&b, &f, &layers, &g, &two, &idx).verdict,
+            Verdict::Geschikt
+        );
+    }
+
+    /// A map without amenities (every need a data gap) used to give score 100
+    /// and voorwaardelijk everywhere: now onbekend, with a lower-bound score.
+    #[test]
+    fn no_amenity_data_is_onbekend_not_a_perfect_score() {
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let mut f = facts();
+        f.walk = WalkFacts::default();
+        for name in ["starters", "gezinnen", "ouderen", "studenten"] {
+            let g = group(name);
+            let gaps = SuitabilitySettings {
+                unknown_needs: g.needs_minutes.keys().map(|k| (*k, 0)).collect(),
+                ..settings()
+            };
+            let idx = HorecaIndex::new(&layers.horeca);
+            for s in [settings(), gaps] {
+                let a = assess(&b, &f, &layers, &g, &s, &idx);
+                assert_eq!(a.verdict, Verdict::Onbekend, "{name}");
+                // Needs weigh 50 of 100: what is certain is at most 50.
+                assert!(a.score <= 50.0 + 1e-9, "{name}: {}", a.score);
+                assert!(a.score > 0.0, "{name}: {}", a.score);
+            }
+        }
+    }
+
+    /// A building on a street piece cut off from the main network (an island)
+    /// reaches nothing: every need failed and it came out voorwaardelijk with
+    /// score 46 (the Amsterdam fault). Now every need is onbekend (los
+    /// netwerkdeel) and so is the verdict; a knock-out still knocks out.
+    #[test]
+    fn island_building_is_onbekend_not_voorwaardelijk() {
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let mut f = facts();
+        for k in AmenityKind::ALL {
+            f.walk.insert(*k, None);
+        }
+        for name in ["starters", "gezinnen", "ouderen", "studenten"] {
+            let a = run(&b, &f, &layers, name);
+            assert_eq!(a.verdict, Verdict::Onbekend, "{name}");
+            assert!(a.score < 50.0 + 1e-9, "{name}: {}", a.score);
+            let c = crit(&a, "need.supermarket");
+            assert_eq!(c.status, Status::Unknown);
+            assert_eq!(
+                c.reason(),
+                "supermarkt: onbekend - bereikbaarheid niet te bepalen (los netwerkdeel)"
+            );
+            assert!(!a.reasons().contains("geen supermarkt bereikbaar"));
+        }
+        // A heavy horeca next door is measured, not network data: ongeschikt.
+        let layers = Layers {
+            horeca: vec![horeca("h", 10.0, 0.0, "nightclub", Some("De Nacht"))],
+            ..Layers::default()
+        };
+        assert_eq!(
+            run(&b, &f, &layers, "gezinnen").verdict,
+            Verdict::Ongeschikt
+        );
+    }
+
+    /// Landmarks (the Stopera, a campus building, a water tower) had housing
+    /// verdicts without a word about what they are: now a knock-out that says
+    /// why, outside the score.
+    #[test]
+    fn landmark_verdict_says_why() {
+        let layers = Layers::default();
+        let mut b = building("b", 0.0, 0.0);
+        let plain = run(&b, &facts(), &layers, "starters");
+        b.landmark = Some("townhall".into());
+        let a = run(&b, &facts(), &layers, "starters");
+        assert_eq!(a.verdict, Verdict::Ongeschikt);
+        assert_eq!(a.score, plain.score);
+        let c = crit(&a, "landmark");
+        assert!(c.knockout);
+        assert_eq!(c.max_points, 0.0);
         assert!(
-            a.reasons()
-                .contains("kinderopvang: onbekend (geen data: de kaart bevat er geen)"),
+            a.reasons().starts_with(
+                "stadhuis (townhall): beeldbepalend of publiek gebouw, geen woningbouwlocatie"
+            ),
             "{}",
             a.reasons()
+        );
+        b.landmark = Some("water_tower".into());
+        assert!(
+            run(&b, &facts(), &layers, "starters")
+                .reasons()
+                .starts_with("watertoren (water_tower)")
         );
     }
 
@@ -1565,21 +1836,30 @@ mod tests {
             "speeltuin op 340 m lopen, 5.1 min (maximaal 5 min)"
         );
 
+        // Mapped but no path leads there: the network data's gap, onbekend,
+        // not a fail (every door in a city is reachable on foot).
         let a = with(None);
         let c = crit(&a, "need.playground");
-        assert_eq!(c.status, Status::Fail);
+        assert_eq!(c.status, Status::Unknown);
+        assert_eq!((c.points, c.max_points), (0.0, 0.0));
         assert_eq!(
             c.reason(),
-            "geen speeltuin bereikbaar over het looppadennet (maximaal 5 min)"
+            "speeltuin: onbekend - bereikbaarheid niet te bepalen (los netwerkdeel: geen speeltuin in de kaart is over het looppadennet met dit gebouw verbonden)"
         );
-        assert_eq!(c.measured(), "niet bereikbaar");
+        assert_eq!(
+            c.measured(),
+            "onbekend: niet verbonden over het looppadennet"
+        );
 
-        // A kind the pipeline did not fill counts as unreachable too.
+        // A kind the pipeline did not fill: the map holds none, onbekend (geen data).
         let mut f = facts();
         f.walk.remove(&AmenityKind::Playground);
+        let a = run(&b, &f, &layers, "gezinnen");
+        let c = crit(&a, "need.playground");
+        assert_eq!(c.status, Status::Unknown);
         assert_eq!(
-            crit(&run(&b, &f, &layers, "gezinnen"), "need.playground").status,
-            Status::Fail
+            c.reason(),
+            "speeltuin: onbekend (geen data: de kaart bevat er geen)"
         );
     }
 
@@ -1784,14 +2064,15 @@ mod tests {
         let idx = HorecaIndex::new(&[]);
         let starters = group("starters");
         // One need failed (12.5 of 100 points): score 87.5 but a fail → voorwaardelijk.
+        // (10 km: beyond the warning limit; unreachable would be onbekend.)
         let mut f = facts();
-        f.walk.insert(AmenityKind::Gp, None);
+        f.walk.insert(AmenityKind::Gp, Some((10_000.0, 0)));
         let a = assess(&b, &f, &layers, &starters, &settings(), &idx);
         assert!((a.score - 87.5).abs() < 1e-9);
         assert_eq!(a.verdict, Verdict::Voorwaardelijk);
         // All four needs failed: 50 → voorwaardelijk at 45, ongeschikt at 60.
         for k in starters.needs_minutes.keys() {
-            f.walk.insert(*k, None);
+            f.walk.insert(*k, Some((10_000.0, 0)));
         }
         let a = assess(&b, &f, &layers, &starters, &settings(), &idx);
         assert!((a.score - 50.0).abs() < 1e-9);

@@ -741,6 +741,8 @@ fn building_layer(
                     .filter_map(|t| t.get("building"))
                     .find_map(tags::building_type_landmark)
             })
+            // A structure (water tower, tunnel, historic tower): the building's own tags only.
+            .or_else(|| b.tags.iter().find_map(|t| tags::structure_kind(t)))
             .or_else(|| {
                 node_landmarks.sort_by_key(|(k, id)| (*k, *id));
                 node_landmarks.first().map(|(k, _)| *k)

@@ -107,8 +107,68 @@ pub(crate) fn building_type_landmark(value: &str) -> Option<&'static str> {
         "palace" | "castle" => "palace",
         "stadium" => "stadium",
         "department_store" => "department_store",
+        "university" | "college" => "education",
         _ => return None,
     })
+}
+
+/// `historic=*` values that make a structure, not a house: a landmark
+/// whatever its `building=*` says. `historic=building`, `house`, `yes` and
+/// small objects (memorial plaques, boundary stones) are left out: a canal
+/// house with a plaque stays a candidate (its monument status is separate).
+const HISTORIC_STRUCTURES: [&str; 14] = [
+    "castle",
+    "palace",
+    "manor",
+    "fort",
+    "city_gate",
+    "citywalls",
+    "church",
+    "monastery",
+    "tower",
+    "windmill",
+    "watermill",
+    "lighthouse",
+    "ruins",
+    "aqueduct",
+];
+
+/// The landmark kind a building's own tags state as a structure rather than
+/// an institution: `man_made=water_tower|tower|lighthouse|windmill|watermill`,
+/// a structural `historic=*` value ([`HISTORIC_STRUCTURES`]), or a building
+/// in a tunnel or on a bridge (`tunnel=*`, `bridge=*` other than `no`,
+/// `location=underground`, `layer` below 0). Read on the building's own tags
+/// only, never on a node inside it (a memorial plaque on a house is no
+/// landmark). Source: OSM wiki, Key:man_made, Key:historic, Key:tunnel.
+pub(crate) fn structure_kind(tags: &Tags) -> Option<&'static str> {
+    match tags.get("man_made") {
+        Some("water_tower") => return Some("water_tower"),
+        Some("tower" | "lighthouse" | "windmill" | "watermill") => return Some("tower"),
+        _ => {}
+    }
+    if let Some(h) = tags.get("historic") {
+        let h = h.trim().to_ascii_lowercase();
+        if matches!(h.as_str(), "castle" | "palace") {
+            return Some("palace");
+        }
+        if HISTORIC_STRUCTURES.contains(&h.as_str()) {
+            return Some("historic");
+        }
+    }
+    let yes = |k: &str| tags.get(k).is_some_and(|v| v.trim() != "no");
+    if yes("tunnel")
+        || tags.is("location", "underground")
+        || tags
+            .get("layer")
+            .and_then(|l| l.trim().parse::<i32>().ok())
+            .is_some_and(|l| l < 0)
+    {
+        return Some("tunnel");
+    }
+    if yes("bridge") || yes("bridge:structure") {
+        return Some("bridge");
+    }
+    None
 }
 
 /// The landmark / public-building kind a POI's or a building's own tags state
@@ -127,6 +187,7 @@ pub(crate) fn landmark_kind(tags: &Tags) -> Option<&'static str> {
             "library" => Some("library"),
             "exhibition_centre" | "planetarium" => Some("museum"),
             "hospital" => Some("hospital"),
+            "university" | "college" => Some("education"),
             _ => None,
         };
         if kind.is_some() {
@@ -675,6 +736,28 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn structure_kinds() {
+        assert_eq!(
+            structure_kind(&tags(&[("man_made", "water_tower")])),
+            Some("water_tower")
+        );
+        assert_eq!(
+            structure_kind(&tags(&[("historic", "castle")])),
+            Some("palace")
+        );
+        assert_eq!(structure_kind(&tags(&[("historic", "memorial")])), None);
+        assert_eq!(structure_kind(&tags(&[("historic", "building")])), None);
+        assert_eq!(structure_kind(&tags(&[("layer", "-1")])), Some("tunnel"));
+        assert_eq!(structure_kind(&tags(&[("layer", "1")])), None);
+        assert_eq!(structure_kind(&tags(&[("bridge", "no")])), None);
+        assert_eq!(building_type_landmark("university"), Some("education"));
+        assert_eq!(
+            landmark_kind(&tags(&[("amenity", "college")])),
+            Some("education")
+        );
     }
 
     #[test]

@@ -589,3 +589,82 @@ fn a_courtyard_goes_to_the_outer_ring_around_it_not_to_a_building_inside_it() {
     use geo::Validation;
     assert!(mp.is_valid(), "{:?}", mp.validation_errors());
 }
+
+/// Copenhagen's "Vandtårn" (`building=yes`, `man_made=water_tower`,
+/// `disused=yes`) was imported as a vacant mixed building without a landmark
+/// and became the #1 transformation site. Structures on the building's own
+/// tags are landmarks; a memorial node inside a house is not.
+#[test]
+fn structures_and_campus_buildings_are_landmarks() {
+    let square = |way: i64, first: i64, lon: f64, tags: &str| -> String {
+        let pts = [(0.0, 0.0), (0.0002, 0.0), (0.0002, 0.0001), (0.0, 0.0001)];
+        let nodes: String = pts
+            .iter()
+            .enumerate()
+            .map(|(k, (dx, dy))| {
+                format!(
+                    r#"<node id="{}" lat="{}" lon="{}"/>"#,
+                    first + k as i64,
+                    55.68 + dy,
+                    lon + dx
+                )
+            })
+            .collect();
+        let refs: String = (0..4)
+            .chain([0])
+            .map(|k| format!(r#"<nd ref="{}"/>"#, first + k))
+            .collect();
+        format!(r#"{nodes}<way id="{way}">{refs}{tags}</way>"#)
+    };
+    let t = |pairs: &[(&str, &str)]| -> String {
+        pairs
+            .iter()
+            .map(|(k, v)| format!(r#"<tag k="{k}" v="{v}"/>"#))
+            .collect()
+    };
+    let body = [
+        square(
+            1,
+            100,
+            12.50,
+            &t(&[
+                ("building", "yes"),
+                ("man_made", "water_tower"),
+                ("disused", "yes"),
+                ("name", "Vandtårn"),
+            ]),
+        ),
+        square(
+            2,
+            200,
+            12.51,
+            &t(&[("building", "yes"), ("amenity", "university")]),
+        ),
+        square(
+            3,
+            300,
+            12.52,
+            &t(&[("building", "yes"), ("historic", "city_gate")]),
+        ),
+        square(4, 400, 12.53, &t(&[("building", "yes"), ("tunnel", "yes")])),
+        square(5, 500, 12.54, &t(&[("building", "house")])),
+        // A memorial plaque on the house: not a landmark.
+        r#"<node id="600" lat="55.68005" lon="12.5401"><tag k="historic" v="memorial"/></node>"#
+            .to_string(),
+        square(
+            6,
+            700,
+            12.55,
+            &t(&[("building", "yes"), ("historic", "building")]),
+        ),
+    ]
+    .join("\n");
+    let (layers, _) = import_bytes("landmarks.osm", osm(&body).as_bytes()).expect("imports");
+    let landmark = |id: &str| prop(find(&layers.buildings, id), "landmark").clone();
+    assert_eq!(landmark("way/1"), Value::from("water_tower"));
+    assert_eq!(landmark("way/2"), Value::from("education"));
+    assert_eq!(landmark("way/3"), Value::from("historic"));
+    assert_eq!(landmark("way/4"), Value::from("tunnel"));
+    assert_eq!(landmark("way/5"), Value::Null);
+    assert_eq!(landmark("way/6"), Value::Null);
+}
