@@ -374,7 +374,7 @@ struct Section {
     rows: Vec<(Swatch, String)>,
 }
 
-fn legend_sections(map: &MapData) -> Vec<Section> {
+fn legend_sections(map: &MapData, unplaced: &[usize]) -> Vec<Section> {
     let mut out = Vec::new();
     if !map.zones.is_empty() {
         out.push(Section {
@@ -409,15 +409,23 @@ fn legend_sections(map: &MapData) -> Vec<Section> {
     }
     if !map.sites.is_empty() {
         // Sites without a name or address are known on the map only by their
-        // number: the legend gives each one's building id (issue 17).
-        let mut unnamed: Vec<&MapSite> = map.sites.iter().filter(|s| s.name.is_none()).collect();
-        unnamed.sort_by_key(|s| s.rank);
+        // number: the legend gives each one's building id (issue 17). So does
+        // it for a named site whose label found no free place (`unplaced`):
+        // its name.
+        let mut listed: Vec<&MapSite> = map
+            .sites
+            .iter()
+            .filter(|s| s.name.is_none() || unplaced.contains(&s.rank))
+            .collect();
+        listed.sort_by_key(|s| s.rank);
         let rows = std::iter::once((Swatch::Site(None), "locatie, met rangnummer".to_string()))
-            .chain(
-                unnamed
-                    .into_iter()
-                    .map(|s| (Swatch::Site(Some(s.rank)), format!("pand {}", s.id))),
-            )
+            .chain(listed.into_iter().map(|s| {
+                let text = match &s.name {
+                    Some(n) => clip_label(n).into_owned(),
+                    None => format!("pand {}", s.id),
+                };
+                (Swatch::Site(Some(s.rank)), text)
+            }))
             .collect();
         out.push(Section {
             title: "Transformatielocaties",
@@ -721,8 +729,34 @@ fn draw_north_arrow(c: &mut dyn Canvas, f: &Frame) {
 /// The page layout for a map `width_px` wide (at least 480): the frame (the
 /// world → pixel transform) and the legend's sections.
 fn layout(map: &MapData, width_px: u32) -> (Frame, Vec<Section>) {
+    // The legend lists the named sites whose label finds no place, and the
+    // frame's height can follow the legend's: repeated until the list holds
+    // (a few rounds at most; then every named shown site is listed).
+    let mut unplaced: Vec<usize> = Vec::new();
+    for _ in 0..4 {
+        let (f, sections) = layout_with(map, width_px, &unplaced);
+        let sites = shown_sites(map, &f);
+        let now: Vec<usize> = sites
+            .iter()
+            .zip(place_labels(&f, &sites))
+            .filter(|((s, _), spot)| spot.is_none() && s.name.is_some())
+            .map(|((s, _), _)| s.rank)
+            .collect();
+        if now.iter().all(|r| unplaced.contains(r)) {
+            return (f, sections);
+        }
+        unplaced.extend(now);
+        unplaced.sort_unstable();
+        unplaced.dedup();
+    }
+    let all: Vec<usize> = map.sites.iter().map(|s| s.rank).collect();
+    layout_with(map, width_px, &all)
+}
+
+/// [`layout`] with the legend listing the named sites `unplaced`.
+fn layout_with(map: &MapData, width_px: u32, unplaced: &[usize]) -> (Frame, Vec<Section>) {
     let width = f64::from(width_px.max(480));
-    let sections = legend_sections(map);
+    let sections = legend_sections(map, unplaced);
     let legend_h = legend_height(&sections);
 
     let (bx0, by0) = (map.bounds.min().x, map.bounds.min().y);
@@ -1226,7 +1260,7 @@ mod tests {
         // Rebuild the frame as svg() does to find world points in pixels.
         let map_w = 800.0 - 2.0 * MARGIN - GAP - LEGEND_W;
         let map_h = map_w
-            .max(legend_height(&legend_sections(&m)))
+            .max(legend_height(&legend_sections(&m, &[])))
             .max(240.0)
             .round();
         let f = Frame {

@@ -71,15 +71,18 @@ pub fn zone(z: ZoneCharacter) -> Rgba {
     }
 }
 
-/// The verdicts in their order from best to worst.
-pub const VERDICTS: [&str; 3] = ["geschikt", "voorwaardelijk", "ongeschikt"];
+/// The verdicts in their order from best to worst, then onbekend (every need
+/// of the group without data: `Verdict::Onbekend`).
+pub const VERDICTS: [&str; 4] = ["geschikt", "voorwaardelijk", "ongeschikt", "onbekend"];
 
-/// Colour of a building by verdict; anything else (no verdict, not housing) is grey.
+/// Colour of a building by verdict: onbekend slate blue (a verdict the data
+/// cannot give, not a bad one); anything else (no verdict, not housing) is grey.
 pub fn verdict(v: Option<&str>) -> Rgba {
     match v {
         Some("geschikt") => Rgba::rgb(26, 152, 80),
         Some("voorwaardelijk") => Rgba::rgb(253, 174, 32),
         Some("ongeschikt") => Rgba::rgb(215, 48, 39),
+        Some("onbekend") => Rgba::rgb(116, 140, 196),
         _ => Rgba::rgb(189, 189, 189),
     }
 }

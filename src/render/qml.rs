@@ -353,7 +353,8 @@ pub fn zones() -> String {
 }
 
 /// `buildings.qml`: categorised on `verdict_<group>` — geschikt green,
-/// voorwaardelijk amber, ongeschikt red, anything else (no verdict) grey.
+/// voorwaardelijk amber, ongeschikt red, onbekend slate blue, anything else
+/// (no verdict) grey.
 pub fn buildings(group: &str) -> String {
     let outline = Rgba::rgb(90, 90, 90);
     let mut cats: Vec<Category> = palette::VERDICTS
