@@ -320,7 +320,16 @@ pub const MAX_LABEL_CHARS: usize = 160;
 
 /// `text` cut to [`MAX_LABEL_CHARS`] characters, the last one `…`.
 pub fn clip_label(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.char_indices().nth(MAX_LABEL_CHARS - 1) {
+    clip_chars(text, MAX_LABEL_CHARS)
+}
+
+/// Longest site name in the legend (characters): the legend column holds
+/// about this many at its font size; longer names end in `…`.
+const LEGEND_NAME_CHARS: usize = 34;
+
+/// `text` cut to `max` characters (at least 1), the last one `…`.
+fn clip_chars(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max.max(1) - 1) {
         Some((i, _)) if text[i..].chars().nth(1).is_some() => format!("{}…", &text[..i]).into(),
         _ => text.into(),
     }
@@ -421,7 +430,7 @@ fn legend_sections(map: &MapData, unplaced: &[usize]) -> Vec<Section> {
         let rows = std::iter::once((Swatch::Site(None), "locatie, met rangnummer".to_string()))
             .chain(listed.into_iter().map(|s| {
                 let text = match &s.name {
-                    Some(n) => clip_label(n).into_owned(),
+                    Some(n) => clip_chars(n, LEGEND_NAME_CHARS).into_owned(),
                     None => format!("pand {}", s.id),
                 };
                 (Swatch::Site(Some(s.rank)), text)
@@ -1501,7 +1510,13 @@ mod tests {
             "title element, title, subtitle"
         );
         assert!(!svg.contains("site-label-1\""));
-        assert_eq!(svg.matches('Ä').count(), 3 * (MAX_LABEL_CHARS - 1));
+        // Unplaced, the site is named in the legend, cut to the legend's width.
+        let listed = format!("{}…", "Ä".repeat(LEGEND_NAME_CHARS - 1));
+        assert_eq!(svg.matches(&listed).count(), 3 + 1, "and the legend row");
+        assert_eq!(
+            svg.matches('Ä').count(),
+            3 * (MAX_LABEL_CHARS - 1) + LEGEND_NAME_CHARS - 1
+        );
         assert!(svg.len() < 200_000, "{} bytes", svg.len());
     }
 }
