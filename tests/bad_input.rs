@@ -929,7 +929,7 @@ fn output_inside_the_inputs_is_refused() {
     let before = std::fs::read(dir.path().join("tiny/buildings.geojson")).unwrap();
     let r = run_in(dir.path(), &["plan", "tiny.toml", "--out", "tiny"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("would overwrite"), "{}", r.stderr);
+    assert!(r.stderr.contains("zou de invoer"), "{}", r.stderr);
     assert_eq!(
         std::fs::read(dir.path().join("tiny/buildings.geojson")).unwrap(),
         before
@@ -988,27 +988,27 @@ fn outputs_never_replace_what_binnenstad_did_not_write() {
         Refusal {
             cwd: ".",
             args: &["plan", "tiny.toml", "--out", "docs"],
-            expect: &["--out docs", "did not write", "thesis.txt"],
+            expect: &["--out docs", "niet schreef", "thesis.txt"],
         },
         Refusal {
             cwd: "work",
             args: &["plan", "../tiny.toml", "--out", "."],
-            expect: &["did not write", "notes.txt"],
+            expect: &["niet schreef", "notes.txt"],
         },
         Refusal {
             cwd: ".",
             args: &["plan", "tiny.toml", "--out", "docs/sub/.."],
-            expect: &["did not write", "thesis.txt"],
+            expect: &["niet schreef", "thesis.txt"],
         },
         Refusal {
             cwd: ".",
             args: &["plan", "tiny.toml", "--out", "."],
-            expect: &["would overwrite", "tiny"],
+            expect: &["zou de invoer", "tiny"],
         },
         Refusal {
             cwd: ".",
             args: &["zones", "tiny.toml", "--out", "keep"],
-            expect: &["--out keep", "did not write", "k.txt"],
+            expect: &["--out keep", "niet schreef", "k.txt"],
         },
         Refusal {
             cwd: ".",
@@ -1022,7 +1022,7 @@ fn outputs_never_replace_what_binnenstad_did_not_write() {
             ],
             expect: &[
                 "--route-out tiny/buildings.geojson",
-                "would overwrite",
+                "zou de invoer",
                 "input",
             ],
         },
@@ -1036,7 +1036,7 @@ fn outputs_never_replace_what_binnenstad_did_not_write() {
                 "--route-out",
                 "tiny.toml",
             ],
-            expect: &["--route-out tiny.toml", "would overwrite"],
+            expect: &["--route-out tiny.toml", "zou de invoer"],
         },
         Refusal {
             cwd: ".",
@@ -1048,7 +1048,7 @@ fn outputs_never_replace_what_binnenstad_did_not_write() {
                 "--route-out",
                 "tiny/new.geojson",
             ],
-            expect: &["--route-out tiny/new.geojson", "would overwrite"],
+            expect: &["--route-out tiny/new.geojson", "zou de invoer"],
         },
         Refusal {
             cwd: ".",
@@ -1062,13 +1062,13 @@ fn outputs_never_replace_what_binnenstad_did_not_write() {
             ],
             expect: &[
                 "--route-out mine.geojson",
-                "not a routes file binnenstad wrote",
+                "geen routes-bestand dat binnenstad schreef",
             ],
         },
         Refusal {
             cwd: ".",
             args: &["reach", "tiny.toml", "--from", FROM, "--route-out", "docs"],
-            expect: &["--route-out docs", "is a folder"],
+            expect: &["--route-out docs", "is een map"],
         },
         Refusal {
             cwd: ".",
@@ -1082,7 +1082,7 @@ fn outputs_never_replace_what_binnenstad_did_not_write() {
                 "--out",
                 "tiny/horeca.geojson",
             ],
-            expect: &["--out tiny/horeca.geojson", "would overwrite"],
+            expect: &["--out tiny/horeca.geojson", "zou de invoer"],
         },
     ];
     for case in &refusals {
@@ -1116,7 +1116,7 @@ fn outputs_never_replace_what_binnenstad_did_not_write() {
         &["import", "osm", osm.to_str().unwrap(), "--out", "docs"],
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("did not write"), "{}", r.stderr);
+    assert!(r.stderr.contains("niet schreef"), "{}", r.stderr);
     assert!(before == snapshot(dir.path()), "import osm changed files");
 }
 

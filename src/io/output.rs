@@ -27,6 +27,29 @@ pub const MARKER: &str = ".binnenstad-output";
 const MARKER_TEXT: &str =
     "This folder was written by binnenstad; its next run into this folder replaces it whole.\n";
 
+/// The line in [`MARKER`] after which the files binnenstad wrote are listed,
+/// one per line. A file in the folder that is not listed (a planner's notes
+/// put there since) makes the next run refuse the folder instead of deleting it.
+const MARKER_LIST: &str = "files:";
+
+/// The marker's text for a folder holding `files`.
+fn marker_text(files: &[String]) -> String {
+    let mut t = format!("{MARKER_TEXT}{MARKER_LIST}\n");
+    for f in files {
+        t.push_str(f);
+        t.push('\n');
+    }
+    t
+}
+
+/// The files a marker lists; None for a marker without a list (written before
+/// the list existed: every file then counts as binnenstad's).
+fn marker_files(marker: &Path) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(marker).ok()?;
+    let (_, list) = text.split_once(&format!("\n{MARKER_LIST}\n"))?;
+    Some(list.lines().map(str::to_string).collect())
+}
+
 /// A folder being written; [`OutputDir::commit`] moves it into place.
 #[derive(Debug)]
 pub struct OutputDir {
@@ -132,7 +155,7 @@ fn refuse_inputs(
         let abs = absolute(p);
         if abs.starts_with(abs_target) || (abs_target.starts_with(&abs) && abs.is_dir()) {
             return Err(Error::Usage(format!(
-                "{flag} {} would overwrite or mix with the input {}; choose another output {what}",
+                "{flag} {} zou de invoer {} overschrijven of ermee vermengen; kies een andere uitvoer{what}",
                 target.display(),
                 p.display(),
             )));
@@ -153,30 +176,56 @@ fn refuse_foreign_folder(target: &Path, abs_target: &Path) -> Result<()> {
             target.display()
         )));
     }
-    if abs_target.join(MARKER).is_file() {
-        return Ok(());
-    }
     let mut names: Vec<String> = std::fs::read_dir(abs_target)
-        .map_err(|e| Error::io(abs_target, "cannot read folder", e))?
+        .map_err(|e| Error::io(abs_target, "kan de map niet lezen", e))?
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
+    names.sort();
+    let more = |all: &[String]| {
+        let shown: Vec<&str> = all.iter().take(3).map(String::as_str).collect();
+        format!(
+            "{}{}",
+            shown.join(", "),
+            if all.len() > shown.len() {
+                format!(" en {} meer", all.len() - shown.len())
+            } else {
+                String::new()
+            }
+        )
+    };
+    let marker = abs_target.join(MARKER);
+    if marker.is_file() {
+        // A previous output: replaced whole, unless files were added since.
+        let Some(listed) = marker_files(&marker) else {
+            return Ok(());
+        };
+        let added: Vec<String> = names
+            .iter()
+            .filter(|n| n.as_str() != MARKER && !listed.contains(n))
+            .cloned()
+            .collect();
+        if added.is_empty() {
+            return Ok(());
+        }
+        return Err(Error::Usage(format!(
+            "--out {}: binnenstad schreef deze map eerder, maar er staat nu ook {} in, niet door \
+             binnenstad geschreven; een nieuwe run vervangt de map in zijn geheel, dus die \
+             bestanden zouden verloren gaan: zet ze elders of kies een andere map",
+            target.display(),
+            more(&added)
+        )));
+    }
     if names.is_empty() {
         return Ok(());
     }
-    names.sort();
-    let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
     Err(Error::Usage(format!(
-        "--out {} is a folder binnenstad did not write (it holds {}{}, and no {MARKER} marker); \
-         binnenstad replaces its output folder whole, so it writes only into a new or empty \
-         folder or one it wrote before: choose another folder",
+        "--out {} is een map die binnenstad niet schreef (er staat {} in, en geen \
+         {MARKER}-markering); binnenstad vervangt zijn uitvoermap in zijn geheel en schrijft \
+         daarom alleen in een nieuwe of lege map of een map die het eerder schreef: kies een \
+         andere map",
         target.display(),
-        shown.join(", "),
-        if names.len() > shown.len() {
-            format!(" and {} more", names.len() - shown.len())
-        } else {
-            String::new()
-        }
+        more(&names)
     )))
 }
 
@@ -209,7 +258,7 @@ impl OutputDir {
     /// As [`OutputDir::create`].
     pub fn check(target: &Path, protected: &[PathBuf]) -> Result<()> {
         let abs_target = absolute(target);
-        refuse_inputs("--out", "folder", target, &abs_target, protected)?;
+        refuse_inputs("--out", "map", target, &abs_target, protected)?;
         refuse_foreign_folder(target, &abs_target)
     }
 
@@ -307,6 +356,16 @@ impl OutputDir {
             .unwrap_or_else(|| PathBuf::from("/"));
         let _lock = FolderLock::take(&parent);
         refuse_foreign_folder(&self.shown, &self.target)?;
+        // The marker lists what this run wrote, so that a file added later
+        // is never deleted by the next run (see `refuse_foreign_folder`).
+        let mut files: Vec<String> = std::fs::read_dir(&self.temp)
+            .map_err(|e| Error::io(&self.temp, "kan de map niet lezen", e))?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n != MARKER)
+            .collect();
+        files.sort();
+        self.write(MARKER, marker_text(&files))?;
         let old = self.target.with_file_name(format!(
             ".{}.old-{}",
             self.target
@@ -352,18 +411,18 @@ pub struct FileKind {
 pub fn check_file(path: &Path, protected: &[PathBuf], kind: FileKind) -> Result<()> {
     let flag = kind.flag;
     let abs = absolute(path);
-    refuse_inputs(flag, "file", path, &abs, protected)?;
+    refuse_inputs(flag, "bestand", path, &abs, protected)?;
     if abs.is_dir() {
         return Err(Error::Usage(format!(
-            "{flag} {} is a folder; give a file name (e.g. {}.geojson)",
+            "{flag} {} is een map; geef een bestandsnaam (bijvoorbeeld {}.geojson)",
             path.display(),
             kind.collection
         )));
     }
     if abs.exists() && !is_previous_output(&abs, kind.collection) {
         return Err(Error::Usage(format!(
-            "{flag} {} exists and is not a {} file binnenstad wrote; it replaces only its own \
-             outputs: choose another file name or remove that file",
+            "{flag} {} bestaat al en is geen {}-bestand dat binnenstad schreef; binnenstad \
+             vervangt alleen eigen uitvoer: kies een andere bestandsnaam of haal dat bestand weg",
             path.display(),
             kind.collection
         )));
@@ -513,9 +572,9 @@ mod tests {
         std::fs::create_dir(&maps).unwrap();
         std::fs::write(maps.join("buildings.geojson"), "{}").unwrap();
         let e = OutputDir::create(dir.path(), &[maps.join("buildings.geojson")]).unwrap_err();
-        assert!(e.to_string().contains("would overwrite"), "{e}");
+        assert!(e.to_string().contains("zou de invoer"), "{e}");
         let e = OutputDir::create(&maps.join("sub"), std::slice::from_ref(&maps)).unwrap_err();
-        assert!(e.to_string().contains("would overwrite"), "{e}");
+        assert!(e.to_string().contains("zou de invoer"), "{e}");
     }
     #[test]
     fn refuses_a_folder_it_did_not_write_and_replaces_its_own() {
@@ -525,15 +584,15 @@ mod tests {
         std::fs::write(docs.join("thesis.txt"), "years of work").unwrap();
         let e = OutputDir::create(&docs, &[]).unwrap_err().to_string();
         assert!(
-            e.contains("did not write") && e.contains("thesis.txt"),
+            e.contains("niet schreef") && e.contains("thesis.txt"),
             "{e}"
         );
         // The same folder through `..`, existing or not on the way.
         let e = OutputDir::create(&dir.path().join("docs/sub/.."), &[]).unwrap_err();
-        assert!(e.to_string().contains("did not write"), "{e}");
+        assert!(e.to_string().contains("niet schreef"), "{e}");
         std::fs::create_dir(docs.join("sub")).unwrap();
         let e = OutputDir::create(&dir.path().join("docs/sub/.."), &[]).unwrap_err();
-        assert!(e.to_string().contains("did not write"), "{e}");
+        assert!(e.to_string().contains("niet schreef"), "{e}");
         assert_eq!(
             std::fs::read_to_string(docs.join("thesis.txt")).unwrap(),
             "years of work"
@@ -547,9 +606,34 @@ mod tests {
             o.commit().unwrap();
             assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), run);
         }
-        // A folder binnenstad wrote that a user put a file into is still its own.
-        std::fs::write(out.join("note.txt"), "n").unwrap();
+        // The marker lists what was written.
+        let marker = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        assert!(marker.ends_with("files:\na.txt\n"), "{marker}");
+        // A file a user put into a folder binnenstad wrote is never deleted by
+        // the next run: the folder is refused, naming it, and the note stays.
+        std::fs::write(out.join("notities.txt"), "n").unwrap();
+        let e = OutputDir::create(&out, &[]).unwrap_err().to_string();
+        assert!(e.contains("notities.txt") && e.contains("verloren"), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("notities.txt")).unwrap(),
+            "n"
+        );
+        // Put there while a run was going: refused at the commit, nothing lost.
+        std::fs::remove_file(out.join("notities.txt")).unwrap();
+        let o = OutputDir::create(&out, &[]).unwrap();
+        std::fs::write(out.join("notities.txt"), "n").unwrap();
+        assert!(o.commit().is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("notities.txt")).unwrap(),
+            "n"
+        );
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "2");
+        // A marker from before the list (no file list): replaced whole, as then.
+        std::fs::remove_file(out.join("notities.txt")).unwrap();
+        std::fs::write(out.join(MARKER), MARKER_TEXT).unwrap();
+        std::fs::write(out.join("old.txt"), "o").unwrap();
         OutputDir::create(&out, &[]).unwrap().commit().unwrap();
+        assert!(!out.join("old.txt").exists());
     }
 
     #[test]
@@ -600,14 +684,14 @@ mod tests {
             map.join("new.geojson"),
         ] {
             let e = write_file(&bad, text, &protected, kind).unwrap_err();
-            assert!(e.to_string().contains("would overwrite"), "{e}");
+            assert!(e.to_string().contains("zou de invoer"), "{e}");
         }
         let e = write_file(dir.path(), text, &[], kind).unwrap_err();
-        assert!(e.to_string().contains("is a folder"), "{e}");
+        assert!(e.to_string().contains("is een map"), "{e}");
         let user = dir.path().join("user.geojson");
         std::fs::write(&user, "mine").unwrap();
         let e = write_file(&user, text, &protected, kind).unwrap_err();
-        assert!(e.to_string().contains("not a routes file"), "{e}");
+        assert!(e.to_string().contains("geen routes-bestand"), "{e}");
         assert_eq!(std::fs::read(&user).unwrap(), b"mine");
         let out = dir.path().join("r.geojson");
         write_file(&out, text, &protected, kind).unwrap();
@@ -631,7 +715,7 @@ mod tests {
         let own = dir.path().join("own.qml");
         std::fs::write(&own, "<!DOCTYPE qgis>\n<qgis/>\n").unwrap();
         let e = write_file(&own, style.as_bytes(), &protected, kind).unwrap_err();
-        assert!(e.to_string().contains("not a routes file"), "{e}");
+        assert!(e.to_string().contains("geen routes-bestand"), "{e}");
         std::fs::remove_file(&own).unwrap();
         std::fs::remove_file(&qml).unwrap();
         let mut names: Vec<_> = std::fs::read_dir(dir.path())
