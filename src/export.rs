@@ -61,6 +61,16 @@ impl PropSink for Map<String, Value> {
 struct BuildingKeys<'a> {
     kinds: Vec<(String, String, Option<&'a KindDistances>)>,
     groups: Vec<[String; 6]>,
+    /// Whether an unmarked building is known not to be a monument / vacant
+    /// (`model::monument_data`, `model::vacancy_data`); else it is null (onbekend).
+    monument_known: bool,
+    vacancy_known: bool,
+}
+
+/// A flag the map marks: true when marked; false when not marked and the map's
+/// marks are complete (`known`); else null (onbekend, never "no").
+fn marked(flag: bool, known: bool) -> Option<bool> {
+    (flag || known).then_some(flag)
 }
 
 impl<'a> BuildingKeys<'a> {
@@ -91,7 +101,12 @@ impl<'a> BuildingKeys<'a> {
                 ]
             })
             .collect();
-        BuildingKeys { kinds, groups }
+        BuildingKeys {
+            kinds,
+            groups,
+            monument_known: crate::model::monument_data(&plan.layers.buildings),
+            vacancy_known: crate::model::vacancy_data(&plan.layers.buildings),
+        }
     }
 }
 
@@ -118,11 +133,11 @@ fn building_props<P: PropSink>(
     p.put("landmark", &b.landmark);
     p.put("dwellings", b.dwellings.value);
     p.put("dwellings_estimated", b.dwellings.estimated);
-    p.put("vacant", b.vacant);
+    p.put("vacant", marked(b.vacant, keys.vacancy_known));
     p.put("units", b.units.total);
     p.put("units_vacant", b.units.vacant);
     p.round("vacant_m2", b.units.vacant_m2, 0);
-    p.put("monument", b.monument);
+    p.put("monument", marked(b.monument, keys.monument_known));
     p.put("lift", b.lift);
     p.put("year", b.year);
     if let Some(z) = plan.zoning.buildings.get(i) {
@@ -254,6 +269,8 @@ pub fn buildings(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
 
 /// The sites layer: ranked transformation candidates (footprints), with homes per group.
 pub fn sites(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
+    let monument_known = crate::model::monument_data(&plan.layers.buildings);
+    let vacancy_known = crate::model::vacancy_data(&plan.layers.buildings);
     plan.sites
         .iter()
         .filter_map(|site| {
@@ -280,9 +297,9 @@ pub fn sites(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
                 "core_distance_m".into(),
                 site.core_distance_m.map_or(Value::Null, |d| round_to(d, 0)),
             );
-            p.insert("vacant".into(), json!(site.vacant));
+            p.insert("vacant".into(), json!(marked(site.vacant, vacancy_known)));
             p.insert("units_vacant".into(), json!(b.units.vacant));
-            p.insert("monument".into(), json!(b.monument));
+            p.insert("monument".into(), json!(marked(b.monument, monument_known)));
             p.insert("best_group".into(), json!(site.best_group));
             p.insert("best_score".into(), round_to(site.best_score, 0));
             p.insert("best_homes".into(), json!(site.best_homes));

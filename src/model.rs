@@ -688,6 +688,25 @@ pub fn monument_data(buildings: &[Building]) -> bool {
     all > 0 && marked as f64 >= MONUMENT_DATA_MIN_SHARE * all as f64
 }
 
+/// Least share of the buildings (non-dwellings aside) marked vacant, as a
+/// whole or by unit, for the map's vacancy marks to be read as complete. Dutch
+/// centres have 5-10% of their shops vacant (the source study, DOMAIN.md); an
+/// OpenStreetMap extract marks a handful (Copenhagen: 1 of 8,425), so there
+/// "not marked" means onbekend, not "in use".
+pub const VACANCY_DATA_MIN_SHARE: f64 = 0.01;
+
+/// Whether the map's vacancy marks (`vacant`, `units.vacant`) can be read as
+/// complete: at least [`VACANCY_DATA_MIN_SHARE`] of its buildings marked.
+pub fn vacancy_data(buildings: &[Building]) -> bool {
+    let (marked, all) = buildings
+        .iter()
+        .filter(|b| !b.non_dwelling)
+        .fold((0usize, 0usize), |(m, n), b| {
+            (m + usize::from(b.vacant || b.units.vacant > 0), n + 1)
+        });
+    all > 0 && marked as f64 >= VACANCY_DATA_MIN_SHARE * all as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

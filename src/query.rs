@@ -530,13 +530,18 @@ pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
     let homes: u64 = plan.sites.iter().map(|x| u64::from(x.best_homes)).sum();
     let _ = write!(
         s,
-        "  {}, samen {} voor hun beste doelgroep",
+        "  {}, samen {} voor hun beste doelgroep{}",
         aantal(
             plan.sites.len() as u64,
             "transformatielocatie",
             "transformatielocaties"
         ),
-        aantal(homes, "woning", "woningen")
+        aantal(homes, "woning", "woningen"),
+        if crate::model::vacancy_data(buildings) {
+            ""
+        } else {
+            " (leegstand onbekend: de kaart markeert bijna geen leegstand, dus kansen, geen leegstaande panden)"
+        }
     );
     match plan.sites.first() {
         Some(best) => {

@@ -1023,7 +1023,7 @@ fn outputs_never_replace_what_binnenstad_did_not_write() {
             expect: &[
                 "--route-out tiny/buildings.geojson",
                 "zou de invoer",
-                "input",
+                "invoer",
             ],
         },
         Refusal {

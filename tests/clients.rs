@@ -35,6 +35,9 @@ const VALIDATE_GPKG: [&str; 2] = [
 ];
 
 fn plan_into(scenario: &Path, out: &Path, extra: &[&str]) {
+    // The clients put their own files (screenshots, renders) into this output
+    // folder; binnenstad would rightly refuse to replace them on the next run.
+    let _ = std::fs::remove_dir_all(out);
     let mut args = vec![
         "plan",
         scenario.to_str().unwrap(),

@@ -155,7 +155,7 @@ fn refuse_inputs(
         let abs = absolute(p);
         if abs.starts_with(abs_target) || (abs_target.starts_with(&abs) && abs.is_dir()) {
             return Err(Error::Usage(format!(
-                "{flag} {} zou de invoer {} overschrijven of ermee vermengen; kies een andere uitvoer{what}",
+                "{flag} {} zou de invoer {} overschrijven of ermee vermengen; kies {what}",
                 target.display(),
                 p.display(),
             )));
@@ -258,7 +258,13 @@ impl OutputDir {
     /// As [`OutputDir::create`].
     pub fn check(target: &Path, protected: &[PathBuf]) -> Result<()> {
         let abs_target = absolute(target);
-        refuse_inputs("--out", "map", target, &abs_target, protected)?;
+        refuse_inputs(
+            "--out",
+            "een andere uitvoermap",
+            target,
+            &abs_target,
+            protected,
+        )?;
         refuse_foreign_folder(target, &abs_target)
     }
 
@@ -411,7 +417,7 @@ pub struct FileKind {
 pub fn check_file(path: &Path, protected: &[PathBuf], kind: FileKind) -> Result<()> {
     let flag = kind.flag;
     let abs = absolute(path);
-    refuse_inputs(flag, "bestand", path, &abs, protected)?;
+    refuse_inputs(flag, "een ander uitvoerbestand", path, &abs, protected)?;
     if abs.is_dir() {
         return Err(Error::Usage(format!(
             "{flag} {} is een map; geef een bestandsnaam (bijvoorbeeld {}.geojson)",

@@ -45,7 +45,9 @@
 //!   case (the study's key word), and the best score alone saturates at 100 in
 //!   a well-served centre (Copenhagen's sites 2-10 tied at 66.6);
 //! - `vacancy`: 1 for a vacant building; ½ + ½ × (vacant units / units) for vacant
-//!   units; 0 for a building in use;
+//!   units; 0 for a building in use; NaN (onbekend, written null) and left out
+//!   with its weight when the map marks too little vacancy to read an unmarked
+//!   building as in use (`model::vacancy_data`, under 1% of the buildings);
 //! - `location`: against the kernwinkelgebied: 1 within [`AANLOOP_M`](crate::rules::sites::AANLOOP_M) outside it
 //!   (the aanloopstraten), falling linearly to 0.4 at [`FAR_M`](crate::rules::sites::FAR_M) and beyond; 0.8
 //!   inside it (upper floors only); 0.5 when the map has no kernwinkelgebied;
@@ -132,7 +134,8 @@ impl SiteType {
 pub struct Components {
     /// The best group's suitability score / 100.
     pub suitability: f64,
-    /// Vacancy.
+    /// Vacancy; NaN when the map's vacancy is onbekend (`model::vacancy_data`):
+    /// written as null, left out of the potential.
     pub vacancy: f64,
     /// Location against the kernwinkelgebied.
     pub location: f64,
@@ -337,6 +340,10 @@ pub fn sites(
     // NaN (onbekend) and drops out, rather than counting every building as
     // "no monument".
     let monument_known = crate::model::monument_data(&layers.buildings);
+    // The same for vacancy (`model::vacancy_data`): where the map marks almost
+    // no vacancy, a building not marked is not known to be in use, so the
+    // vacancy component is onbekend and drops out, and every site says so.
+    let vacancy_known = crate::model::vacancy_data(&layers.buildings);
     let mut out = Vec::new();
     for (i, ((b, f), per_group)) in layers
         .buildings
@@ -462,7 +469,8 @@ pub fn sites(
                 SiteType::LeegstaandeUnits => {
                     0.5 + 0.5 * f64::from(b.units.vacant) / f64::from(b.units.total.max(1))
                 }
-                _ => 0.0,
+                _ if vacancy_known => 0.0,
+                _ => f64::NAN,
             },
             location: location_component(in_core, core_distance_m),
             // A fit computed from a guessed floor area is itself a guess: it
@@ -493,6 +501,12 @@ pub fn sites(
                 "{} van {} units leeg: alleen die units (ca. {:.0} m²)",
                 b.units.vacant, b.units.total, gross
             ));
+        }
+        if !vacancy_known && !matches!(kind, SiteType::Leegstand | SiteType::LeegstaandeUnits) {
+            conditions.push(
+                "leegstand onbekend (de kaart markeert bijna geen leegstand): een kans, geen leeg pand"
+                    .to_string(),
+            );
         }
         if b.monument {
             conditions.push("monument: transformatie mogelijk maar lastiger".to_string());
@@ -695,11 +709,16 @@ mod tests {
         assert_eq!(out.homes["starters"], 4);
         assert_eq!(out.homes["gezinnen"], 2);
         assert_eq!(out.homes["studenten"], 8);
-        // No building in this map is marked as a monument: the status is unknown.
+        // No building in this map is marked as a monument or as vacant: both are unknown.
         assert_eq!(
             out.conditions,
-            vec!["monumentstatus onbekend (niet in de kaart)".to_string()]
+            vec![
+                "leegstand onbekend (de kaart markeert bijna geen leegstand): een kans, geen leeg pand"
+                    .to_string(),
+                "monumentstatus onbekend (niet in de kaart)".to_string()
+            ]
         );
+        assert!(out.components.vacancy.is_nan() && out.components.monument.is_nan());
         // Core: ground floor (100 m²) stays shop → (300 − 100) × 0.8 = 160 m².
         let core = get("core");
         assert!((core.usable_m2 - 160.0).abs() < 1e-9);
@@ -888,6 +907,48 @@ mod tests {
 
     /// Monument status onbekend is shown as onbekend (NaN, written null), not 1,
     /// and the potential leaves it out with its weight.
+    /// Review finding (Copenhagen): with 1 building of 8,425 marked vacant, the
+    /// 145 occupied aanloopstraat sites were ranked as known to be in use
+    /// (vacancy 0). Under 1% marked, vacancy is onbekend: NaN, out of the potential.
+    #[test]
+    fn vacancy_component_onbekend_without_data_and_0_with_it() {
+        let mut buildings: Vec<Building> = (0..99)
+            .map(|k| {
+                building(
+                    &format!("b{k}"),
+                    30.0 * k as f64,
+                    BuildingUse::Retail,
+                    false,
+                )
+            })
+            .collect();
+        let facts_all = vec![facts(false); 100];
+        buildings.push(building("v", 5000.0, BuildingUse::Retail, false));
+        let layers = Layers {
+            buildings: buildings.clone(),
+            ..Layers::default()
+        };
+        let s = run(&layers, &facts_all);
+        assert!(s.iter().all(|x| x.components.vacancy.is_nan()));
+        // One of 100 marked vacant (1%): the marks count, an unmarked shop is in use.
+        buildings[99].vacant = true;
+        let layers = Layers {
+            buildings,
+            ..Layers::default()
+        };
+        let s = run(&layers, &facts_all);
+        let occupied = s
+            .iter()
+            .find(|x| layers.buildings[x.building].id == "b0")
+            .unwrap();
+        assert_eq!(occupied.components.vacancy, 0.0);
+        let vacant = s
+            .iter()
+            .find(|x| layers.buildings[x.building].id == "v")
+            .unwrap();
+        assert_eq!(vacant.components.vacancy, 1.0);
+    }
+
     #[test]
     fn monument_component_onbekend_without_data() {
         let layers = Layers {
