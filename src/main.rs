@@ -297,7 +297,7 @@ fn stdout_failed(e: &StdoutFailed) -> ExitCode {
     if e.0.kind() == std::io::ErrorKind::BrokenPipe {
         return ExitCode::SUCCESS;
     }
-    errln!("binnenstad: error: {e}");
+    errln!("binnenstad: fout: {e}");
     ExitCode::from(2)
 }
 
@@ -339,7 +339,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             // Messages quote the data (ids, names): no raw control characters.
-            errln!("binnenstad: error: {}", printable_lines(&format!("{e:#}")));
+            errln!("binnenstad: fout: {}", printable_lines(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
