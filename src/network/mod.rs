@@ -34,7 +34,7 @@ mod oracle;
 mod tests;
 
 pub use coverage::{Coverage, coverage};
-pub use graph::{Component, WalkNetwork};
+pub use graph::{Component, SEPARATE_NETWORK_GAP_M, SEPARATE_NETWORK_MIN_M, WalkNetwork};
 pub use isochrone::{IsoBand, isochrone};
 pub use reach::{QueryError, ReachResult, reach};
 pub use search::{KindDistances, NeedResult, distances, needs};

@@ -9,9 +9,9 @@
 //! and the attribution.
 //!
 //! North is up: y is flipped. The map is laid out once and drawn through a
-//! [`Canvas`]: [`svg`] writes it as SVG text (0.1 px precision, fixed
-//! formatting, so the same data gives the same bytes), [`png`] paints it
-//! directly with tiny-skia ([`super::raster`]) with DejaVu Sans compiled in
+//! `Canvas` (`render::canvas`): [`svg`] writes it as SVG text (0.1 px precision, fixed
+//! formatting, so the same data gives the same bytes), [`png()`] paints it
+//! directly with tiny-skia (`render::raster`) with DejaVu Sans compiled in
 //! (no system fonts), so it is the same on every machine.
 //!
 //! Site labels (issue 17): the name (or the address the loader put in the
@@ -1081,7 +1081,7 @@ pub fn svg(map: &MapData, width_px: u32) -> String {
 }
 
 /// The map as PNG bytes, `width_px` wide (at least 480): the same picture as
-/// [`svg`], painted directly with tiny-skia ([`super::raster`]) and the
+/// [`svg`], painted directly with tiny-skia (`render::raster`) and the
 /// embedded DejaVu Sans, so it is the same on every machine.
 ///
 /// # Errors

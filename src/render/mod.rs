@@ -13,8 +13,8 @@
 //!   relies on.
 //! - [`qgs`]: a QGIS project (`binnenstad.qgs`) that opens every layer, styled,
 //!   grouped and ordered.
-//! - [`map`]: map.svg and map.png, one drawing through a [`canvas::Canvas`]
-//!   written as SVG ([`canvas`]) or painted with tiny-skia ([`raster`]).
+//! - [`map`]: map.svg and map.png, one drawing through a `canvas::Canvas`
+//!   written as SVG (`canvas`) or painted with tiny-skia (`raster`).
 //! - [`report`]: report.html, one self-contained file.
 
 pub(crate) mod canvas;

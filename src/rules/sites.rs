@@ -31,7 +31,7 @@
 //! suitability score among groups geschikt or voorwaardelijk (not ongeschikt,
 //! not onbekend) that get at least one home.
 //!
-//! A hall ([`is_estimated_hall`]: industry use or a hall type, storeys not in
+//! A hall ([`is_estimated_hall`](crate::rules::sites::is_estimated_hall): industry use or a hall type, storeys not in
 //! the data) counts one storey; the conditions give the range up to the
 //! guessed storeys (`woningen geschat 16-50`). Any estimated usable area is
 //! said in the conditions (`woningen geschat`).
