@@ -89,11 +89,11 @@ pub enum SourceGeometry {
     },
 }
 
-impl SourceFeature {
-    /// Checks a parsed Feature's positions against the file's CRS and keeps its
-    /// geometry as geo types (no reprojection yet).
-    fn new(f: geojson::Feature, crs: Crs, declared: bool) -> Self {
-        let geometry = match &f.geometry {
+impl SourceGeometry {
+    /// A Feature's geometry with its positions checked against the file's CRS,
+    /// kept as geo types (no reprojection yet).
+    fn checked(g: Option<&geojson::Geometry>, crs: Crs, declared: bool) -> Self {
+        match g {
             None => SourceGeometry::Missing,
             Some(g) => match check_positions(&g.value, crs, declared) {
                 Some(problem) => SourceGeometry::BadPosition(problem),
@@ -102,33 +102,30 @@ impl SourceFeature {
                     unclosed: has_unclosed_ring(&g.value),
                 },
             },
-        };
+        }
+    }
+}
+
+impl SourceFeature {
+    /// Checks a parsed Feature's positions against the file's CRS and keeps its
+    /// geometry as geo types (no reprojection yet).
+    fn new(f: geojson::Feature, crs: Crs, declared: bool) -> Self {
         SourceFeature {
+            geometry: SourceGeometry::checked(f.geometry.as_ref(), crs, declared),
             id: f.id,
             properties_json: f
                 .properties
                 .and_then(|p| serde_json::value::to_raw_value(&p).ok()),
-            geometry,
         }
     }
 
     /// A feature from [`parse_parallel`]'s borrowed parse: `properties` is
     /// the JSON text of an object (checked by the caller).
     fn from_fast(f: FastFeature<'_>, crs: Crs, declared: bool) -> Self {
-        let geometry = match &f.geometry {
-            None => SourceGeometry::Missing,
-            Some(g) => match check_positions(&g.value, crs, declared) {
-                Some(problem) => SourceGeometry::BadPosition(problem),
-                None => SourceGeometry::Ok {
-                    geometry: to_geo_as_is(&g.value),
-                    unclosed: has_unclosed_ring(&g.value),
-                },
-            },
-        };
         SourceFeature {
+            geometry: SourceGeometry::checked(f.geometry.as_ref(), crs, declared),
             id: f.id,
             properties_json: f.properties.map(ToOwned::to_owned),
-            geometry,
         }
     }
 
