@@ -216,10 +216,11 @@ fn homes_against_plan(
         out.push(Conflict {
             kind: ConflictKind::HomesInPlannedReuring,
             message: format!(
-                "{} lie in plan zone {}, which the plan intends as reuring \
-                 (computed reuring index up to {max:.1})",
-                plural(homes.len(), "home", "homes"),
+                "{} in planzone {}, die het plan als reuring bedoelt \
+                 (berekende reuringindex tot {})",
+                plural(homes.len(), "woning", "woningen"),
                 plan.label(pz),
+                crate::labels::nl_number(max, 1),
             ),
             feature_ids: std::iter::once(plan.zones[pz].id.clone())
                 .chain(ids(&homes))
@@ -237,11 +238,12 @@ fn homes_against_plan(
         out.push(Conflict {
             kind: ConflictKind::PlannedRustIsReuring,
             message: format!(
-                "{} in plan zone {}, planned rust, lie in computed zone {zone_id}, reuring \
-                 (index up to {max:.1}; reuring from {})",
-                plural(homes.len(), "home", "homes"),
+                "{} in planzone {}, gepland als rust, liggen in berekende zone {zone_id}, \
+                 reuring (index tot {}; reuring vanaf {})",
+                plural(homes.len(), "woning", "woningen"),
                 plan.label(pz),
-                settings.threshold_reuring,
+                crate::labels::nl_number(max, 1),
+                crate::labels::nl_number(settings.threshold_reuring, 1),
             ),
             feature_ids: [plan.zones[pz].id.clone(), zone_id]
                 .into_iter()
@@ -345,8 +347,8 @@ fn horeca_clusters(layers: &Layers, plan: &PlanIndex, out: &mut Vec<Conflict>) {
             out.push(Conflict {
                 kind: ConflictKind::HorecaClusterInPlannedRust,
                 message: format!(
-                    "a horeca cluster of {} (category 2-3, at least {CLUSTER_MIN_HORECA} \
-                     within {CLUSTER_RADIUS_M} m) has {} inside plan zone {}, planned rust",
+                    "een horecacluster van {} (categorie 2-3, minstens {CLUSTER_MIN_HORECA} \
+                     binnen {CLUSTER_RADIUS_M} m) heeft er {} in planzone {}, gepland als rust",
                     members.len(),
                     hs.len(),
                     plan.label(pz),
@@ -489,13 +491,13 @@ fn reuring_borders_rust_homes(layers: &Layers, zoning: &Zoning, out: &mut Vec<Co
         out.push(Conflict {
             kind: ConflictKind::ReuringBordersRustHomes,
             message: format!(
-                "{} in rust zone {} directly border reuring zone {} over {:.0} m of cell \
-                 edges (reuring index up to {:.1}), with no gemengd buffer between",
-                plural(s.homes.len(), "home", "homes"),
+                "{} in rustzone {} grenzen direct aan reuringzone {} over {} m celrand \
+                 (reuringindex tot {}), zonder gemengde buffer ertussen",
+                plural(s.homes.len(), "woning", "woningen"),
                 rust.join(", "),
                 reuring.join(", "),
-                s.edges as f64 * g.cell_m,
-                s.worst.0,
+                crate::labels::nl_number(s.edges as f64 * g.cell_m, 0),
+                crate::labels::nl_number(s.worst.0, 1),
             ),
             feature_ids: rust
                 .iter()
@@ -556,7 +558,7 @@ mod tests {
         assert!(hits[0].feature_ids[1].starts_with("reuring-"));
         assert_eq!(&hits[0].feature_ids[2..], ["home"]);
         assert!(
-            hits[0].message.contains("1 home in plan zone quiet"),
+            hits[0].message.contains("1 woning in planzone quiet"),
             "{}",
             hits[0].message
         );
@@ -599,12 +601,12 @@ mod tests {
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].feature_ids, ["quiet", "a", "b", "c"]);
         assert!(
-            hits[0].message.contains("cluster of 3"),
+            hits[0].message.contains("horecacluster van 3"),
             "{}",
             hits[0].message
         );
         assert!(
-            hits[0].message.contains("has 2 inside"),
+            hits[0].message.contains("heeft er 2 in"),
             "{}",
             hits[0].message
         );
@@ -641,7 +643,7 @@ mod tests {
             c[0].feature_ids,
             [rust.id.as_str(), "reuring-1", "next-door", "next-door-too"]
         );
-        assert!(c[0].message.starts_with("2 homes"), "{}", c[0].message);
+        assert!(c[0].message.starts_with("2 woningen"), "{}", c[0].message);
 
         // With a gemengd buffer (quartic kernel, default radius), no conflict.
         let layers = Layers {

@@ -503,12 +503,22 @@ fn zone_rank(z: ZoneCharacter) -> u8 {
     }
 }
 
-/// Whole numbers without decimals, others with one.
+/// A distance in whole metres beside a minimum `limit`: rounded down when it
+/// is under the limit, so 49.6 m against 50 m reads "49", never "50 (minimaal
+/// 50)" for a fail; Dutch thousands dot.
+fn metres_against(d: f64, limit: f64) -> String {
+    let shown = if d < limit { d.floor() } else { d.round() };
+    crate::labels::nl_number(shown, 0)
+}
+
+/// Whole numbers without decimals, others with one; Dutch (decimal comma,
+/// thousands dot: `labels::nl_number`).
 fn num(x: f64) -> String {
+    use crate::labels::nl_number;
     if (x - x.round()).abs() < 1e-9 {
-        format!("{x:.0}")
+        nl_number(x, 0)
     } else {
-        format!("{x:.1}")
+        nl_number(x, 1)
     }
 }
 
@@ -542,7 +552,11 @@ impl Criterion {
     pub fn measured(&self) -> String {
         match &self.measure {
             Measure::Need { walk, minutes, .. } => match walk {
-                Some((m, _)) => format!("{m:.0} m, {minutes:.1} min"),
+                Some((m, _)) => format!(
+                    "{} m, {} min",
+                    crate::labels::nl_number(f64::from(*m), 0),
+                    crate::labels::nl_number(f64::from(*minutes), 1)
+                ),
                 None => "niet bereikbaar".into(),
             },
             Measure::NeedUnknown { mapped, .. } => match mapped {
@@ -560,9 +574,16 @@ impl Criterion {
                 zone,
                 reuring_index,
                 ..
-            } => format!("{zone} (index {reuring_index:.1})"),
-            Measure::Horeca { nearest, .. } => match nearest {
-                Some(h) => format!("{} op {:.0} m", h.label, h.distance_m),
+            } => format!(
+                "{zone} (index {})",
+                crate::labels::nl_number(f64::from(*reuring_index), 1)
+            ),
+            Measure::Horeca { nearest, min_m, .. } => match nearest {
+                Some(h) => format!(
+                    "{} op {} m",
+                    h.label,
+                    metres_against(f64::from(h.distance_m), f64::from(*min_m))
+                ),
                 None => "geen".into(),
             },
             Measure::Plint {
@@ -659,13 +680,14 @@ impl Criterion {
                 Some((m, _)) => {
                     // Show a decimal when rounding would hide that the limit is exceeded.
                     let shown = if *minutes > *max_minutes && minutes.round() <= *max_minutes {
-                        format!("{minutes:.1}")
+                        crate::labels::nl_number(f64::from(*minutes), 1)
                     } else {
-                        format!("{minutes:.0}")
+                        crate::labels::nl_number(f64::from(*minutes), 0)
                     };
                     format!(
-                        "{} op {m:.0} m lopen, {shown} min (maximaal {} min)",
+                        "{} op {} m lopen, {shown} min (maximaal {} min)",
                         kind_nl(*kind),
+                        crate::labels::nl_number(f64::from(*m), 0),
                         num(f64::from(*max_minutes))
                     )
                 }
@@ -708,7 +730,8 @@ impl Criterion {
                 reuring_index,
                 max_zone,
             } => format!(
-                "ligt in {zone}-zone (index {reuring_index:.1}), doelgroep accepteert maximaal {max_zone}"
+                "ligt in {zone}-zone (index {}), doelgroep accepteert maximaal {max_zone}",
+                crate::labels::nl_number(f64::from(*reuring_index), 1)
             ),
             Measure::Horeca {
                 category,
@@ -716,9 +739,9 @@ impl Criterion {
                 nearest,
             } => match nearest {
                 Some(h) => format!(
-                    "{} op {:.0} m (minimaal {} m)",
+                    "{} op {} m (minimaal {} m)",
                     h.label,
-                    h.distance_m,
+                    metres_against(f64::from(h.distance_m), f64::from(*min_m)),
                     num(f64::from(*min_m))
                 ),
                 None => format!(
@@ -771,9 +794,9 @@ impl Criterion {
                     hits.iter()
                         .map(|h| {
                             format!(
-                                "{} op {:.0} m (richtafstand {} m)",
+                                "{} op {} m (richtafstand {} m)",
                                 h.label,
-                                h.distance_m,
+                                metres_against(f64::from(h.distance_m), h.guide_m),
                                 num(h.guide_m)
                             )
                         })
@@ -1687,6 +1710,18 @@ mod tests {
     /// reaches nothing: every need failed and it came out voorwaardelijk with
     /// score 46 (the Amsterdam fault). Now every need is onbekend (los
     /// netwerkdeel) and so is the verdict; a knock-out still knocks out.
+    /// Review finding (Copenhagen, Mariakirken): a café at 49.6 m failed a 50 m
+    /// minimum while the reason read "op 50 m (minimaal 50 m)".
+    #[test]
+    fn a_distance_under_its_minimum_never_reads_as_the_minimum() {
+        assert_eq!(metres_against(49.6, 50.0), "49");
+        assert_eq!(metres_against(50.0, 50.0), "50");
+        assert_eq!(metres_against(50.4, 50.0), "50");
+        assert_eq!(metres_against(1234.6, 150.0), "1.235");
+        assert_eq!(num(7.5), "7,5");
+        assert_eq!(num(1500.0), "1.500");
+    }
+
     #[test]
     fn island_building_is_onbekend_not_voorwaardelijk() {
         let layers = Layers::default();
@@ -1825,15 +1860,15 @@ mod tests {
             "speeltuin op 620 m lopen, 9 min (maximaal 5 min)"
         );
         assert_eq!(c.points, 0.0);
-        assert_eq!(c.measured(), "620 m, 9.3 min");
-        assert_eq!(c.threshold(), "maximaal 5 min (waarschuwing tot 7.5 min)");
+        assert_eq!(c.measured(), "620 m, 9,3 min");
+        assert_eq!(c.threshold(), "maximaal 5 min (waarschuwing tot 7,5 min)");
         assert_eq!(c.text().key, "need.playground");
 
         // Just over the limit: the decimal shows why it is not a pass.
         let a = with(Some(340.0));
         assert_eq!(
             crit(&a, "need.playground").reason(),
-            "speeltuin op 340 m lopen, 5.1 min (maximaal 5 min)"
+            "speeltuin op 340 m lopen, 5,1 min (maximaal 5 min)"
         );
 
         // Mapped but no path leads there: the network data's gap, onbekend,
@@ -1875,7 +1910,7 @@ mod tests {
         assert_eq!((c.status, c.knockout), (Status::Fail, true));
         assert_eq!(
             c.reason(),
-            "ligt in reuring-zone (index 7.4), doelgroep accepteert maximaal gemengd"
+            "ligt in reuring-zone (index 7,4), doelgroep accepteert maximaal gemengd"
         );
         assert_eq!(a.verdict, Verdict::Ongeschikt);
         // Starters accept reuring: at the maximum is a pass.
@@ -2115,7 +2150,7 @@ mod tests {
         let a = run(&b, &f, &layers, "gezinnen");
         assert_eq!(
             a.reasons(),
-            "ligt in reuring-zone (index 7.4), doelgroep accepteert maximaal gemengd; \
+            "ligt in reuring-zone (index 7,4), doelgroep accepteert maximaal gemengd; \
              speeltuin op 620 m lopen, 9 min (maximaal 5 min); \
              monument: transformatie mogelijk maar lastiger"
         );
