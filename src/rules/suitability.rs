@@ -796,7 +796,7 @@ impl Criterion {
                             format!(
                                 "{} op {} m (richtafstand {} m)",
                                 h.label,
-                                metres_against(f64::from(h.distance_m), h.guide_m),
+                                metres_against(h.distance_m, h.guide_m),
                                 num(h.guide_m)
                             )
                         })
