@@ -170,22 +170,6 @@ fn a_planner_clicks_a_building_in_kaart_html_and_reads_why() {
     }
 }
 
-/// Every node with an id starting with `prefix`, with its rendered box (fill, not halo).
-fn boxes_with_id(
-    group: &resvg::usvg::Group,
-    prefix: &str,
-    out: &mut Vec<(String, resvg::usvg::Rect)>,
-) {
-    for node in group.children() {
-        if node.id().starts_with(prefix) {
-            out.push((node.id().to_string(), node.abs_bounding_box()));
-        }
-        if let resvg::usvg::Node::Group(g) = node {
-            boxes_with_id(g, prefix, out);
-        }
-    }
-}
-
 /// map.svg (and so map.png) on Amsterdam as resvg lays it out with the
 /// embedded fonts: every site label lies inside the map frame and no two
 /// overlap, measured on the rendered text.

@@ -85,22 +85,6 @@ fn map_png_is_the_picture_of_map_svg_on_amsterdam_and_delft() {
     }
 }
 
-/// Every node with an id starting with `prefix`, with its rendered box.
-fn boxes_with_id(
-    group: &resvg::usvg::Group,
-    prefix: &str,
-    out: &mut Vec<(String, resvg::usvg::Rect)>,
-) {
-    for node in group.children() {
-        if node.id().starts_with(prefix) {
-            out.push((node.id().to_string(), node.abs_bounding_box()));
-        }
-        if let resvg::usvg::Node::Group(g) = node {
-            boxes_with_id(g, prefix, out);
-        }
-    }
-}
-
 /// Site labels on Amsterdam and Delft as resvg lays them out: all top sites
 /// are labelled, inside the frame, overlapping no other label; a site without
 /// name or address is labelled by its homes and its building id is in the

@@ -127,3 +127,20 @@ pub fn tool(program: &Path, args: &[&str], envs: &[(&str, &str)]) -> Tool {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// Every node of a usvg tree with an id starting with `prefix`, with its
+/// rendered box (the map's site labels, its frame: tests/map.rs, tests/kaart.rs).
+pub fn boxes_with_id(
+    group: &resvg::usvg::Group,
+    prefix: &str,
+    out: &mut Vec<(String, resvg::usvg::Rect)>,
+) {
+    for node in group.children() {
+        if node.id().starts_with(prefix) {
+            out.push((node.id().to_string(), node.abs_bounding_box()));
+        }
+        if let resvg::usvg::Node::Group(g) = node {
+            boxes_with_id(g, prefix, out);
+        }
+    }
+}
