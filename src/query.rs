@@ -248,6 +248,9 @@ pub struct SiteExplanation {
     pub in_retail_core: bool,
     /// A transformation site: its rank.
     pub site_rank: Option<usize>,
+    /// A transformation site: why it ranks where it does (type, potential and
+    /// its components, usable m², homes, conditions), as `sites` shows it.
+    pub site: Option<SiteRow>,
     /// Walking distances per kind.
     pub walking: Vec<WalkRow>,
     /// Per group.
@@ -331,6 +334,9 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
             .iter()
             .find(|s| s.building == building)
             .map(|s| s.rank),
+        site: sites_rows(plan, scenario, None, usize::MAX)
+            .into_iter()
+            .find(|r| r.building_id == b.id),
         walking,
         groups,
     })
@@ -419,6 +425,36 @@ impl SiteExplanation {
                 .map(|r| format!(", transformatielocatie #{r}"))
                 .unwrap_or_default()
         );
+        if let Some(r) = &self.site {
+            use crate::labels::nl_number;
+            let c = &r.components;
+            let part = |v: f64| {
+                if v.is_finite() {
+                    nl_number(v, 2)
+                } else {
+                    "onbekend".into()
+                }
+            };
+            let _ = writeln!(
+                s,
+                "  transformatielocatie #{}: {}, potentie {} (geschiktheid {}, leegstand {}, ligging {}, pasvorm {}, monument {}, gemeten data {}); {} m² bruikbaar, {} voor {}",
+                r.rank,
+                crate::labels::site_type(&r.site_type),
+                nl_number(r.potential, 1),
+                part(c.suitability),
+                part(c.vacancy),
+                part(c.location),
+                part(c.fit),
+                part(c.monument),
+                part(c.data),
+                nl_number(r.usable_m2, 0),
+                crate::labels::aantal(u64::from(r.homes), "woning", "woningen"),
+                r.group.as_deref().unwrap_or("geen doelgroep")
+            );
+            for cond in &r.conditions {
+                let _ = writeln!(s, "    {}", printable(cond));
+            }
+        }
         let _ = writeln!(s, "  lopen (netwerk):");
         for w in &self.walking {
             let m = w
