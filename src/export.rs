@@ -104,8 +104,8 @@ impl<'a> BuildingKeys<'a> {
         BuildingKeys {
             kinds,
             groups,
-            monument_known: crate::model::monument_data(&plan.layers.buildings),
-            vacancy_known: crate::model::vacancy_data(&plan.layers.buildings),
+            monument_known: plan.suitability.monument_data,
+            vacancy_known: plan.vacancy_data,
         }
     }
 }
@@ -269,8 +269,7 @@ pub fn buildings(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
 
 /// The sites layer: ranked transformation candidates (footprints), with homes per group.
 pub fn sites(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
-    let monument_known = crate::model::monument_data(&plan.layers.buildings);
-    let vacancy_known = crate::model::vacancy_data(&plan.layers.buildings);
+    let (monument_known, vacancy_known) = (plan.suitability.monument_data, plan.vacancy_data);
     plan.sites
         .iter()
         .filter_map(|site| {

@@ -54,6 +54,10 @@ pub struct Plan {
     pub assessments: Vec<Vec<Assessment>>,
     /// Ranked transformation sites.
     pub sites: Vec<Site>,
+    /// Whether the map's vacancy marks are complete enough to read an unmarked
+    /// building as in use ([`crate::model::vacancy_data`]); computed once, as
+    /// `suitability.monument_data` is for monuments.
+    pub vacancy_data: bool,
     /// The suitability settings as used: the scenario's, with the needs the map
     /// has no data for ([`SuitabilitySettings::unknown_needs`](crate::scenario::SuitabilitySettings::unknown_needs)).
     pub suitability: crate::scenario::SuitabilitySettings,
@@ -399,6 +403,7 @@ pub fn run_with(
     };
     clock.lap("coverage");
 
+    let vacancy_data = crate::model::vacancy_data(&layers.buildings);
     Ok(Plan {
         layers,
         working_crs: loaded.working_crs,
@@ -411,6 +416,7 @@ pub fn run_with(
         facts,
         assessments,
         sites,
+        vacancy_data,
         suitability: suitability_settings,
         interventions: intervention_log,
         diagnostics,

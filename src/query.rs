@@ -283,6 +283,7 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
             }
         })
         .collect();
+    let site = plan.sites.iter().find(|s| s.building == building);
     // The plan keeps only the criteria that did not pass; assess this one building again for all.
     let horeca_index = HorecaIndex::new(&plan.layers.horeca);
     let groups = scenario
@@ -329,14 +330,8 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
             .map(|z| (z.reuring_index * 100.0).round() / 100.0)
             .unwrap_or(0.0),
         in_retail_core: facts.as_ref().map(|f| f.in_retail_core).unwrap_or(false),
-        site_rank: plan
-            .sites
-            .iter()
-            .find(|s| s.building == building)
-            .map(|s| s.rank),
-        site: sites_rows(plan, scenario, None, usize::MAX)
-            .into_iter()
-            .find(|r| r.building_id == b.id),
+        site_rank: site.map(|s| s.rank),
+        site: site.and_then(|s| site_row(plan, scenario, s, None)),
         walking,
         groups,
     })
@@ -428,13 +423,7 @@ impl SiteExplanation {
         if let Some(r) = &self.site {
             use crate::labels::nl_number;
             let c = &r.components;
-            let part = |v: f64| {
-                if v.is_finite() {
-                    nl_number(v, 2)
-                } else {
-                    "onbekend".into()
-                }
-            };
+            let part = |v: f64| component_text(v, 2);
             let _ = writeln!(
                 s,
                 "  transformatielocatie #{}: {}, potentie {} (geschiktheid {}, leegstand {}, ligging {}, pasvorm {}, monument {}, gemeten data {}); {} m² bruikbaar, {} voor {}",
@@ -573,7 +562,7 @@ pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
             "transformatielocaties"
         ),
         aantal(homes, "woning", "woningen"),
-        if crate::model::vacancy_data(buildings) {
+        if plan.vacancy_data {
             ""
         } else {
             " (leegstand onbekend: de kaart markeert bijna geen leegstand, dus kansen, geen leegstaande panden)"
@@ -649,50 +638,7 @@ pub fn sites_rows(
     let mut rows: Vec<SiteRow> = plan
         .sites
         .iter()
-        .filter_map(|s| {
-            let b = plan.layers.buildings.get(s.building)?;
-            let (gname, score, verdict, homes) = match group {
-                None => {
-                    let gi = s
-                        .best_group
-                        .as_ref()
-                        .and_then(|g| scenario.groups.iter().position(|x| &x.name == g));
-                    let verdict = gi
-                        .and_then(|gi| plan.assessments.get(s.building)?.get(gi))
-                        .map(|a| a.verdict.as_str().to_string());
-                    (s.best_group.clone(), s.best_score, verdict, s.best_homes)
-                }
-                Some(g) => {
-                    let gi = scenario.groups.iter().position(|x| x.name == g.name)?;
-                    let a = plan.assessments.get(s.building)?.get(gi)?;
-                    if !a.verdict.acceptable() {
-                        return None;
-                    }
-                    (
-                        Some(g.name.clone()),
-                        a.score,
-                        Some(a.verdict.as_str().to_string()),
-                        s.homes.get(&g.name).copied().unwrap_or(0),
-                    )
-                }
-            };
-            Some(SiteRow {
-                rank: s.rank,
-                building_id: b.id.clone(),
-                name: b.name.clone(),
-                usage: b.usage.as_str().into(),
-                vacant: s.vacant,
-                site_type: s.kind.as_str().into(),
-                potential: (s.potential * 10.0).round() / 10.0,
-                components: s.components,
-                group: gname,
-                score: score.round(),
-                verdict,
-                homes,
-                usable_m2: s.usable_m2.round(),
-                conditions: s.conditions.clone(),
-            })
-        })
+        .filter_map(|s| site_row(plan, scenario, s, group))
         .collect();
     if group.is_some() {
         rows.sort_by(|a, b| {
@@ -707,6 +653,68 @@ pub fn sites_rows(
     }
     rows.truncate(top);
     rows
+}
+
+/// One site as a row of the sites table: for its best group, or for `group`
+/// (None when the site is ongeschikt for it).
+fn site_row(
+    plan: &Plan,
+    scenario: &Scenario,
+    s: &crate::rules::sites::Site,
+    group: Option<&Doelgroep>,
+) -> Option<SiteRow> {
+    let b = plan.layers.buildings.get(s.building)?;
+    let (gname, score, verdict, homes) = match group {
+        None => {
+            let gi = s
+                .best_group
+                .as_ref()
+                .and_then(|g| scenario.groups.iter().position(|x| &x.name == g));
+            let verdict = gi
+                .and_then(|gi| plan.assessments.get(s.building)?.get(gi))
+                .map(|a| a.verdict.as_str().to_string());
+            (s.best_group.clone(), s.best_score, verdict, s.best_homes)
+        }
+        Some(g) => {
+            let gi = scenario.groups.iter().position(|x| x.name == g.name)?;
+            let a = plan.assessments.get(s.building)?.get(gi)?;
+            if !a.verdict.acceptable() {
+                return None;
+            }
+            (
+                Some(g.name.clone()),
+                a.score,
+                Some(a.verdict.as_str().to_string()),
+                s.homes.get(&g.name).copied().unwrap_or(0),
+            )
+        }
+    };
+    Some(SiteRow {
+        rank: s.rank,
+        building_id: b.id.clone(),
+        name: b.name.clone(),
+        usage: b.usage.as_str().into(),
+        vacant: s.vacant,
+        site_type: s.kind.as_str().into(),
+        potential: (s.potential * 10.0).round() / 10.0,
+        components: s.components,
+        group: gname,
+        score: score.round(),
+        verdict,
+        homes,
+        usable_m2: s.usable_m2.round(),
+        conditions: s.conditions.clone(),
+    })
+}
+
+/// A site component (0-1) in Dutch; NaN, a component the data cannot give
+/// (monument or vacancy status onbekend, `rules::sites`), reads "onbekend".
+fn component_text(v: f64, decimals: usize) -> String {
+    if v.is_finite() {
+        crate::labels::nl_number(v, decimals)
+    } else {
+        "onbekend".into()
+    }
 }
 
 /// The sites table as text.
@@ -751,14 +759,7 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
             ]
             .iter()
             .enumerate()
-            .map(|(i, v)| {
-                // NaN: monument status onbekend (rules::sites).
-                if v.is_finite() {
-                    nl_number(*v, if i == 4 { 0 } else { 2 })
-                } else {
-                    "onbekend".into()
-                }
-            })
+            .map(|(i, v)| component_text(*v, if i == 4 { 0 } else { 2 }))
             .collect::<Vec<_>>()
             .join("/"),
             r.group.as_deref().unwrap_or("–"),

@@ -428,7 +428,7 @@ pub fn city(buildings: usize, seed: u64) -> Layers {
 /// (`examples/synth_map.rs --centres K`): the same arguments always give the
 /// same layers.
 pub fn country(buildings: usize, centres: usize, seed: u64) -> Layers {
-    use geo::{BoundingRect, Translate};
+    use geo::Translate;
     let centres = centres.max(1);
     let cols = (centres as f64).sqrt().ceil() as usize;
     let mut out = Layers::default();
@@ -474,12 +474,6 @@ pub fn country(buildings: usize, centres: usize, seed: u64) -> Layers {
             r.area.translate_mut(dx, dy);
             prefix(&mut r.id);
         }
-        debug_assert!(
-            layers
-                .buildings
-                .iter()
-                .all(|b| b.footprint.bounding_rect().is_some())
-        );
         out.buildings.append(&mut layers.buildings);
         out.streets.append(&mut layers.streets);
         out.amenities.append(&mut layers.amenities);

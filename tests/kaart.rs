@@ -188,24 +188,7 @@ fn amsterdam_map_labels_are_inside_the_frame_and_do_not_overlap() {
     let mut labels = Vec::new();
     boxes_with_id(tree.root(), "site-label-", &mut labels);
     assert!(labels.len() >= 5, "only {} site labels", labels.len());
-    for (id, b) in &labels {
-        assert!(
-            b.left() >= frame.left()
-                && b.right() <= frame.right()
-                && b.top() >= frame.top()
-                && b.bottom() <= frame.bottom(),
-            "{id} is cut at the frame: {b:?} outside {frame:?}"
-        );
-    }
-    for (i, (a, ab)) in labels.iter().enumerate() {
-        for (b, bb) in &labels[i + 1..] {
-            let overlap = ab.left() < bb.right()
-                && bb.left() < ab.right()
-                && ab.top() < bb.bottom()
-                && bb.top() < ab.bottom();
-            assert!(!overlap, "{a} {ab:?} overlaps {b} {bb:?}");
-        }
-    }
+    assert_labels_inside_and_apart(&labels, frame);
     // Labels read as names or homes, never as a bare BAG id.
     assert!(!svg.contains(">0363"), "a label shows a BAG id");
 }

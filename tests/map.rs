@@ -129,24 +129,7 @@ fn site_labels_are_readable_and_unnamed_sites_are_listed_in_the_legend() {
                 p["rank"]
             );
         }
-        for (id, b) in &labels {
-            assert!(
-                b.left() >= frame.left()
-                    && b.right() <= frame.right()
-                    && b.top() >= frame.top()
-                    && b.bottom() <= frame.bottom(),
-                "{id} is cut at the frame: {b:?} outside {frame:?}"
-            );
-        }
-        for (i, (a, ab)) in labels.iter().enumerate() {
-            for (b, bb) in &labels[i + 1..] {
-                let overlap = ab.left() < bb.right()
-                    && bb.left() < ab.right()
-                    && ab.top() < bb.bottom()
-                    && bb.top() < ab.bottom();
-                assert!(!overlap, "{a} {ab:?} overlaps {b} {bb:?}");
-            }
-        }
+        assert_labels_inside_and_apart(&labels, frame);
         // The legend names each unnamed site's building; labels never show an id.
         let mut unnamed = 0;
         for f in &top {

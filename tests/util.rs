@@ -144,3 +144,29 @@ pub fn boxes_with_id(
         }
     }
 }
+
+/// Every label box lies inside `frame` and no two overlap (the map's site
+/// labels: no label cut at the frame, none over another).
+pub fn assert_labels_inside_and_apart(
+    labels: &[(String, resvg::usvg::Rect)],
+    frame: resvg::usvg::Rect,
+) {
+    for (id, b) in labels {
+        assert!(
+            b.left() >= frame.left()
+                && b.right() <= frame.right()
+                && b.top() >= frame.top()
+                && b.bottom() <= frame.bottom(),
+            "{id} is cut at the frame: {b:?} outside {frame:?}"
+        );
+    }
+    for (i, (a, ab)) in labels.iter().enumerate() {
+        for (b, bb) in &labels[i + 1..] {
+            let overlap = ab.left() < bb.right()
+                && bb.left() < ab.right()
+                && ab.top() < bb.bottom()
+                && bb.top() < ab.bottom();
+            assert!(!overlap, "{a} {ab:?} overlaps {b} {bb:?}");
+        }
+    }
+}

@@ -626,13 +626,7 @@ impl<'a> Props<'a> {
             .filter(|v| !v.is_null())
     }
     fn text(&self, canonical: &str) -> Option<String> {
-        match self.raw(canonical)? {
-            Value::String(s) if s.trim().is_empty() => None,
-            Value::String(s) => Some(s.trim().to_string()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
-            _ => None,
-        }
+        value_text(self.raw(canonical)?)
     }
     /// A number; Err(text) when present but not a number.
     fn number(&self, canonical: &str) -> std::result::Result<Option<f64>, String> {
@@ -755,6 +749,18 @@ impl LayerCx<'_> {
     }
 }
 
+/// A property value as text: trimmed strings (blank is none), numbers and
+/// booleans as written; none for other values.
+fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if s.trim().is_empty() => None,
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
 /// The feature's stable id: the mapped `id` property, else the Feature `id`, else `<layer>/<index>`.
 fn feature_id(
     f: &SourceFeature,
@@ -762,19 +768,12 @@ fn feature_id(
     layer: &str,
     index: usize,
 ) -> (String, bool) {
-    let mapped = f
+    if let Some(id) = f
         .properties_json
         .as_deref()
-        .and_then(|raw| property_of(raw, source.field("id")));
-    let props = Props {
-        source,
-        props: mapped.map(|v| {
-            let mut m = serde_json::Map::new();
-            m.insert(source.field("id").to_string(), v);
-            m
-        }),
-    };
-    if let Some(id) = props.text("id") {
+        .and_then(|raw| property_of(raw, source.field("id")))
+        .and_then(|v| value_text(&v))
+    {
         return (id, true);
     }
     match &f.id {

@@ -297,7 +297,6 @@ impl OutputDir {
             temp,
             committed: false,
         };
-        dir.write(MARKER, MARKER_TEXT)?;
         Ok(dir)
     }
 

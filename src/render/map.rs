@@ -502,24 +502,26 @@ fn legend_height(sections: &[Section]) -> f64 {
 
 fn amenity_symbol(c: &mut dyn Canvas, x: f64, y: f64, r: f64, kind: AmenityKind) {
     let code = palette::amenity_code(kind);
-    let size = if code.len() > 1 { r * 1.0 } else { r * 1.25 };
-    c.circle(x, y, r, palette::amenity(kind), Some(line(WHITE, 1.0)));
-    c.text(&Text {
-        id: None,
-        x,
-        y: y + size * 0.36,
-        size,
-        bold: true,
-        anchor: Anchor::Middle,
-        fill: WHITE,
-        halo: None,
-        text: code,
-    });
+    badge(c, (x, y, r), palette::amenity(kind), 1.0, code, 1.25);
 }
 
 fn site_symbol(c: &mut dyn Canvas, x: f64, y: f64, r: f64, rank: &str) {
-    let size = if rank.len() > 1 { r * 1.0 } else { r * 1.2 };
-    c.circle(x, y, r, palette::SITE, Some(line(WHITE, 2.0)));
+    badge(c, (x, y, r), palette::SITE, 2.0, rank, 1.2);
+}
+
+/// A filled circle at `(x, y)` of radius `r` with a white outline
+/// `outline_px` wide and `text` in white bold in its middle: `r` high for two
+/// or more characters, `r × one_char` for one.
+fn badge(
+    c: &mut dyn Canvas,
+    (x, y, r): (f64, f64, f64),
+    fill: Rgba,
+    outline_px: f64,
+    text: &str,
+    one_char: f64,
+) {
+    let size = if text.len() > 1 { r } else { r * one_char };
+    c.circle(x, y, r, fill, Some(line(WHITE, outline_px)));
     c.text(&Text {
         id: None,
         x,
@@ -529,7 +531,7 @@ fn site_symbol(c: &mut dyn Canvas, x: f64, y: f64, r: f64, rank: &str) {
         anchor: Anchor::Middle,
         fill: WHITE,
         halo: None,
-        text: rank,
+        text,
     });
 }
 
