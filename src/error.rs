@@ -25,8 +25,8 @@ pub struct FeatureRef {
 impl fmt::Display for FeatureRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.id {
-            Some(id) => write!(f, "object {} (id {})", self.index, id),
-            None => write!(f, "object {}", self.index),
+            Some(id) => write!(f, "feature {} (id {})", self.index, id),
+            None => write!(f, "feature {}", self.index),
         }
     }
 }

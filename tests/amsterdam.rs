@@ -390,12 +390,12 @@ fn a_stray_point_is_named_and_does_not_ruin_the_zoning() {
     assert!(check.stdout.contains(&id) || check.stderr.contains(&id));
     let strict = run_in(dir.path(), &["plan", "s.toml", "--out", "o1", "--strict"]);
     assert_eq!(strict.code, 2);
-    assert!(strict.stderr.contains("far outside"), "{}", strict.stderr);
+    assert!(strict.stderr.contains("ver buiten"), "{}", strict.stderr);
     let r = run_in(dir.path(), &["plan", "s.toml", "--out", "o"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let problems = std::fs::read_to_string(dir.path().join("o/problemen.txt")).unwrap();
     assert!(
-        problems.contains(&format!("object 5 (id {id})")),
+        problems.contains(&format!("feature 5 (id {id})")),
         "{problems}"
     );
     let s = read_json(&dir.path().join("o/summary.json"));

@@ -111,7 +111,7 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "buildings.geojson",
-            "object 0 (id home-west)",
+            "feature 0 (id home-west)",
             "geen geldige GeoJSON Feature",
         ],
     },
@@ -127,7 +127,7 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "buildings.geojson",
-            "object 0",
+            "feature 0",
             "geen geldige GeoJSON Feature",
         ],
     },
@@ -155,7 +155,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 0 (id home-west)",
+            "feature 0 (id home-west)",
             "is een Point, verwacht Polygon",
         ],
     },
@@ -173,7 +173,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "streets.geojson",
-            "object 0 (id street/west-east)",
+            "feature 0 (id street/west-east)",
             "verwacht LineString",
         ],
     },
@@ -189,7 +189,7 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "horeca.geojson",
-            "object 0 (id horeca/nightclub)",
+            "feature 0 (id horeca/nightclub)",
             "cannot be WGS84",
         ],
     },
@@ -224,7 +224,7 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "horeca.geojson",
-            "object 0 (id horeca/nightclub)",
+            "feature 0 (id horeca/nightclub)",
             "cannot be WGS84",
             "EPSG:28992",
         ],
@@ -241,7 +241,7 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "amenities.geojson",
-            "object 0 (id amenity/playground)",
+            "feature 0 (id amenity/playground)",
             "outside what EPSG:28992 can hold",
         ],
     },
@@ -277,7 +277,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 0 (id home-west)",
+            "feature 0 (id home-west)",
             "heeft 1 getal",
         ],
     },
@@ -291,7 +291,7 @@ const CASES: &[Case] = &[
             )
         },
         args: &["--strict"],
-        expect: &["buildings.geojson", "object 0 (id home-west)", "gesloten"],
+        expect: &["buildings.geojson", "feature 0 (id home-west)", "gesloten"],
     },
     Case {
         name: "self-intersecting polygon",
@@ -305,7 +305,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 0 (id home-west)",
+            "feature 0 (id home-west)",
             "ongeldige polygoon",
             "hersteld zoals GEOS make_valid",
         ],
@@ -321,8 +321,8 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 1 (id home-west)",
-            "dezelfde id als object 0",
+            "feature 1 (id home-west)",
+            "dezelfde id als feature 0",
         ],
     },
     Case {
@@ -335,7 +335,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "amenities.geojson",
-            "object 0 (id amenity/playground)",
+            "feature 0 (id amenity/playground)",
             "spaceport",
         ],
     },
@@ -347,7 +347,7 @@ const CASES: &[Case] = &[
             })
         },
         args: &["--strict"],
-        expect: &["horeca.geojson", "object 1 (id horeca/cafe)", "category"],
+        expect: &["horeca.geojson", "feature 1 (id horeca/cafe)", "category"],
     },
     Case {
         name: "floors that are not a number",
@@ -359,7 +359,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 2 (id shop-vacant)",
+            "feature 2 (id shop-vacant)",
             "\"floors\" = veel",
         ],
     },
@@ -373,7 +373,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 2 (id shop-vacant)",
+            "feature 2 (id shop-vacant)",
             "\"floors\" = 2.5: een breuk; gelezen als 2 hele bouwlagen",
         ],
     },
@@ -387,7 +387,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 2 (id shop-vacant)",
+            "feature 2 (id shop-vacant)",
             "\"floors\" = 3;4: een lijst of bereik; gelezen als de laagste, 3",
         ],
     },
@@ -401,7 +401,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 2 (id shop-vacant)",
+            "feature 2 (id shop-vacant)",
             "\"floors\" = 3-4: een lijst of bereik; gelezen als de laagste, 3",
         ],
     },
@@ -415,7 +415,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 2 (id shop-vacant)",
+            "feature 2 (id shop-vacant)",
             "\"floors\" = <4: een grens, geen waarde; genegeerd",
         ],
     },
@@ -429,7 +429,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 2 (id shop-vacant)",
+            "feature 2 (id shop-vacant)",
             "buiten 1-200 bouwlagen; genegeerd",
         ],
     },
@@ -443,7 +443,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 2 (id shop-vacant)",
+            "feature 2 (id shop-vacant)",
             "\"floors\" = -3: buiten 1-200 bouwlagen; genegeerd",
         ],
     },
@@ -457,7 +457,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 2 (id shop-vacant)",
+            "feature 2 (id shop-vacant)",
             "\"floors\" = 0: buiten 1-200 bouwlagen; genegeerd",
         ],
     },
@@ -471,7 +471,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 2 (id shop-vacant)",
+            "feature 2 (id shop-vacant)",
             "\"height_m\" = -5: buiten 0,5-1000 m; genegeerd",
         ],
     },
@@ -485,7 +485,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 2 (id shop-vacant)",
+            "feature 2 (id shop-vacant)",
             "\"height_m\" = 40 ft: in voet; geef meters; genegeerd",
         ],
     },
@@ -499,7 +499,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 2 (id shop-vacant)",
+            "feature 2 (id shop-vacant)",
             "\"floor_area_m2\" = -100: buiten 0-5.000.000 m²; genegeerd",
         ],
     },
@@ -513,7 +513,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 2 (id shop-vacant)",
+            "feature 2 (id shop-vacant)",
             "buiten 0-5.000.000 m²; genegeerd",
         ],
     },
@@ -527,7 +527,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "buildings.geojson",
-            "object 2 (id shop-vacant)",
+            "feature 2 (id shop-vacant)",
             "\"year\" = 99999999999: buiten de jaren 1000-2100; genegeerd",
         ],
     },
@@ -543,7 +543,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "streets.geojson",
-            "object 0 (id street/west-east)",
+            "feature 0 (id street/west-east)",
             "gesloten",
         ],
     },
@@ -557,7 +557,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "streets.geojson",
-            "object 0 (id street/west-east)",
+            "feature 0 (id street/west-east)",
             "\"layer\" = hoog",
             "geheel laagnummer",
         ],
@@ -572,7 +572,7 @@ const CASES: &[Case] = &[
         args: &["--strict"],
         expect: &[
             "streets.geojson",
-            "object 0 (id street/west-east)",
+            "feature 0 (id street/west-east)",
             "\"bridge\" = [1]",
             "ja/nee",
         ],
@@ -715,7 +715,7 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "horeca.geojson",
-            "object 1 (id horeca/cafe)",
+            "feature 1 (id horeca/cafe)",
             "geen geldige UTF-8 op byte",
             "regel",
         ],
@@ -791,7 +791,7 @@ const CASES: &[Case] = &[
         args: &[],
         expect: &[
             "buildings.geojson",
-            "object 0",
+            "feature 0",
             "geen geldige UTF-8 op byte",
             "kolom",
         ],

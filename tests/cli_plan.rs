@@ -95,7 +95,7 @@ fn field_mapping_reads_a_bag_style_export() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("buildings.geojson")
-            && r.stderr.contains("object 0")
+            && r.stderr.contains("feature 0")
             && r.stderr.contains("geen id"),
         "{}",
         r.stderr

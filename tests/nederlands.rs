@@ -15,7 +15,9 @@ use std::collections::BTreeSet;
 
 /// English words that have no Dutch homograph (not `of`, `in`, `is`, `data`,
 /// `zone`, `park`, `bar`, `score`, `open`, `school`, `monument`, `units`
-/// (leegstaande units): Dutch too).
+/// (leegstaande units): Dutch too). Not `feature` either: the GeoJSON object
+/// type, the word Dutch GIS practice uses for one object of a layer ("feature 5
+/// (id node/…)" names it as the file does).
 const ENGLISH: &[&str] = &[
     "the",
     "and",
@@ -55,8 +57,6 @@ const ENGLISH: &[&str] = &[
     "warnings",
     "error",
     "errors",
-    "feature",
-    "features",
     "skipped",
     "ignored",
     "taken",

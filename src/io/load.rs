@@ -927,7 +927,7 @@ fn convert_layer<'a>(
                 index,
                 Some(&id),
                 "duplicate_id",
-                format!("heeft dezelfde id als object {first}; overgeslagen (een id is uniek binnen een laag)"),
+                format!("heeft dezelfde id als feature {first}; overgeslagen (een id is uniek binnen een laag)"),
             );
             continue;
         }
@@ -2433,7 +2433,7 @@ mod tests {
         let e = parse_layer("x", Path::new("t.geojson"), bad)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("t.geojson") && e.contains("object 1"), "{e}");
+        assert!(e.contains("t.geojson") && e.contains("feature 1"), "{e}");
         // Duplicate top-level features arrays: serde refuses, and so does the split.
         let twice = r#"{"type":"FeatureCollection","features":[],"features":[]}"#;
         assert!(parse_parallel("x", Path::new("t.geojson"), twice).is_none());
@@ -2470,7 +2470,7 @@ mod tests {
         let e = convert("amenities", text).unwrap_err().to_string();
         assert!(
             e.contains("t.geojson")
-                && e.contains("object 0 (id b1)")
+                && e.contains("feature 0 (id b1)")
                 && e.contains("cannot be WGS84"),
             "{e}"
         );

@@ -417,7 +417,7 @@ pub fn write_folder(dir: &std::path::Path) {
         diagnostics: vec![DiagnosticRow {
             severity: "warning".into(),
             layer: "buildings".into(),
-            feature: "object 1".into(),
+            feature: "feature 1".into(),
             message: "floors estimated".into(),
         }],
         map_svg: Some(svg),

@@ -465,7 +465,7 @@ mod tests {
             diagnostics: vec![DiagnosticRow {
                 severity: "error".into(),
                 layer: "buildings".into(),
-                feature: "object 3 (id <x>)".into(),
+                feature: "feature 3 (id <x>)".into(),
                 message: "ring not closed".into(),
             }],
             map_svg: Some("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><text>map</text></svg>".into()),

@@ -45,9 +45,13 @@
 //!   case (the study's key word), and the best score alone saturates at 100 in
 //!   a well-served centre (Copenhagen's sites 2-10 tied at 66.6);
 //! - `vacancy`: 1 for a vacant building; ½ + ½ × (vacant units / units) for vacant
-//!   units; 0 for a building in use; NaN (onbekend, written null) and left out
-//!   with its weight when the map marks too little vacancy to read an unmarked
-//!   building as in use (`model::vacancy_data`, under 1% of the buildings);
+//!   units; 0 for a building in use; NaN (onbekend, written null) when the map
+//!   marks too little vacancy to read an unmarked building as in use
+//!   (`model::vacancy_data`, under 1% of the buildings). In the potential and
+//!   the ties an onbekend vacancy counts as
+//!   [`VACANCY_ONBEKEND`](crate::rules::sites::VACANCY_ONBEKEND), the neutral
+//!   middle: below every building known to have vacant units, above one known
+//!   to be in use;
 //! - `location`: against the kernwinkelgebied: 1 within [`AANLOOP_M`](crate::rules::sites::AANLOOP_M) outside it
 //!   (the aanloopstraten), falling linearly to 0.4 at [`FAR_M`](crate::rules::sites::FAR_M) and beyond; 0.8
 //!   inside it (upper floors only); 0.5 when the map has no kernwinkelgebied;
@@ -86,6 +90,14 @@ pub const SUITABILITY_BEST_SHARE: f64 = 0.5;
 /// middle (or the fit, when lower), never more, so a guess does not outrank
 /// measured data.
 pub const ESTIMATED_FIT: f64 = 0.5;
+/// The `vacancy` component's value in the potential when the vacancy is
+/// onbekend (written null): the neutral middle, so a building the map marks as
+/// (partly) vacant, 0.5-1, always counts more than one it says nothing about,
+/// and that one more than a building known to be in use, 0. Left out with its
+/// weight instead, an unknown vacancy raised a site above known vacant units
+/// whenever its other components were higher (Delft: two sites with vacant
+/// units, vacancy 0.75, ranked below shops whose vacancy was onbekend).
+pub const VACANCY_ONBEKEND: f64 = 0.5;
 
 /// The kind of transformation candidate (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -149,13 +161,24 @@ pub struct Components {
 }
 
 impl Components {
+    /// The vacancy as ranked: the component, or [`VACANCY_ONBEKEND`] when it
+    /// is onbekend (NaN).
+    pub fn vacancy_ranked(&self) -> f64 {
+        if self.vacancy.is_nan() {
+            VACANCY_ONBEKEND
+        } else {
+            self.vacancy
+        }
+    }
+
     /// The transformation potential 0-100: `100 × Σ weight × component / Σ weight`
-    /// over the components that are known (a NaN component, e.g. the monument
-    /// status onbekend, drops out with its weight); 0 when no weight is left.
+    /// over the components that are known (a NaN component, the monument
+    /// status onbekend, drops out with its weight), with an onbekend vacancy
+    /// counted as [`VACANCY_ONBEKEND`]; 0 when no weight is left.
     pub fn potential(&self, w: &SiteWeights) -> f64 {
         let parts = [
             (w.suitability, self.suitability),
-            (w.vacancy, self.vacancy),
+            (w.vacancy, self.vacancy_ranked()),
             (w.location, self.location),
             (w.fit, self.fit),
             (w.monument, self.monument),
@@ -565,7 +588,11 @@ pub fn sites(
     out.sort_by(|x, y| {
         tenth(y.potential)
             .total_cmp(&tenth(x.potential))
-            .then(y.components.vacancy.total_cmp(&x.components.vacancy))
+            .then(
+                y.components
+                    .vacancy_ranked()
+                    .total_cmp(&x.components.vacancy_ranked()),
+            )
             .then(y.components.location.total_cmp(&x.components.location))
             .then(
                 y.components
@@ -909,7 +936,8 @@ mod tests {
     /// and the potential leaves it out with its weight.
     /// Review finding (Copenhagen): with 1 building of 8,425 marked vacant, the
     /// 145 occupied aanloopstraat sites were ranked as known to be in use
-    /// (vacancy 0). Under 1% marked, vacancy is onbekend: NaN, out of the potential.
+    /// (vacancy 0). Under 1% marked, vacancy is onbekend: NaN, counted as
+    /// `VACANCY_ONBEKEND` in the potential.
     #[test]
     fn vacancy_component_onbekend_without_data_and_0_with_it() {
         let mut buildings: Vec<Building> = (0..99)
@@ -947,6 +975,54 @@ mod tests {
             .find(|x| layers.buildings[x.building].id == "v")
             .unwrap();
         assert_eq!(vacant.components.vacancy, 1.0);
+    }
+
+    /// Review finding (Delft): with vacancy onbekend left out of the mean, two
+    /// sites with vacant units (0.75) ranked below shops the map says nothing
+    /// about. An onbekend vacancy counts as the neutral 0.5: the same building
+    /// with marked vacant units ranks first, and its potential is higher.
+    #[test]
+    fn known_vacant_units_outrank_onbekend_vacancy() {
+        let mut buildings: Vec<Building> = (0..200)
+            .map(|k| {
+                building(
+                    &format!("b{k:03}"),
+                    30.0 * k as f64,
+                    BuildingUse::Retail,
+                    false,
+                )
+            })
+            .collect();
+        // The last one has 3 of 4 units vacant: positive information on a map
+        // that otherwise marks no vacancy (under 1%).
+        let units = &mut buildings[199].units;
+        units.total = 4;
+        units.vacant = 3;
+        units.vacant_m2 = 225.0;
+        let layers = Layers {
+            buildings,
+            ..Layers::default()
+        };
+        let s = run(&layers, &vec![facts(false); 200]);
+        assert!(!crate::model::vacancy_data(&layers.buildings));
+        let top = &s[0];
+        assert_eq!(layers.buildings[top.building].id, "b199", "{:?}", top);
+        assert_eq!(top.components.vacancy, 0.875);
+        let unknown = &s[1];
+        assert!(unknown.components.vacancy.is_nan());
+        assert_eq!(unknown.components.vacancy_ranked(), VACANCY_ONBEKEND);
+        assert!(top.potential > unknown.potential);
+        // The onbekend vacancy counts 0.5 in the weighted mean.
+        let w = SiteWeights::default();
+        let c = unknown.components;
+        let expected = 100.0
+            * (w.suitability * c.suitability
+                + w.vacancy * VACANCY_ONBEKEND
+                + w.location * c.location
+                + w.fit * c.fit
+                + w.data * c.data)
+            / (w.total() - w.monument);
+        assert!((unknown.potential - expected).abs() < 1e-9);
     }
 
     #[test]

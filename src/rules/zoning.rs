@@ -418,13 +418,13 @@ pub fn zone(layers: &Layers, settings: &ZoningSettings) -> Zoning {
         }
         let message = match found {
             Some((.., cell_m)) => format!(
-                "the study area ({w:.0} × {h:.0} m) needs about {needed:.0} cells of {cell_req} m; \
-                 zoned with {cell_m} m cells instead (at most {MAX_CELLS} cells). \
-                 Check for features far outside the area or in the wrong CRS"
+                "het plangebied ({w:.0} × {h:.0} m) vraagt ongeveer {needed:.0} cellen van {cell_req} m; \
+                 gezoneerd met cellen van {cell_m} m (hoogstens {MAX_CELLS} cellen). \
+                 Controleer op features ver buiten het gebied of in een verkeerd CRS"
             ),
             None => format!(
-                "the study area ({w:.0} × {h:.0} m) cannot be gridded; nothing zoned. \
-                 Check for features far outside the area or in the wrong CRS"
+                "het plangebied ({w:.0} × {h:.0} m) past in geen raster; niets gezoneerd. \
+                 Controleer op features ver buiten het gebied of in een verkeerd CRS"
             ),
         };
         diagnostics.push(zoning_diagnostic("grid_coarsened", message));
@@ -640,9 +640,9 @@ impl StudyArea {
                 }),
                 code: "far_outside",
                 message: format!(
-                    "lies far outside the study area (at {x:.0}, {y:.0} in the working CRS, \
-                     more than {FAR_OUTSIDE_M:.0} m beyond the bulk of the buildings): \
-                     wrong CRS or coordinates swapped? Left out of the zoning"
+                    "ligt ver buiten het plangebied (op {x:.0}, {y:.0} in het werk-CRS, \
+                     meer dan {FAR_OUTSIDE_M:.0} m buiten de kern van de gebouwen): \
+                     verkeerd CRS of lengte- en breedtegraad verwisseld? Niet meegenomen in de zonering"
                 ),
             });
         };
