@@ -126,11 +126,135 @@ pub(crate) const FILL_GAP_M2: f64 = 2_500.0;
 /// [`GENERALISE_CELLS`] cell without losing validity. The boundary is within
 /// about one and a half cells of the exact buffer (gaps aside); the areas are
 /// deterministic.
+///
+/// Lines whose buffers cannot meet are rasterised apart
+/// ([`buffer_clusters`]): the walking areas of towns kilometres apart (the
+/// kernen of a region, a whole country) each get a raster over their own
+/// extent at the full cell size, instead of one raster over the empty land
+/// between them, which coarsened the cells (beyond [`MAX_BUFFER_CELLS`]) and
+/// cost memory and time for nothing. The clusters' areas are disjoint, so
+/// their polygons together are the same dissolved area.
 pub(crate) fn buffer_lines(lines: &MultiLineString<f64>, buffer_m: f64) -> MultiPolygon<f64> {
     if lines.0.is_empty() || buffer_m.is_nan() || buffer_m <= 0.0 || !buffer_m.is_finite() {
         return MultiPolygon(vec![]);
     }
-    let Some(bb) = lines.bounding_rect() else {
+    let clusters = buffer_clusters(&lines.0, buffer_m);
+    if clusters.len() <= 1 {
+        return buffer_cluster(lines.0.iter(), buffer_m);
+    }
+    MultiPolygon(
+        clusters
+            .iter()
+            .flat_map(|c| buffer_cluster(c.iter().map(|&i| &lines.0[i]), buffer_m).0)
+            .collect(),
+    )
+}
+
+/// Side (m) of the tiles [`buffer_clusters`] joins lines on; at least four
+/// buffer widths.
+const CLUSTER_TILE_M: f64 = 500.0;
+
+/// The lines in groups whose buffers may meet: each line's bounding box,
+/// grown by `buffer_m` and a margin of two of the largest cells (10 m), is
+/// laid on tiles of [`CLUSTER_TILE_M`] (or four buffer widths); lines sharing
+/// a tile, directly or through other lines, form one group. Two lines in
+/// different groups have grown boxes that share no tile, so they lie more
+/// than two buffer widths and the margin apart: their rasterised buffers
+/// cannot touch. Groups in order of their first line, lines in input order.
+/// Lines without a finite bounding box stay with the first group.
+pub(crate) fn buffer_clusters(lines: &[LineString<f64>], buffer_m: f64) -> Vec<Vec<usize>> {
+    use std::collections::HashMap;
+    let grow = buffer_m + 10.0;
+    let tile = CLUSTER_TILE_M.max(4.0 * buffer_m);
+    // Union-find over lines; a tile remembers the first line that touched it.
+    let mut parent: Vec<usize> = (0..lines.len()).collect();
+    fn find(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut owner: HashMap<(i64, i64), usize> = HashMap::new();
+    let mut loose = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let Some(bb) = l.bounding_rect() else {
+            loose.push(i);
+            continue;
+        };
+        let t = |v: f64| (v / tile).floor();
+        let (x0, y0) = (t(bb.min().x - grow), t(bb.min().y - grow));
+        let (x1, y1) = (t(bb.max().x + grow), t(bb.max().y + grow));
+        // A line spanning too many tiles to list (or not finite): one group.
+        if !(x0.is_finite() && y0.is_finite() && x1.is_finite() && y1.is_finite())
+            || (x1 - x0 + 1.0) * (y1 - y0 + 1.0) > 1e6
+        {
+            return vec![(0..lines.len()).collect()];
+        }
+        for tx in x0 as i64..=x1 as i64 {
+            for ty in y0 as i64..=y1 as i64 {
+                match owner.entry((tx, ty)) {
+                    std::collections::hash_map::Entry::Occupied(o) => {
+                        let (a, b) = (find(&mut parent, *o.get()), find(&mut parent, i));
+                        if a != b {
+                            parent[a.max(b)] = a.min(b);
+                        }
+                    }
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(i);
+                    }
+                }
+            }
+        }
+    }
+    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for i in 0..lines.len() {
+        if loose.binary_search(&i).is_ok() {
+            continue;
+        }
+        let root = find(&mut parent, i);
+        let g = *group_of.entry(root).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    match groups.first_mut() {
+        Some(first) if !loose.is_empty() => {
+            first.extend(loose);
+            first.sort_unstable();
+        }
+        None if !loose.is_empty() => groups.push(loose),
+        _ => {}
+    }
+    groups
+}
+
+/// [`buffer_lines`] for one group of lines, on one raster over their extent.
+fn buffer_cluster<'a>(
+    lines: impl Iterator<Item = &'a LineString<f64>> + Clone,
+    buffer_m: f64,
+) -> MultiPolygon<f64> {
+    let mut bounds: Option<geo::Rect<f64>> = None;
+    for l in lines.clone() {
+        if let Some(r) = l.bounding_rect() {
+            bounds = Some(match bounds {
+                None => r,
+                Some(b) => geo::Rect::new(
+                    geo::Coord {
+                        x: b.min().x.min(r.min().x),
+                        y: b.min().y.min(r.min().y),
+                    },
+                    geo::Coord {
+                        x: b.max().x.max(r.max().x),
+                        y: b.max().y.max(r.max().y),
+                    },
+                ),
+            });
+        }
+    }
+    let Some(bb) = bounds else {
         return MultiPolygon(vec![]);
     };
     let (w, h) = (bb.width() + 2.0 * buffer_m, bb.height() + 2.0 * buffer_m);
@@ -148,7 +272,7 @@ pub(crate) fn buffer_lines(lines: &MultiLineString<f64>, buffer_m: f64) -> Multi
     let cols = (w / cell).ceil() as usize + 3;
     let rows = (h / cell).ceil() as usize + 3;
     let mut mask = vec![false; cols * rows];
-    for line in &lines.0 {
+    for line in lines {
         for seg in line.lines() {
             mark_capsule(&mut mask, origin, cell, cols, rows, seg, buffer_m);
         }
@@ -362,6 +486,86 @@ mod tests {
         let n = vertices(&area);
         assert!(n < 150, "{n} vertices");
         assert_eq!(area.0.len(), 1);
+    }
+
+    /// Lines in different clusters lie more than two buffer widths apart
+    /// (brute force over every pair), and every line is in exactly one.
+    #[test]
+    fn clusters_are_farther_apart_than_two_buffers() {
+        let mut rng = SplitMix64(11);
+        for case in 0..40 {
+            let buffer = rng.range(5.0, 60.0);
+            let n = 2 + case % 30;
+            // Lines in a few blobs over up to 8 km, some long, some points.
+            let lines: Vec<geo::LineString<f64>> = (0..n)
+                .map(|_| {
+                    let (cx, cy) = (
+                        (rng.range(0.0, 4.0).floor()) * 2000.0,
+                        rng.range(0.0, 3000.0),
+                    );
+                    let a = (cx + rng.range(0.0, 400.0), cy + rng.range(0.0, 400.0));
+                    let b = (
+                        a.0 + rng.range(-300.0, 300.0),
+                        a.1 + rng.range(-300.0, 300.0),
+                    );
+                    geo::LineString::from(vec![a, b])
+                })
+                .collect();
+            let groups = buffer_clusters(&lines, buffer);
+            let mut seen = vec![0; n];
+            for g in &groups {
+                for &i in g {
+                    seen[i] += 1;
+                }
+            }
+            assert!(seen.iter().all(|&k| k == 1), "case {case}: {seen:?}");
+            for (ga, a) in groups.iter().enumerate() {
+                for b in &groups[ga + 1..] {
+                    for &i in a {
+                        for &j in b {
+                            let d = Euclidean.distance(&lines[i], &lines[j]);
+                            assert!(d > 2.0 * buffer, "case {case}: lines {i}, {j} at {d} m");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Two towns 40 km apart both ways: each is rasterised on its own at the
+    /// full cell size (3.3 m); one raster over both would have 10 m cells
+    /// ([`MAX_BUFFER_CELLS`]) for a 20 m buffer. The result is the two towns'
+    /// own areas side by side.
+    #[test]
+    fn far_towns_are_buffered_apart_at_full_resolution() {
+        use geo::Area;
+        let town = |x0: f64| -> Vec<geo::LineString<f64>> {
+            vec![
+                geo::LineString::from(vec![(x0, x0), (x0 + 1000.0, x0)]),
+                geo::LineString::from(vec![(x0 + 500.0, x0 - 300.0), (x0 + 500.0, x0 + 300.0)]),
+            ]
+        };
+        let (a, b) = (town(0.0), town(40_000.0));
+        let both = MultiLineString(a.iter().chain(&b).cloned().collect());
+        assert_eq!(buffer_clusters(&both.0, 20.0).len(), 2);
+        let area = buffer_lines(&both, 20.0);
+        let alone_a = buffer_lines(&MultiLineString(a), 20.0);
+        let alone_b = buffer_lines(&MultiLineString(b), 20.0);
+        let mut expected = alone_a.0.clone();
+        expected.extend(alone_b.0.clone());
+        assert_eq!(area.0, expected);
+        // Exact: two capsules crossing: 2·20·1000 + π·20² + 2·20·600 − 40·40.
+        let exact =
+            2.0 * 20.0 * 1000.0 + std::f64::consts::PI * 400.0 + 2.0 * 20.0 * 600.0 - 40.0 * 40.0;
+        let got = alone_a.unsigned_area();
+        assert!((got - exact).abs() / exact < 0.05, "{got} against {exact}");
+        assert!((area.unsigned_area() - 2.0 * got).abs() < 1e-6);
+        // One raster over both: coarse cells, a worse area.
+        let coarse = buffer_cluster(both.0.iter(), 20.0).unsigned_area() / 2.0;
+        assert!(
+            (coarse - exact).abs() > 2.0 * (got - exact).abs(),
+            "{coarse} {got} {exact}"
+        );
     }
 
     #[test]
