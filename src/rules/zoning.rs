@@ -51,8 +51,10 @@ mod generalise;
 /// Largest grid (in cells) zoning builds. A study area that would need more cells (a
 /// huge extent, or a stray feature far away, e.g. in the wrong CRS) is zoned with a
 /// coarser cell, an integer multiple of the scenario's, and a diagnostic says so.
-/// 4 M cells is 50 × 50 km at 25 m, about 100 MB of working memory.
-pub const MAX_CELLS: usize = 4_000_000;
+/// 16 M cells is 100 × 100 km at 25 m (a province, or the 75 × 54 km of the
+/// national benchmark's ten towns), about 400 MB of working memory; a
+/// country's extent at 25 m (4 M cells until 2026-12-01) was zoned at 50 m.
+pub const MAX_CELLS: usize = 16_000_000;
 
 /// A closing time after this (minutes after midnight of the opening day) counts as late.
 pub const LATE_AFTER_MINUTES: u32 = 24 * 60;
@@ -1514,7 +1516,7 @@ pub(crate) mod tests {
         let layers = Layers {
             horeca: vec![
                 horeca("a", 0.0, 0.0, 2),
-                horeca("wrong-crs", 90_000.0, 80_000.0, 2),
+                horeca("wrong-crs", 190_000.0, 180_000.0, 2),
             ],
             ..Layers::default()
         };
