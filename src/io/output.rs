@@ -12,7 +12,9 @@
 //!
 //! Nothing binnenstad did not write is deleted or replaced:
 //! - every output folder holds a marker file, [`MARKER`]; an existing target
-//!   folder is replaced only when it is empty or has the marker;
+//!   folder is replaced only when it is empty or has the marker, and then only
+//!   when it holds no file the marker does not list (added since) and no
+//!   listed file whose content changed (edited since: size and CRC-32);
 //! - a target that contains an input, or lies inside the map folder, is refused;
 //! - a single output file ([`write_file`]) is never an input, and replaces an
 //!   existing file only when that file is a previous output of the same kind.
@@ -28,26 +30,93 @@ const MARKER_TEXT: &str =
     "This folder was written by binnenstad; its next run into this folder replaces it whole.\n";
 
 /// The line in [`MARKER`] after which the files binnenstad wrote are listed,
-/// one per line. A file in the folder that is not listed (a planner's notes
-/// put there since) makes the next run refuse the folder instead of deleting it.
+/// one per line: `name<TAB>size<TAB>crc32` (see [`Fingerprint`]). A file in
+/// the folder that is not listed (a planner's notes put there since), or a
+/// listed one whose fingerprint changed (edited since), makes the next run
+/// refuse the folder instead of deleting it.
 const MARKER_LIST: &str = "files:";
 
-/// The marker's text for a folder holding `files`.
-fn marker_text(files: &[String]) -> String {
+/// Whether a file is still what binnenstad wrote: its size in bytes and the
+/// CRC-32 of its content (files up to [`WHOLE_CRC_BYTES`]) or of its first
+/// and last [`EDGE_CRC_BYTES`] (larger ones: a 3 GB buildings.geojson is not
+/// read again at every run). Content, not modification time, so a folder
+/// checked out by git or copied keeps its fingerprints. An edit that keeps a
+/// large file's size and both ends is not seen; hand edits happen in the
+/// small files (README, notes, styles), which are read whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fingerprint {
+    size: u64,
+    crc: u32,
+}
+
+/// Files up to this size (bytes) are fingerprinted whole.
+const WHOLE_CRC_BYTES: u64 = 4 << 20;
+/// Of larger files, this many bytes at each end.
+const EDGE_CRC_BYTES: u64 = 1 << 20;
+
+impl Fingerprint {
+    /// The fingerprint of the file at `path`; None when it cannot be read.
+    fn of(path: &Path) -> Option<Fingerprint> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut f = std::fs::File::open(path).ok()?;
+        let size = f.metadata().ok()?.len();
+        let mut crc = crc32fast::Hasher::new();
+        let mut buf = Vec::new();
+        if size <= WHOLE_CRC_BYTES {
+            f.read_to_end(&mut buf).ok()?;
+            crc.update(&buf);
+        } else {
+            buf.resize(EDGE_CRC_BYTES as usize, 0);
+            f.read_exact(&mut buf).ok()?;
+            crc.update(&buf);
+            f.seek(SeekFrom::Start(size - EDGE_CRC_BYTES)).ok()?;
+            f.read_exact(&mut buf).ok()?;
+            crc.update(&buf);
+        }
+        Some(Fingerprint {
+            size,
+            crc: crc.finalize(),
+        })
+    }
+}
+
+/// The marker's text for a folder holding `files` with their fingerprints.
+fn marker_text(files: &[(String, Option<Fingerprint>)]) -> String {
     let mut t = format!("{MARKER_TEXT}{MARKER_LIST}\n");
-    for f in files {
-        t.push_str(f);
+    for (name, print) in files {
+        t.push_str(name);
+        if let Some(p) = print {
+            t.push_str(&format!("\t{}\t{:08x}", p.size, p.crc));
+        }
         t.push('\n');
     }
     t
 }
 
-/// The files a marker lists; None for a marker without a list (written before
-/// the list existed: every file then counts as binnenstad's).
-fn marker_files(marker: &Path) -> Option<Vec<String>> {
+/// The files a marker lists, with their fingerprints where it has them; None
+/// for a marker without a list (written before the list existed: every file
+/// then counts as binnenstad's). A name-only line (a marker from before the
+/// fingerprints) has none: only its presence is checked.
+fn marker_files(marker: &Path) -> Option<Vec<(String, Option<Fingerprint>)>> {
     let text = std::fs::read_to_string(marker).ok()?;
     let (_, list) = text.split_once(&format!("\n{MARKER_LIST}\n"))?;
-    Some(list.lines().map(str::to_string).collect())
+    Some(
+        list.lines()
+            .map(|line| {
+                let mut parts = line.split('\t');
+                let name = parts.next().unwrap_or_default().to_string();
+                let print = match (parts.next(), parts.next()) {
+                    (Some(size), Some(crc)) => size
+                        .parse()
+                        .ok()
+                        .zip(u32::from_str_radix(crc, 16).ok())
+                        .map(|(size, crc)| Fingerprint { size, crc }),
+                    _ => None,
+                };
+                (name, print)
+            })
+            .collect(),
+    )
 }
 
 /// A folder being written; [`OutputDir::commit`] moves it into place.
@@ -202,9 +271,28 @@ fn refuse_foreign_folder(target: &Path, abs_target: &Path) -> Result<()> {
         };
         let added: Vec<String> = names
             .iter()
-            .filter(|n| n.as_str() != MARKER && !listed.contains(n))
+            .filter(|n| n.as_str() != MARKER && !listed.iter().any(|(l, _)| l == *n))
             .cloned()
             .collect();
+        // A file binnenstad wrote and a planner edited since is theirs now.
+        let changed: Vec<String> = listed
+            .iter()
+            .filter(|(name, print)| {
+                let path = abs_target.join(name);
+                print.is_some() && path.is_file() && Fingerprint::of(&path) != *print
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        if !changed.is_empty() {
+            return Err(Error::Usage(format!(
+                "--out {}: binnenstad schreef deze map eerder, maar {} is sindsdien gewijzigd \
+                 (niet meer wat binnenstad schreef); een nieuwe run vervangt de map in zijn \
+                 geheel, dus die wijzigingen zouden verloren gaan: zet die bestanden elders of \
+                 kies een andere map",
+                target.display(),
+                more(&changed)
+            )));
+        }
         if added.is_empty() {
             return Ok(());
         }
@@ -363,13 +451,17 @@ impl OutputDir {
         refuse_foreign_folder(&self.shown, &self.target)?;
         // The marker lists what this run wrote, so that a file added later
         // is never deleted by the next run (see `refuse_foreign_folder`).
-        let mut files: Vec<String> = std::fs::read_dir(&self.temp)
+        let mut files: Vec<(String, Option<Fingerprint>)> = std::fs::read_dir(&self.temp)
             .map_err(|e| Error::io(&self.temp, "kan de map niet lezen", e))?
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n != MARKER)
+            .map(|n| {
+                let print = Fingerprint::of(&self.temp.join(&n));
+                (n, print)
+            })
             .collect();
-        files.sort();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
         self.write(MARKER, marker_text(&files))?;
         let old = self.target.with_file_name(format!(
             ".{}.old-{}",
@@ -613,7 +705,34 @@ mod tests {
         }
         // The marker lists what was written.
         let marker = std::fs::read_to_string(out.join(MARKER)).unwrap();
-        assert!(marker.ends_with("files:\na.txt\n"), "{marker}");
+        let crc = crc32fast::hash(b"2");
+        assert!(
+            marker.ends_with(&format!("files:\na.txt\t1\t{crc:08x}\n")),
+            "{marker}"
+        );
+        // A file binnenstad wrote and a planner edited since (same size) is
+        // not replaced: the folder is refused, naming it.
+        std::fs::write(out.join("a.txt"), "3").unwrap();
+        let e = OutputDir::create(&out, &[]).unwrap_err().to_string();
+        assert!(e.contains("a.txt") && e.contains("gewijzigd"), "{e}");
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "3");
+        std::fs::write(out.join("a.txt"), "2").unwrap();
+        // Deleted since: nothing to lose, replaced.
+        std::fs::remove_file(out.join("a.txt")).unwrap();
+        let o = OutputDir::create(&out, &[]).unwrap();
+        o.write("a.txt", "2").unwrap();
+        o.commit().unwrap();
+        // A marker that lists names only (before fingerprints): only added
+        // files count.
+        std::fs::write(
+            out.join(MARKER),
+            format!("{MARKER_TEXT}{MARKER_LIST}\na.txt\n"),
+        )
+        .unwrap();
+        std::fs::write(out.join("a.txt"), "edited").unwrap();
+        let o = OutputDir::create(&out, &[]).unwrap();
+        o.write("a.txt", "2").unwrap();
+        o.commit().unwrap();
         // A file a user put into a folder binnenstad wrote is never deleted by
         // the next run: the folder is refused, naming it, and the note stays.
         std::fs::write(out.join("notities.txt"), "n").unwrap();
@@ -639,6 +758,31 @@ mod tests {
         std::fs::write(out.join("old.txt"), "o").unwrap();
         OutputDir::create(&out, &[]).unwrap().commit().unwrap();
         assert!(!out.join("old.txt").exists());
+    }
+
+    /// Large files are fingerprinted by size and both ends: an edit at either
+    /// end or a change of size is seen, a copy (new modification time, same
+    /// content) is the same file.
+    #[test]
+    fn large_files_are_fingerprinted_by_size_and_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.geojson");
+        let mut text = vec![b'x'; (WHOLE_CRC_BYTES + 3 * EDGE_CRC_BYTES) as usize];
+        std::fs::write(&a, &text).unwrap();
+        let print = Fingerprint::of(&a).unwrap();
+        assert_eq!(print.size, text.len() as u64);
+        let b = dir.path().join("b.geojson");
+        std::fs::copy(&a, &b).unwrap();
+        assert_eq!(Fingerprint::of(&b), Some(print));
+        let n = text.len();
+        text[n - 10] = b'y';
+        std::fs::write(&b, &text).unwrap();
+        assert_ne!(Fingerprint::of(&b), Some(print));
+        text[n - 10] = b'x';
+        text.push(b'\n');
+        std::fs::write(&b, &text).unwrap();
+        assert_ne!(Fingerprint::of(&b), Some(print));
+        assert_eq!(Fingerprint::of(&dir.path().join("none")), None);
     }
 
     #[test]

@@ -518,6 +518,48 @@ fn address_key(t: &Tags) -> Option<String> {
     Some(format!("{street}|{number}|{unit}"))
 }
 
+/// One address for a building from the `(addr:street, addr:housenumber)` of
+/// the address nodes inside it: the street with the most addresses (ties:
+/// the first in alphabetical order) and its house number: one address as
+/// mapped ("Kalverstraat 12a"); several as the range of their numbers without
+/// additions ("Kalverstraat 10-14", the Dutch way to write a range), or the
+/// one number when they differ only in their additions (Amsterdam's floors
+/// "58-1", "58-2", "58-H" give "Kloveniersburgwal 58"). Other streets'
+/// addresses (a corner building) are left out. `None` without addresses.
+fn address_label(addresses: &[(&str, &str)]) -> Option<String> {
+    let mut streets: Vec<(&str, Vec<&str>)> = Vec::new();
+    for &(street, number) in addresses {
+        let (street, number) = (street.trim(), number.trim());
+        if street.is_empty() || number.is_empty() {
+            continue;
+        }
+        match streets.iter_mut().find(|(s, _)| *s == street) {
+            Some((_, numbers)) => numbers.push(number),
+            None => streets.push((street, vec![number])),
+        }
+    }
+    streets.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    let (street, mut numbers) = streets.into_iter().next()?;
+    // House-number order: the leading digits as a number, then the rest
+    // ("12" < "12a" < "12-1" < "14"; a number without digits last).
+    let key = |n: &str| {
+        let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
+        (digits.parse::<u64>().unwrap_or(u64::MAX), n.to_string())
+    };
+    numbers.sort_by_key(|n| key(n));
+    numbers.dedup();
+    if let [one] = numbers[..] {
+        return Some(format!("{street} {one}"));
+    }
+    let base = |n: &str| key(n).0;
+    let (first, last) = (base(numbers[0]), base(numbers[numbers.len() - 1]));
+    Some(match (first, last) {
+        (u64::MAX, _) | (_, u64::MAX) => format!("{street} {}", numbers[0]),
+        (a, b) if a == b => format!("{street} {a}"),
+        (a, b) => format!("{street} {a}-{b}"),
+    })
+}
+
 /// The use most units have when it is more than half of them; several uses
 /// without a majority → mixed; none → none.
 fn majority(uses: &[BuildingUse]) -> Option<BuildingUse> {
@@ -628,6 +670,7 @@ fn building_layer(
     for b in shapes {
         let mut tally = UnitTally::default();
         let mut node_landmarks: Vec<(&'static str, i64)> = Vec::new();
+        let mut addresses: Vec<(&str, &str)> = Vec::new();
         if let Some(rect) = b.shape.bounding_rect() {
             let envelope =
                 AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
@@ -638,6 +681,12 @@ fn building_layer(
                     continue;
                 }
                 tally.add(&node.tags);
+                if let (Some(street), Some(number)) = (
+                    node.tags.get("addr:street"),
+                    node.tags.get("addr:housenumber"),
+                ) {
+                    addresses.push((street, number));
+                }
                 if let Some(k) = tags::landmark_kind(&node.tags) {
                     node_landmarks.push((k, node.id));
                 }
@@ -779,12 +828,13 @@ fn building_layer(
             Some(r) => crate::model::bag_pand_id(r).into_owned(),
             None => b.osm_ids[0].clone(),
         };
-        let name = b.get("name").map(str::to_string).or_else(|| {
-            match (b.get("addr:street"), b.get("addr:housenumber")) {
-                (Some(s), Some(n)) => Some(format!("{s} {n}")),
-                _ => None,
-            }
-        });
+        // The address: the building's own, else that of the address nodes
+        // inside its footprint (most of Amsterdam maps them there).
+        let address = match (b.get("addr:street"), b.get("addr:housenumber")) {
+            (Some(s), Some(n)) => Some(format!("{} {}", s.trim(), n.trim())),
+            _ => address_label(&addresses),
+        };
+        let name = b.get("name").map(str::to_string).or(address.clone());
         let lift = tags::yes_no(b.get("building:lift")).or(tags::yes_no(b.get("lift")));
         let mut props = Map::new();
         props.insert("id".into(), json!(id));
@@ -814,6 +864,7 @@ fn building_layer(
         props.insert("non_dwelling".into(), json!(non_dwelling));
         props.insert("landmark".into(), opt_str(landmark));
         props.insert("name".into(), json!(name));
+        props.insert("address".into(), json!(address));
         props.insert("lift".into(), json!(lift));
         out.push(feature(id, polygon_geometry(&b.shape), props));
     }
@@ -1109,5 +1160,38 @@ fn push_derived(out: &mut Vec<Feature>, derived: &[MultiPolygon<f64>]) {
         props.insert("name".into(), Value::Null);
         props.insert("source".into(), json!(retail_core::method()));
         out.push(feature(id, polygon_geometry(shape), props));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::address_label;
+
+    #[test]
+    fn address_label_takes_the_main_street_and_its_number_range() {
+        assert_eq!(address_label(&[]), None);
+        assert_eq!(
+            address_label(&[("Kalverstraat", "12")]).as_deref(),
+            Some("Kalverstraat 12")
+        );
+        // House-number order, not text order ("9" before "10"); duplicates once.
+        let a = [
+            ("Kalverstraat", "10"),
+            ("Kalverstraat", "9"),
+            ("Kalverstraat", "12a"),
+            ("Kalverstraat", "9"),
+            ("Spui", "2"),
+        ];
+        assert_eq!(address_label(&a).as_deref(), Some("Kalverstraat 9-12"));
+        // Amsterdam's floor numbers: one house number.
+        let c = [
+            ("Kloveniersburgwal", "58-H"),
+            ("Kloveniersburgwal", "58-1"),
+            ("Kloveniersburgwal", "58-2"),
+        ];
+        assert_eq!(address_label(&c).as_deref(), Some("Kloveniersburgwal 58"));
+        // A tie between streets: the first alphabetically; blanks are skipped.
+        let b = [("Spui", "2"), ("Rokin", "7"), (" ", "3"), ("Damrak", " ")];
+        assert_eq!(address_label(&b).as_deref(), Some("Rokin 7"));
     }
 }
