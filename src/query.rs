@@ -440,6 +440,12 @@ impl SiteExplanation {
                 crate::labels::aantal(u64::from(r.homes), "woning", "woningen"),
                 r.group.as_deref().unwrap_or("geen doelgroep")
             );
+            let _ = writeln!(
+                s,
+                "    bruikbaar: {} = {} m²",
+                printable(&r.usable_basis),
+                nl_number(r.usable_m2, 0)
+            );
             for cond in &r.conditions {
                 let _ = writeln!(s, "    {}", printable(cond));
             }
@@ -624,6 +630,8 @@ pub struct SiteRow {
     pub homes: u32,
     /// Usable m².
     pub usable_m2: f64,
+    /// How the usable area was reached ([`Site::usable_basis`](crate::rules::sites::Site::usable_basis)).
+    pub usable_basis: String,
     /// Conditions.
     pub conditions: Vec<String>,
 }
@@ -703,6 +711,7 @@ fn site_row(
         verdict,
         homes,
         usable_m2: s.usable_m2.round(),
+        usable_basis: s.usable_basis.clone(),
         conditions: s.conditions.clone(),
     })
 }

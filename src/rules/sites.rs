@@ -218,6 +218,10 @@ pub struct Site {
     pub usable_m2: f64,
     /// The floor area (or, in the kernwinkelgebied, the storey count) was estimated.
     pub usable_estimated: bool,
+    /// How the usable area was reached, in Dutch with the numbers
+    /// (`312 m² bvo − begane grond 104 m² (plint blijft winkel) = 208 m² × 0,8
+    /// bruikbaar`), so a planner can follow 166 of 312 m².
+    pub usable_basis: String,
     /// Distance (m) from the building to the kernwinkelgebied (0 inside; `None` without one).
     pub core_distance_m: Option<f64>,
     /// Homes per group key.
@@ -275,6 +279,52 @@ pub fn site_type(
         BuildingUse::Office if listed => Some(SiteType::Kantoor),
         _ if listed => Some(SiteType::Overig),
         _ => None,
+    }
+}
+
+/// The usable area's derivation in words (see [`Site::usable_basis`]): the
+/// floor area taken (the whole building, the upper floors, the plint or the
+/// vacant units), then the usable share (1 for the BAG's oppervlakte).
+#[allow(clippy::too_many_arguments)]
+fn usable_basis(
+    kind: SiteType,
+    b: &Building,
+    in_core: bool,
+    hall: bool,
+    area: f64,
+    storey: f64,
+    gross: f64,
+    share: f64,
+) -> String {
+    use crate::labels::nl_number;
+    let m2 = |v: f64| format!("{} m²", nl_number(v, 0));
+    let source = if b.floor_area_usable {
+        "oppervlakte (BAG)"
+    } else {
+        "bvo"
+    };
+    let floors = if hall {
+        "1 bouwlaag aangenomen (hal)".to_string()
+    } else {
+        crate::labels::aantal(u64::from(b.floors.value.max(1)), "bouwlaag", "bouwlagen")
+    };
+    let taken = match kind {
+        SiteType::LeegstaandeUnits => format!("leegstaande units {}", m2(gross)),
+        SiteType::Aanloopstraat if b.usage == BuildingUse::Mixed => {
+            format!("de plint: {} {source} / {floors} = {}", m2(area), m2(gross))
+        }
+        _ if in_core => format!(
+            "{} {source} − begane grond {} (plint blijft winkel, {floors}) = {}",
+            m2(area),
+            m2(storey),
+            m2(gross)
+        ),
+        _ => format!("{} {source}", m2(area)),
+    };
+    if share == 1.0 {
+        format!("{taken}, al bruikbaar")
+    } else {
+        format!("{taken} × {} bruikbaar", nl_number(share, 2))
     }
 }
 
@@ -409,6 +459,7 @@ pub fn sites(
             settings.usable_share
         };
         let usable_m2 = gross * share;
+        let usable_basis = usable_basis(kind, b, in_core, hall, area, storey, gross, share);
         let usable_estimated = b.floor_area_m2.estimated || (in_core && b.floors.estimated);
         // The homes a hall would give on its guessed storeys (upper end).
         let hall_guess_m2 = if hall && area > 0.0 {
@@ -578,6 +629,7 @@ pub fn sites(
             best_homes: best.map_or(0, |(_, n, _)| n),
             usable_m2,
             usable_estimated,
+            usable_basis,
             core_distance_m,
             homes,
             conditions,
@@ -712,6 +764,11 @@ mod tests {
                 .usable_m2
         };
         assert!((usable("bag") - 300.0).abs() < 1e-9);
+        let bag = s
+            .iter()
+            .find(|x| layers.buildings[x.building].id == "bag")
+            .unwrap();
+        assert_eq!(bag.usable_basis, "300 m² oppervlakte (BAG), al bruikbaar");
         assert!((usable("gross") - 240.0).abs() < 1e-9);
     }
 
@@ -733,6 +790,15 @@ mod tests {
         let out = get("outside");
         // 300 m² × 0.8 = 240 m²: starters 55 m² → 4, gezinnen 85 m² → 2, studenten 30 m² → 8.
         assert!((out.usable_m2 - 240.0).abs() < 1e-9);
+        assert_eq!(out.usable_basis, "300 m² bvo × 0,80 bruikbaar");
+        // In the core the plint stays a shop: (300 − 100) × 0.8 = 160 m²,
+        // and the site says how.
+        let core = get("core");
+        assert!((core.usable_m2 - 160.0).abs() < 1e-9);
+        assert_eq!(
+            core.usable_basis,
+            "300 m² bvo − begane grond 100 m² (plint blijft winkel, 3 bouwlagen) = 200 m² × 0,80 bruikbaar"
+        );
         assert_eq!(out.homes["starters"], 4);
         assert_eq!(out.homes["gezinnen"], 2);
         assert_eq!(out.homes["studenten"], 8);
