@@ -417,6 +417,10 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
             .iter()
             .map(|(k, _)| *k)
             .collect(),
+        caveats: export::map_caveats(plan)
+            .into_iter()
+            .map(|c| (c.reason, c.explanation))
+            .collect(),
         groups: scenario
             .groups
             .iter()
@@ -624,6 +628,10 @@ pub fn report_input(
             .diagnostics
             .iter()
             .map(report::DiagnosticRow::from)
+            .collect(),
+        caveats: export::map_caveats(plan)
+            .into_iter()
+            .map(|c| (c.reason, c.explanation))
             .collect(),
         map_svg,
         attribution: ATTRIBUTION.to_string(),

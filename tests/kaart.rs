@@ -80,11 +80,20 @@ fn a_planner_clicks_a_building_in_kaart_html_and_reads_why() {
     for g in groups {
         let key = g["group"].as_str().unwrap();
         assert_eq!(g["verdict"], props[format!("verdict_{key}")], "{key}");
-        let expected: Vec<&str> = props[format!("reasons_{key}")]
+        // A reason the whole map shares is short in the layer and shown with
+        // its explanation (the layer's `caveats` table), as `site` prints it.
+        let expected: Vec<String> = props[format!("reasons_{key}")]
             .as_str()
             .unwrap()
             .split("; ")
             .filter(|s| !s.is_empty())
+            .map(|r| match buildings["caveats"][r].as_str() {
+                Some(e) => match r.strip_suffix(')') {
+                    Some(open) => format!("{open}: {e})"),
+                    None => format!("{r} ({e})"),
+                },
+                None => r.to_string(),
+            })
             .collect();
         let shown: Vec<&str> = g["reasons"]
             .as_array()

@@ -15,6 +15,10 @@
 //!   numbers]]]`. Reasons are split at `"; "` into parts, and every distinct
 //!   part is written once in `reasons` (most repeat: "plint in
 //!   kernwinkelgebied blijft open ...").
+//! - `caveats` maps a reason that holds for the whole map (`monumentstatus
+//!   onbekend`, `kinderopvang: onbekend (geen data)`) to its explanation; the
+//!   page shows such a reason whole (`monumentstatus onbekend (de kaart
+//!   markeert ...)`), the words `binnenstad site` prints.
 //! - `labels` is the one table of Dutch names for every key the rows hold
 //!   (amenity kinds, uses, zones, verdicts, site types, score components), from
 //!   [`crate::labels`].
@@ -47,6 +51,9 @@ pub struct KaartInput {
     pub kinds: Vec<AmenityKind>,
     /// Kinds the map has (almost) no data for: a need for them is onbekend, not unmet.
     pub unknown: Vec<AmenityKind>,
+    /// Reasons that hold for the whole map, as (short reason, explanation): the
+    /// rows carry the short reason, the page shows it with its explanation.
+    pub caveats: Vec<(String, String)>,
     /// The doelgroepen, in scenario order.
     pub groups: Vec<KaartGroup>,
     /// The group the buildings are coloured for when the page opens.
@@ -390,6 +397,7 @@ fn meta(input: &KaartInput) -> Value {
         "map_group": input.map_group,
         "kinds": kinds,
         "unknown": input.unknown.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "caveats": input.caveats.iter().map(|(r, e)| (r.clone(), json!(e))).collect::<serde_json::Map<_, _>>(),
         "groups": input.groups.iter().map(|g| json!({
             "key": g.key,
             "label": g.label,
@@ -511,6 +519,47 @@ mod tests {
         assert_eq!(r, vec![4897665, 52367625, 8, 31, -214, 20]);
     }
 
+    /// A reason the whole map shares is in the data once, short, and its
+    /// explanation once in `caveats` (issue 18), however many buildings say it.
+    #[test]
+    fn map_caveats_are_written_once() {
+        let short = "monumentstatus onbekend";
+        let building = |id: &str, extra: &str| KaartBuilding {
+            id: id.into(),
+            name: None,
+            usage: "residential",
+            zone: None,
+            footprint: vec![],
+            walk_m: vec![],
+            per_group: vec![Some((80.0, "voorwaardelijk", format!("{extra}{short}")))],
+        };
+        let input = KaartInput {
+            title: String::new(),
+            subtitle: String::new(),
+            attribution: String::new(),
+            kinds: vec![],
+            unknown: vec![],
+            caveats: vec![(short.into(), "de kaart markeert te weinig".into())],
+            groups: vec![],
+            map_group: String::new(),
+            buildings: (0..50)
+                .map(|i| building(&format!("b{i}"), if i % 2 == 0 { "" } else { "lift onbekend (3 bouwlagen); " }))
+                .collect(),
+            zones: vec![],
+            sites: vec![],
+            amenities: vec![],
+            horeca: vec![],
+            coverage: vec![],
+            streets: vec![],
+        };
+        let text = data(&input);
+        assert_eq!(text.matches(short).count(), 2, "once in reasons, once as the caveats key");
+        assert_eq!(text.matches("de kaart markeert te weinig").count(), 1);
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["caveats"][short], "de kaart markeert te weinig");
+        assert_eq!(doc["reasons"].as_array().unwrap().len(), 2);
+    }
+
     #[test]
     fn the_page_holds_its_library_and_no_address_outside() {
         let input = KaartInput {
@@ -519,6 +568,7 @@ mod tests {
             attribution: "© OpenStreetMap contributors".into(),
             kinds: vec![AmenityKind::Playground],
             unknown: vec![],
+            caveats: vec![],
             groups: vec![],
             map_group: String::new(),
             buildings: vec![KaartBuilding {

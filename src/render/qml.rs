@@ -774,6 +774,32 @@ mod tests {
         }
     }
 
+    /// Issue 18: the buildings' map-level caveats, which each reason only names,
+    /// are explained in the style: a virtual field and the map tip, escaped.
+    #[test]
+    fn building_style_explains_the_map_caveats() {
+        let text = "Redenen: monumentstatus onbekend = de kaart's <weinig> & \"meer\"";
+        let qml = buildings_with("gezinnen", text);
+        let root = testxml::parse(&qml).unwrap();
+        check_symbols(&root, GeomKind::Polygon);
+        let field = root
+            .child("expressionfields")
+            .and_then(|e| e.child("field"))
+            .expect("expression field");
+        assert_eq!(field.attr("name"), Some(CAVEATS_FIELD));
+        // A QGIS string literal: the quote doubled.
+        assert_eq!(
+            field.attr("expression"),
+            Some("'Redenen: monumentstatus onbekend = de kaart''s <weinig> & \"meer\"'")
+        );
+        let tip = root.child("mapTip").expect("map tip").text.clone();
+        assert!(tip.contains("[% \"reasons_gezinnen\" %]"), "{tip}");
+        assert!(tip.contains("de kaart&apos;s &lt;weinig&gt;") || tip.contains("de kaart's &lt;weinig&gt;"), "{tip}");
+        // Without caveats the style is the plain one.
+        assert_eq!(buildings_with("gezinnen", ""), buildings("gezinnen"));
+        assert!(!buildings("gezinnen").contains("expressionfields"));
+    }
+
     /// `isochrone --out`: one style per layer, one class per band, in the order
     /// of the minutes whatever order they were given in.
     #[test]

@@ -1881,10 +1881,13 @@ mod tests {
         let c = crit(&a, "monument");
         assert_eq!(c.status, Status::Unknown);
         assert_eq!(c.max_points, 0.0);
-        assert!(
-            a.reasons().contains("monumentstatus onbekend"),
-            "{}",
-            a.reasons()
+        // Short in the reasons; the explanation is the map's, written once.
+        assert_eq!(a.reasons().matches("monumentstatus onbekend").count(), 1);
+        assert!(!a.reasons().contains("de kaart markeert"), "{}", a.reasons());
+        assert_eq!(c.caveat(), Some(MapCaveat::monument()));
+        assert_eq!(
+            c.text().reason,
+            "monumentstatus onbekend (de kaart markeert te weinig gebouwen als monument om de rest als geen monument te lezen)"
         );
         assert_eq!(a.verdict, known.verdict);
     }
