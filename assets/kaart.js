@@ -372,9 +372,9 @@
     h += '<h3>Woningen per doelgroep</h3><table id="woningen">';
     groups.forEach(function (g, gi) { h += '<tr><td>' + esc(g.label) + '</td><td>' + nl(s[7][gi], 0) + '</td></tr>'; });
     h += '</table><h3>Scorecomponenten</h3><table id="componenten">';
-    s[4].forEach(function (c) { h += '<tr><td>' + esc(LB.component[c[0]] || c[0]) + '</td><td>' + nl(c[1] * 100, 0) + ' %</td></tr>'; });
+    s[4].forEach(function (v, ci) { var c = D.components[ci]; h += '<tr><td>' + esc(LB.component[c] || c) + '</td><td>' + nl(v * 100, 0) + ' %</td></tr>'; });
     h += '</table>';
-    if (s[9].length) h += '<h3>Voorwaarden</h3><ul>' + s[9].map(function (c) { return '<li>' + esc(explained(c)) + '</li>'; }).join('') + '</ul>';
+    if (s[9].length) h += '<h3>Voorwaarden</h3><ul>' + s[9].map(function (c) { return '<li>' + esc(explained(D.reasons[c])) + '</li>'; }).join('') + '</ul>';
     h += '<p><a href="#" id="naar-gebouw">Oordeel per doelgroep van dit gebouw</a></p>';
     info.innerHTML = h;
     info.dataset.gebouw = b[0];

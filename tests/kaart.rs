@@ -155,6 +155,20 @@ fn a_planner_clicks_a_building_in_kaart_html_and_reads_why() {
     ] {
         assert!(text.contains(word), "{word} in {text}");
     }
+    // Its conditions, written as numbers into the page's reasons table, read
+    // as in sites.geojson; the score components each with a percentage.
+    let first = &sites["features"][0]["properties"];
+    for c in first["conditions"].as_str().unwrap().split("; ") {
+        assert!(text.contains(c), "{c} in {text}");
+    }
+    let components = text
+        .split("Scorecomponenten")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .filter(|l| l.trim_end().ends_with('%'))
+        .count();
+    assert_eq!(components, 6, "{text}");
     assert!(
         site["zoom"].as_f64().unwrap() >= 17.0,
         "zoomed to the site: {site}"

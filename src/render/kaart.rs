@@ -19,6 +19,9 @@
 //!   onbekend`, `kinderopvang: onbekend (geen data)`) to its explanation; the
 //!   page shows such a reason whole (`monumentstatus onbekend (de kaart
 //!   markeert ...)`), the words `binnenstad site` prints.
+//! - Site rows: `[rank, building row, type, potential, component values in
+//!   the order of `components`, best group, best score, homes per group,
+//!   usable m², [condition numbers in `reasons`]]`.
 //! - `labels` is the one table of Dutch names for every key the rows hold
 //!   (amenity kinds, uses, zones, verdicts, site types, score components), from
 //!   [`crate::labels`].
@@ -338,7 +341,24 @@ pub fn data(input: &KaartInput) -> String {
             s
         })
         .collect();
-    let mut meta = meta(input);
+    // Site conditions share the table: most sites repeat a few ("vloeroppervlak
+    // geschat ...": 125 bytes a site written out, 40 of kaart.html's 76 MB at 1M).
+    let conditions: Vec<Vec<usize>> = input
+        .sites
+        .iter()
+        .map(|s| {
+            s.conditions
+                .iter()
+                .map(|c| {
+                    *reason_index.entry(c.as_str()).or_insert_with(|| {
+                        reasons.push(c.as_str());
+                        reasons.len() - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let mut meta = meta(input, &conditions);
     meta["reasons"] = json!(reasons);
     let meta = meta.to_string();
     let mut out =
@@ -357,7 +377,7 @@ pub fn data(input: &KaartInput) -> String {
 }
 
 /// Everything but the building rows.
-fn meta(input: &KaartInput) -> Value {
+fn meta(input: &KaartInput, conditions: &[Vec<usize>]) -> Value {
     let verdicts = crate::render::palette::VERDICTS;
     let kinds: Vec<&str> = input.kinds.iter().map(|k| k.as_str()).collect();
     let mut kind_labels = serde_json::Map::new();
@@ -427,17 +447,18 @@ fn meta(input: &KaartInput) -> Value {
             "street": crate::render::palette::STREET.hex(),
         },
         "zones": input.zones.iter().map(|(z, ps)| json!([z.as_str(), polygons(ps)])).collect::<Vec<_>>(),
-        "sites": input.sites.iter().map(|s| json!([
+        "components": input.sites.first().map(|s| s.components.iter().map(|(k, _)| *k).collect::<Vec<_>>()).unwrap_or_default(),
+        "sites": input.sites.iter().zip(conditions).map(|(s, c)| json!([
             s.rank,
             s.building,
             s.kind,
             round(s.potential, 1),
-            s.components.iter().map(|(k, v)| json!([k, round(*v, 2)])).collect::<Vec<_>>(),
+            s.components.iter().map(|(_, v)| round(*v, 2)).collect::<Vec<_>>(),
             s.best_group,
             round(s.best_score, 0),
             s.homes,
             round(s.usable_m2, 0),
-            s.conditions,
+            c,
         ])).collect::<Vec<_>>(),
         "amenities": input.amenities.iter().map(|(p, k, n)| json!([point(*p), k.as_str(), n])).collect::<Vec<_>>(),
         "horeca": input.horeca.iter().map(|(p, c, k, n)| json!([point(*p), c, k, n])).collect::<Vec<_>>(),
