@@ -4,6 +4,21 @@
 //! order, sorted by id; numbers are rounded here, at the edge, so files are
 //! byte-identical between runs. `io` then writes them. The property names are
 //! the contract the QGIS styles (`render::qml`) rely on.
+//!
+//! The two big layers, buildings and sites, are streamed ([`write_buildings`],
+//! [`write_sites`]: properties straight to text, no map per feature); the
+//! GeoPackage takes the same properties as features ([`buildings`], [`sites`]).
+//!
+//! # Proportional to the information (issue 18)
+//! A file holds what varies per feature; what holds for the whole map is
+//! written once. A reason the same for every building ([`map_caveats`]: the
+//! map marks too few monuments, has no data for a needed kind) is named short
+//! in each building's `reasons_<g>` (`monumentstatus onbekend`) and explained
+//! once in the collection's `description` and `caveats` members
+//! ([`caveats_text`]; 4 × 95 bytes a building at 70k before). Which amenity is
+//! the nearest per kind is not written per building (760 of 3,290 bytes): the
+//! `site` and `reach` commands name it. 70k synthetic city: 3,293 → 2,103
+//! bytes a building.
 
 use crate::error::Result;
 use crate::io::write::{GeoJsonWriter, OutFeature, round_to};

@@ -184,8 +184,13 @@ fn plan_on_amsterdam_writes_everything() {
 /// kaart.html; `site` says it whole. Which amenity is nearest is not written
 /// per building (760 of 3,290 bytes a building): `site` names it.
 fn map_level_reasons_are_explained_once(b: &Value, out: &std::path::Path) {
-    const WHY: &str = "de kaart markeert te weinig gebouwen als monument om de rest als geen monument te lezen";
-    assert_eq!(b["caveats"]["monumentstatus onbekend"], WHY, "{}", b["caveats"]);
+    const WHY: &str =
+        "de kaart markeert te weinig gebouwen als monument om de rest als geen monument te lezen";
+    assert_eq!(
+        b["caveats"]["monumentstatus onbekend"], WHY,
+        "{}",
+        b["caveats"]
+    );
     assert_eq!(
         b["caveats"]["kinderopvang: onbekend (geen data)"],
         "de kaart bevat er geen"
@@ -201,7 +206,8 @@ fn map_level_reasons_are_explained_once(b: &Value, out: &std::path::Path) {
     let r = props["reasons_gezinnen"].as_str().unwrap();
     assert!(r.split("; ").any(|x| x == "monumentstatus onbekend"), "{r}");
     assert!(
-        r.split("; ").any(|x| x == "kinderopvang: onbekend (geen data)"),
+        r.split("; ")
+            .any(|x| x == "kinderopvang: onbekend (geen data)"),
         "{r}"
     );
     assert!(
@@ -213,13 +219,19 @@ fn map_level_reasons_are_explained_once(b: &Value, out: &std::path::Path) {
     );
     for file in ["buildings.qml", "report.html", "kaart.html"] {
         let t = std::fs::read_to_string(out.join(file)).unwrap();
-        assert!(t.contains(WHY), "{file} does not explain the monument status");
+        assert!(
+            t.contains(WHY),
+            "{file} does not explain the monument status"
+        );
     }
     // One building explained alone: the whole sentence and the nearest amenity per kind.
     let v = site("0363100012165015");
     let g = group(&v, "gezinnen");
     let r = reasons(g);
-    assert!(r.contains(&format!("monumentstatus onbekend ({WHY})")), "{r:?}");
+    assert!(
+        r.contains(&format!("monumentstatus onbekend ({WHY})")),
+        "{r:?}"
+    );
     assert!(
         r.contains(&"kinderopvang: onbekend (geen data: de kaart bevat er geen)".to_string()),
         "{r:?}"

@@ -564,7 +564,16 @@ mod tests {
             groups: vec![],
             map_group: String::new(),
             buildings: (0..50)
-                .map(|i| building(&format!("b{i}"), if i % 2 == 0 { "" } else { "lift onbekend (3 bouwlagen); " }))
+                .map(|i| {
+                    building(
+                        &format!("b{i}"),
+                        if i % 2 == 0 {
+                            ""
+                        } else {
+                            "lift onbekend (3 bouwlagen); "
+                        },
+                    )
+                })
                 .collect(),
             zones: vec![],
             sites: vec![],
@@ -574,7 +583,11 @@ mod tests {
             streets: vec![],
         };
         let text = data(&input);
-        assert_eq!(text.matches(short).count(), 2, "once in reasons, once as the caveats key");
+        assert_eq!(
+            text.matches(short).count(),
+            2,
+            "once in reasons, once as the caveats key"
+        );
         assert_eq!(text.matches("de kaart markeert te weinig").count(), 1);
         let doc: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(doc["caveats"][short], "de kaart markeert te weinig");

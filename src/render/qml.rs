@@ -794,7 +794,11 @@ mod tests {
         );
         let tip = root.child("mapTip").expect("map tip").text.clone();
         assert!(tip.contains("[% \"reasons_gezinnen\" %]"), "{tip}");
-        assert!(tip.contains("de kaart&apos;s &lt;weinig&gt;") || tip.contains("de kaart's &lt;weinig&gt;"), "{tip}");
+        assert!(
+            tip.contains("de kaart&apos;s &lt;weinig&gt;")
+                || tip.contains("de kaart's &lt;weinig&gt;"),
+            "{tip}"
+        );
         // Without caveats the style is the plain one.
         assert_eq!(buildings_with("gezinnen", ""), buildings("gezinnen"));
         assert!(!buildings("gezinnen").contains("expressionfields"));

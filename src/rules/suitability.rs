@@ -1730,7 +1730,11 @@ mod tests {
         // Short in the reasons (every building of the map says it); the
         // explanation is the map's caveat, written once per output.
         assert_eq!(a.reasons(), "kinderopvang: onbekend (geen data)");
-        let c = a.criteria.iter().find(|c| c.key() == "need.daycare").unwrap();
+        let c = a
+            .criteria
+            .iter()
+            .find(|c| c.key() == "need.daycare")
+            .unwrap();
         assert_eq!(
             c.caveat().unwrap().full(),
             "kinderopvang: onbekend (geen data: de kaart bevat er geen)"
@@ -1883,7 +1887,11 @@ mod tests {
         assert_eq!(c.max_points, 0.0);
         // Short in the reasons; the explanation is the map's, written once.
         assert_eq!(a.reasons().matches("monumentstatus onbekend").count(), 1);
-        assert!(!a.reasons().contains("de kaart markeert"), "{}", a.reasons());
+        assert!(
+            !a.reasons().contains("de kaart markeert"),
+            "{}",
+            a.reasons()
+        );
         assert_eq!(c.caveat(), Some(MapCaveat::monument()));
         assert_eq!(
             c.text().reason,
