@@ -313,6 +313,15 @@
   }
   function buildingTitle(b, i) { return b[1] || ('Gebouw ' + b[0]); }
 
+  /* A reason that holds for the whole map is written short in the data
+   * ("monumentstatus onbekend"); D.caveats holds its explanation once. Shown
+   * whole, as the site command says it: "x: onbekend (geen data: uitleg)". */
+  function explained(r) {
+    var e = D.caveats && Object.prototype.hasOwnProperty.call(D.caveats, r) ? D.caveats[r] : null;
+    if (e === null) return r;
+    return r.charAt(r.length - 1) === ')' ? r.slice(0, -1) + ': ' + e + ')' : r + ' (' + e + ')';
+  }
+
   function showBuilding(i) {
     var b = B[i];
     highlight(i);
@@ -327,7 +336,7 @@
       if (!per) { h += '<span class="zacht">geen oordeel: geen woongebouw</span></div>'; return; }
       h += '<span class="oordeel" style="background:' + COL.verdict[per[1]] + '">' + esc(LB.verdict[per[1]]) + '</span> score ' + nl(per[0], 0) + ' van 100';
       if (per[2].length === 0) h += '<ul><li>voldoet aan alle criteria</li></ul>';
-      else h += '<ul class="redenen">' + per[2].map(function (r) { return '<li>' + esc(D.reasons[r]) + '</li>'; }).join('') + '</ul>';
+      else h += '<ul class="redenen">' + per[2].map(function (r) { return '<li>' + esc(explained(D.reasons[r])) + '</li>'; }).join('') + '</ul>';
       h += '</div>';
     });
     h += '<h3>Loopminuten per behoefte</h3><table id="loopminuten"><tr><th>doelgroep</th><th>voorziening</th><th>min</th><th>max</th><th></th></tr>';
@@ -363,9 +372,9 @@
     h += '<h3>Woningen per doelgroep</h3><table id="woningen">';
     groups.forEach(function (g, gi) { h += '<tr><td>' + esc(g.label) + '</td><td>' + nl(s[7][gi], 0) + '</td></tr>'; });
     h += '</table><h3>Scorecomponenten</h3><table id="componenten">';
-    s[4].forEach(function (c) { h += '<tr><td>' + esc(LB.component[c[0]] || c[0]) + '</td><td>' + nl(c[1] * 100, 0) + ' %</td></tr>'; });
+    s[4].forEach(function (v, ci) { var c = D.components[ci]; h += '<tr><td>' + esc(LB.component[c] || c) + '</td><td>' + nl(v * 100, 0) + ' %</td></tr>'; });
     h += '</table>';
-    if (s[9].length) h += '<h3>Voorwaarden</h3><ul>' + s[9].map(function (c) { return '<li>' + esc(c) + '</li>'; }).join('') + '</ul>';
+    if (s[9].length) h += '<h3>Voorwaarden</h3><ul>' + s[9].map(function (c) { return '<li>' + esc(explained(D.reasons[c])) + '</li>'; }).join('') + '</ul>';
     h += '<p><a href="#" id="naar-gebouw">Oordeel per doelgroep van dit gebouw</a></p>';
     info.innerHTML = h;
     info.dataset.gebouw = b[0];

@@ -4,11 +4,27 @@
 //! order, sorted by id; numbers are rounded here, at the edge, so files are
 //! byte-identical between runs. `io` then writes them. The property names are
 //! the contract the QGIS styles (`render::qml`) rely on.
+//!
+//! The two big layers, buildings and sites, are streamed ([`write_buildings`],
+//! [`write_sites`]: properties straight to text, no map per feature); the
+//! GeoPackage takes the same properties as features ([`buildings`], [`sites`]).
+//!
+//! # Proportional to the information (issue 18)
+//! A file holds what varies per feature; what holds for the whole map is
+//! written once. A reason the same for every building ([`map_caveats`]: the
+//! map marks too few monuments, has no data for a needed kind) is named short
+//! in each building's `reasons_<g>` (`monumentstatus onbekend`) and explained
+//! once in the collection's `description` and `caveats` members
+//! ([`caveats_text`]; 4 × 95 bytes a building at 70k before). Which amenity is
+//! the nearest per kind is not written per building (760 of 3,290 bytes): the
+//! `site` and `reach` commands name it. 70k synthetic city: 3,293 → 2,103
+//! bytes a building.
 
 use crate::error::Result;
 use crate::io::write::{GeoJsonWriter, OutFeature, round_to};
 use crate::network::KindDistances;
 use crate::plan::Plan;
+use crate::rules::suitability::MapCaveat;
 use crate::scenario::Scenario;
 use geo::{CoordsIter, Geometry};
 use rayon::prelude::*;
@@ -59,7 +75,7 @@ impl PropSink for Map<String, Value> {
 
 /// Property names that depend on the scenario, computed once per layer.
 struct BuildingKeys<'a> {
-    kinds: Vec<(String, String, Option<&'a KindDistances>)>,
+    kinds: Vec<(String, Option<&'a KindDistances>)>,
     groups: Vec<[String; 6]>,
     /// Whether an unmarked building is known not to be a monument / vacant
     /// (`model::monument_data`, `model::vacancy_data`); else it is null (onbekend).
@@ -78,13 +94,7 @@ impl<'a> BuildingKeys<'a> {
         let kinds = plan
             .walk_kinds(scenario)
             .into_iter()
-            .map(|k| {
-                (
-                    format!("walk_m_{k}"),
-                    format!("nearest_{k}"),
-                    KindDistances::find(&plan.walk, k),
-                )
-            })
+            .map(|k| (format!("walk_m_{k}"), KindDistances::find(&plan.walk, k)))
             .collect();
         let groups = scenario
             .groups
@@ -161,14 +171,11 @@ fn building_props<P: PropSink>(
         })
         .collect();
     p.put("vng_conflicts", vng.join("; "));
-    for (walk_key, nearest_key, kd) in &keys.kinds {
+    // Which amenity is the nearest is not written per building (760 of 3,290
+    // bytes a building at 70k): `binnenstad site ID` and `reach` name it.
+    for (walk_key, kd) in &keys.kinds {
         let metres = kd.and_then(|k| k.metres.get(i).copied().flatten());
-        let nearest = kd
-            .and_then(|k| k.nearest.get(i).copied().flatten())
-            .and_then(|a| plan.layers.amenities.get(a as usize))
-            .map(|a| a.id.as_str());
         p.round_opt(walk_key, metres, 1);
-        p.put(nearest_key, nearest);
     }
     for (gi, (g, k)) in scenario.groups.iter().zip(&keys.groups).enumerate() {
         if let Some(a) = plan.assessments.get(i).and_then(|per| per.get(gi)) {
@@ -229,9 +236,11 @@ pub fn write_buildings(
 ) -> Result<()> {
     let order = building_order(plan);
     let keys = BuildingKeys::new(plan, scenario);
-    writer.write_collection(
+    let members = caveat_members(&map_caveats(plan));
+    writer.write_collection_with(
         out,
         "buildings",
+        &members,
         order.len(),
         |k, buf| {
             let i = order[k];
@@ -267,66 +276,151 @@ pub fn buildings(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
         .collect()
 }
 
-/// The sites layer: ranked transformation candidates (footprints), with homes per group.
-pub fn sites(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
+/// Every property of site `site`, in the fixed order of sites.geojson.
+fn site_props<P: PropSink>(
+    plan: &Plan,
+    scenario: &Scenario,
+    site: &crate::rules::sites::Site,
+    b: &crate::model::Building,
+    p: &mut P,
+) {
     let (monument_known, vacancy_known) = (plan.suitability.monument_data, plan.vacancy_data);
+    p.put("rank", site.rank);
+    p.put("building_id", &b.id);
+    p.put("name", &b.name);
+    p.put("use", b.usage.as_str());
+    p.put("site_type", site.kind.as_str());
+    p.round("potential", site.potential, 1);
+    let c = &site.components;
+    for (k, v) in [
+        ("c_suitability", c.suitability),
+        ("c_vacancy", c.vacancy),
+        ("c_location", c.location),
+        ("c_fit", c.fit),
+        ("c_monument", c.monument),
+        ("c_data", c.data),
+    ] {
+        p.round(k, v, 2);
+    }
+    p.round_opt("core_distance_m", site.core_distance_m, 0);
+    p.put("vacant", marked(site.vacant, vacancy_known));
+    p.put("units_vacant", b.units.vacant);
+    p.put("monument", marked(b.monument, monument_known));
+    p.put("best_group", &site.best_group);
+    p.round("best_score", site.best_score, 0);
+    p.put("best_homes", site.best_homes);
+    p.round("usable_m2", site.usable_m2, 0);
+    p.put("usable_estimated", site.usable_estimated);
+    for g in &scenario.groups {
+        p.put(
+            &format!("homes_{}", g.name),
+            site.homes.get(&g.name).copied().unwrap_or(0),
+        );
+    }
+    p.put("conditions", site.conditions.join("; "));
+    p.put(
+        "label",
+        site_label(site.rank, b, site.best_group.as_deref(), site.best_homes),
+    );
+}
+
+/// The sites with their building, in rank order (a site whose building index
+/// is out of range is skipped, as it has no footprint to draw).
+fn site_buildings(plan: &Plan) -> Vec<(&crate::rules::sites::Site, &crate::model::Building)> {
     plan.sites
         .iter()
-        .filter_map(|site| {
-            let b = plan.layers.buildings.get(site.building)?;
+        .filter_map(|s| Some((s, plan.layers.buildings.get(s.building)?)))
+        .collect()
+}
+
+/// The sites layer, streamed like [`write_buildings`] (no map per site): ranked
+/// transformation candidates (footprints) with homes per group, in rank order;
+/// the same bytes as [`sites`] through [`GeoJsonWriter::collection`].
+pub fn write_sites(
+    plan: &Plan,
+    scenario: &Scenario,
+    writer: &GeoJsonWriter,
+    out: &mut (dyn std::io::Write + Send),
+) -> Result<()> {
+    let sites = site_buildings(plan);
+    writer.write_collection(
+        out,
+        "sites",
+        sites.len(),
+        |k, buf| {
+            let (site, b) = sites[k];
+            writer.feature_with(
+                buf,
+                &format!("site/{}", site.rank),
+                b.footprint.coords_count(),
+                |buf| writer.multi_polygon_into(buf, &b.footprint),
+                |p| site_props(plan, scenario, site, b, p),
+            )
+        },
+        &|_| {},
+    )
+}
+
+/// The sites layer as features (for the GeoPackage): ranked transformation
+/// candidates (footprints), with homes per group; the properties of sites.geojson.
+pub fn sites(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
+    site_buildings(plan)
+        .into_iter()
+        .map(|(site, b)| {
             let mut p = Map::new();
-            p.insert("rank".into(), json!(site.rank));
-            p.insert("building_id".into(), json!(b.id));
-            p.insert("name".into(), json!(b.name));
-            p.insert("use".into(), json!(b.usage.as_str()));
-            p.insert("site_type".into(), json!(site.kind.as_str()));
-            p.insert("potential".into(), round_to(site.potential, 1));
-            let c = &site.components;
-            for (k, v) in [
-                ("c_suitability", c.suitability),
-                ("c_vacancy", c.vacancy),
-                ("c_location", c.location),
-                ("c_fit", c.fit),
-                ("c_monument", c.monument),
-                ("c_data", c.data),
-            ] {
-                p.insert(k.into(), round_to(v, 2));
-            }
-            p.insert(
-                "core_distance_m".into(),
-                site.core_distance_m.map_or(Value::Null, |d| round_to(d, 0)),
-            );
-            p.insert("vacant".into(), json!(marked(site.vacant, vacancy_known)));
-            p.insert("units_vacant".into(), json!(b.units.vacant));
-            p.insert("monument".into(), json!(marked(b.monument, monument_known)));
-            p.insert("best_group".into(), json!(site.best_group));
-            p.insert("best_score".into(), round_to(site.best_score, 0));
-            p.insert("best_homes".into(), json!(site.best_homes));
-            p.insert("usable_m2".into(), round_to(site.usable_m2, 0));
-            p.insert("usable_estimated".into(), json!(site.usable_estimated));
-            for g in &scenario.groups {
-                p.insert(
-                    format!("homes_{}", g.name),
-                    json!(site.homes.get(&g.name).copied().unwrap_or(0)),
-                );
-            }
-            p.insert("conditions".into(), json!(site.conditions.join("; ")));
-            p.insert(
-                "label".into(),
-                json!(site_label(
-                    site.rank,
-                    b,
-                    site.best_group.as_deref(),
-                    site.best_homes
-                )),
-            );
-            Some(OutFeature {
+            site_props(plan, scenario, site, b, &mut p);
+            OutFeature {
                 id: format!("site/{}", site.rank),
                 geometry: Geometry::MultiPolygon(b.footprint.clone()),
                 properties: p,
-            })
+            }
         })
         .collect()
+}
+
+/// The caveats that hold for every building of the map (the monument status
+/// the map cannot tell, the needs it has no data for): each building's
+/// reasons carry the short [`MapCaveat::reason`], the outputs explain it once
+/// (buildings.geojson's `description` and `caveats` members, report.html's data
+/// problems, kaart.html's popups, the QGIS map tip).
+pub fn map_caveats(plan: &Plan) -> Vec<MapCaveat> {
+    MapCaveat::all(
+        plan.suitability.monument_data,
+        &plan.suitability.unknown_needs,
+    )
+}
+
+/// The map's caveats as one Dutch sentence, e.g. `Redenen die voor de hele kaart
+/// gelden: monumentstatus onbekend: de kaart markeert ...`; empty without any.
+pub fn caveats_text(caveats: &[MapCaveat]) -> String {
+    if caveats.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> = caveats
+        .iter()
+        .map(|c| format!("{} = {}", c.reason, c.explanation))
+        .collect();
+    format!(
+        "Redenen die voor de hele kaart gelden (kort in reasons_<doelgroep>): {}.",
+        items.join("; ")
+    )
+}
+
+/// The FeatureCollection members that carry the caveats once: `description`
+/// (GDAL and QGIS show it as the layer's DESCRIPTION) and `caveats`, the lookup
+/// table from the short reason to its explanation, for scripts. None without caveats.
+fn caveat_members(caveats: &[MapCaveat]) -> Vec<(&'static str, Value)> {
+    if caveats.is_empty() {
+        return Vec::new();
+    }
+    let table: Map<String, Value> = caveats
+        .iter()
+        .map(|c| (c.reason.clone(), Value::String(c.explanation.clone())))
+        .collect();
+    vec![
+        ("description", Value::String(caveats_text(caveats))),
+        ("caveats", Value::Object(table)),
+    ]
 }
 
 /// "3. Kalverstraat 12: 6 woningen voor starters", or without a name or

@@ -68,18 +68,15 @@ fn file(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
 }
 
 /// The GeoJSON layers of a plan, in drawing order, with their geometry kind and QGIS group.
-/// The buildings layer comes without features: it is streamed by [`export::write_buildings`].
+/// The buildings and sites layers come without features: they are streamed by
+/// [`export::write_buildings`] and [`export::write_sites`].
 pub fn layers(
     plan: &Plan,
     scenario: &Scenario,
 ) -> Vec<(&'static str, GeomKind, &'static str, Vec<OutFeature>)> {
     vec![
-        (
-            "sites",
-            GeomKind::Polygon,
-            "Analyse",
-            export::sites(plan, scenario),
-        ),
+        // Streamed by `export::write_sites`, as the buildings are.
+        ("sites", GeomKind::Polygon, "Analyse", Vec::new()),
         (
             "amenities",
             GeomKind::Point,
@@ -420,6 +417,10 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
             .iter()
             .map(|(k, _)| *k)
             .collect(),
+        caveats: export::map_caveats(plan)
+            .into_iter()
+            .map(|c| (c.reason, c.explanation))
+            .collect(),
         groups: scenario
             .groups
             .iter()
@@ -628,6 +629,10 @@ pub fn report_input(
             .iter()
             .map(report::DiagnosticRow::from)
             .collect(),
+        caveats: export::map_caveats(plan)
+            .into_iter()
+            .map(|c| (c.reason, c.explanation))
+            .collect(),
         map_svg,
         attribution: ATTRIBUTION.to_string(),
     }
@@ -649,15 +654,15 @@ pub struct StyledLayer {
 
 /// The layers of a plan with their styles, in drawing order.
 pub fn styled_layers(plan: &Plan, scenario: &Scenario) -> Vec<StyledLayer> {
-    let styles = render::qml::all(&scenario.output.map_group, GeomKind::Polygon);
+    let styles = styles(plan, scenario);
     layers(plan, scenario)
         .into_iter()
         .map(|(name, geometry, group, features)| {
-            // `layers` leaves the buildings to the streaming writer; tables need them whole.
-            let features = if name == "buildings" {
-                export::buildings(plan, scenario)
-            } else {
-                features
+            // `layers` leaves buildings and sites to the streaming writer; tables need them whole.
+            let features = match name {
+                "buildings" => export::buildings(plan, scenario),
+                "sites" => export::sites(plan, scenario),
+                _ => features,
             };
             let qml = match styles.iter().find(|s| s.layer == name) {
                 Some(s) => s.qml.clone(),
@@ -672,6 +677,17 @@ pub fn styled_layers(plan: &Plan, scenario: &Scenario) -> Vec<StyledLayer> {
             }
         })
         .collect()
+}
+
+/// The QGIS styles of a plan's layers: buildings coloured for the map group,
+/// with the map-level caveats their reasons name explained (see
+/// [`render::qml::buildings_with`]).
+fn styles(plan: &Plan, scenario: &Scenario) -> Vec<render::qml::StyleFile> {
+    render::qml::all_with(
+        &scenario.output.map_group,
+        GeomKind::Polygon,
+        &export::caveats_text(&export::map_caveats(plan)),
+    )
 }
 
 /// The GeoPackage tables for `layers` (see [`crate::io::gpkg::write`]).
@@ -869,7 +885,7 @@ fn write_layers(
         Format::GeoJson => Some(writer(plan, out_crs)?),
         Format::Gpkg => None,
     };
-    let styles = render::qml::all(&scenario.output.map_group, GeomKind::Polygon);
+    let styles = styles(plan, scenario);
     let mut qgs_layers = Vec::new();
     for (name, geometry, group, features) in layers(plan, scenario) {
         let file_name = format!("{name}.geojson");
@@ -895,6 +911,11 @@ fn write_layers(
             );
             sink.file(&file_name, &mut |w| {
                 export::write_buildings(plan, scenario, writer, w, &|n| progress.advance(n as u64))
+            })?;
+        } else if name == "sites" {
+            progress.start("write layers", None);
+            sink.file(&file_name, &mut |w| {
+                export::write_sites(plan, scenario, writer, w)
             })?;
         } else {
             progress.start("write layers", None);

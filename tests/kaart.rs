@@ -80,11 +80,20 @@ fn a_planner_clicks_a_building_in_kaart_html_and_reads_why() {
     for g in groups {
         let key = g["group"].as_str().unwrap();
         assert_eq!(g["verdict"], props[format!("verdict_{key}")], "{key}");
-        let expected: Vec<&str> = props[format!("reasons_{key}")]
+        // A reason the whole map shares is short in the layer and shown with
+        // its explanation (the layer's `caveats` table), as `site` prints it.
+        let expected: Vec<String> = props[format!("reasons_{key}")]
             .as_str()
             .unwrap()
             .split("; ")
             .filter(|s| !s.is_empty())
+            .map(|r| match buildings["caveats"][r].as_str() {
+                Some(e) => match r.strip_suffix(')') {
+                    Some(open) => format!("{open}: {e})"),
+                    None => format!("{r} ({e})"),
+                },
+                None => r.to_string(),
+            })
             .collect();
         let shown: Vec<&str> = g["reasons"]
             .as_array()
@@ -146,6 +155,20 @@ fn a_planner_clicks_a_building_in_kaart_html_and_reads_why() {
     ] {
         assert!(text.contains(word), "{word} in {text}");
     }
+    // Its conditions, written as numbers into the page's reasons table, read
+    // as in sites.geojson; the score components each with a percentage.
+    let first = &sites["features"][0]["properties"];
+    for c in first["conditions"].as_str().unwrap().split("; ") {
+        assert!(text.contains(c), "{c} in {text}");
+    }
+    let components = text
+        .split("Scorecomponenten")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .filter(|l| l.trim_end().ends_with('%'))
+        .count();
+    assert_eq!(components, 6, "{text}");
     assert!(
         site["zoom"].as_f64().unwrap() >= 17.0,
         "zoomed to the site: {site}"

@@ -318,7 +318,10 @@ impl PropWriter<'_> {
 const CHUNK: usize = 1024;
 
 impl GeoJsonWriter {
-    fn header(&self, name: &str) -> String {
+    /// `{"type":"FeatureCollection","name":…[,"crs":…][,member:…]*,"features":[`:
+    /// `members` are foreign members of the collection (RFC 7946 §6.1), e.g. a
+    /// layer's `description` (GDAL reads it as the layer's DESCRIPTION).
+    fn header(&self, name: &str, members: &[(&str, Value)]) -> String {
         let mut out = String::from("{\"type\":\"FeatureCollection\",\"name\":");
         out.push_str(&Value::String(name.to_string()).to_string());
         if !self.out_crs.is_geographic() || self.out_crs != Crs::WGS84 {
@@ -326,6 +329,12 @@ impl GeoJsonWriter {
             out.push_str(
                 &json!({"type": "name", "properties": {"name": self.out_crs.urn()}}).to_string(),
             );
+        }
+        for (key, value) in members {
+            out.push(',');
+            out.push_str(&Value::String((*key).to_string()).to_string());
+            out.push(':');
+            out.push_str(&value.to_string());
         }
         out.push_str(",\"features\":[\n");
         out
@@ -474,9 +483,24 @@ impl GeoJsonWriter {
         feature: impl Fn(usize, &mut Vec<u8>) -> Result<()> + Sync,
         tick: &(dyn Fn(usize) + Sync),
     ) -> Result<()> {
+        self.write_collection_with(out, name, &[], count, feature, tick)
+    }
+
+    /// [`Self::write_collection`] with foreign `members` written after `name`
+    /// (and `crs`), before the features: `(key, value)` in the order given.
+    pub fn write_collection_with(
+        &self,
+        out: &mut (dyn std::io::Write + Send),
+        name: &str,
+        members: &[(&str, Value)],
+        count: usize,
+        feature: impl Fn(usize, &mut Vec<u8>) -> Result<()> + Sync,
+        tick: &(dyn Fn(usize) + Sync),
+    ) -> Result<()> {
         use rayon::prelude::*;
         let io = |e: std::io::Error| crate::Error::io(format!("{name}.geojson"), "cannot write", e);
-        out.write_all(self.header(name).as_bytes()).map_err(io)?;
+        out.write_all(self.header(name, members).as_bytes())
+            .map_err(io)?;
         // Two chunks per thread in flight at most: bounded memory, full use of the
         // cores. Small layers of large features (coverage areas, zones) get small
         // chunks, so they are spread over the threads too.

@@ -420,6 +420,7 @@ pub fn write_folder(dir: &std::path::Path) {
             feature: "feature 1".into(),
             message: "floors estimated".into(),
         }],
+        caveats: Vec::new(),
         map_svg: Some(svg),
         attribution: "© OpenStreetMap contributors".into(),
     };

@@ -15,6 +15,13 @@
 //!   numbers]]]`. Reasons are split at `"; "` into parts, and every distinct
 //!   part is written once in `reasons` (most repeat: "plint in
 //!   kernwinkelgebied blijft open ...").
+//! - `caveats` maps a reason that holds for the whole map (`monumentstatus
+//!   onbekend`, `kinderopvang: onbekend (geen data)`) to its explanation; the
+//!   page shows such a reason whole (`monumentstatus onbekend (de kaart
+//!   markeert ...)`), the words `binnenstad site` prints.
+//! - Site rows: `[rank, building row, type, potential, component values in
+//!   the order of `components`, best group, best score, homes per group,
+//!   usable m², [condition numbers in `reasons`]]`.
 //! - `labels` is the one table of Dutch names for every key the rows hold
 //!   (amenity kinds, uses, zones, verdicts, site types, score components), from
 //!   [`crate::labels`].
@@ -47,6 +54,9 @@ pub struct KaartInput {
     pub kinds: Vec<AmenityKind>,
     /// Kinds the map has (almost) no data for: a need for them is onbekend, not unmet.
     pub unknown: Vec<AmenityKind>,
+    /// Reasons that hold for the whole map, as (short reason, explanation): the
+    /// rows carry the short reason, the page shows it with its explanation.
+    pub caveats: Vec<(String, String)>,
     /// The doelgroepen, in scenario order.
     pub groups: Vec<KaartGroup>,
     /// The group the buildings are coloured for when the page opens.
@@ -331,7 +341,24 @@ pub fn data(input: &KaartInput) -> String {
             s
         })
         .collect();
-    let mut meta = meta(input);
+    // Site conditions share the table: most sites repeat a few ("vloeroppervlak
+    // geschat ...": 125 bytes a site written out, 40 of kaart.html's 76 MB at 1M).
+    let conditions: Vec<Vec<usize>> = input
+        .sites
+        .iter()
+        .map(|s| {
+            s.conditions
+                .iter()
+                .map(|c| {
+                    *reason_index.entry(c.as_str()).or_insert_with(|| {
+                        reasons.push(c.as_str());
+                        reasons.len() - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let mut meta = meta(input, &conditions);
     meta["reasons"] = json!(reasons);
     let meta = meta.to_string();
     let mut out =
@@ -350,7 +377,7 @@ pub fn data(input: &KaartInput) -> String {
 }
 
 /// Everything but the building rows.
-fn meta(input: &KaartInput) -> Value {
+fn meta(input: &KaartInput, conditions: &[Vec<usize>]) -> Value {
     let verdicts = crate::render::palette::VERDICTS;
     let kinds: Vec<&str> = input.kinds.iter().map(|k| k.as_str()).collect();
     let mut kind_labels = serde_json::Map::new();
@@ -390,6 +417,7 @@ fn meta(input: &KaartInput) -> Value {
         "map_group": input.map_group,
         "kinds": kinds,
         "unknown": input.unknown.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "caveats": input.caveats.iter().map(|(r, e)| (r.clone(), json!(e))).collect::<serde_json::Map<_, _>>(),
         "groups": input.groups.iter().map(|g| json!({
             "key": g.key,
             "label": g.label,
@@ -419,17 +447,18 @@ fn meta(input: &KaartInput) -> Value {
             "street": crate::render::palette::STREET.hex(),
         },
         "zones": input.zones.iter().map(|(z, ps)| json!([z.as_str(), polygons(ps)])).collect::<Vec<_>>(),
-        "sites": input.sites.iter().map(|s| json!([
+        "components": input.sites.first().map(|s| s.components.iter().map(|(k, _)| *k).collect::<Vec<_>>()).unwrap_or_default(),
+        "sites": input.sites.iter().zip(conditions).map(|(s, c)| json!([
             s.rank,
             s.building,
             s.kind,
             round(s.potential, 1),
-            s.components.iter().map(|(k, v)| json!([k, round(*v, 2)])).collect::<Vec<_>>(),
+            s.components.iter().map(|(_, v)| round(*v, 2)).collect::<Vec<_>>(),
             s.best_group,
             round(s.best_score, 0),
             s.homes,
             round(s.usable_m2, 0),
-            s.conditions,
+            c,
         ])).collect::<Vec<_>>(),
         "amenities": input.amenities.iter().map(|(p, k, n)| json!([point(*p), k.as_str(), n])).collect::<Vec<_>>(),
         "horeca": input.horeca.iter().map(|(p, c, k, n)| json!([point(*p), c, k, n])).collect::<Vec<_>>(),
@@ -511,6 +540,60 @@ mod tests {
         assert_eq!(r, vec![4897665, 52367625, 8, 31, -214, 20]);
     }
 
+    /// A reason the whole map shares is in the data once, short, and its
+    /// explanation once in `caveats` (issue 18), however many buildings say it.
+    #[test]
+    fn map_caveats_are_written_once() {
+        let short = "monumentstatus onbekend";
+        let building = |id: &str, extra: &str| KaartBuilding {
+            id: id.into(),
+            name: None,
+            usage: "residential",
+            zone: None,
+            footprint: vec![],
+            walk_m: vec![],
+            per_group: vec![Some((80.0, "voorwaardelijk", format!("{extra}{short}")))],
+        };
+        let input = KaartInput {
+            title: String::new(),
+            subtitle: String::new(),
+            attribution: String::new(),
+            kinds: vec![],
+            unknown: vec![],
+            caveats: vec![(short.into(), "de kaart markeert te weinig".into())],
+            groups: vec![],
+            map_group: String::new(),
+            buildings: (0..50)
+                .map(|i| {
+                    building(
+                        &format!("b{i}"),
+                        if i % 2 == 0 {
+                            ""
+                        } else {
+                            "lift onbekend (3 bouwlagen); "
+                        },
+                    )
+                })
+                .collect(),
+            zones: vec![],
+            sites: vec![],
+            amenities: vec![],
+            horeca: vec![],
+            coverage: vec![],
+            streets: vec![],
+        };
+        let text = data(&input);
+        assert_eq!(
+            text.matches(short).count(),
+            2,
+            "once in reasons, once as the caveats key"
+        );
+        assert_eq!(text.matches("de kaart markeert te weinig").count(), 1);
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["caveats"][short], "de kaart markeert te weinig");
+        assert_eq!(doc["reasons"].as_array().unwrap().len(), 2);
+    }
+
     #[test]
     fn the_page_holds_its_library_and_no_address_outside() {
         let input = KaartInput {
@@ -519,6 +602,7 @@ mod tests {
             attribution: "© OpenStreetMap contributors".into(),
             kinds: vec![AmenityKind::Playground],
             unknown: vec![],
+            caveats: vec![],
             groups: vec![],
             map_group: String::new(),
             buildings: vec![KaartBuilding {

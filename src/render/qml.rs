@@ -356,6 +356,19 @@ pub fn zones() -> String {
 /// voorwaardelijk amber, ongeschikt red, onbekend slate blue, anything else
 /// (no verdict) grey.
 pub fn buildings(group: &str) -> String {
+    buildings_with(group, "")
+}
+
+/// The virtual field of buildings.qml that explains the map's caveats.
+pub const CAVEATS_FIELD: &str = "kanttekeningen_kaart";
+
+/// [`buildings`] that also explains the map-level `caveats` (Dutch text, see
+/// `export::caveats_text`; empty: none), which each building's reasons only
+/// name (`monumentstatus onbekend`): a virtual field [`CAVEATS_FIELD`] holding
+/// the text (QGIS shows it in the attribute table, the identify panel and the
+/// form, without a byte per building in the file) and a map tip with the map
+/// group's verdict, its reasons and the text.
+pub fn buildings_with(group: &str, caveats: &str) -> String {
     let outline = Rgba::rgb(90, 90, 90);
     let mut cats: Vec<Category> = palette::VERDICTS
         .iter()
@@ -372,12 +385,22 @@ pub fn buildings(group: &str) -> String {
         symbol: fill_symbol("#", palette::verdict(None), outline, 0.1),
     });
     let attr = format!("verdict_{group}");
-    document(
-        GeomKind::Polygon,
-        &categorized(&attr, cats),
-        None,
-        "building_id",
-    )
+    let mut renderer = categorized(&attr, cats);
+    if !caveats.is_empty() {
+        // A QGIS string literal: single quotes doubled.
+        let literal = format!("'{}'", caveats.replace('\'', "''"));
+        let _ = writeln!(
+            renderer,
+            "  <expressionfields>\n    <field name=\"{CAVEATS_FIELD}\" expression=\"{}\" type=\"10\" typeName=\"string\" length=\"0\" precision=\"0\" subType=\"0\" comment=\"\"/>\n  </expressionfields>",
+            xml_escape(&literal)
+        );
+        let tip = format!(
+            "<b>[% \"building_id\" %]</b> [% \"name\" %]<br>{group}: [% \"verdict_{group}\" %] ([% \"score_{group}\" %])<br>[% \"reasons_{group}\" %]<hr><i>{}</i>",
+            xml_escape(caveats)
+        );
+        let _ = writeln!(renderer, "  <mapTip>{}</mapTip>", xml_escape(&tip));
+    }
+    document(GeomKind::Polygon, &renderer, None, "building_id")
 }
 
 /// `sites.qml`: one symbol (purple circle for points, bold purple outline for
@@ -650,6 +673,11 @@ pub struct StyleFile {
 /// The styles of the seven output layers; buildings are coloured by the
 /// verdict of `map_group`, sites are drawn as `sites_geometry`.
 pub fn all(map_group: &str, sites_geometry: GeomKind) -> Vec<StyleFile> {
+    all_with(map_group, sites_geometry, "")
+}
+
+/// [`all`] with the buildings' map-level `caveats` explained (see [`buildings_with`]).
+pub fn all_with(map_group: &str, sites_geometry: GeomKind, caveats: &str) -> Vec<StyleFile> {
     vec![
         StyleFile {
             layer: "sites",
@@ -669,7 +697,7 @@ pub fn all(map_group: &str, sites_geometry: GeomKind) -> Vec<StyleFile> {
         StyleFile {
             layer: "buildings",
             geometry: GeomKind::Polygon,
-            qml: buildings(map_group),
+            qml: buildings_with(map_group, caveats),
         },
         StyleFile {
             layer: "coverage",
@@ -744,6 +772,36 @@ mod tests {
         {
             assert!(names.contains(&c.attr("symbol").unwrap()));
         }
+    }
+
+    /// Issue 18: the buildings' map-level caveats, which each reason only names,
+    /// are explained in the style: a virtual field and the map tip, escaped.
+    #[test]
+    fn building_style_explains_the_map_caveats() {
+        let text = "Redenen: monumentstatus onbekend = de kaart's <weinig> & \"meer\"";
+        let qml = buildings_with("gezinnen", text);
+        let root = testxml::parse(&qml).unwrap();
+        check_symbols(&root, GeomKind::Polygon);
+        let field = root
+            .child("expressionfields")
+            .and_then(|e| e.child("field"))
+            .expect("expression field");
+        assert_eq!(field.attr("name"), Some(CAVEATS_FIELD));
+        // A QGIS string literal: the quote doubled.
+        assert_eq!(
+            field.attr("expression"),
+            Some("'Redenen: monumentstatus onbekend = de kaart''s <weinig> & \"meer\"'")
+        );
+        let tip = root.child("mapTip").expect("map tip").text.clone();
+        assert!(tip.contains("[% \"reasons_gezinnen\" %]"), "{tip}");
+        assert!(
+            tip.contains("de kaart&apos;s &lt;weinig&gt;")
+                || tip.contains("de kaart's &lt;weinig&gt;"),
+            "{tip}"
+        );
+        // Without caveats the style is the plain one.
+        assert_eq!(buildings_with("gezinnen", ""), buildings("gezinnen"));
+        assert!(!buildings("gezinnen").contains("expressionfields"));
     }
 
     /// `isochrone --out`: one style per layer, one class per band, in the order

@@ -31,6 +31,10 @@ pub struct ReportInput {
     pub zones: Vec<ZoneRow>,
     /// Data problems (warnings and errors from loading and checks).
     pub diagnostics: Vec<DiagnosticRow>,
+    /// Reasons that hold for the whole map, as (short reason, explanation):
+    /// buildings.geojson's reasons name them short (`monumentstatus onbekend`),
+    /// the report explains each once under the data problems.
+    pub caveats: Vec<(String, String)>,
     /// The map as SVG (from [`super::map::svg`]), embedded inline; `None` leaves it out.
     pub map_svg: Option<String>,
     /// Data sources and licences.
@@ -361,6 +365,17 @@ pub fn html(input: &ReportInput) -> String {
     }
 
     s.push_str("<h2 id=\"problems\">Gegevensproblemen</h2>\n");
+    if !input.caveats.is_empty() {
+        s.push_str("<p>Redenen die voor de hele kaart gelden: in de redenen per gebouw (buildings.geojson, kaart.html) kort genoemd, hier uitgelegd.</p>\n");
+        table_open(&mut s, &[("reden", false), ("uitleg", false)]);
+        for (reason, explanation) in &input.caveats {
+            s.push_str("<tr>");
+            td(&mut s, reason);
+            td(&mut s, explanation);
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</tbody></table>\n");
+    }
     if input.diagnostics.is_empty() {
         s.push_str("<p>Geen gegevensproblemen gevonden.</p>\n");
     } else {
@@ -468,6 +483,10 @@ mod tests {
                 feature: "feature 3 (id <x>)".into(),
                 message: "ring not closed".into(),
             }],
+            caveats: vec![(
+                "monumentstatus onbekend".into(),
+                format!("te weinig monumenten in de kaart {NASTY}"),
+            )],
             map_svg: Some("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><text>map</text></svg>".into()),
             attribution: String::new(),
         }
@@ -505,6 +524,23 @@ mod tests {
         assert_eq!(h, html(&input()));
     }
 
+    /// A map-level caveat, which the buildings' reasons only name, is explained
+    /// once under the data problems (issue 18).
+    #[test]
+    fn map_caveats_are_explained_once_under_data_problems() {
+        let h = html(&input());
+        let problems = &h[h.find("id=\"problems\"").unwrap()..];
+        assert_eq!(h.matches("<td>monumentstatus onbekend</td>").count(), 1);
+        assert!(problems.contains(
+            "<td>monumentstatus onbekend</td><td>te weinig monumenten in de kaart Café &quot;De &lt;Nacht&gt;&quot; &amp; Co</td>"
+        ));
+        let none = html(&ReportInput {
+            caveats: Vec::new(),
+            ..input()
+        });
+        assert!(!none.contains("hele kaart gelden"));
+    }
+
     /// A need without data shows no homes inside or outside (not "0 inside,
     /// all outside" beside "onbekend").
     #[test]
@@ -536,7 +572,9 @@ mod tests {
         let h = html(&i);
         assert_eq!(h.matches("plint in kernwinkelgebied").count(), 1, "{h}");
         assert!(h.contains("alleen de verdiepingen (2 van 3 bouwlagen)"));
-        assert_eq!(h.matches("monumentstatus onbekend").count(), 1);
+        // Once among the sites (the data problems explain the map's caveats apart).
+        let sites = &h[..h.find("id=\"problems\"").unwrap()];
+        assert_eq!(sites.matches("monumentstatus onbekend").count(), 1);
         assert!(h.contains("<li>vloeroppervlak geschat</li>"));
         assert!(h.contains("transformatiepotentie (0-100)"));
         assert!(h.contains("<td class=\"n\">92,4</td>"));

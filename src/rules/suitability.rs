@@ -410,6 +410,68 @@ pub struct Assessment {
     pub floors: FloorsAdvice,
 }
 
+/// The short reason of an unknown monument status (see [`MapCaveat::monument`]).
+pub const MONUMENT_UNKNOWN_REASON: &str = "monumentstatus onbekend";
+
+/// The short reason of a need the map has no (or too little) data for, e.g.
+/// `kinderopvang: onbekend (geen data)` (see [`MapCaveat::need`]).
+pub fn need_unknown_reason(kind: AmenityKind) -> String {
+    format!("{}: onbekend (geen data)", kind_nl(kind))
+}
+
+/// A caveat that holds for the whole map, not one building: the short phrase
+/// every affected building's reasons carry, and its explanation, written once
+/// per output (the layer's description, report.html's data problems,
+/// kaart.html's popups, the QGIS map tip). Dutch, as the reasons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapCaveat {
+    /// The phrase in the reasons, e.g. `monumentstatus onbekend`.
+    pub reason: String,
+    /// Why, e.g. `de kaart markeert te weinig gebouwen als monument om de rest
+    /// als geen monument te lezen`.
+    pub explanation: String,
+}
+
+impl MapCaveat {
+    /// The map marks too few buildings as monument to read the rest as none
+    /// (`plan::monument_data` false).
+    pub fn monument() -> Self {
+        MapCaveat {
+            reason: MONUMENT_UNKNOWN_REASON.into(),
+            explanation: "de kaart markeert te weinig gebouwen als monument om de rest als geen monument te lezen".into(),
+        }
+    }
+    /// A need kind with `mapped` amenities in the map, too few to judge
+    /// (`SuitabilitySettings::unknown_needs`).
+    pub fn need(kind: AmenityKind, mapped: u32) -> Self {
+        MapCaveat {
+            reason: need_unknown_reason(kind),
+            explanation: match mapped {
+                0 => "de kaart bevat er geen".into(),
+                n => format!("de kaart bevat er maar {n}, te weinig voor het studiegebied"),
+            },
+        }
+    }
+    /// The caveats of a map: the monument status unless `monument_data`, then
+    /// every kind of `unknown_needs` (kind, amenities mapped) in that order.
+    pub fn all(monument_data: bool, unknown_needs: &[(AmenityKind, u32)]) -> Vec<MapCaveat> {
+        (!monument_data)
+            .then(MapCaveat::monument)
+            .into_iter()
+            .chain(unknown_needs.iter().map(|&(k, n)| MapCaveat::need(k, n)))
+            .collect()
+    }
+    /// The reason with its explanation, as one building's explanation shows it:
+    /// `kinderopvang: onbekend (geen data: de kaart bevat er geen)`.
+    pub fn full(&self) -> String {
+        match self.reason.strip_suffix(')') {
+            // "x: onbekend (geen data" + ": " + explanation + ")"
+            Some(open) => format!("{open}: {})", self.explanation),
+            None => format!("{} ({})", self.reason, self.explanation),
+        }
+    }
+}
+
 impl Assessment {
     /// The fail, warn and unknown reasons joined with `"; "`: knock-outs first,
     /// then other fails, then warnings, then needs without data, each in
@@ -697,16 +759,7 @@ impl Criterion {
                     num(f64::from(*max_minutes))
                 ),
             },
-            Measure::NeedUnknown { kind, mapped } => match mapped {
-                0 => format!(
-                    "{}: onbekend (geen data: de kaart bevat er geen)",
-                    kind_nl(*kind)
-                ),
-                n => format!(
-                    "{}: onbekend (geen data: de kaart bevat er maar {n}, te weinig voor het studiegebied)",
-                    kind_nl(*kind)
-                ),
-            },
+            Measure::NeedUnknown { kind, .. } => need_unknown_reason(*kind),
             Measure::NeedUnreachable { kind, cut_off } => {
                 if *cut_off {
                     format!(
@@ -825,11 +878,26 @@ impl Criterion {
             Measure::Monument { monument } => if *monument {
                 "monument: transformatie mogelijk maar lastiger"
             } else if self.status == Status::Unknown {
-                "monumentstatus onbekend (de kaart markeert te weinig gebouwen als monument om de rest als geen monument te lezen)"
+                MONUMENT_UNKNOWN_REASON
             } else {
                 "geen monument bekend in de data"
             }
             .into(),
+        }
+    }
+
+    /// The map-level caveat behind this criterion's reason, when its reason is
+    /// one: the same for every building of the map (the map marks too few
+    /// monuments; the map has no or too few amenities of a needed kind), so
+    /// layers write the short [`reason`](Self::reason) per building and the
+    /// [`MapCaveat::explanation`] once. `None` for a building's own finding.
+    pub fn caveat(&self) -> Option<MapCaveat> {
+        match &self.measure {
+            Measure::NeedUnknown { kind, mapped } => Some(MapCaveat::need(*kind, *mapped)),
+            Measure::Monument { monument: false } if self.status == Status::Unknown => {
+                Some(MapCaveat::monument())
+            }
+            _ => None,
         }
     }
 
@@ -843,7 +911,8 @@ impl Criterion {
             points: self.points,
             max_points: self.max_points,
             knockout: self.knockout,
-            reason: self.reason(),
+            // One building explained alone: the whole sentence, caveat included.
+            reason: self.caveat().map_or_else(|| self.reason(), |c| c.full()),
         }
     }
 }
@@ -1658,8 +1727,20 @@ mod tests {
         // name it.
         assert_eq!(known.verdict, Verdict::Geschikt);
         assert_eq!(a.verdict, Verdict::Geschikt);
+        // Short in the reasons (every building of the map says it); the
+        // explanation is the map's caveat, written once per output.
+        assert_eq!(a.reasons(), "kinderopvang: onbekend (geen data)");
+        let c = a
+            .criteria
+            .iter()
+            .find(|c| c.key() == "need.daycare")
+            .unwrap();
         assert_eq!(
-            a.reasons(),
+            c.caveat().unwrap().full(),
+            "kinderopvang: onbekend (geen data: de kaart bevat er geen)"
+        );
+        assert_eq!(
+            c.text().reason,
             "kinderopvang: onbekend (geen data: de kaart bevat er geen)"
         );
         // Half the needs unknown: the data cannot carry geschikt.
@@ -1804,10 +1885,17 @@ mod tests {
         let c = crit(&a, "monument");
         assert_eq!(c.status, Status::Unknown);
         assert_eq!(c.max_points, 0.0);
+        // Short in the reasons; the explanation is the map's, written once.
+        assert_eq!(a.reasons().matches("monumentstatus onbekend").count(), 1);
         assert!(
-            a.reasons().contains("monumentstatus onbekend"),
+            !a.reasons().contains("de kaart markeert"),
             "{}",
             a.reasons()
+        );
+        assert_eq!(c.caveat(), Some(MapCaveat::monument()));
+        assert_eq!(
+            c.text().reason,
+            "monumentstatus onbekend (de kaart markeert te weinig gebouwen als monument om de rest als geen monument te lezen)"
         );
         assert_eq!(a.verdict, known.verdict);
     }
@@ -1893,7 +1981,7 @@ mod tests {
         let c = crit(&a, "need.playground");
         assert_eq!(c.status, Status::Unknown);
         assert_eq!(
-            c.reason(),
+            c.caveat().unwrap().full(),
             "speeltuin: onbekend (geen data: de kaart bevat er geen)"
         );
     }
