@@ -162,9 +162,9 @@ fn building_props<P: PropSink>(
         .collect();
     p.put("vng_conflicts", vng.join("; "));
     for (walk_key, nearest_key, kd) in &keys.kinds {
-        let metres = kd.and_then(|k| k.metres.get(i).copied().flatten());
+        let metres = kd.and_then(|k| k.metres(i));
         let nearest = kd
-            .and_then(|k| k.nearest.get(i).copied().flatten())
+            .and_then(|k| k.nearest(i))
             .and_then(|a| plan.layers.amenities.get(a as usize))
             .map(|a| a.id.as_str());
         p.round_opt(walk_key, metres, 1);

@@ -690,7 +690,7 @@ mod tests {
             unknown_needs: Vec::new(),
             monument_data: true,
         };
-        let a = assess_all(layers, facts, &groups, &settings);
+        let a = assess_all(layers, facts, None, &groups, &settings);
         sites(layers, facts, &a, &groups, &site_settings())
     }
 

@@ -52,6 +52,7 @@
 //! fail decisions and the points are computed in `f64` before storing.
 
 use crate::model::{AmenityKind, Building, HorecaCategory, Layers, ZoneCharacter};
+use crate::network::KindDistances;
 use crate::scenario::{Acceptance, Doelgroep, SuitabilitySettings};
 use geo::Point;
 use rayon::prelude::*;
@@ -119,6 +120,44 @@ impl FromIterator<(AmenityKind, Option<(f64, usize)>)> for WalkFacts {
     }
 }
 
+/// Where [`assess`] reads one building's walking facts: a [`WalkFacts`] of its
+/// own, or the plan's one table of distances by building index ([`WalkAt`]).
+trait Walking {
+    /// `None`: the map holds none of this kind; `Some(None)`: unreachable;
+    /// else the distance (m) and the amenity's index.
+    fn lookup(&self, kind: AmenityKind) -> Option<Option<(f64, usize)>>;
+    /// The map holds some kind and the building reaches none of them (it lies
+    /// on a loose network part).
+    fn cut_off(&self) -> bool;
+}
+
+impl Walking for WalkFacts {
+    fn lookup(&self, kind: AmenityKind) -> Option<Option<(f64, usize)>> {
+        self.get(&kind).copied()
+    }
+    fn cut_off(&self) -> bool {
+        self.iter().next().is_some() && self.iter().all(|(_, w)| w.is_none())
+    }
+}
+
+/// One building's row of the distance table, read in place (no copy):
+/// the same facts as [`WalkFacts`] built from it.
+#[derive(Debug, Clone, Copy)]
+struct WalkAt<'a> {
+    table: &'a [KindDistances],
+    building: usize,
+}
+
+impl Walking for WalkAt<'_> {
+    fn lookup(&self, kind: AmenityKind) -> Option<Option<(f64, usize)>> {
+        KindDistances::find(self.table, kind)
+            .map(|k| k.get(self.building).map(|(m, a)| (m, a as usize)))
+    }
+    fn cut_off(&self) -> bool {
+        !self.table.is_empty() && self.table.iter().all(|k| k.metres(self.building).is_none())
+    }
+}
+
 /// What is known about one building before judging it (filled by the pipeline).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuildingFacts {
@@ -130,7 +169,10 @@ pub struct BuildingFacts {
     pub in_retail_core: bool,
     /// Network walking distance (m) to the nearest amenity of each kind, and that
     /// amenity's index in `layers.amenities`; `None` = none reachable. A kind
-    /// missing from the map counts as unreachable.
+    /// missing from the map counts as unreachable. Read by [`assess`] and by
+    /// [`assess_all`] without a table; the pipeline leaves it empty and passes
+    /// its one table of distances to [`assess_all`] instead (a copy here cost
+    /// about 0.67 GB at 1M buildings and 21 kinds).
     pub walk: WalkFacts,
     /// Businesses within their VNG guide distance: (index in `layers.businesses`,
     /// distance m, guide distance m).
@@ -314,8 +356,9 @@ pub enum Measure {
         category: HorecaCategory,
         /// Minimum distance (m).
         min_m: f32,
-        /// The nearest horeca of this category or heavier, if any.
-        nearest: Option<HorecaHit>,
+        /// The nearest horeca of this category or heavier, if any (boxed: the
+        /// largest variant otherwise, it set the size of every criterion).
+        nearest: Option<Box<HorecaHit>>,
     },
     /// The plint in the kernwinkelgebied stays open.
     Plint {
@@ -981,6 +1024,7 @@ pub fn assess(
     assess_near(
         building,
         facts,
+        &facts.walk,
         layers,
         group,
         &name,
@@ -1028,6 +1072,7 @@ impl FamilyShares {
 fn assess_near(
     building: &Building,
     facts: &BuildingFacts,
+    walking: &impl Walking,
     layers: &Layers,
     group: &Doelgroep,
     group_name: &Arc<str>,
@@ -1073,7 +1118,7 @@ fn assess_near(
 
     // Needs: walking minutes at the group's speed. A building that reaches no
     // amenity of any kind the map holds lies on a loose network part.
-    let cut_off = facts.walk.iter().next().is_some() && facts.walk.iter().all(|(_, w)| w.is_none());
+    let cut_off = walking.cut_off();
     for (&kind, &max_minutes) in &group.needs_minutes {
         if let Some(&(_, mapped)) = settings.unknown_needs.iter().find(|(k, _)| *k == kind) {
             // No data: not failed, not in the score, named in the reasons.
@@ -1086,7 +1131,7 @@ fn assess_near(
             continue;
         }
         let warn_minutes = max_minutes * settings.warn_factor;
-        let Some(entry) = facts.walk.get(&kind) else {
+        let Some(entry) = walking.lookup(kind) else {
             // The map holds none of this kind: no data, not a fail.
             push(
                 Measure::NeedUnknown { kind, mapped: 0 },
@@ -1166,14 +1211,16 @@ fn assess_near(
         let nearest = near[usize::from(category.number() - 1)];
         let close = nearest.is_some_and(|(_, d)| d < min_m);
         let share = horeca_share(nearest.map(|(_, d)| d), min_m);
-        let nearest = nearest.map(|(index, distance_m)| HorecaHit {
-            index,
-            distance_m: distance_m as f32,
-            category: layers.horeca.get(index).map_or(category, |h| h.category),
-            label: horeca_index
-                .label(index)
-                .cloned()
-                .unwrap_or_else(|| Arc::from("horeca")),
+        let nearest = nearest.map(|(index, distance_m)| {
+            Box::new(HorecaHit {
+                index,
+                distance_m: distance_m as f32,
+                category: layers.horeca.get(index).map_or(category, |h| h.category),
+                label: horeca_index
+                    .label(index)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from("horeca")),
+            })
         });
         push(
             Measure::Horeca {
@@ -1424,12 +1471,16 @@ fn vng_label(layers: &Layers, index: usize) -> String {
 /// on the number of threads.
 ///
 /// `facts` is parallel to `layers.buildings`; when the lengths differ, only the
-/// common prefix is assessed. A non-dwelling ([`Building::non_dwelling`]: shed,
+/// common prefix is assessed. `walk` is the walking-distance table from
+/// [`crate::network::distances`] for the same buildings, read by building index
+/// (what the pipeline passes: its one copy); `None` reads each building's
+/// `facts.walk` instead. A non-dwelling ([`Building::non_dwelling`]: shed,
 /// garage, roof ...) gets no assessment (an empty list): it has no housing
 /// verdict, which is not the same as ongeschikt.
 pub fn assess_all(
     layers: &Layers,
     facts: &[BuildingFacts],
+    walk: Option<&[KindDistances]>,
     groups: &[Doelgroep],
     settings: &SuitabilitySettings,
 ) -> Vec<Vec<Assessment>> {
@@ -1444,39 +1495,51 @@ pub fn assess_all(
         .buildings
         .par_iter()
         .zip(facts.par_iter())
-        .map_init(Vec::new, |scratch: &mut Vec<Criterion>, (building, f)| {
-            // A shed, garage or roof is no home for anyone: no verdict at all.
-            if building.non_dwelling {
-                return Vec::new();
-            }
-            let near = near_at_least(&index, building.anchor(), lightest);
-            groups
-                .iter()
-                .zip(names.iter().zip(&shares))
-                .map(|(g, (name, shares))| {
-                    let mut a = assess_near(
-                        building,
-                        f,
-                        layers,
-                        g,
-                        name,
-                        shares,
-                        settings,
-                        &index,
-                        &near,
-                        std::mem::take(scratch),
-                    );
-                    // Keep the criteria that did not pass, in one exact allocation
-                    // (none when all pass); the buffer goes back to the worker.
-                    let keep = |c: &Criterion| c.status != Status::Pass || c.knockout;
-                    let n = a.criteria.iter().filter(|c| keep(c)).count();
-                    let mut kept = Vec::with_capacity(n);
-                    kept.extend(a.criteria.drain(..).filter(keep));
-                    *scratch = std::mem::replace(&mut a.criteria, kept);
-                    a
-                })
-                .collect()
-        })
+        .enumerate()
+        .map_init(
+            Vec::new,
+            |scratch: &mut Vec<Criterion>, (i, (building, f))| {
+                // A shed, garage or roof is no home for anyone: no verdict at all.
+                if building.non_dwelling {
+                    return Vec::new();
+                }
+                let near = near_at_least(&index, building.anchor(), lightest);
+                groups
+                    .iter()
+                    .zip(names.iter().zip(&shares))
+                    .map(|(g, (name, shares))| {
+                        let buffer = std::mem::take(scratch);
+                        let mut a = match walk {
+                            Some(table) => assess_near(
+                                building,
+                                f,
+                                &WalkAt { table, building: i },
+                                layers,
+                                g,
+                                name,
+                                shares,
+                                settings,
+                                &index,
+                                &near,
+                                buffer,
+                            ),
+                            None => assess_near(
+                                building, f, &f.walk, layers, g, name, shares, settings, &index,
+                                &near, buffer,
+                            ),
+                        };
+                        // Keep the criteria that did not pass, in one exact allocation
+                        // (none when all pass); the buffer goes back to the worker.
+                        let keep = |c: &Criterion| c.status != Status::Pass || c.knockout;
+                        let n = a.criteria.iter().filter(|c| keep(c)).count();
+                        let mut kept = Vec::with_capacity(n);
+                        kept.extend(a.criteria.drain(..).filter(keep));
+                        *scratch = std::mem::replace(&mut a.criteria, kept);
+                        a
+                    })
+                    .collect()
+            },
+        )
         .collect()
 }
 
@@ -2177,7 +2240,7 @@ mod tests {
             })
             .collect();
         let groups = default_groups();
-        let all = assess_all(&layers, &facts, &groups, &settings());
+        let all = assess_all(&layers, &facts, None, &groups, &settings());
         assert_eq!(all.len(), 50);
         let idx = HorecaIndex::new(&layers.horeca);
         for (i, per) in all.iter().enumerate() {
@@ -2194,7 +2257,7 @@ mod tests {
                 assert_eq!(a, &full.without_passes());
             }
         }
-        assert_eq!(all, assess_all(&layers, &facts, &groups, &settings()));
+        assert_eq!(all, assess_all(&layers, &facts, None, &groups, &settings()));
     }
 
     #[test]
