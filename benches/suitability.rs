@@ -179,7 +179,9 @@ fn main() {
     let t = Instant::now();
     let reasons_bytes: usize = {
         use rayon::prelude::*;
-        all.par_iter()
+        (0..all.len())
+            .into_par_iter()
+            .filter_map(|i| all.get(i))
             .map(|per| per.iter().map(|a| a.reasons().len()).sum::<usize>())
             .sum()
     };

@@ -15,7 +15,7 @@ use crate::rules::conflicts::{self, Conflict};
 use crate::rules::interventions;
 use crate::rules::milieu::{self, MilieuHit};
 use crate::rules::sites::{self, Site};
-use crate::rules::suitability::{self, Assessment, BuildingFacts};
+use crate::rules::suitability::{self, Assessments, BuildingFacts};
 use crate::rules::zoning::{self, Zoning};
 use crate::scenario::Scenario;
 use geo::{BoundingRect, Contains, Point, Rect};
@@ -49,8 +49,9 @@ pub struct Plan {
     /// `walk` is empty here (it would repeat [`Plan::walk`]; about 0.67 GB at
     /// 1M buildings): [`Plan::building_facts`] gives one building's facts whole.
     pub facts: Vec<BuildingFacts>,
-    /// Per building, one assessment per group (in scenario group order).
-    pub assessments: Vec<Vec<Assessment>>,
+    /// Per building, one assessment per group (in scenario group order), with
+    /// the criteria that did not pass: `assessments.get(building)?.get(group)`.
+    pub assessments: Assessments,
     /// Ranked transformation sites.
     pub sites: Vec<Site>,
     /// Whether the map's vacancy marks are complete enough to read an unmarked

@@ -467,3 +467,29 @@ pub fn needs(group: &Doelgroep, kd: &[KindDistances], building: usize) -> Vec<Ne
         })
         .collect()
 }
+
+#[cfg(test)]
+mod kind_distances_tests {
+    use super::*;
+
+    /// Unreachable is one state whatever way it is set; out of range is `None`.
+    #[test]
+    fn unreachable_sentinels_read_as_none() {
+        let mut k = KindDistances::unreachable(AmenityKind::Gp, 3);
+        assert_eq!(k.len(), 3);
+        k.set(0, Some((412.25, 7)));
+        k.set(1, Some((f64::NAN, 2)));
+        k.set(2, Some((10.0, u32::MAX)));
+        assert_eq!(k.get(0), Some((412.25, 7)));
+        assert_eq!((k.metres(0), k.nearest(0)), (Some(412.25), Some(7)));
+        for i in [1, 2, 3] {
+            assert_eq!(
+                (k.metres(i), k.nearest(i), k.get(i)),
+                (None, None, None),
+                "{i}"
+            );
+        }
+        k.set(0, None);
+        assert_eq!(k, KindDistances::unreachable(AmenityKind::Gp, 3));
+    }
+}

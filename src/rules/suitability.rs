@@ -458,23 +458,7 @@ impl Assessment {
     /// then other fails, then warnings, then needs without data, each in
     /// criterion order. Empty when all pass.
     pub fn reasons(&self) -> String {
-        let mut out = String::new();
-        let rank = |c: &Criterion| match (c.knockout, c.status) {
-            (true, _) => 0,
-            (false, Status::Fail) => 1,
-            (false, Status::Warn) => 2,
-            (false, Status::Unknown) => 3,
-            (false, Status::Pass) => 4,
-        };
-        for level in 0..4 {
-            for c in self.criteria.iter().filter(|c| rank(c) == level) {
-                if !out.is_empty() {
-                    out.push_str("; ");
-                }
-                out.push_str(&c.reason());
-            }
-        }
-        out
+        reasons_of(&self.criteria)
     }
     /// Every criterion as text.
     pub fn explain(&self) -> Vec<CriterionText> {
@@ -492,6 +476,234 @@ impl Assessment {
     /// True when any criterion is a knock-out.
     pub fn has_knockout(&self) -> bool {
         self.criteria.iter().any(|c| c.knockout)
+    }
+}
+
+/// [`Assessment::reasons`] of a list of criteria.
+fn reasons_of(criteria: &[Criterion]) -> String {
+    let mut out = String::new();
+    let rank = |c: &Criterion| match (c.knockout, c.status) {
+        (true, _) => 0,
+        (false, Status::Fail) => 1,
+        (false, Status::Warn) => 2,
+        (false, Status::Unknown) => 3,
+        (false, Status::Pass) => 4,
+    };
+    for level in 0..4 {
+        for c in criteria.iter().filter(|c| rank(c) == level) {
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            out.push_str(&c.reason());
+        }
+    }
+    out
+}
+
+/// Every building's assessments for every group, `[building][group]`, in one
+/// compact store: what [`assess_all`] returns and [`crate::plan::Plan`] keeps.
+///
+/// Three flat arrays instead of a `Vec<Assessment>` per building and a
+/// `Vec<Criterion>` per assessment: per building its first assessment (4 B),
+/// per assessment its score, verdict, floors and criteria run (16 B, was 56 B
+/// plus an allocation), the criteria of all assessments end to end. A
+/// non-dwelling has no assessments (an empty row). Holds fewer than 2³²
+/// assessments and 2³² criteria (about 400 million buildings at four groups).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Assessments {
+    /// The doelgroepen's keys, in the order of the rows.
+    groups: Vec<Arc<str>>,
+    /// Per building, the index of its first head; one more at the end.
+    first: Vec<u32>,
+    /// Per assessment: score, verdict, floors and its run of `criteria`.
+    heads: Vec<Head>,
+    /// The criteria kept (those that did not pass), assessment after assessment.
+    criteria: Vec<Criterion>,
+}
+
+/// One stored assessment (see [`Assessments`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Head {
+    score: f64,
+    start: u32,
+    len: u16,
+    verdict: Verdict,
+    floors: FloorsAdvice,
+}
+
+/// One building's row of an [`Assessments`] store: one assessment per group,
+/// or none (a non-dwelling).
+#[derive(Debug, Clone, Copy)]
+pub struct BuildingAssessments<'a> {
+    groups: &'a [Arc<str>],
+    heads: &'a [Head],
+    criteria: &'a [Criterion],
+}
+
+/// One assessment read from an [`Assessments`] store: the fields of an
+/// [`Assessment`], borrowed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AssessmentRef<'a> {
+    /// The doelgroep's key.
+    pub group: &'a Arc<str>,
+    /// Score 0-100 (see [`Assessment::score`]).
+    pub score: f64,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The criteria that did not pass, in criterion order.
+    pub criteria: &'a [Criterion],
+    /// Which floors qualify.
+    pub floors: FloorsAdvice,
+}
+
+impl AssessmentRef<'_> {
+    /// As [`Assessment::reasons`].
+    pub fn reasons(&self) -> String {
+        reasons_of(self.criteria)
+    }
+    /// Every criterion kept, as text.
+    pub fn explain(&self) -> Vec<CriterionText> {
+        self.criteria.iter().map(Criterion::text).collect()
+    }
+    /// True when any criterion is a knock-out.
+    pub fn has_knockout(&self) -> bool {
+        self.criteria.iter().any(|c| c.knockout)
+    }
+    /// An owned copy: what [`Assessment::without_passes`] gives for the same building and group.
+    pub fn to_assessment(&self) -> Assessment {
+        Assessment {
+            group: Arc::clone(self.group),
+            score: self.score,
+            verdict: self.verdict,
+            criteria: self.criteria.to_vec(),
+            floors: self.floors,
+        }
+    }
+}
+
+impl<'a> BuildingAssessments<'a> {
+    /// The assessment for the group at `group` (scenario order); `None` for a
+    /// non-dwelling or a group out of range.
+    pub fn get(&self, group: usize) -> Option<AssessmentRef<'a>> {
+        let h = self.heads.get(group)?;
+        let start = h.start as usize;
+        Some(AssessmentRef {
+            group: self.groups.get(group)?,
+            score: h.score,
+            verdict: h.verdict,
+            criteria: self.criteria.get(start..start + usize::from(h.len))?,
+            floors: h.floors,
+        })
+    }
+    /// Number of assessments (the number of groups, or 0 for a non-dwelling).
+    pub fn len(&self) -> usize {
+        self.heads.len()
+    }
+    /// No assessments (a non-dwelling).
+    pub fn is_empty(&self) -> bool {
+        self.heads.is_empty()
+    }
+    /// The assessments in group order.
+    pub fn iter(&self) -> impl Iterator<Item = AssessmentRef<'a>> + 'a {
+        let row = *self;
+        (0..row.len()).filter_map(move |g| row.get(g))
+    }
+}
+
+impl<'a> IntoIterator for BuildingAssessments<'a> {
+    type Item = AssessmentRef<'a>;
+    type IntoIter = Box<dyn Iterator<Item = AssessmentRef<'a>> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl Assessments {
+    /// Number of buildings.
+    pub fn len(&self) -> usize {
+        self.first.len().saturating_sub(1)
+    }
+    /// No buildings.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The doelgroepen's keys, in row order.
+    pub fn groups(&self) -> &[Arc<str>] {
+        &self.groups
+    }
+    /// Building `building`'s assessments (index into `layers.buildings`).
+    pub fn get(&self, building: usize) -> Option<BuildingAssessments<'_>> {
+        let a = *self.first.get(building)? as usize;
+        let b = *self.first.get(building + 1)? as usize;
+        Some(BuildingAssessments {
+            groups: &self.groups,
+            heads: self.heads.get(a..b)?,
+            criteria: &self.criteria,
+        })
+    }
+    /// Every building's assessments, in building order.
+    pub fn iter(&self) -> impl Iterator<Item = BuildingAssessments<'_>> + '_ {
+        (0..self.len()).filter_map(move |i| self.get(i))
+    }
+    /// A store of the given rows (`[building][group]`), each assessment kept
+    /// as given (no criteria dropped).
+    ///
+    /// # Panics
+    /// With 2³² assessments or criteria or more, or more than 65,535 criteria in one assessment.
+    pub fn from_rows(groups: Vec<Arc<str>>, rows: Vec<Vec<Assessment>>) -> Self {
+        let mut out = Assessments {
+            groups,
+            first: Vec::with_capacity(rows.len() + 1),
+            ..Assessments::default()
+        };
+        out.first.push(0);
+        for row in rows {
+            for a in row {
+                out.push(a);
+            }
+            out.end_row();
+        }
+        out
+    }
+    fn push(&mut self, a: Assessment) {
+        self.heads.push(Head {
+            score: a.score,
+            start: u32::try_from(self.criteria.len()).expect("fewer than 2^32 criteria"),
+            len: u16::try_from(a.criteria.len()).expect("fewer than 65536 criteria per assessment"),
+            verdict: a.verdict,
+            floors: a.floors,
+        });
+        self.criteria.extend(a.criteria);
+    }
+    fn end_row(&mut self) {
+        self.first
+            .push(u32::try_from(self.heads.len()).expect("fewer than 2^32 assessments"));
+    }
+    /// Appends another store's rows (same groups).
+    fn append(&mut self, other: Assessments) {
+        let base_c = self.criteria.len();
+        let base_h = self.heads.len();
+        let shift = |x: usize| u32::try_from(x).expect("fewer than 2^32 entries");
+        self.heads.extend(other.heads.iter().map(|h| Head {
+            start: shift(base_c + h.start as usize),
+            ..*h
+        }));
+        self.criteria.extend(other.criteria);
+        self.first.extend(
+            other
+                .first
+                .iter()
+                .skip(1)
+                .map(|&f| shift(base_h + f as usize)),
+        );
+    }
+}
+
+impl<'a> IntoIterator for &'a Assessments {
+    type Item = BuildingAssessments<'a>;
+    type IntoIter = Box<dyn Iterator<Item = BuildingAssessments<'a>> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
     }
 }
 
@@ -1475,7 +1687,7 @@ fn vng_label(layers: &Layers, index: usize) -> String {
 /// [`crate::network::distances`] for the same buildings, read by building index
 /// (what the pipeline passes: its one copy); `None` reads each building's
 /// `facts.walk` instead. A non-dwelling ([`Building::non_dwelling`]: shed,
-/// garage, roof ...) gets no assessment (an empty list): it has no housing
+/// garage, roof ...) gets no assessment (an empty row): it has no housing
 /// verdict, which is not the same as ongeschikt.
 pub fn assess_all(
     layers: &Layers,
@@ -1483,7 +1695,7 @@ pub fn assess_all(
     walk: Option<&[KindDistances]>,
     groups: &[Doelgroep],
     settings: &SuitabilitySettings,
-) -> Vec<Vec<Assessment>> {
+) -> Assessments {
     let index = HorecaIndex::new(&layers.horeca);
     let lightest = groups
         .iter()
@@ -1491,56 +1703,84 @@ pub fn assess_all(
         .min();
     let names: Vec<Arc<str>> = groups.iter().map(|g| Arc::from(g.name.as_str())).collect();
     let shares: Vec<FamilyShares> = groups.iter().map(FamilyShares::new).collect();
-    layers
-        .buildings
-        .par_iter()
-        .zip(facts.par_iter())
+    let n = layers.buildings.len().min(facts.len());
+    // Chunks of buildings are judged in parallel into small stores, appended
+    // in order (deterministic); each chunk is freed once appended.
+    const CHUNK: usize = 2048;
+    let chunks: Vec<Assessments> = layers.buildings[..n]
+        .par_chunks(CHUNK)
+        .zip(facts[..n].par_chunks(CHUNK))
         .enumerate()
-        .map_init(
-            Vec::new,
-            |scratch: &mut Vec<Criterion>, (i, (building, f))| {
+        .map_init(Vec::new, |scratch: &mut Vec<Criterion>, (ci, (bs, fs))| {
+            let mut part = Assessments {
+                groups: Vec::new(),
+                first: Vec::with_capacity(bs.len() + 1),
+                heads: Vec::with_capacity(bs.len() * groups.len()),
+                criteria: Vec::new(),
+            };
+            part.first.push(0);
+            for (k, (building, f)) in bs.iter().zip(fs).enumerate() {
+                let i = ci * CHUNK + k;
                 // A shed, garage or roof is no home for anyone: no verdict at all.
                 if building.non_dwelling {
-                    return Vec::new();
+                    part.end_row();
+                    continue;
                 }
                 let near = near_at_least(&index, building.anchor(), lightest);
-                groups
-                    .iter()
-                    .zip(names.iter().zip(&shares))
-                    .map(|(g, (name, shares))| {
-                        let buffer = std::mem::take(scratch);
-                        let mut a = match walk {
-                            Some(table) => assess_near(
-                                building,
-                                f,
-                                &WalkAt { table, building: i },
-                                layers,
-                                g,
-                                name,
-                                shares,
-                                settings,
-                                &index,
-                                &near,
-                                buffer,
-                            ),
-                            None => assess_near(
-                                building, f, &f.walk, layers, g, name, shares, settings, &index,
-                                &near, buffer,
-                            ),
-                        };
-                        // Keep the criteria that did not pass, in one exact allocation
-                        // (none when all pass); the buffer goes back to the worker.
-                        let keep = |c: &Criterion| c.status != Status::Pass || c.knockout;
-                        let n = a.criteria.iter().filter(|c| keep(c)).count();
-                        let mut kept = Vec::with_capacity(n);
-                        kept.extend(a.criteria.drain(..).filter(keep));
-                        *scratch = std::mem::replace(&mut a.criteria, kept);
-                        a
-                    })
-                    .collect()
-            },
-        )
-        .collect()
+                for (g, (name, shares)) in groups.iter().zip(names.iter().zip(&shares)) {
+                    let buffer = std::mem::take(scratch);
+                    let mut a = match walk {
+                        Some(table) => assess_near(
+                            building,
+                            f,
+                            &WalkAt { table, building: i },
+                            layers,
+                            g,
+                            name,
+                            shares,
+                            settings,
+                            &index,
+                            &near,
+                            buffer,
+                        ),
+                        None => assess_near(
+                            building, f, &f.walk, layers, g, name, shares, settings, &index, &near,
+                            buffer,
+                        ),
+                    };
+                    // Keep the criteria that did not pass; the buffer goes back
+                    // to the worker.
+                    a.criteria
+                        .retain(|c| c.status != Status::Pass || c.knockout);
+                    part.heads.push(Head {
+                        score: a.score,
+                        start: u32::try_from(part.criteria.len())
+                            .expect("a chunk holds few criteria"),
+                        len: u16::try_from(a.criteria.len())
+                            .expect("fewer than 65536 criteria per assessment"),
+                        verdict: a.verdict,
+                        floors: a.floors,
+                    });
+                    part.criteria.extend(a.criteria.drain(..));
+                    *scratch = a.criteria;
+                }
+                part.end_row();
+            }
+            part.criteria.shrink_to_fit();
+            part
+        })
+        .collect();
+    let mut out = Assessments {
+        groups: names,
+        first: Vec::with_capacity(n + 1),
+        heads: Vec::with_capacity(chunks.iter().map(|c| c.heads.len()).sum()),
+        criteria: Vec::with_capacity(chunks.iter().map(|c| c.criteria.len()).sum()),
+    };
+    out.first.push(0);
+    for part in chunks {
+        out.append(part);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -2254,7 +2494,7 @@ mod tests {
                     &idx,
                 );
                 assert_eq!(a.reasons(), full.reasons());
-                assert_eq!(a, &full.without_passes());
+                assert_eq!(a.to_assessment(), full.without_passes());
             }
         }
         assert_eq!(all, assess_all(&layers, &facts, None, &groups, &settings()));
@@ -2268,5 +2508,112 @@ mod tests {
             assert!(!kind_nl(*k).contains('_'), "{k} has no Dutch name");
         }
         assert_eq!(horeca_kind_nl("nightclub"), "nachtclub");
+    }
+
+    /// The plan's path (distances read from the one table by building index)
+    /// judges exactly as the per-building copy did, on a synthetic city with
+    /// unreachable buildings (a loose network part) and a kind left unmapped.
+    #[test]
+    fn assess_all_reads_the_distance_table_as_the_copy() {
+        let mut layers = crate::synthetic::city(900, 7);
+        // No transit stop mapped at all (a kind missing from the table).
+        layers
+            .amenities
+            .retain(|a| a.kind != AmenityKind::TransitStop);
+        let settings_net = crate::scenario::NetworkSettings {
+            max_connector_m: 12.0,
+            ..crate::scenario::NetworkSettings::default()
+        };
+        let (net, _) = crate::network::WalkNetwork::build(&layers.streets, &settings_net);
+        let (table, _) =
+            crate::network::distances(&net, &layers.buildings, &layers.amenities, &settings_net);
+        let unreachable = (0..layers.buildings.len())
+            .filter(|&i| table.iter().all(|k| k.metres(i).is_none()))
+            .count();
+        assert!(unreachable > 0, "the test needs a cut-off building");
+        let base: Vec<BuildingFacts> = (0..layers.buildings.len())
+            .map(|i| {
+                let mut f = facts();
+                f.walk = WalkFacts::default();
+                f.zone = ZoneCharacter::ALL[i % 3];
+                f
+            })
+            .collect();
+        let copied: Vec<BuildingFacts> = base
+            .iter()
+            .enumerate()
+            .map(|(i, f)| BuildingFacts {
+                walk: table
+                    .iter()
+                    .map(|k| (k.kind, k.get(i).map(|(m, a)| (m, a as usize))))
+                    .collect(),
+                ..f.clone()
+            })
+            .collect();
+        let groups = default_groups();
+        let from_table = assess_all(&layers, &base, Some(&table), &groups, &settings());
+        let from_copy = assess_all(&layers, &copied, None, &groups, &settings());
+        assert_eq!(from_table, from_copy);
+        assert_eq!(from_table.len(), layers.buildings.len());
+        let cut_off = (0..layers.buildings.len())
+            .filter_map(|i| from_table.get(i)?.get(0))
+            .filter(|a| {
+                a.criteria
+                    .iter()
+                    .any(|c| matches!(c.measure, Measure::NeedUnreachable { cut_off: true, .. }))
+            })
+            .count();
+        assert!(cut_off > 0, "no building judged as cut off");
+    }
+
+    /// The store gives back every row as given: group names, scores,
+    /// verdicts, floors and criteria; a non-dwelling's row is empty; appending
+    /// shifts the runs.
+    #[test]
+    fn assessments_store_round_trips_rows() {
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let mut f = facts();
+        f.zone = ZoneCharacter::Reuring;
+        let groups = default_groups();
+        let names: Vec<Arc<str>> = groups.iter().map(|g| Arc::from(g.name.as_str())).collect();
+        let idx = HorecaIndex::new(&[]);
+        let row: Vec<Assessment> = groups
+            .iter()
+            .map(|g| assess(&b, &f, &layers, g, &settings(), &idx))
+            .collect();
+        let rows = vec![row.clone(), Vec::new(), row.clone()];
+        let store = Assessments::from_rows(names.clone(), rows.clone());
+        assert_eq!(store.len(), 3);
+        assert_eq!(store.groups(), &names[..]);
+        assert!(store.get(1).is_some_and(|r| r.is_empty()));
+        assert!(store.get(3).is_none());
+        for i in [0, 2] {
+            let got: Vec<Assessment> = store
+                .get(i)
+                .into_iter()
+                .flatten()
+                .map(|a| a.to_assessment())
+                .collect();
+            assert_eq!(got, row, "building {i}");
+            let per = store.get(i).expect("row");
+            assert_eq!(per.get(0).map(|a| a.reasons()), Some(row[0].reasons()));
+            assert!(per.get(groups.len()).is_none());
+        }
+        let mut joined = Assessments::from_rows(names.clone(), rows[..1].to_vec());
+        joined.append(Assessments::from_rows(names, rows[1..].to_vec()));
+        assert_eq!(joined, store);
+    }
+
+    /// What a stored assessment costs (issue 18: 1.5 KB per building at most,
+    /// four groups): a criterion no larger than 56 B, a head 16 B.
+    #[test]
+    fn stored_criteria_stay_small() {
+        assert!(
+            std::mem::size_of::<Criterion>() <= 56,
+            "{}",
+            std::mem::size_of::<Criterion>()
+        );
+        assert_eq!(std::mem::size_of::<Head>(), 16);
     }
 }
