@@ -526,9 +526,45 @@ pub struct Assessments {
 struct Head {
     score: f64,
     start: u32,
-    len: u16,
+    len: u8,
+    /// The assessment's monument criterion is onbekend (kept out of `criteria`).
+    monument_unknown: bool,
     verdict: Verdict,
     floors: FloorsAdvice,
+}
+
+/// The monument criterion of a map that marks too few monuments
+/// ([`SuitabilitySettings::monument_data`]): the same for every building and
+/// group (onbekend, outside the score), so the store keeps it as a flag.
+fn monument_unknown() -> Criterion {
+    Criterion {
+        measure: Measure::Monument { monument: false },
+        status: Status::Unknown,
+        points: 0.0,
+        max_points: 0.0,
+        knockout: false,
+    }
+}
+
+/// Takes a monument-onbekend criterion out of `criteria` (it comes last,
+/// before a landmark's); true when there was one.
+fn take_monument_unknown(criteria: &mut Vec<Criterion>) -> bool {
+    let unknown = monument_unknown();
+    match criteria.iter().rposition(|c| *c == unknown) {
+        Some(at) => {
+            criteria.remove(at);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Where the monument criterion goes back: before a trailing landmark.
+fn monument_slot(criteria: &[Criterion]) -> usize {
+    match criteria.last() {
+        Some(c) if matches!(c.measure, Measure::Landmark { .. }) => criteria.len() - 1,
+        _ => criteria.len(),
+    }
 }
 
 /// One building's row of an [`Assessments`] store: one assessment per group,
@@ -550,8 +586,13 @@ pub struct AssessmentRef<'a> {
     pub score: f64,
     /// The verdict.
     pub verdict: Verdict,
-    /// The criteria that did not pass, in criterion order.
+    /// The criteria that did not pass, in criterion order, except a monument
+    /// status onbekend: that one is `monument_unknown`.
     pub criteria: &'a [Criterion],
+    /// The monument criterion is onbekend: the map marks too few monuments
+    /// ([`SuitabilitySettings::monument_data`]). The same criterion for every
+    /// building, so it is kept as this flag (about 0.2 GB at 1M buildings).
+    pub monument_unknown: bool,
     /// Which floors qualify.
     pub floors: FloorsAdvice,
 }
@@ -559,11 +600,20 @@ pub struct AssessmentRef<'a> {
 impl AssessmentRef<'_> {
     /// As [`Assessment::reasons`].
     pub fn reasons(&self) -> String {
-        reasons_of(self.criteria)
+        let mut out = reasons_of(self.criteria);
+        // Onbekend comes last of the reasons, and the monument last of the
+        // criteria (a landmark is a knock-out, first).
+        if self.monument_unknown {
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            out.push_str(&monument_unknown().reason());
+        }
+        out
     }
     /// Every criterion kept, as text.
     pub fn explain(&self) -> Vec<CriterionText> {
-        self.criteria.iter().map(Criterion::text).collect()
+        self.to_assessment().explain()
     }
     /// True when any criterion is a knock-out.
     pub fn has_knockout(&self) -> bool {
@@ -571,11 +621,15 @@ impl AssessmentRef<'_> {
     }
     /// An owned copy: what [`Assessment::without_passes`] gives for the same building and group.
     pub fn to_assessment(&self) -> Assessment {
+        let mut criteria = self.criteria.to_vec();
+        if self.monument_unknown {
+            criteria.insert(monument_slot(&criteria), monument_unknown());
+        }
         Assessment {
             group: Arc::clone(self.group),
             score: self.score,
             verdict: self.verdict,
-            criteria: self.criteria.to_vec(),
+            criteria,
             floors: self.floors,
         }
     }
@@ -592,6 +646,7 @@ impl<'a> BuildingAssessments<'a> {
             score: h.score,
             verdict: h.verdict,
             criteria: self.criteria.get(start..start + usize::from(h.len))?,
+            monument_unknown: h.monument_unknown,
             floors: h.floors,
         })
     }
@@ -649,7 +704,7 @@ impl Assessments {
     /// as given (no criteria dropped).
     ///
     /// # Panics
-    /// With 2³² assessments or criteria or more, or more than 65,535 criteria in one assessment.
+    /// With 2³² assessments or criteria or more, or more than 255 criteria in one assessment.
     pub fn from_rows(groups: Vec<Arc<str>>, rows: Vec<Vec<Assessment>>) -> Self {
         let mut out = Assessments {
             groups,
@@ -658,22 +713,27 @@ impl Assessments {
         };
         out.first.push(0);
         for row in rows {
-            for a in row {
-                out.push(a);
+            for mut a in row {
+                out.push(&mut a);
             }
             out.end_row();
         }
         out
     }
-    fn push(&mut self, a: Assessment) {
+    /// Appends one assessment to the current row, its criteria as they are
+    /// (a monument onbekend as the flag); leaves `a.criteria` empty, its
+    /// buffer to reuse.
+    fn push(&mut self, a: &mut Assessment) {
+        let monument_unknown = take_monument_unknown(&mut a.criteria);
         self.heads.push(Head {
             score: a.score,
             start: u32::try_from(self.criteria.len()).expect("fewer than 2^32 criteria"),
-            len: u16::try_from(a.criteria.len()).expect("fewer than 65536 criteria per assessment"),
+            len: u8::try_from(a.criteria.len()).expect("fewer than 256 criteria per assessment"),
+            monument_unknown,
             verdict: a.verdict,
             floors: a.floors,
         });
-        self.criteria.extend(a.criteria);
+        self.criteria.append(&mut a.criteria);
     }
     fn end_row(&mut self) {
         self.first
@@ -1752,16 +1812,7 @@ pub fn assess_all(
                     // to the worker.
                     a.criteria
                         .retain(|c| c.status != Status::Pass || c.knockout);
-                    part.heads.push(Head {
-                        score: a.score,
-                        start: u32::try_from(part.criteria.len())
-                            .expect("a chunk holds few criteria"),
-                        len: u16::try_from(a.criteria.len())
-                            .expect("fewer than 65536 criteria per assessment"),
-                        verdict: a.verdict,
-                        floors: a.floors,
-                    });
-                    part.criteria.extend(a.criteria.drain(..));
+                    part.push(&mut a);
                     *scratch = a.criteria;
                 }
                 part.end_row();
@@ -2461,7 +2512,7 @@ mod tests {
 
     #[test]
     fn assess_all_matches_assess_and_is_deterministic() {
-        let layers = Layers {
+        let mut layers = Layers {
             buildings: (0..50)
                 .map(|i| building(&format!("b{i}"), f64::from(i) * 15.0, 0.0))
                 .collect(),
@@ -2471,6 +2522,14 @@ mod tests {
             ],
             ..Layers::default()
         };
+        // Monuments and landmarks: the store keeps a monument onbekend as a
+        // flag and must put it back before the landmark's knock-out.
+        for (i, b) in layers.buildings.iter_mut().enumerate() {
+            b.monument = i % 5 == 0;
+            if i % 4 == 0 {
+                b.landmark = Some("townhall".into());
+            }
+        }
         let facts: Vec<BuildingFacts> = (0..50)
             .map(|i| {
                 let mut f = facts();
@@ -2480,24 +2539,27 @@ mod tests {
             })
             .collect();
         let groups = default_groups();
-        let all = assess_all(&layers, &facts, None, &groups, &settings());
-        assert_eq!(all.len(), 50);
-        let idx = HorecaIndex::new(&layers.horeca);
-        for (i, per) in all.iter().enumerate() {
-            for (a, g) in per.iter().zip(&groups) {
-                let full = assess(
-                    &layers.buildings[i],
-                    &facts[i],
-                    &layers,
-                    g,
-                    &settings(),
-                    &idx,
-                );
-                assert_eq!(a.reasons(), full.reasons());
-                assert_eq!(a.to_assessment(), full.without_passes());
+        let unmarked = SuitabilitySettings {
+            monument_data: false,
+            ..settings()
+        };
+        let mut flagged = 0;
+        for s in [settings(), unmarked] {
+            let all = assess_all(&layers, &facts, None, &groups, &s);
+            assert_eq!(all.len(), 50);
+            let idx = HorecaIndex::new(&layers.horeca);
+            for (i, per) in all.iter().enumerate() {
+                for (a, g) in per.iter().zip(&groups) {
+                    let full = assess(&layers.buildings[i], &facts[i], &layers, g, &s, &idx);
+                    assert_eq!(a.reasons(), full.reasons());
+                    assert_eq!(a.explain(), full.clone().without_passes().explain());
+                    assert_eq!(a.to_assessment(), full.without_passes());
+                    flagged += usize::from(a.monument_unknown);
+                }
             }
+            assert_eq!(all, assess_all(&layers, &facts, None, &groups, &s));
         }
-        assert_eq!(all, assess_all(&layers, &facts, None, &groups, &settings()));
+        assert_eq!(flagged, 40 * groups.len());
     }
 
     #[test]
@@ -2609,11 +2671,11 @@ mod tests {
     /// four groups): a criterion no larger than 56 B, a head 16 B.
     #[test]
     fn stored_criteria_stay_small() {
+        assert!(std::mem::size_of::<Head>() <= 16);
         assert!(
             std::mem::size_of::<Criterion>() <= 56,
             "{}",
             std::mem::size_of::<Criterion>()
         );
-        assert_eq!(std::mem::size_of::<Head>(), 16);
     }
 }
