@@ -440,7 +440,7 @@ pub fn sites(
                 Some((bb, ..)) => a
                     .score
                     .total_cmp(&bb.score)
-                    .then_with(|| bb.group.cmp(&a.group))
+                    .then_with(|| bb.group.cmp(a.group))
                     .is_gt(),
             };
             if better {
