@@ -90,7 +90,7 @@ fn main() {
         );
         let reached = kd
             .iter()
-            .map(|k| k.metres.iter().filter(|m| m.is_some()).count())
+            .map(|k| (0..k.len()).filter(|&i| k.metres(i).is_some()).count())
             .sum::<usize>();
         eprintln!("  cpu (all threads) for build + distances: {cpu_s:.2} s");
         eprintln!(
@@ -202,9 +202,9 @@ fn write_json(
     write!(w, "],\"rust\":{{")?;
     for (i, k) in kd.iter().enumerate() {
         write!(w, "{}\"{}\":[", if i > 0 { "," } else { "" }, k.kind)?;
-        for (j, m) in k.metres.iter().enumerate() {
+        for j in 0..k.len() {
             let sep = if j > 0 { "," } else { "" };
-            match m {
+            match k.metres(j) {
                 Some(m) => write!(w, "{sep}{m:.3}")?,
                 None => write!(w, "{sep}null")?,
             }

@@ -174,7 +174,7 @@ fn building_props<P: PropSink>(
     // Which amenity is the nearest is not written per building (760 of 3,290
     // bytes a building at 70k): `binnenstad site ID` and `reach` name it.
     for (walk_key, kd) in &keys.kinds {
-        let metres = kd.and_then(|k| k.metres.get(i).copied().flatten());
+        let metres = kd.and_then(|k| k.metres(i));
         p.round_opt(walk_key, metres, 1);
     }
     for (gi, (g, k)) in scenario.groups.iter().zip(&keys.groups).enumerate() {

@@ -345,10 +345,7 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
                 usage: b.usage.as_str(),
                 zone: plan.zoning.buildings.get(i).map(|z| z.zone),
                 footprint: kaart_polygons(&b.footprint, 0.3, &to_wgs)?,
-                walk_m: walk
-                    .iter()
-                    .map(|kd| kd.and_then(|k| k.metres.get(i).copied().flatten()))
-                    .collect(),
+                walk_m: walk.iter().map(|kd| kd.and_then(|k| k.metres(i))).collect(),
                 per_group: (0..scenario.groups.len())
                     .map(|gi| {
                         plan.assessments

@@ -15,7 +15,7 @@ use crate::rules::conflicts::{self, Conflict};
 use crate::rules::interventions;
 use crate::rules::milieu::{self, MilieuHit};
 use crate::rules::sites::{self, Site};
-use crate::rules::suitability::{self, Assessment, BuildingFacts};
+use crate::rules::suitability::{self, Assessments, BuildingFacts};
 use crate::rules::zoning::{self, Zoning};
 use crate::scenario::Scenario;
 use geo::{BoundingRect, Contains, Point, Rect};
@@ -45,13 +45,13 @@ pub struct Plan {
     pub conflicts: Vec<Conflict>,
     /// Coverage per group and need.
     pub coverage: Vec<Coverage>,
-    /// What each building offers a doelgroep (zone, walking, VNG), parallel to the buildings.
-    /// `walk` is left empty here once the buildings are judged (it repeats
-    /// [`Plan::walk`]; about 0.5 GB at 1M buildings): [`Plan::building_facts`]
-    /// gives one building's facts whole.
+    /// What each building offers a doelgroep (zone, VNG), parallel to the buildings.
+    /// `walk` is empty here (it would repeat [`Plan::walk`]; about 0.67 GB at
+    /// 1M buildings): [`Plan::building_facts`] gives one building's facts whole.
     pub facts: Vec<BuildingFacts>,
-    /// Per building, one assessment per group (in scenario group order).
-    pub assessments: Vec<Vec<Assessment>>,
+    /// Per building, one assessment per group (in scenario group order), with
+    /// the criteria that did not pass: `assessments.get(building)?.get(group)`.
+    pub assessments: Assessments,
     /// Ranked transformation sites.
     pub sites: Vec<Site>,
     /// Whether the map's vacancy marks are complete enough to read an unmarked
@@ -256,21 +256,14 @@ pub fn in_retail_core(anchors: &[Point<f64>], core: &[RetailCore]) -> Vec<bool> 
 /// One building's walking facts, from the per-kind distances.
 fn walk_facts(walk: &[KindDistances], i: usize) -> suitability::WalkFacts {
     walk.iter()
-        .map(|kd| {
-            let d = kd.metres.get(i).copied().flatten();
-            let a = kd.nearest.get(i).copied().flatten();
-            (kd.kind, d.zip(a.map(|a| a as usize)))
-        })
+        .map(|kd| (kd.kind, kd.get(i).map(|(m, a)| (m, a as usize))))
         .collect()
 }
 
-/// Gathers what the suitability rules need per building.
-fn facts(
-    layers: &Layers,
-    zoning: &Zoning,
-    walk: &[KindDistances],
-    milieu: &[Vec<MilieuHit>],
-) -> Vec<BuildingFacts> {
+/// Gathers what the suitability rules need per building. The walking facts
+/// stay empty: [`suitability::assess_all`] reads them from [`Plan::walk`] by
+/// building index, and [`Plan::building_facts`] fills one building's.
+fn facts(layers: &Layers, zoning: &Zoning, milieu: &[Vec<MilieuHit>]) -> Vec<BuildingFacts> {
     let anchors: Vec<Point<f64>> = zoning.buildings.iter().map(|z| z.anchor).collect();
     let core = in_retail_core(&anchors, &layers.retail_core);
     (0..layers.buildings.len())
@@ -281,7 +274,6 @@ fn facts(
                 .get(i)
                 .map(|z| (z.zone, z.reuring_index))
                 .unwrap_or((crate::model::ZoneCharacter::Rust, 0.0));
-            let walk = walk_facts(walk, i);
             let vng = milieu
                 .get(i)
                 .map(|hits| {
@@ -294,7 +286,7 @@ fn facts(
                 zone,
                 reuring_index,
                 in_retail_core: core.get(i).copied().unwrap_or(false),
-                walk,
+                walk: suitability::WalkFacts::default(),
                 vng,
             }
         })
@@ -367,9 +359,14 @@ pub fn run_with(
     clock.lap("vng+conflicts");
 
     progress.start("suitability", None);
-    let facts = facts(&layers, &zoning, &walk, &milieu);
-    let assessments =
-        suitability::assess_all(&layers, &facts, &scenario.groups, &suitability_settings);
+    let facts = facts(&layers, &zoning, &milieu);
+    let assessments = suitability::assess_all(
+        &layers,
+        &facts,
+        Some(&walk),
+        &scenario.groups,
+        &suitability_settings,
+    );
     clock.lap("suitability");
 
     progress.start("sites", None);
@@ -380,11 +377,6 @@ pub fn run_with(
         &scenario.groups,
         &scenario.sites,
     );
-    // The walking facts repeat `walk`; drop them now the buildings are judged.
-    let mut facts = facts;
-    facts
-        .par_iter_mut()
-        .for_each(|f| f.walk = suitability::WalkFacts::default());
     clock.lap("sites");
 
     progress.start("coverage", None);

@@ -274,10 +274,10 @@ pub fn explain_site(plan: &Plan, scenario: &Scenario, building: usize) -> Result
             WalkRow {
                 kind: kind.as_str().into(),
                 metres: kd
-                    .and_then(|k| k.metres.get(building).copied().flatten())
+                    .and_then(|k| k.metres(building))
                     .map(|m| (m * 10.0).round() / 10.0),
                 nearest: kd
-                    .and_then(|k| k.nearest.get(building).copied().flatten())
+                    .and_then(|k| k.nearest(building))
                     .and_then(|a| plan.layers.amenities.get(a as usize))
                     .map(|a| a.id.clone()),
             }
@@ -1349,7 +1349,7 @@ pub fn suggest(
     let covered: Vec<bool> = homes
         .iter()
         .map(|&i| {
-            kd.and_then(|k| k.metres.get(i).copied().flatten())
+            kd.and_then(|k| k.metres(i))
                 .is_some_and(|m| m <= threshold_m)
         })
         .collect();

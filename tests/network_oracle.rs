@@ -118,7 +118,7 @@ fn compare(fx: &Value, expected: &Value, settings: &NetworkSettings) -> (usize, 
     for k in &kd {
         for (i, b) in buildings.iter().enumerate() {
             let want = &expected[&b.id][k.kind.as_str()];
-            match (k.metres[i], want.is_null()) {
+            match (k.metres(i), want.is_null()) {
                 (None, true) => {}
                 (Some(m), false) => {
                     let w = want["metres"].as_f64().unwrap();
@@ -128,7 +128,7 @@ fn compare(fx: &Value, expected: &Value, settings: &NetworkSettings) -> (usize, 
                         b.id,
                         k.kind
                     );
-                    let j = k.nearest[i].unwrap() as usize;
+                    let j = k.nearest(i).unwrap() as usize;
                     assert_eq!(
                         amenities[j].id,
                         want["nearest"].as_str().unwrap(),

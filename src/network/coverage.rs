@@ -105,7 +105,7 @@ pub fn coverage(
                 .iter()
                 .filter(|&&(i, _)| {
                     within
-                        .and_then(|k| k.metres.get(i).copied().flatten())
+                        .and_then(|k| k.metres(i))
                         .is_some_and(|m| m <= threshold_m)
                 })
                 .map(|h| h.1)

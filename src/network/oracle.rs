@@ -83,11 +83,7 @@ pub(crate) fn brute_distances(
         .collect();
     let mut out: Vec<KindDistances> = kinds
         .iter()
-        .map(|&kind| KindDistances {
-            kind,
-            metres: vec![None; buildings.len()],
-            nearest: vec![None; buildings.len()],
-        })
+        .map(|&kind| KindDistances::unreachable(kind, buildings.len()))
         .collect();
     for (i, b) in bnode.iter().enumerate() {
         let Some(b) = *b else { continue };
@@ -102,10 +98,7 @@ pub(crate) fn brute_distances(
                     }
                 }
             }
-            if let Some((d, j)) = best {
-                kd.metres[i] = Some(d);
-                kd.nearest[i] = Some(j);
-            }
+            kd.set(i, best);
         }
     }
     out

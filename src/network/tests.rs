@@ -70,11 +70,11 @@ fn distance_is_connector_plus_path_plus_connector() {
     assert!(diags.is_empty());
     assert_eq!(kd.len(), 1);
     assert!(
-        close(kd[0].metres[0], 5.0 + 80.0 + 80.0 + 5.0),
+        close(kd[0].metres(0), 5.0 + 80.0 + 80.0 + 5.0),
         "{:?}",
-        kd[0].metres
+        kd[0]
     );
-    assert_eq!(kd[0].nearest[0], Some(0));
+    assert_eq!(kd[0].nearest(0), Some(0));
 }
 
 #[test]
@@ -84,11 +84,7 @@ fn two_features_on_one_edge_walk_along_it() {
     let b = [building("b", 400.0, 3.0)];
     let a = [amenity("x", AmenityKind::Bakery, 450.0, -4.0)];
     let (kd, _) = distances(&net, &b, &a, &settings());
-    assert!(
-        close(kd[0].metres[0], 3.0 + 50.0 + 4.0),
-        "{:?}",
-        kd[0].metres
-    );
+    assert!(close(kd[0].metres(0), 3.0 + 50.0 + 4.0), "{:?}", kd[0]);
 }
 
 #[test]
@@ -124,7 +120,7 @@ fn bridges_stay_apart_unless_crossings_are_noded() {
     let b = [building("b", 0.0, 1.0)];
     let a = [amenity("p", AmenityKind::Playground, 50.0, 51.0)];
     let (kd, _) = distances(&net, &b, &a, &noded);
-    assert!(close(kd[0].metres[0], 1.0 + 50.0 + 50.0 + 1.0));
+    assert!(close(kd[0].metres(0), 1.0 + 50.0 + 50.0 + 1.0));
 }
 
 #[test]
@@ -170,7 +166,7 @@ fn a_line_ending_on_an_interior_splits_it() {
     let b = [building("b", 41.0, 70.0)];
     let a = [amenity("s", AmenityKind::Supermarket, 95.0, -1.0)];
     let (kd, _) = distances(&net, &b, &a, &settings());
-    assert!(close(kd[0].metres[0], 1.0 + 70.0 + 55.0 + 1.0));
+    assert!(close(kd[0].metres(0), 1.0 + 70.0 + 55.0 + 1.0));
 }
 
 #[test]
@@ -186,7 +182,7 @@ fn a_near_miss_within_the_tolerance_joins_and_beyond_it_does_not() {
     let b = [building("b", 41.0, 70.0)];
     let a = [amenity("s", AmenityKind::Supermarket, 95.0, 1.0)];
     let (kd, _) = distances(&net, &b, &a, &settings());
-    assert!(close(kd[0].metres[0], 1.0 + 70.0 + 55.0 + 1.0));
+    assert!(close(kd[0].metres(0), 1.0 + 70.0 + 55.0 + 1.0));
 }
 
 #[test]
@@ -233,7 +229,7 @@ fn crossings_are_noded_only_at_the_same_grade() {
     let b = [building("on_bridge", 51.0, 30.0)];
     let a = [amenity("s", AmenityKind::Supermarket, 90.0, 1.0)];
     let (kd, diags) = distances(&net, &b, &a, &noded);
-    assert_eq!(kd[0].metres[0], None);
+    assert_eq!(kd[0].metres(0), None);
     assert!(
         diags.iter().any(|d| d.code == "island"
             && d.feature.as_ref().unwrap().id.as_deref() == Some("on_bridge")),
@@ -248,8 +244,8 @@ fn long_connector_is_unreachable_with_a_diagnostic() {
     let b = [building("near", 10.0, 10.0), building("far", 10.0, 300.0)];
     let a = [amenity("s", AmenityKind::Gp, 90.0, 10.0)];
     let (kd, diags) = distances(&net, &b, &a, &settings());
-    assert!(kd[0].metres[0].is_some());
-    assert_eq!(kd[0].metres[1], None);
+    assert!(kd[0].metres(0).is_some());
+    assert_eq!(kd[0].metres(1), None);
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].code, "unreachable_connector");
     assert_eq!(diags[0].layer, "buildings");
@@ -271,7 +267,7 @@ fn islands_are_reported_and_features_on_them_flagged() {
     let b = [building("b", 10.0, 103.0)];
     let a = [amenity("s", AmenityKind::Gp, 10.0, -3.0)];
     let (kd, diags) = distances(&net, &b, &a, &settings());
-    assert_eq!(kd[0].metres[0], None);
+    assert_eq!(kd[0].metres(0), None);
     assert!(
         diags
             .iter()
@@ -322,16 +318,8 @@ fn a_kern_of_its_own_is_a_separate_network_not_a_cut_off_part() {
         1
     );
     let (kd, diags) = distances(&net, &b(2000.0), &a(2000.0), &settings());
-    assert!(
-        close(kd[0].metres[0], 5.0 + 400.0 + 3.0),
-        "{:?}",
-        kd[0].metres
-    );
-    assert!(
-        close(kd[0].metres[1], 5.0 + 300.0 + 3.0),
-        "{:?}",
-        kd[0].metres
-    );
+    assert!(close(kd[0].metres(0), 5.0 + 400.0 + 3.0), "{:?}", kd[0]);
+    assert!(close(kd[0].metres(1), 5.0 + 300.0 + 3.0), "{:?}", kd[0]);
     assert!(diags.iter().all(|d| d.code != "island"), "{diags:?}");
     // 40 m apart (a canal without its bridge in the data): cut off, and the
     // village house is named.
@@ -369,7 +357,7 @@ fn bad_input_never_panics() {
     let b = [building("b", 0.0, 0.0), building("nan", f64::NAN, 1.0)];
     let a = [amenity("s", AmenityKind::Gp, 1.0, 1.0)];
     let (kd, _) = distances(&net, &b, &a, &settings());
-    assert_eq!(kd[0].metres, vec![None, None]);
+    assert_eq!((kd[0].metres(0), kd[0].metres(1)), (None, None));
     assert_eq!(
         reach(&net, Point::new(0.0, 0.0), &a, &settings()),
         Err(QueryError::EmptyNetwork)
@@ -394,7 +382,7 @@ fn bad_input_never_panics() {
         5
     );
     let (kd, _) = distances(&net, &b, &a, &settings());
-    assert!(kd[0].metres[0].is_some());
+    assert!(kd[0].metres(0).is_some());
     assert!(net.snap(Point::new(f64::NAN, 0.0)).is_none());
     let cover = coverage(&net, &b, &a, &kd, &[], &settings(), 25.0);
     assert!(cover.is_empty());
@@ -524,8 +512,9 @@ fn compare(kd: &[KindDistances], brute: &[KindDistances], amenities: &[Amenity])
     let _ = amenities;
     for (k, b) in kd.iter().zip(brute) {
         assert_eq!(k.kind, b.kind);
-        for i in 0..k.metres.len() {
-            match (k.metres[i], b.metres[i]) {
+        assert_eq!(k.len(), b.len());
+        for i in 0..k.len() {
+            match (k.metres(i), b.metres(i)) {
                 (None, None) => {}
                 (Some(x), Some(y)) => {
                     assert!((x - y).abs() < 1e-6, "{} building {i}: {x} vs {y}", k.kind)
@@ -568,10 +557,10 @@ proptest! {
         // The reported nearest amenity is at the reported distance, per the oracle.
         for k in &kd {
             for i in 0..b.len() {
-                if let (Some(m), Some(j)) = (k.metres[i], k.nearest[i]) {
+                if let Some((m, j)) = k.get(i) {
                     let only = [a[j as usize].clone()];
                     let (one, _) = distances(&net, &b[i..=i], &only, &s);
-                    prop_assert!((one[0].metres[0].unwrap_or(f64::NAN) - m).abs() < 1e-6);
+                    prop_assert!((one[0].metres(0).unwrap_or(f64::NAN) - m).abs() < 1e-6);
                 }
             }
         }

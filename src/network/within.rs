@@ -73,12 +73,9 @@ mod tests {
             let (kd, _) = super::super::distances(&net, &city.buildings, &[amenity], &settings);
             for max_m in [150.0, 400.0] {
                 let got = &within(&net, &[*origin], &anchors, max_m, &settings)[0];
-                let want: Vec<u32> = kd[0]
-                    .metres
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, m)| m.is_some_and(|m| m <= max_m))
-                    .map(|(i, _)| i as u32)
+                let want: Vec<u32> = (0..kd[0].len())
+                    .filter(|&i| kd[0].metres(i).is_some_and(|m| m <= max_m))
+                    .map(|i| i as u32)
                     .collect();
                 assert_eq!(got, &want, "origin {origin:?}, {max_m} m");
                 checked += want.len();

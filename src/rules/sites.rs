@@ -70,7 +70,7 @@
 //! data (each descending), then a measured usable area before an estimated one,
 //! then building id: never by size alone.
 
-use super::suitability::{Assessment, BuildingFacts, FloorsAdvice, Status};
+use super::suitability::{AssessmentRef, Assessments, BuildingFacts, FloorsAdvice, Status};
 use crate::model::{AmenityKind, Building, BuildingUse, Layers};
 use crate::scenario::{Doelgroep, SiteSettings, SiteWeights};
 use geo::{BoundingRect, Distance, Euclidean, Intersects};
@@ -369,12 +369,12 @@ pub fn location_component(in_core: bool, core_distance_m: Option<f64>) -> f64 {
 /// Finds, measures and ranks the transformation sites.
 ///
 /// `facts` and `assessments` are parallel to `layers.buildings`;
-/// `assessments[b]` is parallel to `groups`. Buildings beyond the shortest of
+/// `assessments.get(b)` is parallel to `groups`. Buildings beyond the shortest of
 /// the three are ignored.
 pub fn sites(
     layers: &Layers,
     facts: &[BuildingFacts],
-    assessments: &[Vec<Assessment>],
+    assessments: &Assessments,
     groups: &[Doelgroep],
     settings: &SiteSettings,
 ) -> Vec<Site> {
@@ -422,7 +422,7 @@ pub fn sites(
         .buildings
         .iter()
         .zip(facts)
-        .zip(assessments)
+        .zip(assessments.iter())
         .enumerate()
     {
         let in_core = f.in_retail_core;
@@ -469,7 +469,7 @@ pub fn sites(
         };
 
         let mut homes = BTreeMap::new();
-        let mut best: Option<(&Assessment, u32, f64)> = None;
+        let mut best: Option<(AssessmentRef, u32, f64)> = None;
         for (a, g) in per_group.iter().zip(groups) {
             let usable = match a.floors {
                 FloorsAdvice::AllFloors | FloorsAdvice::UpperFloorsOnly => usable_m2,
@@ -491,7 +491,7 @@ pub fn sites(
                 Some((bb, ..)) => a
                     .score
                     .total_cmp(&bb.score)
-                    .then_with(|| bb.group.cmp(&a.group))
+                    .then_with(|| bb.group.cmp(a.group))
                     .is_gt(),
             };
             if better {
@@ -608,7 +608,7 @@ pub fn sites(
             });
         }
         if let Some((a, ..)) = best {
-            for c in &a.criteria {
+            for c in a.criteria {
                 let key = c.key();
                 if matches!(c.status, Status::Warn | Status::Unknown)
                     && key != "plint"
@@ -742,7 +742,7 @@ mod tests {
             unknown_needs: Vec::new(),
             monument_data: true,
         };
-        let a = assess_all(layers, facts, &groups, &settings);
+        let a = assess_all(layers, facts, None, &groups, &settings);
         sites(layers, facts, &a, &groups, &site_settings())
     }
 

@@ -52,6 +52,7 @@
 //! fail decisions and the points are computed in `f64` before storing.
 
 use crate::model::{AmenityKind, Building, HorecaCategory, Layers, ZoneCharacter};
+use crate::network::KindDistances;
 use crate::scenario::{Acceptance, Doelgroep, SuitabilitySettings};
 use geo::Point;
 use rayon::prelude::*;
@@ -119,6 +120,44 @@ impl FromIterator<(AmenityKind, Option<(f64, usize)>)> for WalkFacts {
     }
 }
 
+/// Where [`assess`] reads one building's walking facts: a [`WalkFacts`] of its
+/// own, or the plan's one table of distances by building index ([`WalkAt`]).
+trait Walking {
+    /// `None`: the map holds none of this kind; `Some(None)`: unreachable;
+    /// else the distance (m) and the amenity's index.
+    fn lookup(&self, kind: AmenityKind) -> Option<Option<(f64, usize)>>;
+    /// The map holds some kind and the building reaches none of them (it lies
+    /// on a loose network part).
+    fn cut_off(&self) -> bool;
+}
+
+impl Walking for WalkFacts {
+    fn lookup(&self, kind: AmenityKind) -> Option<Option<(f64, usize)>> {
+        self.get(&kind).copied()
+    }
+    fn cut_off(&self) -> bool {
+        self.iter().next().is_some() && self.iter().all(|(_, w)| w.is_none())
+    }
+}
+
+/// One building's row of the distance table, read in place (no copy):
+/// the same facts as [`WalkFacts`] built from it.
+#[derive(Debug, Clone, Copy)]
+struct WalkAt<'a> {
+    table: &'a [KindDistances],
+    building: usize,
+}
+
+impl Walking for WalkAt<'_> {
+    fn lookup(&self, kind: AmenityKind) -> Option<Option<(f64, usize)>> {
+        KindDistances::find(self.table, kind)
+            .map(|k| k.get(self.building).map(|(m, a)| (m, a as usize)))
+    }
+    fn cut_off(&self) -> bool {
+        !self.table.is_empty() && self.table.iter().all(|k| k.metres(self.building).is_none())
+    }
+}
+
 /// What is known about one building before judging it (filled by the pipeline).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuildingFacts {
@@ -130,7 +169,10 @@ pub struct BuildingFacts {
     pub in_retail_core: bool,
     /// Network walking distance (m) to the nearest amenity of each kind, and that
     /// amenity's index in `layers.amenities`; `None` = none reachable. A kind
-    /// missing from the map counts as unreachable.
+    /// missing from the map counts as unreachable. Read by [`assess`] and by
+    /// [`assess_all`] without a table; the pipeline leaves it empty and passes
+    /// its one table of distances to [`assess_all`] instead (a copy here cost
+    /// about 0.67 GB at 1M buildings and 21 kinds).
     pub walk: WalkFacts,
     /// Businesses within their VNG guide distance: (index in `layers.businesses`,
     /// distance m, guide distance m).
@@ -314,8 +356,9 @@ pub enum Measure {
         category: HorecaCategory,
         /// Minimum distance (m).
         min_m: f32,
-        /// The nearest horeca of this category or heavier, if any.
-        nearest: Option<HorecaHit>,
+        /// The nearest horeca of this category or heavier, if any (boxed: the
+        /// largest variant otherwise, it set the size of every criterion).
+        nearest: Option<Box<HorecaHit>>,
     },
     /// The plint in the kernwinkelgebied stays open.
     Plint {
@@ -477,23 +520,7 @@ impl Assessment {
     /// then other fails, then warnings, then needs without data, each in
     /// criterion order. Empty when all pass.
     pub fn reasons(&self) -> String {
-        let mut out = String::new();
-        let rank = |c: &Criterion| match (c.knockout, c.status) {
-            (true, _) => 0,
-            (false, Status::Fail) => 1,
-            (false, Status::Warn) => 2,
-            (false, Status::Unknown) => 3,
-            (false, Status::Pass) => 4,
-        };
-        for level in 0..4 {
-            for c in self.criteria.iter().filter(|c| rank(c) == level) {
-                if !out.is_empty() {
-                    out.push_str("; ");
-                }
-                out.push_str(&c.reason());
-            }
-        }
-        out
+        reasons_of(&self.criteria)
     }
     /// Every criterion as text.
     pub fn explain(&self) -> Vec<CriterionText> {
@@ -511,6 +538,294 @@ impl Assessment {
     /// True when any criterion is a knock-out.
     pub fn has_knockout(&self) -> bool {
         self.criteria.iter().any(|c| c.knockout)
+    }
+}
+
+/// [`Assessment::reasons`] of a list of criteria.
+fn reasons_of(criteria: &[Criterion]) -> String {
+    let mut out = String::new();
+    let rank = |c: &Criterion| match (c.knockout, c.status) {
+        (true, _) => 0,
+        (false, Status::Fail) => 1,
+        (false, Status::Warn) => 2,
+        (false, Status::Unknown) => 3,
+        (false, Status::Pass) => 4,
+    };
+    for level in 0..4 {
+        for c in criteria.iter().filter(|c| rank(c) == level) {
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            out.push_str(&c.reason());
+        }
+    }
+    out
+}
+
+/// Every building's assessments for every group, `[building][group]`, in one
+/// compact store: what [`assess_all`] returns and [`crate::plan::Plan`] keeps.
+///
+/// Three flat arrays instead of a `Vec<Assessment>` per building and a
+/// `Vec<Criterion>` per assessment: per building its first assessment (4 B),
+/// per assessment its score, verdict, floors and criteria run (16 B, was 56 B
+/// plus an allocation), the criteria of all assessments end to end. A
+/// non-dwelling has no assessments (an empty row). Holds fewer than 2³²
+/// assessments and 2³² criteria (about 400 million buildings at four groups).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Assessments {
+    /// The doelgroepen's keys, in the order of the rows.
+    groups: Vec<Arc<str>>,
+    /// Per building, the index of its first head; one more at the end.
+    first: Vec<u32>,
+    /// Per assessment: score, verdict, floors and its run of `criteria`.
+    heads: Vec<Head>,
+    /// The criteria kept (those that did not pass), assessment after assessment.
+    criteria: Vec<Criterion>,
+}
+
+/// One stored assessment (see [`Assessments`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Head {
+    score: f64,
+    start: u32,
+    len: u8,
+    /// The assessment's monument criterion is onbekend (kept out of `criteria`).
+    monument_unknown: bool,
+    verdict: Verdict,
+    floors: FloorsAdvice,
+}
+
+/// The monument criterion of a map that marks too few monuments
+/// ([`SuitabilitySettings::monument_data`]): the same for every building and
+/// group (onbekend, outside the score), so the store keeps it as a flag.
+fn monument_unknown() -> Criterion {
+    Criterion {
+        measure: Measure::Monument { monument: false },
+        status: Status::Unknown,
+        points: 0.0,
+        max_points: 0.0,
+        knockout: false,
+    }
+}
+
+/// Takes a monument-onbekend criterion out of `criteria` (it comes last,
+/// before a landmark's); true when there was one.
+fn take_monument_unknown(criteria: &mut Vec<Criterion>) -> bool {
+    let unknown = monument_unknown();
+    match criteria.iter().rposition(|c| *c == unknown) {
+        Some(at) => {
+            criteria.remove(at);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Where the monument criterion goes back: before a trailing landmark.
+fn monument_slot(criteria: &[Criterion]) -> usize {
+    match criteria.last() {
+        Some(c) if matches!(c.measure, Measure::Landmark { .. }) => criteria.len() - 1,
+        _ => criteria.len(),
+    }
+}
+
+/// One building's row of an [`Assessments`] store: one assessment per group,
+/// or none (a non-dwelling).
+#[derive(Debug, Clone, Copy)]
+pub struct BuildingAssessments<'a> {
+    groups: &'a [Arc<str>],
+    heads: &'a [Head],
+    criteria: &'a [Criterion],
+}
+
+/// One assessment read from an [`Assessments`] store: the fields of an
+/// [`Assessment`], borrowed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AssessmentRef<'a> {
+    /// The doelgroep's key.
+    pub group: &'a Arc<str>,
+    /// Score 0-100 (see [`Assessment::score`]).
+    pub score: f64,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The criteria that did not pass, in criterion order, except a monument
+    /// status onbekend: that one is `monument_unknown`.
+    pub criteria: &'a [Criterion],
+    /// The monument criterion is onbekend: the map marks too few monuments
+    /// ([`SuitabilitySettings::monument_data`]). The same criterion for every
+    /// building, so it is kept as this flag (about 0.2 GB at 1M buildings).
+    pub monument_unknown: bool,
+    /// Which floors qualify.
+    pub floors: FloorsAdvice,
+}
+
+impl AssessmentRef<'_> {
+    /// As [`Assessment::reasons`].
+    pub fn reasons(&self) -> String {
+        let mut out = reasons_of(self.criteria);
+        // Onbekend comes last of the reasons, and the monument last of the
+        // criteria (a landmark is a knock-out, first).
+        if self.monument_unknown {
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            out.push_str(&monument_unknown().reason());
+        }
+        out
+    }
+    /// Every criterion kept, as text.
+    pub fn explain(&self) -> Vec<CriterionText> {
+        self.to_assessment().explain()
+    }
+    /// True when any criterion is a knock-out.
+    pub fn has_knockout(&self) -> bool {
+        self.criteria.iter().any(|c| c.knockout)
+    }
+    /// An owned copy: what [`Assessment::without_passes`] gives for the same building and group.
+    pub fn to_assessment(&self) -> Assessment {
+        let mut criteria = self.criteria.to_vec();
+        if self.monument_unknown {
+            criteria.insert(monument_slot(&criteria), monument_unknown());
+        }
+        Assessment {
+            group: Arc::clone(self.group),
+            score: self.score,
+            verdict: self.verdict,
+            criteria,
+            floors: self.floors,
+        }
+    }
+}
+
+impl<'a> BuildingAssessments<'a> {
+    /// The assessment for the group at `group` (scenario order); `None` for a
+    /// non-dwelling or a group out of range.
+    pub fn get(&self, group: usize) -> Option<AssessmentRef<'a>> {
+        let h = self.heads.get(group)?;
+        let start = h.start as usize;
+        Some(AssessmentRef {
+            group: self.groups.get(group)?,
+            score: h.score,
+            verdict: h.verdict,
+            criteria: self.criteria.get(start..start + usize::from(h.len))?,
+            monument_unknown: h.monument_unknown,
+            floors: h.floors,
+        })
+    }
+    /// Number of assessments (the number of groups, or 0 for a non-dwelling).
+    pub fn len(&self) -> usize {
+        self.heads.len()
+    }
+    /// No assessments (a non-dwelling).
+    pub fn is_empty(&self) -> bool {
+        self.heads.is_empty()
+    }
+    /// The assessments in group order.
+    pub fn iter(&self) -> impl Iterator<Item = AssessmentRef<'a>> + 'a {
+        let row = *self;
+        (0..row.len()).filter_map(move |g| row.get(g))
+    }
+}
+
+impl<'a> IntoIterator for BuildingAssessments<'a> {
+    type Item = AssessmentRef<'a>;
+    type IntoIter = Box<dyn Iterator<Item = AssessmentRef<'a>> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl Assessments {
+    /// Number of buildings.
+    pub fn len(&self) -> usize {
+        self.first.len().saturating_sub(1)
+    }
+    /// No buildings.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The doelgroepen's keys, in row order.
+    pub fn groups(&self) -> &[Arc<str>] {
+        &self.groups
+    }
+    /// Building `building`'s assessments (index into `layers.buildings`).
+    pub fn get(&self, building: usize) -> Option<BuildingAssessments<'_>> {
+        let a = *self.first.get(building)? as usize;
+        let b = *self.first.get(building + 1)? as usize;
+        Some(BuildingAssessments {
+            groups: &self.groups,
+            heads: self.heads.get(a..b)?,
+            criteria: &self.criteria,
+        })
+    }
+    /// Every building's assessments, in building order.
+    pub fn iter(&self) -> impl Iterator<Item = BuildingAssessments<'_>> + '_ {
+        (0..self.len()).filter_map(move |i| self.get(i))
+    }
+    /// A store of the given rows (`[building][group]`), each assessment kept
+    /// as given (no criteria dropped).
+    ///
+    /// # Panics
+    /// With 2³² assessments or criteria or more, or more than 255 criteria in one assessment.
+    pub fn from_rows(groups: Vec<Arc<str>>, rows: Vec<Vec<Assessment>>) -> Self {
+        let mut out = Assessments {
+            groups,
+            first: Vec::with_capacity(rows.len() + 1),
+            ..Assessments::default()
+        };
+        out.first.push(0);
+        for row in rows {
+            for mut a in row {
+                out.push(&mut a);
+            }
+            out.end_row();
+        }
+        out
+    }
+    /// Appends one assessment to the current row, its criteria as they are
+    /// (a monument onbekend as the flag); leaves `a.criteria` empty, its
+    /// buffer to reuse.
+    fn push(&mut self, a: &mut Assessment) {
+        let monument_unknown = take_monument_unknown(&mut a.criteria);
+        self.heads.push(Head {
+            score: a.score,
+            start: u32::try_from(self.criteria.len()).expect("fewer than 2^32 criteria"),
+            len: u8::try_from(a.criteria.len()).expect("fewer than 256 criteria per assessment"),
+            monument_unknown,
+            verdict: a.verdict,
+            floors: a.floors,
+        });
+        self.criteria.append(&mut a.criteria);
+    }
+    fn end_row(&mut self) {
+        self.first
+            .push(u32::try_from(self.heads.len()).expect("fewer than 2^32 assessments"));
+    }
+    /// Appends another store's rows (same groups).
+    fn append(&mut self, other: Assessments) {
+        let base_c = self.criteria.len();
+        let base_h = self.heads.len();
+        let shift = |x: usize| u32::try_from(x).expect("fewer than 2^32 entries");
+        self.heads.extend(other.heads.iter().map(|h| Head {
+            start: shift(base_c + h.start as usize),
+            ..*h
+        }));
+        self.criteria.extend(other.criteria);
+        self.first.extend(
+            other
+                .first
+                .iter()
+                .skip(1)
+                .map(|&f| shift(base_h + f as usize)),
+        );
+    }
+}
+
+impl<'a> IntoIterator for &'a Assessments {
+    type Item = BuildingAssessments<'a>;
+    type IntoIter = Box<dyn Iterator<Item = BuildingAssessments<'a>> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
     }
 }
 
@@ -1050,6 +1365,7 @@ pub fn assess(
     assess_near(
         building,
         facts,
+        &facts.walk,
         layers,
         group,
         &name,
@@ -1097,6 +1413,7 @@ impl FamilyShares {
 fn assess_near(
     building: &Building,
     facts: &BuildingFacts,
+    walking: &impl Walking,
     layers: &Layers,
     group: &Doelgroep,
     group_name: &Arc<str>,
@@ -1142,7 +1459,7 @@ fn assess_near(
 
     // Needs: walking minutes at the group's speed. A building that reaches no
     // amenity of any kind the map holds lies on a loose network part.
-    let cut_off = facts.walk.iter().next().is_some() && facts.walk.iter().all(|(_, w)| w.is_none());
+    let cut_off = walking.cut_off();
     for (&kind, &max_minutes) in &group.needs_minutes {
         if let Some(&(_, mapped)) = settings.unknown_needs.iter().find(|(k, _)| *k == kind) {
             // No data: not failed, not in the score, named in the reasons.
@@ -1155,7 +1472,7 @@ fn assess_near(
             continue;
         }
         let warn_minutes = max_minutes * settings.warn_factor;
-        let Some(entry) = facts.walk.get(&kind) else {
+        let Some(entry) = walking.lookup(kind) else {
             // The map holds none of this kind: no data, not a fail.
             push(
                 Measure::NeedUnknown { kind, mapped: 0 },
@@ -1235,14 +1552,16 @@ fn assess_near(
         let nearest = near[usize::from(category.number() - 1)];
         let close = nearest.is_some_and(|(_, d)| d < min_m);
         let share = horeca_share(nearest.map(|(_, d)| d), min_m);
-        let nearest = nearest.map(|(index, distance_m)| HorecaHit {
-            index,
-            distance_m: distance_m as f32,
-            category: layers.horeca.get(index).map_or(category, |h| h.category),
-            label: horeca_index
-                .label(index)
-                .cloned()
-                .unwrap_or_else(|| Arc::from("horeca")),
+        let nearest = nearest.map(|(index, distance_m)| {
+            Box::new(HorecaHit {
+                index,
+                distance_m: distance_m as f32,
+                category: layers.horeca.get(index).map_or(category, |h| h.category),
+                label: horeca_index
+                    .label(index)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from("horeca")),
+            })
         });
         push(
             Measure::Horeca {
@@ -1493,15 +1812,19 @@ fn vng_label(layers: &Layers, index: usize) -> String {
 /// on the number of threads.
 ///
 /// `facts` is parallel to `layers.buildings`; when the lengths differ, only the
-/// common prefix is assessed. A non-dwelling ([`Building::non_dwelling`]: shed,
-/// garage, roof ...) gets no assessment (an empty list): it has no housing
+/// common prefix is assessed. `walk` is the walking-distance table from
+/// [`crate::network::distances`] for the same buildings, read by building index
+/// (what the pipeline passes: its one copy); `None` reads each building's
+/// `facts.walk` instead. A non-dwelling ([`Building::non_dwelling`]: shed,
+/// garage, roof ...) gets no assessment (an empty row): it has no housing
 /// verdict, which is not the same as ongeschikt.
 pub fn assess_all(
     layers: &Layers,
     facts: &[BuildingFacts],
+    walk: Option<&[KindDistances]>,
     groups: &[Doelgroep],
     settings: &SuitabilitySettings,
-) -> Vec<Vec<Assessment>> {
+) -> Assessments {
     let index = HorecaIndex::new(&layers.horeca);
     let lightest = groups
         .iter()
@@ -1509,44 +1832,75 @@ pub fn assess_all(
         .min();
     let names: Vec<Arc<str>> = groups.iter().map(|g| Arc::from(g.name.as_str())).collect();
     let shares: Vec<FamilyShares> = groups.iter().map(FamilyShares::new).collect();
-    layers
-        .buildings
-        .par_iter()
-        .zip(facts.par_iter())
-        .map_init(Vec::new, |scratch: &mut Vec<Criterion>, (building, f)| {
-            // A shed, garage or roof is no home for anyone: no verdict at all.
-            if building.non_dwelling {
-                return Vec::new();
+    let n = layers.buildings.len().min(facts.len());
+    // Chunks of buildings are judged in parallel into small stores, appended
+    // in order (deterministic); each chunk is freed once appended.
+    const CHUNK: usize = 2048;
+    let chunks: Vec<Assessments> = layers.buildings[..n]
+        .par_chunks(CHUNK)
+        .zip(facts[..n].par_chunks(CHUNK))
+        .enumerate()
+        .map_init(Vec::new, |scratch: &mut Vec<Criterion>, (ci, (bs, fs))| {
+            let mut part = Assessments {
+                groups: Vec::new(),
+                first: Vec::with_capacity(bs.len() + 1),
+                heads: Vec::with_capacity(bs.len() * groups.len()),
+                criteria: Vec::new(),
+            };
+            part.first.push(0);
+            for (k, (building, f)) in bs.iter().zip(fs).enumerate() {
+                let i = ci * CHUNK + k;
+                // A shed, garage or roof is no home for anyone: no verdict at all.
+                if building.non_dwelling {
+                    part.end_row();
+                    continue;
+                }
+                let near = near_at_least(&index, building.anchor(), lightest);
+                for (g, (name, shares)) in groups.iter().zip(names.iter().zip(&shares)) {
+                    let buffer = std::mem::take(scratch);
+                    let mut a = match walk {
+                        Some(table) => assess_near(
+                            building,
+                            f,
+                            &WalkAt { table, building: i },
+                            layers,
+                            g,
+                            name,
+                            shares,
+                            settings,
+                            &index,
+                            &near,
+                            buffer,
+                        ),
+                        None => assess_near(
+                            building, f, &f.walk, layers, g, name, shares, settings, &index, &near,
+                            buffer,
+                        ),
+                    };
+                    // Keep the criteria that did not pass; the buffer goes back
+                    // to the worker.
+                    a.criteria
+                        .retain(|c| c.status != Status::Pass || c.knockout);
+                    part.push(&mut a);
+                    *scratch = a.criteria;
+                }
+                part.end_row();
             }
-            let near = near_at_least(&index, building.anchor(), lightest);
-            groups
-                .iter()
-                .zip(names.iter().zip(&shares))
-                .map(|(g, (name, shares))| {
-                    let mut a = assess_near(
-                        building,
-                        f,
-                        layers,
-                        g,
-                        name,
-                        shares,
-                        settings,
-                        &index,
-                        &near,
-                        std::mem::take(scratch),
-                    );
-                    // Keep the criteria that did not pass, in one exact allocation
-                    // (none when all pass); the buffer goes back to the worker.
-                    let keep = |c: &Criterion| c.status != Status::Pass || c.knockout;
-                    let n = a.criteria.iter().filter(|c| keep(c)).count();
-                    let mut kept = Vec::with_capacity(n);
-                    kept.extend(a.criteria.drain(..).filter(keep));
-                    *scratch = std::mem::replace(&mut a.criteria, kept);
-                    a
-                })
-                .collect()
+            part.criteria.shrink_to_fit();
+            part
         })
-        .collect()
+        .collect();
+    let mut out = Assessments {
+        groups: names,
+        first: Vec::with_capacity(n + 1),
+        heads: Vec::with_capacity(chunks.iter().map(|c| c.heads.len()).sum()),
+        criteria: Vec::with_capacity(chunks.iter().map(|c| c.criteria.len()).sum()),
+    };
+    out.first.push(0);
+    for part in chunks {
+        out.append(part);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -2246,7 +2600,7 @@ mod tests {
 
     #[test]
     fn assess_all_matches_assess_and_is_deterministic() {
-        let layers = Layers {
+        let mut layers = Layers {
             buildings: (0..50)
                 .map(|i| building(&format!("b{i}"), f64::from(i) * 15.0, 0.0))
                 .collect(),
@@ -2256,6 +2610,14 @@ mod tests {
             ],
             ..Layers::default()
         };
+        // Monuments and landmarks: the store keeps a monument onbekend as a
+        // flag and must put it back before the landmark's knock-out.
+        for (i, b) in layers.buildings.iter_mut().enumerate() {
+            b.monument = i % 5 == 0;
+            if i % 4 == 0 {
+                b.landmark = Some("townhall".into());
+            }
+        }
         let facts: Vec<BuildingFacts> = (0..50)
             .map(|i| {
                 let mut f = facts();
@@ -2265,24 +2627,27 @@ mod tests {
             })
             .collect();
         let groups = default_groups();
-        let all = assess_all(&layers, &facts, &groups, &settings());
-        assert_eq!(all.len(), 50);
-        let idx = HorecaIndex::new(&layers.horeca);
-        for (i, per) in all.iter().enumerate() {
-            for (a, g) in per.iter().zip(&groups) {
-                let full = assess(
-                    &layers.buildings[i],
-                    &facts[i],
-                    &layers,
-                    g,
-                    &settings(),
-                    &idx,
-                );
-                assert_eq!(a.reasons(), full.reasons());
-                assert_eq!(a, &full.without_passes());
+        let unmarked = SuitabilitySettings {
+            monument_data: false,
+            ..settings()
+        };
+        let mut flagged = 0;
+        for s in [settings(), unmarked] {
+            let all = assess_all(&layers, &facts, None, &groups, &s);
+            assert_eq!(all.len(), 50);
+            let idx = HorecaIndex::new(&layers.horeca);
+            for (i, per) in all.iter().enumerate() {
+                for (a, g) in per.iter().zip(&groups) {
+                    let full = assess(&layers.buildings[i], &facts[i], &layers, g, &s, &idx);
+                    assert_eq!(a.reasons(), full.reasons());
+                    assert_eq!(a.explain(), full.clone().without_passes().explain());
+                    assert_eq!(a.to_assessment(), full.without_passes());
+                    flagged += usize::from(a.monument_unknown);
+                }
             }
+            assert_eq!(all, assess_all(&layers, &facts, None, &groups, &s));
         }
-        assert_eq!(all, assess_all(&layers, &facts, &groups, &settings()));
+        assert_eq!(flagged, 40 * groups.len());
     }
 
     #[test]
@@ -2293,5 +2658,112 @@ mod tests {
             assert!(!kind_nl(*k).contains('_'), "{k} has no Dutch name");
         }
         assert_eq!(horeca_kind_nl("nightclub"), "nachtclub");
+    }
+
+    /// The plan's path (distances read from the one table by building index)
+    /// judges exactly as the per-building copy did, on a synthetic city with
+    /// unreachable buildings (a loose network part) and a kind left unmapped.
+    #[test]
+    fn assess_all_reads_the_distance_table_as_the_copy() {
+        let mut layers = crate::synthetic::city(900, 7);
+        // No transit stop mapped at all (a kind missing from the table).
+        layers
+            .amenities
+            .retain(|a| a.kind != AmenityKind::TransitStop);
+        let settings_net = crate::scenario::NetworkSettings {
+            max_connector_m: 12.0,
+            ..crate::scenario::NetworkSettings::default()
+        };
+        let (net, _) = crate::network::WalkNetwork::build(&layers.streets, &settings_net);
+        let (table, _) =
+            crate::network::distances(&net, &layers.buildings, &layers.amenities, &settings_net);
+        let unreachable = (0..layers.buildings.len())
+            .filter(|&i| table.iter().all(|k| k.metres(i).is_none()))
+            .count();
+        assert!(unreachable > 0, "the test needs a cut-off building");
+        let base: Vec<BuildingFacts> = (0..layers.buildings.len())
+            .map(|i| {
+                let mut f = facts();
+                f.walk = WalkFacts::default();
+                f.zone = ZoneCharacter::ALL[i % 3];
+                f
+            })
+            .collect();
+        let copied: Vec<BuildingFacts> = base
+            .iter()
+            .enumerate()
+            .map(|(i, f)| BuildingFacts {
+                walk: table
+                    .iter()
+                    .map(|k| (k.kind, k.get(i).map(|(m, a)| (m, a as usize))))
+                    .collect(),
+                ..f.clone()
+            })
+            .collect();
+        let groups = default_groups();
+        let from_table = assess_all(&layers, &base, Some(&table), &groups, &settings());
+        let from_copy = assess_all(&layers, &copied, None, &groups, &settings());
+        assert_eq!(from_table, from_copy);
+        assert_eq!(from_table.len(), layers.buildings.len());
+        let cut_off = (0..layers.buildings.len())
+            .filter_map(|i| from_table.get(i)?.get(0))
+            .filter(|a| {
+                a.criteria
+                    .iter()
+                    .any(|c| matches!(c.measure, Measure::NeedUnreachable { cut_off: true, .. }))
+            })
+            .count();
+        assert!(cut_off > 0, "no building judged as cut off");
+    }
+
+    /// The store gives back every row as given: group names, scores,
+    /// verdicts, floors and criteria; a non-dwelling's row is empty; appending
+    /// shifts the runs.
+    #[test]
+    fn assessments_store_round_trips_rows() {
+        let layers = Layers::default();
+        let b = building("b", 0.0, 0.0);
+        let mut f = facts();
+        f.zone = ZoneCharacter::Reuring;
+        let groups = default_groups();
+        let names: Vec<Arc<str>> = groups.iter().map(|g| Arc::from(g.name.as_str())).collect();
+        let idx = HorecaIndex::new(&[]);
+        let row: Vec<Assessment> = groups
+            .iter()
+            .map(|g| assess(&b, &f, &layers, g, &settings(), &idx))
+            .collect();
+        let rows = vec![row.clone(), Vec::new(), row.clone()];
+        let store = Assessments::from_rows(names.clone(), rows.clone());
+        assert_eq!(store.len(), 3);
+        assert_eq!(store.groups(), &names[..]);
+        assert!(store.get(1).is_some_and(|r| r.is_empty()));
+        assert!(store.get(3).is_none());
+        for i in [0, 2] {
+            let got: Vec<Assessment> = store
+                .get(i)
+                .into_iter()
+                .flatten()
+                .map(|a| a.to_assessment())
+                .collect();
+            assert_eq!(got, row, "building {i}");
+            let per = store.get(i).expect("row");
+            assert_eq!(per.get(0).map(|a| a.reasons()), Some(row[0].reasons()));
+            assert!(per.get(groups.len()).is_none());
+        }
+        let mut joined = Assessments::from_rows(names.clone(), rows[..1].to_vec());
+        joined.append(Assessments::from_rows(names, rows[1..].to_vec()));
+        assert_eq!(joined, store);
+    }
+
+    /// What a stored assessment costs (issue 18: 1.5 KB per building at most,
+    /// four groups): a criterion no larger than 56 B, a head 16 B.
+    #[test]
+    fn stored_criteria_stay_small() {
+        assert!(std::mem::size_of::<Head>() <= 16);
+        assert!(
+            std::mem::size_of::<Criterion>() <= 56,
+            "{}",
+            std::mem::size_of::<Criterion>()
+        );
     }
 }
