@@ -1084,7 +1084,7 @@ fn cmd_import_bag(
     let start = Instant::now();
     let mut inputs = extract.to_vec();
     inputs.extend(threedbag.map(Path::to_path_buf));
-    OutputDir::check(out, &inputs)?;
+    OutputDir::check_map(out, &inputs)?;
     let options = binnenstad::io::bag::BagOptions {
         bbox_rd: bbox.map(binnenstad::io::bag::rd_envelope).transpose()?,
         date: parse_date_arg(date)?,
@@ -1095,7 +1095,7 @@ fn cmd_import_bag(
         None => Default::default(),
     };
     let (buildings, written) = binnenstad::io::bag::buildings(&bag, &measured);
-    let dir = OutputDir::create(out, &inputs)?;
+    let dir = OutputDir::create_map(out, &inputs)?;
     dir.write_with("buildings.geojson", &mut |w| {
         binnenstad::io::bag::write_buildings(w, &buildings)
     })?;
@@ -1155,7 +1155,7 @@ fn cmd_import_osm(
     let mut inputs = vec![file.to_path_buf()];
     inputs.extend(bag.iter().cloned());
     inputs.extend(threedbag.map(Path::to_path_buf));
-    OutputDir::check(out, &inputs)?;
+    OutputDir::check_map(out, &inputs)?;
     let (mut layers, mut report) = binnenstad::io::osm::import(file, &options)?;
     let mut bag_summary = None;
     if !bag.is_empty() {
@@ -1202,7 +1202,7 @@ fn cmd_import_osm(
             written.measured,
         ));
     }
-    let dir = OutputDir::create(out, &inputs)?;
+    let dir = OutputDir::create_map(out, &inputs)?;
     for (name, collection) in layers.layers() {
         dir.write(
             &format!("{name}.geojson"),

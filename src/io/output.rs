@@ -80,9 +80,20 @@ impl Fingerprint {
     }
 }
 
+/// The line in [`MARKER`] of a folder of map layers written by `binnenstad
+/// import`: only an import replaces such a folder, so a `plan --out` that
+/// names another area's map folder by mistake is refused instead of
+/// replacing its layers (review: `--out maps/delft-tu` wiped Delft's map).
+const MAP_LINE: &str = "kind: kaartlagen (binnenstad import)";
+
 /// The marker's text for a folder holding `files` with their fingerprints.
-fn marker_text(files: &[(String, Option<Fingerprint>)]) -> String {
-    let mut t = format!("{MARKER_TEXT}{MARKER_LIST}\n");
+fn marker_text(files: &[(String, Option<Fingerprint>)], map: bool) -> String {
+    let mut t = MARKER_TEXT.to_string();
+    if map {
+        t.push_str(MAP_LINE);
+        t.push('\n');
+    }
+    t.push_str(&format!("{MARKER_LIST}\n"));
     for (name, print) in files {
         t.push_str(name);
         if let Some(p) = print {
@@ -127,6 +138,8 @@ pub struct OutputDir {
     shown: PathBuf,
     temp: PathBuf,
     committed: bool,
+    /// A folder of map layers (see [`OutputDir::create_map`]).
+    map: bool,
 }
 
 /// `p` made absolute with `.` and `..` resolved: canonicalized (symbolic links
@@ -235,7 +248,7 @@ fn refuse_inputs(
 
 /// Refuses an existing target folder that binnenstad did not write: one that
 /// holds files and no [`MARKER`].
-fn refuse_foreign_folder(target: &Path, abs_target: &Path) -> Result<()> {
+fn refuse_foreign_folder(target: &Path, abs_target: &Path, map: bool) -> Result<()> {
     if !abs_target.exists() {
         return Ok(());
     }
@@ -265,6 +278,16 @@ fn refuse_foreign_folder(target: &Path, abs_target: &Path) -> Result<()> {
     };
     let marker = abs_target.join(MARKER);
     if marker.is_file() {
+        let is_map =
+            std::fs::read_to_string(&marker).is_ok_and(|t| t.lines().any(|l| l == MAP_LINE));
+        if is_map && !map {
+            return Err(Error::Usage(format!(
+                "--out {} is een kaartmap (kaartlagen geschreven door binnenstad import); \
+                 alleen een nieuwe import vervangt die, anders gingen de lagen van dat gebied \
+                 verloren: kies een andere uitvoermap",
+                target.display()
+            )));
+        }
         // A previous output: replaced whole, unless files were added since.
         let Some(listed) = marker_files(&marker) else {
             return Ok(());
@@ -345,6 +368,18 @@ impl OutputDir {
     /// # Errors
     /// As [`OutputDir::create`].
     pub fn check(target: &Path, protected: &[PathBuf]) -> Result<()> {
+        OutputDir::check_kind(target, protected, false)
+    }
+
+    /// [`OutputDir::check`] for a folder of map layers (`binnenstad import`).
+    ///
+    /// # Errors
+    /// As [`OutputDir::create`].
+    pub fn check_map(target: &Path, protected: &[PathBuf]) -> Result<()> {
+        OutputDir::check_kind(target, protected, true)
+    }
+
+    fn check_kind(target: &Path, protected: &[PathBuf], map: bool) -> Result<()> {
         let abs_target = absolute(target);
         refuse_inputs(
             "--out",
@@ -353,7 +388,7 @@ impl OutputDir {
             &abs_target,
             protected,
         )?;
-        refuse_foreign_folder(target, &abs_target)
+        refuse_foreign_folder(target, &abs_target, map)
     }
 
     /// Prepares writing into `target`. `protected` are input files and folders
@@ -364,7 +399,20 @@ impl OutputDir {
     /// file, or is a non-empty folder without the [`MARKER`]; [`Error::Io`]
     /// when the folder beside it cannot be created.
     pub fn create(target: &Path, protected: &[PathBuf]) -> Result<OutputDir> {
-        OutputDir::check(target, protected)?;
+        OutputDir::create_kind(target, protected, false)
+    }
+
+    /// [`OutputDir::create`] for a folder of map layers (`binnenstad import`):
+    /// its marker says so, and only another import replaces it.
+    ///
+    /// # Errors
+    /// As [`OutputDir::create`].
+    pub fn create_map(target: &Path, protected: &[PathBuf]) -> Result<OutputDir> {
+        OutputDir::create_kind(target, protected, true)
+    }
+
+    fn create_kind(target: &Path, protected: &[PathBuf], map: bool) -> Result<OutputDir> {
+        OutputDir::check_kind(target, protected, map)?;
         let abs_target = absolute(target);
         let (Some(parent), Some(name)) = (abs_target.parent(), abs_target.file_name()) else {
             return Err(Error::Usage(format!(
@@ -384,6 +432,7 @@ impl OutputDir {
             shown: target.to_path_buf(),
             temp,
             committed: false,
+            map,
         };
         Ok(dir)
     }
@@ -448,7 +497,7 @@ impl OutputDir {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("/"));
         let _lock = FolderLock::take(&parent);
-        refuse_foreign_folder(&self.shown, &self.target)?;
+        refuse_foreign_folder(&self.shown, &self.target, self.map)?;
         // The marker lists what this run wrote, so that a file added later
         // is never deleted by the next run (see `refuse_foreign_folder`).
         let mut files: Vec<(String, Option<Fingerprint>)> = std::fs::read_dir(&self.temp)
@@ -462,7 +511,7 @@ impl OutputDir {
             })
             .collect();
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        self.write(MARKER, marker_text(&files))?;
+        self.write(MARKER, marker_text(&files, self.map))?;
         let old = self.target.with_file_name(format!(
             ".{}.old-{}",
             self.target
@@ -763,6 +812,31 @@ mod tests {
     /// Large files are fingerprinted by size and both ends: an edit at either
     /// end or a change of size is seen, a copy (new modification time, same
     /// content) is the same file.
+    /// A map folder (written by an import) is replaced only by an import:
+    /// a plan's `--out` naming it is refused and its layers stay.
+    #[test]
+    fn a_map_folder_is_replaced_only_by_an_import() {
+        let dir = tempfile::tempdir().unwrap();
+        let maps = dir.path().join("delft");
+        let o = OutputDir::create_map(&maps, &[]).unwrap();
+        o.write("buildings.geojson", "delft").unwrap();
+        o.commit().unwrap();
+        let e = OutputDir::create(&maps, &[]).unwrap_err().to_string();
+        assert!(e.contains("kaartmap"), "{e}");
+        assert!(OutputDir::check(&maps, &[]).is_err());
+        assert_eq!(
+            std::fs::read_to_string(maps.join("buildings.geojson")).unwrap(),
+            "delft"
+        );
+        // Another import replaces it; an import into a plan's folder is allowed.
+        let o = OutputDir::create_map(&maps, &[]).unwrap();
+        o.write("buildings.geojson", "delft 2").unwrap();
+        o.commit().unwrap();
+        let out = dir.path().join("out");
+        OutputDir::create(&out, &[]).unwrap().commit().unwrap();
+        OutputDir::create_map(&out, &[]).unwrap().commit().unwrap();
+    }
+
     #[test]
     fn large_files_are_fingerprinted_by_size_and_ends() {
         let dir = tempfile::tempdir().unwrap();
