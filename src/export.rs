@@ -291,15 +291,7 @@ fn site_props<P: PropSink>(
     p.put("use", b.usage.as_str());
     p.put("site_type", site.kind.as_str());
     p.round("potential", site.potential, 1);
-    let c = &site.components;
-    for (k, v) in [
-        ("c_suitability", c.suitability),
-        ("c_vacancy", c.vacancy),
-        ("c_location", c.location),
-        ("c_fit", c.fit),
-        ("c_monument", c.monument),
-        ("c_data", c.data),
-    ] {
+    for (k, v) in site.components.named() {
         p.round(k, v, 2);
     }
     p.round_opt("core_distance_m", site.core_distance_m, 0);

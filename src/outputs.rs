@@ -368,14 +368,7 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
                 building,
                 kind: s.kind.as_str(),
                 potential: s.potential,
-                components: vec![
-                    ("c_suitability", c.suitability),
-                    ("c_vacancy", c.vacancy),
-                    ("c_location", c.location),
-                    ("c_fit", c.fit),
-                    ("c_monument", c.monument),
-                    ("c_data", c.data),
-                ],
+                components: c.named().to_vec(),
                 best_group: s.best_group.clone(),
                 best_score: s.best_score,
                 homes: scenario

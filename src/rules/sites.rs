@@ -161,6 +161,19 @@ pub struct Components {
 }
 
 impl Components {
+    /// The components by their output keys (`c_suitability` … `c_data`), in
+    /// the order sites.geojson and kaart.html write them.
+    pub fn named(&self) -> [(&'static str, f64); 6] {
+        [
+            ("c_suitability", self.suitability),
+            ("c_vacancy", self.vacancy),
+            ("c_location", self.location),
+            ("c_fit", self.fit),
+            ("c_monument", self.monument),
+            ("c_data", self.data),
+        ]
+    }
+
     /// The vacancy as ranked: the component, or [`VACANCY_ONBEKEND`] when it
     /// is onbekend (NaN).
     pub fn vacancy_ranked(&self) -> f64 {
