@@ -82,19 +82,54 @@ fn crs_auto_comes_from_the_bulk_and_names_a_swapped_building() {
     assert!(r.stdout.contains("werk-CRS EPSG:32631"), "{}", r.stdout);
     let r = run(&["check", "--json", scenario.to_str().unwrap()]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let far: Vec<&serde_json::Value> = v["diagnostics"]
+    assert_swapped_is_named_once_and_left_out(&v);
+
+    // The same file with the CRS fixed: the scale check used to cover the
+    // swapped building too and refused RD New itself ("34.62% verkeerd",
+    // "gebruik EPSG:32635"). Now the plan runs without the building.
+    let fixed = dir.path().join("fixed.toml");
+    std::fs::write(
+        &fixed,
+        std::fs::read_to_string(fixture("tiny.toml")).unwrap(),
+    )
+    .unwrap();
+    let r = run(&["check", "--json", fixed.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_swapped_is_named_once_and_left_out(&v);
+    let out = dir.path().join("out");
+    let r = run(&[
+        "plan",
+        fixed.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let buildings = read_json(&out.join("buildings.geojson"));
+    let ids: Vec<&str> = buildings["features"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| d["code"] == "far_from_bulk")
+        .map(|f| f["id"].as_str().unwrap())
         .collect();
-    assert_eq!(far.len(), 1, "{far:?}");
-    assert_eq!(far[0]["feature"]["id"], "swapped");
+    assert!(!ids.is_empty() && !ids.contains(&"swapped"), "{ids:?}");
+}
+
+/// One error names the swapped building, says what is likely wrong and that
+/// it is left out; nothing else names it.
+fn assert_swapped_is_named_once_and_left_out(check: &serde_json::Value) {
+    let named: Vec<&serde_json::Value> = check["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["feature"]["id"] == "swapped")
+        .collect();
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert_eq!(named[0]["code"], "far_outside");
+    assert_eq!(named[0]["severity"], "error");
+    let message = named[0]["message"].as_str().unwrap();
     assert!(
-        far[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("lat/lon verwisseld?"),
-        "{far:?}"
+        message.contains("lengte- en breedtegraad verwisseld?") && message.contains("Overgeslagen"),
+        "{message}"
     );
 }

@@ -1896,10 +1896,12 @@ fn working_crs(
             None => Crs::utm_for(0.0, 0.0),
         },
     };
-    // With "auto" the scale check covers the bulk; far-off buildings are named.
-    let buildings_extent = match (&scenario.crs, bulk) {
-        (CrsChoice::Auto, Some(b)) => b.extent,
-        _ => buildings_extent,
+    // The scale check covers the bulk: one building with its latitude and
+    // longitude swapped must not make a right CRS look wrong. Far-off
+    // buildings are named (with "auto" here, else when placed in the working CRS).
+    let buildings_extent = match bulk {
+        Some(b) => b.extent,
+        None => buildings_extent,
     };
     if crs.is_geographic() {
         return Err(Error::Scenario {
@@ -1949,11 +1951,15 @@ fn refuse_distorting_crs(scenario: &Scenario, crs: Crs, extent: [f64; 4]) -> Res
         path: scenario.path.clone(),
         key: "crs".into(),
         message: format!(
-            "{crs}{what} geeft lengtes tot {:.2}% verkeerd weer over de gebouwen \
-             ({w:.4} {s:.4} {e:.4} {n:.4}, W Z O N in graden), zodat oppervlakken en loopafstanden \
+            "{crs}{what} geeft lengtes tot {}% verkeerd weer over de gebouwen \
+             (lengtegraad {} tot {}, breedtegraad {} tot {}), zodat oppervlakken en loopafstanden \
              fout zouden zijn; het werk-CRS mag er hoogstens {}% naast zitten: gebruik {instead}",
-            error * 100.0,
-            MAX_SCALE_ERROR * 100.0
+            crate::labels::nl_number(error * 100.0, 2),
+            crate::labels::nl_number(w, 4),
+            crate::labels::nl_number(e, 4),
+            crate::labels::nl_number(s, 4),
+            crate::labels::nl_number(n, 4),
+            crate::labels::nl_number(MAX_SCALE_ERROR * 100.0, 0)
         ),
     })
 }
@@ -1997,11 +2003,14 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
         .zip(&source_extents)
         .map(|(r, (e, _))| r.as_ref().map_or(Ok(None), |r| extent_wgs84(r, *e)))
         .collect::<Result<_>>()?;
-    let bulk = match (&scenario.crs, &raws[0]) {
-        (CrsChoice::Auto, Some(raw)) => buildings_bulk(raw)?,
-        _ => None,
+    let bulk = match &raws[0] {
+        Some(raw) => buildings_bulk(raw)?,
+        None => None,
     };
     let crs = working_crs(scenario, extents[0], bulk.as_ref())?;
+    // With a fixed CRS the bulk only keeps one stray building out of the scale
+    // check; it is named (and left out) once it lies in the working CRS.
+    let bulk = bulk.filter(|_| matches!(scenario.crs, CrsChoice::Auto));
     // One conversion per source CRS, over the union of its layers' extents, so
     // a position two layers share (a building corner on a retail core's edge)
     // converts to the same point in both.
@@ -2010,6 +2019,8 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
     let mut info = Vec::new();
     let mut diagnostics = bulk.map(|b| b.far).unwrap_or_default();
     let source_crs: Vec<Option<Crs>> = raws.iter().map(|r| r.as_ref().map(|r| r.crs)).collect();
+    // Set by the buildings layer (the first): see `drop_far_outside`.
+    let mut far_box: Option<crate::model::Extent> = None;
     for ((source, raw), extent) in scenario.layers.iter().zip(&mut raws).zip(extents) {
         let Some(raw) = raw else {
             info.push(LayerInfo {
@@ -2037,7 +2048,13 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
                 conversions.len() - 1
             }
         };
-        let (loaded, mut found) = build_layer(raw, source, &conversions[k].1, &mut layers)?;
+        let (loaded, mut found) = build_layer(
+            raw,
+            source,
+            &conversions[k].1,
+            &mut layers,
+            Some(&mut far_box),
+        )?;
         diagnostics.append(&mut found);
         // The layer is built: its parsed features go (freed by a worker while
         // the next layer is built), so two layers' parses are never held at once.
@@ -2054,6 +2071,19 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
             extent_wgs84: extent,
         });
     }
+    // A building left out as far outside is named once, by that error.
+    let dropped: Vec<usize> = diagnostics
+        .iter()
+        .filter(|d| d.code == "far_outside" && d.layer == "buildings")
+        .filter_map(|d| d.feature.as_ref().map(|f| f.index))
+        .collect();
+    diagnostics.retain(|d| {
+        d.code != "far_from_bulk"
+            || !d
+                .feature
+                .as_ref()
+                .is_some_and(|f| dropped.contains(&f.index))
+    });
     if let Some(u) = scenario.unknown_use {
         let mut n: u64 = 0;
         for b in layers
@@ -2146,17 +2176,77 @@ fn apply_landmarks(
 /// Builds the typed features of one parsed layer (named by `source.name`) into
 /// `layers`. Returns how many features were loaded and the layer's
 /// diagnostics, sorted by feature index.
+/// The centre of an item's bounding box (None when it has none or it is not finite).
+fn item_centre(item: &Item<'_>) -> Option<Point<f64>> {
+    use geo::BoundingRect;
+    let c = item.geometry.bounding_rect()?.center();
+    (c.x.is_finite() && c.y.is_finite()).then_some(Point(c))
+}
+
+/// Leaves out the items whose centre lies outside `bulk` (the padded box of
+/// the middle 98% of the buildings, [`crate::rules::zoning::bulk_box`]): a
+/// building or point thousands of kilometres from the rest has its latitude
+/// and longitude swapped or another CRS. Each is an error naming the
+/// feature; the rest of the layer loads. Without this one such building got
+/// a zone, walking distances and a verdict as if it were in the study area.
+fn drop_far_outside<'a>(
+    items: Vec<Item<'a>>,
+    bulk: crate::model::Extent,
+    cx: &mut LayerCx<'_>,
+) -> Vec<Item<'a>> {
+    let inside = |p: Point<f64>| {
+        p.x() >= bulk.min[0] && p.x() <= bulk.max[0] && p.y() >= bulk.min[1] && p.y() <= bulk.max[1]
+    };
+    let mut kept = Vec::with_capacity(items.len());
+    for item in items {
+        match item_centre(&item) {
+            Some(p) if !inside(p) => cx.diag(
+                Severity::Error,
+                item.index,
+                Some(&item.id),
+                "far_outside",
+                format!(
+                    "ligt ver buiten het plangebied (op {}, {} in het werk-CRS, meer dan {} m buiten \
+                     de kern van de gebouwen): verkeerd CRS of lengte- en breedtegraad verwisseld? \
+                     Overgeslagen",
+                    crate::labels::nl_number(p.x(), 0),
+                    crate::labels::nl_number(p.y(), 0),
+                    crate::labels::nl_number(crate::rules::zoning::FAR_OUTSIDE_M, 0)
+                ),
+            ),
+            _ => kept.push(item),
+        }
+    }
+    kept
+}
+
+/// Builds one layer's typed features into `layers`. `bulk`: with `Some`, the
+/// buildings layer sets it (see [`drop_far_outside`]) and the buildings,
+/// horeca, amenities and businesses outside it are left out; `None` keeps all.
 fn build_layer(
     raw: &RawLayer,
     source: &LayerSource,
     t: &Interpolating,
     layers: &mut Layers,
+    bulk: Option<&mut Option<crate::model::Extent>>,
 ) -> Result<(usize, Vec<Diagnostic>)> {
     let mut cx = LayerCx {
         layer: raw,
         diagnostics: Vec::new(),
     };
-    let items = convert_layer(raw, source, t, &mut cx)?;
+    let mut items = convert_layer(raw, source, t, &mut cx)?;
+    if let Some(bulk) = bulk {
+        if source.name == "buildings" {
+            *bulk = crate::rules::zoning::bulk_box(items.iter().filter_map(item_centre));
+        }
+        if matches!(
+            source.name.as_str(),
+            "buildings" | "horeca" | "amenities" | "businesses"
+        ) && let Some(b) = *bulk
+        {
+            items = drop_far_outside(items, b, &mut cx);
+        }
+    }
     let loaded = match source.name.as_str() {
         "buildings" => {
             layers.buildings = load_buildings(&mut cx, &items);
@@ -2228,7 +2318,7 @@ pub fn load_text(
         name: layer.to_string(),
         ..source.clone()
     };
-    build_layer(&raw, &source, &t, &mut Layers::default())
+    build_layer(&raw, &source, &t, &mut Layers::default(), None)
 }
 
 fn attach(e: Error, diagnostics: &[Diagnostic]) -> Error {

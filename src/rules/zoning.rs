@@ -874,10 +874,11 @@ fn place(b: &crate::model::Building) -> (Point<f64>, Extent) {
     (anchor, e)
 }
 
-/// The box holding the middle 98% of the points in x and in y, padded by
+/// The box holding the middle 98% of the points in x and in y (at least the
+/// outermost point at each end left out, from three points on), padded by
 /// [`FAR_OUTSIDE_M`] or by its own size, whichever is larger. `None` without
 /// finite points.
-fn bulk_box(points: impl Iterator<Item = Point<f64>>) -> Option<Extent> {
+pub(crate) fn bulk_box(points: impl Iterator<Item = Point<f64>>) -> Option<Extent> {
     let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = points
         .filter(|p| p.x().is_finite() && p.y().is_finite())
         .map(|p| (p.x(), p.y()))
@@ -888,7 +889,10 @@ fn bulk_box(points: impl Iterator<Item = Point<f64>>) -> Option<Extent> {
     xs.sort_by(f64::total_cmp);
     ys.sort_by(f64::total_cmp);
     let n = xs.len();
-    let cut = n / 100;
+    // At least the one most extreme point at each end is trimmed (from three
+    // points on): with fewer than 100 buildings, one swapped building would
+    // otherwise stretch the box over itself.
+    let cut = if n >= 3 { (n / 100).max(1) } else { 0 };
     let (x0, x1, y0, y1) = (xs[cut], xs[n - 1 - cut], ys[cut], ys[n - 1 - cut]);
     let pad = FAR_OUTSIDE_M.max(x1 - x0).max(y1 - y0);
     Some(Extent {
