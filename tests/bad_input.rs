@@ -36,6 +36,15 @@ fn first_geometry(dir: &Path, layer: &str, geometry: Value) {
     });
 }
 
+/// Gives every feature of a layer the same geometry (the whole file in another CRS).
+fn every_geometry(dir: &Path, layer: &str, geometry: Value) {
+    edit_json(dir, &format!("tiny/{layer}.geojson"), |v| {
+        for f in v["features"].as_array_mut().unwrap() {
+            f["geometry"] = geometry.clone();
+        }
+    });
+}
+
 fn append_scenario(dir: &Path, extra: &str) {
     let path = dir.join("tiny.toml");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -108,11 +117,12 @@ const CASES: &[Case] = &[
                 json!({"type": "Polygon", "coordinates": "nope"}),
             )
         },
-        args: &[],
+        // One feature's geometry: that feature is left out and named (--strict stops).
+        args: &["--strict"],
         expect: &[
             "buildings.geojson",
             "feature 0 (id home-west)",
-            "geen geldige GeoJSON Feature",
+            "geen geldige geometrie",
         ],
     },
     Case {
@@ -124,11 +134,12 @@ const CASES: &[Case] = &[
                 json!({"type": "Circle", "coordinates": [1, 2]}),
             )
         },
-        args: &[],
+        args: &["--strict"],
         expect: &[
             "buildings.geojson",
             "feature 0",
-            "geen geldige GeoJSON Feature",
+            "geen geldige geometrie",
+            "Circle",
         ],
     },
     Case {
@@ -180,7 +191,7 @@ const CASES: &[Case] = &[
     Case {
         name: "huge coordinates",
         mutate: |d| {
-            first_geometry(
+            every_geometry(
                 d,
                 "horeca",
                 json!({"type": "Point", "coordinates": [1e300, 52.37]}),
@@ -190,7 +201,7 @@ const CASES: &[Case] = &[
         expect: &[
             "horeca.geojson",
             "feature 0 (id horeca/nightclub)",
-            "cannot be WGS84",
+            "kunnen geen WGS84-graden zijn",
         ],
     },
     Case {
@@ -215,7 +226,7 @@ const CASES: &[Case] = &[
     Case {
         name: "rd metres without a crs member",
         mutate: |d| {
-            first_geometry(
+            every_geometry(
                 d,
                 "horeca",
                 json!({"type": "Point", "coordinates": [121040.0, 486995.0]}),
@@ -225,14 +236,14 @@ const CASES: &[Case] = &[
         expect: &[
             "horeca.geojson",
             "feature 0 (id horeca/nightclub)",
-            "cannot be WGS84",
+            "kunnen geen WGS84-graden zijn",
             "EPSG:28992",
         ],
     },
     Case {
         name: "wgs84 degrees in a file that declares RD",
         mutate: |d| {
-            first_geometry(
+            every_geometry(
                 d,
                 "amenities",
                 json!({"type": "Point", "coordinates": [4.9, 52.37]}),
@@ -242,7 +253,7 @@ const CASES: &[Case] = &[
         expect: &[
             "amenities.geojson",
             "feature 0 (id amenity/playground)",
-            "outside what EPSG:28992 can hold",
+            "liggen buiten wat EPSG:28992 kan bevatten",
         ],
     },
     Case {
@@ -593,7 +604,11 @@ const CASES: &[Case] = &[
             })
         },
         args: &["--strict"],
-        expect: &["buildings.geojson", "(id swapped)", "lat/lon verwisseld?"],
+        expect: &[
+            "buildings.geojson",
+            "(id swapped)",
+            "lengte- en breedtegraad verwisseld?",
+        ],
     },
     Case {
         name: "missing layer",

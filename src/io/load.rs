@@ -317,14 +317,33 @@ pub fn parse_layer(name: &str, path: &Path, text: &str) -> Result<RawLayer> {
             .get("id")
             .map(id_text)
             .or_else(|| f.get("properties").and_then(|p| p.get("id")).map(id_text));
-        let feature: geojson::Feature = serde_json::from_value(f).map_err(|e| Error::Feature {
-            path: path.to_path_buf(),
-            feature: FeatureRef {
-                index,
-                id: id_hint.clone(),
-            },
-            message: format!("geen geldige GeoJSON Feature: {e}"),
-        })?;
+        // A Feature whose only fault is its geometry (a coordinate written as
+        // text, a ring of strings) is left out with that fault, not the file.
+        let feature = match <geojson::Feature as serde::Deserialize>::deserialize(&f) {
+            Ok(feature) => feature,
+            Err(e) => {
+                let mut bare = f;
+                let bare = bare
+                    .as_object_mut()
+                    .and_then(|o| o.remove("geometry"))
+                    .and_then(|_| serde_json::from_value::<geojson::Feature>(bare).ok());
+                let Some(bare) = bare else {
+                    return Err(Error::Feature {
+                        path: path.to_path_buf(),
+                        feature: FeatureRef {
+                            index,
+                            id: id_hint.clone(),
+                        },
+                        message: format!("geen geldige GeoJSON Feature: {e}"),
+                    });
+                };
+                let mut source = SourceFeature::new(bare, crs, crs_declared);
+                source.geometry =
+                    SourceGeometry::BadPosition(format!("geen geldige geometrie: {e}"));
+                out.push(source);
+                continue;
+            }
+        };
         out.push(SourceFeature::new(feature, crs, crs_declared));
     }
     Ok(RawLayer {
@@ -523,6 +542,15 @@ fn has_unclosed_ring(value: &GeometryValue) -> bool {
     }
 }
 
+/// Whether a [`position_problem`] says the position does not fit the file's CRS
+/// (rather than being no number at all).
+fn is_crs_problem(problem: &str) -> bool {
+    problem.starts_with(CRS_PROBLEM)
+}
+
+/// How [`position_problem`] begins a position the CRS cannot hold.
+const CRS_PROBLEM: &str = "coördinaten ";
+
 /// Checks every position: two or more finite numbers within the CRS's plausible bounds.
 /// Returns the problem in words, or None.
 fn check_positions(value: &GeometryValue, crs: Crs, declared: bool) -> Option<String> {
@@ -552,14 +580,15 @@ fn position_problem(s: &[f64], crs: Crs, declared: bool, bounds: [f64; 4]) -> Op
     if x < xmin || x > xmax || y < ymin || y > ymax {
         return Some(if crs.is_geographic() && !declared {
             format!(
-                "coordinates [{x}, {y}] cannot be WGS84 degrees: the file has no crs member, so it is RFC 7946 \
-                 lon/lat, but these look like projected metres (RD New EPSG:28992?). GDAL and QGIS would read \
-                 them silently as degrees; export the layer as EPSG:4326 or add a crs member naming its CRS"
+                "{CRS_PROBLEM}[{x}, {y}] kunnen geen WGS84-graden zijn: het bestand heeft geen crs-lid, \
+                 dus het is lengte/breedte volgens RFC 7946, maar dit lijken geprojecteerde meters \
+                 (RD New, EPSG:28992?). GDAL en QGIS zouden ze stil als graden lezen; exporteer de laag \
+                 als EPSG:4326 of geef een crs-lid dat het CRS noemt"
             )
         } else {
             format!(
-                "coordinates [{x}, {y}] lie outside what {crs} can hold ({xmin}..{xmax}, {ymin}..{ymax}); \
-                 is the declared crs right?"
+                "{CRS_PROBLEM}[{x}, {y}] liggen buiten wat {crs} kan bevatten ({xmin} tot {xmax}, \
+                 {ymin} tot {ymax}): klopt het opgegeven CRS, of zijn x en y verwisseld?"
             )
         });
     }
@@ -856,6 +885,17 @@ fn convert_layer<'a>(
             _ => None,
         })
         .collect();
+    // Positions the file's CRS cannot hold: when they are most of the layer,
+    // the whole file is misread (stop); a few are features of their own with
+    // swapped or foreign coordinates (each left out, named).
+    let misread = |f: &SourceFeature| matches!(&f.geometry, SourceGeometry::BadPosition(p) if is_crs_problem(p));
+    let with_geometry = raw
+        .features
+        .iter()
+        .filter(|f| !matches!(f.geometry, SourceGeometry::Missing))
+        .count();
+    let wrong_crs = raw.features.iter().filter(|f| misread(f)).count();
+    let file_misread = wrong_crs * 2 > with_geometry;
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.features.len());
     let mut items = Vec::with_capacity(raw.features.len());
     for (index, (f, geometry)) in raw.features.iter().zip(reprojected).enumerate() {
@@ -881,15 +921,16 @@ fn convert_layer<'a>(
                 continue;
             }
             (SourceGeometry::BadPosition(problem), _) => {
-                // A position of the wrong CRS means the whole file is misread: stop.
-                if problem.contains("cannot be WGS84") || problem.contains("lie outside") {
+                if file_misread && is_crs_problem(problem) {
                     return Err(Error::Feature {
                         path: raw.path.clone(),
                         feature: FeatureRef {
                             index,
                             id: Some(id),
                         },
-                        message: problem.clone(),
+                        message: format!(
+                            "{problem} ({wrong_crs} van de {with_geometry} features liggen zo)"
+                        ),
                     });
                 }
                 cx.diag(
@@ -2520,7 +2561,19 @@ mod tests {
         let bad = r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":{}}, {"type":"Feature","geometry":{"type":"Point"},"properties":{}}]}"#;
         assert!(split_features(bad).is_some());
         assert!(parse_parallel("x", Path::new("t.geojson"), bad).is_none());
-        let e = parse_layer("x", Path::new("t.geojson"), bad)
+        // A geometry fault leaves out that feature (named at conversion), not the file.
+        let raw = parse_layer("x", Path::new("t.geojson"), bad).unwrap();
+        assert!(
+            matches!(&raw.features[1].geometry, SourceGeometry::BadPosition(p) if p.starts_with("geen geldige geometrie")),
+            "{:?}",
+            raw.features[1].geometry
+        );
+        // A fault outside the geometry is the file's: named by feature.
+        let bad = bad.replace(
+            r#""geometry":{"type":"Point"},"properties":{}"#,
+            r#""geometry":null,"properties":5"#,
+        );
+        let e = parse_layer("x", Path::new("t.geojson"), &bad)
             .unwrap_err()
             .to_string();
         assert!(e.contains("t.geojson") && e.contains("feature 1"), "{e}");
@@ -2561,8 +2614,52 @@ mod tests {
         assert!(
             e.contains("t.geojson")
                 && e.contains("feature 0 (id b1)")
-                && e.contains("cannot be WGS84"),
+                && e.contains("kunnen geen WGS84-graden zijn"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn one_position_out_of_the_crs_is_left_out_and_named() {
+        // RD New declared; one of three points has its x and y swapped.
+        let text = r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},
+            "features":[{"type":"Feature","id":"a","properties":{"kind":"playground"},"geometry":{"type":"Point","coordinates":[121400.0,487400.0]}},
+            {"type":"Feature","id":"b","properties":{"kind":"playground"},"geometry":{"type":"Point","coordinates":[487410.0,121410.0]}},
+            {"type":"Feature","id":"c","properties":{"kind":"playground"},"geometry":{"type":"Point","coordinates":[121420.0,487420.0]}}]}"#;
+        let (diags, n) = convert("amenities", text).unwrap();
+        assert_eq!(n, 2);
+        let d: Vec<_> = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        assert_eq!(d.len(), 1, "{diags:?}");
+        assert_eq!(d[0].feature.as_ref().unwrap().id.as_deref(), Some("b"));
+        assert!(
+            d[0].message.contains("x en y verwisseld?") && d[0].message.ends_with("overgeslagen"),
+            "{}",
+            d[0]
+        );
+        // Two of three: the file is misread.
+        let text = text.replace("121420.0,487420.0", "487420.0,121420.0");
+        let e = convert("amenities", &text).unwrap_err().to_string();
+        assert!(e.contains("2 van de 3 features"), "{e}");
+    }
+
+    #[test]
+    fn a_coordinate_written_as_text_leaves_out_its_feature_not_the_file() {
+        let text = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","id":"a","properties":{"kind":"playground"},"geometry":{"type":"Point","coordinates":[4.9,52.37]}},
+            {"type":"Feature","id":"b","properties":{"kind":"playground"},"geometry":{"type":"Point","coordinates":["4.9001",52.37]}}]}"#;
+        let (diags, n) = convert("amenities", text).unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].feature.as_ref().unwrap().id.as_deref(), Some("b"));
+        assert!(
+            diags[0].message.starts_with("geen geldige geometrie")
+                && diags[0].message.contains("\"4.9001\"")
+                && diags[0].message.ends_with("overgeslagen"),
+            "{}",
+            diags[0]
         );
     }
 
