@@ -672,6 +672,16 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
             "count": plan.sites.len(),
             "with_group": plan.sites.iter().filter(|s| s.best_group.is_some()).count(),
             "homes_best_group": plan.sites.iter().map(|s| s.best_homes as u64).sum::<u64>(),
+            // The same sites and homes per type; `vacant`: the building (or the
+            // units) stand empty, else the current user must leave first.
+            "by_type": crate::rules::sites::count_by_type(&plan.sites).iter().map(|(t, n, h)| json!({
+                "site_type": t.as_str(), "vacant": t.is_vacant(), "count": n, "homes_best_group": h,
+            })).collect::<Vec<_>>(),
+            "homes_vacant": if plan.vacancy_data {
+                json!(plan.sites.iter().filter(|s| s.kind.is_vacant()).map(|s| s.best_homes as u64).sum::<u64>())
+            } else {
+                Value::Null
+            },
             "top": plan.sites.iter().take(scenario.output.top_sites).map(|s| json!({
                 "rank": s.rank,
                 "building_id": plan.layers.buildings.get(s.building).map(|b| b.id.as_str()),

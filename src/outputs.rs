@@ -512,6 +512,44 @@ pub fn report_input(
             fmt_int(plan.sites.iter().map(|s| s.best_homes as usize).sum()),
         ),
     ];
+    // The homes split by whether the building stands empty (see `SiteType::is_vacant`).
+    let by_type = crate::rules::sites::count_by_type(&plan.sites);
+    for vacant in [true, false] {
+        let parts: Vec<_> = by_type
+            .iter()
+            .filter(|t| t.0.is_vacant() == vacant)
+            .collect();
+        let (n, homes) = parts
+            .iter()
+            .fold((0, 0), |(n, h), (_, tn, th)| (n + tn, h + th));
+        let value = if vacant && !plan.vacancy_data {
+            "onbekend (de kaart markeert bijna geen leegstand)".to_string()
+        } else {
+            let kinds: Vec<String> = parts
+                .iter()
+                .map(|(t, tn, _)| {
+                    format!("{} {}", crate::labels::site_type(t.as_str()), fmt_int(*tn))
+                })
+                .collect();
+            format!(
+                "{} ({} {}{})",
+                fmt_int(homes as usize),
+                fmt_int(n),
+                if n == 1 { "locatie" } else { "locaties" },
+                if kinds.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", kinds.join(", "))
+                }
+            )
+        };
+        let label = if vacant {
+            "Woningen in leegstaande panden"
+        } else {
+            "Woningen in panden in gebruik (winkels, bovenverdiepingen, kantoren)"
+        };
+        figures.push((label.to_string(), value));
+    }
     for g in &scenario.groups {
         figures.push((
             format!("Loopsnelheid {}", g.label),

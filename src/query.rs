@@ -500,8 +500,10 @@ impl SiteExplanation {
 /// amsterdam-centrum: 2.073 gebouwen, studiegebied 0,81 km²
 ///   zones: reuring 1.362 gebouwen, gemengd 378, rust 333
 ///   geschikt: Gezinnen 0, Ouderen (65+) 81, Starters (25-45) 1.865, Studenten 1.940 gebouwen
-///   210 transformatielocaties, samen 2.384 woningen voor hun beste doelgroep;
-///   #1 0363100012167571 (leegstand, potentie 86,5): 4 woningen voor Starters (25-45)
+///   210 transformatielocaties, samen 2.384 woningen voor hun beste doelgroep:
+///     leeg: leegstand (heel gebouw) 5 (20 woningen), leegstaande units 1 (2)
+///     in gebruik: boven winkels 167 (1.048 woningen), aanloopstraat 34 (617), kantoor 3 (697)
+///   #1 Kalverstraat 199 (leegstand (heel gebouw), potentie 74,4): 3 woningen voor Starters (25-45)
 /// ```
 pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
     use crate::labels::{aantal, nl_number};
@@ -561,19 +563,54 @@ pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
     let homes: u64 = plan.sites.iter().map(|x| u64::from(x.best_homes)).sum();
     let _ = write!(
         s,
-        "  {}, samen {} voor hun beste doelgroep{}",
+        "  {}, samen {} voor hun beste doelgroep",
         aantal(
             plan.sites.len() as u64,
             "transformatielocatie",
             "transformatielocaties"
         ),
         aantal(homes, "woning", "woningen"),
-        if plan.vacancy_data {
-            ""
-        } else {
-            " (leegstand onbekend: de kaart markeert bijna geen leegstand, dus kansen, geen leegstaande panden)"
-        }
     );
+    // The total mixes empty buildings with shops and offices in use: split it.
+    let by_type = crate::rules::sites::count_by_type(&plan.sites);
+    let part = |vacant: bool| -> Vec<String> {
+        by_type
+            .iter()
+            .filter(|(t, ..)| t.is_vacant() == vacant)
+            .enumerate()
+            .map(|(i, (t, n, h))| {
+                let homes = if i == 0 {
+                    aantal(*h, "woning", "woningen")
+                } else {
+                    nl_number(*h as f64, 0)
+                };
+                format!(
+                    "{} {} ({homes})",
+                    crate::labels::site_type(t.as_str()),
+                    nl_number(*n as f64, 0)
+                )
+            })
+            .collect()
+    };
+    if !plan.sites.is_empty() {
+        let (leeg, in_gebruik) = (part(true), part(false));
+        s.push_str(
+            ":
+    leeg: ",
+        );
+        if !plan.vacancy_data {
+            s.push_str(
+                "onbekend (de kaart markeert bijna geen leegstand: dit zijn kansen, geen leegstaande panden)",
+            );
+        } else if leeg.is_empty() {
+            s.push_str("geen");
+        } else {
+            s.push_str(&leeg.join(", "));
+        }
+        if !in_gebruik.is_empty() {
+            let _ = write!(s, "\n    in gebruik: {}", in_gebruik.join(", "));
+        }
+    }
     match plan.sites.first() {
         Some(best) => {
             let b = &buildings[best.building];
@@ -584,7 +621,7 @@ pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
                 .map(|g| scenario.group(g).map_or(g, |x| x.label.as_str()));
             let _ = writeln!(
                 s,
-                ";\n  #1 {name} ({}, potentie {}): {}",
+                "\n  #1 {name} ({}, potentie {}): {}",
                 crate::labels::site_type(best.kind.as_str()),
                 nl_number(best.potential, 1),
                 match group {

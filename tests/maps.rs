@@ -191,6 +191,32 @@ fn plan_on_copenhagen_gives_a_sensible_picture() {
     // Sites: shops and offices outside landmarks, homes and buildings that
     // house a needed voorziening (about 90 in this extract).
     assert!(s["sites"]["count"].as_u64().unwrap() > 50, "{}", s["sites"]);
+    // The per-type split adds up to the totals, and the homes in empty
+    // buildings are those of the vacant types only.
+    let by_type = s["sites"]["by_type"].as_array().unwrap();
+    let sum = |key: &str, only_vacant: bool| -> u64 {
+        by_type
+            .iter()
+            .filter(|t| !only_vacant || t["vacant"] == true)
+            .map(|t| t[key].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(sum("count", false), s["sites"]["count"].as_u64().unwrap());
+    assert_eq!(
+        sum("homes_best_group", false),
+        s["sites"]["homes_best_group"].as_u64().unwrap()
+    );
+    if !s["sites"]["homes_vacant"].is_null() {
+        assert_eq!(
+            sum("homes_best_group", true),
+            s["sites"]["homes_vacant"].as_u64().unwrap()
+        );
+    }
+    assert!(
+        r.stdout.contains("    in gebruik: ") && r.stdout.contains("    leeg: "),
+        "{}",
+        r.stdout
+    );
     let playground = s["coverage"]
         .as_array()
         .unwrap()

@@ -308,22 +308,24 @@ fn refuse_foreign_folder(target: &Path, abs_target: &Path, map: bool) -> Result<
             .collect();
         if !changed.is_empty() {
             return Err(Error::Usage(format!(
-                "--out {}: binnenstad schreef deze map eerder, maar {} is sindsdien gewijzigd \
+                "--out {}: binnenstad schreef deze map eerder, maar {} {} sindsdien gewijzigd \
                  (niet meer wat binnenstad schreef); een nieuwe run vervangt de map in zijn \
                  geheel, dus die wijzigingen zouden verloren gaan: zet die bestanden elders of \
                  kies een andere map",
                 target.display(),
-                more(&changed)
+                more(&changed),
+                if changed.len() == 1 { "is" } else { "zijn" }
             )));
         }
         if added.is_empty() {
             return Ok(());
         }
         return Err(Error::Usage(format!(
-            "--out {}: binnenstad schreef deze map eerder, maar er staat nu ook {} in, niet door \
+            "--out {}: binnenstad schreef deze map eerder, maar er {} nu ook {} in, niet door \
              binnenstad geschreven; een nieuwe run vervangt de map in zijn geheel, dus die \
              bestanden zouden verloren gaan: zet ze elders of kies een andere map",
             target.display(),
+            if added.len() == 1 { "staat" } else { "staan" },
             more(&added)
         )));
     }

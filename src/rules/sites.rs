@@ -141,6 +141,36 @@ impl SiteType {
     }
 }
 
+impl SiteType {
+    /// True for the types whose homes come from space standing empty (the whole
+    /// building, or its vacant units); false where the building is in use (the
+    /// floors above shops in the kernwinkelgebied, aanloopstraat shops, offices,
+    /// other uses): those homes need a change of use that the map cannot promise.
+    pub fn is_vacant(self) -> bool {
+        matches!(self, SiteType::Leegstand | SiteType::LeegstaandeUnits)
+    }
+}
+
+/// Sites and their homes (best group) per type, in [`SiteType::ALL`] order,
+/// only the types present: `(type, sites, homes)`.
+///
+/// A figure of homes over all sites mixes empty buildings with shops and offices
+/// in use; this is the split a planner reads it by.
+pub fn count_by_type(sites: &[Site]) -> Vec<(SiteType, usize, u64)> {
+    SiteType::ALL
+        .iter()
+        .filter_map(|&t| {
+            let (n, homes) = sites
+                .iter()
+                .filter(|s| s.kind == t)
+                .fold((0usize, 0u64), |(n, h), s| {
+                    (n + 1, h + u64::from(s.best_homes))
+                });
+            (n > 0).then_some((t, n, homes))
+        })
+        .collect()
+}
+
 /// The components of a site's transformation potential, each 0-1.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Components {
