@@ -545,3 +545,20 @@ fn reach_from_rd_metres_and_from_an_address() {
     let by_id = json("0363020000818150");
     assert_eq!(by_name, by_id);
 }
+
+/// A houseboat (woonboot 0363020001988056) moored in a canal inside the
+/// kernwinkelgebied polygon: it has no plint on a shopping street, so the
+/// plint rule does not knock it out, and without storeys in the map it is
+/// taken as one storey (not the default three).
+#[test]
+fn a_houseboat_in_the_core_has_no_plint_and_one_storey() {
+    let v = site("0363020001988056");
+    let g = group(&v, "starters");
+    let r = reasons(g);
+    assert!(!r.iter().any(|x| x.contains("plint")), "{r:?}");
+    assert_ne!(g["verdict"], "ongeschikt", "{g}");
+    assert_eq!(
+        (&v["building_type"], &v["floors"]),
+        (&"houseboat".into(), &1.into())
+    );
+}

@@ -26,8 +26,21 @@ use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Floors assumed when neither floors nor height is known (documented default).
+/// Floors assumed when neither floors nor height is known (documented default),
+/// for building types not built with one storey (see [`default_floors`]).
 pub const DEFAULT_FLOORS: u32 = 3;
+
+/// Floors assumed for a building of this `building=*` type when neither floors
+/// nor height is known: 1 for the types built with one storey (sheds, garages,
+/// kiosks, houseboats, bungalows: `io::osm::tags::ONE_STOREY_TYPES`), else
+/// [`DEFAULT_FLOORS`]. Always marked estimated.
+pub fn default_floors(building_type: Option<&str>) -> u32 {
+    if building_type.is_some_and(crate::io::osm::tags::is_one_storey_type) {
+        1
+    } else {
+        DEFAULT_FLOORS
+    }
+}
 /// Storey height used to derive floors from a building height (m).
 pub const STOREY_HEIGHT_M: f64 = 3.0;
 
@@ -1271,7 +1284,7 @@ fn load_buildings_chunk(cx: &mut LayerCx, items: &[Item]) -> Vec<Building> {
                 estimated: true,
             },
             (None, None) => Valued {
-                value: DEFAULT_FLOORS,
+                value: default_floors(p.text("building").as_deref()),
                 estimated: true,
             },
         };
@@ -2730,6 +2743,50 @@ mod tests {
         let items = convert_layer(&raw, &src, &t, &mut cx).unwrap();
         let b = load_buildings(&mut cx, &items);
         (b, cx.diagnostics)
+    }
+
+    #[test]
+    fn floors_assumed_by_building_type_when_unknown() {
+        // Sheds, garages and houseboats are built with one storey; other types
+        // take the documented default; a tagged height or storey count wins.
+        let feats: Vec<String> = [
+            r#""building":"shed""#,
+            r#""building":"Houseboat""#,
+            r#""building":"garage","floors":2"#,
+            r#""building":"garage","height_m":7.5"#,
+            r#""building":"house""#,
+            r#""lift":"no""#,
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (x, x2) = (4.9 + 0.001 * i as f64, 4.9001 + 0.001 * i as f64);
+            format!(
+                r#"{{"type":"Feature","id":"b{i}","properties":{{"use":"woonfunctie",{p}}},"geometry":{{"type":"Polygon","coordinates":[[[{x},52.37],[{x2},52.37],[{x2},52.3701],[{x},52.3701],[{x},52.37]]]}}}}"#
+            )
+        })
+        .collect();
+        let (b, diags) = buildings_of(&format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            feats.join(",")
+        ));
+        assert!(diags.is_empty(), "{diags:?}");
+        let floors: Vec<(u32, bool)> = b
+            .iter()
+            .map(|b| (b.floors.value, b.floors.estimated))
+            .collect();
+        assert_eq!(
+            floors,
+            [
+                (1, true),
+                (1, true),
+                (2, false),
+                (2, true),
+                (DEFAULT_FLOORS, true),
+                (DEFAULT_FLOORS, true)
+            ]
+        );
+        assert_eq!(default_floors(None), DEFAULT_FLOORS);
     }
 
     /// The problem text after `= VALUE: `, and the code, of the one number

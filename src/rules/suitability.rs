@@ -165,7 +165,8 @@ pub struct BuildingFacts {
     pub zone: ZoneCharacter,
     /// The reuring index at the building (dimensionless, as in the zoning).
     pub reuring_index: f64,
-    /// The anchor lies inside a kernwinkelgebied polygon.
+    /// The anchor lies inside a kernwinkelgebied polygon (false for a
+    /// houseboat: it has no plint on a shopping street).
     pub in_retail_core: bool,
     /// Network walking distance (m) to the nearest amenity of each kind, and that
     /// amenity's index in `layers.amenities`; `None` = none reachable. A kind

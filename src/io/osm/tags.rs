@@ -83,6 +83,44 @@ pub(crate) const NON_DWELLING_TYPES: [&str; 47] = [
     "windmill",
 ];
 
+/// `building=*` values built with one storey (OSM wiki, Key:building): sheds,
+/// garages, kiosks, greenhouses, houseboats (woonboten), bungalows, caravans.
+/// Used for the storeys assumed when neither `building:levels` nor a height is
+/// known ([`crate::io::load::default_floors`]).
+pub(crate) const ONE_STOREY_TYPES: [&str; 26] = [
+    "allotment_house",
+    "bicycle_shed",
+    "boathouse",
+    "bungalow",
+    "cabin",
+    "carport",
+    "conservatory",
+    "container",
+    "cowshed",
+    "garage",
+    "garages",
+    "greenhouse",
+    "hangar",
+    "houseboat",
+    "hut",
+    "kiosk",
+    "outbuilding",
+    "pavilion",
+    "shed",
+    "shelter",
+    "static_caravan",
+    "sty",
+    "tent",
+    "toilet",
+    "toilets",
+    "transformer_tower",
+];
+
+/// True when a `building=*` value is built with one storey ([`ONE_STOREY_TYPES`]).
+pub(crate) fn is_one_storey_type(value: &str) -> bool {
+    ONE_STOREY_TYPES.contains(&value.trim().to_ascii_lowercase().as_str())
+}
+
 /// True when a `building=*` value is a non-dwelling ([`NON_DWELLING_TYPES`]).
 pub(crate) fn is_non_dwelling_type(value: &str) -> bool {
     NON_DWELLING_TYPES.contains(&value.trim().to_ascii_lowercase().as_str())
