@@ -769,27 +769,30 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:>4}  {:<20} {:<28} {:<23} {:>6}  {:<28} {:<10} {:>5} {:>6} {:>8}  voorwaarden",
+        "{:>4}  {:<20} {:<28} {:<23} {:>8}  {:<34} {:<10} {:>5} {:>8} {:>8}  voorwaarden",
         "#",
         "gebouw",
         "naam",
         "type",
-        "potent",
+        "potentie",
         "gesch/leeg/ligg/pas/mon/data",
         "doelgroep",
         "score",
-        "wonin.",
+        "woningen",
         "m²"
     );
     for r in rows {
-        let name: String = printable(r.name.as_deref().unwrap_or_default())
-            .chars()
-            .take(28)
-            .collect();
+        // A longer name is cut with a mark, so the table says it is cut.
+        let full = printable(r.name.as_deref().unwrap_or_default());
+        let name: String = if full.chars().count() > 28 {
+            full.chars().take(27).chain(['…']).collect()
+        } else {
+            full.to_string()
+        };
         let c = &r.components;
         let _ = writeln!(
             s,
-            "{:>4}  {:<20} {:<28} {:<23} {:>6}  {:<28} {:<10} {:>5} {:>6} {:>8}  {}",
+            "{:>4}  {:<20} {:<28} {:<23} {:>8}  {:<34} {:<10} {:>5} {:>8} {:>8}  {}",
             r.rank,
             printable(&r.building_id),
             name,
@@ -817,7 +820,7 @@ pub fn sites_table(rows: &[SiteRow]) -> String {
     }
     let _ = writeln!(
         s,
-        "(potent = transformatiepotentie 0-100 uit geschiktheid, leegstand, ligging t.o.v. het kernwinkelgebied, pasvorm van het vloeroppervlak, geen monument, gemeten data; score = geschiktheid voor de doelgroep)"
+        "(potentie = transformatiepotentie 0-100 uit geschiktheid, leegstand, ligging t.o.v. het kernwinkelgebied, pasvorm van het vloeroppervlak, geen monument, gemeten data; score = geschiktheid voor de doelgroep)"
     );
     s
 }

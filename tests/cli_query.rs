@@ -483,3 +483,21 @@ fn reach_names_a_start_on_a_cut_off_part() {
     ]);
     assert!(v["start_off_network_m"].is_null());
 }
+
+/// The sites table on Amsterdam: whole column names, and a name longer than
+/// its column ends in a mark instead of being cut silently.
+#[test]
+fn sites_table_marks_a_cut_name() {
+    let r = run(&["sites", "scenarios/amsterdam-centrum.toml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let header = r.stdout.lines().next().unwrap();
+    assert!(
+        header.contains("potentie") && header.contains("woningen"),
+        "{header}"
+    );
+    assert!(
+        r.stdout.contains("Nieuwe Sint Pieterspoort 2-…"),
+        "{}",
+        r.stdout
+    );
+}
