@@ -763,7 +763,7 @@ impl OutputSink for Vec<OutputFile> {
 fn put(sink: &mut dyn OutputSink, name: &str, bytes: &[u8]) -> Result<()> {
     sink.file(name, &mut |w| {
         w.write_all(bytes)
-            .map_err(|e| crate::Error::io(name, "cannot write", e))
+            .map_err(|e| crate::Error::io(name, "kan niet schrijven", e))
     })
 }
 

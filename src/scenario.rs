@@ -597,7 +597,8 @@ pub fn canonical_fields(layer: &str) -> &'static [&'static str] {
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, "cannot read scenario", e))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| Error::io(path, "kan het scenario niet lezen", e))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
             let before = &e.as_bytes()[..at];

@@ -923,7 +923,7 @@ fn scenario_that_does_not_exist() {
     let r = run(&["plan", "scenarios/no-such-file.toml"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("no-such-file.toml") && r.stderr.contains("cannot read scenario"),
+        r.stderr.contains("no-such-file.toml") && r.stderr.contains("kan het scenario niet lezen"),
         "{}",
         r.stderr
     );
@@ -1208,4 +1208,26 @@ fn byte_order_marks_are_read_in_layers_and_scenarios() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let plain = run_in(&root(), &["check", fixture("tiny.toml").to_str().unwrap()]);
     assert_eq!(r.stdout, plain.stdout);
+}
+
+/// `--out` naming a file that is not binnenstad's: refused in Dutch, the file
+/// left as it was.
+#[test]
+fn out_naming_an_existing_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notities.txt");
+    std::fs::write(&file, "mijn notities").unwrap();
+    let r = run(&[
+        "plan",
+        "scenarios/amsterdam-centrum.toml",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("notities.txt") && r.stderr.contains("bestaat al en is geen map"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mijn notities");
 }

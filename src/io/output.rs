@@ -254,7 +254,7 @@ fn refuse_foreign_folder(target: &Path, abs_target: &Path, map: bool) -> Result<
     }
     if !abs_target.is_dir() {
         return Err(Error::Usage(format!(
-            "--out {} exists and is not a folder",
+            "--out {} bestaat al en is geen map",
             target.display()
         )));
     }
@@ -418,17 +418,17 @@ impl OutputDir {
         let abs_target = absolute(target);
         let (Some(parent), Some(name)) = (abs_target.parent(), abs_target.file_name()) else {
             return Err(Error::Usage(format!(
-                "--out {} is not a folder name",
+                "--out {} is geen mapnaam",
                 target.display()
             )));
         };
         let parent = parent.to_path_buf();
         let name = name.to_string_lossy().into_owned();
         std::fs::create_dir_all(&parent)
-            .map_err(|e| Error::io(&parent, "cannot create folder", e))?;
+            .map_err(|e| Error::io(&parent, "kan de map niet maken", e))?;
         remove_stale(&parent, &name);
         let temp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        std::fs::create_dir(&temp).map_err(|e| Error::io(&temp, "cannot create folder", e))?;
+        std::fs::create_dir(&temp).map_err(|e| Error::io(&temp, "kan de map niet maken", e))?;
         let dir = OutputDir {
             target: abs_target,
             shown: target.to_path_buf(),
@@ -443,7 +443,7 @@ impl OutputDir {
     pub fn write(&self, file: &str, contents: impl AsRef<[u8]>) -> Result<()> {
         let path = self.temp.join(file);
         std::fs::write(&path, contents)
-            .map_err(|e| Error::io(self.target.join(file), "cannot write", e))
+            .map_err(|e| Error::io(self.target.join(file), "kan niet schrijven", e))
     }
 
     /// Creates one file in the folder and lets `fill` write it (buffered).
@@ -455,11 +455,11 @@ impl OutputDir {
         use std::io::Write;
         let path = self.temp.join(file);
         let f = std::fs::File::create(&path)
-            .map_err(|e| Error::io(self.target.join(file), "cannot write", e))?;
+            .map_err(|e| Error::io(self.target.join(file), "kan niet schrijven", e))?;
         let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
         fill(&mut w)?;
         w.flush()
-            .map_err(|e| Error::io(self.target.join(file), "cannot write", e))
+            .map_err(|e| Error::io(self.target.join(file), "kan niet schrijven", e))
     }
 
     /// Writes one file through a function that needs a path (SQLite, for the
@@ -479,7 +479,7 @@ impl OutputDir {
         }
         let path = self.temp.join(file);
         std::fs::rename(&part, &path)
-            .map_err(|e| Error::io(self.target.join(file), "cannot write", e))
+            .map_err(|e| Error::io(self.target.join(file), "kan niet schrijven", e))
     }
 
     /// The final location.
@@ -525,13 +525,13 @@ impl OutputDir {
         let had_old = self.target.exists();
         if had_old {
             std::fs::rename(&self.target, &old)
-                .map_err(|e| Error::io(&self.target, "cannot move aside", e))?;
+                .map_err(|e| Error::io(&self.target, "kan niet opzij zetten", e))?;
         }
         if let Err(e) = std::fs::rename(&self.temp, &self.target) {
             if had_old {
                 let _ = std::fs::rename(&old, &self.target);
             }
-            return Err(Error::io(&self.target, "cannot move into place", e));
+            return Err(Error::io(&self.target, "kan niet op zijn plaats zetten", e));
         }
         if had_old {
             let _ = std::fs::remove_dir_all(&old);
@@ -599,7 +599,7 @@ pub fn write_file(
     let abs = absolute(path);
     let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
         return Err(Error::Usage(format!(
-            "{flag} {} is not a file name",
+            "{flag} {} is geen bestandsnaam",
             path.display()
         )));
     };
@@ -608,11 +608,11 @@ pub fn write_file(
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     if let Err(e) = std::fs::write(&tmp, contents) {
         let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, "cannot write", e));
+        return Err(Error::io(path, "kan niet schrijven", e));
     }
     std::fs::rename(&tmp, &abs).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        Error::io(path, "cannot move into place", e)
+        Error::io(path, "kan niet op zijn plaats zetten", e)
     })
 }
 
@@ -682,7 +682,7 @@ mod tests {
         let o = OutputDir::create(&target, &[]).unwrap();
         o.write("a.txt", "1").unwrap();
         o.write_with_path("b.bin", |p| {
-            std::fs::write(p, "b").map_err(|e| Error::io(p, "cannot write", e))
+            std::fs::write(p, "b").map_err(|e| Error::io(p, "kan niet schrijven", e))
         })
         .unwrap();
         let e = o.write_with_path("c.bin", |p| {

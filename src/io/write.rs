@@ -265,12 +265,13 @@ pub fn map_folder(
     crs: Crs,
     working: Crs,
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, "cannot create folder", e))?;
+    std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, "kan de map niet maken", e))?;
     let writer = GeoJsonWriter::new(working, crs)?;
     for (name, features) in input_layers(layers) {
         let path = dir.join(format!("{name}.geojson"));
         let text = writer.collection(name, &features)?;
-        std::fs::write(&path, text).map_err(|e| crate::Error::io(&path, "cannot write", e))?;
+        std::fs::write(&path, text)
+            .map_err(|e| crate::Error::io(&path, "kan niet schrijven", e))?;
     }
     Ok(())
 }
@@ -498,7 +499,9 @@ impl GeoJsonWriter {
         tick: &(dyn Fn(usize) + Sync),
     ) -> Result<()> {
         use rayon::prelude::*;
-        let io = |e: std::io::Error| crate::Error::io(format!("{name}.geojson"), "cannot write", e);
+        let io = |e: std::io::Error| {
+            crate::Error::io(format!("{name}.geojson"), "kan niet schrijven", e)
+        };
         out.write_all(self.header(name, members).as_bytes())
             .map_err(io)?;
         // Two chunks per thread in flight at most: bounded memory, full use of the

@@ -125,7 +125,7 @@ impl Leaf {
     ) -> Result<(), Error> {
         match &self.place {
             Place::File(path) => {
-                let file = File::open(path).map_err(|e| Error::io(path, "cannot read", e))?;
+                let file = File::open(path).map_err(|e| Error::io(path, "kan niet lezen", e))?;
                 read(&mut BufReader::with_capacity(1 << 17, file))
             }
             Place::Zip {
@@ -174,9 +174,9 @@ pub fn list(paths: &[PathBuf]) -> Result<Listing, Error> {
 }
 
 fn window(real: &Path, start: u64, len: u64) -> Result<Window, Error> {
-    let mut file = File::open(real).map_err(|e| Error::io(real, "cannot read", e))?;
+    let mut file = File::open(real).map_err(|e| Error::io(real, "kan niet lezen", e))?;
     file.seek(SeekFrom::Start(start))
-        .map_err(|e| Error::io(real, "cannot read", e))?;
+        .map_err(|e| Error::io(real, "kan niet lezen", e))?;
     Ok(Window {
         file,
         start,
@@ -203,7 +203,7 @@ fn is_zip_head(head: &[u8]) -> bool {
 fn visit_path(path: &Path, listing: &mut Listing) -> Result<(), Error> {
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| Error::io(path, "cannot read folder", e))?
+            .map_err(|e| Error::io(path, "kan de map niet lezen", e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .collect();
         entries.sort();
@@ -219,16 +219,16 @@ fn visit_path(path: &Path, listing: &mut Listing) -> Result<(), Error> {
         }
         return Ok(());
     }
-    let mut file = File::open(path).map_err(|e| Error::io(path, "cannot read", e))?;
+    let mut file = File::open(path).map_err(|e| Error::io(path, "kan niet lezen", e))?;
     let mut head = [0u8; 4];
     let n = file
         .read(&mut head)
-        .map_err(|e| Error::io(path, "cannot read", e))?;
+        .map_err(|e| Error::io(path, "kan niet lezen", e))?;
     let label = path.display().to_string();
     if is_zip_head(&head[..n]) {
         let len = file
             .metadata()
-            .map_err(|e| Error::io(path, "cannot read", e))?
+            .map_err(|e| Error::io(path, "kan niet lezen", e))?
             .len();
         visit_zip(path, 0, len, &label, listing)
     } else {
@@ -296,13 +296,13 @@ fn visit_zip(
                 listing._temps.len()
             )));
             let mut out =
-                File::create(&temp.0).map_err(|e| Error::io(&temp.0, "cannot write", e))?;
+                File::create(&temp.0).map_err(|e| Error::io(&temp.0, "kan niet schrijven", e))?;
             std::io::copy(&mut entry, &mut out)
                 .map_err(|e| Error::file(&inner, format!("cannot unpack: {e}")))?;
             drop(out);
             drop(entry);
             let size = std::fs::metadata(&temp.0)
-                .map_err(|e| Error::io(&temp.0, "cannot read", e))?
+                .map_err(|e| Error::io(&temp.0, "kan niet lezen", e))?
                 .len();
             let path = temp.0.clone();
             listing._temps.push(temp);

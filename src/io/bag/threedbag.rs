@@ -32,13 +32,13 @@ pub struct Measured {
 /// [`Error::Io`] when the file cannot be read; [`Error::File`] naming the
 /// file (and line, for CityJSONSeq) when it is not CityJSON.
 pub fn read(path: &Path) -> Result<HashMap<String, Measured>, Error> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, "cannot read", e))?;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, "kan niet lezen", e))?;
     let mut reader = BufReader::with_capacity(1 << 16, file);
     let mut out = HashMap::new();
     let mut first = String::new();
     reader
         .read_line(&mut first)
-        .map_err(|e| Error::io(path, "cannot read", e))?;
+        .map_err(|e| Error::io(path, "kan niet lezen", e))?;
     // A CityJSONSeq header is a whole CityJSON object on the first line.
     let seq = serde_json::from_str::<Value>(&first)
         .ok()
@@ -51,7 +51,7 @@ pub fn read(path: &Path) -> Result<HashMap<String, Measured>, Error> {
             n += 1;
             let read = reader
                 .read_line(&mut line)
-                .map_err(|e| Error::io(path, "cannot read", e))?;
+                .map_err(|e| Error::io(path, "kan niet lezen", e))?;
             if read == 0 {
                 break;
             }
@@ -71,7 +71,7 @@ pub fn read(path: &Path) -> Result<HashMap<String, Measured>, Error> {
     } else {
         let mut text = first;
         std::io::Read::read_to_string(&mut reader, &mut text)
-            .map_err(|e| Error::io(path, "cannot read", e))?;
+            .map_err(|e| Error::io(path, "kan niet lezen", e))?;
         let v: Value =
             serde_json::from_str(&text).map_err(|e| Error::file(path, format!("not JSON: {e}")))?;
         if v.get("type").and_then(Value::as_str) != Some("CityJSON") {

@@ -191,12 +191,12 @@ fn finish(
 
 /// Reads the raw elements of an OSM file in any supported format.
 fn read(path: &Path) -> Result<data::OsmData, Error> {
-    let open = || File::open(path).map_err(|e| Error::io(path, "cannot read", e));
+    let open = || File::open(path).map_err(|e| Error::io(path, "kan niet lezen", e));
     let mut head = Vec::with_capacity(64);
     open()?
         .take(64)
         .read_to_end(&mut head)
-        .map_err(|e| Error::io(path, "cannot read", e))?;
+        .map_err(|e| Error::io(path, "kan niet lezen", e))?;
     let format = detect(path, &head)?;
     read_format(format, path, open()?)
 }
