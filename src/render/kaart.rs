@@ -237,6 +237,57 @@ fn push_polygons(out: &mut String, ps: &[Polygon]) {
 /// One group's verdict as written: score, verdict number, reason part numbers.
 type GroupRow = Option<(i64, Option<usize>, Vec<usize>)>;
 
+/// A group's verdict as the rows carry it: score 0-100, verdict key, reasons
+/// ("; "-joined); `None` for a building no one can live in.
+pub type Verdict = Option<(f64, &'static str, String)>;
+
+/// The building rows of kaart.html, made on demand: a big city's rows are
+/// made, written and dropped a block at a time instead of all held at once
+/// (issue 18).
+pub trait KaartRows: Sync {
+    /// The number of rows.
+    fn len(&self) -> usize;
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Row `i` (its `per_group` is not read: see [`KaartRows::verdicts`]).
+    fn building(&self, i: usize) -> crate::Result<KaartBuilding>;
+    /// Row `i`'s verdict per group (scenario order).
+    fn verdicts(&self, i: usize) -> Vec<Verdict>;
+}
+
+impl KaartRows for Vec<KaartBuilding> {
+    fn len(&self) -> usize {
+        <[KaartBuilding]>::len(self)
+    }
+    fn building(&self, i: usize) -> crate::Result<KaartBuilding> {
+        let b = &self[i];
+        Ok(KaartBuilding {
+            id: b.id.clone(),
+            name: b.name.clone(),
+            usage: b.usage,
+            zone: b.zone,
+            footprint: b.footprint.clone(),
+            walk_m: b.walk_m.clone(),
+            per_group: Vec::new(),
+        })
+    }
+    fn verdicts(&self, i: usize) -> Vec<Verdict> {
+        self[i].per_group.clone()
+    }
+}
+
+/// A failed write of kaart.html.
+fn io(e: std::io::Error) -> crate::Error {
+    crate::Error::io("kaart.html", "cannot write", e)
+}
+
+/// Rows per block: made and rendered in parallel, written in order.
+const BLOCK: usize = 1024;
+/// Blocks in flight at a time.
+const BLOCKS_IN_FLIGHT: usize = 8;
+
 /// One building row: `[id, name, use, zone, geometry, walk, per group]`,
 /// written straight to text (a city has tens of thousands).
 fn push_building(out: &mut String, b: &KaartBuilding, parts: &[GroupRow]) {
@@ -284,96 +335,185 @@ fn push_building(out: &mut String, b: &KaartBuilding, parts: &[GroupRow]) {
                     }
                     None => out.push_str("null"),
                 }
-                out.push(',');
-                push_ints(out, &reasons.iter().map(|r| *r as i64).collect::<Vec<_>>());
-                out.push(']');
+                out.push_str(",[");
+                for (j, r) in reasons.iter().enumerate() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    let _ = write!(out, "{r}");
+                }
+                out.push_str("]]");
             }
         }
     }
     out.push_str("]]");
 }
 
-/// The data document the page reads, as JSON text (see the module docs for
-/// its shape). Building rows are written by hand, in parallel: through
-/// `serde_json::Value` they took seconds at 70,000 buildings.
-pub fn data(input: &KaartInput) -> String {
+/// Every row's verdicts with their reasons as part numbers, and the parts,
+/// numbered in order of first appearance (deterministic). Blocks number their
+/// own parts in parallel; the blocks' tables are then merged in order, which
+/// keeps the order of first appearance.
+fn number_reasons(rows: &dyn KaartRows) -> (Vec<Vec<GroupRow>>, Vec<String>) {
     use rayon::prelude::*;
     let verdicts = crate::render::palette::VERDICTS;
-    // Reason parts, numbered in order of first appearance (deterministic).
-    let mut reason_index: HashMap<&str, usize> = HashMap::new();
-    let mut reasons: Vec<&str> = Vec::new();
-    let parts: Vec<Vec<GroupRow>> = input
-        .buildings
-        .iter()
-        .map(|b| {
-            b.per_group
+    let n = rows.len();
+    let blocks: Vec<(Vec<Vec<GroupRow>>, Vec<String>)> = (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|blk| {
+            let range = blk * BLOCK..((blk + 1) * BLOCK).min(n);
+            let texts: Vec<Vec<Verdict>> = range.map(|i| rows.verdicts(i)).collect();
+            let mut index: HashMap<&str, usize> = HashMap::new();
+            let mut local: Vec<&str> = Vec::new();
+            let parts = texts
                 .iter()
-                .map(|g| {
-                    g.as_ref().map(|(score, verdict, text)| {
-                        let ids = text
-                            .split("; ")
-                            .filter(|p| !p.is_empty())
-                            .map(|p| {
-                                *reason_index.entry(p).or_insert_with(|| {
-                                    reasons.push(p);
-                                    reasons.len() - 1
-                                })
+                .map(|per| {
+                    per.iter()
+                        .map(|g| {
+                            g.as_ref().map(|(score, verdict, text)| {
+                                let ids = text
+                                    .split("; ")
+                                    .filter(|p| !p.is_empty())
+                                    .map(|p| {
+                                        *index.entry(p).or_insert_with(|| {
+                                            local.push(p);
+                                            local.len() - 1
+                                        })
+                                    })
+                                    .collect();
+                                let score = if score.is_finite() {
+                                    score.round() as i64
+                                } else {
+                                    0
+                                };
+                                (score, verdicts.iter().position(|v| v == verdict), ids)
                             })
-                            .collect();
-                        let score = if score.is_finite() {
-                            score.round() as i64
-                        } else {
-                            0
-                        };
-                        (score, verdicts.iter().position(|v| v == verdict), ids)
-                    })
+                        })
+                        .collect()
                 })
-                .collect()
+                .collect();
+            (parts, local.into_iter().map(str::to_string).collect())
         })
         .collect();
-    let rows: Vec<String> = input
-        .buildings
-        .par_iter()
-        .zip(parts.par_iter())
-        .map(|(b, p)| {
-            let mut s = String::with_capacity(256);
-            push_building(&mut s, b, p);
-            s
-        })
-        .collect();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut reasons: Vec<String> = Vec::new();
+    let mut all = Vec::with_capacity(n);
+    for (parts, local) in blocks {
+        let global: Vec<usize> = local
+            .into_iter()
+            .map(|p| match index.get(&p) {
+                Some(&g) => g,
+                None => {
+                    reasons.push(p.clone());
+                    index.insert(p, reasons.len() - 1);
+                    reasons.len() - 1
+                }
+            })
+            .collect();
+        for mut row in parts {
+            for (_, _, ids) in row.iter_mut().flatten() {
+                for id in ids.iter_mut() {
+                    *id = global[*id];
+                }
+            }
+            all.push(row);
+        }
+    }
+    (all, reasons)
+}
+
+/// The data document the page reads, as JSON text (see the module docs for
+/// its shape), with the building rows of `input.buildings`.
+pub fn data(input: &KaartInput) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail; building rows from a slice cannot either.
+    let _ = write_data(input, &input.buildings, false, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `</` cannot appear inside a <script> element; `<\/` is the same JSON string.
+fn script_safe(text: &str, escape: bool) -> std::borrow::Cow<'_, str> {
+    if escape && text.contains("</") {
+        std::borrow::Cow::Owned(text.replace("</", "<\\/"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Writes the data document (see [`data`]) with the building rows of `rows`
+/// (`input.buildings` is not read), `</` escaped for a <script> element when
+/// `escape`. Rows are made and rendered in parallel blocks and written in
+/// order: the whole document is never held.
+fn write_data(
+    input: &KaartInput,
+    rows: &dyn KaartRows,
+    escape: bool,
+    w: &mut dyn std::io::Write,
+) -> crate::Result<()> {
+    use rayon::prelude::*;
+    let (parts, mut reasons) = number_reasons(rows);
     // Site conditions share the table: most sites repeat a few ("vloeroppervlak
     // geschat ...": 125 bytes a site written out, 40 of kaart.html's 76 MB at 1M).
+    let mut index: HashMap<String, usize> = reasons
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.clone(), i))
+        .collect();
     let conditions: Vec<Vec<usize>> = input
         .sites
         .iter()
         .map(|s| {
             s.conditions
                 .iter()
-                .map(|c| {
-                    *reason_index.entry(c.as_str()).or_insert_with(|| {
-                        reasons.push(c.as_str());
+                .map(|c| match index.get(c.as_str()) {
+                    Some(&i) => i,
+                    None => {
+                        reasons.push(c.clone());
+                        index.insert(c.clone(), reasons.len() - 1);
                         reasons.len() - 1
-                    })
+                    }
                 })
                 .collect()
         })
         .collect();
+    drop(index);
     let mut meta = meta(input, &conditions);
     meta["reasons"] = json!(reasons);
+    drop(reasons);
     let meta = meta.to_string();
-    let mut out =
-        String::with_capacity(meta.len() + rows.iter().map(|r| r.len() + 2).sum::<usize>() + 32);
     // `meta` is an object: open it again to add the rows as its last member.
-    out.push_str(&meta[..meta.len() - 1]);
-    out.push_str(",\"buildings\":[\n");
-    for (i, r) in rows.iter().enumerate() {
-        if i > 0 {
-            out.push_str(",\n");
+    w.write_all(script_safe(&meta[..meta.len() - 1], escape).as_bytes())
+        .map_err(io)?;
+    drop(meta);
+    w.write_all(b",\"buildings\":[\n").map_err(io)?;
+    let n = rows.len();
+    let blocks = n.div_ceil(BLOCK);
+    let mut first = 0;
+    while first < blocks {
+        let last = (first + BLOCKS_IN_FLIGHT).min(blocks);
+        let texts: Vec<crate::Result<String>> = (first..last)
+            .into_par_iter()
+            .map(|blk| {
+                let range = blk * BLOCK..((blk + 1) * BLOCK).min(n);
+                let mut s = String::with_capacity(256 * range.len());
+                for i in range {
+                    if i > 0 {
+                        s.push_str(",\n");
+                    }
+                    push_building(&mut s, &rows.building(i)?, &parts[i]);
+                }
+                Ok(match script_safe(&s, escape) {
+                    std::borrow::Cow::Owned(t) => t,
+                    std::borrow::Cow::Borrowed(_) => s,
+                })
+            })
+            .collect();
+        for t in texts {
+            w.write_all(t?.as_bytes()).map_err(io)?;
         }
-        out.push_str(r);
+        first = last;
     }
-    out.push_str("]}");
-    out
+    w.write_all(b"]}").map_err(io)?;
+    Ok(())
 }
 
 /// Everything but the building rows.
@@ -469,31 +609,46 @@ fn meta(input: &KaartInput, conditions: &[Vec<usize>]) -> Value {
 
 /// kaart.html: Leaflet, the page's script and style, and [`data`], inline.
 pub fn html(input: &KaartInput) -> String {
-    // `</` cannot appear inside a <script> element; `<\/` is the same JSON string.
-    let data = data(input).replace("</", "<\\/");
+    let mut out = Vec::with_capacity(LEAFLET_JS.len() + 64 * 1024);
+    // Writing to a Vec cannot fail; building rows from a slice cannot either.
+    let _ = write_html(input, &input.buildings, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes kaart.html (see [`html`]) with the building rows of `rows`
+/// (`input.buildings` is not read), streamed: the rows are made and written a
+/// block at a time.
+pub fn write_html(
+    input: &KaartInput,
+    rows: &dyn KaartRows,
+    w: &mut dyn std::io::Write,
+) -> crate::Result<()> {
     let title = crate::render::xml_escape(&input.title);
-    let mut out = String::with_capacity(data.len() + LEAFLET_JS.len() + 64 * 1024);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str(&format!("<title>{title} – kaart</title>\n"));
-    out.push_str("<style>\n");
-    out.push_str(LEAFLET_CSS);
-    out.push_str("\n</style>\n<style>\n");
-    out.push_str(KAART_CSS);
-    out.push_str("\n</style>\n</head>\n<body>\n");
-    out.push_str(BODY);
-    out.push_str("<script type=\"application/json\" id=\"kaart-data\">");
-    out.push_str(&data);
-    out.push_str("</script>\n<script>\n/* Leaflet ");
-    out.push_str(include_str!("../../assets/leaflet/VERSION").trim());
-    out.push_str(", https://leafletjs.com\n");
-    out.push_str(&LEAFLET_LICENSE.replace("*/", "* /"));
-    out.push_str("*/\n");
-    out.push_str(LEAFLET_JS);
-    out.push_str("\n</script>\n<script>\n");
-    out.push_str(KAART_JS);
-    out.push_str("\n</script>\n</body>\n</html>\n");
-    out
+    let mut head = String::with_capacity(64 * 1024);
+    head.push_str("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n");
+    head.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    head.push_str(&format!("<title>{title} – kaart</title>\n"));
+    head.push_str("<style>\n");
+    head.push_str(LEAFLET_CSS);
+    head.push_str("\n</style>\n<style>\n");
+    head.push_str(KAART_CSS);
+    head.push_str("\n</style>\n</head>\n<body>\n");
+    head.push_str(BODY);
+    head.push_str("<script type=\"application/json\" id=\"kaart-data\">");
+    w.write_all(head.as_bytes()).map_err(io)?;
+    write_data(input, rows, true, w)?;
+    let mut tail = String::with_capacity(LEAFLET_JS.len() + KAART_JS.len() + 4096);
+    tail.push_str("</script>\n<script>\n/* Leaflet ");
+    tail.push_str(include_str!("../../assets/leaflet/VERSION").trim());
+    tail.push_str(", https://leafletjs.com\n");
+    tail.push_str(&LEAFLET_LICENSE.replace("*/", "* /"));
+    tail.push_str("*/\n");
+    tail.push_str(LEAFLET_JS);
+    tail.push_str("\n</script>\n<script>\n");
+    tail.push_str(KAART_JS);
+    tail.push_str("\n</script>\n</body>\n</html>\n");
+    w.write_all(tail.as_bytes()).map_err(io)?;
+    Ok(())
 }
 
 /// The page's static markup: the side panel, the map, the sites table.
