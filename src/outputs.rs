@@ -898,6 +898,8 @@ fn draw_map_and_report(plan: &Plan, scenario: &Scenario) -> Result<Drawn> {
     let svg = render::map::svg(&map, MAP_WIDTH_PX);
     let t1 = Instant::now();
     let png = render::map::png(&map, MAP_WIDTH_PX)?;
+    // Not held while the report and kaart.html are made (up to 100,000 drawn buildings).
+    drop(map);
     let t2 = Instant::now();
     let report = render::report::html(&report_input(plan, scenario, Some(svg.clone())));
     let t3 = Instant::now();

@@ -476,14 +476,60 @@ fn write_data(
         })
         .collect();
     drop(index);
-    let mut meta = meta(input, &conditions);
-    meta["reasons"] = json!(reasons);
-    drop(reasons);
+    // The sites and the reasons are written apart from the rest (a 1M city
+    // has 133,000 sites: as `Value`s they held ~0.2 GB); `meta` holds null in
+    // their place: `sites` just before `amenities`, `reasons` last.
+    let mut meta = meta(input);
+    meta["reasons"] = Value::Null;
     let meta = meta.to_string();
-    // `meta` is an object: open it again to add the rows as its last member.
-    w.write_all(script_safe(&meta[..meta.len() - 1], escape).as_bytes())
+    const SITES: &str = ",\"sites\":null,\"amenities\":";
+    const REASONS: &str = ",\"reasons\":null}";
+    let Some(at) = meta.find(SITES).filter(|_| meta.ends_with(REASONS)) else {
+        return Err(crate::Error::file(
+            "kaart.html",
+            "interne fout: de gegevens hebben geen plaats voor locaties en redenen",
+        ));
+    };
+    let sites_at = at + ",\"sites\":".len();
+    w.write_all(script_safe(&meta[..sites_at], escape).as_bytes())
         .map_err(io)?;
-    drop(meta);
+    w.write_all(b"[").map_err(io)?;
+    let sites: Vec<String> = input
+        .sites
+        .par_chunks(BLOCK)
+        .zip(conditions.par_chunks(BLOCK))
+        .enumerate()
+        .map(|(k, (sites, conditions))| {
+            let mut text = String::new();
+            for (j, (s, c)) in sites.iter().zip(conditions).enumerate() {
+                if k > 0 || j > 0 {
+                    text.push(',');
+                }
+                text.push_str(&site_row(s, c).to_string());
+            }
+            script_safe(&text, escape).into_owned()
+        })
+        .collect();
+    for t in sites {
+        w.write_all(t.as_bytes()).map_err(io)?;
+    }
+    w.write_all(b"]").map_err(io)?;
+    // From `,"amenities":` to `,"reasons":`.
+    let rest = &meta[sites_at + "null".len()..meta.len() - "null}".len()];
+    w.write_all(script_safe(rest, escape).as_bytes())
+        .map_err(io)?;
+    let mut text = String::from("[");
+    for (i, r) in reasons.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        push_str(&mut text, r);
+    }
+    text.push(']');
+    w.write_all(script_safe(&text, escape).as_bytes())
+        .map_err(io)?;
+    drop((text, reasons, meta));
+    // `meta` was an object: the rows are its last member.
     w.write_all(b",\"buildings\":[\n").map_err(io)?;
     let n = rows.len();
     let blocks = n.div_ceil(BLOCK);
@@ -516,8 +562,28 @@ fn write_data(
     Ok(())
 }
 
-/// Everything but the building rows.
-fn meta(input: &KaartInput, conditions: &[Vec<usize>]) -> Value {
+/// A site row: `[rank, building row, type, potential, component values,
+/// best group, best score, homes per group, usable m², condition numbers]`.
+fn site_row(s: &KaartSite, conditions: &[usize]) -> Value {
+    json!([
+        s.rank,
+        s.building,
+        s.kind,
+        round(s.potential, 1),
+        s.components
+            .iter()
+            .map(|(_, v)| round(*v, 2))
+            .collect::<Vec<_>>(),
+        s.best_group,
+        round(s.best_score, 0),
+        s.homes,
+        round(s.usable_m2, 0),
+        conditions,
+    ])
+}
+
+/// Everything but the building rows, the sites and the reasons.
+fn meta(input: &KaartInput) -> Value {
     let verdicts = crate::render::palette::VERDICTS;
     let kinds: Vec<&str> = input.kinds.iter().map(|k| k.as_str()).collect();
     let mut kind_labels = serde_json::Map::new();
@@ -588,18 +654,8 @@ fn meta(input: &KaartInput, conditions: &[Vec<usize>]) -> Value {
         },
         "zones": input.zones.iter().map(|(z, ps)| json!([z.as_str(), polygons(ps)])).collect::<Vec<_>>(),
         "components": input.sites.first().map(|s| s.components.iter().map(|(k, _)| *k).collect::<Vec<_>>()).unwrap_or_default(),
-        "sites": input.sites.iter().zip(conditions).map(|(s, c)| json!([
-            s.rank,
-            s.building,
-            s.kind,
-            round(s.potential, 1),
-            s.components.iter().map(|(_, v)| round(*v, 2)).collect::<Vec<_>>(),
-            s.best_group,
-            round(s.best_score, 0),
-            s.homes,
-            round(s.usable_m2, 0),
-            c,
-        ])).collect::<Vec<_>>(),
+        // Written apart: see `write_data`.
+        "sites": Value::Null,
         "amenities": input.amenities.iter().map(|(p, k, n)| json!([point(*p), k.as_str(), n])).collect::<Vec<_>>(),
         "horeca": input.horeca.iter().map(|(p, c, k, n)| json!([point(*p), c, k, n])).collect::<Vec<_>>(),
         "coverage": input.coverage.iter().map(|(g, k, m, share, ps)| json!([g, k.as_str(), round(*m, 1), round(*share, 3), polygons(ps)])).collect::<Vec<_>>(),
@@ -682,6 +738,246 @@ const BODY: &str = r#"<div id="app">
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The data document as written before the rows were streamed (issue
+    /// 18): the oracle for [`data`] and [`write_html`].
+    /// One building row: `[id, name, use, zone, geometry, walk, per group]`,
+    /// written straight to text (a city has tens of thousands).
+    fn old_push_building(out: &mut String, b: &KaartBuilding, parts: &[GroupRow]) {
+        use std::fmt::Write;
+        out.push('[');
+        push_str(out, &b.id);
+        out.push(',');
+        match &b.name {
+            Some(n) => push_str(out, n),
+            None => out.push_str("null"),
+        }
+        out.push(',');
+        push_str(out, b.usage);
+        out.push(',');
+        match b.zone {
+            Some(z) => push_str(out, z.as_str()),
+            None => out.push_str("null"),
+        }
+        out.push(',');
+        push_polygons(out, &b.footprint);
+        out.push_str(",[");
+        for (i, m) in b.walk_m.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match m {
+                Some(m) if m.is_finite() => {
+                    let _ = write!(out, "{}", m.round() as i64);
+                }
+                _ => out.push_str("null"),
+            }
+        }
+        out.push_str("],[");
+        for (i, g) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match g {
+                None => out.push_str("null"),
+                Some((score, verdict, reasons)) => {
+                    let _ = write!(out, "[{score},");
+                    match verdict {
+                        Some(v) => {
+                            let _ = write!(out, "{v}");
+                        }
+                        None => out.push_str("null"),
+                    }
+                    out.push(',');
+                    push_ints(out, &reasons.iter().map(|r| *r as i64).collect::<Vec<_>>());
+                    out.push(']');
+                }
+            }
+        }
+        out.push_str("]]");
+    }
+
+    /// The data document the page reads, as JSON text (see the module docs for
+    /// its shape). Building rows are written by hand, in parallel: through
+    /// `serde_json::Value` they took seconds at 70,000 buildings.
+    fn old_data(input: &KaartInput) -> String {
+        use rayon::prelude::*;
+        let verdicts = crate::render::palette::VERDICTS;
+        // Reason parts, numbered in order of first appearance (deterministic).
+        let mut reason_index: HashMap<&str, usize> = HashMap::new();
+        let mut reasons: Vec<&str> = Vec::new();
+        let parts: Vec<Vec<GroupRow>> = input
+            .buildings
+            .iter()
+            .map(|b| {
+                b.per_group
+                    .iter()
+                    .map(|g| {
+                        g.as_ref().map(|(score, verdict, text)| {
+                            let ids = text
+                                .split("; ")
+                                .filter(|p| !p.is_empty())
+                                .map(|p| {
+                                    *reason_index.entry(p).or_insert_with(|| {
+                                        reasons.push(p);
+                                        reasons.len() - 1
+                                    })
+                                })
+                                .collect();
+                            let score = if score.is_finite() {
+                                score.round() as i64
+                            } else {
+                                0
+                            };
+                            (score, verdicts.iter().position(|v| v == verdict), ids)
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let rows: Vec<String> = input
+            .buildings
+            .par_iter()
+            .zip(parts.par_iter())
+            .map(|(b, p)| {
+                let mut s = String::with_capacity(256);
+                old_push_building(&mut s, b, p);
+                s
+            })
+            .collect();
+        // Site conditions share the table: most sites repeat a few ("vloeroppervlak
+        // geschat ...": 125 bytes a site written out, 40 of kaart.html's 76 MB at 1M).
+        let conditions: Vec<Vec<usize>> = input
+            .sites
+            .iter()
+            .map(|s| {
+                s.conditions
+                    .iter()
+                    .map(|c| {
+                        *reason_index.entry(c.as_str()).or_insert_with(|| {
+                            reasons.push(c.as_str());
+                            reasons.len() - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut meta = meta(input, &conditions);
+        meta["reasons"] = json!(reasons);
+        let meta = meta.to_string();
+        let mut out = String::with_capacity(
+            meta.len() + rows.iter().map(|r| r.len() + 2).sum::<usize>() + 32,
+        );
+        // `meta` is an object: open it again to add the rows as its last member.
+        out.push_str(&meta[..meta.len() - 1]);
+        out.push_str(",\"buildings\":[\n");
+        for (i, r) in rows.iter().enumerate() {
+            if i > 0 {
+                out.push_str(",\n");
+            }
+            out.push_str(r);
+        }
+        out.push_str("]}");
+        out
+    }
+
+    /// A city of `n` buildings whose reasons repeat and differ, with `</` in
+    /// names and reasons, buildings no one can live in, and sites whose
+    /// conditions are partly building reasons.
+    fn city(n: usize) -> KaartInput {
+        let parts = [
+            "plint in kernwinkelgebied blijft open",
+            "speeltuin op 620 m lopen, 9 min (maximaal 5 min)",
+            "lift onbekend (3 bouwlagen)",
+            "monumentstatus onbekend",
+            "a </script> b",
+            "ligt in reuring-zone (index 0,8), doelgroep accepteert maximaal gemengd",
+        ];
+        let verdicts = crate::render::palette::VERDICTS;
+        let buildings = (0..n)
+            .map(|i| KaartBuilding {
+                id: format!("b{i}"),
+                name: (i % 3 == 0).then(|| format!("Straat </ {i}")),
+                usage: "residential",
+                zone: (i % 5 != 0).then_some(ZoneCharacter::Gemengd),
+                footprint: vec![vec![vec![
+                    [4.0 + i as f64 * 1e-5, 52.0],
+                    [4.1, 52.0 + i as f64 * 3e-7],
+                    [4.1, 52.1],
+                    [4.0 + i as f64 * 1e-5, 52.0],
+                ]]],
+                walk_m: vec![Some(i as f64 * 0.7), None, Some(f64::NAN)],
+                per_group: (0..3)
+                    .map(|g| {
+                        (i % 7 != g).then(|| {
+                            let k = (i * 31 + g * 7) % 64;
+                            let text = parts
+                                .iter()
+                                .enumerate()
+                                .filter(|(j, _)| k >> j & 1 == 1)
+                                .map(|(_, p)| *p)
+                                .chain((i % 997 == 0).then_some("zeldzaam"))
+                                .collect::<Vec<_>>()
+                                .join("; ");
+                            let score = if i % 101 == 0 {
+                                f64::NAN
+                            } else {
+                                (i % 100) as f64 + 0.4
+                            };
+                            (score, verdicts[(i + g) % verdicts.len()], text)
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        let sites = (0..n / 10)
+            .map(|r| KaartSite {
+                rank: r + 1,
+                building: r * 7 % n,
+                kind: "boven_winkels",
+                potential: 50.0 + r as f64 * 0.01,
+                components: vec![("c_fit", 0.5)],
+                best_group: Some("g".into()),
+                best_score: 70.0,
+                homes: vec![3, 2, 1],
+                usable_m2: 120.4,
+                conditions: vec![
+                    parts[r % parts.len()].to_string(),
+                    format!("vloeroppervlak geschat {}", r % 4),
+                ],
+            })
+            .collect();
+        KaartInput {
+            title: "t".into(),
+            subtitle: String::new(),
+            attribution: String::new(),
+            kinds: vec![AmenityKind::Playground],
+            unknown: vec![],
+            caveats: vec![],
+            groups: vec![],
+            map_group: String::new(),
+            buildings,
+            zones: vec![],
+            sites,
+            amenities: vec![],
+            horeca: vec![],
+            coverage: vec![],
+            streets: vec![],
+        }
+    }
+
+    #[test]
+    fn streamed_rows_are_the_bytes_of_the_whole_document() {
+        for n in [0, 1, 1023, 1024, 1025, 3 * BLOCK * BLOCKS_IN_FLIGHT / 2] {
+            let input = city(n);
+            let old = old_data(&input);
+            assert_eq!(data(&input), old, "{n} buildings");
+            let page = html(&input);
+            let escaped = old.replace("</", "<\\/");
+            assert!(page.contains(&escaped), "{n} buildings");
+            assert_eq!(page.matches("</script>").count(), 3);
+        }
+    }
 
     #[test]
     fn rings_are_microdegree_differences_without_the_closing_position() {
