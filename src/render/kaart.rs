@@ -862,7 +862,15 @@ mod tests {
                     .collect()
             })
             .collect();
-        let mut meta = meta(input, &conditions);
+        let mut meta = meta(input);
+        meta["sites"] = Value::Array(
+            input
+                .sites
+                .iter()
+                .zip(&conditions)
+                .map(|(s, c)| site_row(s, c))
+                .collect(),
+        );
         meta["reasons"] = json!(reasons);
         let meta = meta.to_string();
         let mut out = String::with_capacity(
