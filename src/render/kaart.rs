@@ -483,7 +483,7 @@ fn write_data(
     meta["reasons"] = Value::Null;
     let meta = meta.to_string();
     const SITES: &str = ",\"sites\":null,\"amenities\":";
-    const REASONS: &str = ",\"reasons\":null}";
+    const REASONS: &str = ",\"streets\":null,\"reasons\":null}";
     let Some(at) = meta.find(SITES).filter(|_| meta.ends_with(REASONS)) else {
         return Err(crate::Error::file(
             "kaart.html",
@@ -514,10 +514,31 @@ fn write_data(
         w.write_all(t.as_bytes()).map_err(io)?;
     }
     w.write_all(b"]").map_err(io)?;
-    // From `,"amenities":` to `,"reasons":`.
-    let rest = &meta[sites_at + "null".len()..meta.len() - "null}".len()];
+    // From `,"amenities":` to `,"streets":`.
+    let rest = &meta[sites_at + "null".len()..meta.len() - REASONS.len() + ",\"streets\":".len()];
     w.write_all(script_safe(rest, escape).as_bytes())
         .map_err(io)?;
+    // The streets (570,000 at 1M: as `Value`s ~0.1 GB).
+    w.write_all(b"[").map_err(io)?;
+    let streets: Vec<String> = input
+        .streets
+        .par_chunks(4 * BLOCK)
+        .enumerate()
+        .map(|(k, lines)| {
+            let mut text = String::new();
+            for (j, l) in lines.iter().enumerate() {
+                if k > 0 || j > 0 {
+                    text.push(',');
+                }
+                push_ints(&mut text, &ring(l));
+            }
+            text
+        })
+        .collect();
+    for t in streets {
+        w.write_all(t.as_bytes()).map_err(io)?;
+    }
+    w.write_all(b"],\"reasons\":").map_err(io)?;
     let mut text = String::from("[");
     for (i, r) in reasons.iter().enumerate() {
         if i > 0 {
@@ -659,7 +680,8 @@ fn meta(input: &KaartInput) -> Value {
         "amenities": input.amenities.iter().map(|(p, k, n)| json!([point(*p), k.as_str(), n])).collect::<Vec<_>>(),
         "horeca": input.horeca.iter().map(|(p, c, k, n)| json!([point(*p), c, k, n])).collect::<Vec<_>>(),
         "coverage": input.coverage.iter().map(|(g, k, m, share, ps)| json!([g, k.as_str(), round(*m, 1), round(*share, 3), polygons(ps)])).collect::<Vec<_>>(),
-        "streets": input.streets.iter().map(|l| json!(ring(l))).collect::<Vec<_>>(),
+        // Written apart: see `write_data`.
+        "streets": Value::Null,
     })
 }
 
@@ -871,6 +893,13 @@ mod tests {
                 .map(|(s, c)| site_row(s, c))
                 .collect(),
         );
+        meta["streets"] = json!(
+            input
+                .streets
+                .iter()
+                .map(|l| json!(ring(l)))
+                .collect::<Vec<_>>()
+        );
         meta["reasons"] = json!(reasons);
         let meta = meta.to_string();
         let mut out = String::with_capacity(
@@ -970,7 +999,15 @@ mod tests {
             amenities: vec![],
             horeca: vec![],
             coverage: vec![],
-            streets: vec![],
+            streets: (0..n * 3)
+                .map(|i| {
+                    vec![
+                        [4.0 + i as f64 * 1e-6, 52.0],
+                        [4.0 + i as f64 * 1e-6, 52.0],
+                        [4.1, 52.0 - i as f64 * 1e-7],
+                    ]
+                })
+                .collect(),
         }
     }
 
