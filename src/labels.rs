@@ -442,7 +442,7 @@ mod tests {
             // A uniform in [0, 1) from the top 53 bits.
             let u = (next() >> 11) as f64 / (1u64 << 53) as f64;
             let v = match r % 6 {
-                0 => ((u * 200_000.0).floor() - 100_000.0),
+                0 => (u * 200_000.0).floor() - 100_000.0,
                 1 => f64::from((u * 2000.0 - 1000.0) as f32),
                 2 => u * 2e7 - 1e7,
                 3 => ((u * 2e6 - 1e6) * 10.0).round() / 10.0 + 0.05,
