@@ -306,6 +306,81 @@ fn kaart_polygons(
 /// in WGS84 (see [`render::kaart`]).
 pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::KaartInput> {
     use rayon::prelude::*;
+    use render::kaart::KaartRows;
+    let (mut input, rows) = kaart_parts(plan, scenario)?;
+    input.buildings = (0..rows.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut b = rows.building(i)?;
+            b.per_group = rows.verdicts(i);
+            Ok(b)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(input)
+}
+
+/// kaart.html, its building rows made and written a block at a time
+/// ([`render::kaart::write_html`]): the same bytes as
+/// `render::kaart::html(&kaart_input(..))` without holding every row.
+pub fn kaart_html(plan: &Plan, scenario: &Scenario) -> Result<Vec<u8>> {
+    let (input, rows) = kaart_parts(plan, scenario)?;
+    let mut out = Vec::new();
+    render::kaart::write_html(&input, &rows, &mut out)?;
+    Ok(out)
+}
+
+/// kaart.html's building rows, from the plan.
+struct PlanKaartRows<'a> {
+    plan: &'a Plan,
+    groups: usize,
+    /// The buildings shown, by index into the layer.
+    keep: Vec<usize>,
+    walk: Vec<Option<&'a crate::network::KindDistances>>,
+    to_wgs: GeoJsonWriter,
+}
+
+impl render::kaart::KaartRows for PlanKaartRows<'_> {
+    fn len(&self) -> usize {
+        self.keep.len()
+    }
+
+    fn building(&self, row: usize) -> Result<render::kaart::KaartBuilding> {
+        let i = self.keep[row];
+        let b = &self.plan.layers.buildings[i];
+        Ok(render::kaart::KaartBuilding {
+            id: b.id.clone(),
+            name: b.name.clone(),
+            usage: b.usage.as_str(),
+            zone: self.plan.zoning.buildings.get(i).map(|z| z.zone),
+            footprint: kaart_polygons(&b.footprint, 0.3, &self.to_wgs)?,
+            walk_m: self
+                .walk
+                .iter()
+                .map(|kd| kd.and_then(|k| k.metres(i)))
+                .collect(),
+            per_group: Vec::new(),
+        })
+    }
+
+    fn verdicts(&self, row: usize) -> Vec<render::kaart::Verdict> {
+        let i = self.keep[row];
+        (0..self.groups)
+            .map(|gi| {
+                self.plan
+                    .assessments
+                    .get(i)
+                    .and_then(|per| per.get(gi))
+                    .map(|a| (a.score, a.verdict.as_str(), a.reasons()))
+            })
+            .collect()
+    }
+}
+
+/// kaart.html's input without the building rows, and the rows.
+fn kaart_parts<'a>(
+    plan: &'a Plan,
+    scenario: &Scenario,
+) -> Result<(render::kaart::KaartInput, PlanKaartRows<'a>)> {
     // The layers' converter: exact, or interpolated on a checked lattice.
     let to_wgs = writer(plan, Crs::WGS84)?;
     let point = |p: &geo::Point<f64>| to_wgs.coord(p.0);
@@ -335,28 +410,6 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
         v
     };
     let position = |i: usize| keep.binary_search(&i).ok();
-    let buildings = keep
-        .par_iter()
-        .map(|&i| {
-            let b = &plan.layers.buildings[i];
-            Ok(render::kaart::KaartBuilding {
-                id: b.id.clone(),
-                name: b.name.clone(),
-                usage: b.usage.as_str(),
-                zone: plan.zoning.buildings.get(i).map(|z| z.zone),
-                footprint: kaart_polygons(&b.footprint, 0.3, &to_wgs)?,
-                walk_m: walk.iter().map(|kd| kd.and_then(|k| k.metres(i))).collect(),
-                per_group: (0..scenario.groups.len())
-                    .map(|gi| {
-                        plan.assessments
-                            .get(i)
-                            .and_then(|per| per.get(gi))
-                            .map(|a| (a.score, a.verdict.as_str(), a.reasons()))
-                    })
-                    .collect(),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
     let sites = plan
         .sites
         .iter()
@@ -386,7 +439,7 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
         .group(group)
         .map(|g| g.label.clone())
         .unwrap_or_else(|| group.clone());
-    Ok(render::kaart::KaartInput {
+    let input = render::kaart::KaartInput {
         title: format!("binnenstad: {}", scenario.name),
         subtitle: if all {
             format!(
@@ -422,7 +475,7 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
             })
             .collect(),
         map_group: group.clone(),
-        buildings,
+        buildings: Vec::new(),
         zones: plan
             .zoning
             .zones
@@ -482,7 +535,15 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
                     .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<_>>()?,
-    })
+    };
+    let rows = PlanKaartRows {
+        plan,
+        groups: scenario.groups.len(),
+        keep,
+        walk,
+        to_wgs,
+    };
+    Ok((input, rows))
 }
 
 /// The report's contents.
@@ -830,7 +891,7 @@ pub fn write_all(
         progress.start("write report", None);
         put(sink, "map.png", &drawn.png)?;
         put(sink, "report.html", drawn.report.as_bytes())?;
-        put(sink, "kaart.html", drawn.kaart.as_bytes())?;
+        put(sink, "kaart.html", &drawn.kaart)?;
         put(sink, "map.svg", drawn.svg.as_bytes())?;
         let summary = export::summary(plan, scenario);
         let text = serde_json::to_string_pretty(&summary)
@@ -865,7 +926,7 @@ struct Drawn {
     svg: String,
     png: Vec<u8>,
     report: String,
-    kaart: String,
+    kaart: Vec<u8>,
     timings: Vec<(&'static str, Duration)>,
 }
 
@@ -875,10 +936,12 @@ fn draw_map_and_report(plan: &Plan, scenario: &Scenario) -> Result<Drawn> {
     let svg = render::map::svg(&map, MAP_WIDTH_PX);
     let t1 = Instant::now();
     let png = render::map::png(&map, MAP_WIDTH_PX)?;
+    // Not held while the report and kaart.html are made (up to 100,000 drawn buildings).
+    drop(map);
     let t2 = Instant::now();
     let report = render::report::html(&report_input(plan, scenario, Some(svg.clone())));
     let t3 = Instant::now();
-    let kaart = render::kaart::html(&kaart_input(plan, scenario)?);
+    let kaart = kaart_html(plan, scenario)?;
     let t4 = Instant::now();
     Ok(Drawn {
         svg,

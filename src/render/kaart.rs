@@ -237,6 +237,57 @@ fn push_polygons(out: &mut String, ps: &[Polygon]) {
 /// One group's verdict as written: score, verdict number, reason part numbers.
 type GroupRow = Option<(i64, Option<usize>, Vec<usize>)>;
 
+/// A group's verdict as the rows carry it: score 0-100, verdict key, reasons
+/// ("; "-joined); `None` for a building no one can live in.
+pub type Verdict = Option<(f64, &'static str, String)>;
+
+/// The building rows of kaart.html, made on demand: a big city's rows are
+/// made, written and dropped a block at a time instead of all held at once
+/// (issue 18).
+pub trait KaartRows: Sync {
+    /// The number of rows.
+    fn len(&self) -> usize;
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Row `i` (its `per_group` is not read: see [`KaartRows::verdicts`]).
+    fn building(&self, i: usize) -> crate::Result<KaartBuilding>;
+    /// Row `i`'s verdict per group (scenario order).
+    fn verdicts(&self, i: usize) -> Vec<Verdict>;
+}
+
+impl KaartRows for Vec<KaartBuilding> {
+    fn len(&self) -> usize {
+        <[KaartBuilding]>::len(self)
+    }
+    fn building(&self, i: usize) -> crate::Result<KaartBuilding> {
+        let b = &self[i];
+        Ok(KaartBuilding {
+            id: b.id.clone(),
+            name: b.name.clone(),
+            usage: b.usage,
+            zone: b.zone,
+            footprint: b.footprint.clone(),
+            walk_m: b.walk_m.clone(),
+            per_group: Vec::new(),
+        })
+    }
+    fn verdicts(&self, i: usize) -> Vec<Verdict> {
+        self[i].per_group.clone()
+    }
+}
+
+/// A failed write of kaart.html.
+fn io(e: std::io::Error) -> crate::Error {
+    crate::Error::io("kaart.html", "cannot write", e)
+}
+
+/// Rows per block: made and rendered in parallel, written in order.
+const BLOCK: usize = 1024;
+/// Blocks in flight at a time.
+const BLOCKS_IN_FLIGHT: usize = 8;
+
 /// One building row: `[id, name, use, zone, geometry, walk, per group]`,
 /// written straight to text (a city has tens of thousands).
 fn push_building(out: &mut String, b: &KaartBuilding, parts: &[GroupRow]) {
@@ -284,100 +335,276 @@ fn push_building(out: &mut String, b: &KaartBuilding, parts: &[GroupRow]) {
                     }
                     None => out.push_str("null"),
                 }
-                out.push(',');
-                push_ints(out, &reasons.iter().map(|r| *r as i64).collect::<Vec<_>>());
-                out.push(']');
+                out.push_str(",[");
+                for (j, r) in reasons.iter().enumerate() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    let _ = write!(out, "{r}");
+                }
+                out.push_str("]]");
             }
         }
     }
     out.push_str("]]");
 }
 
-/// The data document the page reads, as JSON text (see the module docs for
-/// its shape). Building rows are written by hand, in parallel: through
-/// `serde_json::Value` they took seconds at 70,000 buildings.
-pub fn data(input: &KaartInput) -> String {
+/// Every row's verdicts with their reasons as part numbers, and the parts,
+/// numbered in order of first appearance (deterministic). Blocks number their
+/// own parts in parallel; the blocks' tables are then merged in order, which
+/// keeps the order of first appearance.
+fn number_reasons(rows: &dyn KaartRows) -> (Vec<Vec<GroupRow>>, Vec<String>) {
     use rayon::prelude::*;
     let verdicts = crate::render::palette::VERDICTS;
-    // Reason parts, numbered in order of first appearance (deterministic).
-    let mut reason_index: HashMap<&str, usize> = HashMap::new();
-    let mut reasons: Vec<&str> = Vec::new();
-    let parts: Vec<Vec<GroupRow>> = input
-        .buildings
-        .iter()
-        .map(|b| {
-            b.per_group
+    let n = rows.len();
+    let blocks: Vec<(Vec<Vec<GroupRow>>, Vec<String>)> = (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|blk| {
+            let range = blk * BLOCK..((blk + 1) * BLOCK).min(n);
+            let texts: Vec<Vec<Verdict>> = range.map(|i| rows.verdicts(i)).collect();
+            let mut index: HashMap<&str, usize> = HashMap::new();
+            let mut local: Vec<&str> = Vec::new();
+            let parts = texts
                 .iter()
-                .map(|g| {
-                    g.as_ref().map(|(score, verdict, text)| {
-                        let ids = text
-                            .split("; ")
-                            .filter(|p| !p.is_empty())
-                            .map(|p| {
-                                *reason_index.entry(p).or_insert_with(|| {
-                                    reasons.push(p);
-                                    reasons.len() - 1
-                                })
+                .map(|per| {
+                    per.iter()
+                        .map(|g| {
+                            g.as_ref().map(|(score, verdict, text)| {
+                                let ids = text
+                                    .split("; ")
+                                    .filter(|p| !p.is_empty())
+                                    .map(|p| {
+                                        *index.entry(p).or_insert_with(|| {
+                                            local.push(p);
+                                            local.len() - 1
+                                        })
+                                    })
+                                    .collect();
+                                let score = if score.is_finite() {
+                                    score.round() as i64
+                                } else {
+                                    0
+                                };
+                                (score, verdicts.iter().position(|v| v == verdict), ids)
                             })
-                            .collect();
-                        let score = if score.is_finite() {
-                            score.round() as i64
-                        } else {
-                            0
-                        };
-                        (score, verdicts.iter().position(|v| v == verdict), ids)
-                    })
+                        })
+                        .collect()
                 })
-                .collect()
+                .collect();
+            (parts, local.into_iter().map(str::to_string).collect())
         })
         .collect();
-    let rows: Vec<String> = input
-        .buildings
-        .par_iter()
-        .zip(parts.par_iter())
-        .map(|(b, p)| {
-            let mut s = String::with_capacity(256);
-            push_building(&mut s, b, p);
-            s
-        })
-        .collect();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut reasons: Vec<String> = Vec::new();
+    let mut all = Vec::with_capacity(n);
+    for (parts, local) in blocks {
+        let global: Vec<usize> = local
+            .into_iter()
+            .map(|p| match index.get(&p) {
+                Some(&g) => g,
+                None => {
+                    reasons.push(p.clone());
+                    index.insert(p, reasons.len() - 1);
+                    reasons.len() - 1
+                }
+            })
+            .collect();
+        for mut row in parts {
+            for (_, _, ids) in row.iter_mut().flatten() {
+                for id in ids.iter_mut() {
+                    *id = global[*id];
+                }
+            }
+            all.push(row);
+        }
+    }
+    (all, reasons)
+}
+
+/// The data document the page reads, as JSON text (see the module docs for
+/// its shape), with the building rows of `input.buildings`.
+pub fn data(input: &KaartInput) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail; building rows from a slice cannot either.
+    let _ = write_data(input, &input.buildings, false, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `</` cannot appear inside a <script> element; `<\/` is the same JSON string.
+fn script_safe(text: &str, escape: bool) -> std::borrow::Cow<'_, str> {
+    if escape && text.contains("</") {
+        std::borrow::Cow::Owned(text.replace("</", "<\\/"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Writes the data document (see [`data`]) with the building rows of `rows`
+/// (`input.buildings` is not read), `</` escaped for a <script> element when
+/// `escape`. Rows are made and rendered in parallel blocks and written in
+/// order: the whole document is never held.
+fn write_data(
+    input: &KaartInput,
+    rows: &dyn KaartRows,
+    escape: bool,
+    w: &mut dyn std::io::Write,
+) -> crate::Result<()> {
+    use rayon::prelude::*;
+    let (parts, mut reasons) = number_reasons(rows);
     // Site conditions share the table: most sites repeat a few ("vloeroppervlak
     // geschat ...": 125 bytes a site written out, 40 of kaart.html's 76 MB at 1M).
+    let mut index: HashMap<String, usize> = reasons
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.clone(), i))
+        .collect();
     let conditions: Vec<Vec<usize>> = input
         .sites
         .iter()
         .map(|s| {
             s.conditions
                 .iter()
-                .map(|c| {
-                    *reason_index.entry(c.as_str()).or_insert_with(|| {
-                        reasons.push(c.as_str());
+                .map(|c| match index.get(c.as_str()) {
+                    Some(&i) => i,
+                    None => {
+                        reasons.push(c.clone());
+                        index.insert(c.clone(), reasons.len() - 1);
                         reasons.len() - 1
-                    })
+                    }
                 })
                 .collect()
         })
         .collect();
-    let mut meta = meta(input, &conditions);
-    meta["reasons"] = json!(reasons);
+    drop(index);
+    // The sites and the reasons are written apart from the rest (a 1M city
+    // has 133,000 sites: as `Value`s they held ~0.2 GB); `meta` holds null in
+    // their place: `sites` just before `amenities`, `reasons` last.
+    let mut meta = meta(input);
+    meta["reasons"] = Value::Null;
     let meta = meta.to_string();
-    let mut out =
-        String::with_capacity(meta.len() + rows.iter().map(|r| r.len() + 2).sum::<usize>() + 32);
-    // `meta` is an object: open it again to add the rows as its last member.
-    out.push_str(&meta[..meta.len() - 1]);
-    out.push_str(",\"buildings\":[\n");
-    for (i, r) in rows.iter().enumerate() {
-        if i > 0 {
-            out.push_str(",\n");
-        }
-        out.push_str(r);
+    const SITES: &str = ",\"sites\":null,\"amenities\":";
+    const REASONS: &str = ",\"streets\":null,\"reasons\":null}";
+    let Some(at) = meta.find(SITES).filter(|_| meta.ends_with(REASONS)) else {
+        return Err(crate::Error::file(
+            "kaart.html",
+            "interne fout: de gegevens hebben geen plaats voor locaties en redenen",
+        ));
+    };
+    let sites_at = at + ",\"sites\":".len();
+    w.write_all(script_safe(&meta[..sites_at], escape).as_bytes())
+        .map_err(io)?;
+    w.write_all(b"[").map_err(io)?;
+    let sites: Vec<String> = input
+        .sites
+        .par_chunks(BLOCK)
+        .zip(conditions.par_chunks(BLOCK))
+        .enumerate()
+        .map(|(k, (sites, conditions))| {
+            let mut text = String::new();
+            for (j, (s, c)) in sites.iter().zip(conditions).enumerate() {
+                if k > 0 || j > 0 {
+                    text.push(',');
+                }
+                text.push_str(&site_row(s, c).to_string());
+            }
+            script_safe(&text, escape).into_owned()
+        })
+        .collect();
+    for t in sites {
+        w.write_all(t.as_bytes()).map_err(io)?;
     }
-    out.push_str("]}");
-    out
+    w.write_all(b"]").map_err(io)?;
+    // From `,"amenities":` to `,"streets":`.
+    let rest = &meta[sites_at + "null".len()..meta.len() - REASONS.len() + ",\"streets\":".len()];
+    w.write_all(script_safe(rest, escape).as_bytes())
+        .map_err(io)?;
+    // The streets (570,000 at 1M: as `Value`s ~0.1 GB).
+    w.write_all(b"[").map_err(io)?;
+    let streets: Vec<String> = input
+        .streets
+        .par_chunks(4 * BLOCK)
+        .enumerate()
+        .map(|(k, lines)| {
+            let mut text = String::new();
+            for (j, l) in lines.iter().enumerate() {
+                if k > 0 || j > 0 {
+                    text.push(',');
+                }
+                push_ints(&mut text, &ring(l));
+            }
+            text
+        })
+        .collect();
+    for t in streets {
+        w.write_all(t.as_bytes()).map_err(io)?;
+    }
+    w.write_all(b"],\"reasons\":").map_err(io)?;
+    let mut text = String::from("[");
+    for (i, r) in reasons.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        push_str(&mut text, r);
+    }
+    text.push(']');
+    w.write_all(script_safe(&text, escape).as_bytes())
+        .map_err(io)?;
+    drop((text, reasons, meta));
+    // `meta` was an object: the rows are its last member.
+    w.write_all(b",\"buildings\":[\n").map_err(io)?;
+    let n = rows.len();
+    let blocks = n.div_ceil(BLOCK);
+    let mut first = 0;
+    while first < blocks {
+        let last = (first + BLOCKS_IN_FLIGHT).min(blocks);
+        let texts: Vec<crate::Result<String>> = (first..last)
+            .into_par_iter()
+            .map(|blk| {
+                let range = blk * BLOCK..((blk + 1) * BLOCK).min(n);
+                let mut s = String::with_capacity(256 * range.len());
+                for i in range {
+                    if i > 0 {
+                        s.push_str(",\n");
+                    }
+                    push_building(&mut s, &rows.building(i)?, &parts[i]);
+                }
+                Ok(match script_safe(&s, escape) {
+                    std::borrow::Cow::Owned(t) => t,
+                    std::borrow::Cow::Borrowed(_) => s,
+                })
+            })
+            .collect();
+        for t in texts {
+            w.write_all(t?.as_bytes()).map_err(io)?;
+        }
+        first = last;
+    }
+    w.write_all(b"]}").map_err(io)?;
+    Ok(())
 }
 
-/// Everything but the building rows.
-fn meta(input: &KaartInput, conditions: &[Vec<usize>]) -> Value {
+/// A site row: `[rank, building row, type, potential, component values,
+/// best group, best score, homes per group, usable m², condition numbers]`.
+fn site_row(s: &KaartSite, conditions: &[usize]) -> Value {
+    json!([
+        s.rank,
+        s.building,
+        s.kind,
+        round(s.potential, 1),
+        s.components
+            .iter()
+            .map(|(_, v)| round(*v, 2))
+            .collect::<Vec<_>>(),
+        s.best_group,
+        round(s.best_score, 0),
+        s.homes,
+        round(s.usable_m2, 0),
+        conditions,
+    ])
+}
+
+/// Everything but the building rows, the sites and the reasons.
+fn meta(input: &KaartInput) -> Value {
     let verdicts = crate::render::palette::VERDICTS;
     let kinds: Vec<&str> = input.kinds.iter().map(|k| k.as_str()).collect();
     let mut kind_labels = serde_json::Map::new();
@@ -448,52 +675,58 @@ fn meta(input: &KaartInput, conditions: &[Vec<usize>]) -> Value {
         },
         "zones": input.zones.iter().map(|(z, ps)| json!([z.as_str(), polygons(ps)])).collect::<Vec<_>>(),
         "components": input.sites.first().map(|s| s.components.iter().map(|(k, _)| *k).collect::<Vec<_>>()).unwrap_or_default(),
-        "sites": input.sites.iter().zip(conditions).map(|(s, c)| json!([
-            s.rank,
-            s.building,
-            s.kind,
-            round(s.potential, 1),
-            s.components.iter().map(|(_, v)| round(*v, 2)).collect::<Vec<_>>(),
-            s.best_group,
-            round(s.best_score, 0),
-            s.homes,
-            round(s.usable_m2, 0),
-            c,
-        ])).collect::<Vec<_>>(),
+        // Written apart: see `write_data`.
+        "sites": Value::Null,
         "amenities": input.amenities.iter().map(|(p, k, n)| json!([point(*p), k.as_str(), n])).collect::<Vec<_>>(),
         "horeca": input.horeca.iter().map(|(p, c, k, n)| json!([point(*p), c, k, n])).collect::<Vec<_>>(),
         "coverage": input.coverage.iter().map(|(g, k, m, share, ps)| json!([g, k.as_str(), round(*m, 1), round(*share, 3), polygons(ps)])).collect::<Vec<_>>(),
-        "streets": input.streets.iter().map(|l| json!(ring(l))).collect::<Vec<_>>(),
+        // Written apart: see `write_data`.
+        "streets": Value::Null,
     })
 }
 
 /// kaart.html: Leaflet, the page's script and style, and [`data`], inline.
 pub fn html(input: &KaartInput) -> String {
-    // `</` cannot appear inside a <script> element; `<\/` is the same JSON string.
-    let data = data(input).replace("</", "<\\/");
+    let mut out = Vec::with_capacity(LEAFLET_JS.len() + 64 * 1024);
+    // Writing to a Vec cannot fail; building rows from a slice cannot either.
+    let _ = write_html(input, &input.buildings, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes kaart.html (see [`html`]) with the building rows of `rows`
+/// (`input.buildings` is not read), streamed: the rows are made and written a
+/// block at a time.
+pub fn write_html(
+    input: &KaartInput,
+    rows: &dyn KaartRows,
+    w: &mut dyn std::io::Write,
+) -> crate::Result<()> {
     let title = crate::render::xml_escape(&input.title);
-    let mut out = String::with_capacity(data.len() + LEAFLET_JS.len() + 64 * 1024);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str(&format!("<title>{title} – kaart</title>\n"));
-    out.push_str("<style>\n");
-    out.push_str(LEAFLET_CSS);
-    out.push_str("\n</style>\n<style>\n");
-    out.push_str(KAART_CSS);
-    out.push_str("\n</style>\n</head>\n<body>\n");
-    out.push_str(BODY);
-    out.push_str("<script type=\"application/json\" id=\"kaart-data\">");
-    out.push_str(&data);
-    out.push_str("</script>\n<script>\n/* Leaflet ");
-    out.push_str(include_str!("../../assets/leaflet/VERSION").trim());
-    out.push_str(", https://leafletjs.com\n");
-    out.push_str(&LEAFLET_LICENSE.replace("*/", "* /"));
-    out.push_str("*/\n");
-    out.push_str(LEAFLET_JS);
-    out.push_str("\n</script>\n<script>\n");
-    out.push_str(KAART_JS);
-    out.push_str("\n</script>\n</body>\n</html>\n");
-    out
+    let mut head = String::with_capacity(64 * 1024);
+    head.push_str("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n");
+    head.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    head.push_str(&format!("<title>{title} – kaart</title>\n"));
+    head.push_str("<style>\n");
+    head.push_str(LEAFLET_CSS);
+    head.push_str("\n</style>\n<style>\n");
+    head.push_str(KAART_CSS);
+    head.push_str("\n</style>\n</head>\n<body>\n");
+    head.push_str(BODY);
+    head.push_str("<script type=\"application/json\" id=\"kaart-data\">");
+    w.write_all(head.as_bytes()).map_err(io)?;
+    write_data(input, rows, true, w)?;
+    let mut tail = String::with_capacity(LEAFLET_JS.len() + KAART_JS.len() + 4096);
+    tail.push_str("</script>\n<script>\n/* Leaflet ");
+    tail.push_str(include_str!("../../assets/leaflet/VERSION").trim());
+    tail.push_str(", https://leafletjs.com\n");
+    tail.push_str(&LEAFLET_LICENSE.replace("*/", "* /"));
+    tail.push_str("*/\n");
+    tail.push_str(LEAFLET_JS);
+    tail.push_str("\n</script>\n<script>\n");
+    tail.push_str(KAART_JS);
+    tail.push_str("\n</script>\n</body>\n</html>\n");
+    w.write_all(tail.as_bytes()).map_err(io)?;
+    Ok(())
 }
 
 /// The page's static markup: the side panel, the map, the sites table.
@@ -527,6 +760,269 @@ const BODY: &str = r#"<div id="app">
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The data document as written before the rows were streamed (issue
+    /// 18): the oracle for [`data`] and [`write_html`].
+    /// One building row: `[id, name, use, zone, geometry, walk, per group]`,
+    /// written straight to text (a city has tens of thousands).
+    fn old_push_building(out: &mut String, b: &KaartBuilding, parts: &[GroupRow]) {
+        use std::fmt::Write;
+        out.push('[');
+        push_str(out, &b.id);
+        out.push(',');
+        match &b.name {
+            Some(n) => push_str(out, n),
+            None => out.push_str("null"),
+        }
+        out.push(',');
+        push_str(out, b.usage);
+        out.push(',');
+        match b.zone {
+            Some(z) => push_str(out, z.as_str()),
+            None => out.push_str("null"),
+        }
+        out.push(',');
+        push_polygons(out, &b.footprint);
+        out.push_str(",[");
+        for (i, m) in b.walk_m.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match m {
+                Some(m) if m.is_finite() => {
+                    let _ = write!(out, "{}", m.round() as i64);
+                }
+                _ => out.push_str("null"),
+            }
+        }
+        out.push_str("],[");
+        for (i, g) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match g {
+                None => out.push_str("null"),
+                Some((score, verdict, reasons)) => {
+                    let _ = write!(out, "[{score},");
+                    match verdict {
+                        Some(v) => {
+                            let _ = write!(out, "{v}");
+                        }
+                        None => out.push_str("null"),
+                    }
+                    out.push(',');
+                    push_ints(out, &reasons.iter().map(|r| *r as i64).collect::<Vec<_>>());
+                    out.push(']');
+                }
+            }
+        }
+        out.push_str("]]");
+    }
+
+    /// The data document the page reads, as JSON text (see the module docs for
+    /// its shape). Building rows are written by hand, in parallel: through
+    /// `serde_json::Value` they took seconds at 70,000 buildings.
+    fn old_data(input: &KaartInput) -> String {
+        use rayon::prelude::*;
+        let verdicts = crate::render::palette::VERDICTS;
+        // Reason parts, numbered in order of first appearance (deterministic).
+        let mut reason_index: HashMap<&str, usize> = HashMap::new();
+        let mut reasons: Vec<&str> = Vec::new();
+        let parts: Vec<Vec<GroupRow>> = input
+            .buildings
+            .iter()
+            .map(|b| {
+                b.per_group
+                    .iter()
+                    .map(|g| {
+                        g.as_ref().map(|(score, verdict, text)| {
+                            let ids = text
+                                .split("; ")
+                                .filter(|p| !p.is_empty())
+                                .map(|p| {
+                                    *reason_index.entry(p).or_insert_with(|| {
+                                        reasons.push(p);
+                                        reasons.len() - 1
+                                    })
+                                })
+                                .collect();
+                            let score = if score.is_finite() {
+                                score.round() as i64
+                            } else {
+                                0
+                            };
+                            (score, verdicts.iter().position(|v| v == verdict), ids)
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let rows: Vec<String> = input
+            .buildings
+            .par_iter()
+            .zip(parts.par_iter())
+            .map(|(b, p)| {
+                let mut s = String::with_capacity(256);
+                old_push_building(&mut s, b, p);
+                s
+            })
+            .collect();
+        // Site conditions share the table: most sites repeat a few ("vloeroppervlak
+        // geschat ...": 125 bytes a site written out, 40 of kaart.html's 76 MB at 1M).
+        let conditions: Vec<Vec<usize>> = input
+            .sites
+            .iter()
+            .map(|s| {
+                s.conditions
+                    .iter()
+                    .map(|c| {
+                        *reason_index.entry(c.as_str()).or_insert_with(|| {
+                            reasons.push(c.as_str());
+                            reasons.len() - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut meta = meta(input);
+        meta["sites"] = Value::Array(
+            input
+                .sites
+                .iter()
+                .zip(&conditions)
+                .map(|(s, c)| site_row(s, c))
+                .collect(),
+        );
+        meta["streets"] = json!(
+            input
+                .streets
+                .iter()
+                .map(|l| json!(ring(l)))
+                .collect::<Vec<_>>()
+        );
+        meta["reasons"] = json!(reasons);
+        let meta = meta.to_string();
+        let mut out = String::with_capacity(
+            meta.len() + rows.iter().map(|r| r.len() + 2).sum::<usize>() + 32,
+        );
+        // `meta` is an object: open it again to add the rows as its last member.
+        out.push_str(&meta[..meta.len() - 1]);
+        out.push_str(",\"buildings\":[\n");
+        for (i, r) in rows.iter().enumerate() {
+            if i > 0 {
+                out.push_str(",\n");
+            }
+            out.push_str(r);
+        }
+        out.push_str("]}");
+        out
+    }
+
+    /// A city of `n` buildings whose reasons repeat and differ, with `</` in
+    /// names and reasons, buildings no one can live in, and sites whose
+    /// conditions are partly building reasons.
+    fn city(n: usize) -> KaartInput {
+        let parts = [
+            "plint in kernwinkelgebied blijft open",
+            "speeltuin op 620 m lopen, 9 min (maximaal 5 min)",
+            "lift onbekend (3 bouwlagen)",
+            "monumentstatus onbekend",
+            "a </script> b",
+            "ligt in reuring-zone (index 0,8), doelgroep accepteert maximaal gemengd",
+        ];
+        let verdicts = crate::render::palette::VERDICTS;
+        let buildings = (0..n)
+            .map(|i| KaartBuilding {
+                id: format!("b{i}"),
+                name: (i % 3 == 0).then(|| format!("Straat </ {i}")),
+                usage: "residential",
+                zone: (i % 5 != 0).then_some(ZoneCharacter::Gemengd),
+                footprint: vec![vec![vec![
+                    [4.0 + i as f64 * 1e-5, 52.0],
+                    [4.1, 52.0 + i as f64 * 3e-7],
+                    [4.1, 52.1],
+                    [4.0 + i as f64 * 1e-5, 52.0],
+                ]]],
+                walk_m: vec![Some(i as f64 * 0.7), None, Some(f64::NAN)],
+                per_group: (0..3)
+                    .map(|g| {
+                        (i % 7 != g).then(|| {
+                            let k = (i * 31 + g * 7) % 64;
+                            let text = parts
+                                .iter()
+                                .enumerate()
+                                .filter(|(j, _)| k >> j & 1 == 1)
+                                .map(|(_, p)| *p)
+                                .chain((i % 997 == 0).then_some("zeldzaam"))
+                                .collect::<Vec<_>>()
+                                .join("; ");
+                            let score = if i % 101 == 0 {
+                                f64::NAN
+                            } else {
+                                (i % 100) as f64 + 0.4
+                            };
+                            (score, verdicts[(i + g) % verdicts.len()], text)
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        let sites = (0..n / 10)
+            .map(|r| KaartSite {
+                rank: r + 1,
+                building: r * 7 % n,
+                kind: "boven_winkels",
+                potential: 50.0 + r as f64 * 0.01,
+                components: vec![("c_fit", 0.5)],
+                best_group: Some("g".into()),
+                best_score: 70.0,
+                homes: vec![3, 2, 1],
+                usable_m2: 120.4,
+                conditions: vec![
+                    parts[r % parts.len()].to_string(),
+                    format!("vloeroppervlak geschat {}", r % 4),
+                ],
+            })
+            .collect();
+        KaartInput {
+            title: "t".into(),
+            subtitle: String::new(),
+            attribution: String::new(),
+            kinds: vec![AmenityKind::Playground],
+            unknown: vec![],
+            caveats: vec![],
+            groups: vec![],
+            map_group: String::new(),
+            buildings,
+            zones: vec![],
+            sites,
+            amenities: vec![],
+            horeca: vec![],
+            coverage: vec![],
+            streets: (0..n * 3)
+                .map(|i| {
+                    vec![
+                        [4.0 + i as f64 * 1e-6, 52.0],
+                        [4.0 + i as f64 * 1e-6, 52.0],
+                        [4.1, 52.0 - i as f64 * 1e-7],
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn streamed_rows_are_the_bytes_of_the_whole_document() {
+        for n in [0, 1, 1023, 1024, 1025, 3 * BLOCK * BLOCKS_IN_FLIGHT / 2] {
+            let input = city(n);
+            let old = old_data(&input);
+            assert_eq!(data(&input), old, "{n} buildings");
+            let page = html(&input);
+            let escaped = old.replace("</", "<\\/");
+            assert!(page.contains(&escaped), "{n} buildings");
+            assert_eq!(page.matches("</script>").count(), 3);
+        }
+    }
 
     #[test]
     fn rings_are_microdegree_differences_without_the_closing_position() {
