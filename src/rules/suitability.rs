@@ -15,7 +15,7 @@
 //! |---|---|
 //! | `needs` | `need.<kind>`: walking minutes to the nearest amenity of each needed kind |
 //! | `zone` | `zone`: zone character against `max_zone`; `vng`: businesses within their VNG guide distance |
-//! | `horeca` | `horeca_<n>`: nearest horeca of category n **or heavier** against the group's minimum distance |
+//! | `horeca` | `horeca_<n>`: nearest horeca of category n **or heavier** against the group's minimum distance, straight-line from the building's footprint (its nearest wall; 0 m for horeca inside the building itself) |
 //! | `building` | `plint`, `above_retail_core`, `floor` (step-free groups only), `monument`; `landmark` (landmarks only, 0 points) |
 //!
 //! Points are continuous where the measure is ([`need_share`](crate::rules::suitability::need_share), [`horeca_share`](crate::rules::suitability::horeca_share)):
@@ -280,7 +280,8 @@ impl FloorsAdvice {
 pub struct HorecaHit {
     /// Index in `layers.horeca`.
     pub index: usize,
-    /// Straight-line distance (m) from the building's anchor (f32: display precision).
+    /// Straight-line distance (m) from the building's footprint, 0 when the
+    /// horeca lies inside it (f32: display precision).
     pub distance_m: f32,
     /// Its category.
     pub category: HorecaCategory,
@@ -1313,6 +1314,41 @@ impl HorecaIndex {
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
     }
 
+    /// The horeca of exactly this category nearest to a building's footprint:
+    /// (index in the horeca slice, distance m). The distance is the exact
+    /// Euclidean distance from the horeca point to the footprint polygon: 0
+    /// when the point lies inside or on it (horeca in the building itself),
+    /// else to its nearest edge (a point in a courtyard measures to the
+    /// courtyard's wall). Ties go to the lower index.
+    ///
+    /// Candidates come from the R-tree in order of distance from the anchor:
+    /// a point `d` from the anchor is at least `d - radius` from the footprint
+    /// (`radius`: the footprint's farthest vertex from the anchor), so the
+    /// search stops once that bound exceeds the best exact distance found.
+    pub fn nearest_to_footprint(
+        &self,
+        footprint: &FootprintProbe<'_>,
+        category: HorecaCategory,
+    ) -> Option<(usize, f64)> {
+        let tree = &self.trees[usize::from(category.number() - 1)];
+        let q = [footprint.anchor.x(), footprint.anchor.y()];
+        let mut best: Option<(usize, f64)> = None;
+        for (g, d2) in tree.nearest_neighbor_iter_with_distance_2(&q) {
+            if let Some((_, b)) = best
+                && d2.sqrt() - footprint.radius > b + 1e-9
+            {
+                break;
+            }
+            let p = g.geom();
+            let d = footprint.distance(Point::new(p[0], p[1]));
+            best = match best {
+                Some(b) if b.1.total_cmp(&d).then(b.0.cmp(&g.data)).is_le() => Some(b),
+                _ => Some((g.data, d)),
+            };
+        }
+        best
+    }
+
     /// `nachtclub De Nacht`: the Dutch kind and the name when known.
     pub fn label(&self, index: usize) -> Option<&Arc<str>> {
         self.labels.get(index)
@@ -1322,21 +1358,30 @@ impl HorecaIndex {
 /// Nearest horeca per category at or above it, for one building: `[cat 1+, cat 2+, cat 3+]`.
 type NearAtLeast = [Option<(usize, f64)>; 3];
 
+/// The nearest horeca of each category at or above `lightest` to a building's
+/// footprint ([`HorecaIndex::nearest_to_footprint`]; from the anchor only
+/// when the footprint cannot be measured).
 fn near_at_least(
     index: &HorecaIndex,
-    at: Point<f64>,
+    building: &Building,
+    anchor: Point<f64>,
     lightest: Option<HorecaCategory>,
 ) -> NearAtLeast {
     let mut out: NearAtLeast = [None; 3];
     let Some(lightest) = lightest else {
         return out;
     };
+    let footprint = FootprintProbe::new(&building.footprint, anchor);
     let mut best: Option<(usize, f64)> = None;
     for c in HorecaCategory::ALL.iter().rev() {
         if *c < lightest {
             break;
         }
-        if let Some(n) = index.nearest(at, *c) {
+        let found = match &footprint {
+            Some(f) => index.nearest_to_footprint(f, *c),
+            None => index.nearest(anchor, *c),
+        };
+        if let Some(n) = found {
             best = match best {
                 Some(b) if b.1.total_cmp(&n.1).then(b.0.cmp(&n.0)).is_le() => Some(b),
                 _ => Some(n),
@@ -1347,9 +1392,51 @@ fn near_at_least(
     out
 }
 
+/// A building's footprint ready for distance queries from many points: the
+/// footprint, a reference point (the anchor) and the footprint's largest
+/// distance from it, which bounds the search ([`HorecaIndex::nearest_to_footprint`]).
+#[derive(Debug, Clone, Copy)]
+pub struct FootprintProbe<'a> {
+    footprint: &'a geo::MultiPolygon<f64>,
+    anchor: Point<f64>,
+    radius: f64,
+}
+
+impl<'a> FootprintProbe<'a> {
+    /// `None` when the footprint has no vertex, a non-finite coordinate, or
+    /// the anchor is not finite.
+    pub fn new(footprint: &'a geo::MultiPolygon<f64>, anchor: Point<f64>) -> Option<Self> {
+        use geo::CoordsIter;
+        if !(anchor.x().is_finite() && anchor.y().is_finite()) {
+            return None;
+        }
+        let mut radius2: f64 = 0.0;
+        let mut any = false;
+        for c in footprint.coords_iter() {
+            if !(c.x.is_finite() && c.y.is_finite()) {
+                return None;
+            }
+            any = true;
+            radius2 = radius2.max((c.x - anchor.x()).powi(2) + (c.y - anchor.y()).powi(2));
+        }
+        any.then(|| FootprintProbe {
+            footprint,
+            anchor,
+            radius: radius2.sqrt(),
+        })
+    }
+
+    /// Euclidean distance (m) from `p` to the footprint: 0 inside or on it.
+    pub fn distance(&self, p: Point<f64>) -> f64 {
+        use geo::{Distance, Euclidean};
+        Euclidean.distance(self.footprint, &p)
+    }
+}
+
 /// Judges one building for one doelgroep.
 ///
-/// Distances to horeca are straight-line from [`Building::anchor`]; walking
+/// Distances to horeca are straight-line from the building's footprint (0 m
+/// for horeca inside it; [`HorecaIndex::nearest_to_footprint`]); walking
 /// distances come from `facts.walk`. See the module docs for the criteria.
 pub fn assess(
     building: &Building,
@@ -1360,7 +1447,7 @@ pub fn assess(
     horeca_index: &HorecaIndex,
 ) -> Assessment {
     let lightest = group.min_horeca_distance_m.keys().next().copied();
-    let near = near_at_least(horeca_index, building.anchor(), lightest);
+    let near = near_at_least(horeca_index, building, building.anchor(), lightest);
     let name: Arc<str> = Arc::from(group.name.as_str());
     assess_near(
         building,
@@ -1855,7 +1942,7 @@ pub fn assess_all(
                     part.end_row();
                     continue;
                 }
-                let near = near_at_least(&index, building.anchor(), lightest);
+                let near = near_at_least(&index, building, building.anchor(), lightest);
                 for (g, (name, shares)) in groups.iter().zip(names.iter().zip(&shares)) {
                     let buffer = std::mem::take(scratch);
                     let mut a = match walk {
@@ -2380,25 +2467,26 @@ mod tests {
         let a = run(&b, &facts(), &layers, "gezinnen");
         let c3 = crit(&a, "horeca_3");
         assert_eq!((c3.status, c3.knockout), (Status::Fail, true));
-        assert_eq!(c3.reason(), "nachtclub De Nacht op 40 m (minimaal 150 m)");
+        // 40 m from the middle of a 10 m building: 35 m from its wall.
+        assert_eq!(c3.reason(), "nachtclub De Nacht op 35 m (minimaal 150 m)");
         // The nightclub (heavier) counts against the café minimum (category 2) as well.
         let c2 = crit(&a, "horeca_2");
-        assert_eq!(c2.reason(), "nachtclub De Nacht op 40 m (minimaal 50 m)");
+        assert_eq!(c2.reason(), "nachtclub De Nacht op 35 m (minimaal 50 m)");
         assert_eq!(c2.status, Status::Fail);
         assert_eq!(a.verdict, Verdict::Ongeschikt);
-        assert!(a.reasons().starts_with("nachtclub De Nacht op 40 m (minimaal 50 m); nachtclub De Nacht op 40 m (minimaal 150 m)"));
+        assert!(a.reasons().starts_with("nachtclub De Nacht op 35 m (minimaal 50 m); nachtclub De Nacht op 35 m (minimaal 150 m)"));
         // Starters: nightclub minimum 25 m → pass.
         let s = run(&b, &facts(), &layers, "starters");
         let c = crit(&s, "horeca_3");
         assert_eq!(c.status, Status::Pass);
-        assert_eq!(c.measured(), "nachtclub De Nacht op 40 m");
+        assert_eq!(c.measured(), "nachtclub De Nacht op 35 m");
         // Unnamed horeca reads as its kind.
         let far = Layers {
             horeca: vec![horeca("h", 0.0, 30.0, "bar", None)],
             ..Layers::default()
         };
         let a = run(&b, &facts(), &far, "gezinnen");
-        assert_eq!(crit(&a, "horeca_2").reason(), "bar op 30 m (minimaal 50 m)");
+        assert_eq!(crit(&a, "horeca_2").reason(), "bar op 25 m (minimaal 50 m)");
         assert_eq!(
             crit(&a, "horeca_3").reason(),
             "geen horeca van categorie 3 of zwaarder (minimaal 150 m)"
@@ -2764,6 +2852,215 @@ mod tests {
             std::mem::size_of::<Criterion>() <= 56,
             "{}",
             std::mem::size_of::<Criterion>()
+        );
+    }
+
+    /// Point-to-polygon distance written out: 0 inside (even-odd over all
+    /// rings) or on an edge, else the nearest segment. The oracle's own code,
+    /// independent of geo's.
+    fn oracle_distance(footprint: &geo::MultiPolygon<f64>, p: Point<f64>) -> f64 {
+        let (px, py) = (p.x(), p.y());
+        let mut inside = false;
+        let mut best = f64::INFINITY;
+        for poly in &footprint.0 {
+            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                for w in ring.0.windows(2) {
+                    let (a, b) = (w[0], w[1]);
+                    if (a.y > py) != (b.y > py) && px < a.x + (py - a.y) / (b.y - a.y) * (b.x - a.x)
+                    {
+                        inside = !inside;
+                    }
+                    let (dx, dy) = (b.x - a.x, b.y - a.y);
+                    let len2 = dx * dx + dy * dy;
+                    let t = if len2 > 0.0 {
+                        (((px - a.x) * dx + (py - a.y) * dy) / len2).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                    let (qx, qy) = (a.x + t * dx, a.y + t * dy);
+                    best = best.min(((px - qx).powi(2) + (py - qy).powi(2)).sqrt());
+                }
+            }
+        }
+        if inside { 0.0 } else { best }
+    }
+
+    /// A random star-shaped ring of `n` vertices around (cx, cy), radii in [r/4, r].
+    fn star(
+        next: &mut impl FnMut() -> f64,
+        cx: f64,
+        cy: f64,
+        r: f64,
+        n: usize,
+    ) -> geo::LineString<f64> {
+        let mut pts: Vec<(f64, f64)> = (0..n)
+            .map(|k| {
+                let angle = (k as f64 + 0.8 * next()) / n as f64 * std::f64::consts::TAU;
+                let radius = r * (0.25 + 0.75 * next());
+                (cx + radius * angle.cos(), cy + radius * angle.sin())
+            })
+            .collect();
+        pts.push(pts[0]);
+        geo::LineString::from(pts)
+    }
+
+    /// The fast footprint search (R-tree, bounded by the footprint's radius)
+    /// against every pair computed by brute force: random footprints (long
+    /// thin ones, stars, with a courtyard, two parts) and random horeca of
+    /// every category, per category and heavier.
+    #[test]
+    fn horeca_distance_to_the_footprint_matches_brute_force() {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            // xorshift64*: deterministic, no dependency.
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let kinds = ["restaurant", "cafe", "nightclub"];
+        let mut checked = 0;
+        for round in 0..40 {
+            let horeca: Vec<Horeca> = (0..(5 + round * 7))
+                .map(|i| {
+                    horeca(
+                        &format!("h{i}"),
+                        1000.0 * next(),
+                        1000.0 * next(),
+                        kinds[(next() * 3.0) as usize % 3],
+                        None,
+                    )
+                })
+                .collect();
+            let index = HorecaIndex::new(&horeca);
+            for _ in 0..25 {
+                let (cx, cy) = (1000.0 * next(), 1000.0 * next());
+                let shape = (next() * 4.0) as usize;
+                let footprint = match shape {
+                    // A long thin block: 100-300 m by 8-20 m, any orientation.
+                    0 => {
+                        let (len, wid, a) =
+                            (100.0 + 200.0 * next(), 8.0 + 12.0 * next(), next() * 3.2);
+                        let (ux, uy, vx, vy) = (a.cos(), a.sin(), -a.sin(), a.cos());
+                        let c = |s: f64, t: f64| (cx + s * ux + t * vx, cy + s * uy + t * vy);
+                        let ring = vec![
+                            c(0.0, 0.0),
+                            c(len, 0.0),
+                            c(len, wid),
+                            c(0.0, wid),
+                            c(0.0, 0.0),
+                        ];
+                        geo::MultiPolygon(vec![geo::Polygon::new(ring.into(), vec![])])
+                    }
+                    // A block with a courtyard.
+                    1 => {
+                        let r = 20.0 + 60.0 * next();
+                        let sq = |h: f64| {
+                            geo::LineString::from(vec![
+                                (cx - h, cy - h),
+                                (cx + h, cy - h),
+                                (cx + h, cy + h),
+                                (cx - h, cy + h),
+                                (cx - h, cy - h),
+                            ])
+                        };
+                        geo::MultiPolygon(vec![geo::Polygon::new(sq(r), vec![sq(r * 0.5)])])
+                    }
+                    // Two parts.
+                    2 => geo::MultiPolygon(vec![
+                        geo::Polygon::new(star(&mut next, cx, cy, 30.0, 7), vec![]),
+                        geo::Polygon::new(star(&mut next, cx + 90.0, cy + 40.0, 25.0, 5), vec![]),
+                    ]),
+                    _ => {
+                        let n = 3 + (next() * 12.0) as usize;
+                        let r = 10.0 + 100.0 * next();
+                        geo::MultiPolygon(vec![geo::Polygon::new(
+                            star(&mut next, cx, cy, r, n),
+                            vec![],
+                        )])
+                    }
+                };
+                let b = Building::new(
+                    "b",
+                    footprint.clone(),
+                    crate::model::BuildingUse::Residential,
+                );
+                let near = near_at_least(&index, &b, b.anchor(), Some(HorecaCategory::Light));
+                for c in HorecaCategory::ALL {
+                    let want = horeca
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, h)| h.category >= c)
+                        .map(|(i, h)| (i, oracle_distance(&footprint, h.point)))
+                        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+                    let got = near[usize::from(c.number() - 1)];
+                    match (got, want) {
+                        (Some(g), Some(w)) => {
+                            assert!(
+                                (g.1 - w.1).abs() < 1e-6,
+                                "round {round} shape {shape} {c:?}: {g:?} vs {w:?}"
+                            );
+                            // The same horeca unless two lie equally near.
+                            let other = oracle_distance(&footprint, horeca[g.0].point);
+                            assert!((other - w.1).abs() < 1e-6);
+                        }
+                        (None, None) => {}
+                        _ => panic!("round {round} {c:?}: {got:?} vs {want:?}"),
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 3000, "{checked}");
+    }
+
+    /// A nightclub 3 m from the wall of a 200 m long building, near its end:
+    /// 3 m, a knock-out for gezinnen (minimum 150 m). From the anchor (the
+    /// middle of the building) it read about 100 m. Horeca inside the building
+    /// itself is 0 m away.
+    #[test]
+    fn a_nightclub_3_m_from_the_wall_of_a_200_m_building_is_3_m_away() {
+        let long = geo::Polygon::new(
+            geo::LineString::from(vec![
+                (0.0, 0.0),
+                (200.0, 0.0),
+                (200.0, 12.0),
+                (0.0, 12.0),
+                (0.0, 0.0),
+            ]),
+            vec![],
+        );
+        let mut b = building("lang", 0.0, 0.0);
+        b.footprint = to_multi(long);
+        let layers = Layers {
+            horeca: vec![horeca("club", 195.0, 15.0, "nightclub", Some("De Nacht"))],
+            ..Layers::default()
+        };
+        let anchor = b.anchor();
+        assert!((anchor.x() - 100.0).abs() < 1e-9);
+        let a = run(&b, &facts(), &layers, "gezinnen");
+        let c = crit(&a, "horeca_3");
+        match &c.measure {
+            Measure::Horeca {
+                nearest: Some(h), ..
+            } => assert!((h.distance_m - 3.0).abs() < 1e-4, "{}", h.distance_m),
+            m => panic!("{m:?}"),
+        }
+        assert!(c.knockout);
+        assert_eq!(a.verdict, Verdict::Ongeschikt);
+        assert_eq!(c.reason(), "nachtclub De Nacht op 3 m (minimaal 150 m)");
+        // The anchor's distance, as measured before: about 95 m.
+        let from_anchor = ((195.0 - anchor.x()).powi(2) + (15.0 - anchor.y()).powi(2)).sqrt();
+        assert!(from_anchor > 90.0, "{from_anchor}");
+        // Inside the building: 0 m.
+        let inside = Layers {
+            horeca: vec![horeca("club", 20.0, 6.0, "nightclub", Some("De Nacht"))],
+            ..Layers::default()
+        };
+        let a = run(&b, &facts(), &inside, "gezinnen");
+        assert_eq!(
+            crit(&a, "horeca_3").reason(),
+            "nachtclub De Nacht op 0 m (minimaal 150 m)"
         );
     }
 }
