@@ -188,13 +188,23 @@ fn building_props<P: PropSink>(
             p.put(&k[1], Value::Null);
             p.put(&k[2], Value::Null);
         }
-        // Needs the map has no data for, or that no path leads to (a loose
-        // network part: rules::suitability), are neither met nor unmet: onbekend.
+        // Needs the map has no data for, that no path leads to (a loose
+        // network part: rules::suitability), or that are unmet within the map
+        // but reach past the study area's edge, are neither met nor unmet: onbekend.
         let unknown = &plan.suitability.unknown_needs;
         let all = crate::network::needs(g, &plan.walk, i);
+        let edge_m = plan.facts.get(i).and_then(|f| f.edge_m);
         let is_unknown = |kind| {
             unknown.iter().any(|(k, _)| *k == kind)
-                || all.iter().any(|n| n.kind == kind && n.metres.is_none())
+                || all.iter().any(|n| {
+                    n.kind == kind
+                        && (n.metres.is_none()
+                            || (!n.met
+                                && crate::rules::suitability::need_beyond_edge(
+                                    edge_m,
+                                    g.reach_m(n.max_minutes),
+                                )))
+                })
         };
         let needs: Vec<_> = all.iter().filter(|n| !is_unknown(n.kind)).collect();
         let met = needs.iter().filter(|n| n.met).count();
@@ -667,6 +677,7 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
         })).collect::<Vec<_>>(),
         "study_area_km2": round_to(plan.zoning.area_km2(), 3),
         "vng_conflicts": plan.milieu.iter().filter(|h| !h.is_empty()).count(),
+        "near_edge_buildings": near_edge_buildings(plan),
         "verdicts": verdict_counts(plan, scenario),
         "sites": {
             "count": plan.sites.len(),
@@ -684,6 +695,24 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
         "plan_conflicts": plan.conflicts.len(),
         "diagnostics": { "errors": errors, "warnings": plan.diagnostics.len() - errors },
     })
+}
+
+/// Buildings with at least one need onbekend because the study area ends
+/// within the need's limit (`Measure::NeedBeyondEdge`, any group).
+fn near_edge_buildings(plan: &Plan) -> usize {
+    plan.assessments
+        .iter()
+        .filter(|row| {
+            row.iter().any(|a| {
+                a.criteria.iter().any(|c| {
+                    matches!(
+                        c.measure,
+                        crate::rules::suitability::Measure::NeedBeyondEdge { .. }
+                    )
+                })
+            })
+        })
+        .count()
 }
 
 /// Per group, buildings per verdict.

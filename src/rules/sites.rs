@@ -734,6 +734,7 @@ mod tests {
                 .map(|k| (*k, Some((100.0, 0))))
                 .collect(),
             vng: Vec::new(),
+            edge_m: None,
         }
     }
 

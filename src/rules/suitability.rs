@@ -27,7 +27,14 @@
 //! need whose kind the map holds but no path over the walking network leads
 //! to (`onbekend - bereikbaarheid niet te bepalen (los netwerkdeel)`): in a
 //! real centre every door is reachable on foot, so the cause is the network
-//! data, not the building. Knock-outs (zone above the maximum, horeca too
+//! data, not the building. So is a need not met within the map when the
+//! building lies closer to the study area's edge ([`crate::rules::edge`]) than
+//! the need's limit at the group's speed
+//! ([`Measure::NeedBeyondEdge`](crate::rules::suitability::Measure::NeedBeyondEdge),
+//! `geen supermarkt binnen 800 m (10 min lopen) in de kaart; het plangebied
+//! eindigt op 120 m: onbekend`): the nearest may lie just outside the data. It
+//! is not in the score, never a knock-out, and not met: it keeps the verdict
+//! from geschikt (the map shows none within reach). Knock-outs (zone above the maximum, horeca too
 //! close, a one-storey building in the kernwinkelgebied, homes above shops for
 //! a group that refuses them, a VNG hit, a landmark or public building) make
 //! the verdict ongeschikt whatever the score.
@@ -35,9 +42,10 @@
 //! # Verdict
 //! 1. a knock-out: ongeschikt (the knock-out's reason first);
 //! 2. every need of the group onbekend (no amenity data, no streets, a building
-//!    on a loose network part): **onbekend**, with a lower-bound score (the
+//!    on a loose network part, unmet needs near the study area's edge): **onbekend**, with a lower-bound score (the
 //!    unknown criteria earn nothing), never geschikt or voorwaardelijk;
-//! 3. geschikt: score ≥ `geschikt_min_score`, no fail, every judged need met,
+//! 3. geschikt: score ≥ `geschikt_min_score`, no fail, every judged need met
+//!    and none onbekend at the study area's edge,
 //!    and fewer than half of the needs onbekend (a single data gap, e.g. no
 //!    daycare mapped, is named in the reasons but does not block geschikt;
 //!    from half on the data cannot carry it);
@@ -177,6 +185,11 @@ pub struct BuildingFacts {
     /// Businesses within their VNG guide distance: (index in `layers.businesses`,
     /// distance m, guide distance m).
     pub vng: Vec<(usize, f64, f64)>,
+    /// Straight-line distance (m) from the anchor to the study area's edge
+    /// ([`crate::rules::edge`]; 0 outside the area); `None` = not known (no
+    /// edge rule). An unmet need whose limit reaches past the edge is onbekend
+    /// ([`Measure::NeedBeyondEdge`]).
+    pub edge_m: Option<f64>,
 }
 
 /// Outcome of one criterion.
@@ -324,6 +337,22 @@ pub enum Measure {
         kind: AmenityKind,
         /// How many of the kind the map holds.
         mapped: u32,
+    },
+    /// A need not met within the map whose limit reaches past the study
+    /// area's edge: the building lies closer to the edge than the need's
+    /// limit, so an amenity just outside the data could be within reach.
+    /// Onbekend, not failed; never a knock-out; not met in counts of needs.
+    NeedBeyondEdge {
+        /// The kind.
+        kind: AmenityKind,
+        /// Walking distance (m) to the nearest in the map, if one is reachable.
+        walk_m: Option<f32>,
+        /// The group's maximum (min).
+        max_minutes: f32,
+        /// The maximum as a walking distance at the group's speed (m).
+        limit_m: f32,
+        /// Straight-line distance (m) from the building to the edge.
+        edge_m: f32,
     },
     /// A need whose kind the map holds but no path over the walking network
     /// leads to: the cause is the network data (a street piece cut off from the
@@ -907,6 +936,7 @@ impl Criterion {
         match &self.measure {
             Measure::Need { kind, .. }
             | Measure::NeedUnknown { kind, .. }
+            | Measure::NeedBeyondEdge { kind, .. }
             | Measure::NeedUnreachable { kind, .. } => {
                 format!("need.{}", kind.as_str())
             }
@@ -940,6 +970,17 @@ impl Criterion {
             Measure::NeedUnknown { mapped, .. } => match mapped {
                 0 => "onbekend: geen in de kaart".into(),
                 n => format!("onbekend: {n} in de kaart"),
+            },
+            Measure::NeedBeyondEdge { walk_m, edge_m, .. } => match walk_m {
+                Some(m) => format!(
+                    "onbekend: {} m lopen in de kaart, plangebied eindigt op {} m",
+                    crate::labels::nl_number(f64::from(*m), 0),
+                    crate::labels::nl_number(f64::from(*edge_m), 0)
+                ),
+                None => format!(
+                    "onbekend: geen in de kaart, plangebied eindigt op {} m",
+                    crate::labels::nl_number(f64::from(*edge_m), 0)
+                ),
             },
             Measure::NeedUnreachable { cut_off, .. } => if *cut_off {
                 "onbekend: gebouw op los netwerkdeel"
@@ -1019,6 +1060,15 @@ impl Criterion {
                 num(f64::from(*warn_minutes))
             ),
             Measure::NeedUnknown { .. } => "niet te beoordelen zonder data".into(),
+            Measure::NeedBeyondEdge {
+                max_minutes,
+                limit_m,
+                ..
+            } => format!(
+                "maximaal {} min ({} m); niet te beoordelen waar het plangebied binnen die afstand eindigt",
+                num(f64::from(*max_minutes)),
+                crate::labels::nl_number(f64::from(*limit_m), 0)
+            ),
             Measure::NeedUnreachable { .. } => {
                 "niet te beoordelen zonder verbonden looppadennet".into()
             }
@@ -1076,6 +1126,28 @@ impl Criterion {
                 ),
             },
             Measure::NeedUnknown { kind, .. } => need_unknown_reason(*kind),
+            Measure::NeedBeyondEdge {
+                kind,
+                walk_m,
+                max_minutes,
+                limit_m,
+                edge_m,
+            } => {
+                let nearest = match walk_m {
+                    Some(m) => format!(
+                        " (de dichtstbijzijnde op {} m lopen)",
+                        crate::labels::nl_number(f64::from(*m), 0)
+                    ),
+                    None => String::new(),
+                };
+                format!(
+                    "geen {kind} binnen {limit} m ({minutes} min lopen) in de kaart{nearest}; het plangebied eindigt op {edge} m: onbekend",
+                    kind = kind_nl(*kind),
+                    limit = crate::labels::nl_number(f64::from(*limit_m), 0),
+                    minutes = num(f64::from(*max_minutes)),
+                    edge = metres_against(f64::from(*edge_m), f64::from(*limit_m)),
+                )
+            }
             Measure::NeedUnreachable { kind, cut_off } => {
                 if *cut_off {
                     format!(
@@ -1235,9 +1307,10 @@ impl Criterion {
 
 fn family(m: &Measure) -> &'static str {
     match m {
-        Measure::Need { .. } | Measure::NeedUnknown { .. } | Measure::NeedUnreachable { .. } => {
-            "needs"
-        }
+        Measure::Need { .. }
+        | Measure::NeedUnknown { .. }
+        | Measure::NeedBeyondEdge { .. }
+        | Measure::NeedUnreachable { .. } => "needs",
         Measure::Zone { .. } | Measure::Vng { .. } => "zone",
         Measure::Horeca { .. } => "horeca",
         Measure::Plint { .. }
@@ -1583,6 +1656,25 @@ fn assess_near(
         }
         let minutes = walk.map_or(f64::INFINITY, |(m, _)| group.minutes(m));
         let (status, share) = need_share(minutes, max_minutes, warn_minutes);
+        // Unmet, and the building lies closer to the study area's edge than
+        // the need's limit: an amenity just outside the data could be within
+        // reach (walking is never shorter than the straight line). Onbekend.
+        let limit_m = group.reach_m(max_minutes);
+        if status != Status::Pass && need_beyond_edge(facts.edge_m, limit_m) {
+            push(
+                Measure::NeedBeyondEdge {
+                    kind,
+                    walk_m: walk.map(|(m, _)| m as f32),
+                    max_minutes: max_minutes as f32,
+                    limit_m: limit_m as f32,
+                    edge_m: facts.edge_m.unwrap_or(0.0) as f32,
+                },
+                Status::Unknown,
+                0.0,
+                false,
+            );
+            continue;
+        }
         push(
             Measure::Need {
                 kind,
@@ -1776,11 +1868,14 @@ fn assess_near(
         .filter(|c| c.status == Status::Unknown)
         .count();
     // A need beyond its minutes is unmet, even when it only warns: geschikt
-    // means every need the map can judge is met.
-    let need_unmet = criteria
-        .iter()
-        .filter(is_need)
-        .any(|c| matches!(c.status, Status::Warn | Status::Fail));
+    // means every need the map can judge is met. A need onbekend at the
+    // study area's edge is not met either: the map shows none within reach,
+    // it only cannot rule one out beyond its edge; it keeps geschikt out of
+    // reach (unlike a kind the map has no data for).
+    let need_unmet = criteria.iter().filter(is_need).any(|c| {
+        matches!(c.status, Status::Warn | Status::Fail)
+            || matches!(c.measure, Measure::NeedBeyondEdge { .. })
+    });
     // Every need unknown: nothing about walking can be said (an empty
     // amenities layer, no streets, a building on a loose network part).
     let all_unknown = n_needs > 0 && n_unknown == n_needs;
@@ -1819,6 +1914,14 @@ fn assess_near(
         criteria,
         floors: advice,
     }
+}
+
+/// True when a need with a limit of `limit_m` walking metres cannot be called
+/// unmet: the building lies `edge_m` from the study area's edge, less than the
+/// limit, so the nearest amenity may lie outside the data within reach. Only
+/// asked of needs not met within the map.
+pub fn need_beyond_edge(edge_m: Option<f64>, limit_m: f64) -> bool {
+    edge_m.is_some_and(|e| e < limit_m)
 }
 
 fn share_of(status: Status) -> f64 {
@@ -1993,7 +2096,7 @@ pub fn assess_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Business, Horeca, Milieucategorie, Valued, to_multi};
+    use crate::model::{Business, Horeca, Milieucategorie, RetailCore, Valued, to_multi};
     use crate::scenario::default_groups;
 
     /// A 10 m × 10 m square building centred on (x, y): 3 storeys, 300 m², a lift.
@@ -2047,6 +2150,7 @@ mod tests {
                 .map(|k| (*k, Some((100.0, 0))))
                 .collect(),
             vng: Vec::new(),
+            edge_m: None,
         }
     }
 
@@ -3061,6 +3165,72 @@ mod tests {
         assert_eq!(
             crit(&a, "horeca_3").reason(),
             "nachtclub De Nacht op 0 m (minimaal 150 m)"
+        );
+    }
+
+    /// A building 50 m from the study area's edge with no supermarket within
+    /// reach in the map: onbekend (the nearest may lie just outside), not in
+    /// the score, no knock-out. The same building in the middle: not met.
+    #[test]
+    fn an_unmet_need_near_the_edge_is_onbekend_in_the_middle_not_met() {
+        use crate::rules::edge::StudyEdge;
+        let layers = Layers::default();
+        let area = RetailCore {
+            id: "study_area/1".into(),
+            area: to_multi(
+                geo::wkt! { POLYGON((0.0 0.0, 2000.0 0.0, 2000.0 2000.0, 0.0 2000.0, 0.0 0.0)) },
+            ),
+            name: None,
+        };
+        let edge = StudyEdge::new(&[area], None).expect("edge");
+        let g = group("starters"); // supermarket 10 min at 4.8 km/h: 800 m
+        // No supermarket reachable in the map (the kind is mapped elsewhere).
+        let mut f = facts();
+        f.walk.insert(AmenityKind::Supermarket, Some((1500.0, 0)));
+        let near = building("rand", 1000.0, 50.0);
+        f.edge_m = edge.distance_m(near.anchor());
+        assert_eq!(f.edge_m, Some(50.0));
+        let a = run(&near, &f, &layers, "starters");
+        let c = crit(&a, "need.supermarket");
+        assert_eq!(c.status, Status::Unknown);
+        assert!(!c.knockout);
+        assert_eq!((c.points, c.max_points), (0.0, 0.0));
+        assert_eq!(
+            c.reason(),
+            "geen supermarkt binnen 800 m (10 min lopen) in de kaart (de dichtstbijzijnde op 1.500 m lopen); \
+             het plangebied eindigt op 50 m: onbekend"
+        );
+        assert!(
+            a.reasons()
+                .contains("het plangebied eindigt op 50 m: onbekend")
+        );
+        // Not met either: the map shows no supermarket within reach, so the
+        // building is not geschikt (the other three needs are met).
+        assert_eq!(g.needs_minutes.len(), 4);
+        assert_eq!(a.verdict, Verdict::Voorwaardelijk);
+
+        let middle = building("midden", 1000.0, 1000.0);
+        f.edge_m = edge.distance_m(middle.anchor());
+        assert_eq!(f.edge_m, Some(1000.0));
+        let m = run(&middle, &f, &layers, "starters");
+        let c = crit(&m, "need.supermarket");
+        assert_eq!(c.status, Status::Fail);
+        assert!(matches!(c.measure, Measure::Need { .. }));
+        assert_ne!(m.verdict, Verdict::Geschikt);
+
+        // Every need unmet near the edge: the verdict is onbekend, as with no data.
+        let mut none = facts();
+        for k in g.needs_minutes.keys() {
+            none.walk.insert(*k, Some((5000.0, 0)));
+        }
+        none.edge_m = Some(50.0);
+        let all = run(&near, &none, &layers, "starters");
+        assert_eq!(all.verdict, Verdict::Onbekend);
+        // Without an edge (no study area known) nothing changes.
+        none.edge_m = None;
+        assert_eq!(
+            crit(&run(&near, &none, &layers, "starters"), "need.supermarket").status,
+            Status::Fail
         );
     }
 }
