@@ -138,6 +138,7 @@ fn main() {
                 } else {
                     Vec::new()
                 },
+                edge_m: None,
             }
         })
         .collect();

@@ -189,24 +189,31 @@ fn building_props<P: PropSink>(
             p.put(&k[2], Value::Null);
         }
         // Needs the map has no data for, or that no path leads to (a loose
-        // network part: rules::suitability), are neither met nor unmet: onbekend.
+        // network part: rules::suitability), are neither met nor unmet:
+        // onbekend, and out of the count. A need unmet within the map whose
+        // limit reaches past the study area's edge is onbekend too, but still
+        // not met: in the count (`2/3`), listed as onbekend, not as unmet.
         let unknown = &plan.suitability.unknown_needs;
         let all = crate::network::needs(g, &plan.walk, i);
-        let is_unknown = |kind| {
+        let edge_m = plan.facts.get(i).and_then(|f| f.edge_m);
+        let no_data = |kind| {
             unknown.iter().any(|(k, _)| *k == kind)
                 || all.iter().any(|n| n.kind == kind && n.metres.is_none())
         };
-        let needs: Vec<_> = all.iter().filter(|n| !is_unknown(n.kind)).collect();
+        let at_edge = |n: &crate::network::NeedResult| {
+            !n.met && crate::rules::suitability::need_beyond_edge(edge_m, g.reach_m(n.max_minutes))
+        };
+        let needs: Vec<_> = all.iter().filter(|n| !no_data(n.kind)).collect();
         let met = needs.iter().filter(|n| n.met).count();
         let unmet: Vec<&str> = needs
             .iter()
-            .filter(|n| !n.met)
+            .filter(|n| !n.met && !at_edge(n))
             .map(|n| n.kind.as_str())
             .collect();
         let unknown_here: Vec<&str> = g
             .needs_minutes
             .keys()
-            .filter(|k| is_unknown(**k))
+            .filter(|k| no_data(**k) || needs.iter().any(|n| n.kind == **k && at_edge(n)))
             .map(|k| k.as_str())
             .collect();
         p.put(&k[3], format!("{met}/{}", needs.len()));
@@ -667,6 +674,7 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
         })).collect::<Vec<_>>(),
         "study_area_km2": round_to(plan.zoning.area_km2(), 3),
         "vng_conflicts": plan.milieu.iter().filter(|h| !h.is_empty()).count(),
+        "near_edge_buildings": near_edge_buildings(plan),
         "verdicts": verdict_counts(plan, scenario),
         "sites": {
             "count": plan.sites.len(),
@@ -694,6 +702,24 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
         "plan_conflicts": plan.conflicts.len(),
         "diagnostics": { "errors": errors, "warnings": plan.diagnostics.len() - errors },
     })
+}
+
+/// Buildings with at least one need onbekend because the study area ends
+/// within the need's limit (`Measure::NeedBeyondEdge`, any group).
+fn near_edge_buildings(plan: &Plan) -> usize {
+    plan.assessments
+        .iter()
+        .filter(|row| {
+            row.iter().any(|a| {
+                a.criteria.iter().any(|c| {
+                    matches!(
+                        c.measure,
+                        crate::rules::suitability::Measure::NeedBeyondEdge { .. }
+                    )
+                })
+            })
+        })
+        .count()
 }
 
 /// Per group, buildings per verdict.

@@ -286,7 +286,9 @@ impl Building {
 
     /// The point where the building is: its centroid, or a point inside the
     /// footprint when the centroid falls outside (L-shaped and courtyard blocks).
-    /// Distances to and from a building are measured from here. A footprint
+    /// The zone and the kernwinkelgebied are read here; VNG guide distances
+    /// and horeca minimum distances are measured from the footprint instead
+    /// (`rules::milieu`, `rules::suitability::HorecaIndex::nearest_to_footprint`). A footprint
     /// with a non-finite coordinate (or no area) gives a NaN point.
     pub fn anchor(&self) -> Point<f64> {
         use geo::{Centroid, Contains, CoordsIter, InteriorPoint};

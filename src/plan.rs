@@ -273,6 +273,7 @@ fn walk_facts(walk: &[KindDistances], i: usize) -> suitability::WalkFacts {
 fn facts(layers: &Layers, zoning: &Zoning, milieu: &[Vec<MilieuHit>]) -> Vec<BuildingFacts> {
     let anchors: Vec<Point<f64>> = zoning.buildings.iter().map(|z| z.anchor).collect();
     let core = in_retail_core(&anchors, &layers.retail_core);
+    let edge = crate::rules::edge::StudyEdge::new(&layers.study_area, zoning.extent);
     (0..layers.buildings.len())
         .into_par_iter()
         .map(|i| {
@@ -299,6 +300,10 @@ fn facts(layers: &Layers, zoning: &Zoning, milieu: &[Vec<MilieuHit>]) -> Vec<Bui
                     && !layers.buildings.get(i).is_some_and(is_houseboat),
                 walk: suitability::WalkFacts::default(),
                 vng,
+                edge_m: edge
+                    .as_ref()
+                    .zip(anchors.get(i))
+                    .and_then(|(e, a)| e.distance_m(*a)),
             }
         })
         .collect()

@@ -88,8 +88,9 @@ fn site_explains_the_nightclub_knock_out_with_numbers() {
         .unwrap();
     assert_eq!(c["status"], "fail");
     assert_eq!(c["knockout"], true);
-    // home-west's anchor (121025, 487010) to the nightclub (121040, 486995): 21.2 m.
-    assert_eq!(c["reason"], "nachtclub De Nacht op 21 m (minimaal 150 m)");
+    // home-west's nearest corner (121030, 487005) to the nightclub (121040, 486995):
+    // 14.1 m (from its anchor (121025, 487010): 21.2 m).
+    assert_eq!(c["reason"], "nachtclub De Nacht op 14 m (minimaal 150 m)");
     // The same building by LON,LAT: RD (121025, 487010), inside it (pyproj).
     let v2 = json_of(&[
         "site",

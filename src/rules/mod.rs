@@ -6,6 +6,8 @@
 pub mod compare;
 /// Plan conflicts: the zoning against the plan's intended zones and the homes.
 pub mod conflicts;
+/// The study area's edge: each building's straight-line distance to it.
+pub mod edge;
 /// Scenario interventions applied to the layers (transform, add / remove amenities and horeca).
 pub mod interventions;
 /// VNG milieuzonering: per building, the businesses within their guide distance.

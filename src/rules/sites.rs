@@ -764,6 +764,7 @@ mod tests {
                 .map(|k| (*k, Some((100.0, 0))))
                 .collect(),
             vng: Vec::new(),
+            edge_m: None,
         }
     }
 

@@ -15,7 +15,7 @@
 //! |---|---|
 //! | `needs` | `need.<kind>`: walking minutes to the nearest amenity of each needed kind |
 //! | `zone` | `zone`: zone character against `max_zone`; `vng`: businesses within their VNG guide distance |
-//! | `horeca` | `horeca_<n>`: nearest horeca of category n **or heavier** against the group's minimum distance |
+//! | `horeca` | `horeca_<n>`: nearest horeca of category n **or heavier** against the group's minimum distance, straight-line from the building's footprint (its nearest wall; 0 m for horeca inside the building itself) |
 //! | `building` | `plint`, `above_retail_core`, `floor` (step-free groups only), `monument`; `landmark` (landmarks only, 0 points) |
 //!
 //! Points are continuous where the measure is ([`need_share`](crate::rules::suitability::need_share), [`horeca_share`](crate::rules::suitability::horeca_share)):
@@ -27,7 +27,14 @@
 //! need whose kind the map holds but no path over the walking network leads
 //! to (`onbekend - bereikbaarheid niet te bepalen (los netwerkdeel)`): in a
 //! real centre every door is reachable on foot, so the cause is the network
-//! data, not the building. Knock-outs (zone above the maximum, horeca too
+//! data, not the building. So is a need not met within the map when the
+//! building lies closer to the study area's edge ([`crate::rules::edge`]) than
+//! the need's limit at the group's speed
+//! ([`Measure::NeedBeyondEdge`](crate::rules::suitability::Measure::NeedBeyondEdge),
+//! `geen supermarkt binnen 800 m (10 min lopen) in de kaart; het plangebied
+//! eindigt op 120 m: onbekend`): the nearest may lie just outside the data. It
+//! is not in the score, never a knock-out, and not met: it keeps the verdict
+//! from geschikt (the map shows none within reach). Knock-outs (zone above the maximum, horeca too
 //! close, a one-storey building in the kernwinkelgebied, homes above shops for
 //! a group that refuses them, a VNG hit, a landmark or public building) make
 //! the verdict ongeschikt whatever the score.
@@ -35,9 +42,10 @@
 //! # Verdict
 //! 1. a knock-out: ongeschikt (the knock-out's reason first);
 //! 2. every need of the group onbekend (no amenity data, no streets, a building
-//!    on a loose network part): **onbekend**, with a lower-bound score (the
+//!    on a loose network part, unmet needs near the study area's edge): **onbekend**, with a lower-bound score (the
 //!    unknown criteria earn nothing), never geschikt or voorwaardelijk;
-//! 3. geschikt: score ≥ `geschikt_min_score`, no fail, every judged need met,
+//! 3. geschikt: score ≥ `geschikt_min_score`, no fail, every judged need met
+//!    and none onbekend at the study area's edge,
 //!    and fewer than half of the needs onbekend (a single data gap, e.g. no
 //!    daycare mapped, is named in the reasons but does not block geschikt;
 //!    from half on the data cannot carry it);
@@ -178,6 +186,11 @@ pub struct BuildingFacts {
     /// Businesses within their VNG guide distance: (index in `layers.businesses`,
     /// distance m, guide distance m).
     pub vng: Vec<(usize, f64, f64)>,
+    /// Straight-line distance (m) from the anchor to the study area's edge
+    /// ([`crate::rules::edge`]; 0 outside the area); `None` = not known (no
+    /// edge rule). An unmet need whose limit reaches past the edge is onbekend
+    /// ([`Measure::NeedBeyondEdge`]).
+    pub edge_m: Option<f64>,
 }
 
 /// Outcome of one criterion.
@@ -281,7 +294,8 @@ impl FloorsAdvice {
 pub struct HorecaHit {
     /// Index in `layers.horeca`.
     pub index: usize,
-    /// Straight-line distance (m) from the building's anchor (f32: display precision).
+    /// Straight-line distance (m) from the building's footprint, 0 when the
+    /// horeca lies inside it (f32: display precision).
     pub distance_m: f32,
     /// Its category.
     pub category: HorecaCategory,
@@ -324,6 +338,22 @@ pub enum Measure {
         kind: AmenityKind,
         /// How many of the kind the map holds.
         mapped: u32,
+    },
+    /// A need not met within the map whose limit reaches past the study
+    /// area's edge: the building lies closer to the edge than the need's
+    /// limit, so an amenity just outside the data could be within reach.
+    /// Onbekend, not failed; never a knock-out; not met in counts of needs.
+    NeedBeyondEdge {
+        /// The kind.
+        kind: AmenityKind,
+        /// Walking distance (m) to the nearest in the map, if one is reachable.
+        walk_m: Option<f32>,
+        /// The group's maximum (min).
+        max_minutes: f32,
+        /// The maximum as a walking distance at the group's speed (m).
+        limit_m: f32,
+        /// Straight-line distance (m) from the building to the edge.
+        edge_m: f32,
     },
     /// A need whose kind the map holds but no path over the walking network
     /// leads to: the cause is the network data (a street piece cut off from the
@@ -907,6 +937,7 @@ impl Criterion {
         match &self.measure {
             Measure::Need { kind, .. }
             | Measure::NeedUnknown { kind, .. }
+            | Measure::NeedBeyondEdge { kind, .. }
             | Measure::NeedUnreachable { kind, .. } => {
                 format!("need.{}", kind.as_str())
             }
@@ -940,6 +971,17 @@ impl Criterion {
             Measure::NeedUnknown { mapped, .. } => match mapped {
                 0 => "onbekend: geen in de kaart".into(),
                 n => format!("onbekend: {n} in de kaart"),
+            },
+            Measure::NeedBeyondEdge { walk_m, edge_m, .. } => match walk_m {
+                Some(m) => format!(
+                    "onbekend: {} m lopen in de kaart, plangebied eindigt op {} m",
+                    crate::labels::nl_number(f64::from(*m), 0),
+                    crate::labels::nl_number(f64::from(*edge_m), 0)
+                ),
+                None => format!(
+                    "onbekend: geen in de kaart, plangebied eindigt op {} m",
+                    crate::labels::nl_number(f64::from(*edge_m), 0)
+                ),
             },
             Measure::NeedUnreachable { cut_off, .. } => if *cut_off {
                 "onbekend: gebouw op los netwerkdeel"
@@ -1019,6 +1061,15 @@ impl Criterion {
                 num(f64::from(*warn_minutes))
             ),
             Measure::NeedUnknown { .. } => "niet te beoordelen zonder data".into(),
+            Measure::NeedBeyondEdge {
+                max_minutes,
+                limit_m,
+                ..
+            } => format!(
+                "maximaal {} min ({} m); niet te beoordelen waar het plangebied binnen die afstand eindigt",
+                num(f64::from(*max_minutes)),
+                crate::labels::nl_number(f64::from(*limit_m), 0)
+            ),
             Measure::NeedUnreachable { .. } => {
                 "niet te beoordelen zonder verbonden looppadennet".into()
             }
@@ -1076,6 +1127,28 @@ impl Criterion {
                 ),
             },
             Measure::NeedUnknown { kind, .. } => need_unknown_reason(*kind),
+            Measure::NeedBeyondEdge {
+                kind,
+                walk_m,
+                max_minutes,
+                limit_m,
+                edge_m,
+            } => {
+                let nearest = match walk_m {
+                    Some(m) => format!(
+                        " (de dichtstbijzijnde op {} m lopen)",
+                        crate::labels::nl_number(f64::from(*m), 0)
+                    ),
+                    None => String::new(),
+                };
+                format!(
+                    "geen {kind} binnen {limit} m ({minutes} min lopen) in de kaart{nearest}; het plangebied eindigt op {edge} m: onbekend",
+                    kind = kind_nl(*kind),
+                    limit = crate::labels::nl_number(f64::from(*limit_m), 0),
+                    minutes = num(f64::from(*max_minutes)),
+                    edge = metres_against(f64::from(*edge_m), f64::from(*limit_m)),
+                )
+            }
             Measure::NeedUnreachable { kind, cut_off } => {
                 if *cut_off {
                     format!(
@@ -1235,9 +1308,10 @@ impl Criterion {
 
 fn family(m: &Measure) -> &'static str {
     match m {
-        Measure::Need { .. } | Measure::NeedUnknown { .. } | Measure::NeedUnreachable { .. } => {
-            "needs"
-        }
+        Measure::Need { .. }
+        | Measure::NeedUnknown { .. }
+        | Measure::NeedBeyondEdge { .. }
+        | Measure::NeedUnreachable { .. } => "needs",
         Measure::Zone { .. } | Measure::Vng { .. } => "zone",
         Measure::Horeca { .. } => "horeca",
         Measure::Plint { .. }
@@ -1314,6 +1388,41 @@ impl HorecaIndex {
             .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
     }
 
+    /// The horeca of exactly this category nearest to a building's footprint:
+    /// (index in the horeca slice, distance m). The distance is the exact
+    /// Euclidean distance from the horeca point to the footprint polygon: 0
+    /// when the point lies inside or on it (horeca in the building itself),
+    /// else to its nearest edge (a point in a courtyard measures to the
+    /// courtyard's wall). Ties go to the lower index.
+    ///
+    /// Candidates come from the R-tree in order of distance from the anchor:
+    /// a point `d` from the anchor is at least `d - radius` from the footprint
+    /// (`radius`: the footprint's farthest vertex from the anchor), so the
+    /// search stops once that bound exceeds the best exact distance found.
+    pub fn nearest_to_footprint(
+        &self,
+        footprint: &FootprintProbe<'_>,
+        category: HorecaCategory,
+    ) -> Option<(usize, f64)> {
+        let tree = &self.trees[usize::from(category.number() - 1)];
+        let q = [footprint.anchor.x(), footprint.anchor.y()];
+        let mut best: Option<(usize, f64)> = None;
+        for (g, d2) in tree.nearest_neighbor_iter_with_distance_2(&q) {
+            if let Some((_, b)) = best
+                && d2.sqrt() - footprint.radius > b + 1e-9
+            {
+                break;
+            }
+            let p = g.geom();
+            let d = footprint.distance(Point::new(p[0], p[1]));
+            best = match best {
+                Some(b) if b.1.total_cmp(&d).then(b.0.cmp(&g.data)).is_le() => Some(b),
+                _ => Some((g.data, d)),
+            };
+        }
+        best
+    }
+
     /// `nachtclub De Nacht`: the Dutch kind and the name when known.
     pub fn label(&self, index: usize) -> Option<&Arc<str>> {
         self.labels.get(index)
@@ -1323,21 +1432,30 @@ impl HorecaIndex {
 /// Nearest horeca per category at or above it, for one building: `[cat 1+, cat 2+, cat 3+]`.
 type NearAtLeast = [Option<(usize, f64)>; 3];
 
+/// The nearest horeca of each category at or above `lightest` to a building's
+/// footprint ([`HorecaIndex::nearest_to_footprint`]; from the anchor only
+/// when the footprint cannot be measured).
 fn near_at_least(
     index: &HorecaIndex,
-    at: Point<f64>,
+    building: &Building,
+    anchor: Point<f64>,
     lightest: Option<HorecaCategory>,
 ) -> NearAtLeast {
     let mut out: NearAtLeast = [None; 3];
     let Some(lightest) = lightest else {
         return out;
     };
+    let footprint = FootprintProbe::new(&building.footprint, anchor);
     let mut best: Option<(usize, f64)> = None;
     for c in HorecaCategory::ALL.iter().rev() {
         if *c < lightest {
             break;
         }
-        if let Some(n) = index.nearest(at, *c) {
+        let found = match &footprint {
+            Some(f) => index.nearest_to_footprint(f, *c),
+            None => index.nearest(anchor, *c),
+        };
+        if let Some(n) = found {
             best = match best {
                 Some(b) if b.1.total_cmp(&n.1).then(b.0.cmp(&n.0)).is_le() => Some(b),
                 _ => Some(n),
@@ -1348,9 +1466,51 @@ fn near_at_least(
     out
 }
 
+/// A building's footprint ready for distance queries from many points: the
+/// footprint, a reference point (the anchor) and the footprint's largest
+/// distance from it, which bounds the search ([`HorecaIndex::nearest_to_footprint`]).
+#[derive(Debug, Clone, Copy)]
+pub struct FootprintProbe<'a> {
+    footprint: &'a geo::MultiPolygon<f64>,
+    anchor: Point<f64>,
+    radius: f64,
+}
+
+impl<'a> FootprintProbe<'a> {
+    /// `None` when the footprint has no vertex, a non-finite coordinate, or
+    /// the anchor is not finite.
+    pub fn new(footprint: &'a geo::MultiPolygon<f64>, anchor: Point<f64>) -> Option<Self> {
+        use geo::CoordsIter;
+        if !(anchor.x().is_finite() && anchor.y().is_finite()) {
+            return None;
+        }
+        let mut radius2: f64 = 0.0;
+        let mut any = false;
+        for c in footprint.coords_iter() {
+            if !(c.x.is_finite() && c.y.is_finite()) {
+                return None;
+            }
+            any = true;
+            radius2 = radius2.max((c.x - anchor.x()).powi(2) + (c.y - anchor.y()).powi(2));
+        }
+        any.then(|| FootprintProbe {
+            footprint,
+            anchor,
+            radius: radius2.sqrt(),
+        })
+    }
+
+    /// Euclidean distance (m) from `p` to the footprint: 0 inside or on it.
+    pub fn distance(&self, p: Point<f64>) -> f64 {
+        use geo::{Distance, Euclidean};
+        Euclidean.distance(self.footprint, &p)
+    }
+}
+
 /// Judges one building for one doelgroep.
 ///
-/// Distances to horeca are straight-line from [`Building::anchor`]; walking
+/// Distances to horeca are straight-line from the building's footprint (0 m
+/// for horeca inside it; [`HorecaIndex::nearest_to_footprint`]); walking
 /// distances come from `facts.walk`. See the module docs for the criteria.
 pub fn assess(
     building: &Building,
@@ -1361,7 +1521,7 @@ pub fn assess(
     horeca_index: &HorecaIndex,
 ) -> Assessment {
     let lightest = group.min_horeca_distance_m.keys().next().copied();
-    let near = near_at_least(horeca_index, building.anchor(), lightest);
+    let near = near_at_least(horeca_index, building, building.anchor(), lightest);
     let name: Arc<str> = Arc::from(group.name.as_str());
     assess_near(
         building,
@@ -1497,6 +1657,25 @@ fn assess_near(
         }
         let minutes = walk.map_or(f64::INFINITY, |(m, _)| group.minutes(m));
         let (status, share) = need_share(minutes, max_minutes, warn_minutes);
+        // Unmet, and the building lies closer to the study area's edge than
+        // the need's limit: an amenity just outside the data could be within
+        // reach (walking is never shorter than the straight line). Onbekend.
+        let limit_m = group.reach_m(max_minutes);
+        if status != Status::Pass && need_beyond_edge(facts.edge_m, limit_m) {
+            push(
+                Measure::NeedBeyondEdge {
+                    kind,
+                    walk_m: walk.map(|(m, _)| m as f32),
+                    max_minutes: max_minutes as f32,
+                    limit_m: limit_m as f32,
+                    edge_m: facts.edge_m.unwrap_or(0.0) as f32,
+                },
+                Status::Unknown,
+                0.0,
+                false,
+            );
+            continue;
+        }
         push(
             Measure::Need {
                 kind,
@@ -1690,11 +1869,14 @@ fn assess_near(
         .filter(|c| c.status == Status::Unknown)
         .count();
     // A need beyond its minutes is unmet, even when it only warns: geschikt
-    // means every need the map can judge is met.
-    let need_unmet = criteria
-        .iter()
-        .filter(is_need)
-        .any(|c| matches!(c.status, Status::Warn | Status::Fail));
+    // means every need the map can judge is met. A need onbekend at the
+    // study area's edge is not met either: the map shows none within reach,
+    // it only cannot rule one out beyond its edge; it keeps geschikt out of
+    // reach (unlike a kind the map has no data for).
+    let need_unmet = criteria.iter().filter(is_need).any(|c| {
+        matches!(c.status, Status::Warn | Status::Fail)
+            || matches!(c.measure, Measure::NeedBeyondEdge { .. })
+    });
     // Every need unknown: nothing about walking can be said (an empty
     // amenities layer, no streets, a building on a loose network part).
     let all_unknown = n_needs > 0 && n_unknown == n_needs;
@@ -1733,6 +1915,14 @@ fn assess_near(
         criteria,
         floors: advice,
     }
+}
+
+/// True when a need with a limit of `limit_m` walking metres cannot be called
+/// unmet: the building lies `edge_m` from the study area's edge, less than the
+/// limit, so the nearest amenity may lie outside the data within reach. Only
+/// asked of needs not met within the map.
+pub fn need_beyond_edge(edge_m: Option<f64>, limit_m: f64) -> bool {
+    edge_m.is_some_and(|e| e < limit_m)
 }
 
 fn share_of(status: Status) -> f64 {
@@ -1856,7 +2046,7 @@ pub fn assess_all(
                     part.end_row();
                     continue;
                 }
-                let near = near_at_least(&index, building.anchor(), lightest);
+                let near = near_at_least(&index, building, building.anchor(), lightest);
                 for (g, (name, shares)) in groups.iter().zip(names.iter().zip(&shares)) {
                     let buffer = std::mem::take(scratch);
                     let mut a = match walk {
@@ -1907,7 +2097,7 @@ pub fn assess_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Business, Horeca, Milieucategorie, Valued, to_multi};
+    use crate::model::{Business, Horeca, Milieucategorie, RetailCore, Valued, to_multi};
     use crate::scenario::default_groups;
 
     /// A 10 m × 10 m square building centred on (x, y): 3 storeys, 300 m², a lift.
@@ -1961,6 +2151,7 @@ mod tests {
                 .map(|k| (*k, Some((100.0, 0))))
                 .collect(),
             vng: Vec::new(),
+            edge_m: None,
         }
     }
 
@@ -2381,25 +2572,26 @@ mod tests {
         let a = run(&b, &facts(), &layers, "gezinnen");
         let c3 = crit(&a, "horeca_3");
         assert_eq!((c3.status, c3.knockout), (Status::Fail, true));
-        assert_eq!(c3.reason(), "nachtclub De Nacht op 40 m (minimaal 150 m)");
+        // 40 m from the middle of a 10 m building: 35 m from its wall.
+        assert_eq!(c3.reason(), "nachtclub De Nacht op 35 m (minimaal 150 m)");
         // The nightclub (heavier) counts against the café minimum (category 2) as well.
         let c2 = crit(&a, "horeca_2");
-        assert_eq!(c2.reason(), "nachtclub De Nacht op 40 m (minimaal 50 m)");
+        assert_eq!(c2.reason(), "nachtclub De Nacht op 35 m (minimaal 50 m)");
         assert_eq!(c2.status, Status::Fail);
         assert_eq!(a.verdict, Verdict::Ongeschikt);
-        assert!(a.reasons().starts_with("nachtclub De Nacht op 40 m (minimaal 50 m); nachtclub De Nacht op 40 m (minimaal 150 m)"));
+        assert!(a.reasons().starts_with("nachtclub De Nacht op 35 m (minimaal 50 m); nachtclub De Nacht op 35 m (minimaal 150 m)"));
         // Starters: nightclub minimum 25 m → pass.
         let s = run(&b, &facts(), &layers, "starters");
         let c = crit(&s, "horeca_3");
         assert_eq!(c.status, Status::Pass);
-        assert_eq!(c.measured(), "nachtclub De Nacht op 40 m");
+        assert_eq!(c.measured(), "nachtclub De Nacht op 35 m");
         // Unnamed horeca reads as its kind.
         let far = Layers {
             horeca: vec![horeca("h", 0.0, 30.0, "bar", None)],
             ..Layers::default()
         };
         let a = run(&b, &facts(), &far, "gezinnen");
-        assert_eq!(crit(&a, "horeca_2").reason(), "bar op 30 m (minimaal 50 m)");
+        assert_eq!(crit(&a, "horeca_2").reason(), "bar op 25 m (minimaal 50 m)");
         assert_eq!(
             crit(&a, "horeca_3").reason(),
             "geen horeca van categorie 3 of zwaarder (minimaal 150 m)"
@@ -2765,6 +2957,281 @@ mod tests {
             std::mem::size_of::<Criterion>() <= 56,
             "{}",
             std::mem::size_of::<Criterion>()
+        );
+    }
+
+    /// Point-to-polygon distance written out: 0 inside (even-odd over all
+    /// rings) or on an edge, else the nearest segment. The oracle's own code,
+    /// independent of geo's.
+    fn oracle_distance(footprint: &geo::MultiPolygon<f64>, p: Point<f64>) -> f64 {
+        let (px, py) = (p.x(), p.y());
+        let mut inside = false;
+        let mut best = f64::INFINITY;
+        for poly in &footprint.0 {
+            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                for w in ring.0.windows(2) {
+                    let (a, b) = (w[0], w[1]);
+                    if (a.y > py) != (b.y > py) && px < a.x + (py - a.y) / (b.y - a.y) * (b.x - a.x)
+                    {
+                        inside = !inside;
+                    }
+                    let (dx, dy) = (b.x - a.x, b.y - a.y);
+                    let len2 = dx * dx + dy * dy;
+                    let t = if len2 > 0.0 {
+                        (((px - a.x) * dx + (py - a.y) * dy) / len2).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                    let (qx, qy) = (a.x + t * dx, a.y + t * dy);
+                    best = best.min(((px - qx).powi(2) + (py - qy).powi(2)).sqrt());
+                }
+            }
+        }
+        if inside { 0.0 } else { best }
+    }
+
+    /// A random star-shaped ring of `n` vertices around (cx, cy), radii in [r/4, r].
+    fn star(
+        next: &mut impl FnMut() -> f64,
+        cx: f64,
+        cy: f64,
+        r: f64,
+        n: usize,
+    ) -> geo::LineString<f64> {
+        let mut pts: Vec<(f64, f64)> = (0..n)
+            .map(|k| {
+                let angle = (k as f64 + 0.8 * next()) / n as f64 * std::f64::consts::TAU;
+                let radius = r * (0.25 + 0.75 * next());
+                (cx + radius * angle.cos(), cy + radius * angle.sin())
+            })
+            .collect();
+        pts.push(pts[0]);
+        geo::LineString::from(pts)
+    }
+
+    /// The fast footprint search (R-tree, bounded by the footprint's radius)
+    /// against every pair computed by brute force: random footprints (long
+    /// thin ones, stars, with a courtyard, two parts) and random horeca of
+    /// every category, per category and heavier.
+    #[test]
+    fn horeca_distance_to_the_footprint_matches_brute_force() {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            // xorshift64*: deterministic, no dependency.
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let kinds = ["restaurant", "cafe", "nightclub"];
+        let mut checked = 0;
+        for round in 0..40 {
+            let horeca: Vec<Horeca> = (0..(5 + round * 7))
+                .map(|i| {
+                    horeca(
+                        &format!("h{i}"),
+                        1000.0 * next(),
+                        1000.0 * next(),
+                        kinds[(next() * 3.0) as usize % 3],
+                        None,
+                    )
+                })
+                .collect();
+            let index = HorecaIndex::new(&horeca);
+            for _ in 0..25 {
+                let (cx, cy) = (1000.0 * next(), 1000.0 * next());
+                let shape = (next() * 4.0) as usize;
+                let footprint = match shape {
+                    // A long thin block: 100-300 m by 8-20 m, any orientation.
+                    0 => {
+                        let (len, wid, a) =
+                            (100.0 + 200.0 * next(), 8.0 + 12.0 * next(), next() * 3.2);
+                        let (ux, uy, vx, vy) = (a.cos(), a.sin(), -a.sin(), a.cos());
+                        let c = |s: f64, t: f64| (cx + s * ux + t * vx, cy + s * uy + t * vy);
+                        let ring = vec![
+                            c(0.0, 0.0),
+                            c(len, 0.0),
+                            c(len, wid),
+                            c(0.0, wid),
+                            c(0.0, 0.0),
+                        ];
+                        geo::MultiPolygon(vec![geo::Polygon::new(ring.into(), vec![])])
+                    }
+                    // A block with a courtyard.
+                    1 => {
+                        let r = 20.0 + 60.0 * next();
+                        let sq = |h: f64| {
+                            geo::LineString::from(vec![
+                                (cx - h, cy - h),
+                                (cx + h, cy - h),
+                                (cx + h, cy + h),
+                                (cx - h, cy + h),
+                                (cx - h, cy - h),
+                            ])
+                        };
+                        geo::MultiPolygon(vec![geo::Polygon::new(sq(r), vec![sq(r * 0.5)])])
+                    }
+                    // Two parts.
+                    2 => geo::MultiPolygon(vec![
+                        geo::Polygon::new(star(&mut next, cx, cy, 30.0, 7), vec![]),
+                        geo::Polygon::new(star(&mut next, cx + 90.0, cy + 40.0, 25.0, 5), vec![]),
+                    ]),
+                    _ => {
+                        let n = 3 + (next() * 12.0) as usize;
+                        let r = 10.0 + 100.0 * next();
+                        geo::MultiPolygon(vec![geo::Polygon::new(
+                            star(&mut next, cx, cy, r, n),
+                            vec![],
+                        )])
+                    }
+                };
+                let b = Building::new(
+                    "b",
+                    footprint.clone(),
+                    crate::model::BuildingUse::Residential,
+                );
+                let near = near_at_least(&index, &b, b.anchor(), Some(HorecaCategory::Light));
+                for c in HorecaCategory::ALL {
+                    let want = horeca
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, h)| h.category >= c)
+                        .map(|(i, h)| (i, oracle_distance(&footprint, h.point)))
+                        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+                    let got = near[usize::from(c.number() - 1)];
+                    match (got, want) {
+                        (Some(g), Some(w)) => {
+                            assert!(
+                                (g.1 - w.1).abs() < 1e-6,
+                                "round {round} shape {shape} {c:?}: {g:?} vs {w:?}"
+                            );
+                            // The same horeca unless two lie equally near.
+                            let other = oracle_distance(&footprint, horeca[g.0].point);
+                            assert!((other - w.1).abs() < 1e-6);
+                        }
+                        (None, None) => {}
+                        _ => panic!("round {round} {c:?}: {got:?} vs {want:?}"),
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 3000, "{checked}");
+    }
+
+    /// A nightclub 3 m from the wall of a 200 m long building, near its end:
+    /// 3 m, a knock-out for gezinnen (minimum 150 m). From the anchor (the
+    /// middle of the building) it read about 100 m. Horeca inside the building
+    /// itself is 0 m away.
+    #[test]
+    fn a_nightclub_3_m_from_the_wall_of_a_200_m_building_is_3_m_away() {
+        let long = geo::Polygon::new(
+            geo::LineString::from(vec![
+                (0.0, 0.0),
+                (200.0, 0.0),
+                (200.0, 12.0),
+                (0.0, 12.0),
+                (0.0, 0.0),
+            ]),
+            vec![],
+        );
+        let mut b = building("lang", 0.0, 0.0);
+        b.footprint = to_multi(long);
+        let layers = Layers {
+            horeca: vec![horeca("club", 195.0, 15.0, "nightclub", Some("De Nacht"))],
+            ..Layers::default()
+        };
+        let anchor = b.anchor();
+        assert!((anchor.x() - 100.0).abs() < 1e-9);
+        let a = run(&b, &facts(), &layers, "gezinnen");
+        let c = crit(&a, "horeca_3");
+        match &c.measure {
+            Measure::Horeca {
+                nearest: Some(h), ..
+            } => assert!((h.distance_m - 3.0).abs() < 1e-4, "{}", h.distance_m),
+            m => panic!("{m:?}"),
+        }
+        assert!(c.knockout);
+        assert_eq!(a.verdict, Verdict::Ongeschikt);
+        assert_eq!(c.reason(), "nachtclub De Nacht op 3 m (minimaal 150 m)");
+        // The anchor's distance, as measured before: about 95 m.
+        let from_anchor = ((195.0 - anchor.x()).powi(2) + (15.0 - anchor.y()).powi(2)).sqrt();
+        assert!(from_anchor > 90.0, "{from_anchor}");
+        // Inside the building: 0 m.
+        let inside = Layers {
+            horeca: vec![horeca("club", 20.0, 6.0, "nightclub", Some("De Nacht"))],
+            ..Layers::default()
+        };
+        let a = run(&b, &facts(), &inside, "gezinnen");
+        assert_eq!(
+            crit(&a, "horeca_3").reason(),
+            "nachtclub De Nacht op 0 m (minimaal 150 m)"
+        );
+    }
+
+    /// A building 50 m from the study area's edge with no supermarket within
+    /// reach in the map: onbekend (the nearest may lie just outside), not in
+    /// the score, no knock-out. The same building in the middle: not met.
+    #[test]
+    fn an_unmet_need_near_the_edge_is_onbekend_in_the_middle_not_met() {
+        use crate::rules::edge::StudyEdge;
+        let layers = Layers::default();
+        let area = RetailCore {
+            id: "study_area/1".into(),
+            area: to_multi(
+                geo::wkt! { POLYGON((0.0 0.0, 2000.0 0.0, 2000.0 2000.0, 0.0 2000.0, 0.0 0.0)) },
+            ),
+            name: None,
+        };
+        let edge = StudyEdge::new(&[area], None).expect("edge");
+        let g = group("starters"); // supermarket 10 min at 4.8 km/h: 800 m
+        // No supermarket reachable in the map (the kind is mapped elsewhere).
+        let mut f = facts();
+        f.walk.insert(AmenityKind::Supermarket, Some((1500.0, 0)));
+        let near = building("rand", 1000.0, 50.0);
+        f.edge_m = edge.distance_m(near.anchor());
+        assert_eq!(f.edge_m, Some(50.0));
+        let a = run(&near, &f, &layers, "starters");
+        let c = crit(&a, "need.supermarket");
+        assert_eq!(c.status, Status::Unknown);
+        assert!(!c.knockout);
+        assert_eq!((c.points, c.max_points), (0.0, 0.0));
+        assert_eq!(
+            c.reason(),
+            "geen supermarkt binnen 800 m (10 min lopen) in de kaart (de dichtstbijzijnde op 1.500 m lopen); \
+             het plangebied eindigt op 50 m: onbekend"
+        );
+        assert!(
+            a.reasons()
+                .contains("het plangebied eindigt op 50 m: onbekend")
+        );
+        // Not met either: the map shows no supermarket within reach, so the
+        // building is not geschikt (the other three needs are met).
+        assert_eq!(g.needs_minutes.len(), 4);
+        assert_eq!(a.verdict, Verdict::Voorwaardelijk);
+
+        let middle = building("midden", 1000.0, 1000.0);
+        f.edge_m = edge.distance_m(middle.anchor());
+        assert_eq!(f.edge_m, Some(1000.0));
+        let m = run(&middle, &f, &layers, "starters");
+        let c = crit(&m, "need.supermarket");
+        assert_eq!(c.status, Status::Fail);
+        assert!(matches!(c.measure, Measure::Need { .. }));
+        assert_ne!(m.verdict, Verdict::Geschikt);
+
+        // Every need unmet near the edge: the verdict is onbekend, as with no data.
+        let mut none = facts();
+        for k in g.needs_minutes.keys() {
+            none.walk.insert(*k, Some((5000.0, 0)));
+        }
+        none.edge_m = Some(50.0);
+        let all = run(&near, &none, &layers, "starters");
+        assert_eq!(all.verdict, Verdict::Onbekend);
+        // Without an edge (no study area known) nothing changes.
+        none.edge_m = None;
+        assert_eq!(
+            crit(&run(&near, &none, &layers, "starters"), "need.supermarket").status,
+            Status::Fail
         );
     }
 }

@@ -192,6 +192,11 @@ pub struct Zoning {
     pub buildings: Vec<BuildingZone>,
     /// Data problems met on the way (features without a usable location, coarsened grid).
     pub diagnostics: Vec<Diagnostic>,
+    /// The study area's extent before padding: the bounding box of the
+    /// `study_area` polygons, else of the data in it (buildings, streets,
+    /// horeca, amenities, kernwinkelgebied; features far outside left out).
+    /// `None` without any.
+    pub extent: Option<geo::Rect<f64>>,
 }
 
 impl Zoning {
@@ -526,6 +531,12 @@ pub fn zone(layers: &Layers, settings: &ZoningSettings) -> Zoning {
         cell_zone: comps.labels,
         buildings,
         diagnostics,
+        extent: (!ext.is_empty()).then(|| {
+            geo::Rect::new(
+                geo::coord! { x: ext.min[0], y: ext.min[1] },
+                geo::coord! { x: ext.max[0], y: ext.max[1] },
+            )
+        }),
     }
 }
 
