@@ -685,11 +685,11 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
             "by_type": crate::rules::sites::count_by_type(&plan.sites).iter().map(|(t, n, h)| json!({
                 "site_type": t.as_str(), "vacant": t.is_vacant(), "count": n, "homes_best_group": h,
             })).collect::<Vec<_>>(),
-            "homes_vacant": if plan.vacancy_data {
-                json!(plan.sites.iter().filter(|s| s.kind.is_vacant()).map(|s| s.best_homes as u64).sum::<u64>())
-            } else {
-                Value::Null
-            },
+            // Homes in the vacant types' sites; `vacancy_known` false: the map
+            // marks almost no vacancy, so whole-building vacancy is onbekend
+            // (vacant units, where mapped, still count here).
+            "homes_vacant": plan.sites.iter().filter(|s| s.kind.is_vacant()).map(|s| s.best_homes as u64).sum::<u64>(),
+            "vacancy_known": plan.vacancy_data,
             "top": plan.sites.iter().take(scenario.output.top_sites).map(|s| json!({
                 "rank": s.rank,
                 "building_id": plan.layers.buildings.get(s.building).map(|b| b.id.as_str()),
@@ -706,7 +706,7 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
 
 /// Buildings with at least one need onbekend because the study area ends
 /// within the need's limit (`Measure::NeedBeyondEdge`, any group).
-fn near_edge_buildings(plan: &Plan) -> usize {
+pub(crate) fn near_edge_buildings(plan: &Plan) -> usize {
     plan.assessments
         .iter()
         .filter(|row| {

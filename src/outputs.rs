@@ -583,7 +583,7 @@ pub fn report_input(
         let (n, homes) = parts
             .iter()
             .fold((0, 0), |(n, h), (_, tn, th)| (n + tn, h + th));
-        let value = if vacant && !plan.vacancy_data {
+        let value = if vacant && !plan.vacancy_data && n == 0 {
             "onbekend (de kaart markeert bijna geen leegstand)".to_string()
         } else {
             let kinds: Vec<String> = parts
@@ -602,7 +602,11 @@ pub fn report_input(
                 } else {
                     format!(": {}", kinds.join(", "))
                 }
-            )
+            ) + if vacant && !plan.vacancy_data {
+                "; leegstand van hele gebouwen onbekend (de kaart markeert bijna geen leegstand)"
+            } else {
+                ""
+            }
         };
         let label = if vacant {
             "Woningen in leegstaande panden"
@@ -611,6 +615,12 @@ pub fn report_input(
         };
         figures.push((label.to_string(), value));
     }
+    // Needs onbekend because the map ends within their reach (`rules::edge`).
+    figures.push((
+        "Gebouwen bij de rand van het plangebied (een voorziening kan net buiten de kaart liggen: onbekend)"
+            .to_string(),
+        fmt_int(export::near_edge_buildings(plan)),
+    ));
     for g in &scenario.groups {
         figures.push((
             format!("Loopsnelheid {}", g.label),

@@ -501,8 +501,8 @@ impl SiteExplanation {
 ///   zones: reuring 1.362 gebouwen, gemengd 378, rust 333
 ///   geschikt: Gezinnen 0, Ouderen (65+) 81, Starters (25-45) 1.865, Studenten 1.940 gebouwen
 ///   210 transformatielocaties, samen 2.384 woningen voor hun beste doelgroep:
-///     leeg: leegstand (heel gebouw) 5 (20 woningen), leegstaande units 1 (2)
-///     in gebruik: boven winkels 167 (1.048 woningen), aanloopstraat 34 (617), kantoor 3 (697)
+///     leeg: leegstand (heel gebouw) 5 locaties met 20 woningen; leegstaande units 1 locatie met 2 woningen
+///     in gebruik: boven winkels 167 locaties met 1.048 woningen; aanloopstraat 34 locaties met 617 woningen; kantoor 3 locaties met 697 woningen
 ///   #1 Kalverstraat 199 (leegstand (heel gebouw), potentie 74,4): 3 woningen voor Starters (25-45)
 /// ```
 pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
@@ -577,38 +577,32 @@ pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
         by_type
             .iter()
             .filter(|(t, ..)| t.is_vacant() == vacant)
-            .enumerate()
-            .map(|(i, (t, n, h))| {
-                let homes = if i == 0 {
-                    aantal(*h, "woning", "woningen")
-                } else {
-                    nl_number(*h as f64, 0)
-                };
+            .map(|(t, n, h)| {
                 format!(
-                    "{} {} ({homes})",
+                    "{} {} met {}",
                     crate::labels::site_type(t.as_str()),
-                    nl_number(*n as f64, 0)
+                    aantal(*n as u64, "locatie", "locaties"),
+                    aantal(*h, "woning", "woningen")
                 )
             })
             .collect()
     };
     if !plan.sites.is_empty() {
-        let (leeg, in_gebruik) = (part(true), part(false));
-        s.push_str(
-            ":
-    leeg: ",
-        );
+        let (mut leeg, in_gebruik) = (part(true), part(false));
         if !plan.vacancy_data {
-            s.push_str(
-                "onbekend (de kaart markeert bijna geen leegstand: dit zijn kansen, geen leegstaande panden)",
+            // Vacant units may still be mapped where whole-building vacancy is not.
+            leeg.push(
+                "leegstand van hele gebouwen onbekend (de kaart markeert bijna geen leegstand: \
+                 de andere locaties zijn kansen, geen leegstaande panden)"
+                    .into(),
             );
-        } else if leeg.is_empty() {
-            s.push_str("geen");
-        } else {
-            s.push_str(&leeg.join(", "));
         }
+        if leeg.is_empty() {
+            leeg.push("geen".into());
+        }
+        let _ = write!(s, ":\n    leeg: {}", leeg.join("; "));
         if !in_gebruik.is_empty() {
-            let _ = write!(s, "\n    in gebruik: {}", in_gebruik.join(", "));
+            let _ = write!(s, "\n    in gebruik: {}", in_gebruik.join("; "));
         }
     }
     match plan.sites.first() {

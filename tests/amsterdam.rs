@@ -176,6 +176,18 @@ fn plan_on_amsterdam_writes_everything() {
         assert!(f.get(key).is_some(), "buildings.geojson lacks {key}");
     }
     map_level_reasons_are_explained_once(&b, &out);
+    // The report states how many buildings have a need onbekend at the edge
+    // of the study area, the same count as summary.json (1.780 of 2.073).
+    let near_edge = s["near_edge_buildings"].as_u64().unwrap();
+    assert!(near_edge > 0 && near_edge < 2073, "{near_edge}");
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let thousands = format!("{}.{:03}", near_edge / 1000, near_edge % 1000);
+    assert!(
+        report.contains(&format!(
+            "Gebouwen bij de rand van het plangebied (een voorziening kan net buiten de kaart liggen: onbekend)</dt><dd>{thousands}</dd>"
+        )),
+        "report lacks the near-edge count {thousands}"
+    );
 }
 
 /// Issue 18: the map marks too few monuments and no daycare, which holds for
@@ -662,18 +674,15 @@ fn unmet_needs_near_the_study_area_edge_are_onbekend_not_in_the_middle() {
 }
 
 /// Pairs (limit m, edge m) from every sentence `geen ... binnen L m (...) in
-/// de kaart ...; het plangebied eindigt op E m: onbekend` in `text` (reasons
-/// are joined with "; "; Dutch thousands dots).
+/// de kaart ..., en het plangebied eindigt op E m: onbekend` in `text`
+/// (reasons are joined with "; "; Dutch thousands dots).
 fn edge_pairs(text: &str) -> Vec<(f64, f64)> {
     let num = |s: &str| s.replace('.', "").parse::<f64>().unwrap();
     text.split("; ")
-        .collect::<Vec<_>>()
-        .windows(2)
-        .filter_map(|w| {
-            let edge = w[1]
-                .strip_prefix("het plangebied eindigt op ")?
-                .strip_suffix(" m: onbekend")?;
-            let limit = w[0].split("binnen ").nth(1)?.split(" m (").next()?;
+        .filter_map(|r| {
+            let (need, edge) = r.split_once(", en het plangebied eindigt op ")?;
+            let edge = edge.strip_suffix(" m: onbekend")?;
+            let limit = need.split("binnen ").nth(1)?.split(" m (").next()?;
             Some((num(limit), num(edge)))
         })
         .collect()

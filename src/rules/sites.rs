@@ -644,7 +644,8 @@ pub fn sites(
         } else if usable_estimated {
             conditions.push(if b.floors.estimated {
                 format!(
-                    "vloeroppervlak geschat ({guessed_floors} bouwlagen aangenomen): woningen geschat"
+                    "vloeroppervlak geschat ({} aangenomen): woningen geschat",
+                    crate::labels::aantal(u64::from(guessed_floors), "bouwlaag", "bouwlagen")
                 )
             } else {
                 "vloeroppervlak geschat (grondvlak × bouwlagen): woningen geschat".to_string()

@@ -1142,7 +1142,7 @@ impl Criterion {
                     None => String::new(),
                 };
                 format!(
-                    "geen {kind} binnen {limit} m ({minutes} min lopen) in de kaart{nearest}; het plangebied eindigt op {edge} m: onbekend",
+                    "geen {kind} binnen {limit} m ({minutes} min lopen) in de kaart{nearest}, en het plangebied eindigt op {edge} m: onbekend",
                     kind = kind_nl(*kind),
                     limit = crate::labels::nl_number(f64::from(*limit_m), 0),
                     minutes = num(f64::from(*max_minutes)),
@@ -3198,8 +3198,8 @@ mod tests {
         assert_eq!((c.points, c.max_points), (0.0, 0.0));
         assert_eq!(
             c.reason(),
-            "geen supermarkt binnen 800 m (10 min lopen) in de kaart (de dichtstbijzijnde op 1.500 m lopen); \
-             het plangebied eindigt op 50 m: onbekend"
+            "geen supermarkt binnen 800 m (10 min lopen) in de kaart (de dichtstbijzijnde op 1.500 m lopen), \
+             en het plangebied eindigt op 50 m: onbekend"
         );
         assert!(
             a.reasons()

@@ -33,9 +33,10 @@ pub(crate) fn building_type_use(value: &str) -> Option<BuildingUse> {
 /// `building=*` values that are not buildings a household could live in: outbuildings,
 /// technical structures, shelters, roofs, ruins and what is not (yet) built. They get no
 /// housing verdict, count in no figure of homes, and are listed as such.
-pub(crate) const NON_DWELLING_TYPES: [&str; 47] = [
+pub(crate) const NON_DWELLING_TYPES: [&str; 48] = [
     "allotment_house",
     "barn",
+    "bicycle_parking",
     "bicycle_shed",
     "boathouse",
     "bridge",
