@@ -687,3 +687,27 @@ fn edge_pairs(text: &str) -> Vec<(f64, f64)> {
         })
         .collect()
 }
+
+/// A site with more than 100 homes in one building (The Bank, an office of
+/// 15.470 m² estimated) says "controleren" first in its conditions; a
+/// smaller one does not.
+#[test]
+fn a_site_with_very_many_homes_asks_to_be_checked() {
+    let (_dir, out) = written("plan");
+    let sites = read_json(&out.join("sites.geojson"));
+    let mut checked = 0;
+    for f in sites["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        let homes = p["best_homes"].as_u64().unwrap();
+        let conditions = p["conditions"].as_str().unwrap();
+        let mark = format!("controleren: {homes} woningen in één gebouw");
+        assert_eq!(
+            conditions.starts_with(&mark),
+            homes > 100,
+            "{}: {conditions}",
+            p["building_id"]
+        );
+        checked += usize::from(homes > 100);
+    }
+    assert!(checked >= 1, "no large site on Amsterdam");
+}

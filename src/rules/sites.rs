@@ -99,6 +99,13 @@ pub const ESTIMATED_FIT: f64 = 0.5;
 /// units, vacancy 0.75, ranked below shops whose vacancy was onbekend).
 pub const VACANCY_ONBEKEND: f64 = 0.5;
 
+/// Above this many homes for its best group a site's conditions start with
+/// "controleren: ..." (homes, usable m², whether estimated). A review mark, not
+/// a rule: one building then holds as many homes as a new-build block, which in
+/// a city centre is a large complex or a floor area estimated too generously
+/// (a whole plint counted, storeys guessed over a large footprint).
+pub const CHECK_HOMES: u32 = 100;
+
 /// The kind of transformation candidate (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -650,6 +657,18 @@ pub fn sites(
             } else {
                 "vloeroppervlak geschat (grondvlak × bouwlagen): woningen geschat".to_string()
             });
+        }
+        if let Some((_, n, _)) = best
+            && n > CHECK_HOMES
+        {
+            conditions.insert(
+                0,
+                format!(
+                    "controleren: {n} woningen in één gebouw ({} m² bruikbaar{}): een groot complex of een te ruime schatting",
+                    crate::labels::nl_number(usable_m2, 0),
+                    if usable_estimated { ", geschat" } else { "" }
+                ),
+            );
         }
         if let Some((a, ..)) = best {
             for c in a.criteria {
