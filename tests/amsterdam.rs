@@ -89,7 +89,7 @@ fn quiet_block_east_is_rust_and_conditional_for_families() {
     );
 }
 
-/// A building on the Kalverstraat, in the kernwinkelgebied, with one vacant shop unit
+/// Spui 1-3, at the Kalverstraat, in the kernwinkelgebied, with one vacant shop unit
 /// among a dozen: the plint stays a shop, so only the upper floors can become homes;
 /// that suits starters, not families.
 #[test]
