@@ -560,6 +560,32 @@ pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
     if !geschikt.is_empty() {
         let _ = writeln!(s, "  geschikt: {} gebouwen", geschikt.join(", "));
     }
+    // A group with no building geschikt because the map lacks the data for
+    // half or more of its needs (`suitability::judge`: from half on, the data
+    // cannot carry geschikt): say so, so 0 does not read as a finding.
+    for (gi, g) in scenario.groups.iter().enumerate() {
+        let none = !plan.assessments.is_empty()
+            && !plan.assessments.iter().any(|a| {
+                a.get(gi)
+                    .is_some_and(|a| a.verdict == suitability::Verdict::Geschikt)
+            });
+        let missing: Vec<&str> = g
+            .needs_minutes
+            .keys()
+            .filter(|k| plan.suitability.unknown_needs.iter().any(|(u, _)| u == *k))
+            .map(|k| crate::labels::amenity_kind(*k))
+            .collect();
+        if none && !missing.is_empty() && 2 * missing.len() >= g.needs_minutes.len() {
+            let _ = writeln!(
+                s,
+                "    {}: geschikt kan niet: {} van de {} behoeften zonder data in de kaart ({})",
+                g.label,
+                missing.len(),
+                g.needs_minutes.len(),
+                missing.join(", ")
+            );
+        }
+    }
     let homes: u64 = plan.sites.iter().map(|x| u64::from(x.best_homes)).sum();
     let _ = write!(
         s,

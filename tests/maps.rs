@@ -210,6 +210,14 @@ fn plan_on_copenhagen_gives_a_sensible_picture() {
         sum("homes_best_group", true),
         s["sites"]["homes_vacant"].as_u64().unwrap()
     );
+    // No building geschikt for ouderen, and the printout says why: the map
+    // has no data for 4 of their 7 needs (huisarts, apotheek, zorg, buurthuis).
+    assert!(
+        r.stdout
+            .contains("Ouderen (65+): geschikt kan niet: 4 van de 7 behoeften zonder data"),
+        "{}",
+        r.stdout
+    );
     assert!(
         r.stdout.contains("    in gebruik: ") && r.stdout.contains("    leeg: "),
         "{}",
