@@ -21,7 +21,9 @@
 //! the scenario removes the flag), the upper floors of mixed buildings (homes above
 //! a plint are housing already), and a building still housing a voorziening some
 //! doelgroep needs (an active supermarket, GP, school ...): transforming it would
-//! take that voorziening away. The first type that applies, in the order above.
+//! take that voorziening away. Nor a building where no group gets one home (the
+//! usable area below every group's unit size, or no floor the groups may use,
+//! as a one-storey shop in the core). The first type that applies, in the order above.
 //!
 //! # Homes
 //! Usable area (gross floor area × `usable_share`, or the BAG's oppervlakte whole:
@@ -549,6 +551,11 @@ pub fn sites(
                 best = Some((a, n, fit));
             }
         }
+        // Not one home for any group (the usable area is below every unit
+        // size, or no floor may be used): nothing to transform into homes.
+        if homes.values().all(|n| *n == 0) {
+            continue;
+        }
         // Breadth: the mean over all groups of the score of those that may
         // live here (geschikt or voorwaardelijk, at least one home), others 0.
         let breadth = if per_group.is_empty() {
@@ -925,8 +932,9 @@ mod tests {
             .map(|x| layers.buildings[x.building].id.as_str())
             .collect();
         // Existing dwellings never (a vacant home is housing vacancy), mixed only
-        // when vacant; the tiny one has no best group and comes last.
-        assert_eq!(ids, ["m", "small"]);
+        // when vacant; the tiny shop (20 m²) holds no home for any group, so it
+        // is no site either.
+        assert_eq!(ids, ["m"]);
         let m = &s[0];
         // All groups score 100 here; ties go by name → gezinnen.
         assert_eq!(m.best_group.as_deref(), Some("gezinnen"));
@@ -938,10 +946,15 @@ mod tests {
                 "vloeroppervlak geschat (grondvlak × bouwlagen): woningen geschat"
             ]
         );
-        let small = &s[1];
-        assert_eq!(small.best_group, None);
-        assert_eq!(small.best_score, 0.0);
-        assert_eq!(small.homes["studenten"], 0);
+        // The same shop with room for homes is a site.
+        let mut layers = layers;
+        layers.buildings[3].floor_area_m2.value = 400.0;
+        let s = run(&layers, &f);
+        let small = s
+            .iter()
+            .find(|x| layers.buildings[x.building].id == "small")
+            .expect("a 400 m² shop is a site");
+        assert!(small.homes.values().any(|n| *n > 0), "{:?}", small.homes);
     }
 
     /// A water tower (Copenhagen's "Vandtårn", vacant, was the #1 site) or a
