@@ -500,10 +500,10 @@ impl SiteExplanation {
 /// amsterdam-centrum: 2.073 gebouwen, studiegebied 0,81 km²
 ///   zones: reuring 1.362 gebouwen, gemengd 378, rust 333
 ///   geschikt: Gezinnen 0, Ouderen (65+) 81, Starters (25-45) 1.865, Studenten 1.940 gebouwen
-///   210 transformatielocaties, samen 2.384 woningen voor hun beste doelgroep:
+///   201 transformatielocaties, samen 2.385 woningen voor hun beste doelgroep:
 ///     leeg: leegstand (heel gebouw) 5 locaties met 20 woningen; leegstaande units 1 locatie met 2 woningen
-///     in gebruik: boven winkels 167 locaties met 1.048 woningen; aanloopstraat 34 locaties met 617 woningen; kantoor 3 locaties met 697 woningen
-///   #1 Kalverstraat 199 (leegstand (heel gebouw), potentie 74,4): 3 woningen voor Starters (25-45)
+///     in gebruik: boven winkels 162 locaties met 1.049 woningen; aanloopstraat 30 locaties met 617 woningen; kantoor 3 locaties met 697 woningen
+///   #1 Kalverstraat 199 (leegstand (heel gebouw), potentie 76,4): 3 woningen voor Starters (25-45)
 /// ```
 pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
     use crate::labels::{aantal, nl_number};
