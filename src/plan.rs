@@ -233,13 +233,6 @@ impl Stopwatch {
     }
 }
 
-/// True for `building=houseboat` (a woonboot, moored on water).
-fn is_houseboat(b: &crate::model::Building) -> bool {
-    b.building_type
-        .as_deref()
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("houseboat"))
-}
-
 /// Per building: whether its anchor lies in a kernwinkelgebied polygon.
 pub fn in_retail_core(anchors: &[Point<f64>], core: &[RetailCore]) -> Vec<bool> {
     let boxes: Vec<(Rect<f64>, &RetailCore)> = core
@@ -297,7 +290,11 @@ fn facts(layers: &Layers, zoning: &Zoning, milieu: &[Vec<MilieuHit>]) -> Vec<Bui
                 // kernwinkelgebied has no plint on a shopping street and is
                 // no home above a shop: the core's rules are not its rules.
                 in_retail_core: core.get(i).copied().unwrap_or(false)
-                    && !layers.buildings.get(i).is_some_and(is_houseboat),
+                    && !layers.buildings.get(i).is_some_and(|b| {
+                        b.building_type
+                            .as_deref()
+                            .is_some_and(crate::io::osm::tags::is_houseboat_type)
+                    }),
                 walk: suitability::WalkFacts::default(),
                 vng,
                 edge_m: edge

@@ -561,8 +561,8 @@ pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
         let _ = writeln!(s, "  geschikt: {} gebouwen", geschikt.join(", "));
     }
     // A group with no building geschikt because the map lacks the data for
-    // half or more of its needs (`suitability::judge`: from half on, the data
-    // cannot carry geschikt): say so, so 0 does not read as a finding.
+    // half or more of its needs (`suitability::data_carries_geschikt`, the
+    // verdict's own rule): say so, so 0 does not read as a finding.
     for (gi, g) in scenario.groups.iter().enumerate() {
         let none = !plan.assessments.is_empty()
             && !plan.assessments.iter().any(|a| {
@@ -575,7 +575,10 @@ pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
             .filter(|k| plan.suitability.unknown_needs.iter().any(|(u, _)| u == *k))
             .map(|k| crate::labels::amenity_kind(*k))
             .collect();
-        if none && !missing.is_empty() && 2 * missing.len() >= g.needs_minutes.len() {
+        if none
+            && !missing.is_empty()
+            && !suitability::data_carries_geschikt(missing.len(), g.needs_minutes.len())
+        {
             let _ = writeln!(
                 s,
                 "    {}: geschikt kan niet: {} van de {} behoeften zonder data in de kaart ({})",

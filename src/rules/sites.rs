@@ -148,9 +148,7 @@ impl SiteType {
             SiteType::Overig => "overig",
         }
     }
-}
 
-impl SiteType {
     /// True for the types whose homes come from space standing empty (the whole
     /// building, or its vacant units); false where the building is in use (the
     /// floors above shops in the kernwinkelgebied, aanloopstraat shops, offices,

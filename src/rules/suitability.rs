@@ -1888,7 +1888,7 @@ fn assess_near(
         && earned / possible * 100.0 >= settings.geschikt_min_score
         && !any_fail
         && !need_unmet
-        && 2 * n_unknown < n_needs.max(1)
+        && data_carries_geschikt(n_unknown, n_needs)
     {
         // Unknown needs do not block geschikt while they are fewer than half
         // of the group's needs (the reasons name them); from half on, the
@@ -1915,6 +1915,14 @@ fn assess_near(
         criteria,
         floors: advice,
     }
+}
+
+/// True when a group's needs leave enough data for geschikt: fewer than half
+/// of its `n_needs` needs are onbekend (`n_unknown`). From half on, the data
+/// cannot carry geschikt (the verdict rule in the module docs; the `plan`
+/// printout says so for a group the whole map lacks that data for).
+pub fn data_carries_geschikt(n_unknown: usize, n_needs: usize) -> bool {
+    2 * n_unknown < n_needs.max(1)
 }
 
 /// True when a need with a limit of `limit_m` walking metres cannot be called

@@ -122,6 +122,11 @@ pub(crate) fn is_one_storey_type(value: &str) -> bool {
     ONE_STOREY_TYPES.contains(&value.trim().to_ascii_lowercase().as_str())
 }
 
+/// True for `building=houseboat` (a woonboot, moored on water).
+pub(crate) fn is_houseboat_type(value: &str) -> bool {
+    value.trim().eq_ignore_ascii_case("houseboat")
+}
+
 /// True when a `building=*` value is a non-dwelling ([`NON_DWELLING_TYPES`]).
 pub(crate) fn is_non_dwelling_type(value: &str) -> bool {
     NON_DWELLING_TYPES.contains(&value.trim().to_ascii_lowercase().as_str())
