@@ -7,9 +7,11 @@
 //! - [`write`](mod@write): model geometry → RFC 7946 GeoJSON text.
 //! - [`gpkg`]: output features → one GeoPackage with the QGIS styles.
 //! - [`output`]: output folders written whole or not at all.
+//! - [`direct`]: large output files written past the page cache.
 //! - [`validity`]: polygon validity (geo's rules) that scales to long rings.
 
 pub mod bag;
+pub mod direct;
 pub mod gpkg;
 pub mod load;
 pub mod number;

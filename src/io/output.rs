@@ -446,7 +446,8 @@ impl OutputDir {
             .map_err(|e| Error::io(self.target.join(file), "kan niet schrijven", e))
     }
 
-    /// Creates one file in the folder and lets `fill` write it (buffered).
+    /// Creates one file in the folder and lets `fill` write it (buffered, past
+    /// the page cache where the system allows: [`crate::io::direct`]).
     pub fn write_with(
         &self,
         file: &str,
@@ -454,9 +455,8 @@ impl OutputDir {
     ) -> Result<()> {
         use std::io::Write;
         let path = self.temp.join(file);
-        let f = std::fs::File::create(&path)
+        let mut w = crate::io::direct::DirectWriter::create(&path)
             .map_err(|e| Error::io(self.target.join(file), "kan niet schrijven", e))?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
         fill(&mut w)?;
         w.flush()
             .map_err(|e| Error::io(self.target.join(file), "kan niet schrijven", e))
