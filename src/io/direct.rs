@@ -28,6 +28,10 @@ const ALIGN: usize = 4096;
 /// Bytes gathered before a write (a multiple of [`ALIGN`]).
 const BLOCK: usize = 8 << 20;
 
+/// The buffer's first size (a multiple of [`ALIGN`]); it grows fourfold up to
+/// [`BLOCK`], so that a small file does not zero 8 MB.
+const FIRST: usize = 64 << 10;
+
 /// A [`Write`] to a new file that bypasses the page cache where it can.
 ///
 /// Call [`Write::flush`] at the end: it writes the last partial block (and
@@ -38,9 +42,13 @@ pub struct DirectWriter {
     file: File,
     /// Whether `file` was opened with `O_DIRECT` and direct writes still work.
     direct: bool,
-    /// `BLOCK + ALIGN` bytes; the buffer is `raw[start..start + BLOCK]`.
+    /// `cap + ALIGN` bytes; the buffer is `raw[start..start + cap]`.
     raw: Vec<u8>,
     start: usize,
+    /// The buffer's size: [`FIRST`], growing to [`BLOCK`].
+    cap: usize,
+    /// How far `start` is past an aligned address (tests only).
+    misalign: usize,
     /// Bytes in the buffer.
     len: usize,
     /// Bytes written to the file so far (its length, and the next offset).
@@ -63,17 +71,26 @@ impl DirectWriter {
     /// The writer with its buffer `misalign` bytes past an aligned address:
     /// tests use a non-zero value to make the device refuse direct writes.
     fn new(path: &Path, file: File, direct: bool, misalign: usize) -> DirectWriter {
-        let raw = vec![0u8; BLOCK + ALIGN];
-        let start = (raw.as_ptr().align_offset(ALIGN) + misalign) % ALIGN;
+        let (raw, start) = aligned(FIRST, misalign);
         DirectWriter {
             path: path.to_path_buf(),
             file,
             direct,
             raw,
             start,
+            cap: FIRST,
+            misalign,
             len: 0,
             written: 0,
         }
+    }
+
+    /// A full buffer below [`BLOCK`] grows fourfold instead of being written.
+    fn grow(&mut self) {
+        let cap = (self.cap * 4).min(BLOCK);
+        let (mut raw, start) = aligned(cap, self.misalign);
+        raw[start..start + self.len].copy_from_slice(&self.raw[self.start..self.start + self.len]);
+        (self.raw, self.start, self.cap) = (raw, start, cap);
     }
 
     /// Writes the first `n` bytes of the buffer and moves the rest to its
@@ -108,6 +125,14 @@ impl DirectWriter {
         self.direct = false;
         Ok(())
     }
+}
+
+/// `cap + ALIGN` zeroed bytes and the offset in them of a buffer of `cap`
+/// bytes that starts `misalign` bytes past an [`ALIGN`]ed address.
+fn aligned(cap: usize, misalign: usize) -> (Vec<u8>, usize) {
+    let raw = vec![0u8; cap + ALIGN];
+    let start = (raw.as_ptr().align_offset(ALIGN) + misalign) % ALIGN;
+    (raw, start)
 }
 
 /// Whether a failed write means "not with `O_DIRECT`" (so the same bytes can
@@ -149,12 +174,16 @@ impl Write for DirectWriter {
             self.written += k as u64;
             return Ok(k);
         }
-        let k = data.len().min(BLOCK - self.len);
+        let k = data.len().min(self.cap - self.len);
         let at = self.start + self.len;
         self.raw[at..at + k].copy_from_slice(&data[..k]);
         self.len += k;
-        if self.len == BLOCK {
-            self.spill(BLOCK)?;
+        if self.len == self.cap {
+            if self.cap < BLOCK {
+                self.grow();
+            } else {
+                self.spill(BLOCK)?;
+            }
         }
         Ok(k)
     }
@@ -220,6 +249,10 @@ mod tests {
             ALIGN - 1,
             ALIGN,
             ALIGN + 1,
+            FIRST - 1,
+            FIRST,
+            FIRST + 1,
+            4 * FIRST + 3,
             BLOCK - 1,
             BLOCK,
             BLOCK + 1,
