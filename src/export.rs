@@ -49,6 +49,14 @@ pub trait PropSink {
     fn round_opt(&mut self, key: &str, v: Option<f64>, decimals: i32) {
         self.put(key, v.map_or(Value::Null, |v| round_to(v, decimals)));
     }
+    /// A text property.
+    fn put_str(&mut self, key: &str, value: &str) {
+        self.put(key, value);
+    }
+    /// A text property, null when absent.
+    fn put_opt_str(&mut self, key: &str, value: Option<&str>) {
+        self.put(key, value);
+    }
 }
 
 /// Straight to text (the layer files).
@@ -61,6 +69,12 @@ impl PropSink for crate::io::write::PropWriter<'_> {
     }
     fn round_opt(&mut self, key: &str, v: Option<f64>, decimals: i32) {
         crate::io::write::PropWriter::round_opt(self, key, v, decimals);
+    }
+    fn put_str(&mut self, key: &str, value: &str) {
+        crate::io::write::PropWriter::put_str(self, key, value);
+    }
+    fn put_opt_str(&mut self, key: &str, value: Option<&str>) {
+        crate::io::write::PropWriter::put_opt_str(self, key, value);
     }
 }
 
@@ -129,18 +143,18 @@ fn building_props<P: PropSink>(
     p: &mut P,
 ) {
     let b = &plan.layers.buildings[i];
-    p.put("building_id", &b.id);
-    p.put("name", &b.name);
-    p.put("use", b.usage.as_str());
-    p.put("ground_floor_use", b.ground_floor_use.map(|u| u.as_str()));
+    p.put_str("building_id", &b.id);
+    p.put_opt_str("name", b.name.as_deref());
+    p.put_str("use", b.usage.as_str());
+    p.put_opt_str("ground_floor_use", b.ground_floor_use.map(|u| u.as_str()));
     p.put("floors", b.floors.value);
     p.put("floors_estimated", b.floors.estimated);
     p.round("floor_area_m2", b.floor_area_m2.value, 0);
     p.put("floor_area_estimated", b.floor_area_m2.estimated);
     p.round("footprint_m2", b.footprint_m2(), 1);
-    p.put("building", &b.building_type);
+    p.put_opt_str("building", b.building_type.as_deref());
     p.put("non_dwelling", b.non_dwelling);
-    p.put("landmark", &b.landmark);
+    p.put_opt_str("landmark", b.landmark.as_deref());
     p.put("dwellings", b.dwellings.value);
     p.put("dwellings_estimated", b.dwellings.estimated);
     p.put("vacant", marked(b.vacant, keys.vacancy_known));
@@ -151,7 +165,7 @@ fn building_props<P: PropSink>(
     p.put("lift", b.lift);
     p.put("year", b.year);
     if let Some(z) = plan.zoning.buildings.get(i) {
-        p.put("zone", z.zone.as_str());
+        p.put_str("zone", z.zone.as_str());
         p.round("reuring_index", z.reuring_index, 2);
     }
     let hits = plan.milieu.get(i).map(Vec::as_slice).unwrap_or(&[]);
@@ -170,7 +184,7 @@ fn building_props<P: PropSink>(
             )
         })
         .collect();
-    p.put("vng_conflicts", vng.join("; "));
+    p.put_str("vng_conflicts", &vng.join("; "));
     // Which amenity is the nearest is not written per building (760 of 3,290
     // bytes a building at 70k): `binnenstad site ID` and `reach` name it.
     for (walk_key, kd) in &keys.kinds {
@@ -180,8 +194,8 @@ fn building_props<P: PropSink>(
     for (gi, (g, k)) in scenario.groups.iter().zip(&keys.groups).enumerate() {
         if let Some(a) = plan.assessments.get(i).and_then(|per| per.get(gi)) {
             p.round(&k[0], a.score, 0);
-            p.put(&k[1], a.verdict.as_str());
-            p.put(&k[2], a.reasons());
+            p.put_str(&k[1], a.verdict.as_str());
+            p.put_str(&k[2], &a.reasons());
         } else {
             // A non-dwelling has no housing verdict: null, not ongeschikt.
             p.put(&k[0], Value::Null);
@@ -216,9 +230,9 @@ fn building_props<P: PropSink>(
             .filter(|k| no_data(**k) || needs.iter().any(|n| n.kind == **k && at_edge(n)))
             .map(|k| k.as_str())
             .collect();
-        p.put(&k[3], format!("{met}/{}", needs.len()));
-        p.put(&k[4], unmet.join(", "));
-        p.put(&k[5], unknown_here.join(", "));
+        p.put_str(&k[3], &format!("{met}/{}", needs.len()));
+        p.put_str(&k[4], &unmet.join(", "));
+        p.put_str(&k[5], &unknown_here.join(", "));
     }
 }
 
