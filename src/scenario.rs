@@ -606,9 +606,9 @@ impl Scenario {
             Error::Scenario {
                 path: path.to_path_buf(),
                 key: key_at(&String::from_utf8_lossy(e.as_bytes()), at)
-                    .unwrap_or_else(|| "(text)".into()),
+                    .unwrap_or_else(|| "(tekst)".into()),
                 message: format!(
-                    "not valid UTF-8 at byte {at} (line {line}); TOML must be UTF-8: save the file as UTF-8"
+                    "geen geldige UTF-8 op byte {at} (regel {line}); TOML-tekst moet UTF-8 zijn: sla het bestand op als UTF-8"
                 ),
             }
         })?;
@@ -621,7 +621,7 @@ impl Scenario {
         let raw: RawScenario = toml::from_str(text).map_err(|e| Error::Scenario {
             path: path.to_path_buf(),
             key: toml_error_key(text, &e),
-            message: e.message().to_string() + &toml_error_position(text, &e),
+            message: toml_message(e.message()) + &toml_error_position(text, &e),
         })?;
         validate(raw, path)
     }
@@ -661,10 +661,17 @@ fn toml_error_key(text: &str, e: &toml::de::Error) -> String {
     {
         return msg[start + 1..start + 1 + len].to_string();
     }
+    // A missing key ("missing field `name`"): its span is the table around it, so name the key.
+    if let Some(field) = msg
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        return field.to_string();
+    }
     // A bad value (`top_sites = -1`): the dotted key of the line it is on.
     e.span()
         .and_then(|span| key_at(text, span.start))
-        .unwrap_or_else(|| "(syntax)".to_string())
+        .unwrap_or_else(|| "(syntaxis)".to_string())
 }
 
 /// The dotted key (`output.top_sites`) whose value is at byte `at` of the
@@ -697,11 +704,40 @@ fn key_at(text: &str, at: usize) -> Option<String> {
     })
 }
 
+/// The toml reader's message, in Dutch where serde words it (an unknown or
+/// missing key); other messages (a wrong type, a syntax error) as the library
+/// gives them. The key names stay in backticks, as typed.
+fn toml_message(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("unknown field `")
+        && let Some((field, rest)) = rest.split_once('`')
+    {
+        let expected = match rest {
+            ", there are no fields" => Some("hier hoort geen enkele sleutel".to_string()),
+            _ => rest
+                .strip_prefix(", expected one of ")
+                .map(|list| format!("verwacht een van {list}"))
+                .or_else(|| {
+                    rest.strip_prefix(", expected ")
+                        .map(|list| format!("verwacht {}", list.replacen("` or `", "` of `", 1)))
+                }),
+        };
+        if let Some(expected) = expected {
+            return format!("onbekende sleutel `{field}` ({expected})");
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `")
+        && let Some(field) = rest.strip_suffix('`')
+    {
+        return format!("sleutel `{field}` ontbreekt");
+    }
+    msg.to_string()
+}
+
 fn toml_error_position(text: &str, e: &toml::de::Error) -> String {
     match e.span() {
         Some(span) => {
             let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!(" (line {line})")
+            format!(" (regel {line})")
         }
         None => String::new(),
     }
@@ -722,21 +758,21 @@ impl Ctx<'_> {
     fn positive(&self, key: &str, v: Option<f64>, default: f64) -> Result<f64> {
         let v = v.unwrap_or(default);
         if !v.is_finite() || v <= 0.0 {
-            return Err(self.err(key, format!("must be a positive number, got {v}")));
+            return Err(self.err(key, format!("moet een positief getal zijn, niet {v}")));
         }
         Ok(v)
     }
     fn non_negative(&self, key: &str, v: Option<f64>, default: f64) -> Result<f64> {
         let v = v.unwrap_or(default);
         if !v.is_finite() || v < 0.0 {
-            return Err(self.err(key, format!("must be zero or more, got {v}")));
+            return Err(self.err(key, format!("moet 0 of meer zijn, niet {v}")));
         }
         Ok(v)
     }
     fn fraction(&self, key: &str, v: Option<f64>, default: f64) -> Result<f64> {
         let v = v.unwrap_or(default);
         if !v.is_finite() || !(0.0..=1.0).contains(&v) {
-            return Err(self.err(key, format!("must be between 0 and 1, got {v}")));
+            return Err(self.err(key, format!("moet tussen 0 en 1 liggen, niet {v}")));
         }
         Ok(v)
     }
@@ -744,7 +780,7 @@ impl Ctx<'_> {
         ZoneCharacter::parse(text).ok_or_else(|| {
             self.err(
                 key,
-                format!("unknown zone \"{text}\" (expected rust, gemengd or reuring)"),
+                format!("onbekende zone \"{text}\" (verwacht rust, gemengd of reuring)"),
             )
         })
     }
@@ -754,7 +790,7 @@ impl Ctx<'_> {
             self.err(
                 key,
                 format!(
-                    "unknown amenity kind \"{text}\" (expected one of {})",
+                    "onbekende soort voorziening \"{text}\" (verwacht een van {})",
                     kinds.join(", ")
                 ),
             )
@@ -769,11 +805,29 @@ impl Ctx<'_> {
         {
             return Err(self.err(
                 key,
-                format!("[{lon}, {lat}] is not a WGS84 [lon, lat] position in degrees"),
+                format!("[{lon}, {lat}] is geen WGS84-positie [lon, lat] in graden"),
             ));
         }
         Ok(at)
     }
+}
+
+/// "onbekend gebouwgebruik" with the uses a scenario may name.
+fn unknown_use_message(text: &str) -> String {
+    let uses: Vec<&str> = BuildingUse::ALL.iter().map(|u| u.as_str()).collect();
+    format!(
+        "onbekend gebouwgebruik \"{text}\" (verwacht een van {})",
+        uses.join(", ")
+    )
+}
+
+/// "onbekende doelgroep" with the groups the scenario has.
+fn unknown_group_message(name: &str, groups: &[Doelgroep]) -> String {
+    let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+    format!(
+        "onbekende doelgroep \"{name}\" (verwacht een van {})",
+        names.join(", ")
+    )
 }
 
 /// The four shipped doelgroepen, with their defaults (documented in scenarios/README.md).
@@ -875,7 +929,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
         return Err(cx.err(
             "version",
             format!(
-                "this binnenstad reads scenario version {VERSION}, the file says {}",
+                "deze binnenstad leest scenarioversie {VERSION}, het bestand heeft versie {}",
                 raw.version
             ),
         ));
@@ -883,15 +937,15 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
     if raw.name.trim().is_empty() || raw.name.contains(['/', '\\']) || raw.name.starts_with('.') {
         return Err(cx.err(
             "name",
-            "must be a non-empty name without slashes (it names the output folder)",
+            "moet een naam zijn, niet leeg en zonder schuine strepen (de naam wordt de uitvoermap)",
         ));
     }
     if let Some(c) = raw.name.chars().find(|c| c.is_control()) {
         return Err(cx.err(
             "name",
             format!(
-                "contains the control character {} (it names the output folder; use letters, \
-                 digits, - and _)",
+                "bevat het stuurteken {} (de naam wordt de uitvoermap; gebruik letters, \
+                 cijfers, - en _)",
                 c.escape_unicode()
             ),
         ));
@@ -901,7 +955,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
         return Err(cx.err(
             "name",
             format!(
-                "is {chars} characters long; at most {MAX_NAME_CHARS} (it names the output folder)"
+                "is {chars} tekens lang; hoogstens {MAX_NAME_CHARS} (de naam wordt de uitvoermap)"
             ),
         ));
     }
@@ -911,7 +965,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
         None => {
             return Err(cx.err(
                 "area",
-                "missing: the folder with the map layers, relative to the scenario file",
+                "ontbreekt: de map met de kaartlagen, gezien vanaf het scenariobestand",
             ));
         }
     };
@@ -926,7 +980,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
             return Err(cx.err(
                 format!("layers.{key}"),
                 format!(
-                    "unknown layer (expected one of {})",
+                    "onbekende laag (verwacht een van {})",
                     crate::model::LAYER_NAMES.join(", ")
                 ),
             ));
@@ -940,7 +994,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
                 return Err(cx.err(
                     format!("layers.{name}.fields.{canonical}"),
                     format!(
-                        "unknown property (expected one of {})",
+                        "onbekende eigenschap (verwacht een van {})",
                         canonical_fields(name).join(", ")
                     ),
                 ));
@@ -984,15 +1038,15 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
     let rz = raw.zoning.unwrap_or_default();
     let cell_m = cx.positive("zoning.cell_m", rz.cell_m, 25.0)?;
     if !(1.0..=1000.0).contains(&cell_m) {
-        return Err(cx.err("zoning.cell_m", format!("{cell_m} m is outside 1..1000 m")));
+        return Err(cx.err("zoning.cell_m", format!("{cell_m} m ligt buiten 1..1000 m")));
     }
     let kernel_radius_m = cx.positive("zoning.kernel_radius_m", rz.kernel_radius_m, 100.0)?;
     if !(1.0..=MAX_KERNEL_RADIUS_M).contains(&kernel_radius_m) {
         return Err(cx.err(
             "zoning.kernel_radius_m",
             format!(
-                "{kernel_radius_m} m is outside 1..{MAX_KERNEL_RADIUS_M} m (the reach of one \
-                 horeca business on its surroundings; 100 m by default)"
+                "{kernel_radius_m} m ligt buiten 1..{MAX_KERNEL_RADIUS_M} m (hoe ver één \
+                 horecazaak doorwerkt op zijn omgeving; standaard 100 m)"
             ),
         ));
     }
@@ -1005,7 +1059,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
             return Err(cx.err(
                 "zoning.kernel",
                 format!(
-                    "unknown kernel \"{other}\" (expected quartic, triangular, uniform or gaussian)"
+                    "onbekende kernelvorm \"{other}\" (verwacht quartic, triangular, uniform of gaussian)"
                 ),
             ));
         }
@@ -1024,7 +1078,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
             return Err(cx.err(
                 format!("zoning.weights.{key}"),
                 format!(
-                    "unknown weight (expected one of {})",
+                    "onbekend gewicht (verwacht een van {})",
                     ALL_WEIGHT_KEYS.join(", ")
                 ),
             ));
@@ -1041,7 +1095,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
         if key != "gemengd" && key != "reuring" {
             return Err(cx.err(
                 format!("zoning.thresholds.{key}"),
-                "unknown threshold (expected gemengd, reuring)",
+                "onbekende drempel (verwacht gemengd of reuring)",
             ));
         }
     }
@@ -1058,7 +1112,9 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
     if threshold_reuring <= threshold_gemengd {
         return Err(cx.err(
             "zoning.thresholds",
-            format!("reuring ({threshold_reuring}) must be above gemengd ({threshold_gemengd})"),
+            format!(
+                "reuring ({threshold_reuring}) moet boven gemengd ({threshold_gemengd}) liggen"
+            ),
         ));
     }
     let zoning = ZoningSettings {
@@ -1104,11 +1160,17 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
     {
         return Err(cx.err(
             "suitability",
-            "need 0 <= voorwaardelijk_min_score <= geschikt_min_score <= 100",
+            format!(
+                "moet gelden: 0 <= voorwaardelijk_min_score ({}) <= geschikt_min_score ({}) <= 100",
+                suitability.voorwaardelijk_min_score, suitability.geschikt_min_score
+            ),
         ));
     }
     if suitability.warn_factor < 1.0 {
-        return Err(cx.err("suitability.warn_factor", "must be 1 or more"));
+        return Err(cx.err(
+            "suitability.warn_factor",
+            format!("moet 1 of meer zijn, niet {}", suitability.warn_factor),
+        ));
     }
 
     let rsites = raw.sites.unwrap_or_default();
@@ -1117,12 +1179,8 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
         Some(list) => list
             .iter()
             .map(|u| {
-                BuildingUse::parse(u).ok_or_else(|| {
-                    cx.err(
-                        "sites.candidate_uses",
-                        format!("unknown building use \"{u}\""),
-                    )
-                })
+                BuildingUse::parse(u)
+                    .ok_or_else(|| cx.err("sites.candidate_uses", unknown_use_message(u)))
             })
             .collect::<Result<Vec<_>>>()?,
     };
@@ -1130,7 +1188,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
     for (k, &v) in &rsites.weights {
         let key = format!("sites.weights.{k}");
         if !v.is_finite() || v < 0.0 {
-            return Err(cx.err(key, format!("{v}: a weight is a number ≥ 0")));
+            return Err(cx.err(key, format!("{v}: een gewicht is een getal ≥ 0")));
         }
         match k.as_str() {
             "suitability" => weights.suitability = v,
@@ -1142,13 +1200,13 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
             _ => {
                 return Err(cx.err(
                     key,
-                    "unknown component (suitability, vacancy, location, fit, monument, data)",
+                    "onbekend onderdeel (verwacht suitability, vacancy, location, fit, monument of data)",
                 ));
             }
         }
     }
     if weights.total() <= 0.0 {
-        return Err(cx.err("sites.weights", "at least one weight must be above 0"));
+        return Err(cx.err("sites.weights", "minstens één gewicht moet boven 0 liggen"));
     }
     let sites = SiteSettings {
         candidate_uses,
@@ -1171,7 +1229,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
         {
             return Err(cx.err(
                 format!("groups.{name}"),
-                "group names use a-z, 0-9 and _ (they become property names)",
+                "een doelgroepnaam bestaat uit a-z, 0-9 en _ (hij wordt een eigenschapsnaam in de uitvoer)",
             ));
         }
         let base_group = match groups.get(name) {
@@ -1180,7 +1238,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
                 if rg.walk_speed_kmh.is_none() || rg.needs_minutes.is_none() {
                     return Err(cx.err(
                         format!("groups.{name}"),
-                        "a new group needs at least walk_speed_kmh and needs_minutes",
+                        "een nieuwe doelgroep heeft minstens walk_speed_kmh en needs_minutes nodig",
                     ));
                 }
                 Doelgroep {
@@ -1207,7 +1265,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
             return Err(cx.err(
                 key("walk_speed_kmh"),
                 format!(
-                    "{} km/h is not a walking speed (unit is km/h)",
+                    "{} km/h is geen loopsnelheid (de eenheid is km/h)",
                     g.walk_speed_kmh
                 ),
             ));
@@ -1236,7 +1294,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
                     .ok_or_else(|| {
                         cx.err(
                             key(&format!("min_distance_m.{k}")),
-                            "expected horeca_1, horeca_2 or horeca_3",
+                            "onbekende horecacategorie (verwacht horeca_1, horeca_2 of horeca_3)",
                         )
                     })?;
                 map.insert(
@@ -1250,7 +1308,10 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
         if g.unit_m2 < 10.0 {
             return Err(cx.err(
                 key("unit_m2"),
-                format!("{} m² is too small for a dwelling (unit is m²)", g.unit_m2),
+                format!(
+                    "{} m² is te klein voor een woning (de eenheid is m²)",
+                    g.unit_m2
+                ),
             ));
         }
         if let Some(s) = rg.step_free {
@@ -1264,7 +1325,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
                 other => {
                     return Err(cx.err(
                         key("above_retail_core"),
-                        format!("\"{other}\" (expected pass, warn or fail)"),
+                        format!("onbekende waarde \"{other}\" (verwacht pass, warn of fail)"),
                     ));
                 }
             };
@@ -1274,7 +1335,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
                 if !g.weights.contains_key(k) {
                     return Err(cx.err(
                         key(&format!("weights.{k}")),
-                        "unknown weight (expected needs, zone, horeca, building)",
+                        "onbekend gewicht (verwacht needs, zone, horeca of building)",
                     ));
                 }
                 g.weights.insert(
@@ -1283,27 +1344,27 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
                 );
             }
             if g.weights.values().sum::<f64>() <= 0.0 {
-                return Err(cx.err(key("weights"), "at least one weight must be positive"));
+                return Err(cx.err(key("weights"), "minstens één gewicht moet boven 0 liggen"));
             }
         }
         groups.insert(name.clone(), g);
     }
     let groups: Vec<Doelgroep> = groups.into_values().collect();
 
-    let unknown_use =
-        match raw.model.as_ref().and_then(|m| m.unknown_use.as_deref()) {
-            None => None,
-            Some(u) => Some(BuildingUse::parse(u).ok_or_else(|| {
-                cx.err("model.unknown_use", format!("unknown building use \"{u}\""))
-            })?),
-        };
+    let unknown_use = match raw.model.as_ref().and_then(|m| m.unknown_use.as_deref()) {
+        None => None,
+        Some(u) => Some(
+            BuildingUse::parse(u)
+                .ok_or_else(|| cx.err("model.unknown_use", unknown_use_message(u)))?,
+        ),
+    };
     let dwelling_m2 = match raw.model.as_ref().and_then(|m| m.dwelling_m2) {
         None => DEFAULT_DWELLING_M2,
         Some(v) if v.is_finite() && (10.0..=1000.0).contains(&v) => v,
         Some(v) => {
             return Err(cx.err(
                 "model.dwelling_m2",
-                format!("{v}: a dwelling's gross floor area must be 10 to 1000 m²"),
+                format!("{v}: de bruto vloeroppervlakte van een woning moet 10 tot 1000 m² zijn"),
             ));
         }
     };
@@ -1329,7 +1390,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
     let map_group = match ro.map_group {
         Some(g) => {
             if !groups.iter().any(|x| x.name == g) {
-                return Err(cx.err("output.map_group", format!("unknown group \"{g}\"")));
+                return Err(cx.err("output.map_group", unknown_group_message(&g, &groups)));
             }
             g
         }
@@ -1352,12 +1413,12 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
         if let Some(ids) = &ri.transform {
             count += 1;
             if ids.is_empty() {
-                return Err(cx.err(key("transform"), "lists no building ids"));
+                return Err(cx.err(key("transform"), "noemt geen enkel gebouw-id"));
             }
             if let Some(g) = &ri.group
                 && !groups.iter().any(|x| &x.name == g)
             {
-                return Err(cx.err(key("group"), format!("unknown group \"{g}\"")));
+                return Err(cx.err(key("group"), unknown_group_message(g, &groups)));
             }
             interventions.push(Intervention::Transform {
                 ids: ids
@@ -1367,13 +1428,16 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
                 group: ri.group.clone(),
             });
         } else if ri.group.is_some() {
-            return Err(cx.err(key("group"), "only applies to a transform"));
+            return Err(cx.err(key("group"), "hoort alleen bij een transform"));
         }
         if let Some(p) = &ri.add_amenity {
             count += 1;
             let kind = cx.kind(&key("add_amenity.kind"), &p.kind)?;
             if p.category.is_some() {
-                return Err(cx.err(key("add_amenity.category"), "only horeca has a category"));
+                return Err(cx.err(
+                    key("add_amenity.category"),
+                    "alleen horeca heeft een categorie",
+                ));
             }
             interventions.push(Intervention::AddAmenity {
                 id: p
@@ -1395,13 +1459,16 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
                 Some(n) => HorecaCategory::from_number(n).ok_or_else(|| {
                     cx.err(
                         key("add_horeca.category"),
-                        format!("{n} (expected 1, 2 or 3)"),
+                        format!("onbekende categorie {n} (verwacht 1, 2 of 3)"),
                     )
                 })?,
                 None => HorecaCategory::from_kind(&p.kind).ok_or_else(|| {
                     cx.err(
                         key("add_horeca.kind"),
-                        format!("unknown horeca kind \"{}\"; give a category", p.kind),
+                        format!(
+                            "onbekende horecasoort \"{}\"; geef er `category` = 1, 2 of 3 bij",
+                            p.kind
+                        ),
                     )
                 })?,
             };
@@ -1423,7 +1490,7 @@ fn validate(raw: RawScenario, path: &Path) -> Result<Scenario> {
         if count == 0 {
             return Err(cx.err(
                 format!("interventions[{i}]"),
-                "is empty (expected transform, add_amenity, remove_amenity, add_horeca or close_horeca)",
+                "is leeg (verwacht transform, add_amenity, remove_amenity, add_horeca of close_horeca)",
             ));
         }
     }
@@ -1493,7 +1560,7 @@ mod tests {
         .to_string();
         assert!(
             e.contains("groups.gezinnen.needs_minutes.playgrond")
-                && e.contains("unknown amenity kind"),
+                && e.contains("onbekende soort voorziening"),
             "{e}"
         );
         let e = parse(&format!("{MINIMAL}[layers.building]\npath = \"x\"\n"))
@@ -1527,7 +1594,7 @@ mod tests {
         let e = parse(&format!("{MINIMAL}[[interventions]]\n"))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("is empty"), "{e}");
+        assert!(e.contains("is leeg"), "{e}");
     }
 
     #[test]

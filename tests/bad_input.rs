@@ -620,19 +620,27 @@ const CASES: &[Case] = &[
         name: "unknown scenario key",
         mutate: |d| append_scenario(d, "[zoning]\ncell_size_m = 20\n"),
         args: &[],
-        expect: &["tiny.toml", "cell_size_m"],
+        expect: &[
+            "tiny.toml",
+            "cell_size_m",
+            "onbekende sleutel `cell_size_m`",
+        ],
     },
     Case {
         name: "walking speed in the wrong unit",
         mutate: |d| append_scenario(d, "[groups.ouderen]\nwalk_speed_kmh = 1000\n"),
         args: &[],
-        expect: &["tiny.toml", "groups.ouderen.walk_speed_kmh", "km/h"],
+        expect: &[
+            "tiny.toml",
+            "groups.ouderen.walk_speed_kmh",
+            "1000 km/h is geen loopsnelheid",
+        ],
     },
     Case {
         name: "scenario syntax error",
         mutate: |d| append_scenario(d, "[zoning\n"),
         args: &[],
-        expect: &["tiny.toml", "line"],
+        expect: &["tiny.toml", "(syntaxis)", "(regel 6)"],
     },
     Case {
         name: "geographic working crs",
@@ -688,7 +696,7 @@ const CASES: &[Case] = &[
             write(d, "tiny.toml", &text);
         },
         args: &[],
-        expect: &["tiny.toml", "name", "control character"],
+        expect: &["tiny.toml", "name", "stuurteken", "uitvoermap"],
     },
     Case {
         name: "scenario name of 300 characters",
@@ -702,7 +710,7 @@ const CASES: &[Case] = &[
             write(d, "tiny.toml", &text);
         },
         args: &[],
-        expect: &["tiny.toml", "name", "300 characters", "at most 100"],
+        expect: &["tiny.toml", "name", "300 tekens lang", "hoogstens 100"],
     },
     Case {
         name: "negative top_sites",
@@ -714,7 +722,11 @@ const CASES: &[Case] = &[
         name: "kernel radius of a million km",
         mutate: |d| append_scenario(d, "[zoning]\nkernel_radius_m = 1e9\n"),
         args: &[],
-        expect: &["tiny.toml", "zoning.kernel_radius_m", "outside 1..2000 m"],
+        expect: &[
+            "tiny.toml",
+            "zoning.kernel_radius_m",
+            "ligt buiten 1..2000 m",
+        ],
     },
     Case {
         name: "invalid utf-8 in one horeca name",
@@ -746,7 +758,13 @@ const CASES: &[Case] = &[
             std::fs::write(path, bytes).unwrap();
         },
         args: &[],
-        expect: &["tiny.toml", "name", "not valid UTF-8 at byte", "line 3"],
+        expect: &[
+            "tiny.toml",
+            "name",
+            "geen geldige UTF-8 op byte",
+            "regel 3",
+            "sla het bestand op als UTF-8",
+        ],
     },
     Case {
         name: "scenario name with a tab",
@@ -757,7 +775,7 @@ const CASES: &[Case] = &[
             write(d, "tiny.toml", &text);
         },
         args: &[],
-        expect: &["tiny.toml", "name", "control character \\u{9}"],
+        expect: &["tiny.toml", "name", "stuurteken \\u{9}"],
     },
     Case {
         name: "scenario name ..",
@@ -768,19 +786,23 @@ const CASES: &[Case] = &[
             write(d, "tiny.toml", &text);
         },
         args: &[],
-        expect: &["tiny.toml", "name", "output folder"],
+        expect: &["tiny.toml", "name", "uitvoermap"],
     },
     Case {
         name: "kernel radius under a metre",
         mutate: |d| append_scenario(d, "[zoning]\nkernel_radius_m = 0.5\n"),
         args: &[],
-        expect: &["tiny.toml", "zoning.kernel_radius_m", "outside 1..2000 m"],
+        expect: &[
+            "tiny.toml",
+            "zoning.kernel_radius_m",
+            "ligt buiten 1..2000 m",
+        ],
     },
     Case {
         name: "top_sites as text",
         mutate: |d| append_scenario(d, "[output]\ntop_sites = \"ten\"\n"),
         args: &[],
-        expect: &["tiny.toml", "output.top_sites", "line"],
+        expect: &["tiny.toml", "output.top_sites", "regel"],
     },
     Case {
         name: "threshold as text in an inline table",
@@ -791,7 +813,7 @@ const CASES: &[Case] = &[
             )
         },
         args: &[],
-        expect: &["tiny.toml", "zoning.thresholds", "line"],
+        expect: &["tiny.toml", "zoning.thresholds", "regel"],
     },
     Case {
         name: "latin-1 building name",
@@ -850,7 +872,55 @@ const CASES: &[Case] = &[
             write(d, "tiny.toml", &text);
         },
         args: &[],
-        expect: &["tiny.toml", "version"],
+        expect: &[
+            "tiny.toml",
+            "version",
+            "deze binnenstad leest scenarioversie 1, het bestand heeft versie 2",
+        ],
+    },
+    Case {
+        name: "scenario without a name",
+        mutate: |d| {
+            let text = std::fs::read_to_string(d.join("tiny.toml"))
+                .unwrap()
+                .replace("name = \"tiny\"\n", "");
+            write(d, "tiny.toml", &text);
+        },
+        args: &[],
+        expect: &["tiny.toml", "name", "sleutel `name` ontbreekt"],
+    },
+    Case {
+        name: "unknown amenity kind in a need",
+        mutate: |d| append_scenario(d, "[groups.gezinnen]\nneeds_minutes = { playgrond = 5 }\n"),
+        args: &[],
+        expect: &[
+            "tiny.toml",
+            "groups.gezinnen.needs_minutes.playgrond",
+            "onbekende soort voorziening \"playgrond\"",
+        ],
+    },
+    Case {
+        name: "transform of a building that is not in the map",
+        mutate: |d| append_scenario(d, "[[interventions]]\ntransform = [\"no-such-building\"]\n"),
+        args: &[],
+        expect: &[
+            "interventions[0].transform",
+            "geen gebouw met id \"no-such-building\"",
+        ],
+    },
+    Case {
+        name: "new amenity with an id the map has",
+        mutate: |d| {
+            append_scenario(
+                d,
+                "[[interventions]]\nadd_amenity = { kind = \"park\", at = [4.9, 52.37], id = \"amenity/playground\" }\n",
+            )
+        },
+        args: &[],
+        expect: &[
+            "interventions[0].add_amenity",
+            "er is al een voorziening met id \"amenity/playground\"",
+        ],
     },
     Case {
         name: "explicit layer path that does not exist",
@@ -915,7 +985,7 @@ fn bad_input_corpus() {
         );
         ran += 1;
     }
-    assert!(ran >= 61, "only {ran} cases ran");
+    assert!(ran >= 68, "only {ran} cases ran");
 }
 
 #[test]

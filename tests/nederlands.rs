@@ -310,3 +310,309 @@ fn a_dutch_planner_reads_no_english_on_the_three_maps() {
         problems.join("\n")
     );
 }
+
+/// Every family of scenario message (src/scenario.rs) in Dutch: the error
+/// names the file, the key and the problem with the bad value, and holds no
+/// English word once the keys and the values a planner types (`quartic`,
+/// `playground`, `retail` ...: in backticks, quotes or the list after
+/// "verwacht") are set aside. One bad scenario per family.
+#[test]
+fn scenario_messages_are_dutch_and_say_where() {
+    use binnenstad::scenario::Scenario;
+    const HEAD: &str = "version = 1\nname = \"proef\"\narea = \"kaart\"\n";
+    // (scenario text after HEAD, or whole when it starts with "version"; key; fragments)
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "version = 2\nname = \"proef\"\narea = \"kaart\"\n",
+            "version",
+            &["deze binnenstad leest scenarioversie 1, het bestand heeft versie 2"],
+        ),
+        (
+            "version = 1\nname = \"\"\narea = \"kaart\"\n",
+            "name",
+            &["niet leeg", "(de naam wordt de uitvoermap)"],
+        ),
+        (
+            "version = 1\nname = \"a\\u0001b\"\narea = \"kaart\"\n",
+            "name",
+            &[
+                "bevat het stuurteken \\u{1}",
+                "gebruik letters, cijfers, - en _",
+            ],
+        ),
+        (
+            "version = 1\nname = \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\"\narea = \"kaart\"\n",
+            "name",
+            &["is 101 tekens lang; hoogstens 100"],
+        ),
+        (
+            "version = 1\nname = \"proef\"\n",
+            "area",
+            &["ontbreekt: de map met de kaartlagen"],
+        ),
+        (
+            "version = 1\narea = \"kaart\"\n",
+            "name",
+            &["sleutel `name` ontbreekt"],
+        ),
+        (
+            "kleur = 3\n",
+            "kleur",
+            &[
+                "onbekende sleutel `kleur` (verwacht een van `version`",
+                "(regel 4)",
+            ],
+        ),
+        (
+            "[output]\ntop_sites = \"tien\"\n",
+            "output.top_sites",
+            &["(regel 5)"],
+        ),
+        ("[zoning\n", "(syntaxis)", &["(regel 4)"]),
+        (
+            "[network]\nmax_connector_m = -5\n",
+            "network.max_connector_m",
+            &["moet een positief getal zijn, niet -5"],
+        ),
+        (
+            "[network]\nsnap_tolerance_m = -1\n",
+            "network.snap_tolerance_m",
+            &["moet 0 of meer zijn, niet -1"],
+        ),
+        (
+            "[sites]\nusable_share = 1.5\n",
+            "sites.usable_share",
+            &["moet tussen 0 en 1 liggen, niet 1.5"],
+        ),
+        (
+            "[groups.gezinnen]\nmax_zone = \"druk\"\n",
+            "groups.gezinnen.max_zone",
+            &["onbekende zone \"druk\" (verwacht rust, gemengd of reuring)"],
+        ),
+        (
+            "[groups.gezinnen]\nneeds_minutes = { playgrond = 5 }\n",
+            "groups.gezinnen.needs_minutes.playgrond",
+            &["onbekende soort voorziening \"playgrond\" (verwacht een van supermarket"],
+        ),
+        (
+            "[[interventions]]\nadd_amenity = { kind = \"playground\", at = [121000, 487000] }\n",
+            "interventions[0].add_amenity.at",
+            &["[121000, 487000] is geen WGS84-positie [lon, lat] in graden"],
+        ),
+        (
+            "[layers.building]\npath = \"x\"\n",
+            "layers.building",
+            &["onbekende laag (verwacht een van buildings"],
+        ),
+        (
+            "[layers.buildings]\nfields = { hoogte = \"h\" }\n",
+            "layers.buildings.fields.hoogte",
+            &["onbekende eigenschap (verwacht een van id, use"],
+        ),
+        (
+            "[zoning]\ncell_m = 5000\n",
+            "zoning.cell_m",
+            &["5000 m ligt buiten 1..1000 m"],
+        ),
+        (
+            "[zoning]\nkernel_radius_m = 5000\n",
+            "zoning.kernel_radius_m",
+            &["5000 m ligt buiten 1..2000 m", "standaard 100 m"],
+        ),
+        (
+            "[zoning]\nkernel = \"kwadratisch\"\n",
+            "zoning.kernel",
+            &[
+                "onbekende kernelvorm \"kwadratisch\" (verwacht quartic, triangular, uniform of gaussian)",
+            ],
+        ),
+        (
+            "[zoning]\nweights = { horeca_4 = 1 }\n",
+            "zoning.weights.horeca_4",
+            &["onbekend gewicht (verwacht een van horeca_1"],
+        ),
+        (
+            "[zoning]\nthresholds = { rust = 1 }\n",
+            "zoning.thresholds.rust",
+            &["onbekende drempel (verwacht gemengd of reuring)"],
+        ),
+        (
+            "[zoning]\nthresholds = { gemengd = 5, reuring = 2 }\n",
+            "zoning.thresholds",
+            &["reuring (2) moet boven gemengd (5) liggen"],
+        ),
+        (
+            "[suitability]\ngeschikt_min_score = 40\nvoorwaardelijk_min_score = 50\n",
+            "suitability",
+            &["moet gelden: 0 <= voorwaardelijk_min_score (50) <= geschikt_min_score (40) <= 100"],
+        ),
+        (
+            "[suitability]\nwarn_factor = 0.5\n",
+            "suitability.warn_factor",
+            &["moet 1 of meer zijn, niet 0.5"],
+        ),
+        (
+            "[sites]\ncandidate_uses = [\"kasteel\"]\n",
+            "sites.candidate_uses",
+            &["onbekend gebouwgebruik \"kasteel\" (verwacht een van residential"],
+        ),
+        (
+            "[sites]\nweights = { vacancy = -1 }\n",
+            "sites.weights.vacancy",
+            &["-1: een gewicht is een getal ≥ 0"],
+        ),
+        (
+            "[sites]\nweights = { prijs = 1 }\n",
+            "sites.weights.prijs",
+            &["onbekend onderdeel (verwacht suitability"],
+        ),
+        (
+            "[sites]\nweights = { suitability = 0, vacancy = 0, location = 0, fit = 0, monument = 0, data = 0 }\n",
+            "sites.weights",
+            &["minstens één gewicht moet boven 0 liggen"],
+        ),
+        (
+            "[groups.Zorg]\nwalk_speed_kmh = 3.0\n",
+            "groups.Zorg",
+            &["een doelgroepnaam bestaat uit a-z, 0-9 en _"],
+        ),
+        (
+            "[groups.zorg]\nunit_m2 = 50\n",
+            "groups.zorg",
+            &["een nieuwe doelgroep heeft minstens walk_speed_kmh en needs_minutes nodig"],
+        ),
+        (
+            "[groups.ouderen]\nwalk_speed_kmh = 1000\n",
+            "groups.ouderen.walk_speed_kmh",
+            &["1000 km/h is geen loopsnelheid (de eenheid is km/h)"],
+        ),
+        (
+            "[groups.gezinnen]\nmin_distance_m = { horeca_9 = 50 }\n",
+            "groups.gezinnen.min_distance_m.horeca_9",
+            &["onbekende horecacategorie (verwacht horeca_1, horeca_2 of horeca_3)"],
+        ),
+        (
+            "[groups.gezinnen]\nunit_m2 = 5\n",
+            "groups.gezinnen.unit_m2",
+            &["5 m² is te klein voor een woning (de eenheid is m²)"],
+        ),
+        (
+            "[groups.gezinnen]\nabove_retail_core = \"misschien\"\n",
+            "groups.gezinnen.above_retail_core",
+            &["onbekende waarde \"misschien\" (verwacht pass, warn of fail)"],
+        ),
+        (
+            "[groups.gezinnen]\nweights = { prijs = 1 }\n",
+            "groups.gezinnen.weights.prijs",
+            &["onbekend gewicht (verwacht needs, zone, horeca of building)"],
+        ),
+        (
+            "[groups.gezinnen]\nweights = { needs = 0, zone = 0, horeca = 0, building = 0 }\n",
+            "groups.gezinnen.weights",
+            &["minstens één gewicht moet boven 0 liggen"],
+        ),
+        (
+            "[model]\nunknown_use = \"kasteel\"\n",
+            "model.unknown_use",
+            &["onbekend gebouwgebruik \"kasteel\""],
+        ),
+        (
+            "[model]\ndwelling_m2 = 5\n",
+            "model.dwelling_m2",
+            &["5: de bruto vloeroppervlakte van een woning moet 10 tot 1000 m² zijn"],
+        ),
+        (
+            "[output]\nmap_group = \"astronauten\"\n",
+            "output.map_group",
+            &["onbekende doelgroep \"astronauten\" (verwacht een van gezinnen"],
+        ),
+        (
+            "[[interventions]]\ntransform = []\n",
+            "interventions[0].transform",
+            &["noemt geen enkel gebouw-id"],
+        ),
+        (
+            "[[interventions]]\ntransform = [\"1\"]\ngroup = \"astronauten\"\n",
+            "interventions[0].group",
+            &["onbekende doelgroep \"astronauten\""],
+        ),
+        (
+            "[[interventions]]\nremove_amenity = [\"a\"]\ngroup = \"starters\"\n",
+            "interventions[0].group",
+            &["hoort alleen bij een transform"],
+        ),
+        (
+            "[[interventions]]\nadd_amenity = { kind = \"park\", at = [4.9, 52.37], category = 1 }\n",
+            "interventions[0].add_amenity.category",
+            &["alleen horeca heeft een categorie"],
+        ),
+        (
+            "[[interventions]]\nadd_horeca = { kind = \"cafe\", at = [4.9, 52.37], category = 4 }\n",
+            "interventions[0].add_horeca.category",
+            &["onbekende categorie 4 (verwacht 1, 2 of 3)"],
+        ),
+        (
+            "[[interventions]]\nadd_horeca = { kind = \"kroeg\", at = [4.9, 52.37] }\n",
+            "interventions[0].add_horeca.kind",
+            &["onbekende horecasoort \"kroeg\"; geef er `category` = 1, 2 of 3 bij"],
+        ),
+        (
+            "[[interventions]]\nadd_amenity = { kind = \"park\" }\n",
+            "at",
+            &["sleutel `at` ontbreekt"],
+        ),
+        (
+            "[[interventions]]\n",
+            "interventions[0]",
+            &["is leeg (verwacht transform, add_amenity"],
+        ),
+    ];
+    // What a planner types is set aside: the lists of accepted values after
+    // "verwacht" (`supermarket`, `retail`, `building` ...).
+    let prose = |message: &str| {
+        let mut out = message.to_string();
+        while let Some(start) = out.find("(verwacht ") {
+            let end = out[start..].find(')').map_or(out.len(), |e| start + e + 1);
+            out.replace_range(start..end, " ");
+        }
+        out
+    };
+    let path = std::path::Path::new("plannen/proef.toml");
+    let mut problems = Vec::new();
+    for (text, key, fragments) in cases {
+        let text = if text.starts_with("version") {
+            text.to_string()
+        } else {
+            format!("{HEAD}{text}")
+        };
+        let e = match Scenario::from_toml(&text, path) {
+            Ok(_) => panic!("accepted:\n{text}"),
+            Err(e) => e,
+        };
+        let shown = e.to_string();
+        let binnenstad::Error::Scenario {
+            key: got, message, ..
+        } = &e
+        else {
+            panic!("not a scenario error: {shown}");
+        };
+        assert!(
+            shown.starts_with(&format!("plannen/proef.toml: {key}: ")),
+            "names the file and the key {key}: {shown}"
+        );
+        assert_eq!(got, key, "{shown}");
+        for fragment in *fragments {
+            assert!(shown.contains(fragment), "lacks {fragment:?}: {shown}");
+        }
+        for (word, _) in english(&prose(message), &[], "\u{0}") {
+            problems.push(format!("\"{word}\" in: {shown}"));
+        }
+    }
+    assert!(cases.len() >= 45, "every family was tried");
+    assert!(
+        problems.is_empty(),
+        "{} English word(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

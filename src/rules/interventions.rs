@@ -43,7 +43,7 @@ pub fn apply(
                 });
                 for id in ids {
                     let k = *index.get(id).ok_or_else(|| {
-                        Error::Usage(format!("{}: no building with id \"{id}\"", at("transform")))
+                        Error::Usage(format!("{}: geen gebouw met id \"{id}\"", at("transform")))
                     })?;
                     let b = &mut layers.buildings[k];
                     b.usage = BuildingUse::Residential;
@@ -59,9 +59,9 @@ pub fn apply(
                     };
                     log.push(match group {
                         Some(g) => {
-                            format!("{}: building {id} becomes homes for {g}", at("transform"))
+                            format!("{}: gebouw {id} wordt woningen voor {g}", at("transform"))
                         }
-                        None => format!("{}: building {id} becomes homes", at("transform")),
+                        None => format!("{}: gebouw {id} wordt woningen", at("transform")),
                     });
                 }
             }
@@ -73,7 +73,7 @@ pub fn apply(
             } => {
                 if layers.amenities.iter().any(|a| &a.id == id) {
                     return Err(Error::Usage(format!(
-                        "{}: an amenity with id \"{id}\" already exists",
+                        "{}: er is al een voorziening met id \"{id}\"",
                         at("add_amenity")
                     )));
                 }
@@ -85,8 +85,9 @@ pub fn apply(
                     name: name.clone(),
                 });
                 log.push(format!(
-                    "{}: {kind} {id} added at [{}, {}]",
+                    "{}: {} {id} toegevoegd op [{}, {}]",
                     at("add_amenity"),
+                    crate::labels::amenity_kind(*kind),
                     lonlat[0],
                     lonlat[1]
                 ));
@@ -96,11 +97,14 @@ pub fn apply(
                     ids,
                     layers.amenities.iter().map(|a| &a.id),
                     &at("remove_amenity"),
-                    "amenity",
+                    "voorziening",
                 )?;
                 layers.amenities.retain(|a| !wanted.contains(a.id.as_str()));
                 for id in wanted {
-                    log.push(format!("{}: amenity {id} removed", at("remove_amenity")));
+                    log.push(format!(
+                        "{}: voorziening {id} verwijderd",
+                        at("remove_amenity")
+                    ));
                 }
             }
             Intervention::AddHoreca {
@@ -112,7 +116,7 @@ pub fn apply(
             } => {
                 if layers.horeca.iter().any(|h| &h.id == id) {
                     return Err(Error::Usage(format!(
-                        "{}: a horeca business with id \"{id}\" already exists",
+                        "{}: er is al een horecazaak met id \"{id}\"",
                         at("add_horeca")
                     )));
                 }
@@ -127,8 +131,9 @@ pub fn apply(
                     terrace_seats: None,
                 });
                 log.push(format!(
-                    "{}: {kind} {id} (category {}) added at [{}, {}]",
+                    "{}: {} {id} (categorie {}) toegevoegd op [{}, {}]",
                     at("add_horeca"),
+                    crate::labels::horeca_kind(kind),
                     category.number(),
                     lonlat[0],
                     lonlat[1]
@@ -139,11 +144,11 @@ pub fn apply(
                     ids,
                     layers.horeca.iter().map(|h| &h.id),
                     &at("close_horeca"),
-                    "horeca business",
+                    "horecazaak",
                 )?;
                 layers.horeca.retain(|h| !wanted.contains(h.id.as_str()));
                 for id in wanted {
-                    log.push(format!("{}: horeca {id} closed", at("close_horeca")));
+                    log.push(format!("{}: horecazaak {id} gesloten", at("close_horeca")));
                 }
             }
         }
@@ -160,7 +165,7 @@ fn place(
         .filter(|p| p.x().is_finite() && p.y().is_finite())
         .ok_or_else(|| {
             Error::Usage(format!(
-                "{key}: [{}, {}] cannot be placed in the working CRS",
+                "{key}: [{}, {}] kan niet in het werk-CRS worden geplaatst",
                 lonlat[0], lonlat[1]
             ))
         })
@@ -177,7 +182,7 @@ fn known<'a, 'b>(
     let mut wanted = BTreeSet::new();
     for id in ids {
         if !have.contains(id.as_str()) {
-            return Err(Error::Usage(format!("{key}: no {what} with id \"{id}\"")));
+            return Err(Error::Usage(format!("{key}: geen {what} met id \"{id}\"")));
         }
         wanted.insert(id.as_str());
     }
@@ -274,7 +279,7 @@ mod tests {
         assert_eq!(l.buildings[0].ground_floor_use, Some(BuildingUse::Retail));
         assert_eq!(
             log,
-            ["interventions[0].transform: building 0363100012165432 becomes homes for starters"]
+            ["interventions[0].transform: gebouw 0363100012165432 wordt woningen voor starters"]
         );
     }
 
@@ -307,12 +312,20 @@ mod tests {
         assert_eq!(l.horeca[0].category, HorecaCategory::Light);
         assert_eq!(log.len(), 4);
         assert_eq!(
+            log[0],
+            "interventions[0].add_amenity: speeltuin scenario/playground/1 toegevoegd op [4.9, 52.37]"
+        );
+        assert_eq!(
+            log[2],
+            "interventions[2].add_horeca: lunchroom scenario/cafe/3 (categorie 1) toegevoegd op [4.9, 52]"
+        );
+        assert_eq!(
             log[1],
-            "interventions[1].remove_amenity: amenity node/1 removed"
+            "interventions[1].remove_amenity: voorziening node/1 verwijderd"
         );
         assert_eq!(
             log[3],
-            "interventions[3].close_horeca: horeca node/2 closed"
+            "interventions[3].close_horeca: horecazaak node/2 gesloten"
         );
         // Deterministic: the same interventions on the same layers give the same log.
         let mut again = layers();
@@ -334,10 +347,7 @@ mod tests {
             ],
             &to_working,
         ));
-        assert_eq!(
-            m,
-            "interventions[1].transform: no building with id \"nope\""
-        );
+        assert_eq!(m, "interventions[1].transform: geen gebouw met id \"nope\"");
         let m = err(apply(
             &mut l,
             &[Intervention::RemoveAmenity(vec!["x".into()])],
@@ -345,7 +355,7 @@ mod tests {
         ));
         assert_eq!(
             m,
-            "interventions[0].remove_amenity: no amenity with id \"x\""
+            "interventions[0].remove_amenity: geen voorziening met id \"x\""
         );
         let m = err(apply(
             &mut l,
@@ -354,7 +364,7 @@ mod tests {
         ));
         assert_eq!(
             m,
-            "interventions[0].close_horeca: no horeca business with id \"y\""
+            "interventions[0].close_horeca: geen horecazaak met id \"y\""
         );
         let m = err(apply(
             &mut l,
@@ -368,7 +378,7 @@ mod tests {
         ));
         assert_eq!(
             m,
-            "interventions[0].add_amenity: an amenity with id \"node/1\" already exists"
+            "interventions[0].add_amenity: er is al een voorziening met id \"node/1\""
         );
         let m = err(apply(
             &mut l,
@@ -383,7 +393,7 @@ mod tests {
         ));
         assert_eq!(
             m,
-            "interventions[0].add_horeca: a horeca business with id \"node/2\" already exists"
+            "interventions[0].add_horeca: er is al een horecazaak met id \"node/2\""
         );
         let m = err(apply(
             &mut l,
@@ -397,7 +407,7 @@ mod tests {
         ));
         assert_eq!(
             m,
-            "interventions[0].add_amenity.at: [-1, 52] cannot be placed in the working CRS"
+            "interventions[0].add_amenity.at: [-1, 52] kan niet in het werk-CRS worden geplaatst"
         );
     }
 }
