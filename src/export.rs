@@ -30,6 +30,7 @@ use geo::{CoordsIter, Geometry};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 fn sorted(mut v: Vec<OutFeature>) -> Vec<OutFeature> {
     v.sort_by(|a, b| a.id.cmp(&b.id));
@@ -191,6 +192,7 @@ fn building_props<P: PropSink>(
         let metres = kd.and_then(|k| k.metres(i));
         p.round_opt(walk_key, metres, 1);
     }
+    let mut list = String::new();
     for (gi, (g, k)) in scenario.groups.iter().zip(&keys.groups).enumerate() {
         if let Some(a) = plan.assessments.get(i).and_then(|per| per.get(gi)) {
             p.round(&k[0], a.score, 0);
@@ -217,22 +219,38 @@ fn building_props<P: PropSink>(
         let at_edge = |n: &crate::network::NeedResult| {
             !n.met && crate::rules::suitability::need_beyond_edge(edge_m, g.reach_m(n.max_minutes))
         };
-        let needs: Vec<_> = all.iter().filter(|n| !no_data(n.kind)).collect();
-        let met = needs.iter().filter(|n| n.met).count();
-        let unmet: Vec<&str> = needs
-            .iter()
-            .filter(|n| !n.met && !at_edge(n))
-            .map(|n| n.kind.as_str())
-            .collect();
-        let unknown_here: Vec<&str> = g
-            .needs_minutes
-            .keys()
-            .filter(|k| no_data(**k) || needs.iter().any(|n| n.kind == **k && at_edge(n)))
-            .map(|k| k.as_str())
-            .collect();
-        p.put_str(&k[3], &format!("{met}/{}", needs.len()));
-        p.put_str(&k[4], &unmet.join(", "));
-        p.put_str(&k[5], &unknown_here.join(", "));
+        let counted = || all.iter().filter(|n| !no_data(n.kind));
+        let met = counted().filter(|n| n.met).count();
+        list.clear();
+        let _ = write!(list, "{met}/{}", counted().count());
+        p.put_str(&k[3], &list);
+        join_into(
+            &mut list,
+            counted()
+                .filter(|n| !n.met && !at_edge(n))
+                .map(|n| n.kind.as_str()),
+        );
+        p.put_str(&k[4], &list);
+        join_into(
+            &mut list,
+            g.needs_minutes
+                .keys()
+                .filter(|k| no_data(**k) || all.iter().any(|n| n.kind == **k && at_edge(n)))
+                .map(|k| k.as_str()),
+        );
+        p.put_str(&k[5], &list);
+    }
+}
+
+/// `items` joined by ", " into `out` (cleared first): one buffer for every list
+/// of a feature instead of a `Vec` and a `String` per list.
+fn join_into<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
+    out.clear();
+    for item in items {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(item);
     }
 }
 
@@ -301,16 +319,17 @@ pub fn buildings(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
 fn site_props<P: PropSink>(
     plan: &Plan,
     scenario: &Scenario,
+    homes_keys: &[String],
     site: &crate::rules::sites::Site,
     b: &crate::model::Building,
     p: &mut P,
 ) {
     let (monument_known, vacancy_known) = (plan.suitability.monument_data, plan.vacancy_data);
     p.put("rank", site.rank);
-    p.put("building_id", &b.id);
-    p.put("name", &b.name);
-    p.put("use", b.usage.as_str());
-    p.put("site_type", site.kind.as_str());
+    p.put_str("building_id", &b.id);
+    p.put_opt_str("name", b.name.as_deref());
+    p.put_str("use", b.usage.as_str());
+    p.put_str("site_type", site.kind.as_str());
     p.round("potential", site.potential, 1);
     for (k, v) in site.components.named() {
         p.round(k, v, 2);
@@ -324,17 +343,23 @@ fn site_props<P: PropSink>(
     p.put("best_homes", site.best_homes);
     p.round("usable_m2", site.usable_m2, 0);
     p.put("usable_estimated", site.usable_estimated);
-    for g in &scenario.groups {
-        p.put(
-            &format!("homes_{}", g.name),
-            site.homes.get(&g.name).copied().unwrap_or(0),
-        );
+    for (g, key) in scenario.groups.iter().zip(homes_keys) {
+        p.put(key, site.homes.get(&g.name).copied().unwrap_or(0));
     }
-    p.put("conditions", site.conditions.join("; "));
-    p.put(
+    p.put_str("conditions", &site.conditions.join("; "));
+    p.put_str(
         "label",
-        site_label(site.rank, b, site.best_group.as_deref(), site.best_homes),
+        &site_label(site.rank, b, site.best_group.as_deref(), site.best_homes),
     );
+}
+
+/// `homes_<group>` for every doelgroep, in scenario order: sites' property names.
+fn homes_keys(scenario: &Scenario) -> Vec<String> {
+    scenario
+        .groups
+        .iter()
+        .map(|g| format!("homes_{}", g.name))
+        .collect()
 }
 
 /// The sites with their building, in rank order (a site whose building index
@@ -356,6 +381,7 @@ pub fn write_sites(
     out: &mut (dyn std::io::Write + Send),
 ) -> Result<()> {
     let sites = site_buildings(plan);
+    let homes_keys = homes_keys(scenario);
     writer.write_collection(
         out,
         "sites",
@@ -367,7 +393,7 @@ pub fn write_sites(
                 &format!("site/{}", site.rank),
                 b.footprint.coords_count(),
                 |buf| writer.multi_polygon_into(buf, &b.footprint),
-                |p| site_props(plan, scenario, site, b, p),
+                |p| site_props(plan, scenario, &homes_keys, site, b, p),
             )
         },
         &|_| {},
@@ -377,11 +403,12 @@ pub fn write_sites(
 /// The sites layer as features (for the GeoPackage): ranked transformation
 /// candidates (footprints), with homes per group; the properties of sites.geojson.
 pub fn sites(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
+    let homes_keys = homes_keys(scenario);
     site_buildings(plan)
         .into_iter()
         .map(|(site, b)| {
             let mut p = Map::new();
-            site_props(plan, scenario, site, b, &mut p);
+            site_props(plan, scenario, &homes_keys, site, b, &mut p);
             OutFeature {
                 id: format!("site/{}", site.rank),
                 geometry: Geometry::MultiPolygon(b.footprint.clone()),
