@@ -169,7 +169,7 @@ fn building_props<P: PropSink>(
         p.put_str("zone", z.zone.as_str());
         p.round("reuring_index", z.reuring_index, 2);
     }
-    let hits = plan.milieu.get(i).map(Vec::as_slice).unwrap_or(&[]);
+    let hits = plan.milieu.get(i).unwrap_or(&[]);
     let vng: Vec<String> = hits
         .iter()
         .map(|h| {
@@ -211,7 +211,7 @@ fn building_props<P: PropSink>(
         // not met: in the count (`2/3`), listed as onbekend, not as unmet.
         let unknown = &plan.suitability.unknown_needs;
         let all = crate::network::needs(g, &plan.walk, i);
-        let edge_m = plan.facts.get(i).and_then(|f| f.edge_m);
+        let edge_m = plan.edge_m.get(i).copied().flatten();
         let no_data = |kind| {
             unknown.iter().any(|(k, _)| *k == kind)
                 || all.iter().any(|n| n.kind == kind && n.metres.is_none())

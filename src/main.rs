@@ -580,7 +580,9 @@ fn cmd_plan(
     }
     let load_time = start.elapsed();
     let bars = Bars::new();
-    let plan = plan::run_with(&scenario, loaded, true, &bars)?;
+    let mut plan = plan::run_with(&scenario, loaded, true, &bars)?;
+    // The written outputs read the walking distances, not which amenity is nearest.
+    plan.drop_nearest();
     bars.clear();
     let t_write = Instant::now();
     // Files go straight into the temporary folder, one at a time; the folder

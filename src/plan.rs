@@ -13,7 +13,7 @@ use crate::model::{AmenityKind, Layers, RetailCore};
 use crate::network::{self, Coverage, KindDistances, WalkNetwork};
 use crate::rules::conflicts::{self, Conflict};
 use crate::rules::interventions;
-use crate::rules::milieu::{self, MilieuHit};
+use crate::rules::milieu::{self, MilieuHits};
 use crate::rules::sites::{self, Site};
 use crate::rules::suitability::{self, Assessments, BuildingFacts};
 use crate::rules::zoning::{self, Zoning};
@@ -40,15 +40,17 @@ pub struct Plan {
     /// Walking distances per amenity kind present (per building).
     pub walk: Vec<KindDistances>,
     /// Per building, businesses within their VNG guide distance.
-    pub milieu: Vec<Vec<MilieuHit>>,
+    pub milieu: MilieuHits,
     /// Plan conflicts.
     pub conflicts: Vec<Conflict>,
     /// Coverage per group and need.
     pub coverage: Vec<Coverage>,
-    /// What each building offers a doelgroep (zone, VNG), parallel to the buildings.
-    /// `walk` is empty here (it would repeat [`Plan::walk`]; about 0.67 GB at
-    /// 1M buildings): [`Plan::building_facts`] gives one building's facts whole.
-    pub facts: Vec<BuildingFacts>,
+    /// Per building, the straight-line distance (m) to the study area's edge
+    /// ([`BuildingFacts::edge_m`]). The rest of the facts the rules judged
+    /// repeats the zoning and `milieu` (80 B per building, 80 MB at 1M): they
+    /// are dropped after the sites, and [`Plan::building_facts`] gives one
+    /// building's facts whole.
+    pub edge_m: Vec<Option<f64>>,
     /// Per building, one assessment per group (in scenario group order), with
     /// the criteria that did not pass: `assessments.get(building)?.get(group)`.
     pub assessments: Assessments,
@@ -88,11 +90,30 @@ impl Plan {
         }
     }
 
-    /// One building's facts whole, walking distances included.
+    /// One building's facts whole, walking distances included: what the
+    /// rules judged it on.
     pub fn building_facts(&self, building: usize) -> Option<BuildingFacts> {
-        let mut f = self.facts.get(building)?.clone();
+        let anchor = self.zoning.buildings.get(building).map(|z| z.anchor);
+        let edge_m = *self.edge_m.get(building)?;
+        let core = anchor.is_some_and(|a| in_retail_core(&[a], &self.layers.retail_core)[0]);
+        let mut f = building_fact(
+            &self.layers,
+            &self.zoning,
+            &self.milieu,
+            building,
+            core,
+            edge_m,
+        );
         f.walk = walk_facts(&self.walk, building);
         Some(f)
+    }
+    /// Frees what only the query commands (`site`, `reach`) read: each
+    /// building's nearest amenity per kind ([`KindDistances::drop_nearest`];
+    /// 4 B per building and kind, 84 MB at 1M buildings and 21 kinds). The
+    /// written outputs read the distances, which stay; `plan` calls this
+    /// before it writes.
+    pub fn drop_nearest(&mut self) {
+        self.walk.iter_mut().for_each(KindDistances::drop_nearest);
     }
     /// The amenity kinds that get walking-distance columns: those present and those any group needs.
     pub fn walk_kinds(&self, scenario: &Scenario) -> Vec<AmenityKind> {
@@ -263,47 +284,63 @@ fn walk_facts(walk: &[KindDistances], i: usize) -> suitability::WalkFacts {
 /// Gathers what the suitability rules need per building. The walking facts
 /// stay empty: [`suitability::assess_all`] reads them from [`Plan::walk`] by
 /// building index, and [`Plan::building_facts`] fills one building's.
-fn facts(layers: &Layers, zoning: &Zoning, milieu: &[Vec<MilieuHit>]) -> Vec<BuildingFacts> {
+fn facts(layers: &Layers, zoning: &Zoning, milieu: &MilieuHits) -> Vec<BuildingFacts> {
     let anchors: Vec<Point<f64>> = zoning.buildings.iter().map(|z| z.anchor).collect();
     let core = in_retail_core(&anchors, &layers.retail_core);
     let edge = crate::rules::edge::StudyEdge::new(&layers.study_area, zoning.extent);
     (0..layers.buildings.len())
         .into_par_iter()
         .map(|i| {
-            let (zone, reuring_index) = zoning
-                .buildings
-                .get(i)
-                .map(|z| (z.zone, z.reuring_index))
-                .unwrap_or((crate::model::ZoneCharacter::Rust, 0.0));
-            let vng = milieu
-                .get(i)
-                .map(|hits| {
-                    hits.iter()
-                        .map(|h| (h.business, h.distance_m, h.guide_m))
-                        .collect()
-                })
-                .unwrap_or_default();
-            BuildingFacts {
-                zone,
-                reuring_index,
-                // A houseboat (woonboot) moored in a canal of the
-                // kernwinkelgebied has no plint on a shopping street and is
-                // no home above a shop: the core's rules are not its rules.
-                in_retail_core: core.get(i).copied().unwrap_or(false)
-                    && !layers.buildings.get(i).is_some_and(|b| {
-                        b.building_type
-                            .as_deref()
-                            .is_some_and(crate::io::osm::tags::is_houseboat_type)
-                    }),
-                walk: suitability::WalkFacts::default(),
-                vng,
-                edge_m: edge
-                    .as_ref()
-                    .zip(anchors.get(i))
-                    .and_then(|(e, a)| e.distance_m(*a)),
-            }
+            let edge_m = edge
+                .as_ref()
+                .zip(anchors.get(i))
+                .and_then(|(e, a)| e.distance_m(*a));
+            let in_core = core.get(i).copied().unwrap_or(false);
+            building_fact(layers, zoning, milieu, i, in_core, edge_m)
         })
         .collect()
+}
+
+/// Building `i`'s facts from the zoning and `milieu`, given whether its
+/// anchor lies in the kernwinkelgebied and its distance to the study area's
+/// edge; the walking facts stay empty.
+fn building_fact(
+    layers: &Layers,
+    zoning: &Zoning,
+    milieu: &MilieuHits,
+    i: usize,
+    anchor_in_core: bool,
+    edge_m: Option<f64>,
+) -> BuildingFacts {
+    let (zone, reuring_index) = zoning
+        .buildings
+        .get(i)
+        .map(|z| (z.zone, z.reuring_index))
+        .unwrap_or((crate::model::ZoneCharacter::Rust, 0.0));
+    let vng = milieu
+        .get(i)
+        .map(|hits| {
+            hits.iter()
+                .map(|h| (h.business, h.distance_m, h.guide_m))
+                .collect()
+        })
+        .unwrap_or_default();
+    BuildingFacts {
+        zone,
+        reuring_index,
+        // A houseboat (woonboot) moored in a canal of the
+        // kernwinkelgebied has no plint on a shopping street and is
+        // no home above a shop: the core's rules are not its rules.
+        in_retail_core: anchor_in_core
+            && !layers.buildings.get(i).is_some_and(|b| {
+                b.building_type
+                    .as_deref()
+                    .is_some_and(crate::io::osm::tags::is_houseboat_type)
+            }),
+        walk: suitability::WalkFacts::default(),
+        vng,
+        edge_m,
+    }
 }
 
 /// Runs the pipeline. Fails only when an intervention names something that is not there.
@@ -367,7 +404,7 @@ pub fn run_with(
     clock.lap("distances");
 
     progress.start("vng+conflicts", None);
-    let milieu = milieu::milieu(&layers, &zoning);
+    let milieu = MilieuHits::from(milieu::milieu(&layers, &zoning));
     let conflicts = conflicts::plan_conflicts(&layers, &zoning, &scenario.zoning);
     clock.lap("vng+conflicts");
 
@@ -391,6 +428,8 @@ pub fn run_with(
         &scenario.sites,
     );
     clock.lap("sites");
+    let edge_m: Vec<Option<f64>> = facts.iter().map(|f| f.edge_m).collect();
+    drop(facts);
 
     progress.start("coverage", None);
     let coverage = if with_coverage {
@@ -418,7 +457,7 @@ pub fn run_with(
         milieu,
         conflicts,
         coverage,
-        facts,
+        edge_m,
         assessments,
         sites,
         vacancy_data,
@@ -470,5 +509,35 @@ mod monument_tests {
         // Sheds are not counted: 5 of 100 houses with 900 sheds is still 5%.
         assert!(monument_data(&buildings(5, 100, 900)));
         assert!(!monument_data(&buildings(4, 100, 0)));
+    }
+}
+
+#[cfg(test)]
+mod facts_tests {
+    use super::*;
+
+    /// One building's facts, made on demand, are the facts the rules judged
+    /// it on (the pipeline's, with its walking distances).
+    #[test]
+    fn building_facts_are_the_judged_facts() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join("amsterdam-centrum.toml");
+        let scenario = Scenario::load(&path).unwrap();
+        let loaded = crate::io::load::load(&scenario).unwrap();
+        let plan = run_with(&scenario, loaded, false, &Silent).unwrap();
+        let judged = facts(&plan.layers, &plan.zoning, &plan.milieu);
+        assert!(judged.len() > 1000);
+        assert!(judged.iter().any(|f| f.in_retail_core));
+        assert!(judged.iter().any(|f| !f.vng.is_empty()));
+        for (i, f) in judged.into_iter().enumerate() {
+            let whole = BuildingFacts {
+                walk: walk_facts(&plan.walk, i),
+                ..f
+            };
+            assert_eq!(plan.building_facts(i), Some(whole), "building {i}");
+            assert_eq!(plan.edge_m[i], plan.building_facts(i).unwrap().edge_m);
+        }
+        assert_eq!(plan.building_facts(plan.layers.buildings.len()), None);
     }
 }

@@ -186,6 +186,13 @@ impl KindDistances {
     pub fn get(&self, i: usize) -> Option<(f64, u32)> {
         self.metres(i).zip(self.nearest(i))
     }
+    /// Frees the nearest amenities (4 B per building), keeping the distances:
+    /// afterwards [`KindDistances::nearest`] and [`KindDistances::get`] say
+    /// `None` for every building, [`KindDistances::metres`] is unchanged.
+    /// For a caller that only writes the outputs, which read the distances.
+    pub fn drop_nearest(&mut self) {
+        self.nearest = Vec::new();
+    }
     /// Sets building `i`'s entry (`None` = unreachable). Panics when `i` is
     /// out of range. A non-finite distance or amenity index `u32::MAX` is
     /// stored as unreachable.
@@ -491,5 +498,20 @@ mod kind_distances_tests {
         }
         k.set(0, None);
         assert_eq!(k, KindDistances::unreachable(AmenityKind::Gp, 3));
+    }
+
+    /// Dropping the nearest amenities keeps every distance.
+    #[test]
+    fn drop_nearest_keeps_the_distances() {
+        let mut k = KindDistances::unreachable(AmenityKind::Gp, 3);
+        k.set(0, Some((412.25, 7)));
+        k.set(2, Some((10.5, 1)));
+        k.drop_nearest();
+        assert_eq!(k.len(), 3);
+        assert_eq!(
+            (0..4).map(|i| k.metres(i)).collect::<Vec<_>>(),
+            [Some(412.25), None, Some(10.5), None]
+        );
+        assert!((0..4).all(|i| k.nearest(i).is_none() && k.get(i).is_none()));
     }
 }

@@ -98,6 +98,51 @@ pub struct MilieuHit {
     pub area: VngArea,
 }
 
+/// Per building (parallel to `layers.buildings`), its [`MilieuHit`]s as
+/// [`milieu`] gives them, every building's run end to end: one `Vec` per
+/// building held 24 B for each, nearly all of them empty.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MilieuHits {
+    /// Per building, the index of its first hit; one more at the end.
+    first: Vec<u32>,
+    hits: Vec<MilieuHit>,
+}
+
+impl MilieuHits {
+    /// Building `i`'s hits, nearest first; `None` when `i` is out of range.
+    pub fn get(&self, i: usize) -> Option<&[MilieuHit]> {
+        let (a, b) = (*self.first.get(i)?, *self.first.get(i + 1)?);
+        self.hits.get(a as usize..b as usize)
+    }
+    /// The number of buildings.
+    pub fn len(&self) -> usize {
+        self.first.len().saturating_sub(1)
+    }
+    /// No buildings.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Every building's hits, in building order.
+    pub fn iter(&self) -> impl Iterator<Item = &[MilieuHit]> {
+        self.first
+            .windows(2)
+            .map(|w| &self.hits[w[0] as usize..w[1] as usize])
+    }
+}
+
+impl From<Vec<Vec<MilieuHit>>> for MilieuHits {
+    fn from(per_building: Vec<Vec<MilieuHit>>) -> Self {
+        let mut first = Vec::with_capacity(per_building.len() + 1);
+        let mut hits = Vec::with_capacity(per_building.iter().map(Vec::len).sum());
+        first.push(0);
+        for mut h in per_building {
+            hits.append(&mut h);
+            first.push(u32::try_from(hits.len()).expect("fewer than 2^32 hits"));
+        }
+        MilieuHits { first, hits }
+    }
+}
+
 /// The guide distance (m) of a business in an area type and what it rests on, or `None`
 /// when the business never conflicts there (functiemenging A, nothing known, or a 0 m
 /// guide).
@@ -245,6 +290,28 @@ mod tests {
     use crate::rules::zoning::tests::{building, horeca, settings};
     use crate::rules::zoning::zone;
     use geo::Point;
+
+    /// The store gives back every building's hits as the per-building lists did.
+    #[test]
+    fn milieu_hits_store_each_buildings_run() {
+        let hit = |business: usize| MilieuHit {
+            business,
+            distance_m: business as f64 + 0.5,
+            guide_m: 30.0,
+            basis: GuideBasis::Functiemenging(Functiemenging::B),
+            area: VngArea::GemengdGebied,
+        };
+        let lists = vec![vec![], vec![hit(3), hit(1)], vec![], vec![hit(7)], vec![]];
+        let store = MilieuHits::from(lists.clone());
+        assert_eq!(store.len(), 5);
+        for (i, l) in lists.iter().enumerate() {
+            assert_eq!(store.get(i), Some(l.as_slice()), "{i}");
+        }
+        assert_eq!(store.get(5), None);
+        assert_eq!(store.iter().collect::<Vec<_>>(), lists);
+        assert!(MilieuHits::from(Vec::new()).is_empty());
+        assert_eq!(MilieuHits::from(Vec::new()).get(0), None);
+    }
 
     fn business(
         id: &str,
