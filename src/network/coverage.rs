@@ -9,12 +9,13 @@
 //! within the threshold, so the counts agree with the per-building figures
 //! even where a buffer would reach across a canal.
 
+use super::buffer_sets::buffer_line_sets;
 use super::graph::WalkNetwork;
-use super::isochrone::{buffer_lines, pieces_to_lines, reachable_pieces};
+use super::isochrone::reachable_pieces;
 use super::search::{KindDistances, join_amenities, kind_tree};
 use crate::model::{Amenity, AmenityKind, Building};
 use crate::scenario::{Doelgroep, NetworkSettings};
-use geo::MultiPolygon;
+use geo::{LineString, MultiPolygon};
 use rayon::prelude::*;
 
 /// Coverage of one amenity kind for one doelgroep.
@@ -77,7 +78,7 @@ pub fn coverage(
         .collect();
     areas_for.sort_unstable();
     areas_for.dedup();
-    let areas: Vec<MultiPolygon<f64>> = areas_for
+    let pieces: Vec<Vec<(u32, f64, f64)>> = areas_for
         .par_iter()
         .map(|&(kind, bits)| {
             let threshold_m = f64::from_bits(bits);
@@ -87,13 +88,13 @@ pub fn coverage(
                 .filter_map(|&(_, i)| asnaps[i as usize].map(|s| (s, s.connector_m)))
                 .collect();
             if points.is_empty() {
-                MultiPolygon(vec![])
+                Vec::new()
             } else {
-                let pieces = reachable_pieces(net, &tree, &points, threshold_m);
-                buffer_lines(&pieces_to_lines(net, &pieces), buffer_m)
+                reachable_pieces(net, &tree, &points, threshold_m)
             }
         })
         .collect();
+    let areas = buffer_areas(net, &pieces, buffer_m);
     jobs.par_iter()
         .map(|&(g, kind, threshold_m)| {
             let slot = areas_for
@@ -126,4 +127,52 @@ pub fn coverage(
             }
         })
         .collect()
+}
+
+/// A street piece as a key: edge and the bits of its two offsets.
+type PieceKey = (u32, u64, u64);
+
+fn piece_key(&(e, a, b): &(u32, f64, f64)) -> PieceKey {
+    (e, a.to_bits(), b.to_bits())
+}
+
+/// Each area's reachable pieces buffered and dissolved, as
+/// [`buffer_lines`](super::isochrone::buffer_lines) of their lines: a piece
+/// is cut from its edge once, however many areas reach it alike, and
+/// [`buffer_line_sets`] works out its cells once per lattice.
+fn buffer_areas(
+    net: &WalkNetwork,
+    pieces: &[Vec<(u32, f64, f64)>],
+    buffer_m: f64,
+) -> Vec<MultiPolygon<f64>> {
+    // The lines of pieces_to_lines: zero-length pieces and slices of fewer
+    // than two points left out.
+    let mut table: Vec<PieceKey> = pieces
+        .iter()
+        .flatten()
+        .filter(|p| p.2 > p.1)
+        .map(piece_key)
+        .collect();
+    table.par_sort_unstable();
+    table.dedup();
+    let lines: Vec<LineString<f64>> = table
+        .par_iter()
+        .map(|&(e, a, b)| LineString(net.edge_slice(e, f64::from_bits(a), f64::from_bits(b))))
+        .collect();
+    let sets: Vec<Vec<u32>> = pieces
+        .par_iter()
+        .map(|p| {
+            p.iter()
+                .filter(|p| p.2 > p.1)
+                .map(|piece| {
+                    let at = table
+                        .binary_search(&piece_key(piece))
+                        .expect("every piece is in the table");
+                    at as u32
+                })
+                .filter(|&at| lines[at as usize].0.len() >= 2)
+                .collect()
+        })
+        .collect();
+    buffer_line_sets(&lines, &sets, buffer_m)
 }

@@ -162,7 +162,10 @@ const CLUSTER_TILE_M: f64 = 500.0;
 /// than two buffer widths and the margin apart: their rasterised buffers
 /// cannot touch. Groups in order of their first line, lines in input order.
 /// Lines without a finite bounding box stay with the first group.
-pub(crate) fn buffer_clusters(lines: &[LineString<f64>], buffer_m: f64) -> Vec<Vec<usize>> {
+pub(crate) fn buffer_clusters<L: std::borrow::Borrow<LineString<f64>>>(
+    lines: &[L],
+    buffer_m: f64,
+) -> Vec<Vec<usize>> {
     use std::collections::HashMap;
     let grow = buffer_m + 10.0;
     let tile = CLUSTER_TILE_M.max(4.0 * buffer_m);
@@ -178,7 +181,7 @@ pub(crate) fn buffer_clusters(lines: &[LineString<f64>], buffer_m: f64) -> Vec<V
     let mut owner: HashMap<(i64, i64), usize> = HashMap::new();
     let mut loose = Vec::new();
     for (i, l) in lines.iter().enumerate() {
-        let Some(bb) = l.bounding_rect() else {
+        let Some(bb) = l.borrow().bounding_rect() else {
             loose.push(i);
             continue;
         };
@@ -231,88 +234,174 @@ pub(crate) fn buffer_clusters(lines: &[LineString<f64>], buffer_m: f64) -> Vec<V
     groups
 }
 
+/// The raster a group of lines is buffered on: `cols` × `rows` cells of
+/// `cell` metres, the first cell's lower left corner at `origin`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Frame {
+    pub(crate) origin: [f64; 2],
+    pub(crate) cell: f64,
+    pub(crate) cols: usize,
+    pub(crate) rows: usize,
+}
+
+impl Frame {
+    /// The raster [`buffer_lines`] uses for one group of lines: their extent
+    /// grown by `buffer_m` and a cell, in cells of `buffer_m / 6` (at most
+    /// 5 m; larger beyond [`MAX_BUFFER_CELLS`]) on a lattice of that cell
+    /// size. `None` without a finite extent.
+    pub(crate) fn around<'a>(
+        lines: impl Iterator<Item = &'a LineString<f64>>,
+        buffer_m: f64,
+    ) -> Option<Frame> {
+        let mut bounds: Option<geo::Rect<f64>> = None;
+        for l in lines {
+            if let Some(r) = l.bounding_rect() {
+                bounds = Some(match bounds {
+                    None => r,
+                    Some(b) => geo::Rect::new(
+                        geo::Coord {
+                            x: b.min().x.min(r.min().x),
+                            y: b.min().y.min(r.min().y),
+                        },
+                        geo::Coord {
+                            x: b.max().x.max(r.max().x),
+                            y: b.max().y.max(r.max().y),
+                        },
+                    ),
+                });
+            }
+        }
+        let bb = bounds?;
+        let (w, h) = (bb.width() + 2.0 * buffer_m, bb.height() + 2.0 * buffer_m);
+        if !(w.is_finite() && h.is_finite()) {
+            return None;
+        }
+        let mut cell = (buffer_m / 6.0).min(5.0);
+        if (w / cell) * (h / cell) > MAX_BUFFER_CELLS {
+            cell = (w * h / MAX_BUFFER_CELLS).sqrt();
+        }
+        let origin = [
+            ((bb.min().x - buffer_m) / cell).floor() * cell - cell,
+            ((bb.min().y - buffer_m) / cell).floor() * cell - cell,
+        ];
+        let cols = (w / cell).ceil() as usize + 3;
+        let rows = (h / cell).ceil() as usize + 3;
+        Some(Frame {
+            origin,
+            cell,
+            cols,
+            rows,
+        })
+    }
+
+    /// Whether `self` and `other` have the same cells where they overlap: the
+    /// same cell size and origin, bit for bit. Marking a segment then sets the
+    /// same cells in both (every cell's centre is computed the same way), so a
+    /// raster marked in one can stand for the other.
+    pub(crate) fn same_lattice(&self, other: &Frame) -> bool {
+        self.cell.to_bits() == other.cell.to_bits()
+            && self.origin[0].to_bits() == other.origin[0].to_bits()
+            && self.origin[1].to_bits() == other.origin[1].to_bits()
+    }
+
+    /// Gaps under [`FILL_GAP_M2`] filled, the cells traced and generalised.
+    pub(crate) fn polygons(&self, mask: &mut [bool]) -> MultiPolygon<f64> {
+        crate::rules::zoning::fill_mask_gaps(
+            self.cols,
+            self.rows,
+            mask,
+            (FILL_GAP_M2 / (self.cell * self.cell)).ceil() as usize,
+        );
+        crate::rules::zoning::mask_polygons_generalised(
+            self.origin,
+            self.cell,
+            self.cols,
+            self.rows,
+            mask,
+            GENERALISE_CELLS,
+        )
+    }
+}
+
+/// Sets the cells of rows `band` of `frame` (`mask` holds those rows) whose
+/// centre lies within `r` of a segment of the lines.
+pub(crate) fn mark_lines<'a>(
+    mask: &mut [bool],
+    frame: &Frame,
+    band: std::ops::Range<usize>,
+    lines: impl Iterator<Item = &'a LineString<f64>>,
+    r: f64,
+) {
+    for line in lines {
+        for seg in line.lines() {
+            mark_capsule(
+                mask,
+                frame.origin,
+                frame.cell,
+                frame.cols,
+                band.clone(),
+                seg,
+                r,
+            );
+        }
+    }
+}
+
 /// [`buffer_lines`] for one group of lines, on one raster over their extent.
 fn buffer_cluster<'a>(
     lines: impl Iterator<Item = &'a LineString<f64>> + Clone,
     buffer_m: f64,
 ) -> MultiPolygon<f64> {
-    let mut bounds: Option<geo::Rect<f64>> = None;
-    for l in lines.clone() {
-        if let Some(r) = l.bounding_rect() {
-            bounds = Some(match bounds {
-                None => r,
-                Some(b) => geo::Rect::new(
-                    geo::Coord {
-                        x: b.min().x.min(r.min().x),
-                        y: b.min().y.min(r.min().y),
-                    },
-                    geo::Coord {
-                        x: b.max().x.max(r.max().x),
-                        y: b.max().y.max(r.max().y),
-                    },
-                ),
-            });
-        }
-    }
-    let Some(bb) = bounds else {
+    let Some(frame) = Frame::around(lines.clone(), buffer_m) else {
         return MultiPolygon(vec![]);
     };
-    let (w, h) = (bb.width() + 2.0 * buffer_m, bb.height() + 2.0 * buffer_m);
-    if !(w.is_finite() && h.is_finite()) {
-        return MultiPolygon(vec![]);
-    }
-    let mut cell = (buffer_m / 6.0).min(5.0);
-    if (w / cell) * (h / cell) > MAX_BUFFER_CELLS {
-        cell = (w * h / MAX_BUFFER_CELLS).sqrt();
-    }
-    let origin = [
-        ((bb.min().x - buffer_m) / cell).floor() * cell - cell,
-        ((bb.min().y - buffer_m) / cell).floor() * cell - cell,
-    ];
-    let cols = (w / cell).ceil() as usize + 3;
-    let rows = (h / cell).ceil() as usize + 3;
-    let mut mask = vec![false; cols * rows];
-    for line in lines {
-        for seg in line.lines() {
-            mark_capsule(&mut mask, origin, cell, cols, rows, seg, buffer_m);
-        }
-    }
-    crate::rules::zoning::fill_mask_gaps(
-        cols,
-        rows,
-        &mut mask,
-        (FILL_GAP_M2 / (cell * cell)).ceil() as usize,
-    );
-    crate::rules::zoning::mask_polygons_generalised(
-        origin,
-        cell,
-        cols,
-        rows,
-        &mask,
-        GENERALISE_CELLS,
-    )
+    let mut mask = vec![false; frame.cols * frame.rows];
+    mark_lines(&mut mask, &frame, 0..frame.rows, lines, buffer_m);
+    frame.polygons(&mut mask)
 }
 
-/// Sets the cells of `mask` (`cols` × `rows`, cell `cell` from `origin`) whose
-/// centre lies within `r` of the segment. Row by row: a horizontal line meets
+/// Sets the cells whose centre lies within `r` of the segment, in the rows
+/// `band` of a raster of `cols` columns (cell `cell` from `origin`; `mask`
+/// holds those rows). Row by row: a horizontal line meets
 /// the segment's buffer (a capsule, convex) in one interval, the union of its
 /// meetings with the two end discs and the band along the segment, so the
 /// cells are set as a run instead of testing each cell of the bounding box.
+/// A cell's fate depends on the segment, `r`, `origin` and `cell` only, not on
+/// the band: marking a raster band by band sets what marking it whole does.
 fn mark_capsule(
     mask: &mut [bool],
     origin: [f64; 2],
     cell: f64,
     cols: usize,
-    rows: usize,
+    band: std::ops::Range<usize>,
     seg: geo::Line<f64>,
     r: f64,
+) {
+    let first = band.start;
+    capsule_runs(origin, cell, cols, band, seg, r, |row, c0, c1| {
+        let start = (row - first) * cols;
+        mask[start + c0..=start + c1].fill(true);
+    });
+}
+
+/// The runs of cells [`mark_capsule`] sets, as `(row, first col, last col)`,
+/// rows in increasing order.
+#[inline(always)]
+pub(crate) fn capsule_runs(
+    origin: [f64; 2],
+    cell: f64,
+    cols: usize,
+    band: std::ops::Range<usize>,
+    seg: geo::Line<f64>,
+    r: f64,
+    mut run: impl FnMut(usize, usize, usize),
 ) {
     let (a, b) = (seg.start, seg.end);
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let len = dx.hypot(dy);
     let row_of = |y: f64| (y - origin[1]) / cell - 0.5;
-    let r0 = row_of(a.y.min(b.y) - r).ceil().max(0.0) as usize;
-    let r1 = row_of(a.y.max(b.y) + r).floor().min(rows as f64 - 1.0);
+    let r0 = row_of(a.y.min(b.y) - r).ceil().max(band.start as f64) as usize;
+    let r1 = row_of(a.y.max(b.y) + r).floor().min(band.end as f64 - 1.0);
     if r1 < 0.0 {
         return;
     }
@@ -375,8 +464,7 @@ fn mark_capsule(
         if c1 < c0 {
             continue;
         }
-        let start = row * cols;
-        mask[start + c0 as usize..=start + c1 as usize].fill(true);
+        run(row, c0 as usize, c1 as usize);
     }
 }
 
@@ -585,7 +673,7 @@ mod tests {
             let seg = geo::Line::new(Coord { x: a.0, y: a.1 }, Coord { x: b.0, y: b.1 });
             let r = rng.range(0.5, 20.5);
             let mut mask = vec![false; cols * rows];
-            mark_capsule(&mut mask, origin, cell, cols, rows, seg, r);
+            mark_capsule(&mut mask, origin, cell, cols, 0..rows, seg, r);
             for row in 0..rows {
                 for col in 0..cols {
                     let c = Point::new(

@@ -14,11 +14,13 @@
 //! | `reach.rs` | [`reach`]: from one point, nearest amenity per kind with the route |
 //! | `isochrone.rs` | [`isochrone`]: reachable street pieces and their area per band |
 //! | `within.rs` | [`within`]: per origin, the targets within a walking distance (for `suggest`) |
+//! | `buffer_sets.rs` | many buffered areas at once, the lines common to all marked once |
 //! | `coverage.rs` | [`coverage`]: per kind and group, area within the threshold and homes in/out |
 //!
 //! Distance between a building and an amenity = building connector + network
 //! path + amenity connector; two features on one edge may walk straight along it.
 
+mod buffer_sets;
 mod coverage;
 mod graph;
 mod isochrone;
