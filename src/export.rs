@@ -98,6 +98,14 @@ struct BuildingKeys<'a> {
     vacancy_known: bool,
 }
 
+/// Whether a building's vacancy figures (vacant units, vacant m²) say
+/// something: the map's vacancy marks are complete (`known`, see
+/// `model::vacancy_data`), or this building is marked vacant or has vacant
+/// units. Else they are onbekend: written as null, never as 0.
+fn vacancy_stated(b: &crate::model::Building, known: bool) -> bool {
+    known || b.vacant || b.units.vacant > 0
+}
+
 /// A flag the map marks: true when marked; false when not marked and the map's
 /// marks are complete (`known`); else null (onbekend, never "no").
 fn marked(flag: bool, known: bool) -> Option<bool> {
@@ -160,8 +168,11 @@ fn building_props<P: PropSink>(
     p.put("dwellings_estimated", b.dwellings.estimated);
     p.put("vacant", marked(b.vacant, keys.vacancy_known));
     p.put("units", b.units.total);
-    p.put("units_vacant", b.units.vacant);
-    p.round("vacant_m2", b.units.vacant_m2, 0);
+    // Where the map marks too little vacancy to read the rest as in use, an
+    // unmarked building's vacant units and area are onbekend (null), not 0.
+    let vacancy_here = vacancy_stated(b, keys.vacancy_known);
+    p.put("units_vacant", vacancy_here.then_some(b.units.vacant));
+    p.round_opt("vacant_m2", vacancy_here.then_some(b.units.vacant_m2), 0);
     p.put("monument", marked(b.monument, keys.monument_known));
     p.put("lift", b.lift);
     p.put("year", b.year);
@@ -179,9 +190,12 @@ fn building_props<P: PropSink>(
                 .get(h.business)
                 .map(|b| b.id.as_str())
                 .unwrap_or("?");
+            // Rounded as the reasons round it (down below the guide
+            // distance), so "29 m (richtafstand 30 m)" reads the same in both.
             format!(
-                "{id} op {:.0} m (richtafstand {:.0} m)",
-                h.distance_m, h.guide_m
+                "{id} op {} m (richtafstand {} m)",
+                crate::rules::suitability::metres_against(h.distance_m, h.guide_m),
+                crate::rules::suitability::num(h.guide_m)
             )
         })
         .collect();
@@ -336,7 +350,10 @@ fn site_props<P: PropSink>(
     }
     p.round_opt("core_distance_m", site.core_distance_m, 0);
     p.put("vacant", marked(site.vacant, vacancy_known));
-    p.put("units_vacant", b.units.vacant);
+    p.put(
+        "units_vacant",
+        vacancy_stated(b, vacancy_known).then_some(b.units.vacant),
+    );
     p.put("monument", marked(b.monument, monument_known));
     p.put("best_group", &site.best_group);
     p.round("best_score", site.best_score, 0);

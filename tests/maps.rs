@@ -180,6 +180,27 @@ fn plan_on_copenhagen_gives_a_sensible_picture() {
     );
     let s = read_json(&out.join("summary.json"));
     assert_eq!(s["working_crs"], "EPSG:25832");
+    // Copenhagen's extract marks (almost) no vacancy: an unmarked building's
+    // vacancy is onbekend, and so are its vacant units and area (null, not 0).
+    assert_eq!(s["sites"]["vacancy_known"], false);
+    let buildings = read_json(&out.join("buildings.geojson"));
+    let mut unmarked = 0;
+    for f in buildings["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        if p["vacant"].is_null() {
+            unmarked += 1;
+            assert!(
+                p["units_vacant"].is_null() && p["vacant_m2"].is_null(),
+                "vacancy onbekend but figures given: {p}"
+            );
+        } else {
+            assert!(
+                p["units_vacant"].is_u64() && p["vacant_m2"].is_number(),
+                "{p}"
+            );
+        }
+    }
+    assert!(unmarked > 8000, "{unmarked}");
     let zones = &s["zones"]["buildings"];
     let (rust, gemengd, reuring) = (
         zones["rust"].as_u64().unwrap(),

@@ -2455,9 +2455,9 @@ mod tests {
             layer: &raw,
             diagnostics: Vec::new(),
         };
-        let items = convert_layer(&raw, &src, &t, &mut cx)?;
+        let mut items = convert_layer(&raw, &src, &t, &mut cx)?;
         let n = match name {
-            "buildings" => load_buildings(&mut cx, &items).len(),
+            "buildings" => load_buildings(&mut cx, &mut items).len(),
             "amenities" => load_amenities(&mut cx, &items).len(),
             "streets" => load_streets(&mut cx, &items).len(),
             _ => items.len(),
@@ -2773,8 +2773,8 @@ mod tests {
             layer: &raw,
             diagnostics: Vec::new(),
         };
-        let items = convert_layer(&raw, &src, &t, &mut cx).unwrap();
-        let b = load_buildings(&mut cx, &items);
+        let mut items = convert_layer(&raw, &src, &t, &mut cx).unwrap();
+        let b = load_buildings(&mut cx, &mut items);
         (b, cx.diagnostics)
     }
 

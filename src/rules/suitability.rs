@@ -914,14 +914,14 @@ fn zone_rank(z: ZoneCharacter) -> u8 {
 /// A distance in whole metres beside a minimum `limit`: rounded down when it
 /// is under the limit, so 49.6 m against 50 m reads "49", never "50 (minimaal
 /// 50)" for a fail; Dutch thousands dot.
-fn metres_against(d: f64, limit: f64) -> String {
+pub(crate) fn metres_against(d: f64, limit: f64) -> String {
     let shown = if d < limit { d.floor() } else { d.round() };
     crate::labels::nl_number(shown, 0)
 }
 
 /// Whole numbers without decimals, others with one; Dutch (decimal comma,
 /// thousands dot: `labels::nl_number`).
-fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     use crate::labels::nl_number;
     if (x - x.round()).abs() < 1e-9 {
         nl_number(x, 0)
