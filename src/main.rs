@@ -997,7 +997,9 @@ fn cmd_isochrone(
 
 fn cmd_check(path: &Path, json: bool) -> Result<()> {
     let scenario = Scenario::load(path)?;
-    let loaded = load::load(&scenario)?;
+    let mut loaded = load::load(&scenario)?;
+    // What plan refuses, check refuses; what the interventions add is checked.
+    binnenstad::plan::apply_interventions(&mut loaded.layers, &scenario, loaded.working_crs)?;
     let report = binnenstad::check::check(&scenario, &loaded);
     let errors = report
         .diagnostics

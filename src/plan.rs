@@ -348,6 +348,30 @@ pub fn run(scenario: &Scenario, loaded: Loaded) -> Result<Plan> {
     run_with(scenario, loaded, true, &Silent)
 }
 
+/// The scenario's interventions applied to `layers` (in `working_crs`), as
+/// the plan applies them first; `check` applies them too, so that it refuses
+/// what `plan` refuses and sees the features they add. Returns one line per
+/// intervention for the report.
+///
+/// # Errors
+/// [`Error`] from [`interventions::apply`] (a building id the map does not
+/// have, an amenity id it already has), or when WGS84 cannot be converted
+/// into `working_crs`.
+pub fn apply_interventions(
+    layers: &mut crate::model::Layers,
+    scenario: &Scenario,
+    working_crs: Crs,
+) -> Result<Vec<String>> {
+    let to_working = Transformer::new(Crs::WGS84, working_crs)?;
+    let convert = |lonlat: [f64; 2]| {
+        to_working
+            .convert(lonlat[0], lonlat[1])
+            .ok()
+            .map(|(x, y)| Point::new(x, y))
+    };
+    interventions::apply(layers, &scenario.interventions, &convert)
+}
+
 /// Runs the pipeline; `with_coverage = false` skips the coverage areas (the query
 /// commands do not need them); `progress` hears of each stage as it begins.
 pub fn run_with(
@@ -363,14 +387,7 @@ pub fn run_with(
     let mut layers = loaded.layers;
     let mut diagnostics = loaded.diagnostics;
 
-    let to_working = Transformer::new(Crs::WGS84, loaded.working_crs)?;
-    let convert = |lonlat: [f64; 2]| {
-        to_working
-            .convert(lonlat[0], lonlat[1])
-            .ok()
-            .map(|(x, y)| Point::new(x, y))
-    };
-    let intervention_log = interventions::apply(&mut layers, &scenario.interventions, &convert)?;
+    let intervention_log = apply_interventions(&mut layers, scenario, loaded.working_crs)?;
     crate::model::estimate_dwellings(&mut layers.buildings, scenario.dwelling_m2);
     clock.lap("interventions");
 

@@ -1301,3 +1301,53 @@ fn out_naming_an_existing_file_is_refused() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mijn notities");
 }
+
+/// `check` refuses a scenario whose interventions `plan` refuses (exit 2, the
+/// same message), and checks what the interventions add: an amenity placed at
+/// [lat, lon] instead of [lon, lat] is a fout (exit 1), as in the plan
+/// (review: `check` said "0 fouten" to both).
+#[test]
+fn check_applies_the_interventions_as_plan_does() {
+    let setup = |extra: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixture("tiny"), &dir.path().join("tiny"));
+        std::fs::copy(fixture("tiny.toml"), dir.path().join("tiny.toml")).unwrap();
+        append_scenario(dir.path(), extra);
+        dir
+    };
+    let dir = setup("[[interventions]]\ntransform = [\"no-such-building\"]\n");
+    let out = dir.path().join("out");
+    let plan = run_in(
+        dir.path(),
+        &["plan", "tiny.toml", "--out", out.to_str().unwrap()],
+    );
+    let check = run_in(dir.path(), &["check", "tiny.toml"]);
+    assert_eq!(
+        (plan.code, check.code),
+        (2, 2),
+        "{}\n{}",
+        plan.stderr,
+        check.stderr
+    );
+    for r in [&plan, &check] {
+        assert!(
+            r.stderr.contains("interventions[0].transform")
+                && r.stderr.contains("geen gebouw met id \"no-such-building\""),
+            "{}",
+            r.stderr
+        );
+    }
+    let fixture_map = read_json(&fixture("tiny").join("buildings.geojson"));
+    let first = &fixture_map["features"][0]["geometry"]["coordinates"][0][0];
+    let (lon, lat) = (first[0].as_f64().unwrap(), first[1].as_f64().unwrap());
+    let dir = setup(&format!(
+        "[[interventions]]\nadd_amenity = {{ kind = \"playground\", at = [{lat}, {lon}] }}\n"
+    ));
+    let check = run_in(dir.path(), &["check", "tiny.toml"]);
+    assert_eq!(check.code, 1, "{}{}", check.stdout, check.stderr);
+    assert!(
+        check.stdout.contains("scenario/playground/1") && check.stdout.contains("verwisseld"),
+        "{}",
+        check.stdout
+    );
+}
