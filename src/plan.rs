@@ -354,7 +354,7 @@ pub fn run(scenario: &Scenario, loaded: Loaded) -> Result<Plan> {
 /// intervention for the report.
 ///
 /// # Errors
-/// [`Error`] from [`interventions::apply`] (a building id the map does not
+/// [`crate::Error`] from [`interventions::apply`] (a building id the map does not
 /// have, an amenity id it already has), or when WGS84 cannot be converted
 /// into `working_crs`.
 pub fn apply_interventions(
