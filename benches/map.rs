@@ -8,10 +8,10 @@
 //! resvg render + the same PNG encoding). Also checks that both PNGs are the
 //! same picture (share of pixels off by more than 64 levels).
 
-use binnenstad::io::load;
+mod common;
+
+use binnenstad::outputs;
 use binnenstad::render::map;
-use binnenstad::scenario::Scenario;
-use binnenstad::{outputs, plan};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -69,23 +69,9 @@ fn summary(name: &str, mut times: Vec<Duration>) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
-    let scenario_path = args
-        .iter()
-        .find(|a| a.ends_with(".toml"))
-        .expect("usage: cargo bench --bench map -- SCENARIO.toml [--runs N]");
-    let runs: usize = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(5);
-    let scenario = Scenario::load(std::path::Path::new(scenario_path)).expect("scenario");
-    let loaded = load::load(&scenario).expect("load");
-    let plan = plan::run_with(&scenario, loaded, false, &plan::Silent).expect("plan");
+    let (args, scenario_path) = common::args("cargo bench --bench map -- SCENARIO.toml [--runs N]");
+    let runs: usize = common::arg(&args, "--runs").unwrap_or(5);
+    let (scenario, plan) = common::planned(&scenario_path);
     let data = outputs::map_data(&plan, &scenario);
     println!(
         "{scenario_path}: {} buildings drawn, {} amenities, {} horeca, {runs} runs",

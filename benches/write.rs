@@ -8,9 +8,9 @@
 //! cores) and prints best and median time, bytes, and CPU microseconds per
 //! feature (wall × threads / features: an upper bound).
 
-use binnenstad::io::load;
-use binnenstad::scenario::Scenario;
-use binnenstad::{export, outputs, plan};
+mod common;
+
+use binnenstad::{export, outputs};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -27,25 +27,12 @@ impl Write for Count {
     }
 }
 
-fn arg<T: std::str::FromStr>(args: &[String], flag: &str) -> Option<T> {
-    let i = args.iter().position(|a| a == flag)?;
-    args.get(i + 1)?.parse().ok()
-}
-
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
-    let scenario_path = args
-        .iter()
-        .find(|a| a.ends_with(".toml"))
-        .expect("usage: cargo bench --bench write -- SCENARIO.toml [--runs N] [--threads T]");
-    let runs: usize = arg(&args, "--runs").unwrap_or(5);
-    let threads: usize = arg(&args, "--threads").unwrap_or_else(rayon::current_num_threads);
-    let scenario = Scenario::load(std::path::Path::new(scenario_path)).expect("scenario");
-    let loaded = load::load(&scenario).expect("load");
-    let plan = plan::run_with(&scenario, loaded, false, &plan::Silent).expect("plan");
+    let (args, scenario_path) =
+        common::args("cargo bench --bench write -- SCENARIO.toml [--runs N] [--threads T]");
+    let runs: usize = common::arg(&args, "--runs").unwrap_or(5);
+    let threads: usize = common::arg(&args, "--threads").unwrap_or_else(rayon::current_num_threads);
+    let (scenario, plan) = common::planned(&scenario_path);
     let writer = outputs::writer(&plan, binnenstad::crs::Crs::WGS84).expect("writer");
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

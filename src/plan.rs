@@ -358,7 +358,7 @@ pub fn run(scenario: &Scenario, loaded: Loaded) -> Result<Plan> {
 /// have, an amenity id it already has), or when WGS84 cannot be converted
 /// into `working_crs`.
 pub fn apply_interventions(
-    layers: &mut crate::model::Layers,
+    layers: &mut Layers,
     scenario: &Scenario,
     working_crs: Crs,
 ) -> Result<Vec<String>> {

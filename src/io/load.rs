@@ -1234,9 +1234,9 @@ fn bad_value(cx: &mut LayerCx, item: &Item, field: &str, text: &str, what: &str)
 }
 
 /// The buildings, built in parallel chunks (footprint validation is the
-/// costly part), in item order; diagnostics in item order too.
-/// The buildings; their footprints and ids are moved out of `items` (at 1M
-/// buildings a copy of each was 0.15 GB more at the load's peak).
+/// costly part), in item order; diagnostics in item order too. Their
+/// footprints and ids are moved out of `items` (at 1M buildings a copy of
+/// each was 0.15 GB more at the load's peak).
 fn load_buildings(cx: &mut LayerCx, items: &mut [Item]) -> Vec<Building> {
     use rayon::prelude::*;
     let layer = cx.layer;
