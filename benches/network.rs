@@ -135,6 +135,7 @@ fn main() {
                 &scenario.groups,
                 &settings,
                 25.0,
+                &|_, _, _| false,
             );
             eprintln!(
                 "  isochrone 3 bands {iso_s:.3} s ({} pieces); coverage {} (kind, group) pairs {:.3} s",

@@ -556,6 +556,14 @@ pub fn coverage(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
                 },
             );
             p.insert(
+                "homes_unknown".into(),
+                if gap {
+                    Value::Null
+                } else {
+                    json!(c.homes_unknown)
+                },
+            );
+            p.insert(
                 "share_inside".into(),
                 if caveat.is_some() {
                     Value::Null
@@ -695,6 +703,7 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
             json!({
                 "group": c.group, "kind": c.kind.as_str(), "threshold_m": round_to(c.threshold_m, 0),
                 "homes_inside": homes(c.homes_inside), "homes_outside": homes(c.homes_outside),
+                "homes_unknown": homes(c.homes_unknown),
                 "share_inside": if caveat.is_some() { Value::Null } else { round_to(c.share_inside, 3) },
                 "data": caveat.unwrap_or("ok"),
             })

@@ -645,6 +645,7 @@ pub fn report_input(
             minutes: scenario.need_minutes(&c.group, c.kind),
             homes_inside: c.homes_inside as u64,
             homes_outside: c.homes_outside as u64,
+            homes_unknown: c.homes_unknown as u64,
             share_inside: c.share_inside,
             caveat: plan.coverage_caveat(c),
         })

@@ -83,7 +83,7 @@ impl Plan {
             .any(|(k, _)| *k == c.kind)
         {
             Some(NO_DATA)
-        } else if c.homes_inside + c.homes_outside == 0 {
+        } else if c.homes_inside + c.homes_outside + c.homes_unknown == 0 {
             Some("n.v.t. (geen woningen)")
         } else {
             None
@@ -458,6 +458,19 @@ pub fn run_with(
             &scenario.groups,
             &scenario.network,
             COVERAGE_BUFFER_M,
+            // Onbekend as the verdicts say it: the building's need of the
+            // kind did not pass and is unknown (beyond the plan area's edge,
+            // cut off, or no data).
+            &|i, group, kind| {
+                assessments
+                    .get(i)
+                    .and_then(|row| row.iter().find(|a| &**a.group == group))
+                    .is_some_and(|a| {
+                        a.criteria.iter().any(|c| {
+                            c.status == suitability::Status::Unknown && c.need_kind() == Some(kind)
+                        })
+                    })
+            },
         )
     } else {
         Vec::new()

@@ -550,15 +550,18 @@ fn three_d_bag_floors_and_heights_are_measured() {
 }
 
 /// The Amsterdam OpenStreetMap extract the shipped map was imported from
-/// (`BINNENSTAD_OSM_DATA`, else ../shared/data/amsterdam-centrum).
+/// (in a folder `BINNENSTAD_OSM_DATA` lists, else ../shared/data/amsterdam-centrum).
 fn amsterdam_osm() -> Option<PathBuf> {
-    let dir = std::env::var_os("BINNENSTAD_OSM_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/data/amsterdam-centrum"));
-    let file = dir.join("amsterdam-centrum.osm.pbf");
-    if file.is_file() {
+    let dirs: Vec<PathBuf> = match std::env::var_os("BINNENSTAD_OSM_DATA") {
+        Some(list) => std::env::split_paths(&list).collect(),
+        None => vec![root().join("../shared/data/amsterdam-centrum")],
+    };
+    let name = "amsterdam-centrum.osm.pbf";
+    let found = dirs.iter().map(|d| d.join(name)).find(|f| f.is_file());
+    if let Some(file) = found {
         Some(file)
     } else {
+        let file = dirs[0].join(name);
         assert!(!clients_required(), "{} not found", file.display());
         eprintln!("skipped: {} not found", file.display());
         None

@@ -31,16 +31,26 @@ pub struct Coverage {
     pub area: MultiPolygon<f64>,
     /// Dwellings (woningen) within the threshold.
     pub homes_inside: usize,
-    /// Dwellings beyond it (or unreachable).
+    /// Dwellings known to be beyond it: the nearest amenity of the kind is
+    /// further, or none is reachable, and the map says so.
     pub homes_outside: usize,
-    /// `homes_inside / (homes_inside + homes_outside)`, 0 without homes.
+    /// Dwellings whose walk is onbekend (the `unknown` of [`coverage`]): none
+    /// of the kind within the threshold in the map, but the plan area's edge
+    /// nearer than the threshold (one may stand just outside it), or on a
+    /// piece of network cut off from the rest. Neither inside nor outside.
+    pub homes_unknown: usize,
+    /// `homes_inside` over all dwellings (inside, outside and onbekend), 0
+    /// without homes.
     pub share_inside: f64,
 }
 
 /// Coverage for every need (kind and minutes) of every group, in group order
 /// then kind order. `kd` is the output of [`distances`](super::distances) for
 /// the same buildings and amenities; `buffer_m` is the half-width of the area
-/// around the reachable street pieces.
+/// around the reachable street pieces. `unknown(building, group, kind)` says
+/// when a building's need of `kind` is onbekend for the group (its key), as
+/// the group's verdict says it ([`crate::plan`] asks the assessments); such
+/// dwellings beyond the threshold count as `homes_unknown`, not outside.
 ///
 /// # Units
 /// Metres.
@@ -52,6 +62,7 @@ pub fn coverage(
     groups: &[Doelgroep],
     settings: &NetworkSettings,
     buffer_m: f64,
+    unknown: &(dyn Fn(usize, &str, AmenityKind) -> bool + Sync),
 ) -> Vec<Coverage> {
     let (asnaps, _) = join_amenities(net, amenities, settings);
     let jobs: Vec<(&Doelgroep, AmenityKind, f64)> = groups
@@ -102,16 +113,18 @@ pub fn coverage(
                 .expect("every job's area was computed");
             let area = areas[slot].clone();
             let within = KindDistances::find(kd, kind);
-            let homes_inside = homes
-                .iter()
-                .filter(|&&(i, _)| {
-                    within
-                        .and_then(|k| k.metres(i))
-                        .is_some_and(|m| m <= threshold_m)
-                })
-                .map(|h| h.1)
-                .sum();
-            let homes_outside = total - homes_inside;
+            let (mut homes_inside, mut homes_unknown) = (0, 0);
+            for &(i, n) in &homes {
+                if within
+                    .and_then(|k| k.metres(i))
+                    .is_some_and(|m| m <= threshold_m)
+                {
+                    homes_inside += n;
+                } else if unknown(i, &g.name, kind) {
+                    homes_unknown += n;
+                }
+            }
+            let homes_outside = total - homes_inside - homes_unknown;
             Coverage {
                 kind,
                 group: g.name.clone(),
@@ -119,6 +132,7 @@ pub fn coverage(
                 area,
                 homes_inside,
                 homes_outside,
+                homes_unknown,
                 share_inside: if total == 0 {
                     0.0
                 } else {

@@ -384,7 +384,7 @@ fn bad_input_never_panics() {
     let (kd, _) = distances(&net, &b, &a, &settings());
     assert!(kd[0].metres(0).is_some());
     assert!(net.snap(Point::new(f64::NAN, 0.0)).is_none());
-    let cover = coverage(&net, &b, &a, &kd, &[], &settings(), 25.0);
+    let cover = coverage(&net, &b, &a, &kd, &[], &settings(), 25.0, &|_, _, _| false);
     assert!(cover.is_empty());
 }
 
@@ -466,12 +466,37 @@ fn coverage_counts_homes_by_their_distance() {
         std::slice::from_ref(&g),
         &settings(),
         20.0,
+        &|_, _, _| false,
     );
     let play = c
         .iter()
         .find(|c| c.kind == AmenityKind::Playground)
         .unwrap();
-    assert_eq!((play.homes_inside, play.homes_outside), (4, 2));
+    assert_eq!(
+        (play.homes_inside, play.homes_outside, play.homes_unknown),
+        (4, 2, 0)
+    );
+    assert!((play.share_inside - 4.0 / 6.0).abs() < 1e-12);
+    // A need the verdict calls onbekend (beyond the plan area's edge) is
+    // neither inside nor outside; one inside stays inside whatever it says.
+    let c = coverage(
+        &net,
+        &b,
+        &a,
+        &kd,
+        std::slice::from_ref(&g),
+        &settings(),
+        20.0,
+        &|i, group, kind| group == "gezinnen" && kind == AmenityKind::Playground && i != 2,
+    );
+    let play = c
+        .iter()
+        .find(|c| c.kind == AmenityKind::Playground)
+        .unwrap();
+    assert_eq!(
+        (play.homes_inside, play.homes_outside, play.homes_unknown),
+        (4, 0, 2)
+    );
     assert!((play.share_inside - 4.0 / 6.0).abs() < 1e-12);
     assert!((play.threshold_m - g.reach_m(5.0)).abs() < 1e-9);
     // Kinds without amenities: empty area, every home outside.

@@ -296,7 +296,7 @@ impl Demo {
                     format!("c{i}"),
                     mp.clone().into(),
                     json!({"kind": "playground", "group": "gezinnen", "minutes": 5,
-                    "homes_inside": 100, "homes_outside": 20, "share_inside": 0.83}),
+                    "homes_inside": 100, "homes_outside": 20, "homes_unknown": 0, "share_inside": 0.83}),
                 )
             })
             .collect();
@@ -386,6 +386,7 @@ pub fn write_folder(dir: &std::path::Path) {
             minutes: 5.0,
             homes_inside: 100,
             homes_outside: 20,
+            homes_unknown: 0,
             share_inside: 0.833,
             caveat: None,
         }],

@@ -100,6 +100,7 @@ pub const COVERAGE_FIELDS: &[&str] = &[
     "minutes",
     "homes_inside",
     "homes_outside",
+    "homes_unknown",
     "share_inside",
 ];
 /// Properties of `streets.geojson`.

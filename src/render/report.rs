@@ -52,8 +52,11 @@ pub struct CoverageRow {
     pub minutes: f64,
     /// Homes within that walking time.
     pub homes_inside: u64,
-    /// Homes beyond it.
+    /// Homes known to be beyond it.
     pub homes_outside: u64,
+    /// Homes whose walk is onbekend (the plan area ends nearer than the
+    /// threshold, or a cut-off piece of network): neither inside nor outside.
+    pub homes_unknown: u64,
     /// Share of homes inside, 0-1.
     pub share_inside: f64,
     /// Why there is no share to show (`onbekend (geen data)`, `n.v.t. (geen woningen)`).
@@ -252,6 +255,7 @@ pub fn html(input: &ReportInput) -> String {
                 ("binnen (min)", true),
                 ("woningen binnen bereik", true),
                 ("woningen buiten bereik", true),
+                ("woningen onbekend", true),
                 ("aandeel binnen bereik", true),
             ],
         );
@@ -264,9 +268,11 @@ pub fn html(input: &ReportInput) -> String {
                 // Without data no home is inside or outside: not 0 and all.
                 td_n(&mut s, "–");
                 td_n(&mut s, "–");
+                td_n(&mut s, "–");
             } else {
                 td_n(&mut s, &thousands(r.homes_inside));
                 td_n(&mut s, &thousands(r.homes_outside));
+                td_n(&mut s, &thousands(r.homes_unknown));
             }
             if let Some(caveat) = r.caveat {
                 td_n(&mut s, caveat);
@@ -457,6 +463,7 @@ mod tests {
                 minutes: 10.0,
                 homes_inside: 12_345,
                 homes_outside: 55,
+                homes_unknown: 0,
                 share_inside: 0.99556,
                 caveat: None,
             }],

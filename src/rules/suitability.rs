@@ -952,6 +952,18 @@ impl Criterion {
         }
     }
 
+    /// The amenity kind of a need criterion (reachable, onbekend or cut
+    /// off); `None` for the other criteria.
+    pub fn need_kind(&self) -> Option<AmenityKind> {
+        match &self.measure {
+            Measure::Need { kind, .. }
+            | Measure::NeedUnknown { kind, .. }
+            | Measure::NeedBeyondEdge { kind, .. }
+            | Measure::NeedUnreachable { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
     /// The weight family: `needs`, `zone`, `horeca` or `building`.
     pub fn family(&self) -> &'static str {
         family(&self.measure)
