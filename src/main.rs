@@ -587,9 +587,9 @@ fn cmd_plan(
     let t_write = Instant::now();
     // Files go straight into the temporary folder, one at a time; the folder
     // replaces the previous outputs only when every file is written.
-    let mut dir = OutputDir::create(&target, &inputs_of(&scenario))?;
+    let dir = OutputDir::create(&target, &inputs_of(&scenario))?;
     let mut write_times =
-        binnenstad::outputs::write_all(&plan, &scenario, out_crs, format, &mut dir, &bars)?;
+        binnenstad::outputs::write_all(&plan, &scenario, out_crs, format, &dir, &bars)?;
     if format == binnenstad::outputs::Format::Gpkg {
         let t = Instant::now();
         let writer = binnenstad::outputs::writer(&plan, out_crs)?;

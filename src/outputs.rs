@@ -809,57 +809,62 @@ pub fn gpkg_layers(layers: &[StyledLayer]) -> Vec<crate::io::gpkg::GpkgLayer<'_>
 }
 
 /// Where output files go: each file is filled through a writer and finished
-/// before the next one starts, so only one file is ever being made.
-pub trait OutputSink {
+/// before its `file` call returns. [`write_all`] makes two files at once, one
+/// per thread (the layers, and the map and pages drawn beside them), so a
+/// sink is shared (`Sync`) and takes `&self`.
+pub trait OutputSink: Sync {
     /// Writes the file `name`; `fill` writes its contents into the writer given.
     fn file(
-        &mut self,
+        &self,
         name: &str,
         fill: &mut dyn FnMut(&mut (dyn std::io::Write + Send)) -> Result<()>,
     ) -> Result<()>;
 }
 
-impl OutputSink for Vec<OutputFile> {
+impl OutputSink for std::sync::Mutex<Vec<OutputFile>> {
     fn file(
-        &mut self,
+        &self,
         name: &str,
         fill: &mut dyn FnMut(&mut (dyn std::io::Write + Send)) -> Result<()>,
     ) -> Result<()> {
         let mut bytes = Vec::new();
         fill(&mut bytes)?;
-        self.push(file(name, bytes));
+        // A panic elsewhere while the lock was held leaves the list as it was.
+        self.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(file(name, bytes));
         Ok(())
     }
 }
 
-fn put(sink: &mut dyn OutputSink, name: &str, bytes: &[u8]) -> Result<()> {
+fn put(sink: &dyn OutputSink, name: &str, bytes: &[u8]) -> Result<()> {
     sink.file(name, &mut |w| {
         w.write_all(bytes)
             .map_err(|e| crate::Error::io(name, "kan niet schrijven", e))
     })
 }
 
-/// Every file `plan` writes, in memory (see [`write_all`]).
+/// Every file `plan` writes, in memory (see [`write_all`]), by name.
 pub fn files(
     plan: &Plan,
     scenario: &Scenario,
     out_crs: Crs,
     format: Format,
 ) -> Result<Vec<OutputFile>> {
-    let mut out = Vec::new();
-    write_all(
-        plan,
-        scenario,
-        out_crs,
-        format,
-        &mut out,
-        &crate::plan::Silent,
-    )?;
+    let out = std::sync::Mutex::new(Vec::new());
+    write_all(plan, scenario, out_crs, format, &out, &crate::plan::Silent)?;
+    let mut out = out
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Two threads write: their files interleave as they finish.
+    out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
 }
 
-/// Writes every file `plan` writes into `sink`, one after the other, while
-/// map.svg, map.png and report.html are drawn on a thread beside them. `out_crs` is
+/// Writes every file `plan` writes into `sink`: the layers one after the
+/// other, while map.svg, map.png, report.html and kaart.html are drawn and
+/// written on a thread beside them (each written as soon as it is drawn, not
+/// held until the layers are done: at a million buildings they are 0.1 GB). `out_crs` is
 /// the CRS of the layers (WGS84 by default). With [`Format::Gpkg`] the layers are
 /// not written here (the caller writes [`GPKG_FILE`] from [`styled_layers`], as
 /// SQLite needs a path) and the project points into the GeoPackage. Returns the time spent per
@@ -870,14 +875,14 @@ pub fn write_all(
     scenario: &Scenario,
     out_crs: Crs,
     format: Format,
-    sink: &mut dyn OutputSink,
+    sink: &dyn OutputSink,
     progress: &dyn crate::plan::Progress,
 ) -> Result<Vec<(String, Duration)>> {
     // The map and the report do not depend on the layer files: they are drawn
     // on a thread of their own while the layers are written (tiny-skia and the PNG
     // encoder use one core; the buildings writer uses the rest).
     std::thread::scope(|scope| {
-        let drawing = scope.spawn(|| draw_map_and_report(plan, scenario));
+        let drawing = scope.spawn(|| draw_map_and_report(plan, scenario, sink));
         let written = write_layers(plan, scenario, out_crs, format, sink, progress);
         progress.start("render map", None);
         // A panic while drawing is a bug: it goes on as the panic it was.
@@ -886,7 +891,7 @@ pub fn write_all(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let (qgs_layers, mut laps) = written?;
         laps.lap("(waiting for the map)");
-        let drawn = drawn?;
+        let drawn_timings = drawn?;
         // Project extent in WGS84.
         let bounds = map_bounds(plan);
         let to_wgs = Transformer::new(plan.working_crs, Crs::WGS84)?;
@@ -900,18 +905,14 @@ pub fn write_all(
         )?;
         laps.lap("binnenstad.qgs");
         progress.start("write report", None);
-        put(sink, "map.png", &drawn.png)?;
-        put(sink, "report.html", drawn.report.as_bytes())?;
-        put(sink, "kaart.html", &drawn.kaart)?;
-        put(sink, "map.svg", drawn.svg.as_bytes())?;
         let summary = export::summary(plan, scenario);
         let text = serde_json::to_string_pretty(&summary)
             .map_err(|e| crate::Error::Usage(format!("summary.json: {e}")))?;
         put(sink, "summary.json", (text + "\n").as_bytes())?;
-        laps.lap("map, report, summary.json");
+        laps.lap("summary.json");
         // Drawn beside the layers: their own time, not part of the sum above.
         let mut timings = laps.timings;
-        for (name, d) in drawn.timings {
+        for (name, d) in drawn_timings {
             timings.push((format!("({name}, beside the layers)"), d));
         }
         Ok(timings)
@@ -932,40 +933,40 @@ impl Laps {
     }
 }
 
-/// map.svg, map.png and report.html, with the time each took.
-struct Drawn {
-    svg: String,
-    png: Vec<u8>,
-    report: String,
-    kaart: Vec<u8>,
-    timings: Vec<(&'static str, Duration)>,
-}
-
-fn draw_map_and_report(plan: &Plan, scenario: &Scenario) -> Result<Drawn> {
+/// Draws map.svg, map.png, report.html and kaart.html and writes each into
+/// `sink` as soon as it is made (kaart.html straight into its file); returns
+/// the time each took, writing included.
+fn draw_map_and_report(
+    plan: &Plan,
+    scenario: &Scenario,
+    sink: &dyn OutputSink,
+) -> Result<Vec<(&'static str, Duration)>> {
     let t0 = Instant::now();
     let map = map_data(plan, scenario);
     let svg = render::map::svg(&map, MAP_WIDTH_PX);
+    put(sink, "map.svg", svg.as_bytes())?;
     let t1 = Instant::now();
     let png = render::map::png(&map, MAP_WIDTH_PX)?;
     // Not held while the report and kaart.html are made (up to 100,000 drawn buildings).
     drop(map);
+    put(sink, "map.png", &png)?;
+    drop(png);
     let t2 = Instant::now();
-    let report = render::report::html(&report_input(plan, scenario, Some(svg.clone())));
+    let report = render::report::html(&report_input(plan, scenario, Some(svg)));
+    put(sink, "report.html", report.as_bytes())?;
+    drop(report);
     let t3 = Instant::now();
-    let kaart = kaart_html(plan, scenario)?;
+    let (input, rows) = kaart_parts(plan, scenario)?;
+    sink.file("kaart.html", &mut |w| {
+        render::kaart::write_html(&input, &rows, w)
+    })?;
     let t4 = Instant::now();
-    Ok(Drawn {
-        svg,
-        png,
-        report,
-        kaart,
-        timings: vec![
-            ("map.svg", t1 - t0),
-            ("map.png", t2 - t1),
-            ("report.html", t3 - t2),
-            ("kaart.html", t4 - t3),
-        ],
-    })
+    Ok(vec![
+        ("map.svg", t1 - t0),
+        ("map.png", t2 - t1),
+        ("report.html", t3 - t2),
+        ("kaart.html", t4 - t3),
+    ])
 }
 
 /// Writes the layers (GeoJSON + `.qml`, or only their project entries for a
@@ -975,7 +976,7 @@ fn write_layers(
     scenario: &Scenario,
     out_crs: Crs,
     format: Format,
-    sink: &mut dyn OutputSink,
+    sink: &dyn OutputSink,
     progress: &dyn crate::plan::Progress,
 ) -> Result<(Vec<render::qgs::QgsLayer>, Laps)> {
     let mut laps = Laps {

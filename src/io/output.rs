@@ -655,7 +655,7 @@ fn is_previous_output(path: &Path, collection: &str) -> bool {
 
 impl crate::outputs::OutputSink for OutputDir {
     fn file(
-        &mut self,
+        &self,
         name: &str,
         fill: &mut dyn FnMut(&mut (dyn std::io::Write + Send)) -> Result<()>,
     ) -> Result<()> {

@@ -134,8 +134,11 @@ pub struct KindDistances {
     /// The amenity kind.
     pub kind: AmenityKind,
     /// Per building (same order as the buildings slice): walking metres
-    /// (connector + network + connector), infinite when unreachable.
-    metres: Vec<f64>,
+    /// (connector + network + connector), infinite when unreachable. Single
+    /// precision: within 0.5 mm below 8 km (the searches add in double
+    /// precision, the reasons already show these f32 metres), and half the
+    /// memory (84 MB of 1.7 GB at a million buildings and 21 kinds).
+    metres: Vec<f32>,
     /// Per building: index into the amenities slice of the nearest one,
     /// `NO_AMENITY` when unreachable.
     nearest: Vec<u32>,
@@ -149,7 +152,7 @@ impl KindDistances {
     pub fn unreachable(kind: AmenityKind, buildings: usize) -> Self {
         KindDistances {
             kind,
-            metres: vec![f64::INFINITY; buildings],
+            metres: vec![f32::INFINITY; buildings],
             nearest: vec![NO_AMENITY; buildings],
         }
     }
@@ -170,7 +173,11 @@ impl KindDistances {
     /// unreachable or `i` is out of range.
     #[inline]
     pub fn metres(&self, i: usize) -> Option<f64> {
-        self.metres.get(i).copied().filter(|m| m.is_finite())
+        self.metres
+            .get(i)
+            .copied()
+            .filter(|m| m.is_finite())
+            .map(f64::from)
     }
     /// Index in the amenities slice of building `i`'s nearest amenity of this
     /// kind; `None` when it is unreachable or `i` is out of range.
@@ -199,11 +206,11 @@ impl KindDistances {
     pub fn set(&mut self, i: usize, value: Option<(f64, u32)>) {
         match value {
             Some((m, a)) if m.is_finite() && a != NO_AMENITY => {
-                self.metres[i] = m;
+                self.metres[i] = m as f32;
                 self.nearest[i] = a;
             }
             _ => {
-                self.metres[i] = f64::INFINITY;
+                self.metres[i] = f32::INFINITY;
                 self.nearest[i] = NO_AMENITY;
             }
         }
