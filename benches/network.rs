@@ -131,11 +131,10 @@ fn main() {
                 &net,
                 &city.buildings,
                 &city.amenities,
-                &kd,
+                binnenstad::network::HomesWalk::known(&kd),
                 &scenario.groups,
                 &settings,
                 25.0,
-                &|_, _, _| false,
             );
             eprintln!(
                 "  isochrone 3 bands {iso_s:.3} s ({} pieces); coverage {} (kind, group) pairs {:.3} s",

@@ -450,27 +450,30 @@ pub fn run_with(
 
     progress.start("coverage", None);
     let coverage = if with_coverage {
+        // Onbekend as the verdicts say it: the building's need of the kind
+        // did not pass and is unknown (beyond the plan area's edge, cut off,
+        // or no data).
+        let unknown = |i: usize, group: &str, kind: AmenityKind| {
+            assessments
+                .get(i)
+                .and_then(|row| row.iter().find(|a| &**a.group == group))
+                .is_some_and(|a| {
+                    a.criteria.iter().any(|c| {
+                        c.status == suitability::Status::Unknown && c.need_kind() == Some(kind)
+                    })
+                })
+        };
         network::coverage(
             &network,
             &layers.buildings,
             &layers.amenities,
-            &walk,
+            network::HomesWalk {
+                distances: &walk,
+                unknown: &unknown,
+            },
             &scenario.groups,
             &scenario.network,
             COVERAGE_BUFFER_M,
-            // Onbekend as the verdicts say it: the building's need of the
-            // kind did not pass and is unknown (beyond the plan area's edge,
-            // cut off, or no data).
-            &|i, group, kind| {
-                assessments
-                    .get(i)
-                    .and_then(|row| row.iter().find(|a| &**a.group == group))
-                    .is_some_and(|a| {
-                        a.criteria.iter().any(|c| {
-                            c.status == suitability::Status::Unknown && c.need_kind() == Some(kind)
-                        })
-                    })
-            },
         )
     } else {
         Vec::new()

@@ -44,13 +44,34 @@ pub struct Coverage {
     pub share_inside: f64,
 }
 
+/// Where each home's walk stands: the walking distances, and which needs the
+/// verdicts call onbekend.
+#[derive(Clone, Copy)]
+pub struct HomesWalk<'a> {
+    /// The output of [`distances`](super::distances) for the same buildings
+    /// and amenities.
+    pub distances: &'a [KindDistances],
+    /// `unknown(building, group, kind)`: the building's need of `kind` is
+    /// onbekend for the group (its key), as the group's verdict says it
+    /// ([`crate::plan`] asks the assessments).
+    pub unknown: &'a (dyn Fn(usize, &str, AmenityKind) -> bool + Sync),
+}
+
+impl<'a> HomesWalk<'a> {
+    /// The distances alone: no need onbekend.
+    pub fn known(distances: &'a [KindDistances]) -> Self {
+        HomesWalk {
+            distances,
+            unknown: &|_, _, _| false,
+        }
+    }
+}
+
 /// Coverage for every need (kind and minutes) of every group, in group order
-/// then kind order. `kd` is the output of [`distances`](super::distances) for
-/// the same buildings and amenities; `buffer_m` is the half-width of the area
-/// around the reachable street pieces. `unknown(building, group, kind)` says
-/// when a building's need of `kind` is onbekend for the group (its key), as
-/// the group's verdict says it ([`crate::plan`] asks the assessments); such
-/// dwellings beyond the threshold count as `homes_unknown`, not outside.
+/// then kind order. `buffer_m` is the half-width of the area around the
+/// reachable street pieces. Dwellings beyond the threshold whose need the
+/// verdicts call onbekend ([`HomesWalk::unknown`]) count as `homes_unknown`,
+/// not outside.
 ///
 /// # Units
 /// Metres.
@@ -58,12 +79,12 @@ pub fn coverage(
     net: &WalkNetwork,
     buildings: &[Building],
     amenities: &[Amenity],
-    kd: &[KindDistances],
+    walk: HomesWalk,
     groups: &[Doelgroep],
     settings: &NetworkSettings,
     buffer_m: f64,
-    unknown: &(dyn Fn(usize, &str, AmenityKind) -> bool + Sync),
 ) -> Vec<Coverage> {
+    let (kd, unknown) = (walk.distances, walk.unknown);
     let (asnaps, _) = join_amenities(net, amenities, settings);
     let jobs: Vec<(&Doelgroep, AmenityKind, f64)> = groups
         .iter()

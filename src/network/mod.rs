@@ -35,7 +35,7 @@ mod oracle;
 #[cfg(test)]
 mod tests;
 
-pub use coverage::{Coverage, coverage};
+pub use coverage::{Coverage, HomesWalk, coverage};
 pub use graph::{Component, SEPARATE_NETWORK_GAP_M, SEPARATE_NETWORK_MIN_M, WalkNetwork};
 pub use isochrone::{IsoBand, isochrone};
 pub use reach::{QueryError, ReachResult, reach};

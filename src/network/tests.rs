@@ -384,7 +384,7 @@ fn bad_input_never_panics() {
     let (kd, _) = distances(&net, &b, &a, &settings());
     assert!(kd[0].metres(0).is_some());
     assert!(net.snap(Point::new(f64::NAN, 0.0)).is_none());
-    let cover = coverage(&net, &b, &a, &kd, &[], &settings(), 25.0, &|_, _, _| false);
+    let cover = coverage(&net, &b, &a, HomesWalk::known(&kd), &[], &settings(), 25.0);
     assert!(cover.is_empty());
 }
 
@@ -462,11 +462,10 @@ fn coverage_counts_homes_by_their_distance() {
         &net,
         &b,
         &a,
-        &kd,
+        HomesWalk::known(&kd),
         std::slice::from_ref(&g),
         &settings(),
         20.0,
-        &|_, _, _| false,
     );
     let play = c
         .iter()
@@ -483,11 +482,15 @@ fn coverage_counts_homes_by_their_distance() {
         &net,
         &b,
         &a,
-        &kd,
+        HomesWalk {
+            distances: &kd,
+            unknown: &|i, group, kind| {
+                group == "gezinnen" && kind == AmenityKind::Playground && i != 2
+            },
+        },
         std::slice::from_ref(&g),
         &settings(),
         20.0,
-        &|i, group, kind| group == "gezinnen" && kind == AmenityKind::Playground && i != 2,
     );
     let play = c
         .iter()
