@@ -226,31 +226,35 @@ fn building_props<P: PropSink>(
         let unknown = &plan.suitability.unknown_needs;
         let all = crate::network::needs(g, &plan.walk, i);
         let edge_m = plan.edge_m.get(i).copied().flatten();
-        let no_data = |kind| {
-            unknown.iter().any(|(k, _)| *k == kind)
-                || all.iter().any(|n| n.kind == kind && n.metres.is_none())
+        // Each need once (they are in kind order): without data or a path
+        // (out of the count), onbekend at the edge (counted, not met), met
+        // or unmet.
+        let no_data = |n: &crate::network::NeedResult| {
+            n.metres.is_none() || unknown.iter().any(|(k, _)| *k == n.kind)
         };
         let at_edge = |n: &crate::network::NeedResult| {
             !n.met && crate::rules::suitability::need_beyond_edge(edge_m, g.reach_m(n.max_minutes))
         };
-        let counted = || all.iter().filter(|n| !no_data(n.kind));
-        let met = counted().filter(|n| n.met).count();
+        let (mut met, mut counted) = (0, 0);
+        for n in all.iter().filter(|n| !no_data(n)) {
+            counted += 1;
+            met += usize::from(n.met);
+        }
         list.clear();
-        let _ = write!(list, "{met}/{}", counted().count());
+        let _ = write!(list, "{met}/{counted}");
         p.put_str(&k[3], &list);
         join_into(
             &mut list,
-            counted()
-                .filter(|n| !n.met && !at_edge(n))
+            all.iter()
+                .filter(|n| !no_data(n) && !n.met && !at_edge(n))
                 .map(|n| n.kind.as_str()),
         );
         p.put_str(&k[4], &list);
         join_into(
             &mut list,
-            g.needs_minutes
-                .keys()
-                .filter(|k| no_data(**k) || all.iter().any(|n| n.kind == **k && at_edge(n)))
-                .map(|k| k.as_str()),
+            all.iter()
+                .filter(|n| no_data(n) || at_edge(n))
+                .map(|n| n.kind.as_str()),
         );
         p.put_str(&k[5], &list);
     }

@@ -316,7 +316,10 @@ impl PropWriter<'_> {
     /// value, without building a `Value`.
     pub fn round(&mut self, key: &str, v: f64, decimals: i32) {
         match rounded(v, decimals) {
-            Some(r) => self.put(key, r),
+            Some(r) => {
+                self.key(key);
+                push_rounded(self.buf, r, decimals);
+            }
             None => self.put(key, ()),
         }
     }
@@ -617,6 +620,52 @@ pub fn round_to(v: f64, decimals: i32) -> Value {
     rounded(v, decimals).map_or(Value::Null, |r| json!(r))
 }
 
+/// `r`, a value [`rounded`] to `decimals`, as JSON: the bytes serde_json
+/// writes for it (the shortest text that reads back as `r`, with `.0` on a
+/// whole number), made from the integer `r × 10^decimals` where that is exact
+/// text (0 to 3 decimals, below 10^15), else by serde_json. A tenth of the
+/// time buildings.geojson took (21 rounded numbers a building).
+fn push_rounded(buf: &mut Vec<u8>, r: f64, decimals: i32) {
+    const POW: [f64; 4] = [1.0, 10.0, 100.0, 1000.0];
+    let Some(&f) = usize::try_from(decimals).ok().and_then(|d| POW.get(d)) else {
+        let _ = serde_json::to_writer(&mut *buf, &r);
+        return;
+    };
+    let t = (r * f).round();
+    if !(t.abs() < 1e15) {
+        let _ = serde_json::to_writer(&mut *buf, &r);
+        return;
+    }
+    // |t| < 10^15: exact as an integer, and r is the double nearest
+    // t / 10^decimals, whose shortest text is that decimal itself.
+    let t = t as i64;
+    if t < 0 {
+        buf.push(b'-');
+    }
+    let t = t.unsigned_abs();
+    let d = decimals as u32;
+    let scale = 10u64.pow(d);
+    let (whole, mut frac) = (t / scale, t % scale);
+    let mut digits = itoa::Buffer::new();
+    buf.extend_from_slice(digits.format(whole).as_bytes());
+    buf.push(b'.');
+    if frac == 0 {
+        buf.push(b'0');
+        return;
+    }
+    // The fraction's digits with leading zeros, trailing zeros dropped.
+    let mut width = d;
+    while frac % 10 == 0 {
+        frac /= 10;
+        width -= 1;
+    }
+    let text = digits.format(frac);
+    for _ in text.len() as u32..width {
+        buf.push(b'0');
+    }
+    buf.extend_from_slice(text.as_bytes());
+}
+
 /// `v` rounded to `decimals`, minus zero as zero; None when not finite.
 fn rounded(v: f64, decimals: i32) -> Option<f64> {
     if !v.is_finite() {
@@ -681,6 +730,28 @@ from them are shown; derived databases that are published must be shared alike.\
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A rounded number's text is serde_json's, whatever its size and
+        /// sign, at 0 to 4 decimals (4 and beyond take serde_json's path).
+        #[test]
+        fn rounded_numbers_read_as_serde_json_writes_them(
+            v in prop_oneof![
+                -1e4f64..1e4,
+                -1e16f64..1e16,
+                (-2_000_000i64..2_000_000).prop_map(|t| t as f64 / 100.0),
+                Just(-0.04), Just(0.05), Just(0.0), Just(-0.0), Just(1e15), Just(999_999_999_999_999.4)
+            ],
+            decimals in 0i32..5,
+        ) {
+            let r = rounded(v, decimals).unwrap();
+            let mut fast = Vec::new();
+            push_rounded(&mut fast, r, decimals);
+            prop_assert_eq!(String::from_utf8(fast).unwrap(), serde_json::to_string(&r).unwrap());
+        }
+    }
+
     use super::*;
     use geo::wkt;
 
