@@ -632,7 +632,7 @@ fn push_rounded(buf: &mut Vec<u8>, r: f64, decimals: i32) {
         return;
     };
     let t = (r * f).round();
-    if !(t.abs() < 1e15) {
+    if t.is_nan() || t.abs() >= 1e15 {
         let _ = serde_json::to_writer(&mut *buf, &r);
         return;
     }
