@@ -252,7 +252,9 @@
   D.coverage.forEach(function (c, ci) {
     var o = document.createElement('option');
     o.value = String(ci);
-    o.textContent = groupLabel(c[0]) + ': ' + kindNl(c[1]) + ' (≤ ' + nl(c[2], 0) + ' min, ' + nl(c[3] * 100, 0) + ' % van de woningen)';
+    // No share (null) where the map has too few of the kind: onbekend, not 0 %.
+    var share = c[3] === null ? 'aandeel onbekend: te weinig in de kaart' : nl(c[3] * 100, 0) + ' % van de woningen';
+    o.textContent = groupLabel(c[0]) + ': ' + kindNl(c[1]) + ' (≤ ' + nl(c[2], 0) + ' min, ' + share + ')';
     coverSelect.appendChild(o);
   });
   coverSelect.addEventListener('change', function () {

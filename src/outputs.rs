@@ -511,14 +511,14 @@ fn kaart_parts<'a>(
             .coverage
             .iter()
             .map(|c| {
-                let minutes = scenario.need_minutes(&c.group, c.kind);
-                Ok((
-                    c.group.clone(),
-                    c.kind,
-                    minutes,
-                    c.share_inside,
-                    kaart_polygons(&c.area, 1.0, &to_wgs)?,
-                ))
+                Ok(render::kaart::KaartCoverage {
+                    group: c.group.clone(),
+                    kind: c.kind,
+                    minutes: scenario.need_minutes(&c.group, c.kind),
+                    // No share where the report has none (onbekend, n.v.t.).
+                    share: plan.coverage_caveat(c).is_none().then_some(c.share_inside),
+                    area: kaart_polygons(&c.area, 1.0, &to_wgs)?,
+                })
             })
             .collect::<Result<_>>()?,
         streets: plan

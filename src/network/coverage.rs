@@ -5,9 +5,10 @@
 //! threshold of any amenity of the kind (one multi-source search per kind,
 //! shared by all groups). Homes are dwellings (woningen: [`Building::dwellings`],
 //! counted or estimated), not buildings; a building's dwellings are inside
-//! when its own walking distance (from [`distances`](super::distances)) is
-//! within the threshold, so the counts agree with the per-building figures
-//! even where a buffer would reach across a canal.
+//! when its own walking distance (from [`distances`](super::distances)) meets
+//! the need as its verdict judges it ([`need_met`](super::need_met):
+//! the minutes as shown, to 0.1 min), so the counts agree with the
+//! per-building figures even where a buffer would reach across a canal.
 
 use super::buffer_sets::buffer_line_sets;
 use super::graph::WalkNetwork;
@@ -86,12 +87,12 @@ pub fn coverage(
 ) -> Vec<Coverage> {
     let (kd, unknown) = (walk.distances, walk.unknown);
     let (asnaps, _) = join_amenities(net, amenities, settings);
-    let jobs: Vec<(&Doelgroep, AmenityKind, f64)> = groups
+    let jobs: Vec<(&Doelgroep, AmenityKind, f64, f64)> = groups
         .iter()
         .flat_map(|g| {
             g.needs_minutes
                 .iter()
-                .map(move |(&k, &m)| (g, k, g.reach_m(m)))
+                .map(move |(&k, &m)| (g, k, m, g.reach_m(m)))
         })
         .collect();
     // Homes are dwellings (woningen): each building counts with its dwellings.
@@ -106,7 +107,7 @@ pub fn coverage(
     // distance to the same kind share it.
     let mut areas_for: Vec<(AmenityKind, u64)> = jobs
         .iter()
-        .map(|&(_, kind, threshold_m)| (kind, threshold_m.to_bits()))
+        .map(|&(_, kind, _, threshold_m)| (kind, threshold_m.to_bits()))
         .collect();
     areas_for.sort_unstable();
     areas_for.dedup();
@@ -128,7 +129,7 @@ pub fn coverage(
         .collect();
     let areas = buffer_areas(net, &pieces, buffer_m);
     jobs.par_iter()
-        .map(|&(g, kind, threshold_m)| {
+        .map(|&(g, kind, max_minutes, threshold_m)| {
             let slot = areas_for
                 .binary_search(&(kind, threshold_m.to_bits()))
                 .expect("every job's area was computed");
@@ -136,9 +137,10 @@ pub fn coverage(
             let within = KindDistances::find(kd, kind);
             let (mut homes_inside, mut homes_unknown) = (0, 0);
             for &(i, n) in &homes {
+                // Inside as the verdicts have it: the minutes as shown.
                 if within
                     .and_then(|k| k.metres(i))
-                    .is_some_and(|m| m <= threshold_m)
+                    .is_some_and(|m| super::search::need_met(g, m, max_minutes))
                 {
                     homes_inside += n;
                 } else if unknown(i, &g.name, kind) {

@@ -461,6 +461,15 @@ pub struct NeedResult {
     pub met: bool,
 }
 
+/// True when `metres` of walking is within `max_minutes` for `group`, the
+/// minutes compared as the reader sees them (rounded to 0.1 min, as the
+/// suitability's [`need_share`](crate::rules::suitability::need_share) does):
+/// 5.04 min meets a 5-minute need. The one rule behind needs_met, the
+/// verdicts and the coverage counts.
+pub fn need_met(group: &Doelgroep, metres: f64, max_minutes: f64) -> bool {
+    (group.minutes(metres) * 10.0).round() / 10.0 <= max_minutes
+}
+
 /// The needs of a doelgroep for one building (index into the buildings given
 /// to [`distances`]), in kind order. A kind without any amenity is unmet.
 pub fn needs(group: &Doelgroep, kd: &[KindDistances], building: usize) -> Vec<NeedResult> {
@@ -469,14 +478,12 @@ pub fn needs(group: &Doelgroep, kd: &[KindDistances], building: usize) -> Vec<Ne
         .iter()
         .map(|(&kind, &max_minutes)| {
             let metres = KindDistances::find(kd, kind).and_then(|k| k.metres(building));
-            let minutes = metres.map(|m| group.minutes(m));
             NeedResult {
                 kind,
                 max_minutes,
-                minutes,
+                minutes: metres.map(|m| group.minutes(m)),
                 metres,
-                // Compared as the reader sees it (0.1 min), as the suitability does.
-                met: minutes.is_some_and(|m| (m * 10.0).round() / 10.0 <= max_minutes),
+                met: metres.is_some_and(|m| need_met(group, m, max_minutes)),
             }
         })
         .collect()

@@ -42,6 +42,22 @@ use std::collections::HashMap;
 /// A polygon (outer ring first, then holes) of WGS84 lon/lat positions.
 pub type Polygon = Vec<Vec<[f64; 2]>>;
 
+/// One need's walking reach for one group, for the page's menu and map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KaartCoverage {
+    /// The doelgroep's key.
+    pub group: String,
+    /// The amenity kind.
+    pub kind: AmenityKind,
+    /// The group's walking minutes for it.
+    pub minutes: f64,
+    /// Share of homes inside, 0-1; `None` where there is no share to give
+    /// (the map has too few of the kind, or there are no homes).
+    pub share: Option<f64>,
+    /// The area within reach.
+    pub area: Vec<Polygon>,
+}
+
 /// Everything kaart.html shows. Geometry is WGS84 (lon, lat), already simplified.
 pub struct KaartInput {
     /// Page title.
@@ -71,8 +87,8 @@ pub struct KaartInput {
     pub amenities: Vec<([f64; 2], AmenityKind, Option<String>)>,
     /// Horeca: position, category (1-3), kind key, name.
     pub horeca: Vec<([f64; 2], u8, String, Option<String>)>,
-    /// Walkable coverage per group and need: group key, kind, minutes, share of homes inside, area.
-    pub coverage: Vec<(String, AmenityKind, f64, f64, Vec<Polygon>)>,
+    /// Walkable coverage per group and need.
+    pub coverage: Vec<KaartCoverage>,
     /// Street centre lines (context: the page has no background tiles).
     pub streets: Vec<Vec<[f64; 2]>>,
 }
@@ -679,7 +695,7 @@ fn meta(input: &KaartInput) -> Value {
         "sites": Value::Null,
         "amenities": input.amenities.iter().map(|(p, k, n)| json!([point(*p), k.as_str(), n])).collect::<Vec<_>>(),
         "horeca": input.horeca.iter().map(|(p, c, k, n)| json!([point(*p), c, k, n])).collect::<Vec<_>>(),
-        "coverage": input.coverage.iter().map(|(g, k, m, share, ps)| json!([g, k.as_str(), round(*m, 1), round(*share, 3), polygons(ps)])).collect::<Vec<_>>(),
+        "coverage": input.coverage.iter().map(|c| json!([c.group, c.kind.as_str(), round(c.minutes, 1), c.share.map(|s| round(s, 3)), polygons(&c.area)])).collect::<Vec<_>>(),
         // Written apart: see `write_data`.
         "streets": Value::Null,
     })

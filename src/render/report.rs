@@ -137,6 +137,7 @@ body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;color:#222;margin:0;back
 main{max-width:1100px;margin:0 auto;padding:24px 28px 40px;background:#fff}
 h1{font-size:1.7em;margin:0 0 .3em}h2{font-size:1.2em;margin:1.8em 0 .5em;border-bottom:2px solid #e4e4e0;padding-bottom:.2em}
 p.lead{color:#444;max-width:60em}
+p.note{color:#555;font-size:90%;max-width:60em}
 table{border-collapse:collapse;width:100%;font-size:.9em;margin:.4em 0}
 th,td{text-align:left;padding:.35em .6em;border-bottom:1px solid #e6e6e6;vertical-align:top}
 th{background:#f3f3ef;font-weight:bold}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -288,6 +289,12 @@ pub fn html(input: &ReportInput) -> String {
             s.push_str("</tr>\n");
         }
         s.push_str("</tbody></table>\n");
+        s.push_str(
+            "<p class=\"note\">Woningen onbekend: in de kaart geen voorziening binnen bereik, maar \
+             het plangebied eindigt dichterbij dan de loopafstand (er kan er net buiten een staan), \
+             of de woning ligt aan een los stuk straatnet. Het aandeel binnen bereik is van alle \
+             woningen, de onbekende meegeteld: een ondergrens.</p>\n",
+        );
     }
 
     s.push_str("<h2 id=\"sites\">Beste transformatielocaties</h2>\n");
