@@ -543,30 +543,13 @@ pub fn coverage(plan: &Plan, scenario: &Scenario) -> Vec<OutFeature> {
             let caveat = plan.coverage_caveat(c);
             // Without data for the kind, the homes "outside" are not known to be outside.
             let gap = caveat == Some(crate::plan::NO_DATA);
-            p.insert(
-                "homes_inside".into(),
-                if gap {
-                    Value::Null
-                } else {
-                    json!(c.homes_inside)
-                },
-            );
-            p.insert(
-                "homes_outside".into(),
-                if gap {
-                    Value::Null
-                } else {
-                    json!(c.homes_outside)
-                },
-            );
-            p.insert(
-                "homes_unknown".into(),
-                if gap {
-                    Value::Null
-                } else {
-                    json!(c.homes_unknown)
-                },
-            );
+            for (key, homes) in [
+                ("homes_inside", c.homes_inside),
+                ("homes_outside", c.homes_outside),
+                ("homes_unknown", c.homes_unknown),
+            ] {
+                p.insert(key.into(), if gap { Value::Null } else { json!(homes) });
+            }
             p.insert(
                 "share_inside".into(),
                 if caveat.is_some() {

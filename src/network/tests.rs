@@ -458,49 +458,41 @@ fn coverage_counts_homes_by_their_distance() {
     )
     .unwrap();
     let g = scenario.group("gezinnen").unwrap().clone();
-    let c = coverage(
-        &net,
-        &b,
-        &a,
-        HomesWalk::known(&kd),
-        std::slice::from_ref(&g),
-        &settings(),
-        20.0,
-    );
-    let play = c
-        .iter()
-        .find(|c| c.kind == AmenityKind::Playground)
-        .unwrap();
-    assert_eq!(
-        (play.homes_inside, play.homes_outside, play.homes_unknown),
-        (4, 2, 0)
-    );
-    assert!((play.share_inside - 4.0 / 6.0).abs() < 1e-12);
+    let cover = |walk| {
+        coverage(
+            &net,
+            &b,
+            &a,
+            walk,
+            std::slice::from_ref(&g),
+            &settings(),
+            20.0,
+        )
+    };
+    let playground = |c: &[Coverage]| {
+        let p = c
+            .iter()
+            .find(|c| c.kind == AmenityKind::Playground)
+            .unwrap();
+        assert!((p.share_inside - 4.0 / 6.0).abs() < 1e-12);
+        (p.homes_inside, p.homes_outside, p.homes_unknown)
+    };
+    let c = cover(HomesWalk::known(&kd));
+    assert_eq!(playground(&c), (4, 2, 0));
     // A need the verdict calls onbekend (beyond the plan area's edge) is
     // neither inside nor outside; one inside stays inside whatever it says.
-    let c = coverage(
-        &net,
-        &b,
-        &a,
-        HomesWalk {
-            distances: &kd,
-            unknown: &|i, group, kind| {
-                group == "gezinnen" && kind == AmenityKind::Playground && i != 2
-            },
-        },
-        std::slice::from_ref(&g),
-        &settings(),
-        20.0,
-    );
+    let beyond_edge = |i: usize, group: &str, kind| {
+        group == "gezinnen" && kind == AmenityKind::Playground && i != 2
+    };
+    let c_edge = cover(HomesWalk {
+        distances: &kd,
+        unknown: &beyond_edge,
+    });
+    assert_eq!(playground(&c_edge), (4, 0, 2));
     let play = c
         .iter()
         .find(|c| c.kind == AmenityKind::Playground)
         .unwrap();
-    assert_eq!(
-        (play.homes_inside, play.homes_outside, play.homes_unknown),
-        (4, 0, 2)
-    );
-    assert!((play.share_inside - 4.0 / 6.0).abs() < 1e-12);
     assert!((play.threshold_m - g.reach_m(5.0)).abs() < 1e-9);
     // Kinds without amenities: empty area, every home outside.
     let sm = c
