@@ -575,7 +575,11 @@ fn cmd_plan(
     if strict {
         let far = binnenstad::rules::zoning::far_outside(&loaded.layers);
         if let Some(d) = loaded.diagnostics.first().or(far.first()) {
-            bail!("--strict: {d}");
+            // The diagnostic says what a run without --strict does with the
+            // feature ("overgeslagen"); this run stops.
+            bail!(
+                "gestopt bij het eerste gegevensprobleem (--strict); zonder --strict meldt de run: {d}"
+            );
         }
     }
     let load_time = start.elapsed();

@@ -466,6 +466,15 @@ fn a_stray_point_is_named_and_does_not_ruin_the_zoning() {
     let strict = run_in(dir.path(), &["plan", "s.toml", "--out", "o1", "--strict"]);
     assert_eq!(strict.code, 2);
     assert!(strict.stderr.contains("ver buiten"), "{}", strict.stderr);
+    // It says the run stopped, and that "overgeslagen" is what a run without
+    // --strict does (review: "--strict: fout: ...; overgeslagen" read as skipped).
+    assert!(
+        strict
+            .stderr
+            .contains("gestopt bij het eerste gegevensprobleem (--strict)"),
+        "{}",
+        strict.stderr
+    );
     let r = run_in(dir.path(), &["plan", "s.toml", "--out", "o"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let problems = std::fs::read_to_string(dir.path().join("o/problemen.txt")).unwrap();
