@@ -687,8 +687,12 @@ pub fn sites(
 
         let mut conditions = Vec::new();
         if in_core {
-            conditions
-                .push("plint in kernwinkelgebied blijft open: alleen de verdiepingen".to_string());
+            // In the words of the building's plint reason (review: the site
+            // table said it without the storeys the report gave).
+            conditions.push(crate::rules::suitability::plint_reason(
+                true,
+                b.floors.value,
+            ));
         }
         if kind == SiteType::LeegstaandeUnits {
             conditions.push(format!(
@@ -991,7 +995,7 @@ mod tests {
         assert_eq!(core.homes["studenten"], 5);
         assert_eq!(
             core.conditions[0],
-            "plint in kernwinkelgebied blijft open: alleen de verdiepingen"
+            "plint in kernwinkelgebied blijft open: alleen de verdiepingen (2 van 3 bouwlagen)"
         );
         // Gezinnen refuse homes above shops in the core, so they are never the best group there.
         assert_ne!(core.best_group.as_deref(), Some("gezinnen"));

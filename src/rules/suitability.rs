@@ -487,6 +487,23 @@ pub struct Assessment {
 /// The short reason of an unknown monument status (see [`MapCaveat::monument`]).
 pub const MONUMENT_UNKNOWN_REASON: &str = "monumentstatus onbekend";
 
+/// The plint criterion in words, for a building of `floors` storeys in the
+/// kernwinkelgebied or outside it: `plint in kernwinkelgebied blijft open:
+/// alleen de verdiepingen (2 van 3 bouwlagen)`. The reasons and a site's
+/// conditions say it alike.
+pub fn plint_reason(in_retail_core: bool, floors: u32) -> String {
+    if !in_retail_core {
+        "plint buiten kernwinkelgebied".into()
+    } else if floors <= 1 {
+        "plint in kernwinkelgebied moet open blijven".into()
+    } else {
+        format!(
+            "plint in kernwinkelgebied blijft open: alleen de verdiepingen ({} van {floors} bouwlagen)",
+            floors - 1
+        )
+    }
+}
+
 /// The short reason of a need the map has no (or too little) data for, e.g.
 /// `kinderopvang: onbekend (geen data)` (see [`MapCaveat::need`]).
 pub fn need_unknown_reason(kind: AmenityKind) -> String {
@@ -1207,18 +1224,7 @@ impl Criterion {
             Measure::Plint {
                 in_retail_core,
                 floors,
-            } => {
-                if !in_retail_core {
-                    "plint buiten kernwinkelgebied".into()
-                } else if *floors <= 1 {
-                    "plint in kernwinkelgebied moet open blijven".into()
-                } else {
-                    format!(
-                        "plint in kernwinkelgebied blijft open: alleen de verdiepingen ({} van {floors} bouwlagen)",
-                        floors - 1
-                    )
-                }
-            }
+            } => plint_reason(*in_retail_core, *floors),
             Measure::AboveRetailCore {
                 in_retail_core,
                 acceptance,
