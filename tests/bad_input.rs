@@ -617,6 +617,20 @@ const CASES: &[Case] = &[
         expect: &["horeca.geojson", "laag horeca bestaat niet"],
     },
     Case {
+        name: "map folder that does not exist",
+        mutate: |d| {
+            let path = d.join("tiny.toml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(path, text.replace("area = \"tiny\"", "area = \"tinny\"")).unwrap();
+        },
+        args: &[],
+        // Review: it said "zet [layers.buildings] path in het scenario".
+        expect: &[
+            "tinny/buildings.geojson",
+            "de kaartmap bestaat niet: controleer area in het scenario",
+        ],
+    },
+    Case {
         name: "unknown scenario key",
         mutate: |d| append_scenario(d, "[zoning]\ncell_size_m = 20\n"),
         args: &[],
@@ -926,7 +940,10 @@ const CASES: &[Case] = &[
         name: "explicit layer path that does not exist",
         mutate: |d| append_scenario(d, "[layers.plan_zones]\npath = \"nowhere.geojson\"\n"),
         args: &[],
-        expect: &["nowhere.geojson", "bestaat niet"],
+        expect: &[
+            "nowhere.geojson",
+            "bestaat niet (controleer [layers.plan_zones] path in het scenario)",
+        ],
     },
     Case {
         name: "unknown output crs",

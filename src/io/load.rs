@@ -2135,12 +2135,19 @@ pub fn load(scenario: &Scenario) -> Result<Loaded> {
         if let Some(raw) = read {
             raws.push(Some(raw?));
         } else if source.required || source.explicit {
+            // Say which key to look at: the path the scenario set, or the
+            // map folder (`area`) the default path lies in.
+            let folder = source.path.parent().filter(|d| !d.as_os_str().is_empty());
+            let hint = if source.explicit {
+                format!("controleer [layers.{}] path in het scenario", source.name)
+            } else if folder.is_some_and(|d| !d.is_dir()) {
+                "de kaartmap bestaat niet: controleer area in het scenario".to_string()
+            } else {
+                format!("zet [layers.{}] path in het scenario", source.name)
+            };
             return Err(Error::file(
                 &source.path,
-                format!(
-                    "laag {} bestaat niet (zet [layers.{}] path in het scenario)",
-                    source.name, source.name
-                ),
+                format!("laag {} bestaat niet ({hint})", source.name),
             ));
         } else {
             raws.push(None);
