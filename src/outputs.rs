@@ -319,16 +319,6 @@ pub fn kaart_input(plan: &Plan, scenario: &Scenario) -> Result<render::kaart::Ka
     Ok(input)
 }
 
-/// kaart.html, its building rows made and written a block at a time
-/// ([`render::kaart::write_html`]): the same bytes as
-/// `render::kaart::html(&kaart_input(..))` without holding every row.
-pub fn kaart_html(plan: &Plan, scenario: &Scenario) -> Result<Vec<u8>> {
-    let (input, rows) = kaart_parts(plan, scenario)?;
-    let mut out = Vec::new();
-    render::kaart::write_html(&input, &rows, &mut out)?;
-    Ok(out)
-}
-
 /// kaart.html's building rows, from the plan.
 struct PlanKaartRows<'a> {
     plan: &'a Plan,

@@ -412,12 +412,7 @@ fn sites_and_verdicts_a_planner_can_defend() {
         }
     }
     let summary = read_json(&out.join("summary.json"));
-    let daycare = summary["coverage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["group"] == "gezinnen" && c["kind"] == "daycare")
-        .unwrap();
+    let daycare = coverage_row(&summary, "gezinnen", "daycare");
     assert!(daycare["share_inside"].is_null(), "{daycare}");
     assert_eq!(daycare["data"], "onbekend (geen data)");
     assert!(

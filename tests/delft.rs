@@ -164,12 +164,7 @@ fn sheds_garages_ids_and_green_on_the_delft_map() {
         }
     }
     assert!(gaps > 0, "Delft lacks data for some needs");
-    let super_gezinnen = s["coverage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["group"] == "gezinnen" && c["kind"] == "supermarket")
-        .unwrap();
+    let super_gezinnen = coverage_row(&s, "gezinnen", "supermarket");
     assert!(
         super_gezinnen["homes_unknown"].as_u64().unwrap() > 1000,
         "{super_gezinnen}"

@@ -244,12 +244,7 @@ fn plan_on_copenhagen_gives_a_sensible_picture() {
         "{}",
         r.stdout
     );
-    let playground = s["coverage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["group"] == "gezinnen" && c["kind"] == "playground")
-        .unwrap();
+    let playground = coverage_row(&s, "gezinnen", "playground");
     let share = playground["share_inside"].as_f64().unwrap();
     assert!(share > 0.05 && share < 0.95, "{playground}");
 

@@ -47,6 +47,20 @@ pub fn run(args: &[&str]) -> Run {
 }
 
 /// Reads a JSON file.
+/// The walking-reach row of `summary` (summary.json) for a group and kind.
+pub fn coverage_row<'a>(
+    summary: &'a serde_json::Value,
+    group: &str,
+    kind: &str,
+) -> &'a serde_json::Value {
+    summary["coverage"]
+        .as_array()
+        .expect("summary.json has coverage rows")
+        .iter()
+        .find(|c| c["group"] == group && c["kind"] == kind)
+        .unwrap_or_else(|| panic!("no coverage row {group}/{kind}"))
+}
+
 pub fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

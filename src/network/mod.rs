@@ -39,6 +39,6 @@ pub use coverage::{Coverage, HomesWalk, coverage};
 pub use graph::{Component, SEPARATE_NETWORK_GAP_M, SEPARATE_NETWORK_MIN_M, WalkNetwork};
 pub use isochrone::{IsoBand, isochrone};
 pub use reach::{QueryError, ReachResult, reach};
-pub use search::{KindDistances, NeedResult, distances, need_met, needs};
+pub use search::{KindDistances, NeedResult, distances, minutes_within, need_met, needs};
 pub use snap::Snap;
 pub use within::within;

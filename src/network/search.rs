@@ -461,13 +461,19 @@ pub struct NeedResult {
     pub met: bool,
 }
 
-/// True when `metres` of walking is within `max_minutes` for `group`, the
-/// minutes compared as the reader sees them (rounded to 0.1 min, as the
-/// suitability's [`need_share`](crate::rules::suitability::need_share) does):
-/// 5.04 min meets a 5-minute need. The one rule behind needs_met, the
-/// verdicts and the coverage counts.
+/// True when `minutes` of walking are within `max_minutes`, compared as the
+/// reader sees them (rounded to 0.1 min): 5.04 min meets a 5-minute need.
+/// The one rule behind needs_met, the verdicts
+/// ([`need_share`](crate::rules::suitability::need_share)) and the coverage
+/// counts ([`need_met`]).
+pub fn minutes_within(minutes: f64, max_minutes: f64) -> bool {
+    (minutes * 10.0).round() / 10.0 <= max_minutes
+}
+
+/// True when `metres` of walking meet a need of `max_minutes` for `group`
+/// ([`minutes_within`] at the group's speed).
 pub fn need_met(group: &Doelgroep, metres: f64, max_minutes: f64) -> bool {
-    (group.minutes(metres) * 10.0).round() / 10.0 <= max_minutes
+    minutes_within(group.minutes(metres), max_minutes)
 }
 
 /// The needs of a doelgroep for one building (index into the buildings given

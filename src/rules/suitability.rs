@@ -1976,11 +1976,10 @@ pub const NEED_FULL_SHARE: f64 = 0.5;
 /// "10.0 min (maximaal 10 min)" is a pass. Continuous, so two buildings at
 /// different distances get different points (the score does not saturate).
 pub fn need_share(minutes: f64, max_minutes: f64, warn_minutes: f64) -> (Status, f64) {
-    let shown = (minutes * 10.0).round() / 10.0;
     let full = max_minutes * NEED_FULL_SHARE;
     if !minutes.is_finite() {
         (Status::Fail, 0.0)
-    } else if shown <= max_minutes {
+    } else if crate::network::minutes_within(minutes, max_minutes) {
         let share = if minutes <= full || max_minutes <= full {
             1.0
         } else {
