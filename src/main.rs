@@ -648,6 +648,10 @@ fn cmd_plan(
     outln!(
         "  verder: map.png (kaart als afbeelding), binnenstad.qgs (QGIS-project, alle lagen opgemaakt)"
     );
+    // The process ends here: freeing a large city's millions of allocations
+    // one by one only delays the exit (0.2-0.3 s at 1M buildings); the
+    // operating system takes the memory back whole.
+    std::mem::forget(plan);
     Ok(())
 }
 

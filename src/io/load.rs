@@ -23,7 +23,6 @@ use geo::{
 use geojson::{GeometryValue, Position};
 use serde_json::Value;
 use serde_json::value::RawValue;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Floors assumed when neither floors nor height is known (documented default),
@@ -933,12 +932,18 @@ fn convert_layer<'a>(
     cx: &mut LayerCx<'a>,
 ) -> Result<Vec<Item<'a>>> {
     use rayon::prelude::*;
-    let reprojected: Vec<Option<Result<Geometry<f64>>>> = raw
+    // Each feature's id (read from its properties) and its geometry in the
+    // working CRS, in parallel: both were most of a large layer's serial time.
+    let prepared: Vec<(_, Option<Result<Geometry<f64>>>)> = raw
         .features
         .par_iter()
-        .map(|f| match &f.geometry {
-            SourceGeometry::Ok { geometry, .. } => Some(t.convert_geometry(geometry)),
-            _ => None,
+        .enumerate()
+        .map(|(index, f)| {
+            let geometry = match &f.geometry {
+                SourceGeometry::Ok { geometry, .. } => Some(t.convert_geometry(geometry)),
+                _ => None,
+            };
+            (feature_id(f, source, &raw.name, index), geometry)
         })
         .collect();
     // Positions the file's CRS cannot hold: when they are most of the layer,
@@ -952,10 +957,8 @@ fn convert_layer<'a>(
         .count();
     let wrong_crs = raw.features.iter().filter(|f| misread(f)).count();
     let file_misread = wrong_crs * 2 > with_geometry;
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.features.len());
     let mut items = Vec::with_capacity(raw.features.len());
-    for (index, (f, geometry)) in raw.features.iter().zip(reprojected).enumerate() {
-        let (id, has_id) = feature_id(f, source, &raw.name, index);
+    for (index, (f, ((id, has_id), geometry))) in raw.features.iter().zip(prepared).enumerate() {
         if !has_id {
             cx.diag(
                 Severity::Warning,
@@ -1018,17 +1021,6 @@ fn convert_layer<'a>(
                 }
             }
         };
-        if let Some(first) = seen.get(&id) {
-            cx.diag(
-                Severity::Error,
-                index,
-                Some(&id),
-                "duplicate_id",
-                format!("heeft dezelfde id als feature {first}; overgeslagen (een id is uniek binnen een laag)"),
-            );
-            continue;
-        }
-        seen.insert(id.clone(), index);
         items.push(Item {
             index,
             id,
@@ -1037,7 +1029,48 @@ fn convert_layer<'a>(
             json: f.properties_json.as_deref(),
         });
     }
-    Ok(items)
+    Ok(without_duplicate_ids(items, cx))
+}
+
+/// `items` (in file order) without the features whose id an earlier one has:
+/// each is a diagnostic naming the first, and is left out (an id is unique
+/// within a layer). The ids are sorted in parallel rather than looked up one
+/// by one in a map: the map was a large layer's longest serial step.
+fn without_duplicate_ids<'a>(items: Vec<Item<'a>>, cx: &mut LayerCx<'_>) -> Vec<Item<'a>> {
+    use rayon::prelude::*;
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    // Equal ids in file order, so the first of a run is the one kept.
+    order.par_sort_unstable_by(|&a, &b| items[a].id.cmp(&items[b].id).then(a.cmp(&b)));
+    let mut duplicate_of: Vec<(usize, usize)> = order
+        .windows(2)
+        .scan(None::<usize>, |first, w| {
+            let same = items[w[0]].id == items[w[1]].id;
+            *first = same.then(|| first.unwrap_or(w[0]));
+            Some(first.map(|f| (w[1], f)))
+        })
+        .flatten()
+        .collect();
+    if duplicate_of.is_empty() {
+        return items;
+    }
+    duplicate_of.sort_unstable();
+    for &(later, first) in &duplicate_of {
+        let (item, first) = (&items[later], items[first].index);
+        cx.diag(
+            Severity::Error,
+            item.index,
+            Some(&item.id),
+            "duplicate_id",
+            format!("heeft dezelfde id als feature {first}; overgeslagen (een id is uniek binnen een laag)"),
+        );
+    }
+    let mut drop = duplicate_of.iter().map(|d| d.0).peekable();
+    items
+        .into_iter()
+        .enumerate()
+        .filter(|(position, _)| drop.next_if_eq(position).is_none())
+        .map(|(_, item)| item)
+        .collect()
 }
 
 /// The conversion from `source` into the working CRS for positions within
@@ -2811,6 +2844,59 @@ mod tests {
             ["wrong_geometry_type", "duplicate_id", "empty_geometry"],
             "{diags:?}"
         );
+    }
+
+    #[test]
+    fn a_duplicate_id_names_the_first_feature_that_has_it() {
+        use std::collections::HashMap;
+        // Ids repeat across the file, one feature is skipped before the check
+        // (no geometry) and does not count as the first. Oracle: the map of
+        // first indices the check used to keep, feature by feature.
+        let ids = ["a", "b", "a", "x", "c", "b", "a", "x", "c", "c"];
+        let feats: Vec<String> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let geometry = if i == 3 {
+                    "null".to_string()
+                } else {
+                    format!(r#"{{"type":"Polygon","coordinates":{SQUARE}}}"#)
+                };
+                format!(
+                    r#"{{"type":"Feature","id":"{id}","properties":{{}},"geometry":{geometry}}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            feats.join(",")
+        );
+        let (buildings, diags) = buildings_of(&text);
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut expected = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            if i == 3 {
+                continue;
+            }
+            match first.get(id) {
+                Some(f) => expected.push((i, format!("heeft dezelfde id als feature {f}"))),
+                None => {
+                    first.insert(id, i);
+                }
+            }
+        }
+        let got: Vec<(usize, String)> = diags
+            .iter()
+            .filter(|d| d.code == "duplicate_id")
+            .map(|d| (d.feature.as_ref().unwrap().index, d.message.clone()))
+            .collect();
+        assert_eq!(got.len(), expected.len(), "{diags:?}");
+        for ((gi, gm), (ei, em)) in got.iter().zip(&expected) {
+            assert_eq!(gi, ei);
+            assert!(gm.starts_with(em.as_str()), "{gm}");
+        }
+        let kept: Vec<&str> = buildings.iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(kept, ["a", "b", "c", "x"]);
     }
 
     /// Buildings of a GeoJSON text in RD New, with the diagnostics.

@@ -76,6 +76,7 @@ use super::suitability::{AssessmentRef, Assessments, BuildingFacts, FloorsAdvice
 use crate::model::{AmenityKind, Building, BuildingUse, Layers};
 use crate::scenario::{Doelgroep, SiteSettings, SiteWeights};
 use geo::{BoundingRect, Distance, Euclidean, Intersects};
+use rayon::prelude::*;
 use rstar::{AABB, RTree, primitives::GeomWithData};
 use serde::Serialize;
 use std::sync::Arc;
@@ -531,18 +532,12 @@ pub fn sites(
     // no vacancy, a building not marked is not known to be in use, so the
     // vacancy component is onbekend and drops out, and every site says so.
     let vacancy_known = crate::model::vacancy_data(&layers.buildings);
-    let mut out = Vec::new();
-    for (i, ((b, f), per_group)) in layers
-        .buildings
-        .iter()
-        .zip(facts)
-        .zip(assessments.iter())
-        .enumerate()
-    {
+    // One building's site, if it is one: buildings are independent, so they
+    // are looked at in parallel and collected in building order.
+    let site_of = |i: usize| -> Option<Site> {
+        let (b, f, per_group) = (&layers.buildings[i], facts.get(i)?, assessments.get(i)?);
         let in_core = f.in_retail_core;
-        let Some(kind) = site_type(b, in_core, houses_voorziening(b), settings) else {
-            continue;
-        };
+        let kind = site_type(b, in_core, houses_voorziening(b), settings)?;
         // A hall with guessed storeys counts one (see `is_estimated_hall`);
         // the guess is kept for the upper end of the homes range.
         let hall = is_estimated_hall(b);
@@ -617,7 +612,7 @@ pub fn sites(
         // size, or no floor may be used): nothing to transform into homes.
         let homes = Homes::from_iter(homes);
         if homes.values().all(|n| *n == 0) {
-            continue;
+            return None;
         }
         // Breadth: the mean over all groups of the score of those that may
         // live here (geschikt or voorwaardelijk, at least one home), others 0.
@@ -755,7 +750,7 @@ pub fn sites(
                 }
             }
         }
-        out.push(Site {
+        Some(Site {
             rank: 0,
             building: i,
             kind,
@@ -771,8 +766,12 @@ pub fn sites(
             homes,
             conditions,
             vacant: b.vacant,
-        });
-    }
+        })
+    };
+    let mut out: Vec<Site> = (0..layers.buildings.len())
+        .into_par_iter()
+        .filter_map(site_of)
+        .collect();
     let tenth = |v: f64| (v * 10.0).round();
     out.sort_by(|x, y| {
         tenth(y.potential)
