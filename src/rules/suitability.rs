@@ -613,22 +613,49 @@ fn reasons_of(criteria: &[Criterion]) -> String {
 /// Every building's assessments for every group, `[building][group]`, in one
 /// compact store: what [`assess_all`] returns and [`crate::plan::Plan`] keeps.
 ///
-/// Three flat arrays instead of a `Vec<Assessment>` per building and a
-/// `Vec<Criterion>` per assessment: per building its first assessment (4 B),
-/// per assessment its score, verdict, floors and criteria run (16 B, was 56 B
-/// plus an allocation), the criteria of all assessments end to end. A
-/// non-dwelling has no assessments (an empty row). Holds fewer than 2³²
-/// assessments and 2³² criteria (about 400 million buildings at four groups).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Three flat arrays per block of consecutive buildings instead of a
+/// `Vec<Assessment>` per building and a `Vec<Criterion>` per assessment: per
+/// building its first assessment (4 B), per assessment its score, verdict,
+/// floors and criteria run (16 B, was 56 B plus an allocation), the criteria
+/// of all assessments end to end. A non-dwelling has no assessments (an empty
+/// row). The blocks are the ones [`assess_all`] judged in parallel, kept as
+/// made: joining them into one array was a serial copy of the whole store
+/// into fresh memory (0.7 s of the kernel zeroing pages at 1M buildings).
+/// Each block holds fewer than 2³² assessments and 2³² criteria.
+#[derive(Debug, Clone, Default)]
 pub struct Assessments {
     /// The doelgroepen's keys, in the order of the rows.
     groups: Vec<Arc<str>>,
+    /// Buildings per block (every block but the last holds exactly this many).
+    block: usize,
+    /// The blocks, in building order.
+    blocks: Vec<Block>,
+    /// Number of buildings.
+    len: usize,
+}
+
+/// Consecutive buildings' assessments (see [`Assessments`]).
+#[derive(Debug, Clone, Default)]
+struct Block {
     /// Per building, the index of its first head; one more at the end.
     first: Vec<u32>,
     /// Per assessment: score, verdict, floors and its run of `criteria`.
     heads: Vec<Head>,
     /// The criteria kept (those that did not pass), assessment after assessment.
     criteria: Vec<Criterion>,
+}
+
+/// Two stores are equal when they hold the same groups and the same
+/// assessments for every building, however their blocks fall.
+impl PartialEq for Assessments {
+    fn eq(&self, other: &Self) -> bool {
+        self.groups == other.groups
+            && self.len == other.len
+            && self
+                .iter()
+                .zip(other.iter())
+                .all(|(a, b)| a.iter().eq(b.iter()))
+    }
 }
 
 /// One stored assessment (see [`Assessments`]).
@@ -786,11 +813,11 @@ impl<'a> IntoIterator for BuildingAssessments<'a> {
 impl Assessments {
     /// Number of buildings.
     pub fn len(&self) -> usize {
-        self.first.len().saturating_sub(1)
+        self.len
     }
     /// No buildings.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len == 0
     }
     /// The doelgroepen's keys, in row order.
     pub fn groups(&self) -> &[Arc<str>] {
@@ -798,12 +825,17 @@ impl Assessments {
     }
     /// Building `building`'s assessments (index into `layers.buildings`).
     pub fn get(&self, building: usize) -> Option<BuildingAssessments<'_>> {
-        let a = *self.first.get(building)? as usize;
-        let b = *self.first.get(building + 1)? as usize;
+        if building >= self.len {
+            return None;
+        }
+        let block = self.blocks.get(building / self.block)?;
+        let row = building % self.block;
+        let a = *block.first.get(row)? as usize;
+        let b = *block.first.get(row + 1)? as usize;
         Some(BuildingAssessments {
             groups: &self.groups,
-            heads: self.heads.get(a..b)?,
-            criteria: &self.criteria,
+            heads: block.heads.get(a..b)?,
+            criteria: &block.criteria,
         })
     }
     /// Every building's assessments, in building order.
@@ -816,19 +848,37 @@ impl Assessments {
     /// # Panics
     /// With 2³² assessments or criteria or more, or more than 255 criteria in one assessment.
     pub fn from_rows(groups: Vec<Arc<str>>, rows: Vec<Vec<Assessment>>) -> Self {
-        let mut out = Assessments {
-            groups,
-            first: Vec::with_capacity(rows.len() + 1),
-            ..Assessments::default()
-        };
-        out.first.push(0);
+        let len = rows.len();
+        let mut block = Block::starting(len);
         for row in rows {
             for mut a in row {
-                out.push(&mut a);
+                block.push(&mut a);
             }
-            out.end_row();
+            block.end_row();
         }
-        out
+        Assessments::from_blocks(groups, len.max(1), vec![block])
+    }
+    /// A store of blocks of `block` buildings each (the last may hold fewer).
+    fn from_blocks(groups: Vec<Arc<str>>, block: usize, blocks: Vec<Block>) -> Self {
+        let len = blocks.iter().map(|b| b.first.len().saturating_sub(1)).sum();
+        Assessments {
+            groups,
+            block,
+            blocks,
+            len,
+        }
+    }
+}
+
+impl Block {
+    /// An empty block with room for `buildings` rows.
+    fn starting(buildings: usize) -> Block {
+        let mut first = Vec::with_capacity(buildings + 1);
+        first.push(0);
+        Block {
+            first,
+            ..Block::default()
+        }
     }
     /// Appends one assessment to the current row, its criteria as they are
     /// (a monument onbekend as the flag); leaves `a.criteria` empty, its
@@ -848,24 +898,6 @@ impl Assessments {
     fn end_row(&mut self) {
         self.first
             .push(u32::try_from(self.heads.len()).expect("fewer than 2^32 assessments"));
-    }
-    /// Appends another store's rows (same groups).
-    fn append(&mut self, other: Assessments) {
-        let base_c = self.criteria.len();
-        let base_h = self.heads.len();
-        let shift = |x: usize| u32::try_from(x).expect("fewer than 2^32 entries");
-        self.heads.extend(other.heads.iter().map(|h| Head {
-            start: shift(base_c + h.start as usize),
-            ..*h
-        }));
-        self.criteria.extend(other.criteria);
-        self.first.extend(
-            other
-                .first
-                .iter()
-                .skip(1)
-                .map(|&f| shift(base_h + f as usize)),
-        );
     }
 }
 
@@ -2049,10 +2081,10 @@ pub fn assess_all(
     let names: Vec<Arc<str>> = groups.iter().map(|g| Arc::from(g.name.as_str())).collect();
     let shares: Vec<FamilyShares> = groups.iter().map(FamilyShares::new).collect();
     let n = layers.buildings.len().min(facts.len());
-    // Chunks of buildings are judged in parallel into small stores, appended
-    // in order (deterministic); each chunk is freed once appended.
+    // Chunks of buildings are judged in parallel into the store's blocks, in
+    // building order (deterministic).
     const CHUNK: usize = 2048;
-    let chunks: Vec<Assessments> = layers.buildings[..n]
+    let chunks: Vec<Block> = layers.buildings[..n]
         .par_chunks(CHUNK)
         .zip(facts[..n].par_chunks(CHUNK))
         .enumerate()
@@ -2066,13 +2098,8 @@ pub fn assess_all(
                 (Vec::new(), own)
             },
             |(scratch, own): &mut (Vec<Criterion>, Vec<Arc<str>>), (ci, (bs, fs))| {
-                let mut part = Assessments {
-                    groups: Vec::new(),
-                    first: Vec::with_capacity(bs.len() + 1),
-                    heads: Vec::with_capacity(bs.len() * groups.len()),
-                    criteria: Vec::new(),
-                };
-                part.first.push(0);
+                let mut part = Block::starting(bs.len());
+                part.heads.reserve_exact(bs.len() * groups.len());
                 for (k, (building, f)) in bs.iter().zip(fs).enumerate() {
                     let i = ci * CHUNK + k;
                     // A shed, garage or roof is no home for anyone: no verdict at all.
@@ -2116,17 +2143,7 @@ pub fn assess_all(
             },
         )
         .collect();
-    let mut out = Assessments {
-        groups: names,
-        first: Vec::with_capacity(n + 1),
-        heads: Vec::with_capacity(chunks.iter().map(|c| c.heads.len()).sum()),
-        criteria: Vec::with_capacity(chunks.iter().map(|c| c.criteria.len()).sum()),
-    };
-    out.first.push(0);
-    for part in chunks {
-        out.append(part);
-    }
-    out
+    Assessments::from_blocks(names, CHUNK, chunks)
 }
 
 #[cfg(test)]
@@ -2978,9 +2995,34 @@ mod tests {
             assert_eq!(per.get(0).map(|a| a.reasons()), Some(row[0].reasons()));
             assert!(per.get(groups.len()).is_none());
         }
-        let mut joined = Assessments::from_rows(names.clone(), rows[..1].to_vec());
-        joined.append(Assessments::from_rows(names, rows[1..].to_vec()));
-        assert_eq!(joined, store);
+        // The same rows in blocks of two buildings (the last block holds one):
+        // every building is read from its own block.
+        let blocks: Vec<Block> = rows
+            .chunks(2)
+            .map(|chunk| {
+                let mut block = Block::starting(chunk.len());
+                for row in chunk {
+                    for a in row {
+                        block.push(&mut a.clone());
+                    }
+                    block.end_row();
+                }
+                block
+            })
+            .collect();
+        let blocked = Assessments::from_blocks(names, 2, blocks);
+        assert_eq!(blocked.len(), 3);
+        assert!(blocked.get(3).is_none());
+        for (i, row) in rows.iter().enumerate() {
+            let a: Vec<Assessment> = blocked
+                .get(i)
+                .into_iter()
+                .flatten()
+                .map(|a| a.to_assessment())
+                .collect();
+            assert_eq!(&a, row, "building {i}");
+        }
+        assert_eq!(blocked, store);
     }
 
     /// What a stored assessment costs (issue 18: 1.5 KB per building at most,
