@@ -742,6 +742,11 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
             // Homes in the vacant types' sites; `vacancy_known` false: the map
             // marks almost no vacancy, so whole-building vacancy is onbekend
             // (vacant units, where mapped, still count here).
+            // Sites with more than `CHECK_HOMES` homes in one building (their
+            // conditions start with "controleren") and their homes: the part of
+            // `homes_best_group` a planner checks first.
+            "sites_to_check": crate::rules::sites::to_check(&plan.sites).0,
+            "homes_to_check": crate::rules::sites::to_check(&plan.sites).1,
             "homes_vacant": plan.sites.iter().filter(|s| s.kind.is_vacant()).map(|s| s.best_homes as u64).sum::<u64>(),
             "vacancy_known": plan.vacancy_data,
             "top": plan.sites.iter().take(scenario.output.top_sites).map(|s| json!({

@@ -605,6 +605,20 @@ pub fn report_input(
         };
         figures.push((label.to_string(), value));
     }
+    // The part of the total in sites marked "controleren" (`rules::sites::to_check`).
+    let (check, check_homes) = crate::rules::sites::to_check(&plan.sites);
+    figures.push((
+        format!(
+            "Woningen in locaties met meer dan {} woningen in één gebouw (controleren: een groot complex of een te ruime schatting)",
+            crate::rules::sites::CHECK_HOMES
+        ),
+        format!(
+            "{} ({} {})",
+            fmt_int(check_homes as usize),
+            fmt_int(check),
+            if check == 1 { "locatie" } else { "locaties" }
+        ),
+    ));
     // Needs onbekend because the map ends within their reach (`rules::edge`).
     figures.push((
         "Gebouwen bij de rand van het plangebied (een voorziening kan net buiten de kaart liggen: onbekend)"

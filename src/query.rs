@@ -500,7 +500,7 @@ impl SiteExplanation {
 /// amsterdam-centrum: 2.073 gebouwen, studiegebied 0,81 km²
 ///   zones: reuring 1.362 gebouwen, gemengd 378, rust 333
 ///   geschikt: Gezinnen 0, Ouderen (65+) 81, Starters (25-45) 1.865, Studenten 1.940 gebouwen
-///   201 transformatielocaties, samen 2.385 woningen voor hun beste doelgroep:
+///   201 transformatielocaties, samen 2.385 woningen voor hun beste doelgroep (waarvan 956 in 3 locaties met meer dan 100 woningen in één gebouw: controleren):
 ///     leeg: leegstand (heel gebouw) 5 locaties met 20 woningen; leegstaande units 1 locatie met 2 woningen
 ///     in gebruik: boven winkels 162 locaties met 1.049 woningen; aanloopstraat 30 locaties met 617 woningen; kantoor 3 locaties met 697 woningen
 ///   #1 Kalverstraat 199 (leegstand (heel gebouw), potentie 76,4): 3 woningen voor Starters (25-45)
@@ -600,6 +600,17 @@ pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
         ),
         aantal(homes, "woning", "woningen"),
     );
+    // A few very large sites can carry the total: say how much of it they are.
+    let (check, check_homes) = crate::rules::sites::to_check(&plan.sites);
+    if check > 0 {
+        let _ = write!(
+            s,
+            " (waarvan {} in {} met meer dan {} woningen in één gebouw: controleren)",
+            nl_number(check_homes as f64, 0),
+            aantal(check as u64, "locatie", "locaties"),
+            crate::rules::sites::CHECK_HOMES
+        );
+    }
     // The total mixes empty buildings with shops and offices in use: split it.
     let by_type = crate::rules::sites::count_by_type(&plan.sites);
     let part = |vacant: bool| -> Vec<String> {

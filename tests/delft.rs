@@ -191,6 +191,36 @@ fn sheds_garages_ids_and_green_on_the_delft_map() {
             .contains("hal: bouwlagen niet in de data, 1 bouwlaag aangenomen: woningen geschat"),
         "{hall}"
     );
+    // The headline total says how much of it sits in sites marked
+    // "controleren": recounted from the sites layer's own conditions (Delft's
+    // shopping centre Leeuwenstein: 883 of the 1,460 homes).
+    let (mut check, mut check_homes) = (0u64, 0u64);
+    for f in sites["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        if p["conditions"]
+            .as_str()
+            .unwrap()
+            .starts_with("controleren: ")
+        {
+            check += 1;
+            check_homes += p["best_homes"].as_u64().unwrap();
+        }
+    }
+    assert!(check > 0, "Delft has a site to check");
+    assert_eq!(s["sites"]["sites_to_check"].as_u64(), Some(check));
+    assert_eq!(s["sites"]["homes_to_check"].as_u64(), Some(check_homes));
+    let total = s["sites"]["homes_best_group"].as_u64().unwrap();
+    assert!(
+        r.stdout.contains(&format!(
+            "samen {} woningen voor hun beste doelgroep (waarvan {} in {} {} met meer dan 100 woningen in één gebouw: controleren)",
+            nl(total),
+            nl(check_homes),
+            check,
+            if check == 1 { "locatie" } else { "locaties" }
+        )),
+        "{}",
+        r.stdout
+    );
     // Campus buildings (landmark education) are no sites and say why.
     for f in features {
         let p = &f["properties"];

@@ -184,3 +184,16 @@ pub fn assert_labels_inside_and_apart(
         }
     }
 }
+
+/// A whole number as the outputs write it in Dutch: `1.460` (dots between thousands).
+pub fn nl(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}

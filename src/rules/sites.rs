@@ -179,6 +179,18 @@ pub fn count_by_type(sites: &[Site]) -> Vec<(SiteType, usize, u64)> {
         .collect()
 }
 
+/// The sites whose conditions start with "controleren" (more than
+/// [`CHECK_HOMES`] homes for their best group in one building) and their
+/// homes: `(sites, homes)`. A headline total of homes is read with this part
+/// beside it: in Delft one shopping centre with five guessed storeys gave 883
+/// of the 1,460 homes.
+pub fn to_check(sites: &[Site]) -> (usize, u64) {
+    sites
+        .iter()
+        .filter(|s| s.best_homes > CHECK_HOMES)
+        .fold((0, 0), |(n, h), s| (n + 1, h + u64::from(s.best_homes)))
+}
+
 /// The components of a site's transformation potential, each 0-1.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Components {
