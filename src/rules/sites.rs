@@ -11,7 +11,7 @@
 //! | `leegstand` | a building vacant as a whole | all floors; in the kernwinkelgebied the floors above the plint |
 //! | `leegstaande_units` | vacant units in an occupied building, outside the kernwinkelgebied | the vacant units' floor area |
 //! | `boven_winkels` | a retail building of two or more storeys in the kernwinkelgebied: wonen boven winkels, the plint stays open | the floors above the plint |
-//! | `aanloopstraat` | a retail building outside the kernwinkelgebied, where retail shrinks first; or the shop plint of a mixed building there (homes above) | all floors; the plint only for a mixed building |
+//! | `aanloopstraat` | a retail building outside the kernwinkelgebied, where retail shrinks first; or the shop plint of a mixed building there (homes above) | all floors; for a mixed building its business units' share of the floor area (every unit an equal part, as for vacant units), at most the plint; the whole plint when the units are not known |
 //! | `kantoor` | an office building (when `office` is in `candidate_uses`) | all floors |
 //! | `overig` | another use the scenario lists in `candidate_uses` | all floors (the plint kept in the core) |
 //!
@@ -409,6 +409,25 @@ pub fn site_type(
     }
 }
 
+/// A mixed building's business units, as `(business, total)`: its known units
+/// less its dwellings (both from the data, not estimated), when there is at
+/// least one of each. `None` when the data cannot say, and the whole plint is
+/// taken. Its business area is then taken as that share of the floor area,
+/// every unit an equal part (the rule the vacant units' area follows): a
+/// perimeter block with 3 shops among 34 units no longer turns its whole
+/// ground floor into homes (Copenhagen, Arkonagade 1-23: 158 homes from a
+/// 10,914 m² plint).
+pub fn business_units(b: &Building) -> Option<(u32, u32)> {
+    let total = b.units.total;
+    let homes = b.dwellings.value;
+    (b.usage == BuildingUse::Mixed
+        && total > 0
+        && !b.dwellings.estimated
+        && homes > 0
+        && homes < total)
+        .then(|| (total - homes, total))
+}
+
 /// The usable area's derivation in words (see [`Site::usable_basis`]): the
 /// floor area taken (the whole building, the upper floors, the plint or the
 /// vacant units), then the usable share (1 for the BAG's oppervlakte).
@@ -437,9 +456,19 @@ fn usable_basis(
     };
     let taken = match kind {
         SiteType::LeegstaandeUnits => format!("leegstaande units {}", m2(gross)),
-        SiteType::Aanloopstraat if b.usage == BuildingUse::Mixed => {
-            format!("de plint: {} {source} / {floors} = {}", m2(area), m2(gross))
-        }
+        SiteType::Aanloopstraat if b.usage == BuildingUse::Mixed => match business_units(b) {
+            Some((business, total)) => format!(
+                "de bedrijfsunits: {business} van {total} units × {} {source} = {}{}",
+                m2(area),
+                m2(gross),
+                if gross < area * f64::from(business) / f64::from(total) {
+                    format!(" (hoogstens de plint: {} / {floors})", m2(area))
+                } else {
+                    String::new()
+                }
+            ),
+            None => format!("de plint: {} {source} / {floors} = {}", m2(area), m2(gross)),
+        },
         _ if in_core => format!(
             "{} {source} − begane grond {} (plint blijft winkel, {floors}) = {}",
             m2(area),
@@ -568,8 +597,15 @@ pub fn sites(
                 b.units.vacant_m2.max(0.0) * area / area_guess
             }
             SiteType::LeegstaandeUnits => b.units.vacant_m2.max(0.0),
-            // A mixed building's homes are upstairs already: the plint only.
-            SiteType::Aanloopstraat if b.usage == BuildingUse::Mixed => storey,
+            // A mixed building's homes are there already: its business
+            // units' share, at most the plint (the whole plint when the
+            // units are not known).
+            SiteType::Aanloopstraat if b.usage == BuildingUse::Mixed => match business_units(b) {
+                Some((business, total)) => {
+                    (area * f64::from(business) / f64::from(total)).min(storey)
+                }
+                None => storey,
+            },
             _ if in_core => area - storey,
             _ => area,
         };
@@ -1071,6 +1107,59 @@ mod tests {
             .find(|x| layers.buildings[x.building].id == "small")
             .expect("a 400 m² shop is a site");
         assert!(small.homes.values().any(|n| *n > 0), "{:?}", small.homes);
+    }
+
+    /// A mixed building's shop plint counts its business units' share of the
+    /// floor area, at most the plint (Copenhagen, Arkonagade 1-23: a perimeter
+    /// block with 3 shops among 34 units gave 158 homes from its whole plint);
+    /// without known units the whole plint, as before.
+    #[test]
+    fn a_mixed_plint_counts_its_business_units() {
+        let mixed = |id: &str, x: f64, units: u32, dwellings: Option<u32>| {
+            let mut b = building(id, x, BuildingUse::Mixed, false);
+            b.ground_floor_use = Some(BuildingUse::Retail);
+            b.floor_area_m2.value = 3_000.0; // 3 storeys of 1,000 m²
+            b.units.total = units;
+            b.dwellings = Valued {
+                value: dwellings.unwrap_or(0),
+                estimated: dwellings.is_none(),
+            };
+            b
+        };
+        let layers = Layers {
+            buildings: vec![
+                mixed("block", 0.0, 34, Some(31)),
+                mixed("corner", 20.0, 2, Some(1)),
+                mixed("unknown", 40.0, 0, Some(0)),
+                mixed("estimated", 60.0, 10, None),
+            ],
+            ..Layers::default()
+        };
+        let s = run(&layers, &vec![facts(false); 4]);
+        let usable = |id: &str| {
+            let site = s
+                .iter()
+                .find(|x| layers.buildings[x.building].id == id)
+                .unwrap_or_else(|| panic!("{id} is a site"));
+            (site.usable_m2, site.usable_basis.clone())
+        };
+        // 3 of 34 units: 3,000 × 3/34 m², × 0.8 usable.
+        let (m2, basis) = usable("block");
+        assert!((m2 - 3_000.0 * 3.0 / 34.0 * 0.8).abs() < 1e-9, "{m2}");
+        assert!(
+            basis.starts_with("de bedrijfsunits: 3 van 34 units"),
+            "{basis}"
+        );
+        // Half the units would be 1,500 m²: at most the plint, 1,000 m².
+        let (m2, basis) = usable("corner");
+        assert!((m2 - 1_000.0 * 0.8).abs() < 1e-9, "{m2}");
+        assert!(basis.contains("hoogstens de plint"), "{basis}");
+        // Units unknown, or dwellings estimated: the whole plint.
+        for id in ["unknown", "estimated"] {
+            let (m2, basis) = usable(id);
+            assert!((m2 - 1_000.0 * 0.8).abs() < 1e-9, "{id} {m2}");
+            assert!(basis.starts_with("de plint"), "{id} {basis}");
+        }
     }
 
     /// A water tower (Copenhagen's "Vandtårn", vacant, was the #1 site) or a
