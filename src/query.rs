@@ -382,7 +382,10 @@ impl SiteExplanation {
         } else {
             let _ = writeln!(
                 s,
-                "  woningen: {}{}",
+                // "bestaande": the homes there now, not the site's new ones
+                // printed below (review: "woningen: 2" above "2 woningen voor
+                // starters" read as one figure).
+                "  bestaande woningen: {}{}",
                 crate::labels::nl_number(f64::from(self.dwellings), 0),
                 if self.dwellings_estimated && self.dwellings > 0 {
                     " (geschat uit het vloeroppervlak)"
@@ -499,11 +502,11 @@ impl SiteExplanation {
 /// ```text
 /// amsterdam-centrum: 2.073 gebouwen, studiegebied 0,81 km²
 ///   zones: reuring 1.362 gebouwen, gemengd 378, rust 333
-///   geschikt: Gezinnen 0, Ouderen (65+) 81, Starters (25-45) 1.865, Studenten 1.940 gebouwen
-///   201 transformatielocaties, samen 2.385 woningen voor hun beste doelgroep (waarvan 956 in 3 locaties met meer dan 100 woningen in één gebouw: controleren):
-///     leeg: leegstand (heel gebouw) 5 locaties met 20 woningen; leegstaande units 1 locatie met 2 woningen
-///     in gebruik: boven winkels 162 locaties met 1.049 woningen; aanloopstraat 30 locaties met 617 woningen; kantoor 3 locaties met 697 woningen
-///   #1 Kalverstraat 199 (leegstand (heel gebouw), potentie 76,4): 3 woningen voor Starters (25-45)
+///   geschikt: Gezinnen 327, Ouderen (65+) 72, Starters (25-45) 1.783, Studenten 1.885 gebouwen
+///   201 transformatielocaties, samen 2.410 woningen voor hun beste doelgroep (waarvan 956 in 3 locaties met meer dan 100 woningen in één gebouw: controleren):
+///     leeg: leegstand (heel gebouw) 5 locaties met 22 woningen; leegstaande units 1 locatie met 2 woningen
+///     in gebruik: boven winkels 162 locaties met 1.075 woningen; aanloopstraat 30 locaties met 614 woningen; kantoor 3 locaties met 697 woningen
+///   #1 Kalverstraat 199 (leegstand (heel gebouw), potentie 75,2): 5 woningen voor Studenten
 /// ```
 pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
     use crate::labels::{aantal, nl_number};

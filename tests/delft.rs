@@ -221,6 +221,31 @@ fn sheds_garages_ids_and_green_on_the_delft_map() {
         "{}",
         r.stdout
     );
+    // A site's best group is one the building is geschikt for whenever a
+    // group with homes there is: a voorwaardelijk group scoring 100 on the
+    // few needs it can be judged on does not win over it (Minervaplein 3 gave
+    // 1 home for ouderen, voorwaardelijk with 5 of 7 needs onbekend, over
+    // starters, geschikt).
+    let verdicts = features_by_id(&b);
+    let mut checked = 0;
+    for f in sites["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        let id = p["building_id"].as_str().unwrap();
+        let building = &verdicts[id]["properties"];
+        let geschikt_with_homes =
+            ["gezinnen", "ouderen", "starters", "studenten"]
+                .iter()
+                .any(|g| {
+                    building[format!("verdict_{g}")] == "geschikt"
+                        && p[format!("homes_{g}")].as_u64().unwrap_or(0) > 0
+                });
+        if geschikt_with_homes {
+            checked += 1;
+            let best = p["best_group"].as_str().unwrap();
+            assert_eq!(building[format!("verdict_{best}")], "geschikt", "{id}: {p}");
+        }
+    }
+    assert!(checked > 5, "{checked} sites with a geschikt group");
     // Campus buildings (landmark education) are no sites and say why.
     for f in features {
         let p = &f["properties"];

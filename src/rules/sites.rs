@@ -29,9 +29,14 @@
 //! Usable area (gross floor area × `usable_share`, or the BAG's oppervlakte whole:
 //! it is usable area already, NEN 2580) / the group's `unit_m2` (rounded down), on the
 //! floors the group's assessment allows: a step-free group without a lift gets
-//! the ground floor only; no floors gives 0. The best group: the highest
-//! suitability score among groups geschikt or voorwaardelijk (not ongeschikt,
-//! not onbekend) that get at least one home.
+//! the ground floor only; no floors gives 0. The best group: among the groups
+//! geschikt or voorwaardelijk (not ongeschikt, not onbekend) that get at least
+//! one home, a geschikt one before a voorwaardelijk one, then the highest
+//! suitability score. The score leaves needs onbekend out, so a group with most
+//! needs unknown can score 100 and yet only be voorwaardelijk (half or more of
+//! its needs without data never make geschikt): a planner chooses the group the
+//! building is geschikt for (Delft, Minervaplein 3: 1 home for ouderen at 100,
+//! voorwaardelijk with 5 of 7 needs onbekend, over starters geschikt at 98).
 //!
 //! A hall ([`is_estimated_hall`](crate::rules::sites::is_estimated_hall): industry use or a hall type, storeys not in
 //! the data) counts one storey; the conditions give the range up to the
@@ -72,7 +77,9 @@
 //! data (each descending), then a measured usable area before an estimated one,
 //! then building id: never by size alone.
 
-use super::suitability::{AssessmentRef, Assessments, BuildingFacts, FloorsAdvice, Status};
+use super::suitability::{
+    AssessmentRef, Assessments, BuildingFacts, FloorsAdvice, Status, Verdict,
+};
 use crate::model::{AmenityKind, Building, BuildingUse, Layers};
 use crate::scenario::{Doelgroep, SiteSettings, SiteWeights};
 use geo::{BoundingRect, Distance, Euclidean, Intersects};
@@ -643,11 +650,13 @@ pub fn sites(
             if !a.verdict.acceptable() || n == 0 {
                 continue;
             }
+            // Geschikt before voorwaardelijk, then the score, then the name.
+            let geschikt = |v: Verdict| v == Verdict::Geschikt;
             let better = match best {
                 None => true,
-                Some((bb, ..)) => a
-                    .score
-                    .total_cmp(&bb.score)
+                Some((bb, ..)) => geschikt(a.verdict)
+                    .cmp(&geschikt(bb.verdict))
+                    .then(a.score.total_cmp(&bb.score))
                     .then_with(|| bb.group.cmp(a.group))
                     .is_gt(),
             };
