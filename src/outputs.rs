@@ -609,7 +609,7 @@ pub fn report_input(
     let (check, check_homes) = crate::rules::sites::to_check(&plan.sites);
     figures.push((
         format!(
-            "Woningen in locaties met meer dan {} woningen in één gebouw (controleren: een groot complex of een te ruime schatting)",
+            "Woningen in locaties om te controleren (meer dan {} woningen in één gebouw voor een doelgroep: een groot complex of een te ruime schatting)",
             crate::rules::sites::CHECK_HOMES
         ),
         format!(

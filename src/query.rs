@@ -503,7 +503,7 @@ impl SiteExplanation {
 /// amsterdam-centrum: 2.073 gebouwen, studiegebied 0,81 km²
 ///   zones: reuring 1.362 gebouwen, gemengd 378, rust 333
 ///   geschikt: Gezinnen 327, Ouderen (65+) 72, Starters (25-45) 1.783, Studenten 1.885 gebouwen
-///   201 transformatielocaties, samen 2.410 woningen voor hun beste doelgroep (waarvan 956 in 3 locaties met meer dan 100 woningen in één gebouw: controleren):
+///   201 transformatielocaties, samen 2.410 woningen voor hun beste doelgroep (waarvan 956 in 3 locaties om te controleren: meer dan 100 woningen in één gebouw voor een doelgroep):
 ///     leeg: leegstand (heel gebouw) 5 locaties met 22 woningen; leegstaande units 1 locatie met 2 woningen
 ///     in gebruik: boven winkels 162 locaties met 1.075 woningen; aanloopstraat 30 locaties met 614 woningen; kantoor 3 locaties met 697 woningen
 ///   #1 Kalverstraat 199 (leegstand (heel gebouw), potentie 75,2): 5 woningen voor Studenten
@@ -608,7 +608,7 @@ pub fn plan_summary(plan: &Plan, scenario: &Scenario) -> String {
     if check > 0 {
         let _ = write!(
             s,
-            " (waarvan {} in {} met meer dan {} woningen in één gebouw: controleren)",
+            " (waarvan {} in {} om te controleren: meer dan {} woningen in één gebouw voor een doelgroep)",
             nl_number(check_homes as f64, 0),
             aantal(check as u64, "locatie", "locaties"),
             crate::rules::sites::CHECK_HOMES

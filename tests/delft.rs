@@ -212,7 +212,7 @@ fn sheds_garages_ids_and_green_on_the_delft_map() {
     let total = s["sites"]["homes_best_group"].as_u64().unwrap();
     assert!(
         r.stdout.contains(&format!(
-            "samen {} woningen voor hun beste doelgroep (waarvan {} in {} {} met meer dan 100 woningen in één gebouw: controleren)",
+            "samen {} woningen voor hun beste doelgroep (waarvan {} in {} {} om te controleren: meer dan 100 woningen in één gebouw voor een doelgroep)",
             nl(total),
             nl(check_homes),
             check,
@@ -239,6 +239,28 @@ fn sheds_garages_ids_and_green_on_the_delft_map() {
                     building[format!("verdict_{g}")] == "geschikt"
                         && p[format!("homes_{g}")].as_u64().unwrap_or(0) > 0
                 });
+        // Marked "controleren" exactly when a group that may live there gets
+        // more than 100 homes, the best group or another (Rijnweg 1: 90 for
+        // gezinnen, 139 for starters).
+        let most = ["gezinnen", "ouderen", "starters", "studenten"]
+            .iter()
+            .filter(|g| {
+                matches!(
+                    building[format!("verdict_{g}")].as_str(),
+                    Some("geschikt" | "voorwaardelijk")
+                )
+            })
+            .filter_map(|g| p[format!("homes_{g}")].as_u64())
+            .max()
+            .unwrap_or(0);
+        assert_eq!(
+            p["conditions"]
+                .as_str()
+                .unwrap()
+                .starts_with("controleren: "),
+            most > 100,
+            "{id}: {p}"
+        );
         if geschikt_with_homes {
             checked += 1;
             let best = p["best_group"].as_str().unwrap();

@@ -109,12 +109,19 @@ pub const ESTIMATED_FIT: f64 = 0.5;
 /// units, vacancy 0.75, ranked below shops whose vacancy was onbekend).
 pub const VACANCY_ONBEKEND: f64 = 0.5;
 
-/// Above this many homes for its best group a site's conditions start with
-/// "controleren: ..." (homes, usable m², whether estimated). A review mark, not
+/// Above this many homes for its best group, or for another group that may
+/// live there (geschikt or voorwaardelijk: "tot 256 woningen ... voor
+/// studenten"), a site's conditions start with "controleren: ..." (homes,
+/// usable m², whether estimated): the size of the building is in question
+/// whichever group is best (Delft, Rijnweg 1: 90 homes for gezinnen, 256 for
+/// studenten, was not marked). A review mark, not
 /// a rule: one building then holds as many homes as a new-build block, which in
 /// a city centre is a large complex or a floor area estimated too generously
 /// (a whole plint counted, storeys guessed over a large footprint).
 pub const CHECK_HOMES: u32 = 100;
+
+/// How the condition of a site to check starts (see [`CHECK_HOMES`]).
+const CHECK_PREFIX: &str = "controleren: ";
 
 /// The kind of transformation candidate (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -187,14 +194,18 @@ pub fn count_by_type(sites: &[Site]) -> Vec<(SiteType, usize, u64)> {
 }
 
 /// The sites whose conditions start with "controleren" (more than
-/// [`CHECK_HOMES`] homes for their best group in one building) and their
-/// homes: `(sites, homes)`. A headline total of homes is read with this part
+/// [`CHECK_HOMES`] homes in one building for a group that may live there) and
+/// their best group's homes: `(sites, homes)`. A headline total of homes is read with this part
 /// beside it: in Delft one shopping centre with five guessed storeys gave 883
 /// of the 1,460 homes.
 pub fn to_check(sites: &[Site]) -> (usize, u64) {
     sites
         .iter()
-        .filter(|s| s.best_homes > CHECK_HOMES)
+        .filter(|s| {
+            s.conditions
+                .first()
+                .is_some_and(|c| c.starts_with(CHECK_PREFIX))
+        })
         .fold((0, 0), |(n, h), s| (n + 1, h + u64::from(s.best_homes)))
 }
 
@@ -634,6 +645,8 @@ pub fn sites(
 
         let mut homes = Vec::with_capacity(groups.len());
         let mut best: Option<(AssessmentRef, u32, f64)> = None;
+        // The most homes for a group that may live here, for the check.
+        let mut most: Option<(&str, u32)> = None;
         for (a, g) in per_group.iter().zip(groups) {
             let usable = match a.floors {
                 FloorsAdvice::AllFloors | FloorsAdvice::UpperFloorsOnly => usable_m2,
@@ -649,6 +662,9 @@ pub fn sites(
             homes.push((Arc::clone(a.group), n));
             if !a.verdict.acceptable() || n == 0 {
                 continue;
+            }
+            if most.is_none_or(|(_, m)| n > m) {
+                most = Some((&g.name, n));
             }
             // Geschikt before voorwaardelijk, then the score, then the name.
             let geschikt = |v: Verdict| v == Verdict::Geschikt;
@@ -784,16 +800,23 @@ pub fn sites(
                 "vloeroppervlak geschat (grondvlak × bouwlagen): woningen geschat".to_string()
             });
         }
-        if let Some((_, n, _)) = best
-            && n > CHECK_HOMES
+        if let Some((group, m)) = most
+            && m > CHECK_HOMES
         {
+            let area = format!(
+                "{} m² bruikbaar{}",
+                crate::labels::nl_number(usable_m2, 0),
+                if usable_estimated { ", geschat" } else { "" }
+            );
+            let homes = match best {
+                Some((_, n, _)) if n > CHECK_HOMES => {
+                    format!("{n} woningen in één gebouw ({area})")
+                }
+                _ => format!("tot {m} woningen in één gebouw (voor {group}; {area})"),
+            };
             conditions.insert(
                 0,
-                format!(
-                    "controleren: {n} woningen in één gebouw ({} m² bruikbaar{}): een groot complex of een te ruime schatting",
-                    crate::labels::nl_number(usable_m2, 0),
-                    if usable_estimated { ", geschat" } else { "" }
-                ),
+                format!("{CHECK_PREFIX}{homes}: een groot complex of een te ruime schatting"),
             );
         }
         if let Some((a, ..)) = best {
