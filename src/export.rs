@@ -664,6 +664,7 @@ pub fn conflicts(plan: &Plan) -> Vec<OutFeature> {
 
 /// The figures for summary.json.
 pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
+    let to_check = crate::rules::sites::to_check(&plan.sites);
     let mut uses = BTreeMap::<&str, usize>::new();
     for b in &plan.layers.buildings {
         *uses.entry(b.usage.as_str()).or_default() += 1;
@@ -739,14 +740,14 @@ pub fn summary(plan: &Plan, scenario: &Scenario) -> Value {
             "by_type": crate::rules::sites::count_by_type(&plan.sites).iter().map(|(t, n, h)| json!({
                 "site_type": t.as_str(), "vacant": t.is_vacant(), "count": n, "homes_best_group": h,
             })).collect::<Vec<_>>(),
+            // Sites with more than `CHECK_HOMES` homes in one building for a
+            // group (their conditions start with "controleren") and their best
+            // group's homes: the part of `homes_best_group` a planner checks first.
+            "sites_to_check": to_check.0,
+            "homes_to_check": to_check.1,
             // Homes in the vacant types' sites; `vacancy_known` false: the map
             // marks almost no vacancy, so whole-building vacancy is onbekend
             // (vacant units, where mapped, still count here).
-            // Sites with more than `CHECK_HOMES` homes in one building (their
-            // conditions start with "controleren") and their homes: the part of
-            // `homes_best_group` a planner checks first.
-            "sites_to_check": crate::rules::sites::to_check(&plan.sites).0,
-            "homes_to_check": crate::rules::sites::to_check(&plan.sites).1,
             "homes_vacant": plan.sites.iter().filter(|s| s.kind.is_vacant()).map(|s| s.best_homes as u64).sum::<u64>(),
             "vacancy_known": plan.vacancy_data,
             "top": plan.sites.iter().take(scenario.output.top_sites).map(|s| json!({
